@@ -1,0 +1,50 @@
+"""The `intake` command: starts the application; later issues add admin and routing commands.
+
+Kept free of Qt: the window toolkit is imported only when the application is started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from intake import __version__
+from intake.i18n import _, set_language
+
+
+def _terminal_language() -> str:
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        if value := os.environ.get(name):
+            return "fr" if value.lower().startswith("fr") else "en"
+    return "en"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="intake",
+        description=_("Confidential, bilingual intake and referral for physician peer support."),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--store",
+        type=Path,
+        metavar=_("PATH"),
+        help=_("the encrypted store file (default: $INTAKE_STORE, else the per-user data folder)"),
+    )
+    return parser
+
+
+def store_from(args: argparse.Namespace) -> Path | None:
+    if args.store is not None:
+        return Path(args.store)
+    configured = os.environ.get("INTAKE_STORE")
+    return Path(configured) if configured else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    set_language(_terminal_language())
+    args = build_parser().parse_args(argv)
+    from intake.ui.app import run  # noqa: PLC0415 - only the GUI pays for importing Qt
+
+    return run(store_from(args))

@@ -1,0 +1,288 @@
+"""Opening, creating and migrating the SQLCipher store.
+
+The open sequence is fixed and each step exists for a measured reason:
+1. `PRAGMA key` is the first statement (SQLCipher 4.7+ refuses anything before it).
+2. `cipher_version` must be non-empty: proof that the driver really encrypts (a plain SQLite
+   would silently ignore the key and write plaintext).
+3. `sqlite_master` is read at once, because a wrong key is only detected at the first read.
+4. Then the connection settings, asserted by reading them back, and then migrations.
+A file that fails any step is left exactly as it was: it is opened `mode=rw` (never created),
+and nothing is written before the key is proven.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import logging
+import os
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import sqlcipher3
+
+from intake import __version__
+from intake.passphrase import normalize
+from intake.storage import errors
+from intake.storage.migrations import LATEST, MIGRATIONS
+
+log = logging.getLogger(__name__)
+
+PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 2000
+
+# Read back after every open; a store whose connection differs is refused.
+# journal TRUNCATE + synchronous FULL: committed data lives in HMAC-protected pages and
+# survives power loss (a WAL file can silently lose un-checkpointed commits if damaged).
+# temp_store MEMORY: SQLCipher does not encrypt temporary files.
+REQUIRED_PRAGMAS: dict[str, tuple[str, Any]] = {
+    "foreign_keys": ("ON", 1),
+    "journal_mode": ("TRUNCATE", "truncate"),
+    "synchronous": ("FULL", 2),
+    "secure_delete": ("ON", 1),
+    "temp_store": ("MEMORY", 2),
+}
+
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 5, 6, 8
+_SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL = 10, 11, 13
+_SQLITE_CANTOPEN, _SQLITE_NOTADB = 14, 26
+
+
+def key_pragma(passphrase: str) -> str:
+    """`PRAGMA key` with the passphrase as a correctly escaped SQL string literal.
+
+    PRAGMA cannot take a bound parameter. Inside a single-quoted literal the only special
+    character is the quote itself, which is doubled; control characters (including NUL, which
+    would truncate the key) are refused outright.
+    """
+    text = normalize(passphrase)
+    if not text or any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        raise ValueError("a passphrase must be non-empty and contain no control characters")
+    return "PRAGMA key = '" + text.replace("'", "''") + "'"
+
+
+def translate_error(exc: Exception, *, opening: bool = False) -> errors.StoreError | None:
+    """Map a driver error to a typed store error, or None if it is a bug."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    if isinstance(exc, OSError):
+        if exc.errno == errno.ENOSPC:
+            return errors.DiskFull()
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return errors.StoreReadOnly()
+        return None
+    mapping: dict[int, type[errors.StoreError]] = {
+        _SQLITE_NOTADB: errors.WrongPassphrase if opening else errors.StoreDamaged,
+        _SQLITE_CORRUPT: errors.StoreDamaged,
+        _SQLITE_FULL: errors.DiskFull,
+        _SQLITE_BUSY: errors.StoreBusy,
+        _SQLITE_LOCKED: errors.StoreBusy,
+        _SQLITE_READONLY: errors.StoreReadOnly,
+        _SQLITE_CANTOPEN: errors.StoreReadOnly,
+    }
+    if primary in mapping:
+        return mapping[primary]()
+    if primary == _SQLITE_IOERR and "full" in str(exc).lower():
+        return errors.DiskFull()
+    return None
+
+
+@contextlib.contextmanager
+def storage_errors(*, opening: bool = False) -> Iterator[None]:
+    try:
+        yield
+    except (sqlcipher3.Error, OSError) as exc:
+        typed = translate_error(exc, opening=opening)
+        if typed is None:
+            raise
+        raise typed from exc
+
+
+class Store:
+    """An open, keyed and migrated store. Use from one thread at a time."""
+
+    def __init__(self, conn: Any, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        self.cipher_version: str = conn.execute("PRAGMA cipher_version").fetchone()[0]
+        self.sqlite_version: str = sqlcipher3.sqlite_version
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Any]:
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any error; errors arrive typed."""
+        with storage_errors():
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+        with storage_errors():
+            return list(self._conn.execute(sql, params).fetchall())
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.query("PRAGMA user_version")[0][0])
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlcipher3.Error):
+            self._conn.close()
+
+
+def _connect(path: Path) -> Any:
+    uri = f"file:{quote(str(path))}?mode=rw"
+    # The connection is handed from the opening worker thread to the UI thread; the Store
+    # is only ever used by one thread at a time.
+    return sqlcipher3.connect(
+        uri,
+        uri=True,
+        isolation_level=None,
+        check_same_thread=False,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+    )
+
+
+def _key_and_verify(conn: Any, passphrase: str) -> None:
+    conn.execute(key_pragma(passphrase))
+    # SQLCipher prints decryption failures to stderr by default: keep stderr free of them.
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    row = conn.execute("PRAGMA cipher_version").fetchone()
+    if not row or not row[0] or not str(row[0]).startswith("4."):
+        raise errors.SQLCipherMissing()
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+
+
+def _configure(conn: Any) -> None:
+    for name, (value, _expected) in REQUIRED_PRAGMAS.items():
+        conn.execute(f"PRAGMA {name} = {value}")
+    for name, (_value, expected) in REQUIRED_PRAGMAS.items():
+        actual = conn.execute(f"PRAGMA {name}").fetchone()[0]
+        if actual != expected:
+            raise RuntimeError(f"store setting {name} is {actual!r}, expected {expected!r}")
+
+
+def apply_migrations(conn: Any, target: int = LATEST) -> None:
+    """Bring the schema to `target` inside the caller's transaction."""
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    if current > LATEST:
+        raise errors.StoreFromFuture()
+    for migration in MIGRATIONS:
+        if current < migration.version <= target:
+            migration.apply(conn)
+            log.info("store migrated to version %d (%s)", migration.version, migration.name)
+    if target > current:
+        conn.execute(f"PRAGMA user_version = {int(target)}")
+
+
+def migrate(conn: Any, target: int = LATEST) -> None:
+    """Apply all pending migrations in one transaction: a store is at exactly one version."""
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    if current > LATEST:
+        raise errors.StoreFromFuture()
+    if current >= target:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        apply_migrations(conn, target)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _check_file(path: Path) -> None:
+    try:
+        with path.open("rb") as fp:
+            header = fp.read(len(PLAIN_SQLITE_HEADER))
+    except FileNotFoundError:
+        raise errors.StoreMissing() from None
+    except OSError as exc:
+        raise translate_error(exc) or exc from exc
+    if not header:
+        raise errors.StoreMissing()
+    if header == PLAIN_SQLITE_HEADER:
+        raise errors.NotEncrypted()
+
+
+def store_exists(path: Path) -> bool:
+    """A store exists once it has content; an empty file is what an interrupted creation leaves."""
+    try:
+        return path.stat().st_size > 0
+    except FileNotFoundError:
+        return False
+
+
+def open_store(path: Path, passphrase: str) -> Store:
+    """Open an existing store, or raise a typed `StoreError`; the file is never created."""
+    _check_file(path)
+    conn = None
+    try:
+        with storage_errors(opening=True):
+            conn = _connect(path)
+            _key_and_verify(conn, passphrase)
+        with storage_errors():
+            if conn.execute("PRAGMA user_version").fetchone()[0] > LATEST:
+                raise errors.StoreFromFuture()
+            _configure(conn)
+            migrate(conn)
+        log.info("store opened (SQLCipher %s, schema %d)", _cipher(conn), LATEST)
+        return Store(conn, path)
+    except BaseException:
+        if conn is not None:
+            conn.close()
+        raise
+
+
+def _cipher(conn: Any) -> str:
+    return str(conn.execute("PRAGMA cipher_version").fetchone()[0])
+
+
+def create_store(
+    path: Path,
+    passphrase: str,
+    *,
+    initialize: Callable[[Any], object] | None = None,
+) -> Store:
+    """Create a new encrypted store at `path` and return it open.
+
+    `initialize(conn)` adds the first rows (the first supervisor). Schema, metadata and those rows
+    are written in one transaction, so an interrupted creation leaves either a complete store or an
+    empty file (which `store_exists` treats as no store). An existing store is never replaced.
+    """
+    if store_exists(path):
+        raise errors.StoreExists()
+    with storage_errors():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+    conn = None
+    try:
+        with storage_errors():
+            conn = _connect(path)
+            _key_and_verify(conn, passphrase)
+            _configure(conn)
+            conn.execute("BEGIN IMMEDIATE")
+            apply_migrations(conn)
+            now = datetime.now(UTC).isoformat()
+            conn.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?)",
+                [("created_at", now), ("created_by_version", __version__)],
+            )
+            if initialize is not None:
+                initialize(conn)
+            conn.execute("COMMIT")
+        return Store(conn, path)
+    except BaseException:
+        if conn is not None:
+            conn.close()
+        # Only an empty shell can be left behind here: remove it so the next start offers set-up.
+        with contextlib.suppress(OSError):
+            for leftover in (path, path.with_name(path.name + "-journal")):
+                leftover.unlink()
+        raise

@@ -1,0 +1,79 @@
+"""Storage errors the interface can explain. Anything else raised by the store is a bug.
+
+Each error carries a short title and what to do, marked for translation and translated where
+shown, so the same error reads naturally in English and in French.
+"""
+
+from __future__ import annotations
+
+from intake.i18n import N_, _
+
+
+class StoreError(Exception):
+    title = N_("The store could not be opened")
+    advice = N_(
+        "Try again. If it keeps happening, contact the person who looks after this computer."
+    )
+
+    def explain(self) -> tuple[str, str]:
+        return _(self.title), _(self.advice)
+
+
+class WrongPassphrase(StoreError):
+    title = N_("That passphrase does not open this store")
+    advice = N_(
+        "Check the keyboard language and Caps Lock, then type it again. Nothing was changed."
+    )
+
+
+class StoreDamaged(StoreError):
+    title = N_("The store file is damaged")
+    advice = N_(
+        "The file was left exactly as it is. Restore it from a backup, or ask the person "
+        "who looks after this computer for help."
+    )
+
+
+class NotEncrypted(StoreError):
+    title = N_("This file is not an encrypted store")
+    advice = N_("Choose the store file made by this application. Nothing was changed.")
+
+
+class StoreFromFuture(StoreError):
+    title = N_("This store was made by a newer version of the application")
+    advice = N_("Install the newer version to open it. The store was left untouched.")
+
+
+class StoreMissing(StoreError):
+    title = N_("There is no store at this location")
+    advice = N_("Check the store location, or create a new store.")
+
+
+class StoreExists(StoreError):
+    title = N_("A store already exists at this location")
+    advice = N_("Open it with its passphrase instead. It was not replaced.")
+
+
+class DiskFull(StoreError):
+    title = N_("The disk is full")
+    advice = N_("Free some space on this computer, then try again. Nothing already saved was lost.")
+
+
+class StoreBusy(StoreError):
+    title = N_("The store is in use by another window or program")
+    advice = N_("Close the other copy of the application, then try again.")
+
+
+class StoreReadOnly(StoreError):
+    title = N_("The store's folder cannot be written to")
+    advice = N_(
+        "Ask the person who looks after this computer to give you write access to the folder."
+    )
+
+
+class SQLCipherMissing(StoreError):
+    title = N_("Encryption is not available")
+    advice = N_(
+        "This installation cannot encrypt the store, so it will not open it. "
+        "Reinstall the application."
+    )

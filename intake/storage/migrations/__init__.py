@@ -1,0 +1,34 @@
+"""Numbered, append-only schema migrations keyed on `PRAGMA user_version`.
+
+Rules: never edit a shipped migration; add the next number. Each step runs inside the caller's
+transaction, so a store is always at exactly one version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from intake.storage.migrations import m0001_initial
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[Any], None]
+
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial", m0001_initial.apply),)
+
+LATEST = MIGRATIONS[-1].version
+
+
+def _check_sequence(migrations: tuple[Migration, ...]) -> None:
+    versions = [m.version for m in migrations]
+    if versions != list(range(1, len(versions) + 1)):
+        raise AssertionError(f"migration versions must be 1..N with no gaps: {versions}")
+
+
+_check_sequence(MIGRATIONS)

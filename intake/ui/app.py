@@ -1,0 +1,221 @@
+"""Application start-up: where things live, and the path from first run or unlock to the main window."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QStandardPaths
+from PySide6.QtWidgets import QApplication
+
+from intake.accounts import Account, Role, hash_pin
+from intake.i18n import _
+from intake.settings import SettingsFile
+from intake.storage import Store, StoreError, create_store, open_store
+from intake.storage.account_store import check_pin, insert_account, list_accounts
+from intake.storage.db import store_exists
+from intake.ui import ops
+from intake.ui.gate import GateWindow
+from intake.ui.language import LanguageManager, system_language
+from intake.ui.main_window import MainWindow
+from intake.ui.style import STYLE_SHEET
+from intake.ui.widgets import Message
+
+log = logging.getLogger(__name__)
+ORGANIZATION = "PeerSupport"
+APPLICATION = "Intake"
+
+
+def default_store_path() -> Path:
+    return (
+        Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+        / "store.db"
+    )
+
+
+def default_settings_path() -> Path:
+    if configured := os.environ.get("INTAKE_SETTINGS"):
+        return Path(configured)
+    return (
+        Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppConfigLocation))
+        / "settings.json"
+    )
+
+
+def explain(exc: BaseException) -> Message:
+    """What the person reads: a typed store error explains itself; anything else is our bug."""
+    if isinstance(exc, StoreError):
+        return exc.explain
+    log.error("unexpected error: %s", type(exc).__name__, exc_info=exc)
+    return lambda: (
+        _("Something went wrong inside the application"),
+        _(
+            "Nothing you typed was lost. Try again; if it happens again, tell the person who "
+            "looks after this computer."
+        ),
+    )
+
+
+def _wrong_pin() -> tuple[str, str]:
+    return _("That PIN does not match this name"), _("Check the name and type the PIN again.")
+
+
+class IntakeApplication(QObject):
+    """Owns the store and the windows; every slow step runs off the UI thread."""
+
+    def __init__(self, store_path: Path, settings_file: SettingsFile) -> None:
+        super().__init__()
+        self.setObjectName("intake-application")
+        self.store_path = store_path
+        self.settings_file = settings_file
+        self.store: Store | None = None
+        self.account: Account | None = None
+        self.main_window: MainWindow | None = None
+        self.language = LanguageManager(settings_file, self)
+        self.language.apply(settings_file.load().ui_language or system_language())
+        self.gate = GateWindow(self.language, store_path)
+        self.gate.setup.submitted.connect(self._create)
+        self.gate.unlock.submitted.connect(self._unlock)
+        self.gate.signin.submitted.connect(self._sign_in)
+
+    def start(self) -> None:
+        first_run = not store_exists(self.store_path)
+        self.gate.show_page(self.gate.setup if first_run else self.gate.unlock)
+        self.gate.show()
+
+    # First run --------------------------------------------------------------------------
+    def _create(self, passphrase: str, display_name: str, pin: str) -> None:
+        path = self.store_path
+
+        def work() -> tuple[Store, list[Account]]:
+            pin_hash = hash_pin(pin)
+            store = create_store(
+                path,
+                passphrase,
+                initialize=lambda conn: insert_account(
+                    conn, display_name, Role.SUPERVISOR.value, pin_hash
+                ),
+            )
+            return store, list_accounts(store)
+
+        ops.run_in_background(work, self._created, self._create_failed, name="create-store")
+
+    def _created(self, result: tuple[Store, list[Account]]) -> None:
+        store, accounts = result
+        self.gate.setup.forget_secrets()
+        # The language picked during set-up is the one to start in from now on.
+        self.settings_file.save(self.settings_file.load().with_language(self.language.language))
+        self.store = store
+        self._open_main_window(accounts[0])
+
+    def _create_failed(self, exc: BaseException) -> None:
+        self.gate.setup.show_error(explain(exc))
+
+    # Unlock and sign in -----------------------------------------------------------------
+    def _unlock(self, passphrase: str) -> None:
+        path = self.store_path
+
+        def work() -> tuple[Store, list[Account]]:
+            store = open_store(path, passphrase)
+            return store, list_accounts(store)
+
+        ops.run_in_background(work, self._unlocked, self._unlock_failed, name="open-store")
+
+    def _unlocked(self, result: tuple[Store, list[Account]]) -> None:
+        self.store, accounts = result
+        self.gate.unlock.set_busy(False)
+        self.gate.signin.set_accounts(accounts)
+        self.gate.show_page(self.gate.signin)
+
+    def _unlock_failed(self, exc: BaseException) -> None:
+        self.gate.unlock.show_error(explain(exc))
+
+    def _sign_in(self, account_id: str, pin: str) -> None:
+        store = self._require_store()
+        ops.run_in_background(
+            lambda: check_pin(store, account_id, pin),
+            self._signed_in,
+            self._sign_in_failed,
+            name="check-pin",
+        )
+
+    def _signed_in(self, account: Account | None) -> None:
+        if account is None:
+            self.gate.signin.show_error(_wrong_pin)
+            return
+        self.gate.signin.forget_secrets()
+        self.gate.signin.set_busy(False)
+        self._open_main_window(account)
+
+    def _sign_in_failed(self, exc: BaseException) -> None:
+        self.gate.signin.show_error(explain(exc))
+
+    # Main window ------------------------------------------------------------------------
+    def _open_main_window(self, account: Account) -> None:
+        store = self._require_store()
+        self.account = account
+        self.main_window = MainWindow(
+            self.language, account, store.cipher_version, store.sqlite_version
+        )
+        self.main_window.unlock_requested.connect(self._unlock_main)
+        self.main_window.show()
+        self.gate.hide()
+
+    def _unlock_main(self, pin: str) -> None:
+        store, account = self._require_store(), self.account
+        assert account is not None
+        ops.run_in_background(
+            lambda: check_pin(store, account.id, pin),
+            self._main_unlocked,
+            self._main_unlock_failed,
+            name="unlock-pin",
+        )
+
+    def _main_unlocked(self, account: Account | None) -> None:
+        if self.main_window is None:
+            return
+        if account is None:
+            self.main_window.lock_page.show_error(
+                lambda: (_("That PIN is not right"), _("Type it again."))
+            )
+        else:
+            self.main_window.unlock()
+
+    def _main_unlock_failed(self, exc: BaseException) -> None:
+        if self.main_window is not None:
+            self.main_window.lock_page.show_error(explain(exc))
+
+    def _require_store(self) -> Store:
+        if self.store is None:
+            raise RuntimeError("the store is not open")
+        return self.store
+
+    def shutdown(self) -> None:
+        ops.wait_all()
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+
+def create_qapplication(argv: list[str]) -> QApplication:
+    existing = QApplication.instance()
+    app: Any = existing if existing is not None else QApplication(argv)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setStyleSheet(STYLE_SHEET)
+    return app  # type: ignore[no-any-return]
+
+
+def run(store: Path | None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app = create_qapplication(sys.argv[:1])
+    controller = IntakeApplication(
+        store or default_store_path(), SettingsFile(default_settings_path())
+    )
+    controller.start()
+    code = app.exec()
+    controller.shutdown()
+    return int(code)

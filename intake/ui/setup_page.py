@@ -1,0 +1,257 @@
+"""First run: interface language, store passphrase (twice), first supervisor (name + PIN)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal as QtSignal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake.i18n import N_, _, pgettext
+from intake.passphrase import (
+    MIN_PASSPHRASE_LENGTH,
+    PIN_LENGTHS,
+    PassphraseProblem,
+    PinProblem,
+    passphrase_problem,
+    pin_problem,
+)
+from intake.ui.language import LanguageManager, Retranslatable
+from intake.ui.widgets import (
+    LanguageSwitch,
+    Message,
+    MessageBanner,
+    forget,
+    heading,
+    hint,
+    secret_field,
+)
+
+PASSPHRASE_PROBLEMS = {
+    PassphraseProblem.TOO_SHORT: N_("The passphrase needs at least {minimum} characters."),
+    PassphraseProblem.ONE_CHARACTER: N_("The passphrase cannot be one character repeated."),
+    PassphraseProblem.TOO_COMMON: N_("That passphrase is too common. Choose another."),
+    PassphraseProblem.CONTROL_CHARACTER: N_(
+        "The passphrase contains a character that cannot be typed."
+    ),
+    PassphraseProblem.MISMATCH: N_("The two passphrases are not the same."),
+}
+PIN_PROBLEMS = {
+    PinProblem.NOT_DIGITS: N_("The PIN can contain digits only."),
+    PinProblem.WRONG_LENGTH: N_("The PIN needs {low} to {high} digits."),
+    PinProblem.MISMATCH: N_("The two PINs are not the same."),
+}
+
+
+def explain_passphrase(problem: PassphraseProblem) -> str:
+    return _(PASSPHRASE_PROBLEMS[problem]).format(minimum=MIN_PASSPHRASE_LENGTH)
+
+
+def explain_pin(problem: PinProblem) -> str:
+    return _(PIN_PROBLEMS[problem]).format(low=PIN_LENGTHS.start, high=PIN_LENGTHS.stop - 1)
+
+
+class SetupPage(Retranslatable, QWidget):
+    """Emits `submitted(passphrase, display_name, pin)` once every rule is met."""
+
+    submitted = QtSignal(str, str, str)
+
+    def __init__(self, manager: LanguageManager, store_path: Path, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("setup-page")
+        self._store_path = store_path
+        self._busy = False
+        self.title = heading(self, "setup-title")
+        self.intro = hint(self, "setup-intro")
+
+        self.language_box = QGroupBox(self)
+        self.language_hint = hint(self.language_box, "setup-language-hint")
+        self.language_switch = LanguageSwitch(manager, self.language_box)
+        box = QVBoxLayout(self.language_box)
+        box.addWidget(self.language_hint)
+        box.addWidget(self.language_switch, 0, Qt.AlignmentFlag.AlignLeft)
+
+        self.passphrase_box = QGroupBox(self)
+        self.passphrase_hint = hint(self.passphrase_box, "passphrase-hint")
+        self.passphrase = secret_field(self.passphrase_box, "passphrase")
+        self.passphrase_again = secret_field(self.passphrase_box, "passphrase-again")
+        self.passphrase_feedback = hint(self.passphrase_box, "passphrase-feedback")
+        self.passphrase_label = QLabel(self.passphrase_box)
+        self.passphrase_again_label = QLabel(self.passphrase_box)
+        self.location = hint(self.passphrase_box, "store-location")
+        self.location.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form = QFormLayout()
+        form.addRow(self.passphrase_label, self.passphrase)
+        form.addRow(self.passphrase_again_label, self.passphrase_again)
+        box = QVBoxLayout(self.passphrase_box)
+        box.addWidget(self.passphrase_hint)
+        box.addLayout(form)
+        box.addWidget(self.passphrase_feedback)
+        box.addWidget(self.location)
+
+        self.account_box = QGroupBox(self)
+        self.account_hint = hint(self.account_box, "account-hint")
+        self.display_name = QLineEdit(self.account_box)
+        self.display_name.setObjectName("display-name")
+        self.display_name.setMaxLength(80)
+        self.pin = secret_field(self.account_box, "pin")
+        self.pin_again = secret_field(self.account_box, "pin-again")
+        for field in (self.pin, self.pin_again):
+            field.setMaxLength(PIN_LENGTHS.stop - 1)
+            field.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
+        self.name_label = QLabel(self.account_box)
+        self.pin_label = QLabel(self.account_box)
+        self.pin_again_label = QLabel(self.account_box)
+        form = QFormLayout()
+        form.addRow(self.name_label, self.display_name)
+        form.addRow(self.pin_label, self.pin)
+        form.addRow(self.pin_again_label, self.pin_again)
+        box = QVBoxLayout(self.account_box)
+        box.addWidget(self.account_hint)
+        box.addLayout(form)
+
+        self.banner = MessageBanner(self)
+        self.create_button = QPushButton(self)
+        self.create_button.setObjectName("create-store")
+        self.create_button.setDefault(True)
+        self.create_button.setAutoDefault(True)
+
+        # The form scrolls rather than squeezes: wrapped hints keep their full height on a
+        # small screen or with large fonts.
+        content = QWidget(self)
+        content.setObjectName("setup-content")
+        form_layout = QVBoxLayout(content)
+        form_layout.addWidget(self.title)
+        form_layout.addWidget(self.intro)
+        form_layout.addWidget(self.language_box)
+        form_layout.addWidget(self.passphrase_box)
+        form_layout.addWidget(self.account_box)
+        form_layout.addWidget(self.banner)
+        form_layout.addWidget(self.create_button, 0, Qt.AlignmentFlag.AlignRight)
+        form_layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(content)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+
+        self.passphrase.textChanged.connect(self._update_feedback)
+        self.passphrase_again.textChanged.connect(self._update_feedback)
+        self.create_button.clicked.connect(self._submit)
+        for field in (
+            self.passphrase,
+            self.passphrase_again,
+            self.display_name,
+            self.pin,
+            self.pin_again,
+        ):
+            field.returnPressed.connect(self._submit)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.title.setText(_("Set up this workstation"))
+        self.intro.setText(
+            _(
+                "Nothing is stored yet. These three steps create the encrypted store that will hold "
+                "every record on this computer."
+            )
+        )
+        self.language_box.setTitle(_("1. Interface language"))
+        self.language_hint.setText(_("You can change it at any time from the top of the window."))
+        self.passphrase_box.setTitle(_("2. Store passphrase"))
+        self.passphrase_hint.setText(
+            _(
+                "The passphrase encrypts everything this application keeps. It is never saved "
+                "anywhere: if it is lost, the records cannot be recovered. Use at least {minimum} "
+                "characters; a short sentence is easy to remember and hard to guess."
+            ).format(minimum=MIN_PASSPHRASE_LENGTH)
+        )
+        self.passphrase_label.setText(pgettext("field label", "Passphrase"))
+        self.passphrase_again_label.setText(_("Passphrase again"))
+        self.location.setText(
+            _("The store will be created at: {path}").format(path=self._store_path)
+        )
+        self.account_box.setTitle(_("3. First supervisor"))
+        self.account_hint.setText(
+            _(
+                "The supervisor signs in with a name and a PIN of {low} to {high} digits, and can "
+                "add volunteer accounts later."
+            ).format(low=PIN_LENGTHS.start, high=PIN_LENGTHS.stop - 1)
+        )
+        self.name_label.setText(_("Display name"))
+        self.pin_label.setText(pgettext("field label", "PIN"))
+        self.pin_again_label.setText(_("PIN again"))
+        self.set_busy(self._busy)
+        self._update_feedback()
+
+    def _update_feedback(self) -> None:
+        text = self.passphrase.text()
+        if not text:
+            self.passphrase_feedback.setText("")
+            return
+        problem = passphrase_problem(text, self.passphrase_again.text() or None)
+        if problem is None and self.passphrase_again.text():
+            self.passphrase_feedback.setText(_("The passphrases match and meet the rule."))
+        elif problem is PassphraseProblem.TOO_SHORT:
+            self.passphrase_feedback.setText(
+                _("{count} of {minimum} characters.").format(
+                    count=len(text), minimum=MIN_PASSPHRASE_LENGTH
+                )
+            )
+        elif problem is None or problem is PassphraseProblem.MISMATCH:
+            self.passphrase_feedback.setText(_("Long enough. Now type it again below."))
+        else:
+            self.passphrase_feedback.setText(explain_passphrase(problem))
+
+    def first_problem(self) -> tuple[str, QLineEdit] | None:
+        problem = passphrase_problem(self.passphrase.text(), self.passphrase_again.text())
+        if problem is not None:
+            return explain_passphrase(problem), self.passphrase
+        if not self.display_name.text().strip():
+            return _("Enter the supervisor's display name."), self.display_name
+        pin = pin_problem(self.pin.text(), self.pin_again.text())
+        if pin is not None:
+            return explain_pin(pin), self.pin
+        return None
+
+    def _problem_message(self) -> tuple[str, str]:
+        problem = self.first_problem()
+        return (problem[0], "") if problem else ("", "")
+
+    def _submit(self) -> None:
+        problem = self.first_problem()
+        if problem is not None:
+            field = problem[1]
+            self.banner.show_message(self._problem_message)
+            field.setFocus()
+            return
+        self.banner.clear()
+        self.set_busy(True)
+        self.submitted.emit(
+            self.passphrase.text(), self.display_name.text().strip(), self.pin.text()
+        )
+
+    def set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.create_button.setEnabled(not busy)
+        self.create_button.setText(_("Creating…") if busy else _("Create the encrypted store"))
+
+    def show_error(self, message: Message) -> None:
+        """Creation failed: keep everything typed so the person can simply try again."""
+        self.set_busy(False)
+        self.banner.show_message(message)
+
+    def forget_secrets(self) -> None:
+        forget(self.passphrase, self.passphrase_again, self.pin, self.pin_again)

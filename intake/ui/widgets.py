@@ -1,0 +1,134 @@
+"""Small shared widgets: the language switch, a message banner, form helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake.i18n import Language, _
+from intake.ui.language import LanguageManager, Retranslatable
+
+# Each language is named in its own language, in every interface language: a person who
+# does not read the current one can still find theirs.
+ENDONYMS: dict[Language, str] = {"en": "English", "fr": "Français"}
+
+
+class LanguageSwitch(Retranslatable, QWidget):
+    """English | Français, always visible; switches every open window at once."""
+
+    def __init__(self, manager: LanguageManager, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("language-switch")
+        self._manager = manager
+        self._group = QButtonGroup(self)
+        self._group.setExclusive(True)
+        self.buttons: dict[Language, QToolButton] = {}
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        for language, name in ENDONYMS.items():
+            button = QToolButton(self)
+            button.setObjectName(f"language-{language}")
+            button.setText(name)
+            button.setCheckable(True)
+            button.setProperty("language", language)
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            self._group.addButton(button)
+            layout.addWidget(button)
+            self.buttons[language] = button
+        self._group.buttonClicked.connect(self._clicked)
+        manager.changed.connect(self._sync)
+        self._sync(manager.language)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.setToolTip(_("Interface language"))
+        self.setAccessibleName(_("Interface language"))
+
+    def _clicked(self, button: QToolButton) -> None:
+        self._manager.switch(button.property("language"))
+
+    def _sync(self, language: str) -> None:
+        self.buttons[language].setChecked(True)  # type: ignore[index]
+
+
+# A message is produced when shown and again after each language switch, never stored as text.
+Message = Callable[[], tuple[str, str]]
+
+
+class MessageBanner(Retranslatable, QFrame):
+    """A title and what to do, shown in place (never a popup that can be dismissed unread)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("message-banner")
+        self._message: Message | None = None
+        self.title = QLabel(self)
+        self.title.setObjectName("banner-title")
+        self.title.setWordWrap(True)
+        self.detail = QLabel(self)
+        self.detail.setObjectName("banner-detail")
+        self.detail.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.detail)
+        self.hide()
+
+    def show_message(self, message: Message) -> None:
+        self._message = message
+        self.retranslate_ui()
+        self.show()
+
+    def retranslate_ui(self) -> None:
+        title, detail = self._message() if self._message else ("", "")
+        self.title.setText(title)
+        self.detail.setText(detail)
+        self.detail.setVisible(bool(detail))
+
+    def clear(self) -> None:
+        self._message = None
+        self.retranslate_ui()
+        self.hide()
+
+
+def secret_field(parent: QWidget, name: str) -> QLineEdit:
+    """A masked field. Cleared with setText(""), which (unlike clear()) cannot be undone."""
+    field = QLineEdit(parent)
+    field.setObjectName(name)
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    # No copy, drag or context menu: a passphrase should never reach the clipboard.
+    field.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+    field.setDragEnabled(False)
+    return field
+
+
+def forget(*fields: QLineEdit) -> None:
+    for field in fields:
+        field.setText("")
+
+
+def heading(parent: QWidget, name: str, level: int = 1) -> QLabel:
+    label = QLabel(parent)
+    label.setObjectName(name)
+    label.setProperty("heading", level)
+    label.setWordWrap(True)
+    return label
+
+
+def hint(parent: QWidget, name: str) -> QLabel:
+    label = QLabel(parent)
+    label.setObjectName(name)
+    label.setProperty("hint", True)
+    label.setWordWrap(True)
+    return label
