@@ -167,8 +167,9 @@ def _configure(conn: Any) -> None:
             raise RuntimeError(f"store setting {name} is {actual!r}, expected {expected!r}")
 
 
-def apply_migrations(conn: Any, target: int = LATEST) -> None:
-    """Bring the schema to `target` inside the caller's transaction."""
+def apply_migrations(conn: Any, target: int | None = None) -> None:
+    """Bring the schema to `target` (default: the latest) inside the caller's transaction."""
+    target = LATEST if target is None else target
     current = conn.execute("PRAGMA user_version").fetchone()[0]
     if current > LATEST:
         raise errors.StoreFromFuture()
@@ -180,8 +181,9 @@ def apply_migrations(conn: Any, target: int = LATEST) -> None:
         conn.execute(f"PRAGMA user_version = {int(target)}")
 
 
-def migrate(conn: Any, target: int = LATEST) -> None:
+def migrate(conn: Any, target: int | None = None) -> None:
     """Apply all pending migrations in one transaction: a store is at exactly one version."""
+    target = LATEST if target is None else target
     current = conn.execute("PRAGMA user_version").fetchone()[0]
     if current > LATEST:
         raise errors.StoreFromFuture()

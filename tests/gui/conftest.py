@@ -1,0 +1,51 @@
+"""GUI fixtures: a real application controller over a real encrypted store in tmp_path."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from intake.i18n import Language
+from intake.settings import SettingsFile
+from intake.ui import ops
+from intake.ui.app import IntakeApplication, create_qapplication
+
+AppFactory = Callable[..., IntakeApplication]
+
+
+@pytest.fixture
+def make_app(qtbot: QtBot, store_path: Path, settings_file: SettingsFile) -> Iterator[AppFactory]:
+    created: list[IntakeApplication] = []
+
+    def factory(language: Language | None = None) -> IntakeApplication:
+        create_qapplication([])
+        if language is not None:
+            settings_file.save(settings_file.load().with_language(language))
+        controller = IntakeApplication(store_path, settings_file)
+        qtbot.addWidget(controller.gate)
+        controller.start()
+        created.append(controller)
+        return controller
+
+    yield factory
+    for controller in created:
+        qtbot.waitUntil(lambda: not ops.running(), timeout=10_000)
+        if controller.main_window is not None:
+            controller.main_window.close()
+            controller.main_window.deleteLater()
+        controller.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def _no_thread_left_running(qtbot: QtBot) -> Iterator[None]:
+    yield
+    qtbot.waitUntil(lambda: not ops.running(), timeout=10_000)
+    assert ops.running() == []
+
+
+def wait_idle(qtbot: QtBot) -> None:
+    """Wait until every background call has delivered its result."""
+    qtbot.waitUntil(lambda: not ops.running(), timeout=10_000)

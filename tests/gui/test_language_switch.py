@@ -1,0 +1,111 @@
+"""Switching language: at once, in every open window, nothing typed lost, remembered."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QLocale
+from PySide6.QtWidgets import QDialogButtonBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from intake.i18n import Language, _, current_language
+from intake.ui.main_window import MainWindow
+from tests.conftest import PASSPHRASE, PIN
+from tests.gui.conftest import AppFactory, wait_idle
+from tests.gui.texts import foreign_texts, visible_texts
+
+
+def assert_all_in(language: Language, *windows: QWidget) -> None:
+    assert current_language() == language
+    for window in windows:
+        assert foreign_texts(window, language) == [], window.objectName()
+        assert len(visible_texts(window)) > 3  # the walk really saw the window
+
+
+def test_switch_en_fr_en_keeps_what_was_typed(
+    qtbot: QtBot, make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = make_app("en")
+    setup = app.gate.setup
+    setup.passphrase.setText("typed before the switch")
+    setup.passphrase_again.setText("typed before")
+    setup.display_name.setText("Dr Élise Roy")
+    setup.pin.setText("2468")
+    setup.create_button.click()  # leaves an error banner showing, which must follow too
+    assert setup.banner.isVisible()
+    assert_all_in("en", app.gate)
+
+    app.gate.language_switch.buttons["fr"].click()
+    assert_all_in("fr", app.gate)
+    assert setup.title.text() == "Configurer ce poste de travail"
+    assert setup.banner.title.text() == "Les deux phrases de passe ne sont pas identiques."
+    assert QLocale().language() == QLocale.Language.French
+    assert app.gate.setup.language_switch.buttons["fr"].isChecked()  # both switches agree
+    assert json.loads((tmp_path / "settings.json").read_text())["ui_language"] == "fr"
+
+    app.gate.setup.language_switch.buttons["en"].click()
+    assert_all_in("en", app.gate)
+    assert QLocale().language() == QLocale.Language.English
+    assert setup.passphrase.text() == "typed before the switch"
+    assert setup.passphrase_again.text() == "typed before"
+    assert setup.display_name.text() == "Dr Élise Roy"
+    assert setup.pin.text() == "2468"
+
+
+def test_every_open_window_switches_at_once(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path
+) -> None:
+    app = make_app("en")
+    app.gate.unlock.passphrase.setText(PASSPHRASE)
+    app.gate.unlock.unlock_button.click()
+    wait_idle(qtbot)
+    app.gate.signin.pin.setText(PIN)
+    app.gate.signin.signin_button.click()
+    wait_idle(qtbot)
+    window = app.main_window
+    assert isinstance(window, MainWindow)
+    window.lock_page.pin.setText("12")  # typed into a hidden page
+    app.gate.show()  # a second window open at the same time
+    # Qt's own widgets too: a standard button box follows through qtbase_fr.
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    qtbot.addWidget(buttons)
+    buttons.show()
+    date_before = window.home.session.text()
+
+    window.language_switch.buttons["fr"].click()
+    assert_all_in("fr", window, app.gate)
+    assert buttons.button(QDialogButtonBox.StandardButton.Cancel).text() == "Annuler"
+    assert window.home.session.text() != date_before  # Babel date in French now
+    assert window.lock_action.text() == "Verrouiller"
+    assert app.gate.language_switch.buttons["fr"].isChecked()
+
+    window.language_switch.buttons["en"].click()
+    assert_all_in("en", window, app.gate)
+    assert buttons.button(QDialogButtonBox.StandardButton.Cancel).text() == "Cancel"
+    assert window.home.session.text() == date_before
+    assert window.lock_page.pin.text() == "12"
+
+
+def test_the_choice_persists_to_the_next_start(make_app: AppFactory, existing_store: Path) -> None:
+    first = make_app("en")
+    first.gate.language_switch.buttons["fr"].click()
+    first.gate.close()
+    second = make_app()  # reads the settings file only
+    assert current_language() == "fr"
+    assert second.gate.unlock.title.text() == _("Unlock the store") == "Déverrouiller le coffre"
+    assert second.gate.language_switch.buttons["fr"].isChecked()
+
+
+def test_the_walk_catches_text_left_in_the_other_language(
+    qtbot: QtBot, make_app: AppFactory
+) -> None:
+    """Positive control: a label set once and never retranslated is reported."""
+    from PySide6.QtWidgets import QLabel
+
+    app = make_app("en")
+    stale = QLabel(_("Store: {path}").format(path="/tmp/x"), app.gate)
+    stale.setObjectName("stale-label")
+    stale.show()
+    app.gate.language_switch.buttons["fr"].click()
+    assert foreign_texts(app.gate, "fr") == ["stale-label: 'Store: /tmp/x'"]

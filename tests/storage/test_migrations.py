@@ -1,0 +1,69 @@
+"""The migration runner: one transaction, monotonic versions, build at N-1 then migrate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlcipher3
+
+from intake.storage import migrations
+from intake.storage.db import key_pragma, migrate
+from intake.storage.migrations import LATEST, MIGRATIONS, Migration, _check_sequence
+
+
+def keyed(path: Path) -> object:
+    conn = sqlcipher3.connect(path, isolation_level=None)
+    conn.execute(key_pragma("migration test passphrase"))
+    return conn
+
+
+def tables(conn: object) -> set[str]:
+    rows = conn.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall()  # type: ignore[attr-defined]
+    return {r[0] for r in rows}
+
+
+def test_m0001_from_empty_store(tmp_path: Path) -> None:
+    conn = keyed(tmp_path / "s.db")
+    migrate(conn, target=0)
+    assert tables(conn) == set()
+    migrate(conn, target=1)
+    assert {"meta", "accounts"} <= tables(conn)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1  # type: ignore[attr-defined]
+    conn.execute(  # type: ignore[attr-defined]
+        "INSERT INTO accounts VALUES ('id', 'Name', 'volunteer', 'hash', '2026-01-01T00:00:00+00:00')"
+    )
+    with pytest.raises(sqlcipher3.IntegrityError):
+        conn.execute(  # type: ignore[attr-defined]
+            "INSERT INTO accounts VALUES ('id2', 'name', 'volunteer', 'hash', 'x')"
+        )
+
+
+def test_migrating_twice_changes_nothing(tmp_path: Path) -> None:
+    conn = keyed(tmp_path / "s.db")
+    migrate(conn)
+    migrate(conn)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST  # type: ignore[attr-defined]
+
+
+def test_a_failing_step_rolls_back_to_exactly_the_old_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(conn: object) -> None:
+        conn.execute("CREATE TABLE half_done (x)")  # type: ignore[attr-defined]
+        raise RuntimeError("step failed")
+
+    extended = (*MIGRATIONS, Migration(LATEST + 1, "broken", broken))
+    monkeypatch.setattr("intake.storage.db.MIGRATIONS", extended)
+    monkeypatch.setattr("intake.storage.db.LATEST", LATEST + 1)
+    conn = keyed(tmp_path / "s.db")
+    with pytest.raises(RuntimeError):
+        migrate(conn)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 0  # type: ignore[attr-defined]
+    assert tables(conn) == set()
+
+
+def test_versions_must_be_one_to_n_without_gaps() -> None:
+    _check_sequence(migrations.MIGRATIONS)
+    with pytest.raises(AssertionError):
+        _check_sequence((Migration(1, "a", print), Migration(3, "c", print)))
