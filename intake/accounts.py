@@ -1,23 +1,9 @@
-"""Accounts and PIN hashing with scrypt (memory-hard, in the standard library).
-
-Parameters: n=2**14, r=8, p=1 uses 16 MiB and about 50 ms per hash on a 2-core machine: slow
-enough to make guessing a short PIN from a stolen (decrypted) store costly, fast enough to sign in.
-The parameters are stored with each hash so they can be raised later without breaking old PINs.
-"""
+"""Accounts: who can sign in, and in which role."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass
 from enum import Enum
-
-SCRYPT_N = 2**14
-SCRYPT_R = 8
-SCRYPT_P = 1
-_SALT_BYTES = 16
-_KEY_BYTES = 32
 
 
 class Role(Enum):
@@ -31,29 +17,3 @@ class Account:
     id: str
     display_name: str
     role: Role
-
-
-def hash_pin(pin: str) -> str:
-    salt = secrets.token_bytes(_SALT_BYTES)
-    digest = hashlib.scrypt(
-        pin.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=_KEY_BYTES
-    )
-    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
-
-
-def verify_pin(pin: str, stored: str) -> bool:
-    try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-        if scheme != "scrypt":
-            return False
-        candidate = hashlib.scrypt(
-            pin.encode(),
-            salt=bytes.fromhex(salt),
-            n=int(n),
-            r=int(r),
-            p=int(p),
-            dklen=len(digest) // 2,
-        )
-    except ValueError:
-        return False
-    return hmac.compare_digest(candidate.hex(), digest)

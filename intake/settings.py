@@ -10,7 +10,6 @@ import contextlib
 import json
 import logging
 import os
-import tempfile
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -60,6 +59,8 @@ class SettingsFile:
 
     def save(self, settings: Settings) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # noqa: PLC0415 - only saving needs it; keeps it off start-up
+
         data = json.dumps(asdict(settings), indent=2, sort_keys=True) + "\n"
         fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=self.path.parent)
         try:

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from intake.accounts import Role, hash_pin
+from intake.accounts import Role
 from intake.i18n import Language, set_language
+from intake.pins import hash_pin
 from intake.settings import SettingsFile
-from intake.storage import Store, create_store
 from intake.storage.account_store import insert_account
+from intake.storage.db import Store, create_store
 
 PASSPHRASE = "Le café d'O'Brien, 3 h du matin"  # quotes, spaces, accents: all must work
 PIN = "482916"

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import gettext
 import io
 import weakref
 from collections.abc import Callable
 from functools import cache
+
+# The standard library's gettext does the runtime lookups (pgettext included); Babel is only
+# imported to compile a catalog in memory, which keeps it off the start-up path.
+from gettext import GNUTranslations, NullTranslations
 from pathlib import Path
 from typing import Literal
-
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
 
 Language = Literal["en", "fr"]
 LANGUAGES: tuple[Language, ...] = ("en", "fr")
@@ -31,13 +30,16 @@ def mo_path(language: Language) -> Path:
     return po_path(language).with_suffix(".mo")
 
 
-def _compile_in_memory(po: Path) -> Translations:
+def _compile_in_memory(po: Path) -> GNUTranslations:
+    from babel.messages.mofile import write_mo  # noqa: PLC0415 - rare path, heavy import
+    from babel.messages.pofile import read_po  # noqa: PLC0415
+
     with po.open("rb") as fp:
         catalog = read_po(fp, locale=po.parent.parent.name)
     buf = io.BytesIO()
     write_mo(buf, catalog)
     buf.seek(0)
-    return Translations(fp=buf, domain=DOMAIN)
+    return GNUTranslations(buf)
 
 
 @cache
@@ -52,7 +54,7 @@ def translator_for(language: Language) -> NullTranslations:
     po, mo = po_path(language), mo_path(language)
     if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
         with mo.open("rb") as fp:
-            return Translations(fp=fp, domain=DOMAIN)
+            return GNUTranslations(fp)
     return _compile_in_memory(po)
 
 
@@ -77,9 +79,7 @@ def set_language(language: str) -> None:
 def add_listener(listener: Callable[[Language], None]) -> None:
     """Call `listener(language)` after each switch; held weakly so it never outlives its owner."""
     ref: weakref.ReferenceType[Callable[[Language], None]] = (
-        weakref.WeakMethod(listener)
-        if hasattr(listener, "__self__")
-        else weakref.ref(listener)
+        weakref.WeakMethod(listener) if hasattr(listener, "__self__") else weakref.ref(listener)
     )
     _listeners.append(ref)
 
@@ -93,7 +93,7 @@ def _(message: str) -> str:
 
 
 def pgettext(context: str, message: str) -> str:
-    return str(translator_for(_current).pgettext(context, message))
+    return translator_for(_current).pgettext(context, message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
@@ -103,7 +103,3 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark a constant for extraction; translate it with `_()` where it is shown."""
     return message
-
-
-# gettext's own install() would put `_` in builtins: hidden global state we do not want.
-del gettext

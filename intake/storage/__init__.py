@@ -1,31 +1,6 @@
-"""The encrypted store (SQLCipher), free of Qt."""
+"""The encrypted store (SQLCipher), free of Qt.
 
-from intake.storage.db import Store, create_store, open_store
-from intake.storage.errors import (
-    DiskFull,
-    NotEncrypted,
-    StoreBusy,
-    StoreDamaged,
-    StoreError,
-    StoreExists,
-    StoreFromFuture,
-    StoreMissing,
-    StoreReadOnly,
-    WrongPassphrase,
-)
-
-__all__ = [
-    "DiskFull",
-    "NotEncrypted",
-    "Store",
-    "StoreBusy",
-    "StoreDamaged",
-    "StoreError",
-    "StoreExists",
-    "StoreFromFuture",
-    "StoreMissing",
-    "StoreReadOnly",
-    "WrongPassphrase",
-    "create_store",
-    "open_store",
-]
+Import from the submodules (`intake.storage.db`, `intake.storage.errors`, …): this package
+imports nothing itself, so code that only needs the error types or `store_exists` does not load
+the SQLCipher driver.
+"""

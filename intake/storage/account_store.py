@@ -6,7 +6,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from intake.accounts import Account, Role, verify_pin
+from intake.accounts import Account, Role
+from intake.pins import verify_pin
 from intake.storage.db import Store
 
 

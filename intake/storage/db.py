@@ -27,6 +27,7 @@ import sqlcipher3
 from intake import __version__
 from intake.passphrase import normalize
 from intake.storage import errors
+from intake.storage.location import store_exists
 from intake.storage.migrations import LATEST, MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -210,14 +211,6 @@ def _check_file(path: Path) -> None:
         raise errors.StoreMissing()
     if header == PLAIN_SQLITE_HEADER:
         raise errors.NotEncrypted()
-
-
-def store_exists(path: Path) -> bool:
-    """A store exists once it has content; an empty file is what an interrupted creation leaves."""
-    try:
-        return path.stat().st_size > 0
-    except FileNotFoundError:
-        return False
 
 
 def open_store(path: Path, passphrase: str) -> Store:

@@ -6,23 +6,25 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QStandardPaths
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
-from intake.accounts import Account, Role, hash_pin
+from intake.accounts import Account, Role
 from intake.i18n import _
 from intake.settings import SettingsFile
-from intake.storage import Store, StoreError, create_store, open_store
-from intake.storage.account_store import check_pin, insert_account, list_accounts
-from intake.storage.db import store_exists
+from intake.storage.errors import StoreError
+from intake.storage.location import store_exists
 from intake.ui import ops
 from intake.ui.gate import GateWindow
 from intake.ui.language import LanguageManager, system_language
-from intake.ui.main_window import MainWindow
 from intake.ui.style import STYLE_SHEET
 from intake.ui.widgets import Message
+
+if TYPE_CHECKING:
+    from intake.storage.db import Store
+    from intake.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 ORGANIZATION = "PeerSupport"
@@ -73,13 +75,19 @@ class IntakeApplication(QObject):
         self.settings_file = settings_file
         self.store: Store | None = None
         self.account: Account | None = None
-        self.main_window: MainWindow | None = None
+        self.main_window: MainWindow | None = None  # built after sign-in
         self.language = LanguageManager(settings_file, self)
         self.language.apply(settings_file.load().ui_language or system_language())
         self.gate = GateWindow(self.language, store_path)
-        self.gate.setup.submitted.connect(self._create)
-        self.gate.unlock.submitted.connect(self._unlock)
-        self.gate.signin.submitted.connect(self._sign_in)
+        self.gate.page_created.connect(self._connect_page)
+
+    def _connect_page(self, page: QWidget) -> None:
+        handlers = {
+            "setup-page": self._create,
+            "unlock-page": self._unlock,
+            "signin-page": self._sign_in,
+        }
+        page.submitted.connect(handlers[page.objectName()])  # type: ignore[attr-defined]
 
     def start(self) -> None:
         first_run = not store_exists(self.store_path)
@@ -91,6 +99,11 @@ class IntakeApplication(QObject):
         path = self.store_path
 
         def work() -> tuple[Store, list[Account]]:
+            # Imported on the worker thread: the driver is not needed to paint the first screen.
+            from intake.pins import hash_pin  # noqa: PLC0415
+            from intake.storage.account_store import insert_account, list_accounts  # noqa: PLC0415
+            from intake.storage.db import create_store  # noqa: PLC0415
+
             pin_hash = hash_pin(pin)
             store = create_store(
                 path,
@@ -119,6 +132,9 @@ class IntakeApplication(QObject):
         path = self.store_path
 
         def work() -> tuple[Store, list[Account]]:
+            from intake.storage.account_store import list_accounts  # noqa: PLC0415
+            from intake.storage.db import open_store  # noqa: PLC0415
+
             store = open_store(path, passphrase)
             return store, list_accounts(store)
 
@@ -134,6 +150,8 @@ class IntakeApplication(QObject):
         self.gate.unlock.show_error(explain(exc))
 
     def _sign_in(self, account_id: str, pin: str) -> None:
+        from intake.storage.account_store import check_pin  # noqa: PLC0415 - loaded by unlock
+
         store = self._require_store()
         ops.run_in_background(
             lambda: check_pin(store, account_id, pin),
@@ -155,6 +173,10 @@ class IntakeApplication(QObject):
 
     # Main window ------------------------------------------------------------------------
     def _open_main_window(self, account: Account) -> None:
+        # Imported here: the main window (and Babel's date formatting) is not needed to paint
+        # the first screen, so it stays off the start-up path.
+        from intake.ui.main_window import MainWindow  # noqa: PLC0415
+
         store = self._require_store()
         self.account = account
         self.main_window = MainWindow(
@@ -165,6 +187,8 @@ class IntakeApplication(QObject):
         self.gate.hide()
 
     def _unlock_main(self, pin: str) -> None:
+        from intake.storage.account_store import check_pin  # noqa: PLC0415 - loaded by unlock
+
         store, account = self._require_store(), self.account
         assert account is not None
         ops.run_in_background(

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from intake.i18n import _
 from intake.ui.language import LanguageManager, Retranslatable
-from intake.ui.setup_page import SetupPage
 from intake.ui.signin_page import SignInPage
 from intake.ui.unlock_page import UnlockPage
 from intake.ui.widgets import LanguageSwitch
 
+if TYPE_CHECKING:
+    from intake.ui.setup_page import SetupPage
+
 
 class GateWindow(Retranslatable, QWidget):
+    page_created = QtSignal(QWidget)
+
     def __init__(self, manager: LanguageManager, store_path: Path) -> None:
         super().__init__()
         self.setObjectName("gate-window")
@@ -27,12 +33,12 @@ class GateWindow(Retranslatable, QWidget):
         header.addStretch(1)
         header.addWidget(self.language_switch, 0, Qt.AlignmentFlag.AlignTop)
 
+        self._manager = manager
+        self._store_path = store_path
+        self._setup: SetupPage | None = None
+        self._unlock: UnlockPage | None = None
+        self._signin: SignInPage | None = None
         self.pages = QStackedWidget(self)
-        self.setup = SetupPage(manager, store_path, self.pages)
-        self.unlock = UnlockPage(store_path, self.pages)
-        self.signin = SignInPage(self.pages)
-        for page in (self.setup, self.unlock, self.signin):
-            self.pages.addWidget(page)
 
         body = QHBoxLayout()
         body.addStretch(1)
@@ -48,6 +54,34 @@ class GateWindow(Retranslatable, QWidget):
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Peer Support Intake"))
         self.app_name.setText(_("Peer Support Intake"))
+
+    # Pages are built when first needed: most starts show only the unlock page, and building
+    # the set-up form costs start-up time for nothing.
+    @property
+    def setup(self) -> SetupPage:
+        if self._setup is None:
+            from intake.ui.setup_page import SetupPage  # noqa: PLC0415 - first run only
+
+            self._setup = SetupPage(self._manager, self._store_path, self.pages)
+            self.pages.addWidget(self._setup)
+            self.page_created.emit(self._setup)
+        return self._setup
+
+    @property
+    def unlock(self) -> UnlockPage:
+        if self._unlock is None:
+            self._unlock = UnlockPage(self._store_path, self.pages)
+            self.pages.addWidget(self._unlock)
+            self.page_created.emit(self._unlock)
+        return self._unlock
+
+    @property
+    def signin(self) -> SignInPage:
+        if self._signin is None:
+            self._signin = SignInPage(self.pages)
+            self.pages.addWidget(self._signin)
+            self.page_created.emit(self._signin)
+        return self._signin
 
     def show_page(self, page: QWidget) -> None:
         self.pages.setCurrentWidget(page)

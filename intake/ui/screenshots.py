@@ -17,11 +17,12 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from intake.accounts import Role, hash_pin
+from intake.accounts import Role
 from intake.i18n import LANGUAGES, Language
+from intake.pins import hash_pin
 from intake.settings import SettingsFile
-from intake.storage import create_store
 from intake.storage.account_store import insert_account
+from intake.storage.db import create_store
 from intake.ui import ops
 from intake.ui.app import IntakeApplication, create_qapplication
 

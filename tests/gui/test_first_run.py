@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from intake.i18n import Language, _
-from intake.storage import open_store
 from intake.settings import SettingsFile
 from intake.storage.account_store import list_accounts
+from intake.storage.db import open_store
 from intake.ui.app import IntakeApplication, create_qapplication
 from tests.conftest import PIN
 from tests.gui.conftest import AppFactory, wait_idle
@@ -35,23 +35,32 @@ def test_first_run_creates_the_store_and_signs_in(
     assert not store_path.exists()
     assert foreign_texts(app.gate, lang) == []
 
-    fill(setup, passphrase=GOOD_PASSPHRASE, passphrase_again=GOOD_PASSPHRASE,
-         display_name="  Dr Léa Gagnon ", pin=PIN, pin_again=PIN)
+    fill(
+        setup,
+        passphrase=GOOD_PASSPHRASE,
+        passphrase_again=GOOD_PASSPHRASE,
+        display_name="  Dr Léa Gagnon ",
+        pin=PIN,
+        pin_again=PIN,
+    )
     qtbot.mouseClick(setup.create_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot)
 
     window = app.main_window
-    assert window is not None and window.isVisible()
+    assert window is not None
+    assert window.isVisible()
     assert not app.gate.isVisible()
     assert "Dr Léa Gagnon" in window.signed_in.text()
     assert window.signed_in.text() == _("Signed in: {name} ({role})").format(
-        name="Dr Léa Gagnon", role=_("Supervisor"))
+        name="Dr Léa Gagnon", role=_("Supervisor")
+    )
     assert foreign_texts(window, lang) == []
     # Secrets are dropped from the widgets; the chosen language is remembered.
     assert setup.passphrase.text() == setup.passphrase_again.text() == setup.pin.text() == ""
     assert json.loads((tmp_path / "settings.json").read_text())["ui_language"] == lang
     settings_text = (tmp_path / "settings.json").read_text()
-    assert GOOD_PASSPHRASE not in settings_text and PIN not in settings_text
+    assert GOOD_PASSPHRASE not in settings_text
+    assert PIN not in settings_text
 
     window.close()
     app.shutdown()
@@ -66,10 +75,19 @@ def test_setup_explains_each_rule_and_creates_nothing_until_met(
     app = make_app(lang)
     setup = app.gate.setup
     cases = [
-        (dict(passphrase="short"), _("The passphrase needs at least {minimum} characters.").format(minimum=12)),
-        (dict(passphrase=GOOD_PASSPHRASE, passphrase_again="different phrase"), _("The two passphrases are not the same.")),
+        (
+            dict(passphrase="short"),
+            _("The passphrase needs at least {minimum} characters.").format(minimum=12),
+        ),
+        (
+            dict(passphrase=GOOD_PASSPHRASE, passphrase_again="different phrase"),
+            _("The two passphrases are not the same."),
+        ),
         (dict(passphrase_again=GOOD_PASSPHRASE), _("Enter the supervisor's display name.")),
-        (dict(display_name="Sam", pin="12"), _("The PIN needs {low} to {high} digits.").format(low=4, high=12)),
+        (
+            dict(display_name="Sam", pin="12"),
+            _("The PIN needs {low} to {high} digits.").format(low=4, high=12),
+        ),
         (dict(pin="1234", pin_again="4321"), _("The two PINs are not the same.")),
     ]
     for values, message in cases:
@@ -87,7 +105,9 @@ def test_live_feedback_counts_characters(make_app: AppFactory, lang: Language) -
     app = make_app(lang)
     setup = app.gate.setup
     setup.passphrase.setText("abcde")
-    assert setup.passphrase_feedback.text() == _("{count} of {minimum} characters.").format(count=5, minimum=12)
+    assert setup.passphrase_feedback.text() == _("{count} of {minimum} characters.").format(
+        count=5, minimum=12
+    )
     setup.passphrase.setText(GOOD_PASSPHRASE)
     setup.passphrase_again.setText(GOOD_PASSPHRASE)
     assert setup.passphrase_feedback.text() == _("The passphrases match and meet the rule.")
@@ -105,8 +125,14 @@ def test_creation_failure_keeps_everything_typed(
     qtbot.addWidget(app.gate)
     app.start()
     setup = app.gate.setup
-    fill(setup, passphrase=GOOD_PASSPHRASE, passphrase_again=GOOD_PASSPHRASE,
-         display_name="Sam", pin=PIN, pin_again=PIN)
+    fill(
+        setup,
+        passphrase=GOOD_PASSPHRASE,
+        passphrase_again=GOOD_PASSPHRASE,
+        display_name="Sam",
+        pin=PIN,
+        pin_again=PIN,
+    )
     setup.create_button.click()
     wait_idle(qtbot)
     assert app.main_window is None

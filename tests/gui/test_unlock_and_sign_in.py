@@ -69,12 +69,15 @@ def test_wrong_passphrase_then_right_one(
     signin.pin.setText(PIN)
     signin.signin_button.click()
     wait_idle(qtbot)
-    assert app.main_window is not None and app.main_window.isVisible()
+    assert app.main_window is not None
+    assert app.main_window.isVisible()
     assert SUPERVISOR in app.main_window.signed_in.text()
     assert foreign_texts(app.main_window, lang) == []
 
 
-def test_empty_passphrase_is_explained_without_trying(make_app: AppFactory, existing_store: Path, lang: Language) -> None:
+def test_empty_passphrase_is_explained_without_trying(
+    make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
     app = make_app(lang)
     app.gate.unlock.unlock_button.click()
     assert app.gate.unlock.banner.title.text() == _("Type the store passphrase first.")
@@ -112,7 +115,8 @@ def test_about_box_names_the_versions(
     window = signed_in_window(qtbot, make_app, lang)
     window.about_action.trigger()
     box = window.findChild(QMessageBox, "about-box")
-    assert box is not None and box.isVisible()
+    assert box is not None
+    assert box.isVisible()
     text = box.informativeText()
     assert qVersion() in text
     assert "SQLCipher 4." in text

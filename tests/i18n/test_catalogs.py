@@ -22,7 +22,9 @@ def test_checker_reports_every_kind_of_problem() -> None:
     catalog.add("Fuzzy", "Flou", flags=["fuzzy"])
     catalog.add("Stale", "Périmé")
     expected = {(None, "Hello {name}"), (None, "Untranslated"), (None, "Fuzzy"), (None, "Missing")}
-    problems = {(p.key[1], p.what.split(" in '")[0]) for p in check_catalog("fr", catalog, expected)}
+    problems = {
+        (p.key[1], p.what.split(" in '")[0]) for p in check_catalog("fr", catalog, expected)
+    }
     assert problems == {
         ("Hello {name}", "placeholders differ"),
         ("Untranslated", "untranslated"),

@@ -9,18 +9,17 @@ from pathlib import Path
 import pytest
 import sqlcipher3
 
-from intake.storage import (
+from intake.storage.account_store import check_pin, list_accounts
+from intake.storage.db import REQUIRED_PRAGMAS, create_store, key_pragma, open_store
+from intake.storage.errors import (
     NotEncrypted,
     StoreDamaged,
     StoreExists,
     StoreFromFuture,
     StoreMissing,
     WrongPassphrase,
-    create_store,
-    open_store,
 )
-from intake.storage.account_store import check_pin, list_accounts
-from intake.storage.db import REQUIRED_PRAGMAS, key_pragma, store_exists
+from intake.storage.location import store_exists
 from intake.storage.migrations import LATEST
 from tests.conftest import PASSPHRASE, PIN, SUPERVISOR, make_store
 
@@ -72,7 +71,12 @@ def test_wrong_passphrase_is_typed_and_leaves_the_file_untouched(
 
 @pytest.mark.parametrize(
     "passphrase",
-    ["it's \"quoted\" ''; DROP TABLE accounts; --", "   spaces   around   ", "Ça, c'est l'été à Québec", "😀 emoji passphrase"],
+    [
+        "it's \"quoted\" ''; DROP TABLE accounts; --",
+        "   spaces   around   ",
+        "Ça, c'est l'été à Québec",
+        "😀 emoji passphrase",
+    ],
 )
 def test_awkward_passphrases_work(tmp_path: Path, passphrase: str) -> None:
     path = tmp_path / "store.db"

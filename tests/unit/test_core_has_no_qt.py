@@ -26,7 +26,11 @@ def _imported_modules(path: Path) -> set[str]:
 
 def test_no_core_module_imports_qt_except_the_gui_launcher() -> None:
     offenders = {
-        str(path): sorted(m for m in _imported_modules(path) if m.split(".")[0] in {"PySide6", "shiboken6"} or m.startswith("intake.ui"))
+        str(path): sorted(
+            m
+            for m in _imported_modules(path)
+            if m.split(".")[0] in {"PySide6", "shiboken6"} or m.startswith("intake.ui")
+        )
         for path in CORE
     }
     offenders = {k: v for k, v in offenders.items() if v and not k.endswith("cli.py")}
@@ -45,5 +49,7 @@ def test_importing_the_whole_core_loads_no_qt() -> None:
         f"for name in {modules!r}: importlib.import_module(name)\n"
         "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"

@@ -1,12 +1,12 @@
 import pytest
 
-from intake.accounts import hash_pin, verify_pin
 from intake.passphrase import (
     PassphraseProblem,
     PinProblem,
     passphrase_problem,
     pin_problem,
 )
+from intake.pins import hash_pin, verify_pin
 
 
 @pytest.mark.parametrize(
@@ -21,7 +21,9 @@ from intake.passphrase import (
         ("l'été à Montréal", None, None),
     ],
 )
-def test_passphrase_rule(passphrase: str, confirmation: str | None, expected: PassphraseProblem | None) -> None:
+def test_passphrase_rule(
+    passphrase: str, confirmation: str | None, expected: PassphraseProblem | None
+) -> None:
     assert passphrase_problem(passphrase, confirmation) is expected
 
 

@@ -1,0 +1,124 @@
+"""Cold start to first painted window: the application vs a bare PySide6 label, side by side.
+
+    make bench        (or: QT_QPA_PLATFORM=offscreen .venv/bin/python tests/bench/bench_startup.py)
+
+Each run is a whole new Python process, timed from spawn until the child reports the first
+Paint event of its top-level window. Runs alternate (bare, app, bare, app, ...) so machine noise
+hits both alike. The unlock time (dominated by SQLCipher's PBKDF2 key derivation) is reported
+separately, measured in-process on the same store. Not collected by pytest: a benchmark, not a test.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RUNS = int(os.environ.get("BENCH_RUNS", "15"))
+PASSPHRASE = "benchmark passphrase, not secret"
+
+PAINT_HOOK = """
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+class FirstPaint(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint:
+            print("painted", flush=True)
+            QTimer.singleShot(0, QApplication.quit)
+        return False
+"""
+
+BARE = (
+    PAINT_HOOK
+    + """
+from PySide6.QtWidgets import QLabel
+app = QApplication([])
+label = QLabel("Peer Support Intake")
+hook = FirstPaint()
+label.installEventFilter(hook)
+label.show()
+app.exec()
+"""
+)
+
+APP = (
+    PAINT_HOOK
+    + """
+import sys
+from pathlib import Path
+from intake.settings import SettingsFile
+from intake.ui.app import IntakeApplication, create_qapplication
+app = create_qapplication(sys.argv[:1])
+controller = IntakeApplication(Path(sys.argv[1]), SettingsFile(Path(sys.argv[2])))
+hook = FirstPaint()
+controller.gate.installEventFilter(hook)
+controller.start()
+app.exec()
+controller.shutdown()
+"""
+)
+
+
+def time_child(code: str, *args: str) -> float:
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    elapsed = time.perf_counter() - start
+    proc.wait(timeout=30)
+    if line.strip() != "painted":
+        raise RuntimeError("child did not paint")
+    return elapsed
+
+
+def ms(values: list[float]) -> str:
+    return f"median {statistics.median(values) * 1000:7.1f} ms  (min {min(values) * 1000:.1f}, max {max(values) * 1000:.1f})"
+
+
+def main() -> int:
+    from intake.accounts import Role
+    from intake.pins import hash_pin
+    from intake.settings import SettingsFile
+    from intake.storage.account_store import insert_account
+    from intake.storage.db import create_store, open_store
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    with tempfile.TemporaryDirectory(prefix="intake-bench-") as folder:
+        store = Path(folder) / "store.db"
+        settings = Path(folder) / "settings.json"
+        SettingsFile(settings).save(SettingsFile(settings).load().with_language("en"))
+        pin_hash = hash_pin("1234")
+        create_store(
+            store,
+            PASSPHRASE,
+            initialize=lambda c: insert_account(c, "Bench", Role.SUPERVISOR.value, pin_hash),
+        ).close()
+
+        time_child(BARE), time_child(APP, str(store), str(settings))  # warm the file cache
+        bare: list[float] = []
+        app: list[float] = []
+        for _ in range(RUNS):
+            bare.append(time_child(BARE))
+            app.append(time_child(APP, str(store), str(settings)))
+
+        unlock: list[float] = []
+        for _ in range(max(5, RUNS // 2)):
+            start = time.perf_counter()
+            open_store(store, PASSPHRASE).close()
+            unlock.append(time.perf_counter() - start)
+
+    ratio = statistics.median(app) / statistics.median(bare)
+    print(f"cold start to first paint, {RUNS} alternating runs each")
+    print(f"  bare PySide6 label : {ms(bare)}")
+    print(f"  application        : {ms(app)}")
+    print(f"  ratio app / bare   : {ratio:.2f}x   (goal: at most 1.50x)")
+    print(f"unlock (open_store: key derivation + checks + migrations): {ms(unlock)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
