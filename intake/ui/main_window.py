@@ -70,7 +70,7 @@ class HomePage(Retranslatable, QWidget):
     def retranslate_ui(self) -> None:
         self.title.setText(_("Welcome, {name}").format(name=self._account.display_name))
         self.session.setText(
-            _("Signed in on {date} at {time}.").format(
+            _("Signed in on {date} at {time}").format(
                 date=format_date(self._opened_at), time=format_time(self._opened_at)
             )
         )
