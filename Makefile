@@ -34,6 +34,7 @@ screenshots: $(STAMP)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_startup.py
+	$(PY) tests/bench/bench_routing.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -32,6 +32,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar=_("PATH"),
         help=_("the encrypted store file (default: $INTAKE_STORE, else the per-user data folder)"),
     )
+    commands = parser.add_subparsers(dest="command", metavar="{route,directory}")
+    from intake.commands import routing  # noqa: PLC0415 - keeps `intake --help` light
+
+    routing.add_parsers(commands)
     return parser
 
 
@@ -43,8 +47,12 @@ def store_from(args: argparse.Namespace) -> Path | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    set_language(_terminal_language())
+    terminal = _terminal_language()
+    set_language(terminal)
     args = build_parser().parse_args(argv)
+    args.terminal_language = terminal
+    if getattr(args, "handler", None) is not None:
+        return int(args.handler(args))
     from intake.ui.app import run  # noqa: PLC0415 - only the GUI pays for importing Qt
 
     return run(store_from(args))

@@ -1,0 +1,1 @@
+"""Sub-commands of `intake` that run without the window toolkit."""

@@ -1,0 +1,1 @@
+"""Routing: from a few answers to ordered recommendations, each with its reasons."""

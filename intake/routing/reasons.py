@@ -1,0 +1,88 @@
+"""Reason, exclusion and warning codes, and their wording in both languages.
+
+Codes are the stable contract (JSON output, stored records); wording is translated at display.
+"""
+
+from __future__ import annotations
+
+from intake.i18n import N_, _
+
+REASONS: dict[str, str] = {
+    "emergency-first": N_("Immediate danger: emergency services come first."),
+    "crisis-988": N_("9-8-8 answers by call or text, 24/7, in English or French."),
+    "crisis-line-24-7": N_("A 24/7 line for the crisis route."),
+    "serves-province": N_("Serves physicians in this province or territory."),
+    "national": N_("Available across Canada."),
+    "role-eligible": N_("Eligible for the caller's role."),
+    "helps-worried-others": N_("Also helps people worried about a physician."),
+    "for-the-colleague": N_("For the colleague the caller is worried about."),
+    "peer-support": N_("Peer support: a trained physician peer listens, without treatment."),
+    "offers-peer-option": N_("Also offers peer-to-peer support."),
+    "counselling": N_("Counselling with a professional."),
+    "mentorship": N_("Mentorship."),
+    "coaching": N_("Coaching."),
+    "health-program": N_("Physician health program: assessment, referral and follow-up."),
+    "information": N_("Information for this region."),
+    "format-match": N_("Offers the format asked for."),
+    "channel-match": N_("Can be reached the way the caller prefers."),
+    "outside-community": N_("Can connect the caller with support outside their own community."),
+    "serves-language": N_("Serves callers in their language."),
+    "indigenous": N_("Culturally grounded support for Indigenous people."),
+    "veterans": N_("For Veterans, RCMP and their families."),
+    "youth": N_("For young people."),
+    "open-24-7": N_("Open 24/7."),
+    "open-now": N_("Open now."),
+    "closed-now": N_("Closed now: see when it opens, and the 24/7 alternative."),
+    "hours-unknown": N_("Hours not confirmed."),
+}
+
+EXCLUSIONS: dict[str, str] = {
+    "outside-region": N_("Does not serve this province or territory."),
+    "not-available-here": N_("Not available in this province or territory."),
+    "role-not-served": N_("Does not serve the caller's role."),
+    "regulatory-not-peer-support": N_("A regulatory body, not peer support."),
+    "unverified-listing": N_("Not confirmed yet: not shown until someone verifies it."),
+    "indigenous-specific": N_("For Indigenous people; not asked for."),
+    "veterans-specific": N_("For Veterans and their families; not asked for."),
+    "youth-only": N_("For young people only."),
+    "emergency-only": N_("For emergencies only."),
+    "crisis-only": N_("A crisis line: offered when risk appears."),
+}
+
+WARNINGS: dict[str, str] = {
+    "unverified": N_("Not verified: {field}. Do not present it as fact."),
+    "third-party": N_("Only from a third-party source: {field}."),
+    "stale": N_("Checked more than 12 months ago: {field}."),
+    "unofficial-french-name": N_(
+        "No official French name is known; the French name is a description."
+    ),
+    "no-verified-contact": N_("No verified way to reach it."),
+    "language-not-offered": N_("Service is not offered in the caller's language."),
+}
+
+FIELDS: dict[str, str] = {
+    "name": N_("name"),
+    "eligibility": N_("who is eligible"),
+    "languages": N_("service languages"),
+    "format": N_("format"),
+    "cost": N_("cost"),
+    "hours": N_("hours"),
+    "contact": N_("contact"),
+}
+
+
+def reason_text(code: str) -> str:
+    return _(REASONS[code])
+
+
+def exclusion_text(code: str) -> str:
+    return _(EXCLUSIONS[code])
+
+
+def warning_text(code: str) -> str:
+    """`unverified:hours` -> "Not verified: hours. …" in the current language."""
+    kind, _sep, field = code.partition(":")
+    label = _(FIELDS["contact" if field.startswith("contact") else field]) if field else ""
+    if field.startswith("contact") and "=" in field:
+        label = f"{label} {field.partition('=')[2]}"
+    return _(WARNINGS[kind]).format(field=label)

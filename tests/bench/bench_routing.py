@@ -1,0 +1,163 @@
+"""Directory load time and route() latency: the shipped directory vs a generated one of 10,000.
+
+    make bench   (or: .venv/bin/python tests/bench/bench_routing.py)
+
+Both directories go through the real loader (TOML parsing, validation, phone numbers), and the
+same randomised requests (every province, role, need, risk, time of day) are routed against each,
+alternating, so the two are measured side by side in one run. Goals: p99 under 1 ms on the shipped
+directory, under 20 ms at 10,000 programs. A benchmark, not a test: pytest does not collect it.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from intake.directory.load import SHIPPED, load_directory
+from intake.provinces import CODES, PROVINCES, ROLES
+from intake.routing.engine import NEEDS, RISKS, Request, Router
+from intake.timezones import zone
+
+REQUESTS = 3000
+PHONES = ["1-800-663-6729", "1-877-767-4637", "1-855-242-3310", "1-844-433-3762", "1-866-355-5550"]
+ZONES = sorted({p.zone for p in PROVINCES.values()})
+KINDS = ["peer-support", "counselling", "health-program", "mentorship", "coaching", "crisis-line"]
+
+
+def generated_directory(count: int, seed: int = 7) -> str:
+    rng = random.Random(seed)
+    parts = ["schema = 1\n"]
+    for index in range(count):
+        provinces = '["*"]' if index % 50 == 0 else f'["{rng.choice(CODES)}"]'
+        roles = ", ".join(
+            f'"{r}"'
+            for r in rng.sample(
+                ["physician", "resident", "student", "retired", "family", "worried"], 3
+            )
+        )
+        if index % 3 == 0:
+            hours = f'{{ tz = "{rng.choice(ZONES)}", always_open = true, status = "verified" }}'
+        elif index % 3 == 1:
+            hours = (
+                f'{{ tz = "{rng.choice(ZONES)}", weekly = [ {{ days = ["mon", "tue", "wed", "thu", "fri"], '
+                f'open = "0{rng.randint(7, 9)}:00", close = "1{rng.randint(6, 9)}:00" }} ], status = "third-party" }}'
+            )
+        else:
+            hours = (
+                f'{{ tz = "{rng.choice(ZONES)}", sessions = [ {{ weekday = "wed", nth = [2, 4], '
+                f'start = "19:00", end = "20:30" }} ], status = "unverified" }}'
+            )
+        parts.append(f'''
+[[program]]
+id = "zz-program-{index}"
+kind = "{rng.choice(KINDS)}"
+scope = "local"
+source = "generated"
+checked = 2026-0{rng.randint(1, 9)}-01
+name = {{ en = "Program {index}", fr = "Programme {index}", status = "verified", fr_status = "unverified" }}
+text.description = {{ en = "Generated.", fr = "Généré." }}
+text.serves = {{ en = "Generated.", fr = "Généré." }}
+text.referral = {{ en = "Generated.", fr = "Généré." }}
+eligibility = {{ provinces = {provinces}, roles = [{roles}], status = "verified" }}
+languages = {{ value = ["en"], status = "unverified" }}
+format = {{ modes = ["one-on-one"], channels = ["phone"], status = "verified" }}
+cost = {{ value = "free", status = "verified" }}
+hours = {hours}
+contacts = [ {{ type = "voice", value = "{rng.choice(PHONES)}", tags = ["toll-free"], status = "verified" }} ]
+''')
+    return "".join(parts)
+
+
+def requests(count: int, seed: int = 11) -> list[Request]:
+    rng = random.Random(seed)
+    start = datetime(2026, 11, 16, tzinfo=zone("America/Toronto"))
+    return [
+        Request(
+            province=rng.choice(CODES),
+            at=start + timedelta(minutes=rng.randrange(7 * 24 * 60)),
+            role=rng.choice(ROLES),
+            language=rng.choice(("en", "fr")),
+            need=rng.choice(NEEDS),
+            risk=rng.choice(RISKS),
+            outside_community=rng.random() < 0.2,
+            about_colleague=rng.random() < 0.1,
+        )
+        for _ in range(count)
+    ]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def timed_load(path: Path | None) -> tuple[float, list]:
+    begin = time.perf_counter()
+    programs = load_directory(path)
+    return time.perf_counter() - begin, programs
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="intake-bench-") as folder:
+        big_file = Path(folder) / "generated.toml"
+        big_file.write_text(generated_directory(10_000), encoding="utf-8")
+        shipped_load, shipped = timed_load(None)
+        big_load, big = timed_load(big_file)
+    begin = time.perf_counter()
+    shipped_router = Router(shipped)
+    shipped_index = time.perf_counter() - begin
+    begin = time.perf_counter()
+    big_router = Router(big)
+    big_index = time.perf_counter() - begin
+
+    # Two passes over the same requests: the first meets every kind of request for the first
+    # time (cold caches), the second shows the steady state of a running application.
+    passes: list[tuple[list[float], list[float]]] = []
+    batch = requests(REQUESTS)
+    for _pass in range(2):
+        small_times: list[float] = []
+        big_times: list[float] = []
+        for request in batch:  # alternate: the same request against each directory
+            begin = time.perf_counter()
+            shipped_router.route(request)
+            small_times.append(time.perf_counter() - begin)
+            begin = time.perf_counter()
+            big_router.route(request)
+            big_times.append(time.perf_counter() - begin)
+        passes.append((small_times, big_times))
+
+    def row(label: str, values: list[float], goal_ms: float) -> str:
+        median, p99 = statistics.median(values) * 1000, percentile(values, 0.99) * 1000
+        return (
+            f"  {label:34} median {median:7.3f} ms   p99 {p99:7.3f} ms   "
+            f"p99/goal {p99 / goal_ms:5.2f} (goal {goal_ms:g} ms)"
+        )
+
+    print(f"directory load (parse + validate + phone numbers) and index build, {SHIPPED.name}")
+    print(
+        f"  shipped ({len(shipped):>5} programs): load {shipped_load * 1000:8.1f} ms, index {shipped_index * 1000:6.1f} ms"
+    )
+    print(
+        f"  generated ({len(big):>5} programs): load {big_load * 1000:8.1f} ms, index {big_index * 1000:6.1f} ms"
+    )
+    print(
+        f"  ratio generated/shipped load: {big_load / shipped_load:.1f}x for {len(big) / len(shipped):.0f}x the programs"
+    )
+    for label, (small_times, big_times) in zip(
+        ("first pass (cold caches)", "second pass (warm)"), passes, strict=True
+    ):
+        print(f"route() over {REQUESTS} requests, alternating directories, {label}")
+        print(row(f"shipped ({len(shipped)} programs)", small_times, 1.0))
+        print(row(f"generated ({len(big)} programs)", big_times, 20.0))
+        ratio = statistics.median(big_times) / statistics.median(small_times)
+        print(f"  ratio generated/shipped median: {ratio:.1f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
