@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal as QtSignal
@@ -17,6 +17,8 @@ from intake.ui.widgets import LanguageSwitch
 
 if TYPE_CHECKING:
     from intake.ui.setup_page import SetupPage
+
+PageT = TypeVar("PageT", bound=QWidget)
 
 
 class GateWindow(Retranslatable, QWidget):
@@ -62,26 +64,25 @@ class GateWindow(Retranslatable, QWidget):
         if self._setup is None:
             from intake.ui.setup_page import SetupPage  # noqa: PLC0415 - first run only
 
-            self._setup = SetupPage(self._manager, self._store_path, self.pages)
-            self.pages.addWidget(self._setup)
-            self.page_created.emit(self._setup)
+            self._setup = self._adopt(SetupPage(self._manager, self._store_path, self.pages))
         return self._setup
 
     @property
     def unlock(self) -> UnlockPage:
         if self._unlock is None:
-            self._unlock = UnlockPage(self._store_path, self.pages)
-            self.pages.addWidget(self._unlock)
-            self.page_created.emit(self._unlock)
+            self._unlock = self._adopt(UnlockPage(self._store_path, self.pages))
         return self._unlock
 
     @property
     def signin(self) -> SignInPage:
         if self._signin is None:
-            self._signin = SignInPage(self.pages)
-            self.pages.addWidget(self._signin)
-            self.page_created.emit(self._signin)
+            self._signin = self._adopt(SignInPage(self.pages))
         return self._signin
+
+    def _adopt(self, page: PageT) -> PageT:
+        self.pages.addWidget(page)
+        self.page_created.emit(page)
+        return page
 
     def show_page(self, page: QWidget) -> None:
         self.pages.setCurrentWidget(page)

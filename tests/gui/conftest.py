@@ -49,3 +49,15 @@ def _no_thread_left_running(qtbot: QtBot) -> Iterator[None]:
 def wait_idle(qtbot: QtBot) -> None:
     """Wait until every background call has delivered its result."""
     qtbot.waitUntil(lambda: not ops.running(), timeout=10_000)
+
+
+def sign_in(qtbot: QtBot, app: IntakeApplication) -> None:
+    """Unlock the test store and sign the supervisor in, through the real pages."""
+    from tests.conftest import PASSPHRASE, PIN
+
+    app.gate.unlock.passphrase.setText(PASSPHRASE)
+    app.gate.unlock.unlock_button.click()
+    wait_idle(qtbot)
+    app.gate.signin.pin.setText(PIN)
+    app.gate.signin.signin_button.click()
+    wait_idle(qtbot)

@@ -11,8 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from intake.i18n import Language, _, current_language
 from intake.ui.main_window import MainWindow
-from tests.conftest import PASSPHRASE, PIN
-from tests.gui.conftest import AppFactory, wait_idle
+from tests.gui.conftest import AppFactory, sign_in
 from tests.gui.texts import foreign_texts, visible_texts
 
 
@@ -57,12 +56,7 @@ def test_every_open_window_switches_at_once(
     qtbot: QtBot, make_app: AppFactory, existing_store: Path
 ) -> None:
     app = make_app("en")
-    app.gate.unlock.passphrase.setText(PASSPHRASE)
-    app.gate.unlock.unlock_button.click()
-    wait_idle(qtbot)
-    app.gate.signin.pin.setText(PIN)
-    app.gate.signin.signin_button.click()
-    wait_idle(qtbot)
+    sign_in(qtbot, app)
     window = app.main_window
     assert isinstance(window, MainWindow)
     window.lock_page.pin.setText("12")  # typed into a hidden page

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from intake.i18n import Language, _
 from intake.ui.main_window import MainWindow
 from tests.conftest import PASSPHRASE, PIN, SUPERVISOR
-from tests.gui.conftest import AppFactory, wait_idle
+from tests.gui.conftest import AppFactory, sign_in, wait_idle
 from tests.gui.texts import foreign_texts
 
 
@@ -22,12 +22,7 @@ def digest(path: Path) -> str:
 
 def signed_in_window(qtbot: QtBot, make_app: AppFactory, lang: Language) -> MainWindow:
     app = make_app(lang)
-    app.gate.unlock.passphrase.setText(PASSPHRASE)
-    app.gate.unlock.unlock_button.click()
-    wait_idle(qtbot)
-    app.gate.signin.pin.setText(PIN)
-    app.gate.signin.signin_button.click()
-    wait_idle(qtbot)
+    sign_in(qtbot, app)
     assert app.main_window is not None
     return app.main_window
 
