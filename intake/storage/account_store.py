@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from intake.accounts import Account, Role
 from intake.pins import verify_pin
+from intake.storage import audit
 from intake.storage.db import Store
+from intake.storage.errors import AccountLocked
 
 
 def insert_account(conn: Any, display_name: str, role: str, pin_hash: str) -> str:
@@ -33,10 +35,54 @@ def list_accounts(store: Store) -> list[Account]:
     return [Account(r[0], r[1], Role(r[2])) for r in rows]
 
 
-def check_pin(store: Store, account_id: str, pin: str) -> Account | None:
-    rows = store.query(
-        "SELECT id, display_name, role, pin_hash FROM accounts WHERE id = ?", (account_id,)
-    )
-    if not rows or not verify_pin(pin, rows[0][3]):
+# Five tries free, then a lock that doubles with each further failure, up to 15 minutes.
+FREE_ATTEMPTS = 5
+FIRST_LOCK = timedelta(seconds=60)
+LONGEST_LOCK = timedelta(minutes=15)
+
+
+def lock_duration(failures: int) -> timedelta | None:
+    if failures < FREE_ATTEMPTS:
         return None
-    return Account(rows[0][0], rows[0][1], Role(rows[0][2]))
+    return min(FIRST_LOCK * (1 << (failures - FREE_ATTEMPTS)), LONGEST_LOCK)
+
+
+def check_pin(
+    store: Store, account_id: str, pin: str, now: datetime | None = None
+) -> Account | None:
+    """The account if the PIN is right, None if not; raises AccountLocked while locked out.
+
+    Every attempt is audited (sign-in or failed-sign-in), never the PIN itself.
+    """
+    now = now or datetime.now(UTC)
+    rows = store.query(
+        "SELECT id, display_name, role, pin_hash, failed_pins, locked_until FROM accounts "
+        "WHERE id = ?",
+        (account_id,),
+    )
+    if not rows:
+        return None
+    account_row = rows[0]
+    locked_until = account_row[5]
+    if locked_until is not None and now < datetime.fromisoformat(locked_until):
+        with store.transaction() as conn:
+            audit.append(conn, account_id, "failed-sign-in", account_id, "locked")
+        raise AccountLocked()
+    right = verify_pin(pin, account_row[3])  # slow on purpose: outside the transaction
+    with store.transaction() as conn:
+        if right:
+            conn.execute(
+                "UPDATE accounts SET failed_pins = 0, locked_until = NULL WHERE id = ?",
+                (account_id,),
+            )
+            audit.append(conn, account_id, "sign-in", account_id)
+            return Account(account_row[0], account_row[1], Role(account_row[2]))
+        failures = account_row[4] + 1
+        duration = lock_duration(failures)
+        until = (now + duration).isoformat() if duration else None
+        conn.execute(
+            "UPDATE accounts SET failed_pins = ?, locked_until = ? WHERE id = ?",
+            (failures, until, account_id),
+        )
+        audit.append(conn, account_id, "failed-sign-in", account_id, f"failures={failures}")
+    return None

@@ -102,11 +102,38 @@ def storage_errors(*, opening: bool = False) -> Iterator[None]:
         raise typed from exc
 
 
+def _acquire_lock(path: Path) -> int | None:
+    """Hold an exclusive lock beside the store for as long as it is open.
+
+    A second copy of the application (or an admin command) gets a clear "in use" error instead
+    of two writers racing. POSIX only; on other systems SQLite's own locking still applies.
+    """
+    try:
+        import fcntl  # noqa: PLC0415 - not on Windows
+    except ImportError:
+        return None
+    with storage_errors():
+        fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise errors.StoreBusy() from None
+    return fd
+
+
+def _release_lock(fd: int | None) -> None:
+    if fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(fd)  # closing the descriptor releases the lock
+
+
 class Store:
     """An open, keyed and migrated store. Use from one thread at a time."""
 
-    def __init__(self, conn: Any, path: Path) -> None:
+    def __init__(self, conn: Any, path: Path, lock: int | None = None) -> None:
         self._conn = conn
+        self._lock = lock
         self.path = path
         self.cipher_version: str = conn.execute("PRAGMA cipher_version").fetchone()[0]
         self.sqlite_version: str = sqlcipher3.sqlite_version
@@ -127,6 +154,40 @@ class Store:
         with storage_errors():
             return list(self._conn.execute(sql, params).fetchall())
 
+    def export_to(self, path: Path, passphrase: str) -> None:
+        """Copy every table into a new file encrypted with `passphrase` (sqlcipher_export).
+
+        The key is bound as a parameter, never spliced into SQL; an empty key (which would make
+        a plaintext copy) is refused by `key_pragma`'s rules.
+        """
+        key_pragma(passphrase)
+        with storage_errors():
+            self._conn.execute(
+                "ATTACH DATABASE ? AS export KEY ?", (str(path), normalize(passphrase))
+            )
+            try:
+                self._conn.execute("SELECT sqlcipher_export('export')")
+                # sqlcipher_export does not copy the schema version.
+                self._conn.execute(f"PRAGMA export.user_version = {int(self.schema_version)}")
+            finally:
+                self._conn.execute("DETACH DATABASE export")
+
+    def rekey(self, passphrase: str) -> None:
+        """Re-encrypt with a new passphrase; the caller must verify by reopening."""
+        statement = key_pragma(passphrase).replace("PRAGMA key", "PRAGMA rekey", 1)
+        with storage_errors():
+            self._conn.execute(statement)
+
+    def counts(self) -> dict[str, int]:
+        tables = [
+            r[0]
+            for r in self.query(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                "AND name NOT LIKE 'notes_fts%' ORDER BY name"
+            )
+        ]
+        return {t: int(self.query(f'SELECT count(*) FROM "{t}"')[0][0]) for t in tables}
+
     @property
     def schema_version(self) -> int:
         return int(self.query("PRAGMA user_version")[0][0])
@@ -134,6 +195,8 @@ class Store:
     def close(self) -> None:
         with contextlib.suppress(sqlcipher3.Error):
             self._conn.close()
+        _release_lock(self._lock)
+        self._lock = None
 
 
 def _connect(path: Path) -> Any:
@@ -216,6 +279,7 @@ def _check_file(path: Path) -> None:
 def open_store(path: Path, passphrase: str) -> Store:
     """Open an existing store, or raise a typed `StoreError`; the file is never created."""
     _check_file(path)
+    lock = _acquire_lock(path)
     conn = None
     try:
         with storage_errors(opening=True):
@@ -227,10 +291,11 @@ def open_store(path: Path, passphrase: str) -> Store:
             _configure(conn)
             migrate(conn)
         log.info("store opened (SQLCipher %s, schema %d)", _cipher(conn), LATEST)
-        return Store(conn, path)
+        return Store(conn, path, lock)
     except BaseException:
         if conn is not None:
             conn.close()
+        _release_lock(lock)
         raise
 
 
@@ -256,6 +321,7 @@ def create_store(
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
         os.close(fd)
+    lock = _acquire_lock(path)
     conn = None
     try:
         with storage_errors():
@@ -272,12 +338,17 @@ def create_store(
             if initialize is not None:
                 initialize(conn)
             conn.execute("COMMIT")
-        return Store(conn, path)
+        return Store(conn, path, lock)
     except BaseException:
         if conn is not None:
             conn.close()
+        _release_lock(lock)
         # Only an empty shell can be left behind here: remove it so the next start offers set-up.
         with contextlib.suppress(OSError):
-            for leftover in (path, path.with_name(path.name + "-journal")):
+            for leftover in (
+                path,
+                path.with_name(path.name + "-journal"),
+                path.with_name(path.name + ".lock"),
+            ):
                 leftover.unlink()
         raise

@@ -27,7 +27,7 @@ class WrongPassphrase(StoreError):
 
 
 class StoreDamaged(StoreError):
-    title = N_("The store file is damaged")
+    title = N_("The store file is damaged or has been tampered with")
     advice = N_(
         "The file was left exactly as it is. Restore it from a backup, or ask the person "
         "who looks after this computer for help."
@@ -55,7 +55,7 @@ class StoreExists(StoreError):
 
 
 class DiskFull(StoreError):
-    title = N_("The disk is full")
+    title = N_("The disk is full or cannot be written to")
     advice = N_("Free some space on this computer, then try again. Nothing already saved was lost.")
 
 
@@ -76,4 +76,26 @@ class SQLCipherMissing(StoreError):
     advice = N_(
         "This installation cannot encrypt the store, so it will not open it. "
         "Reinstall the application."
+    )
+
+
+class ConsentRefused(StoreError):
+    title = N_("The caller declined note-keeping")
+    advice = N_("Only coded answers are kept for this contact: no notes, names or phone numbers.")
+
+
+class AccountLocked(StoreError):
+    title = N_("Too many wrong PINs")
+    advice = N_("Wait a few minutes, then try again. A supervisor can help if you forgot your PIN.")
+
+
+class NotAllowed(StoreError):
+    title = N_("Only a supervisor can do this")
+    advice = N_("Ask the supervisor on duty.")
+
+
+class BackupFailed(StoreError):
+    title = N_("The backup could not be verified")
+    advice = N_(
+        "Nothing was replaced. Check the destination and the backup passphrase, then try again."
     )

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from intake.storage.migrations import m0001_initial
+from intake.storage.migrations import m0001_initial, m0002_records
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,10 @@ class Migration:
     apply: Callable[[Any], None]
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial", m0001_initial.apply),)
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial", m0001_initial.apply),
+    Migration(2, "records", m0002_records.apply),
+)
 
 LATEST = MIGRATIONS[-1].version
 

@@ -1,0 +1,94 @@
+"""The audit log: who did what to which record, and when. Never any content.
+
+Rows are append-only (database triggers refuse UPDATE and DELETE) and chained: each row's hash
+covers the previous row's hash and every field of its own, so an edited, deleted or reordered
+row breaks the chain, and a removed last row shows against `sqlite_sequence`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+GENESIS = "0" * 64
+ACTIONS = frozenset(
+    {
+        "create",
+        "open",
+        "edit",
+        "export",
+        "purge",
+        "hold",
+        "release",
+        "sign-in",
+        "failed-sign-in",
+        "lock",
+        "unlock",
+        "backup",
+        "restore",
+        "rekey",
+        "init",
+    }
+)
+
+
+def _digest(row: tuple[object, ...]) -> str:
+    """Hash of (prev_hash, seq, at, actor, action, record, detail); None hashes as ""."""
+    text = "\x1f".join("" if value is None else str(value) for value in row)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def append(
+    conn: Any, actor: str | None, action: str, record: str | None = None, detail: str = ""
+) -> int:
+    """Add one row inside the caller's transaction; `detail` holds codes and counts only."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    last = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    counter = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").fetchone()
+    seq = max(last[0] if last else 0, counter[0] if counter else 0) + 1
+    prev = last[1] if last else GENESIS
+    at = datetime.now(UTC).isoformat(timespec="microseconds")
+    conn.execute(
+        "INSERT INTO audit (seq, at, actor, action, record, detail, prev_hash, hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            seq,
+            at,
+            actor,
+            action,
+            record,
+            detail,
+            prev,
+            _digest((prev, seq, at, actor, action, record, detail)),
+        ),
+    )
+    return seq
+
+
+@dataclass(frozen=True)
+class AuditProblem:
+    seq: int
+    what: str
+
+
+def verify(conn: Any) -> list[AuditProblem]:
+    problems: list[AuditProblem] = []
+    prev, expected = GENESIS, 1
+    rows = conn.execute(
+        "SELECT seq, at, actor, action, record, detail, prev_hash, hash FROM audit ORDER BY seq"
+    ).fetchall()
+    for seq, at, actor, action, record, detail, prev_hash, stored in rows:
+        if seq != expected:
+            problems.append(AuditProblem(seq, f"rows {expected} to {seq - 1} are missing"))
+        if prev_hash != prev:
+            problems.append(AuditProblem(seq, "does not follow the previous row"))
+        if _digest((prev_hash, seq, at, actor, action, record, detail)) != stored:
+            problems.append(AuditProblem(seq, "was changed after it was written"))
+        prev, expected = stored, seq + 1
+    counter = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").fetchone()
+    if counter and counter[0] >= expected:
+        problems.append(AuditProblem(counter[0], "the last rows were removed"))
+    return problems

@@ -1,0 +1,325 @@
+"""Contacts, notes, callbacks, follow-ups and drafts: the queries the workflows run.
+
+Every record id comes from the application (a UUID), so saving is idempotent: retrying a save
+whose acknowledgement was lost never duplicates it. Every change is audited in the same
+transaction (who, what, which record, when: never content). Consent is binding: when a caller
+declines note-keeping, free text and identifiers are refused for that contact, and withdrawing
+consent later shreds what was kept.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from intake.storage import audit
+from intake.storage.db import Store
+from intake.storage.errors import ConsentRefused, NotAllowed, StoreError
+
+_JSON_FIELDS = ("topics", "formats", "referrals", "crisis_actions")
+_COLUMNS = (
+    "id",
+    "channel",
+    "started_at",
+    "ended_at",
+    "ui_language",
+    "caller_language",
+    "role",
+    "province",
+    "about_colleague",
+    "topics",
+    "need",
+    "formats",
+    "risk",
+    "referrals",
+    "crisis_actions",
+    "outcome",
+    "consent_notes",
+    "caller_name",
+    "callback_number",
+)
+
+
+class RecordMissing(StoreError):
+    """Raised for an id that is not in the store (a programming error in the caller)."""
+
+
+@dataclass(frozen=True)
+class ContactRecord:
+    id: str
+    channel: str  # phone | kiosk
+    started_at: str  # ISO 8601 with offset
+    ui_language: str
+    caller_language: str
+    ended_at: str | None = None
+    role: str | None = None
+    province: str | None = None
+    about_colleague: bool = False
+    topics: tuple[str, ...] = ()
+    need: str | None = None
+    formats: tuple[str, ...] = ()
+    risk: str = "none"
+    referrals: tuple[dict[str, Any], ...] = ()  # {program, reasons, offered, chosen}
+    crisis_actions: tuple[str, ...] = ()
+    outcome: str | None = None
+    consent_notes: bool = False
+    caller_name: str | None = None
+    callback_number: str | None = None
+
+    def row(self) -> tuple[Any, ...]:
+        values = asdict(self)
+        for name in _JSON_FIELDS:
+            values[name] = json.dumps(list(values[name]), ensure_ascii=False, sort_keys=True)
+        values["about_colleague"] = int(self.about_colleague)
+        values["consent_notes"] = int(self.consent_notes)
+        return tuple(values[name] for name in _COLUMNS)
+
+
+def _record(row: Sequence[Any]) -> ContactRecord:
+    values = dict(zip(_COLUMNS, row, strict=True))
+    for name in _JSON_FIELDS:
+        values[name] = tuple(json.loads(values[name]))
+    values["about_colleague"] = bool(values["about_colleague"])
+    values["consent_notes"] = bool(values["consent_notes"])
+    return ContactRecord(**values)
+
+
+@dataclass(frozen=True)
+class Note:
+    id: str
+    contact_id: str
+    created_at: str
+    body: str
+    author: str | None = None
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    id: str
+    started_at: str
+    channel: str
+    province: str | None
+    risk: str
+    outcome: str | None
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: tuple[HistoryRow, ...]
+    next_key: tuple[str, str] | None = field(default=None)  # pass back for the next page
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _check_consent(record: ContactRecord) -> None:
+    if not record.consent_notes and (record.caller_name or record.callback_number):
+        raise ConsentRefused()
+
+
+def save_contact(store: Store, record: ContactRecord, actor: str | None) -> str:
+    """Insert or update; returns "created", "updated" or "unchanged" (a retried save)."""
+    _check_consent(record)
+    row = record.row()
+    placeholders = ", ".join("?" * len(_COLUMNS))
+    with store.transaction() as conn:
+        existing = conn.execute(
+            f"SELECT {', '.join(_COLUMNS)}, created_by FROM contacts WHERE id = ?", (record.id,)
+        ).fetchone()
+        if existing is None:
+            conn.execute(
+                f"INSERT INTO contacts ({', '.join(_COLUMNS)}, created_by) VALUES ({placeholders}, ?)",
+                (*row, actor),
+            )
+            audit.append(conn, actor, "create", record.id, "contact")
+            return "created"
+        if tuple(existing[: len(_COLUMNS)]) == row:
+            return "unchanged"
+        assignments = ", ".join(f"{name} = ?" for name in _COLUMNS[1:])
+        conn.execute(f"UPDATE contacts SET {assignments} WHERE id = ?", (*row[1:], record.id))
+        if not record.consent_notes and existing[_COLUMNS.index("consent_notes")]:
+            # Consent withdrawn: what was kept under it goes now.
+            conn.execute("DELETE FROM notes WHERE contact_id = ?", (record.id,))
+            conn.execute("UPDATE callbacks SET number = NULL WHERE contact_id = ?", (record.id,))
+        audit.append(conn, actor, "edit", record.id, "contact")
+        return "updated"
+
+
+def get_contact(
+    store: Store, contact_id: str, actor: str | None
+) -> tuple[ContactRecord, list[Note]]:
+    """Open a contact (audited) with its notes."""
+    with store.transaction() as conn:
+        row = conn.execute(
+            f"SELECT {', '.join(_COLUMNS)} FROM contacts WHERE id = ?", (contact_id,)
+        ).fetchone()
+        if row is None:
+            raise RecordMissing()
+        notes = [
+            Note(*r)
+            for r in conn.execute(
+                "SELECT id, contact_id, created_at, body, author FROM notes "
+                "WHERE contact_id = ? ORDER BY created_at, id",
+                (contact_id,),
+            )
+        ]
+        audit.append(conn, actor, "open", contact_id, "contact")
+    return _record(row), notes
+
+
+def add_note(store: Store, note_id: str, contact_id: str, body: str, actor: str | None) -> str:
+    """Add a note; "created", or "unchanged" when this note id was already saved."""
+    with store.transaction() as conn:
+        consent = conn.execute(
+            "SELECT consent_notes FROM contacts WHERE id = ?", (contact_id,)
+        ).fetchone()
+        if consent is None:
+            raise RecordMissing()
+        if not consent[0]:
+            raise ConsentRefused()
+        cursor = conn.execute(
+            "INSERT INTO notes (id, contact_id, author, created_at, body) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO NOTHING",
+            (note_id, contact_id, actor, _now(), body),
+        )
+        if cursor.rowcount == 0:
+            return "unchanged"
+        audit.append(conn, actor, "create", note_id, f"note contact={contact_id}")
+        return "created"
+
+
+def _fts_query(text: str) -> str:
+    """Every word as a quoted FTS5 string, so user input is never parsed as query syntax."""
+    words = [w for w in text.split() if w]
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+def search_notes(store: Store, text: str, limit: int = 50) -> list[tuple[str, str]]:
+    """(contact id, note id) of notes containing every word, best match first."""
+    query = _fts_query(text)
+    if not query:
+        return []
+    rows = store.query(
+        "SELECT notes.contact_id, notes.id FROM notes_fts JOIN notes ON notes.rowid = notes_fts.rowid "
+        "WHERE notes_fts MATCH ? ORDER BY rank LIMIT ?",
+        (query, limit),
+    )
+    return [(r[0], r[1]) for r in rows]
+
+
+def history_page(store: Store, after: tuple[str, str] | None = None, limit: int = 50) -> Page:
+    """Newest contacts first, one page at a time (keyset paging: as fast on page 1,000 as on 1)."""
+    if after is None:
+        rows = store.query(
+            "SELECT id, started_at, channel, province, risk, outcome FROM contacts "
+            "ORDER BY started_at DESC, id DESC LIMIT ?",
+            (limit,),
+        )
+    else:
+        rows = store.query(
+            "SELECT id, started_at, channel, province, risk, outcome FROM contacts "
+            "WHERE (started_at, id) < (?, ?) ORDER BY started_at DESC, id DESC LIMIT ?",
+            (*after, limit),
+        )
+    page = tuple(HistoryRow(*r) for r in rows)
+    next_key = (page[-1].started_at, page[-1].id) if len(page) == limit else None
+    return Page(page, next_key)
+
+
+def add_callback(
+    store: Store,
+    callback_id: str,
+    contact_id: str,
+    *,
+    number: str,
+    best_time: str,
+    time_zone: str,
+    actor: str | None,
+) -> str:
+    with store.transaction() as conn:
+        consent = conn.execute(
+            "SELECT consent_notes FROM contacts WHERE id = ?", (contact_id,)
+        ).fetchone()
+        if consent is None:
+            raise RecordMissing()
+        if not consent[0]:
+            raise ConsentRefused()
+        cursor = conn.execute(
+            "INSERT INTO callbacks (id, contact_id, number, best_time, time_zone, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            (callback_id, contact_id, number, best_time, time_zone, _now()),
+        )
+        if cursor.rowcount == 0:
+            return "unchanged"
+        audit.append(conn, actor, "create", callback_id, f"callback contact={contact_id}")
+        return "created"
+
+
+def add_followup(
+    store: Store, followup_id: str, contact_id: str, due_at: str, actor: str | None
+) -> str:
+    with store.transaction() as conn:
+        cursor = conn.execute(
+            "INSERT INTO followups (id, contact_id, due_at, created_by, created_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            (followup_id, contact_id, due_at, actor, _now()),
+        )
+        if cursor.rowcount == 0:
+            return "unchanged"
+        audit.append(conn, actor, "create", followup_id, f"followup contact={contact_id}")
+        return "created"
+
+
+_DRAFT_TEXT_KEYS = ("notes", "caller_name", "callback_number")
+
+
+def save_draft(
+    store: Store, draft_id: str, account_id: str | None, payload: dict[str, Any]
+) -> None:
+    """Autosave the call in progress (not audited: it is saved every few seconds).
+
+    A draft of a contact whose caller declined note-keeping may hold no free text or identifier.
+    """
+    if not payload.get("consent_notes") and any(payload.get(k) for k in _DRAFT_TEXT_KEYS):
+        raise ConsentRefused()
+    data = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+    with store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO drafts (id, account_id, updated_at, payload) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, "
+            "payload = excluded.payload",
+            (draft_id, account_id, _now(), data),
+        )
+
+
+def drafts(store: Store, account_id: str | None) -> list[tuple[str, dict[str, Any]]]:
+    rows = store.query(
+        "SELECT id, payload FROM drafts WHERE account_id IS ? ORDER BY updated_at DESC",
+        (account_id,),
+    )
+    return [(r[0], json.loads(r[1])) for r in rows]
+
+
+def delete_draft(store: Store, draft_id: str) -> None:
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
+
+
+def set_hold(store: Store, contact_id: str, on_hold: bool, actor: str) -> None:
+    """Keep a record out of retention purges (supervisors only)."""
+    with store.transaction() as conn:
+        role = conn.execute("SELECT role FROM accounts WHERE id = ?", (actor,)).fetchone()
+        if role is None or role[0] != "supervisor":
+            raise NotAllowed()
+        if (
+            conn.execute(
+                "UPDATE contacts SET on_hold = ? WHERE id = ?", (int(on_hold), contact_id)
+            ).rowcount
+            == 0
+        ):
+            raise RecordMissing()
+        audit.append(conn, actor, "hold" if on_hold else "release", contact_id, "contact")
