@@ -32,10 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar=_("PATH"),
         help=_("the encrypted store file (default: $INTAKE_STORE, else the per-user data folder)"),
     )
-    commands = parser.add_subparsers(dest="command", metavar="{route,directory}")
-    from intake.commands import routing  # noqa: PLC0415 - keeps `intake --help` light
+    commands = parser.add_subparsers(dest="command", metavar="{route,directory,db}")
+    from intake.commands import db, routing  # noqa: PLC0415 - keeps `intake --help` light
 
     routing.add_parsers(commands)
+    db.add_parsers(commands)
     return parser
 
 

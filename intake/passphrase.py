@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 from enum import Enum
 
+from intake.i18n import N_, _
+
 MIN_PASSPHRASE_LENGTH = 12
 PIN_LENGTHS = range(4, 13)
 
@@ -71,3 +73,27 @@ def pin_problem(pin: str, confirmation: str | None = None) -> PinProblem | None:
     if confirmation is not None and confirmation != pin:
         return PinProblem.MISMATCH
     return None
+
+
+PASSPHRASE_PROBLEMS = {
+    PassphraseProblem.TOO_SHORT: N_("The passphrase needs at least {minimum} characters."),
+    PassphraseProblem.ONE_CHARACTER: N_("The passphrase cannot be one character repeated."),
+    PassphraseProblem.TOO_COMMON: N_("That passphrase is too common. Choose another."),
+    PassphraseProblem.CONTROL_CHARACTER: N_(
+        "The passphrase contains a character that cannot be typed."
+    ),
+    PassphraseProblem.MISMATCH: N_("The two passphrases are not the same."),
+}
+PIN_PROBLEMS = {
+    PinProblem.NOT_DIGITS: N_("The PIN can contain digits only."),
+    PinProblem.WRONG_LENGTH: N_("The PIN needs {low} to {high} digits."),
+    PinProblem.MISMATCH: N_("The two PINs are not the same."),
+}
+
+
+def explain_passphrase(problem: PassphraseProblem) -> str:
+    return _(PASSPHRASE_PROBLEMS[problem]).format(minimum=MIN_PASSPHRASE_LENGTH)
+
+
+def explain_pin(problem: PinProblem) -> str:
+    return _(PIN_PROBLEMS[problem]).format(low=PIN_LENGTHS.start, high=PIN_LENGTHS.stop - 1)

@@ -86,7 +86,9 @@ def translate_error(exc: Exception, *, opening: bool = False) -> errors.StoreErr
     }
     if primary in mapping:
         return mapping[primary]()
-    if primary == _SQLITE_IOERR and "full" in str(exc).lower():
+    if primary == _SQLITE_IOERR:
+        # A write the device refused (no space, a size limit, a failing disk): SQLite has
+        # rolled the transaction back; earlier commits are intact.
         return errors.DiskFull()
     return None
 

@@ -87,6 +87,10 @@ def _export_checked(source: Store, target: Path, passphrase: str) -> None:
     """Export into `target` and prove it: reopen, check every page, compare row counts."""
     expected = source.counts()
     _discard(target)
+    # Created empty and owner-only first: SQLite keys an empty file as a new database, and
+    # the copy must be as private as the store (the umask would leave it world-readable).
+    with storage_errors():
+        os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     source.export_to(target, passphrase)
     report = check_store(target, passphrase)
     copy = open_store(target, passphrase)

@@ -17,12 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.i18n import N_, _, pgettext
+from intake.i18n import _, pgettext
 from intake.passphrase import (
     MIN_PASSPHRASE_LENGTH,
     PIN_LENGTHS,
     PassphraseProblem,
-    PinProblem,
+    explain_passphrase,
+    explain_pin,
     passphrase_problem,
     pin_problem,
 )
@@ -36,29 +37,6 @@ from intake.ui.widgets import (
     hint,
     secret_field,
 )
-
-PASSPHRASE_PROBLEMS = {
-    PassphraseProblem.TOO_SHORT: N_("The passphrase needs at least {minimum} characters."),
-    PassphraseProblem.ONE_CHARACTER: N_("The passphrase cannot be one character repeated."),
-    PassphraseProblem.TOO_COMMON: N_("That passphrase is too common. Choose another."),
-    PassphraseProblem.CONTROL_CHARACTER: N_(
-        "The passphrase contains a character that cannot be typed."
-    ),
-    PassphraseProblem.MISMATCH: N_("The two passphrases are not the same."),
-}
-PIN_PROBLEMS = {
-    PinProblem.NOT_DIGITS: N_("The PIN can contain digits only."),
-    PinProblem.WRONG_LENGTH: N_("The PIN needs {low} to {high} digits."),
-    PinProblem.MISMATCH: N_("The two PINs are not the same."),
-}
-
-
-def explain_passphrase(problem: PassphraseProblem) -> str:
-    return _(PASSPHRASE_PROBLEMS[problem]).format(minimum=MIN_PASSPHRASE_LENGTH)
-
-
-def explain_pin(problem: PinProblem) -> str:
-    return _(PIN_PROBLEMS[problem]).format(low=PIN_LENGTHS.start, high=PIN_LENGTHS.stop - 1)
 
 
 class SetupPage(Retranslatable, QWidget):

@@ -67,3 +67,26 @@ def test_versions_must_be_one_to_n_without_gaps() -> None:
     _check_sequence(migrations.MIGRATIONS)
     with pytest.raises(AssertionError):
         _check_sequence((Migration(1, "a", print), Migration(3, "c", print)))
+
+
+def test_m0002_from_version_1_keeps_accounts_and_adds_records(tmp_path: Path) -> None:
+    conn = keyed(tmp_path / "s.db")
+    migrate(conn, target=1)
+    conn.execute(  # type: ignore[attr-defined]
+        "INSERT INTO accounts VALUES ('a1', 'Sam', 'supervisor', 'hash', '2026-01-01T00:00:00+00:00')"
+    )
+    migrate(conn, target=2)
+    assert {
+        "contacts",
+        "notes",
+        "notes_fts",
+        "callbacks",
+        "followups",
+        "drafts",
+        "audit",
+        "purge_reports",
+    } <= tables(conn)
+    row = conn.execute("SELECT display_name, failed_pins, locked_until FROM accounts").fetchone()  # type: ignore[attr-defined]
+    assert row == ("Sam", 0, None)
+    retention = conn.execute("SELECT value FROM meta WHERE key = 'retention_days'").fetchone()  # type: ignore[attr-defined]
+    assert retention == ("365",)
