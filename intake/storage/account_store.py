@@ -48,7 +48,12 @@ def lock_duration(failures: int) -> timedelta | None:
 
 
 def check_pin(
-    store: Store, account_id: str, pin: str, now: datetime | None = None
+    store: Store,
+    account_id: str,
+    pin: str,
+    now: datetime | None = None,
+    *,
+    action: str = "sign-in",
 ) -> Account | None:
     """The account if the PIN is right, None if not; raises AccountLocked while locked out.
 
@@ -75,7 +80,7 @@ def check_pin(
                 "UPDATE accounts SET failed_pins = 0, locked_until = NULL WHERE id = ?",
                 (account_id,),
             )
-            audit.append(conn, account_id, "sign-in", account_id)
+            audit.append(conn, account_id, action, account_id)
             return Account(account_row[0], account_row[1], Role(account_row[2]))
         failures = account_row[4] + 1
         duration = lock_duration(failures)
@@ -86,3 +91,9 @@ def check_pin(
         )
         audit.append(conn, account_id, "failed-sign-in", account_id, f"failures={failures}")
     return None
+
+
+def record_event(store: Store, account_id: str, action: str) -> None:
+    """Audit an event that changes no record (locking the window, for instance)."""
+    with store.transaction() as conn:
+        audit.append(conn, account_id, action, account_id)

@@ -61,6 +61,10 @@ def explain(exc: BaseException) -> Message:
     )
 
 
+def _ignore(_result: object) -> None:
+    pass
+
+
 def _wrong_pin() -> tuple[str, str]:
     return _("That PIN does not match this name"), _("Check the name and type the PIN again.")
 
@@ -183,8 +187,21 @@ class IntakeApplication(QObject):
             self.language, account, store.cipher_version, store.sqlite_version
         )
         self.main_window.unlock_requested.connect(self._unlock_main)
+        self.main_window.locked_now.connect(self._audit_lock)
         self.main_window.show()
         self.gate.hide()
+
+    def _audit_lock(self) -> None:
+        from intake.storage.account_store import record_event  # noqa: PLC0415
+
+        store, account = self._require_store(), self.account
+        assert account is not None
+        ops.run_in_background(
+            lambda: record_event(store, account.id, "lock"),
+            _ignore,
+            self._main_unlock_failed,
+            name="audit-lock",
+        )
 
     def _unlock_main(self, pin: str) -> None:
         from intake.storage.account_store import check_pin  # noqa: PLC0415 - loaded by unlock
@@ -192,7 +209,7 @@ class IntakeApplication(QObject):
         store, account = self._require_store(), self.account
         assert account is not None
         ops.run_in_background(
-            lambda: check_pin(store, account.id, pin),
+            lambda: check_pin(store, account.id, pin, action="unlock"),
             self._main_unlocked,
             self._main_unlock_failed,
             name="unlock-pin",

@@ -151,6 +151,7 @@ class LockPage(Retranslatable, QWidget):
 
 class MainWindow(Retranslatable, QMainWindow):
     unlock_requested = QtSignal(str)  # PIN, checked by the application off the UI thread
+    locked_now = QtSignal()
 
     def __init__(
         self,
@@ -234,6 +235,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.pages.setCurrentWidget(self.lock_page)
         self.lock_action.setEnabled(False)
         self.lock_page.pin.setFocus()
+        self.locked_now.emit()
 
     def unlock(self) -> None:
         self.lock_page.reset()

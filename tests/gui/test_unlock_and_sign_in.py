@@ -83,7 +83,10 @@ def test_empty_passphrase_is_explained_without_trying(
 def test_lock_hides_the_workspace_until_the_pin(
     qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
 ) -> None:
-    window = signed_in_window(qtbot, make_app, lang)
+    app = make_app(lang)
+    sign_in(qtbot, app)
+    window = app.main_window
+    assert window is not None
     assert not window.locked
     window.lock_action.trigger()
     assert window.locked
@@ -102,6 +105,9 @@ def test_lock_hides_the_workspace_until_the_pin(
     assert not window.locked
     assert window.home.isVisible()
     assert window.lock_page.pin.text() == ""
+    assert app.store is not None
+    actions = [r[0] for r in app.store.query("SELECT action FROM audit ORDER BY seq")]
+    assert actions[-3:] == ["lock", "failed-sign-in", "unlock"]
 
 
 def test_about_box_names_the_versions(
