@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from intake import __version__
-from intake.i18n import _, set_language
+from intake.i18n import N_, _, set_language
 
 
 def _terminal_language() -> str:
@@ -20,7 +21,14 @@ def _terminal_language() -> str:
     return "en"
 
 
-def build_parser() -> argparse.ArgumentParser:
+SUBCOMMANDS = {
+    "route": N_("recommend programs for a caller"),
+    "directory": N_("check or list the program directory"),
+    "db": N_("create, check, back up, restore, re-key or purge the store"),
+}
+
+
+def build_parser(*, full: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="intake",
         description=_("Confidential, bilingual intake and referral for physician peer support."),
@@ -32,8 +40,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar=_("PATH"),
         help=_("the encrypted store file (default: $INTAKE_STORE, else the per-user data folder)"),
     )
-    commands = parser.add_subparsers(dest="command", metavar="{route,directory,db}")
-    from intake.commands import db, routing  # noqa: PLC0415 - keeps `intake --help` light
+    commands = parser.add_subparsers(dest="command", metavar="{" + ",".join(SUBCOMMANDS) + "}")
+    if not full:
+        # Starting the window needs only the names (for --help): the sub-commands' own parsers
+        # import the directory, routing and storage modules, a cost every start would pay.
+        for name, summary in SUBCOMMANDS.items():
+            commands.add_parser(name, help=_(summary))
+        return parser
+    from intake.commands import db, routing  # noqa: PLC0415
 
     routing.add_parsers(commands)
     db.add_parsers(commands)
@@ -50,7 +64,8 @@ def store_from(args: argparse.Namespace) -> Path | None:
 def main(argv: list[str] | None = None) -> int:
     terminal = _terminal_language()
     set_language(terminal)
-    args = build_parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    args = build_parser(full=any(word in SUBCOMMANDS for word in words)).parse_args(argv)
     args.terminal_language = terminal
     if getattr(args, "handler", None) is not None:
         return int(args.handler(args))

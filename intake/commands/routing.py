@@ -11,14 +11,17 @@ import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from intake.directory.load import DirectoryError, load_directory, read_file
-from intake.directory.model import CHANNELS, MODES
 from intake.i18n import Language, _, set_language
 from intake.provinces import CODES, PROVINCES, ROLES
-from intake.routing.engine import NEEDS, RISKS, Request, Router
-from intake.routing.render import result_json, result_text
-from intake.timezones import zone
+from intake.vocabulary import CHANNELS, MODES, NEEDS, RISKS
+
+if TYPE_CHECKING:
+    from intake.directory.model import Program
+
+# The loader (TOML, phonenumbers) and renderer are imported by the commands that use them:
+# building this parser is part of every `intake` start, the GUI's included.
 
 
 def _province(value: str) -> str:
@@ -119,14 +122,26 @@ def _fail(message: str) -> int:
     return 1
 
 
+def _load(path: Path | None) -> list[Program]:
+    from intake.directory.load import load_directory  # noqa: PLC0415
+
+    return load_directory(path)
+
+
 def run_route(args: argparse.Namespace) -> int:
+    from intake.directory.load import DirectoryError  # noqa: PLC0415
+    from intake.routing.engine import Request, Router  # noqa: PLC0415
+    from intake.routing.render import result_json, result_text  # noqa: PLC0415
+
     language: Language = args.language or args.terminal_language
     set_language(language)
     at = args.at or datetime.now(UTC)
     if at.tzinfo is None:
+        from intake.timezones import zone  # noqa: PLC0415
+
         at = at.replace(tzinfo=zone(PROVINCES[args.province].zone))
     try:
-        router = Router(load_directory(_override(args)))
+        router = Router(_load(_override(args)))
     except DirectoryError as exc:
         return _fail(str(exc))
     request = Request(
@@ -152,6 +167,8 @@ def run_route(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from intake.directory.load import DirectoryError, load_directory, read_file  # noqa: PLC0415
+
     try:
         if args.file is None:
             programs = load_directory()
@@ -169,8 +186,10 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from intake.directory.load import DirectoryError  # noqa: PLC0415
+
     try:
-        programs = load_directory(_override(args))
+        programs = _load(_override(args))
     except DirectoryError as exc:
         return _fail(str(exc))
     if args.province:

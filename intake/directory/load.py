@@ -20,6 +20,7 @@ from intake.directory import model as m
 from intake.directory.phones import PhoneProblem, parse_phone
 from intake.provinces import ALL, AUDIENCE_ROLES, CODES
 from intake.timezones import zone
+from intake.vocabulary import CHANNELS, MODES
 
 SCHEMA_VERSION = 1
 SHIPPED = Path(__file__).resolve().parents[2] / "resources" / "directory.toml"
@@ -330,8 +331,8 @@ def _program(ctx: _Ctx, raw: dict[str, Any]) -> m.Program:
         ),
         formats=m.Fact(
             (
-                _choices(ctx, formats.get("modes", []), m.MODES, "format.modes"),
-                _choices(ctx, formats.get("channels", []), m.CHANNELS, "format.channels"),
+                _choices(ctx, formats.get("modes", []), MODES, "format.modes"),
+                _choices(ctx, formats.get("channels", []), CHANNELS, "format.channels"),
             ),
             _provenance(ctx, formats, "format"),
         ),

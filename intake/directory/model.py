@@ -24,8 +24,6 @@ KINDS = (
 )
 CONTACT_TYPES = ("voice", "text", "tty", "email", "web", "chat")
 CONTACT_TAGS = ("toll-free", "local", "international", "after-hours", "collect")
-MODES = ("one-on-one", "group")
-CHANNELS = ("phone", "virtual", "in-person", "text")
 AUDIENCES = ("indigenous", "veterans", "youth")
 COSTS = ("free", "free-for-members", "fee", "unknown")
 SCOPES = ("national", "provincial", "local")

@@ -24,10 +24,9 @@ from typing import Literal
 from intake.directory.model import Contact, Program
 from intake.provinces import ALL, CODES, PROVINCES
 from intake.timezones import zone
+from intake.vocabulary import NEEDS, RISKS
 
 Need = Literal["peer", "counselling", "mentorship", "coaching", "information"]
-NEEDS: tuple[Need, ...] = ("peer", "counselling", "mentorship", "coaching", "information")
-RISKS = ("none", "concern", "high", "imminent")
 STALE_AFTER = timedelta(days=365)
 
 # How well each kind of program fits each kind of help wanted (the program's main kind first,

@@ -50,6 +50,8 @@ APP = (
     + """
 import sys
 from pathlib import Path
+from intake.cli import build_parser
+build_parser(full=False).parse_args(["--store", sys.argv[1]])  # as `intake --store` does
 from intake.settings import SettingsFile
 from intake.ui.app import IntakeApplication, create_qapplication
 app = create_qapplication(sys.argv[:1])

@@ -76,8 +76,10 @@ def test_kill_during_saves_never_loses_or_duplicates(store_path: Path) -> None:
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == "ready"
         out = kill_after(proc, rng.uniform(0.0, 0.25))
-        begun = [line.split()[1] for line in out.splitlines() if line.startswith("begin")]
-        saved = {line.split()[1] for line in out.splitlines() if line.startswith("saved")}
+        # The kill can cut the last line short: only complete lines are acknowledgements.
+        lines = [line.split() for line in out.split("\n")[:-1]]
+        begun = [words[1] for words in lines if words[0] == "begin" and len(words) == 2]
+        saved = {words[1] for words in lines if words[0] == "saved" and len(words) == 2}
         acknowledged |= saved
         store = open_store(store_path, PASSPHRASE)
         try:

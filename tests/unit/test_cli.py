@@ -46,3 +46,15 @@ def test_bad_arguments_exit_non_zero_without_a_traceback() -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "--no-such-option" in result.stderr
+
+
+def test_starting_the_window_does_not_load_the_subcommands() -> None:
+    code = (
+        "import sys\nfrom intake.cli import build_parser\nbuild_parser(full=False).parse_args(['--store', 'x'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('intake.directory', 'intake.routing', "
+        "'intake.storage.db', 'phonenumbers', 'sqlcipher3'))))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
