@@ -230,7 +230,8 @@ def _configure(conn: Any) -> None:
     for name, (_value, expected) in REQUIRED_PRAGMAS.items():
         actual = conn.execute(f"PRAGMA {name}").fetchone()[0]
         if actual != expected:
-            raise RuntimeError(f"store setting {name} is {actual!r}, expected {expected!r}")
+            log.error("store setting %s is %r, expected %r", name, actual, expected)
+            raise errors.UnsafeSettings()
 
 
 def apply_migrations(conn: Any, target: int | None = None) -> None:

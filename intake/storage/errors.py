@@ -99,3 +99,11 @@ class BackupFailed(StoreError):
     advice = N_(
         "Nothing was replaced. Check the destination and the backup passphrase, then try again."
     )
+
+
+class UnsafeSettings(StoreError):
+    title = N_("This installation cannot keep the store safe")
+    advice = N_(
+        "A required protection could not be switched on, so the store was not opened. "
+        "Reinstall the application, or ask the person who looks after this computer."
+    )

@@ -265,3 +265,182 @@ def test_disabling_an_unknown_id_is_an_error(tmp_path: Path) -> None:
 def test_the_shipped_file_is_the_one_in_resources() -> None:
     assert SHIPPED.name == "directory.toml"
     assert SHIPPED.parent.name == "resources"
+
+
+def _hours(body: str) -> str:
+    return '{ tz = "America/Toronto", ' + body + ', status = "verified" }'
+
+
+MORE_MISTAKES = [
+    (entry().replace('scope = "local"', 'scope = "regional"'), "scope", "not one of"),
+    (
+        entry().replace('scope = "local"', 'scope = "local"\nlisting = "maybe"'),
+        "listing",
+        "not one of",
+    ),
+    (
+        entry().replace('scope = "local"', 'scope = "local"\naudience = ["doctors"]'),
+        "audience",
+        "not one of",
+    ),
+    (
+        entry().replace('scope = "local"', 'scope = "local"\noutside_community = "yes"'),
+        "outside_community",
+        "must be a bool",
+    ),
+    (
+        entry().replace('scope = "local"', 'scope = "local"\nalso = "counselling"'),
+        "also",
+        "list of words",
+    ),
+    (entry(provinces="[]"), "eligibility.provinces", "at least one province"),
+    (
+        entry().replace('roles = ["physician"]', "roles = []"),
+        "eligibility.roles",
+        "at least one role",
+    ),
+    (
+        entry().replace('roles = ["physician"]', 'roles = ["nurse"]'),
+        "eligibility.roles",
+        "not one of",
+    ),
+    (entry().replace('value = ["en", "fr"]', 'value = ["de"]'), "languages.value", "not one of"),
+    (entry().replace('modes = ["one-on-one"]', 'modes = ["solo"]'), "format.modes", "not one of"),
+    (
+        entry().replace('channels = ["phone"]', 'channels = ["fax"]'),
+        "format.channels",
+        "not one of",
+    ),
+    (
+        entry().replace(
+            'text.serves = { en = "Physicians.", fr = "Les médecins." }',
+            'text.serves = { en = "A", fr = "B", de = "C" }',
+        ),
+        "text.serves",
+        "unknown keys",
+    ),
+    (
+        entry().replace(
+            'text.serves = { en = "Physicians.", fr = "Les médecins." }',
+            'text.serves = "Physicians"',
+        ),
+        "text.serves",
+        "must have en and fr",
+    ),
+    (entry().replace("hours = { tz", "hour = { tz"), "hour", "not a known field"),
+    (
+        entry(
+            hours=_hours(
+                'always_open = true, weekly = [ { days = ["mon"], open = "09:00", close = "17:00" } ]'
+            )
+        ),
+        "hours.always_open",
+        "cannot be combined",
+    ),
+    (
+        entry(
+            hours=_hours(
+                'sessions = [ { weekday = "wed", nth = [2], start = "20:00", end = "19:00" } ]'
+            )
+        ),
+        "hours.sessions[0].end",
+        "after the start",
+    ),
+    (
+        entry(
+            hours=_hours('sessions = [ { weekday = "someday", start = "19:00", end = "20:00" } ]')
+        ),
+        "hours.sessions[0].weekday",
+        "must be one of",
+    ),
+    (entry(hours=_hours('weekly = [ "mon 9-5" ]')), "hours.weekly[0]", "must be a table"),
+    (
+        entry(hours=_hours('after_hours = { en = "x", fr = "y", callback_within_hours = 0 }')),
+        "hours.after_hours.callback_within_hours",
+        "positive",
+    ),
+    (entry(hours=_hours('after_hours = "voicemail"')), "hours.after_hours", "must have en, fr"),
+    (
+        entry().replace(
+            'hours = { tz = "America/Toronto", always_open = true, status = "verified" }',
+            "hours = 3",
+        ),
+        "hours",
+        "is required",
+    ),
+    (
+        entry().replace(
+            'status = "verified" }\ncontacts',
+            'status = "verified", source_date = "2020" }\ncontacts',
+        ),
+        "hours.source_date",
+        "must be a date",
+    ),
+    (entry().replace('{ type = "voice"', '{ type = "fax"'), "contacts[0].type", "not one of"),
+    (entry().replace('tags = ["toll-free"]', 'tags = ["free"]'), "contacts[0].tags", "not one of"),
+    (
+        entry().replace(
+            '{ type = "voice", value = "1-800-663-6729", tags = ["toll-free"], status = "verified" }',
+            '{ type = "email", value = "not an address", status = "verified" }',
+        ),
+        "contacts[0].value",
+        "not a valid email",
+    ),
+    (
+        entry().replace(
+            '{ type = "voice", value = "1-800-663-6729", tags = ["toll-free"], status = "verified" }',
+            '{ type = "web", value = "http://", status = "verified" }',
+        ),
+        "contacts[0].value",
+        "not a valid web",
+    ),
+    (
+        entry()
+        .replace(
+            '{ type = "voice", value = "1-800-663-6729", tags = ["toll-free"], status = "verified" }',
+            '{ type = "voice", value = "416-555-0199", tags = ["local"], status = "verified" }',
+        )
+        .replace('"416-555-0199"', '"1-800-663-6729"'),
+        "contacts[0].value",
+        "tagged local",
+    ),
+    (
+        entry().replace(
+            '{ type = "voice", value = "1-800-663-6729", tags = ["toll-free"], status = "verified" }',
+            '{ type = "voice", value = "1-800-663-6729", tags = ["toll-free"], provinces = ["QQ"], status = "verified" }',
+        ),
+        "contacts[0].provinces",
+        "not one of",
+    ),
+    (entry().replace("contacts = [ {", "contacts = [ 3, {"), "contacts[0]", "must be a table"),
+    (entry().replace('kind = "peer-support"\n', ""), "kind", "is required"),
+]
+
+
+@pytest.mark.parametrize(("body", "field", "problem"), MORE_MISTAKES)
+def test_every_other_mistake_is_located_too(
+    tmp_path: Path, body: str, field: str, problem: str
+) -> None:
+    path = write(tmp_path, body)
+    with pytest.raises(DirectoryError) as info:
+        read_file(path)
+    assert (info.value.entry, info.value.field) == ("on-example", field)
+    assert problem in info.value.problem
+
+
+@pytest.mark.parametrize(
+    ("content", "field", "problem"),
+    [
+        ('schema = 1\ndisable = "on-x"\n', "disable", "list of entry ids"),
+        ("\xff\xfe", None, "not UTF-8"),
+    ],
+)
+def test_more_file_level_mistakes(
+    tmp_path: Path, content: str, field: str | None, problem: str
+) -> None:
+    path = tmp_path / "org.toml"
+    path.write_bytes(content.encode("latin-1") if "\xff" in content else content.encode())
+    with pytest.raises(DirectoryError) as info:
+        read_file(path)
+    assert info.value.field == field
+    assert problem in info.value.problem

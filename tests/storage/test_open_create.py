@@ -180,3 +180,15 @@ def test_failed_creation_leaves_nothing_behind(store_path: Path) -> None:
         create_store(store_path, PASSPHRASE, initialize=broken)
     assert not store_path.exists()
     assert list(store_path.parent.iterdir()) == []
+
+
+def test_a_store_whose_protections_cannot_be_enforced_is_refused(
+    existing_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from intake.storage import db
+    from intake.storage.errors import UnsafeSettings
+
+    # Ask for a value SQLite will not report back (as a build without it would): refused.
+    monkeypatch.setitem(db.REQUIRED_PRAGMAS, "temp_store", ("MEMORY", 1))
+    with pytest.raises(UnsafeSettings):
+        open_store(existing_store, PASSPHRASE)
