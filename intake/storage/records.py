@@ -172,16 +172,21 @@ def get_contact(
     return _record(row), notes
 
 
+def _require_consent(conn: Any, contact_id: str) -> None:
+    """Free text and identifiers only for a contact whose caller agreed to note-keeping."""
+    consent = conn.execute(
+        "SELECT consent_notes FROM contacts WHERE id = ?", (contact_id,)
+    ).fetchone()
+    if consent is None:
+        raise RecordMissing()
+    if not consent[0]:
+        raise ConsentRefused()
+
+
 def add_note(store: Store, note_id: str, contact_id: str, body: str, actor: str | None) -> str:
     """Add a note; "created", or "unchanged" when this note id was already saved."""
     with store.transaction() as conn:
-        consent = conn.execute(
-            "SELECT consent_notes FROM contacts WHERE id = ?", (contact_id,)
-        ).fetchone()
-        if consent is None:
-            raise RecordMissing()
-        if not consent[0]:
-            raise ConsentRefused()
+        _require_consent(conn, contact_id)
         cursor = conn.execute(
             "INSERT INTO notes (id, contact_id, author, created_at, body) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (id) DO NOTHING",
@@ -251,13 +256,7 @@ def add_callback(
     actor: str | None,
 ) -> str:
     with store.transaction() as conn:
-        consent = conn.execute(
-            "SELECT consent_notes FROM contacts WHERE id = ?", (contact_id,)
-        ).fetchone()
-        if consent is None:
-            raise RecordMissing()
-        if not consent[0]:
-            raise ConsentRefused()
+        _require_consent(conn, contact_id)
         cursor = conn.execute(
             "INSERT INTO callbacks (id, contact_id, number, best_time, time_zone, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
