@@ -25,11 +25,10 @@ class Section:
 
 
 def _text(value: object, where: str) -> Text:
-    if not isinstance(value, dict) or not all(
-        isinstance(value.get(k), str) and value[k].strip() for k in ("en", "fr")
-    ):
+    text = Text.from_table(value)
+    if text is None:
         raise GuidanceError(f"{where}: needs en and fr text")
-    return Text(value["en"].strip(), value["fr"].strip())
+    return text
 
 
 def load_guidance(path: Path = SHIPPED) -> tuple[Section, ...]:

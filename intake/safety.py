@@ -65,11 +65,10 @@ class Screen:
 
 
 def _text(value: object, where: str) -> Text:
-    if not isinstance(value, dict) or not all(
-        isinstance(value.get(k), str) and value[k].strip() for k in ("en", "fr")
-    ):
+    text = Text.from_table(value)
+    if text is None:
         raise ScreenError(f"{where}: needs en and fr text")
-    return Text(value["en"].strip(), value["fr"].strip())
+    return text
 
 
 def load_screen(path: Path = SHIPPED) -> Screen:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, time
 from pathlib import Path
 from typing import Any
@@ -401,10 +401,3 @@ def load_directory(override: Path | None = None, shipped: Path = SHIPPED) -> lis
     if unknown:
         raise DirectoryError(str(override), sorted(unknown)[0], "disable", "no entry has this id")
     return merge(programs, extra, disabled)
-
-
-def with_origin(programs: list[m.Program], origin: str) -> list[m.Program]:
-    return [replace(p, origin=origin) for p in programs]
-
-
-Loader = Callable[[Path | None], list[m.Program]]

@@ -47,6 +47,16 @@ class Text:
     def get(self, language: str) -> str:
         return self.fr if language == "fr" else self.en
 
+    @classmethod
+    def from_table(cls, value: object) -> Text | None:
+        """{en = "...", fr = "..."} with both non-blank, or None (the caller says what is wrong)."""
+        if not isinstance(value, dict):
+            return None
+        en, fr = value.get("en"), value.get("fr")
+        if not (isinstance(en, str) and en.strip() and isinstance(fr, str) and fr.strip()):
+            return None
+        return cls(en.strip(), fr.strip())
+
 
 @dataclass(frozen=True)
 class Name:
