@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from intake.storage.account_store import list_accounts
 from intake.storage.db import Store
-from intake.storage.records import ContactRecord, add_note, get_contact, save_contact, search_notes
+from intake.storage.records import add_note, get_contact, save_contact, search_notes
 from tests.conftest import make_store
+from tests.storage.helpers import contact
 
 TEXT = st.text(st.characters(codec="utf-8"), min_size=1, max_size=500)
 TRICKY = st.sampled_from(
@@ -47,15 +48,7 @@ def test_notes_and_names_round_trip_exactly(
     shared: tuple[Store, str], body: str, name: str | None
 ) -> None:
     store, actor = shared
-    record = ContactRecord(
-        id=str(uuid.uuid4()),
-        channel="phone",
-        started_at="2026-11-22T03:00:00+00:00",
-        ui_language="fr",
-        caller_language="fr",
-        consent_notes=True,
-        caller_name=name,
-    )
+    record = contact(caller_name=name)
     save_contact(store, record, actor)
     add_note(store, str(uuid.uuid4()), record.id, body, actor)
     loaded, notes = get_contact(store, record.id, actor)
@@ -66,14 +59,7 @@ def test_notes_and_names_round_trip_exactly(
 
 def test_a_very_long_note_round_trips(shared: tuple[Store, str]) -> None:
     store, actor = shared
-    record = ContactRecord(
-        id=str(uuid.uuid4()),
-        channel="phone",
-        started_at="2026-11-22T03:00:00+00:00",
-        ui_language="en",
-        caller_language="en",
-        consent_notes=True,
-    )
+    record = contact()
     save_contact(store, record, actor)
     body = ("Une très longue note, avec des accents et des guillemets « » ' \". " * 40_000)[
         :2_000_000
