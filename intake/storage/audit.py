@@ -30,6 +30,8 @@ ACTIONS = frozenset(
         "restore",
         "rekey",
         "init",
+        "kiosk-start",
+        "kiosk-exit",
     }
 )
 

@@ -16,6 +16,7 @@ import contextlib
 import errno
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -131,10 +132,15 @@ def _release_lock(fd: int | None) -> None:
 
 
 class Store:
-    """An open, keyed and migrated store. Use from one thread at a time."""
+    """An open, keyed and migrated store.
+
+    One connection, shared by the UI's background calls (an autosave can overlap a search):
+    a re-entrant mutex serialises them, so each transaction or query has the connection alone.
+    """
 
     def __init__(self, conn: Any, path: Path, lock: int | None = None) -> None:
         self._conn = conn
+        self._mutex = threading.RLock()
         self._lock = lock
         self.path = path
         self.cipher_version: str = conn.execute("PRAGMA cipher_version").fetchone()[0]
@@ -143,7 +149,7 @@ class Store:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Any]:
         """BEGIN IMMEDIATE … COMMIT, rolled back on any error; errors arrive typed."""
-        with storage_errors():
+        with self._mutex, storage_errors():
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
@@ -153,7 +159,7 @@ class Store:
             self._conn.execute("COMMIT")
 
     def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
-        with storage_errors():
+        with self._mutex, storage_errors():
             return list(self._conn.execute(sql, params).fetchall())
 
     def export_to(self, path: Path, passphrase: str) -> None:
@@ -163,7 +169,7 @@ class Store:
         a plaintext copy) is refused by `key_pragma`'s rules.
         """
         key_pragma(passphrase)
-        with storage_errors():
+        with self._mutex, storage_errors():
             self._conn.execute(
                 "ATTACH DATABASE ? AS export KEY ?", (str(path), normalize(passphrase))
             )
@@ -177,7 +183,7 @@ class Store:
     def rekey(self, passphrase: str) -> None:
         """Re-encrypt with a new passphrase; the caller must verify by reopening."""
         statement = key_pragma(passphrase).replace("PRAGMA key", "PRAGMA rekey", 1)
-        with storage_errors():
+        with self._mutex, storage_errors():
             self._conn.execute(statement)
 
     def counts(self) -> dict[str, int]:
@@ -195,7 +201,7 @@ class Store:
         return int(self.query("PRAGMA user_version")[0][0])
 
     def close(self) -> None:
-        with contextlib.suppress(sqlcipher3.Error):
+        with self._mutex, contextlib.suppress(sqlcipher3.Error):
             self._conn.close()
         _release_lock(self._lock)
         self._lock = None

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from intake.storage.migrations import m0001_initial, m0002_records
+from intake.storage.migrations import m0001_initial, m0002_records, m0003_feedback
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", m0001_initial.apply),
     Migration(2, "records", m0002_records.apply),
+    Migration(3, "feedback", m0003_feedback.apply),
 )
 
 LATEST = MIGRATIONS[-1].version
