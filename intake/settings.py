@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from intake.i18n.catalog import LANGUAGES, Language
+from intake.provinces import PROVINCES
 
 log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
@@ -23,17 +24,39 @@ SCHEMA_VERSION = 1
 @dataclass(frozen=True)
 class Settings:
     ui_language: Language | None = None  # None until first run picks one
+    # Kiosk mode (issue 6): set by whoever installs the kiosk, never by a visitor.
+    kiosk: bool = False
+    kiosk_language: Language | None = None  # the Welcome screen's language; None: ui_language
+    kiosk_province: str | None = None  # where the kiosk stands: the crisis screen's default
+    kiosk_idle_seconds: int = 120  # no touch for this long: "Are you still there?"
+    kiosk_countdown_seconds: int = 30  # then everything entered is wiped
     schema_version: int = SCHEMA_VERSION
 
     def with_language(self, language: Language) -> Settings:
         return replace(self, ui_language=language)
 
 
+# A kiosk must forget a person who walked away, but not someone still reading a card.
+_SECONDS = {"kiosk_idle_seconds": (15, 3600), "kiosk_countdown_seconds": (5, 300)}
+
+
 def _validated(raw: dict[str, Any]) -> Settings:
     known = {f.name for f in fields(Settings)}
     values = {k: v for k, v in raw.items() if k in known}
-    if values.get("ui_language") not in (*LANGUAGES, None):
-        values.pop("ui_language")
+    for name in ("ui_language", "kiosk_language"):
+        if values.get(name) not in (*LANGUAGES, None):
+            values.pop(name)
+    if values.get("kiosk_province") not in (*PROVINCES, None):
+        values.pop("kiosk_province")
+    if not isinstance(values.get("kiosk", False), bool):
+        values.pop("kiosk")
+    for name, (low, high) in _SECONDS.items():
+        value = values.get(name)
+        if value is not None and (
+            not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high
+        ):
+            log.warning("setting %s out of range, using the default", name)
+            values.pop(name)
     if not isinstance(values.get("schema_version", SCHEMA_VERSION), int):
         values.pop("schema_version")
     return Settings(**values)

@@ -8,6 +8,7 @@ translated where they are shown.
 from intake.i18n.catalog import (
     LANGUAGES,
     N_,
+    NP_,
     Language,
     _,
     add_listener,
@@ -16,11 +17,13 @@ from intake.i18n.catalog import (
     pgettext,
     remove_listener,
     set_language,
+    translate,
     translator_for,
 )
 
 __all__ = [
     "LANGUAGES",
+    "NP_",
     "N_",
     "Language",
     "_",
@@ -30,5 +33,6 @@ __all__ = [
     "pgettext",
     "remove_listener",
     "set_language",
+    "translate",
     "translator_for",
 ]

@@ -103,3 +103,15 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark a constant for extraction; translate it with `_()` where it is shown."""
     return message
+
+
+def NP_(context: str, message: str) -> tuple[str, str]:
+    """Mark a short constant with its context; translate it with `translate()` where shown."""
+    return context, message
+
+
+def translate(label: str | tuple[str, str]) -> str:
+    """A label marked with `N_` (a string) or `NP_` (context and string), in the current language."""
+    if isinstance(label, tuple):
+        return pgettext(*label)
+    return _(label)

@@ -31,7 +31,7 @@ def extract() -> Catalog:
     found = extract_from_dir(
         PACKAGE_DIR,
         METHOD_MAP,
-        keywords=DEFAULT_KEYWORDS,
+        keywords={**DEFAULT_KEYWORDS, "NP_": ((1, "c"), 2)},
         comment_tags=("TRANSLATORS:",),
         strip_comment_tags=True,
     )

@@ -71,8 +71,24 @@ FIELDS: dict[str, str] = {
 }
 
 
+# Where the volunteer's wording speaks of "the caller", a person reading alone at the kiosk is
+# addressed directly.
+SELF_REASONS: dict[str, str] = {
+    "role-eligible": N_("You are eligible."),
+    "for-the-colleague": N_("For your colleague."),
+    "channel-match": N_("Can be reached the way you prefer."),
+    "outside-community": N_("Can connect you with support outside your own community."),
+    "serves-language": N_("Serves you in the language you chose."),
+}
+
+
 def reason_text(code: str) -> str:
     return _(REASONS[code])
+
+
+def self_reason_text(code: str) -> str:
+    """The reason addressed to the person themselves (the kiosk)."""
+    return _(SELF_REASONS.get(code, REASONS[code]))
 
 
 def exclusion_text(code: str) -> str:
@@ -86,3 +102,30 @@ def warning_text(code: str) -> str:
     if field.startswith("contact") and "=" in field:
         label = f"{label} {field.partition('=')[2]}"
     return _(WARNINGS[kind]).format(field=label)
+
+
+def plain_cautions(codes: tuple[str, ...] | list[str]) -> list[str]:
+    """The warnings in plain words for someone reading alone (the kiosk): one line for every
+    unconfirmed detail together, then the others as they are."""
+    fields: list[str] = []
+    lines: list[str] = []
+    for code in codes:
+        kind, _sep, field = code.partition(":")
+        if kind in ("unverified", "third-party", "stale"):
+            label = _(FIELDS["contact" if field.startswith("contact") else field])
+            if label not in fields:
+                fields.append(label)
+        elif kind == "no-verified-contact":
+            lines.append(
+                _("We have no confirmed way to reach it yet: the staff at the desk can help.")
+            )
+        else:
+            lines.append(warning_text(code))
+    if fields:
+        lines.insert(
+            0,
+            _("Not confirmed yet: {details}. Please check them when you get in touch.").format(
+                details=", ".join(fields)
+            ),
+        )
+    return lines

@@ -49,7 +49,7 @@ def result_json(result: Result, language: str) -> dict[str, Any]:
     }
 
 
-def _contact_line(contact: Contact, language: str) -> str:
+def contact_line(contact: Contact, language: str, *, with_note: bool = True) -> str:
     labels = {
         "voice": pgettext("contact type", "Call"),
         "text": pgettext("contact type", "Text"),
@@ -65,12 +65,12 @@ def _contact_line(contact: Contact, language: str) -> str:
         line = _("{contact} [not verified]").format(contact=line)
     elif contact.provenance.status == "third-party":
         line = _("{contact} [third-party source only]").format(contact=line)
-    if contact.note:
+    if contact.note and with_note:
         line += f" — {contact.note.get(language)}"
     return line
 
 
-def _status_line(rec: Recommendation, language: Language) -> str:
+def status_line(rec: Recommendation, language: Language) -> str:
     if rec.program.hours.always_open:
         return _("Open 24/7")
     if rec.open_now:
@@ -108,11 +108,11 @@ def result_text(result: Result, language: Language, get_program: Any) -> str:
         lines.append("")
     for number, rec in enumerate(result.recommendations, 1):
         lines.append(f"{number}. {describe_program(rec.program, language)}")
-        lines.append(f"   {_status_line(rec, language)}")
+        lines.append(f"   {status_line(rec, language)}")
         if rec.alternative and (alt := get_program(rec.alternative)) is not None:
             lines.append("   " + _("At any hour: {name}").format(name=alt.name.text.get(language)))
         for contact in rec.contacts:
-            lines.append(f"   {_contact_line(contact, language)}")
+            lines.append(f"   {contact_line(contact, language)}")
         lines.append(
             "   "
             + _("Why: {reasons}").format(
