@@ -40,6 +40,14 @@ def build_parser(*, full: bool = True) -> argparse.ArgumentParser:
         metavar=_("PATH"),
         help=_("the encrypted store file (default: $INTAKE_STORE, else the per-user data folder)"),
     )
+    parser.add_argument(
+        "--kiosk",
+        action="store_true",
+        help=_(
+            "start in kiosk mode: full screen, self-service, leaving it needs a supervisor PIN "
+            '(or set "kiosk": true in the settings file)'
+        ),
+    )
     commands = parser.add_subparsers(dest="command", metavar="{" + ",".join(SUBCOMMANDS) + "}")
     if not full:
         # Starting the window needs only the names (for --help): the sub-commands' own parsers
@@ -71,4 +79,4 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.handler(args))
     from intake.ui.app import run  # noqa: PLC0415 - only the GUI pays for importing Qt
 
-    return run(store_from(args))
+    return run(store_from(args), kiosk=args.kiosk)

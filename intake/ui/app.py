@@ -24,6 +24,7 @@ from intake.ui.widgets import Message
 
 if TYPE_CHECKING:
     from intake.storage.db import Store
+    from intake.ui.kiosk.window import KioskWindow
     from intake.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -72,14 +73,19 @@ def _wrong_pin() -> tuple[str, str]:
 class IntakeApplication(QObject):
     """Owns the store and the windows; every slow step runs off the UI thread."""
 
-    def __init__(self, store_path: Path, settings_file: SettingsFile) -> None:
+    def __init__(
+        self, store_path: Path, settings_file: SettingsFile, *, kiosk: bool = False
+    ) -> None:
         super().__init__()
         self.setObjectName("intake-application")
         self.store_path = store_path
         self.settings_file = settings_file
+        self.kiosk = kiosk or settings_file.load().kiosk
         self.store: Store | None = None
         self.account: Account | None = None
+        self.accounts: list[Account] = []
         self.main_window: MainWindow | None = None  # built after sign-in
+        self.kiosk_window: KioskWindow | None = None  # instead of the main window in kiosk mode
         self.language = LanguageManager(settings_file, self)
         self.language.apply(settings_file.load().ui_language or system_language())
         self.gate = GateWindow(self.language, store_path)
@@ -122,6 +128,7 @@ class IntakeApplication(QObject):
 
     def _created(self, result: tuple[Store, list[Account]]) -> None:
         store, accounts = result
+        self.accounts = accounts
         self.gate.setup.forget_secrets()
         # The language picked during set-up is the one to start in from now on.
         self.settings_file.save(self.settings_file.load().with_language(self.language.language))
@@ -146,6 +153,7 @@ class IntakeApplication(QObject):
 
     def _unlocked(self, result: tuple[Store, list[Account]]) -> None:
         self.store, accounts = result
+        self.accounts = accounts
         self.gate.unlock.set_busy(False)
         self.gate.signin.set_accounts(accounts)
         self.gate.show_page(self.gate.signin)
@@ -177,6 +185,9 @@ class IntakeApplication(QObject):
 
     # Main window ------------------------------------------------------------------------
     def _open_main_window(self, account: Account) -> None:
+        if self.kiosk:
+            self._open_kiosk(account)
+            return
         # Imported here: the main window (and Babel's date formatting) is not needed to paint
         # the first screen, so it stays off the start-up path.
         from intake.ui.main_window import MainWindow  # noqa: PLC0415
@@ -190,6 +201,65 @@ class IntakeApplication(QObject):
         self.main_window.locked_now.connect(self._audit_lock)
         self.main_window.show()
         self.gate.hide()
+
+    # Kiosk ------------------------------------------------------------------------------
+    def _open_kiosk(self, account: Account) -> None:
+        from intake.ui.kiosk.start import load_kiosk_data  # noqa: PLC0415
+
+        self.account = account
+        store = self._require_store()
+        ops.run_in_background(
+            lambda: load_kiosk_data(store, account.id),
+            self._kiosk_ready,
+            self._kiosk_failed,
+            name="kiosk-data",
+        )
+
+    def _kiosk_ready(self, data: object) -> None:
+        from intake.ui.kiosk.start import build_kiosk  # noqa: PLC0415
+
+        store, account = self._require_store(), self.account
+        assert account is not None
+        settings = self.settings_file.load()
+        self.kiosk_window = build_kiosk(
+            data, self.language, store, account, self.accounts, settings
+        )
+        self.kiosk_window.exit_requested.connect(self._kiosk_exit)
+        self.kiosk_window.showFullScreen()
+        self.gate.hide()
+
+    def _kiosk_failed(self, exc: BaseException) -> None:
+        from intake.ui.kiosk.start import explain_start_failure  # noqa: PLC0415
+
+        self.gate.signin.set_busy(False)
+        self.gate.signin.show_error(explain_start_failure(exc) or explain(exc))
+
+    def _kiosk_exit(self, account_id: str, pin: str) -> None:
+        from intake.storage.account_store import check_pin  # noqa: PLC0415
+
+        store = self._require_store()
+        ops.run_in_background(
+            lambda: check_pin(store, account_id, pin, action="kiosk-exit"),
+            self._kiosk_exit_checked,
+            self._kiosk_exit_failed,
+            name="kiosk-exit-pin",
+        )
+
+    def _kiosk_exit_checked(self, account: Account | None) -> None:
+        window = self.kiosk_window
+        if window is None:
+            return
+        if account is None or account.role is not Role.SUPERVISOR:
+            window.staff.show_error(
+                lambda: (_("That PIN is not right"), _("Only a supervisor can leave kiosk mode."))
+            )
+            return
+        window.allow_exit()
+        window.close()
+
+    def _kiosk_exit_failed(self, exc: BaseException) -> None:
+        if self.kiosk_window is not None:
+            self.kiosk_window.staff.show_error(explain(exc))
 
     def _audit_lock(self) -> None:
         from intake.storage.account_store import record_event  # noqa: PLC0415
@@ -250,11 +320,11 @@ def create_qapplication(argv: list[str]) -> QApplication:
     return app  # type: ignore[no-any-return]
 
 
-def run(store: Path | None) -> int:
+def run(store: Path | None, *, kiosk: bool = False) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app = create_qapplication(sys.argv[:1])
     controller = IntakeApplication(
-        store or default_store_path(), SettingsFile(default_settings_path())
+        store or default_store_path(), SettingsFile(default_settings_path()), kiosk=kiosk
     )
     controller.start()
     code = app.exec()

@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget
@@ -102,15 +103,120 @@ def render(language: Language, out: Path, workdir: Path) -> list[Path]:
     return shots
 
 
+KIOSK_SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
+
+
+def _open_kiosk(language: Language, workdir: Path) -> IntakeApplication:
+    app = create_qapplication(sys.argv[:1])
+    settings = SettingsFile(workdir / f"kiosk-settings-{language}.json")
+    settings.save(replace(settings.load(), ui_language=language, kiosk_language=language))
+    store_path = workdir / f"kiosk-store-{language}.db"
+    if not store_path.exists():
+        create_store(
+            store_path,
+            DEMO_PASSPHRASE,
+            initialize=lambda conn: insert_account(
+                conn, "Alex Tremblay", Role.SUPERVISOR.value, hash_pin(DEMO_PIN)
+            ),
+        ).close()
+    controller = IntakeApplication(store_path, settings, kiosk=True)
+    controller.start()
+    gate = controller.gate
+    gate.unlock.passphrase.setText(DEMO_PASSPHRASE)
+    gate.unlock.unlock_button.click()
+    settle(app, lambda: gate.pages.currentWidget() is gate.signin)
+    gate.signin.pin.setText(DEMO_PIN)
+    gate.signin.signin_button.click()
+    settle(app, lambda: controller.kiosk_window is not None)
+    return controller
+
+
+def render_kiosk(language: Language, out: Path, workdir: Path) -> list[Path]:
+    """Every kiosk screen, portrait and landscape: a physician's path, a colleague's path,
+    the crisis screen, a mistyped callback number, "are you still there?" and the staff panel."""
+    app = create_qapplication(sys.argv[:1])
+    controller = _open_kiosk(language, workdir)
+    window = controller.kiosk_window
+    assert window is not None
+    window.showNormal()
+    shots: list[Path] = []
+    for orientation, (width, height) in KIOSK_SIZES.items():
+        window.setFixedSize(width, height)
+
+        def shot(name: str, orientation: str = orientation) -> None:
+            settle(app)
+            shots.append(save(window, out, f"kiosk-{name}-{orientation}", language))
+
+        session = window.session
+        shot("welcome")
+        session.welcome.buttons[language].click()
+        for step, answer in (
+            ("who", "physician"),
+            ("province", "QC"),
+            ("safety", "no"),
+            ("need", "peer"),
+            ("format", "one-on-one"),
+            ("service_language", language),
+        ):
+            shot(step.replace("_", "-"))
+            session.questions[step].choices[answer].click()
+        shot("results")
+        session.results.callback_button.click()
+        session.callback.number.setText("514 555 01")
+        session.callback.submit_button.click()
+        shot("callback-mistyped")
+        session.back()
+        session.results.finish_button.click()
+        session.feedback.rating_buttons[4].click()
+        shot("feedback")
+        window.wipe()
+        session = window.session
+        session.welcome.buttons[language].click()
+        session.questions["who"].choices["colleague"].click()
+        session.questions["province"].choices["NB"].click()
+        shot("safety-colleague")
+        session.questions["safety"].choices["yes"].click()
+        shot("crisis")
+        session.crisis.continue_button.click()
+        for step, answer in (
+            ("need", "peer"),
+            ("format", "either"),
+            ("service_language", "either"),
+        ):
+            session.questions[step].choices[answer].click()
+        shot("results-colleague")
+        window.wipe()
+        window.session.welcome.buttons[language].click()
+        window.session.questions["who"].choices["resident"].click()
+        window.session.questions["province"].choices["NU"].click()
+        window.help_now()
+        shot("crisis-nunavut")
+        window.idle.expire()
+        shot("still-there")
+        window.open_staff()
+        shot("staff")
+        window.wipe()
+    window.allow_exit()
+    window.close()
+    controller.shutdown()
+    return shots
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Render the application's screens to PNG.")
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
     parser.add_argument("--lang", choices=LANGUAGES, action="append")
+    parser.add_argument("--only", choices=("windows", "kiosk"), help="render only these screens")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="intake-shots-") as workdir:
         for language in args.lang or LANGUAGES:
-            for path in render(language, args.out, Path(workdir)):
+            paths = []
+            if args.only != "kiosk":
+                paths += render(language, args.out, Path(workdir))
+            if args.only != "windows":
+                paths += render_kiosk(language, args.out, Path(workdir))
+            for path in paths:
                 print(path)
     return 0
 

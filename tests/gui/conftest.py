@@ -20,11 +20,11 @@ AppFactory = Callable[..., IntakeApplication]
 def make_app(qtbot: QtBot, store_path: Path, settings_file: SettingsFile) -> Iterator[AppFactory]:
     created: list[IntakeApplication] = []
 
-    def factory(language: Language | None = None) -> IntakeApplication:
+    def factory(language: Language | None = None, *, kiosk: bool = False) -> IntakeApplication:
         create_qapplication([])
         if language is not None:
             settings_file.save(settings_file.load().with_language(language))
-        controller = IntakeApplication(store_path, settings_file)
+        controller = IntakeApplication(store_path, settings_file, kiosk=kiosk)
         qtbot.addWidget(controller.gate)
         controller.start()
         created.append(controller)
@@ -36,6 +36,10 @@ def make_app(qtbot: QtBot, store_path: Path, settings_file: SettingsFile) -> Ite
         if controller.main_window is not None:
             controller.main_window.close()
             controller.main_window.deleteLater()
+        if controller.kiosk_window is not None:
+            controller.kiosk_window.allow_exit()
+            controller.kiosk_window.close()
+            controller.kiosk_window.deleteLater()
         controller.shutdown()
 
 

@@ -1,0 +1,65 @@
+"""Notices when nobody has touched the kiosk for a while.
+
+Any press, key or touch anywhere in the application restarts the wait. The timer is a child of
+the watch, so it stops with it; `expire()` is what the timer calls, and tests call it directly
+instead of sleeping.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import Signal as QtSignal
+from PySide6.QtWidgets import QApplication
+
+ACTIVITY = frozenset(
+    {
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.KeyPress,
+        QEvent.Type.TouchBegin,
+        QEvent.Type.TouchUpdate,
+        QEvent.Type.Wheel,
+        QEvent.Type.InputMethod,
+    }
+)
+
+
+class IdleWatch(QObject):
+    idle = QtSignal()
+
+    def __init__(self, idle_ms: int, parent: QObject) -> None:
+        super().__init__(parent)
+        self.setObjectName("idle-watch")
+        self._timer = QTimer(self)
+        self._timer.setObjectName("idle-timer")
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(idle_ms)
+        self._timer.timeout.connect(self.expire)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self._timer.start()
+
+    @property
+    def interval_ms(self) -> int:
+        return self._timer.interval()
+
+    def is_active(self) -> bool:
+        return self._timer.isActive()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in ACTIVITY:
+            self.poke()
+        return False
+
+    def poke(self) -> None:
+        self._timer.start()
+
+    def expire(self) -> None:
+        self._timer.stop()
+        self.idle.emit()
+
+    def stop(self) -> None:
+        self._timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)

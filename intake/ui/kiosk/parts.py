@@ -1,0 +1,151 @@
+"""Building blocks of kiosk screens: large choice buttons and the base screen.
+
+Everything is sized for a finger (at least 44×44 px, most much larger) and labelled for a screen
+reader in the current language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake.ui.language import Retranslatable
+from intake.ui.widgets import heading, hint
+
+MIN_TARGET = 44  # px: the smallest touch target allowed anywhere on a kiosk screen
+Label = Callable[[], str]  # produced in the current language each time it is shown
+
+
+class ChoiceButton(QPushButton):
+    """A large answer button: a title and an optional one-line explanation under it."""
+
+    def __init__(self, value: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.value = value
+        self.setObjectName(f"choice-{value}")
+        self.setProperty("choice", True)
+        self.setCheckable(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.title = QLabel(self)
+        self.title.setObjectName("choice-title")
+        self.title.setWordWrap(True)
+        self.detail = QLabel(self)
+        self.detail.setObjectName("choice-detail")
+        self.detail.setWordWrap(True)
+        self.detail.hide()
+        for label in (self.title, self.detail):
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 18)
+        layout.setSpacing(4)
+        layout.addWidget(self.title)
+        layout.addWidget(self.detail)
+
+    def set_texts(self, title: str, detail: str | None = None) -> None:
+        self.title.setText(title)
+        self.detail.setText(detail or "")
+        self.detail.setVisible(bool(detail))
+        self.setAccessibleName(title)
+        self.setAccessibleDescription(detail or "")
+
+    def sizeHint(self) -> QSize:
+        layout = self.layout()
+        hint_size = layout.totalSizeHint() if layout is not None else super().sizeHint()
+        return hint_size.expandedTo(QSize(MIN_TARGET * 3, MIN_TARGET + 20))
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+
+class KioskScreen(Retranslatable, QWidget):
+    """A title, an optional line under it, and a scrollable body (large text can get long)."""
+
+    def __init__(self, name: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.title = heading(self, f"{name}-title")
+        self.intro = hint(self, f"{name}-intro")
+        self.intro.hide()
+        content = QWidget()
+        content.setObjectName(f"{name}-content")
+        content.setProperty("screen-content", True)
+        self.body = QVBoxLayout(content)
+        self.body.setContentsMargins(0, 8, 0, 8)
+        self.body.setSpacing(14)
+        self.scroller = QScrollArea(self)
+        self.scroller.setObjectName(f"{name}-scroll")
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroller.setWidget(content)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.scroller, 1)
+
+    def set_intro(self, text: str) -> None:
+        self.intro.setText(text)
+        self.intro.setVisible(bool(text))
+
+    def first_focus(self) -> QWidget | None:
+        """Where keyboard focus goes when the screen is shown."""
+        return None
+
+    def retranslate_ui(self) -> None:
+        raise NotImplementedError
+
+
+class PrivateLineEdit(QLineEdit):
+    """A text field whose contents never reach the system clipboard or a drag.
+
+    No context menu, no copy or cut keys, no drag: the next person at the kiosk could paste it.
+    """
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self.setDragEnabled(False)
+        self.setAcceptDrops(False)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Copy) or event.matches(
+            QKeySequence.StandardKey.Cut
+        ):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+def card(parent: QWidget, name: str) -> tuple[QFrame, QVBoxLayout]:
+    frame = QFrame(parent)
+    frame.setObjectName(name)
+    frame.setProperty("card", True)
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(18, 14, 18, 14)
+    layout.setSpacing(6)
+    return frame, layout
+
+
+def text_label(parent: QWidget, name: str, text: str = "", *, level: int = 0) -> QLabel:
+    label = heading(parent, name, level) if level else QLabel(text, parent)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    if text:
+        label.setText(text)
+    # Never selectable: selected text can be copied, and the clipboard outlives the person.
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    return label

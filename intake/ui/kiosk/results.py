@@ -1,0 +1,360 @@
+"""The kiosk's last screens: recommendations as cards, a callback request, "was this useful?"."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal as QtSignal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QWidget,
+)
+
+from intake.callback_numbers import CallbackNumber, explain, parse_callback
+from intake.guidance import Section
+from intake.i18n import Language, _, pgettext
+from intake.kiosk import BEST_TIMES
+from intake.routing.engine import Recommendation, Result, Router
+from intake.routing.reasons import plain_cautions, self_reason_text
+from intake.routing.render import contact_line, status_line
+from intake.ui.kiosk.parts import ChoiceButton, KioskScreen, PrivateLineEdit, card, text_label
+from intake.ui.kiosk.screens import options_from
+
+MAX_CARDS = 5
+# Reasons that say nothing about fit (every card has them) or that the status line already says.
+_QUIET_REASONS = frozenset(
+    {"role-eligible", "open-now", "open-24-7", "closed-now", "hours-unknown", "serves-province"}
+)
+
+
+def _clear(layout: QGridLayout) -> None:
+    while (item := layout.takeAt(0)) is not None:
+        widget = item.widget()
+        if widget is not None:
+            widget.deleteLater()
+
+
+class ResultsScreen(KioskScreen):
+    callback_requested = QtSignal()
+    finish_requested = QtSignal()
+
+    def __init__(self, router: Router, parent: QWidget) -> None:
+        super().__init__("kiosk-results", parent)
+        self._router = router
+        self._result: Result | None = None
+        self._guidance: tuple[Section, ...] = ()
+        self._language: Language = "en"
+        self._laid_out_wide = False
+        self.cards = QWidget(self)
+        self.cards.setObjectName("kiosk-cards")
+        self.cards_layout = QGridLayout(self.cards)
+        self.cards_layout.setContentsMargins(0, 0, 0, 0)
+        self.cards_layout.setSpacing(14)
+        self.callback_button = QPushButton(self)
+        self.callback_button.setObjectName("kiosk-ask-callback")
+        self.finish_button = QPushButton(self)
+        self.finish_button.setObjectName("kiosk-finish")
+        self.finish_button.setProperty("secondary", True)
+        row = QHBoxLayout()
+        row.addWidget(self.callback_button)
+        row.addWidget(self.finish_button)
+        self.body.addWidget(self.cards)
+        self.body.addLayout(row)
+        self.body.addStretch(1)
+        self.callback_button.clicked.connect(self.callback_requested)
+        self.finish_button.clicked.connect(self.finish_requested)
+        self.retranslate_ui()
+
+    def show_result(
+        self, result: Result, guidance: tuple[Section, ...], language: Language
+    ) -> None:
+        self._result, self._guidance, self._language = result, guidance, language
+        self.retranslate_ui()
+        self.scroller.verticalScrollBar().setValue(0)
+
+    def retranslate_ui(self) -> None:
+        if self._guidance:
+            self.title.setText(_("How to help your colleague, and who can help"))
+        else:
+            self.title.setText(_("Programs that can help"))
+        self.set_intro(_("All of them are confidential. You can contact more than one."))
+        self.callback_button.setText(_("Ask for a callback"))
+        self.finish_button.setText(pgettext("kiosk", "Finish"))
+        self._fill()
+
+    def _fill(self) -> None:
+        _clear(self.cards_layout)
+        if self._result is None:
+            return
+        recommendations = self._result.recommendations[:MAX_CARDS]
+        # Guidance beside the programs on a landscape screen, above them on a portrait one.
+        column, row = 0, 0
+        if self._guidance:
+            if self._wide:
+                self.cards_layout.addWidget(
+                    self._guidance_card(), 0, 0, max(len(recommendations), 1), 1
+                )
+                column = 1
+            else:
+                self.cards_layout.addWidget(self._guidance_card(), 0, 0)
+                row = 1
+        for offset, rec in enumerate(recommendations):
+            self.cards_layout.addWidget(self._program_card(rec), row + offset, column)
+
+    @property
+    def _wide(self) -> bool:
+        return self.width() > self.height() * 1.2
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        was_wide = self._laid_out_wide
+        super().resizeEvent(event)
+        self._laid_out_wide = self._wide
+        if self._guidance and was_wide != self._laid_out_wide:
+            self._fill()
+
+    def _guidance_card(self) -> QWidget:
+        language = self._language
+        frame, layout = card(self.cards, "kiosk-guidance")
+        frame.setProperty("guidance", True)
+        layout.addWidget(
+            text_label(frame, "guidance-title", _("Helping a colleague in distress"), level=2)
+        )
+        for section in self._guidance:
+            layout.addWidget(text_label(frame, "guidance-section", section.title.get(language)))
+            for point in section.points:
+                layout.addWidget(text_label(frame, "guidance-point", f"•  {point.get(language)}"))
+        layout.addStretch(1)
+        return frame
+
+    def _program_card(self, rec: Recommendation) -> QWidget:
+        language, program = self._language, rec.program
+        frame, layout = card(self.cards, f"kiosk-card-{program.id}")
+        layout.addWidget(text_label(frame, "card-name", program.name.text.get(language), level=2))
+        why = [self_reason_text(code) for code in rec.reasons if code not in _QUIET_REASONS][:3]
+        if why:
+            layout.addWidget(
+                text_label(frame, "card-why", _("Why: {reasons}").format(reasons=" ".join(why)))
+            )
+        layout.addWidget(text_label(frame, "card-status", status_line(rec, language)))
+        if rec.alternative and (alternative := self._router.get(rec.alternative)) is not None:
+            layout.addWidget(
+                text_label(
+                    frame,
+                    "card-alternative",
+                    _("At any hour: {name}").format(name=alternative.name.text.get(language)),
+                )
+            )
+        for contact in rec.contacts:
+            layout.addWidget(
+                text_label(frame, "card-contact", contact_line(contact, language, with_note=False))
+            )
+            if contact.note:
+                layout.addWidget(text_label(frame, "card-contact-note", contact.note.get(language)))
+        for line in plain_cautions(rec.warnings):
+            note = text_label(frame, "card-caution", line)
+            note.setProperty("caution", True)
+            layout.addWidget(note)
+        return frame
+
+    def first_focus(self) -> QWidget:
+        return self.callback_button
+
+
+class CallbackScreen(KioskScreen):
+    submitted = QtSignal(object, str)  # CallbackNumber, best time
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__("kiosk-callback", parent)
+        self.number_label = text_label(self, "kiosk-callback-number-label")
+        self.number = PrivateLineEdit(self)
+        self.number.setObjectName("kiosk-callback-number")
+        self.number.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
+        self.number.setMaxLength(30)
+        self.number_label.setBuddy(self.number)
+        self.error = text_label(self, "kiosk-callback-error")
+        self.error.setProperty("error", True)
+        self.error.hide()
+        self.time_label = text_label(self, "kiosk-callback-time-label")
+        self.times = QButtonGroup(self)
+        self.times.setExclusive(True)
+        self.time_buttons: dict[str, ChoiceButton] = {}
+        times_row = QHBoxLayout()
+        for value, title, _detail in options_from(BEST_TIMES):
+            button = ChoiceButton(value, self)
+            button.set_texts(title())
+            self.times.addButton(button)
+            times_row.addWidget(button)
+            self.time_buttons[value] = button
+        # A large toggle rather than a QCheckBox: a check box's label cannot wrap, and the
+        # consent sentence must be read whole, in either language, on a narrow portrait screen.
+        self.consent = ChoiceButton("consent", self)
+        self.consent.setObjectName("kiosk-callback-consent")
+        self.consent.toggled.connect(self._mark_consent)
+        self.submit_button = QPushButton(self)
+        self.submit_button.setObjectName("kiosk-callback-submit")
+        for widget in (self.number_label, self.number, self.time_label):
+            self.body.addWidget(widget)
+        self.body.addLayout(times_row)
+        self.body.addWidget(self.consent)
+        self.body.addWidget(self.error)
+        self.body.addWidget(self.submit_button)
+        self.body.addStretch(1)
+        self._problem: str | None = None
+        self.submit_button.clicked.connect(self._submit)
+        self.number.returnPressed.connect(self._submit)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.title.setText(_("Ask for a callback"))
+        self.set_intro(
+            _("Leave a number and someone from the program will call you back. This is optional.")
+        )
+        self.number_label.setText(_("Your phone number"))
+        self.number.setAccessibleName(_("Your phone number"))
+        self.number.setPlaceholderText(_("for example 514 555 0199"))
+        self.time_label.setText(_("Best time to call you (your local time)"))
+        for value, title, _detail in options_from(BEST_TIMES):
+            self.time_buttons[value].set_texts(title())
+        self._mark_consent()
+        self.submit_button.setText(_("Send my request"))
+        self._show_problem()
+
+    def _mark_consent(self) -> None:
+        mark = "☑" if self.consent.isChecked() else "☐"
+        sentence = _(
+            "I agree that this number is kept, encrypted, so that the staff can call me back."
+        )
+        self.consent.set_texts(f"{mark}  {sentence}")
+        self.consent.setAccessibleName(sentence)
+
+    def _submit(self) -> None:
+        parsed = parse_callback(self.number.text())
+        checked = self.times.checkedButton()
+        if not isinstance(parsed, CallbackNumber):
+            self._problem = parsed.value
+        elif checked is None:
+            self._problem = "time"
+        elif not self.consent.isChecked():
+            self._problem = "consent"
+        else:
+            self._problem = None
+        self._show_problem()
+        if self._problem is not None:
+            return
+        assert isinstance(parsed, CallbackNumber)
+        assert isinstance(checked, ChoiceButton)
+        self.submit_button.setEnabled(False)
+        self.submitted.emit(parsed, checked.value)
+
+    def _show_problem(self) -> None:
+        from intake.callback_numbers import NumberProblem  # noqa: PLC0415 - enum only
+
+        problem = self._problem
+        if problem is None:
+            self.error.hide()
+            return
+        if problem == "time":
+            text = _("Choose a time of day for the call.")
+        elif problem == "consent":
+            text = _(
+                "Tap “I agree” above to confirm, or go back if you would rather not leave a number."
+            )
+        elif problem == "save":
+            text = _(
+                "Your request could not be saved. Nothing you entered is lost: please tell the "
+                "staff at the desk, or try again."
+            )
+        else:
+            text = explain(NumberProblem(problem))
+        self.error.setText(text)
+        self.error.show()
+
+    def save_failed(self) -> None:
+        self._problem = "save"
+        self.submit_button.setEnabled(True)
+        self._show_problem()
+
+    def first_focus(self) -> QWidget:
+        return self.number
+
+
+class FeedbackScreen(KioskScreen):
+    finished = QtSignal(
+        object, object
+    )  # rating (int or None), found what they needed (bool or None)
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__("kiosk-feedback", parent)
+        self._callback_saved = False
+        self.confirmation = text_label(self, "kiosk-feedback-confirmation")
+        self.confirmation.setProperty("confirmation", True)
+        self.confirmation.hide()
+        self.rating_label = text_label(self, "kiosk-rating-label")
+        self.ratings = QButtonGroup(self)
+        self.rating_buttons: dict[int, QPushButton] = {}
+        ratings_row = QHBoxLayout()
+        for value in range(1, 6):
+            button = QPushButton(str(value), self)
+            button.setObjectName(f"kiosk-rating-{value}")
+            button.setCheckable(True)
+            button.setProperty("rating", True)
+            self.ratings.addButton(button, value)
+            ratings_row.addWidget(button)
+            self.rating_buttons[value] = button
+        self.scale = QLabel(self)
+        self.scale.setObjectName("kiosk-rating-scale")
+        self.found_label = text_label(self, "kiosk-found-label")
+        self.found = QButtonGroup(self)
+        self.found_buttons: dict[bool, ChoiceButton] = {}
+        found_row = QHBoxLayout()
+        for value in (True, False):
+            button = ChoiceButton("yes" if value else "no", self)
+            self.found.addButton(button)
+            found_row.addWidget(button)
+            self.found_buttons[value] = button
+        self.finish_button = QPushButton(self)
+        self.finish_button.setObjectName("kiosk-feedback-finish")
+        self.body.addWidget(self.confirmation)
+        self.body.addWidget(self.rating_label)
+        self.body.addLayout(ratings_row)
+        self.body.addWidget(self.scale)
+        self.body.addSpacing(12)
+        self.body.addWidget(self.found_label)
+        self.body.addLayout(found_row)
+        self.body.addSpacing(12)
+        self.body.addWidget(self.finish_button)
+        self.body.addStretch(1)
+        self.finish_button.clicked.connect(self._finish)
+        self.retranslate_ui()
+
+    def callback_saved(self) -> None:
+        self._callback_saved = True
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.title.setText(_("Was this useful?"))
+        self.set_intro(_("Both questions are optional. Your answers are kept without your name."))
+        self.confirmation.setText(_("Your callback request was saved. Thank you."))
+        self.confirmation.setVisible(self._callback_saved)
+        self.rating_label.setText(_("How useful was this, from 1 to 5?"))
+        for value, button in self.rating_buttons.items():
+            button.setAccessibleName(_("Rating {value} out of 5").format(value=value))
+        self.scale.setText(_("1: not useful · 5: very useful"))
+        self.found_label.setText(_("Did you find what you needed?"))
+        self.found_buttons[True].set_texts(pgettext("answer", "Yes"))
+        self.found_buttons[False].set_texts(pgettext("answer", "No"))
+        self.finish_button.setText(pgettext("kiosk", "Finish"))
+
+    def _finish(self) -> None:
+        rating = self.ratings.checkedId()
+        checked = self.found.checkedButton()
+        found = None if checked is None else checked is self.found_buttons[True]
+        self.finish_button.setEnabled(False)
+        self.finished.emit(rating if rating > 0 else None, found)
+
+    def first_focus(self) -> QWidget:
+        return self.rating_buttons[5]

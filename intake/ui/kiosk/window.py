@@ -1,0 +1,335 @@
+"""The kiosk window: full screen, no way out without a supervisor PIN, and a fresh session for
+every person.
+
+The window itself holds nothing a visitor entered: that lives in the `KioskSession`, which is
+destroyed and rebuilt when the person leaves (finish, start over, or idle), so undo stacks,
+button states and scroll positions go with it. The clipboard is cleared too.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import cast
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Signal as QtSignal
+from PySide6.QtGui import (
+    QClipboard,
+    QCloseEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QShortcut,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake.accounts import Account
+from intake.i18n import Language, _, ngettext, pgettext
+from intake.passphrase import PIN_LENGTHS
+from intake.ui.kiosk.idle import IdleWatch
+from intake.ui.kiosk.parts import text_label
+from intake.ui.kiosk.session import KioskServices, KioskSession
+from intake.ui.kiosk.style import KIOSK_STYLE
+from intake.ui.language import LanguageManager, Retranslatable
+from intake.ui.widgets import Message, MessageBanner, forget, heading, hint, secret_field
+
+STAFF_SHORTCUT = "Ctrl+Alt+Shift+K"
+STAFF_TAPS = 5  # in the top-left corner, within STAFF_TAP_SECONDS
+STAFF_TAP_SECONDS = 3.0
+
+
+class StaffCorner(QWidget):
+    """An unmarked corner: five quick taps open the staff panel."""
+
+    opened = QtSignal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("kiosk-staff-corner")
+        self.setFixedSize(56, 56)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._taps: list[float] = []
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        now = time.monotonic()
+        self._taps = [t for t in self._taps if now - t < STAFF_TAP_SECONDS] + [now]
+        if len(self._taps) >= STAFF_TAPS:
+            self._taps.clear()
+            self.opened.emit()
+        event.accept()
+
+
+class StillTherePage(Retranslatable, QWidget):
+    still_here = QtSignal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("kiosk-still-there")
+        self.seconds_left = 0
+        self.title = heading(self, "kiosk-still-there-title")
+        self.countdown = text_label(self, "kiosk-countdown")
+        self.button = QPushButton(self)
+        self.button.setObjectName("kiosk-still-here")
+        self.button.setProperty("big", True)
+        for label in (self.title, self.countdown):
+            label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(self.title)
+        layout.addWidget(self.countdown)
+        layout.addSpacing(24)
+        layout.addWidget(self.button)
+        layout.addStretch(2)
+        self.button.clicked.connect(self.still_here)
+        self.retranslate_ui()
+
+    def set_seconds(self, seconds: int) -> None:
+        self.seconds_left = seconds
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.title.setText(_("Are you still there?"))
+        self.countdown.setText(
+            ngettext(
+                "To protect your privacy, this screen will clear in {count} second.",
+                "To protect your privacy, this screen will clear in {count} seconds.",
+                self.seconds_left,
+            ).format(count=self.seconds_left)
+        )
+        self.button.setText(_("I'm still here"))
+
+
+class StaffPage(Retranslatable, QWidget):
+    """Leaving kiosk mode: a supervisor's name and PIN, checked off the UI thread."""
+
+    submitted = QtSignal(str, str)  # account id, PIN
+    cancelled = QtSignal()
+
+    def __init__(self, supervisors: list[Account], parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("kiosk-staff")
+        self.title = heading(self, "kiosk-staff-title")
+        self.intro = hint(self, "kiosk-staff-intro")
+        self.account = QComboBox(self)
+        self.account.setObjectName("kiosk-staff-account")
+        self.account.setEditable(False)
+        for account in supervisors:
+            self.account.addItem(account.display_name, account.id)
+        self.pin = secret_field(self, "kiosk-staff-pin")
+        self.pin.setMaxLength(PIN_LENGTHS.stop - 1)
+        self.pin.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
+        self.banner = MessageBanner(self)
+        self.leave_button = QPushButton(self)
+        self.leave_button.setObjectName("kiosk-staff-leave")
+        self.cancel_button = QPushButton(self)
+        self.cancel_button.setObjectName("kiosk-staff-cancel")
+        self.cancel_button.setProperty("secondary", True)
+        row = QHBoxLayout()
+        row.addWidget(self.cancel_button)
+        row.addStretch(1)
+        row.addWidget(self.leave_button)
+        column = QVBoxLayout()
+        column.addStretch(1)
+        for widget in (self.title, self.intro, self.account, self.pin, self.banner):
+            column.addWidget(widget)
+        column.addLayout(row)
+        column.addStretch(2)
+        outer = QHBoxLayout(self)
+        outer.addStretch(1)
+        outer.addLayout(column, 3)
+        outer.addStretch(1)
+        self.leave_button.clicked.connect(self._submit)
+        self.pin.returnPressed.connect(self._submit)
+        self.cancel_button.clicked.connect(self.cancelled)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.title.setText(_("Staff: leave kiosk mode"))
+        self.intro.setText(_("A supervisor's PIN is needed to leave kiosk mode."))
+        self.account.setAccessibleName(pgettext("field label", "Name"))
+        self.pin.setAccessibleName(pgettext("field label", "PIN"))
+        self.pin.setPlaceholderText(pgettext("field label", "PIN"))
+        self.leave_button.setText(_("Leave kiosk mode"))
+        self.cancel_button.setText(pgettext("button", "Cancel"))
+
+    def _submit(self) -> None:
+        if self.pin.text() and self.account.currentData():
+            self.leave_button.setEnabled(False)
+            self.submitted.emit(self.account.currentData(), self.pin.text())
+
+    def show_error(self, message: Message) -> None:
+        self.leave_button.setEnabled(True)
+        forget(self.pin)
+        self.banner.show_message(message)
+        self.pin.setFocus()
+
+    def reset(self) -> None:
+        self.leave_button.setEnabled(True)
+        forget(self.pin)
+        self.banner.clear()
+
+
+class KioskWindow(Retranslatable, QWidget):
+    exit_requested = QtSignal(str, str)  # supervisor account id, PIN
+
+    def __init__(
+        self,
+        manager: LanguageManager,
+        services: KioskServices,
+        supervisors: list[Account],
+        *,
+        default_language: Language,
+        idle_seconds: int,
+        countdown_seconds: int,
+    ) -> None:
+        super().__init__(None, Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint)
+        self.setObjectName("kiosk-window")
+        self.setStyleSheet(KIOSK_STYLE)
+        self._manager = manager
+        self._services = services
+        self.default_language = default_language
+        self.countdown_seconds = countdown_seconds
+        self._may_close = False
+
+        header = QWidget(self)
+        header.setObjectName("kiosk-header")
+        self.staff_corner = StaffCorner(header)
+        self.app_name = QLabel(header)
+        self.app_name.setObjectName("kiosk-app-name")
+        self.help_button = QPushButton(header)
+        self.help_button.setObjectName("kiosk-help-now")
+        row = QHBoxLayout(header)
+        row.setContentsMargins(0, 0, 16, 0)
+        row.addWidget(self.staff_corner)
+        row.addWidget(self.app_name)
+        row.addStretch(1)
+        row.addWidget(self.help_button)
+
+        self.pages = QStackedWidget(self)
+        self.still_there = StillTherePage(self.pages)
+        self.staff = StaffPage(supervisors, self.pages)
+        self.pages.addWidget(self.still_there)
+        self.pages.addWidget(self.staff)
+        body = QWidget(self)
+        body.setObjectName("kiosk-body")
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(32, 16, 32, 24)
+        body_layout.addWidget(self.pages)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(header)
+        layout.addWidget(body, 1)
+
+        self.session = self._new_session()
+        self.idle = IdleWatch(idle_seconds * 1000, self)
+        self.countdown = QTimer(self)
+        self.countdown.setObjectName("kiosk-countdown-timer")
+        self.countdown.setInterval(1000)
+        self.countdown.timeout.connect(self.tick)
+        self.staff_shortcut = QShortcut(QKeySequence(STAFF_SHORTCUT), self)
+        self.staff_shortcut.activated.connect(self.open_staff)
+
+        self.help_button.clicked.connect(self.help_now)
+        self.staff_corner.opened.connect(self.open_staff)
+        self.idle.idle.connect(self._idle)
+        self.still_there.still_here.connect(self._resume)
+        self.staff.submitted.connect(self.exit_requested)
+        self.staff.cancelled.connect(self._resume)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(_("Peer Support Intake"))
+        self.app_name.setText(_("Peer support for physicians"))
+        self.help_button.setText(_("Need help now?"))
+        self.help_button.setAccessibleName(_("Need help now?"))
+
+    # Sessions ---------------------------------------------------------------------------
+    def _new_session(self) -> KioskSession:
+        session = KioskSession(self._services, self.pages)
+        session.language_chosen.connect(self._language_chosen)
+        session.ended.connect(self.wipe)
+        self.pages.insertWidget(0, session)
+        self.pages.setCurrentWidget(session)
+        return session
+
+    def _language_chosen(self, language: str) -> None:
+        # apply(), not switch(): a visitor's choice is never saved as the kiosk's language.
+        self._manager.apply(cast(Language, language))
+
+    def wipe(self) -> None:
+        """Forget the person: destroy their session, clear the clipboard, start again."""
+        self.countdown.stop()
+        old = self.session
+        self.pages.removeWidget(old)
+        old.hide()
+        old.setParent(None)
+        old.deleteLater()
+        self.staff.reset()
+        for mode in (QClipboard.Mode.Clipboard, QClipboard.Mode.Selection):
+            QGuiApplication.clipboard().clear(mode)
+        if self._manager.language != self.default_language:
+            self._manager.apply(self.default_language)
+        self.session = self._new_session()
+        self.idle.poke()
+
+    def help_now(self) -> None:
+        self.countdown.stop()
+        if self.pages.currentWidget() is not self.staff:
+            self.pages.setCurrentWidget(self.session)
+            self.session.show_crisis()
+
+    # Idle -------------------------------------------------------------------------------
+    def _idle(self) -> None:
+        if self.session.pristine and self.pages.currentWidget() is self.session:
+            self.idle.poke()  # nothing to forget yet
+            return
+        self.still_there.set_seconds(self.countdown_seconds)
+        self.pages.setCurrentWidget(self.still_there)
+        self.still_there.button.setFocus()
+        self.countdown.start()
+
+    def tick(self) -> None:
+        """One second of the countdown (the timer calls it; tests may call it directly)."""
+        left = self.still_there.seconds_left - 1
+        if left <= 0:
+            self.wipe()
+        else:
+            self.still_there.set_seconds(left)
+
+    def _resume(self) -> None:
+        self.countdown.stop()
+        self.staff.reset()
+        self.pages.setCurrentWidget(self.session)
+        self.idle.poke()
+
+    # Staff ------------------------------------------------------------------------------
+    def open_staff(self) -> None:
+        self.countdown.stop()
+        self.staff.reset()
+        self.pages.setCurrentWidget(self.staff)
+        self.staff.pin.setFocus()
+
+    def allow_exit(self) -> None:
+        self._may_close = True
+        self.idle.stop()
+        self.countdown.stop()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._may_close:
+            self.idle.stop()
+            event.accept()
+        else:
+            event.ignore()  # Alt+F4 and friends: a kiosk only closes through the staff panel
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        event.accept()  # Escape and other unhandled keys go nowhere

@@ -1,0 +1,600 @@
+"""Kiosk mode, driven through the real window over a real encrypted store, in both languages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import shiboken6
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
+from pytestqt.qtbot import QtBot
+
+from intake.callback_numbers import NumberProblem, explain
+from intake.i18n import Language, _, current_language
+from intake.settings import SettingsFile
+from intake.storage.feedback import feedback_summary
+from intake.ui.kiosk.parts import MIN_TARGET, KioskScreen
+from intake.ui.kiosk.window import STAFF_SHORTCUT, STAFF_TAPS, KioskWindow
+from tests.conftest import PIN
+from tests.gui.conftest import AppFactory, wait_idle
+from tests.gui.kiosk_helpers import (
+    PHYSICIAN_ANSWERS,
+    answer,
+    begin,
+    checked_buttons,
+    start_kiosk,
+    store_of,
+    text_fields,
+)
+from tests.gui.texts import foreign_texts, visible_texts
+
+VALID_NUMBER = "613 555 0142"  # a valid Ottawa number in phonenumbers' metadata
+E164 = "+16135550142"
+
+
+def shown_texts(window: KioskWindow) -> str:
+    return "\n".join(text for _name, text in visible_texts(window))
+
+
+def assert_in_language(window: KioskWindow, language: Language) -> None:
+    assert foreign_texts(window, language) == []
+    assert len(visible_texts(window)) > 4
+
+
+def test_kiosk_is_full_screen_and_frameless(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, settings_file: SettingsFile
+) -> None:
+    app, window = start_kiosk(qtbot, make_app, settings_file, "en", size=None)
+    assert window.isVisible()
+    assert window.windowFlags() & Qt.WindowType.FramelessWindowHint
+    assert window.windowState() & Qt.WindowState.WindowFullScreen
+    assert not app.gate.isVisible()
+    assert app.main_window is None  # the kiosk never builds the volunteer's window
+    actions = [r[0] for r in store_of(app).query("SELECT action FROM audit")]
+    assert "kiosk-start" in actions
+
+
+def test_whole_self_intake(
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    lang: Language,
+) -> None:
+    app, window = start_kiosk(qtbot, make_app, settings_file, lang)
+    store = app.store
+    assert store is not None
+    assert_in_language(window, lang)
+    session = begin(window, lang)
+    for step, value in PHYSICIAN_ANSWERS:
+        assert_in_language(window, lang)
+        session.questions[step].choices[value].click()
+    assert session.current is session.results
+    assert_in_language(window, lang)
+    cards = [w.objectName() for w in session.results.cards.findChildren(QWidget)]
+    assert "kiosk-card-qc-pamq" in cards  # Québec's program, for a physician in Québec
+    wait_idle(qtbot)
+    row = store.query(
+        "SELECT channel, province, role, need, risk, consent_notes, callback_number FROM contacts"
+    )
+    assert row == [("kiosk", "QC", "physician", "peer", "none", 0, None)]
+
+    session.results.callback_button.click()
+    assert session.current is session.callback
+    assert_in_language(window, lang)
+    session.callback.number.setText(VALID_NUMBER)
+    session.callback.time_buttons["evening"].click()
+    session.callback.consent.click()
+    session.callback.submit_button.click()
+    qtbot.waitUntil(lambda: session.current is session.feedback, timeout=10_000)
+    assert session.feedback.confirmation.isVisible()
+    assert_in_language(window, lang)
+    assert store.query("SELECT callback_number, consent_notes, outcome FROM contacts") == [
+        (E164, 1, "callback-requested")
+    ]
+    assert store.query("SELECT number, best_time, time_zone FROM callbacks") == [
+        (E164, "evening", "America/Toronto")
+    ]
+
+    session.feedback.rating_buttons[4].click()
+    session.feedback.found_buttons[True].click()
+    session.feedback.finish_button.click()
+    qtbot.waitUntil(lambda: window.session is not session, timeout=10_000)
+    summary = feedback_summary(store, "kiosk")
+    assert (summary.answers, summary.average_rating, summary.found_yes) == (1, 4, 1)
+    assert window.session.current is window.session.welcome
+
+
+def test_a_visitors_language_is_never_saved_and_the_kiosk_returns_to_its_own(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, settings_file: SettingsFile
+) -> None:
+    _app, window = start_kiosk(qtbot, make_app, settings_file, "en")
+    session = begin(window, "fr")
+    assert current_language() == "fr"
+    assert_in_language(window, "fr")
+    session.start_over_button.click()
+    assert current_language() == "en"
+    assert_in_language(window, "en")
+    assert json.loads(settings_file.path.read_text())["ui_language"] == "en"
+
+
+def test_safety_answer_other_than_no_shows_the_crisis_screen_then_programs(
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    lang: Language,
+) -> None:
+    app, window = start_kiosk(qtbot, make_app, settings_file, lang)
+    for reply in ("yes", "unsure"):
+        session = begin(window, lang)
+        answer(session, (("who", "resident"), ("province", "ON"), ("safety", reply)))
+        assert session.current is session.crisis
+        assert_in_language(window, lang)
+        texts = shown_texts(window)
+        assert "988" in texts
+        assert _("Please tell the staff at the desk. They are here to help, right now.") in texts
+        names = {w.objectName() for w in session.crisis.entries.findChildren(QWidget)}
+        assert {"kiosk-crisis-ca-911", "kiosk-crisis-ca-988", "kiosk-crisis-on-paro"} <= names
+        session.crisis.continue_button.click()
+        assert session.current is session.questions["need"]
+        answer(session, (("need", "peer"), ("format", "either"), ("service_language", "either")))
+        assert session.current is session.results
+        first = session.results.cards.findChildren(QWidget, "kiosk-card-ca-988")
+        assert first, "9-8-8 leads the programs when risk was shown"
+        wait_idle(qtbot)
+        risk, actions = store_of(app).query(
+            "SELECT risk, crisis_actions FROM contacts ORDER BY started_at DESC LIMIT 1"
+        )[0]
+        assert risk == "high"
+        assert "kiosk-crisis-screen" in actions
+        session.start_over_button.click()
+
+
+def _go_to(window: KioskWindow, screen: str, language: Language) -> None:
+    """From a fresh session, reach `screen` through the real buttons."""
+    session = window.session
+    if screen == "welcome":
+        return
+    session.welcome.buttons[language].click()
+    steps = dict(PHYSICIAN_ANSWERS)
+    for step in steps:
+        if screen == step:
+            return
+        session.questions[step].choices[steps[step]].click()
+    if screen == "results":
+        return
+    if screen == "callback":
+        session.results.callback_button.click()
+    elif screen == "feedback":
+        session.results.finish_button.click()
+
+
+SCREENS = (
+    "welcome",
+    "who",
+    "province",
+    "safety",
+    "need",
+    "format",
+    "service_language",
+    "results",
+    "callback",
+    "feedback",
+)
+
+
+def test_crisis_route_from_every_screen_and_back(
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    lang: Language,
+) -> None:
+    _app, window = start_kiosk(qtbot, make_app, settings_file, lang, kiosk_province="NB")
+    for screen in SCREENS:
+        _go_to(window, screen, lang)
+        session = window.session
+        before = session.current
+        if screen == "callback":
+            session.callback.number.setText("506 555 01")
+        window.help_button.click()
+        assert session.current is session.crisis, screen
+        assert_in_language(window, lang)
+        assert "988" in shown_texts(window)
+        province_lines = session.crisis.entries.findChildren(
+            QWidget, "kiosk-crisis-nb-amh-helpline"
+        )
+        # Before the person says where they are, the kiosk's own province (NB) is used;
+        # after, theirs (QC, which has no 24/7 line of its own in the directory).
+        answered = SCREENS.index(screen) > SCREENS.index("province")
+        assert bool(province_lines) is not answered, screen
+        session.crisis.continue_button.click()
+        assert session.current is before, screen
+        if screen == "callback":
+            assert session.callback.number.text() == "506 555 01"  # nothing entered is lost
+        window.wipe()
+
+
+def test_nunavut_never_gets_911(
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    lang: Language,
+) -> None:
+    _app, window = start_kiosk(qtbot, make_app, settings_file, lang)
+    session = begin(window, lang)
+    answer(session, (("who", "physician"), ("province", "NU"), ("safety", "yes")))
+    crisis = session.crisis
+    assert crisis.entries.findChildren(QWidget, "kiosk-crisis-nu-local-emergency")
+    assert not crisis.entries.findChildren(QWidget, "kiosk-crisis-ca-911")
+    contacts = [w.text() for w in crisis.entries.findChildren(QLabel, "crisis-entry-contact")]
+    assert contacts, "9-8-8 is still listed"
+    assert not any("911" in text for text in contacts)
+    assert _("In danger right now? Call your local emergency number.") in shown_texts(window)
+
+
+def test_colleague_path_ends_with_guidance_beside_programs(
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    lang: Language,
+) -> None:
+    _app, window = start_kiosk(qtbot, make_app, settings_file, lang)
+    session = begin(window, lang)
+    answer(session, (("who", "colleague"), ("province", "AB")))
+    assert session.questions["safety"].title.text() == _(
+        "Do you think your colleague is thinking of ending their life, or is in danger now?"
+    )
+    answer(
+        session,
+        (("safety", "no"), ("need", "peer"), ("format", "either"), ("service_language", "either")),
+    )
+    assert session.current is session.results
+    assert session.results.cards.findChildren(QWidget, "kiosk-guidance")
+    assert session.results.cards.findChildren(QWidget, "kiosk-card-ab-pfsp")
+    assert_in_language(window, lang)
+
+
+def test_callback_mistakes_get_a_clear_message_and_nothing_is_saved(
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    lang: Language,
+) -> None:
+    app, window = start_kiosk(qtbot, make_app, settings_file, lang)
+    _go_to(window, "callback", lang)
+    callback = window.session.callback
+    cases = [
+        ("", NumberProblem.EMPTY),
+        ("call me", NumberProblem.NOT_A_NUMBER),
+        ("514 555 01", NumberProblem.TOO_SHORT),
+        ("514 555 0199 0199 12", NumberProblem.TOO_LONG),
+    ]
+    for typed, problem in cases:
+        callback.number.setText(typed)
+        callback.submit_button.click()
+        assert callback.error.isVisible()
+        assert callback.error.text() == explain(problem)
+        assert callback.number.text() == typed  # the person fixes it; nothing is cleared
+    callback.number.setText(VALID_NUMBER)
+    callback.submit_button.click()
+    assert callback.error.text() == _("Choose a time of day for the call.")
+    callback.time_buttons["morning"].click()
+    callback.submit_button.click()
+    assert callback.error.text() == _(
+        "Tap “I agree” above to confirm, or go back if you would rather not leave a number."
+    )
+    assert_in_language(window, lang)
+    wait_idle(qtbot)
+    assert store_of(app).query("SELECT count(*) FROM callbacks")[0][0] == 0
+    assert (
+        store_of(app).query("SELECT count(*) FROM contacts WHERE callback_number IS NOT NULL")[0][0]
+        == 0
+    )
+
+
+def test_a_failed_callback_save_says_so_and_keeps_the_number(
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    lang: Language,
+) -> None:
+    app, window = start_kiosk(qtbot, make_app, settings_file, lang)
+    _go_to(window, "callback", lang)
+    callback = window.session.callback
+    callback.number.setText(VALID_NUMBER)
+    callback.time_buttons["morning"].click()
+    callback.consent.click()
+    wait_idle(qtbot)
+    store_of(app).close()  # the store goes away under the kiosk
+    callback.submit_button.click()
+    qtbot.waitUntil(callback.error.isVisible, timeout=10_000)
+    assert callback.error.text() == _(
+        "Your request could not be saved. Nothing you entered is lost: please tell the "
+        "staff at the desk, or try again."
+    )
+    assert_in_language(window, lang)
+    assert callback.number.text() == VALID_NUMBER
+    assert callback.submit_button.isEnabled()
+    assert window.session.current is callback
+
+
+def _fill_everything(window: KioskWindow, language: Language) -> None:
+    _go_to(window, "callback", language)
+    callback = window.session.callback
+    callback.number.setText(VALID_NUMBER)
+    callback.time_buttons["afternoon"].click()
+    callback.consent.click()
+
+
+def test_idle_wipe_leaves_nothing_of_the_person(
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    lang: Language,
+) -> None:
+    other: Language = "fr" if lang == "en" else "en"
+    _app, window = start_kiosk(qtbot, make_app, settings_file, lang)
+    _fill_everything(window, other)  # the visitor picked the other language
+    old = window.session
+    QGuiApplication.clipboard().setText(VALID_NUMBER)  # as if it had got there somehow
+
+    window.idle.expire()  # the injected wait is over: no sleeping in tests
+    assert window.pages.currentWidget() is window.still_there
+    assert VALID_NUMBER not in shown_texts(window)  # the countdown hides the person's screen
+    assert_in_language(window, other)
+    for _second in range(window.countdown_seconds):
+        window.tick()
+
+    assert window.session is not old
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not shiboken6.isValid(old)  # destroyed, with its undo stacks and button states
+    session = window.session
+    assert session.current is session.welcome
+    assert current_language() == lang
+    assert_in_language(window, lang)
+    assert VALID_NUMBER not in shown_texts(window)
+    assert checked_buttons(window) == []
+    for field in text_fields(window):
+        assert field.text() == ""
+        field.setFocus()
+        qtbot.keyClick(field, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        field.undo()
+        assert field.text() == ""
+        assert not field.isUndoAvailable()
+    assert VALID_NUMBER not in QGuiApplication.clipboard().text()
+    session.back()
+    assert session.current is session.welcome  # Back leads nowhere
+
+
+def test_still_here_keeps_everything(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, settings_file: SettingsFile
+) -> None:
+    _app, window = start_kiosk(qtbot, make_app, settings_file, "en")
+    _fill_everything(window, "en")
+    session = window.session
+    window.idle.expire()
+    window.tick()
+    window.still_there.button.click()
+    assert window.session is session
+    assert session.current is session.callback
+    assert session.callback.number.text() == VALID_NUMBER
+    assert window.countdown.isActive() is False
+
+
+def test_idle_on_the_untouched_welcome_screen_does_nothing(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, settings_file: SettingsFile
+) -> None:
+    _app, window = start_kiosk(qtbot, make_app, settings_file, "en")
+    session = window.session
+    window.idle.expire()
+    assert window.pages.currentWidget() is session
+    assert window.idle.is_active()
+
+
+def test_the_idle_watch_fires_on_its_own_and_any_touch_restarts_it(qtbot: QtBot) -> None:
+    from intake.ui.kiosk.idle import IdleWatch
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    watch = IdleWatch(80, owner)
+    with qtbot.waitSignal(watch.idle, timeout=2_000):
+        pass
+    assert not watch.is_active()
+    watch.poke()
+    qtbot.keyClick(owner, Qt.Key.Key_A)  # any key press anywhere counts as activity
+    assert watch.is_active()
+    watch.stop()
+
+
+def test_finishing_or_starting_over_wipes_too(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, settings_file: SettingsFile
+) -> None:
+    _app, window = start_kiosk(qtbot, make_app, settings_file, "en")
+    _fill_everything(window, "en")
+    old = window.session
+    old.start_over_button.click()
+    assert window.session is not old
+    assert checked_buttons(window) == []
+    assert all(field.text() == "" for field in text_fields(window))
+
+
+def test_text_never_reaches_the_clipboard(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, settings_file: SettingsFile
+) -> None:
+    _app, window = start_kiosk(qtbot, make_app, settings_file, "en")
+    _go_to(window, "callback", "en")
+    QGuiApplication.clipboard().setText("staff text")
+    field = window.session.callback.number
+    field.setText(VALID_NUMBER)
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClick(field, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(field, Qt.Key.Key_X, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "staff text"
+    assert field.text() == VALID_NUMBER
+    assert field.contextMenuPolicy() == Qt.ContextMenuPolicy.NoContextMenu
+
+
+def test_close_keys_do_nothing(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, settings_file: SettingsFile
+) -> None:
+    _app, window = start_kiosk(qtbot, make_app, settings_file, "en")
+    session = begin(window, "en")
+    window.close()  # what Alt+F4 or a window manager's close asks for
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    qtbot.keyClick(window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert window.isVisible()
+    assert session.current is session.questions["who"]
+
+
+def test_exit_needs_a_supervisor_pin(
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    lang: Language,
+) -> None:
+    app, window = start_kiosk(qtbot, make_app, settings_file, lang)
+    for _tap in range(STAFF_TAPS - 1):
+        qtbot.mouseClick(window.staff_corner, Qt.MouseButton.LeftButton)
+    assert window.pages.currentWidget() is window.session  # four taps: nothing
+    qtbot.mouseClick(window.staff_corner, Qt.MouseButton.LeftButton)
+    assert window.pages.currentWidget() is window.staff
+    window.staff.cancel_button.click()
+    assert window.pages.currentWidget() is window.session
+
+    window.activateWindow()
+    window.setFocus()
+    shortcut = window.staff_shortcut.key()
+    assert shortcut.toString() == STAFF_SHORTCUT
+    qtbot.waitActive(window)
+    qtbot.keyClick(
+        window.session,
+        Qt.Key.Key_K,
+        Qt.KeyboardModifier.ControlModifier
+        | Qt.KeyboardModifier.AltModifier
+        | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert window.pages.currentWidget() is window.staff
+    assert_in_language(window, lang)
+    window.staff.pin.setText("000000")
+    window.staff.leave_button.click()
+    qtbot.waitUntil(window.staff.banner.isVisible, timeout=10_000)
+    assert window.staff.banner.title.text() == _("That PIN is not right")
+    assert window.staff.pin.text() == ""
+    assert window.isVisible()
+    assert_in_language(window, lang)
+
+    window.staff.pin.setText(PIN)
+    window.staff.leave_button.click()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
+    wait_idle(qtbot)
+    actions = [r[0] for r in store_of(app).query("SELECT action FROM audit ORDER BY seq")]
+    assert actions[-2:] == ["failed-sign-in", "kiosk-exit"]
+
+
+def test_every_target_is_large_enough(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, settings_file: SettingsFile
+) -> None:
+    _app, window = start_kiosk(qtbot, make_app, settings_file, "fr")
+    for screen in SCREENS:
+        _go_to(window, screen, "fr")
+        qtbot.waitExposed(window)
+        QApplication.processEvents()
+        for button in window.findChildren(QAbstractButton):
+            if button.isVisible() and button.window() is window:
+                size = button.size()
+                assert size.width() >= MIN_TARGET, (screen, button.objectName())
+                assert size.height() >= MIN_TARGET, (screen, button.objectName())
+        window.wipe()
+
+
+def test_no_stored_record_is_reachable_from_the_kiosk(
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+) -> None:
+    from intake.storage.db import open_store
+    from intake.storage.records import ContactRecord, add_note, save_contact
+    from tests.conftest import PASSPHRASE
+
+    store = open_store(existing_store, PASSPHRASE)
+    save_contact(
+        store,
+        ContactRecord(
+            "earlier",
+            "phone",
+            "2026-11-01T03:00:00+00:00",
+            "en",
+            "en",
+            province="QC",
+            consent_notes=True,
+            caller_name="Dr Secret Person",
+            callback_number="+16045550123",
+        ),
+        None,
+    )
+    add_note(store, "n1", "earlier", "zebra-umbrella confidential detail", None)
+    store.close()
+
+    _app, window = start_kiosk(qtbot, make_app, settings_file, "en")
+    for screen in SCREENS:
+        _go_to(window, screen, "en")
+        texts = shown_texts(window)
+        for secret in ("Secret Person", "zebra-umbrella", "555 0123", "555-0123", "5550123"):
+            assert secret not in texts, (screen, secret)
+        window.wipe()
+    window.open_staff()
+    texts = shown_texts(window)
+    assert "Secret Person" not in texts
+    # Nothing in the kiosk can list records: no table, list or tree views at all.
+    from PySide6.QtWidgets import QAbstractItemView
+
+    views = [v for v in window.findChildren(QAbstractItemView) if v.isVisible()]
+    assert views == []
+
+
+def test_a_mistake_in_the_directory_stops_the_kiosk_with_a_clear_message(
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: Language,
+) -> None:
+    bad = tmp_path / "directory.toml"
+    bad.write_text('[[program]]\nid = "x"\nkind = "nonsense"\n', encoding="utf-8")
+    monkeypatch.setenv("INTAKE_DIRECTORY", str(bad))
+    from tests.gui.conftest import sign_in
+
+    app = make_app(lang, kiosk=True)
+    sign_in(qtbot, app)
+    qtbot.waitUntil(app.gate.signin.banner.isVisible, timeout=10_000)
+    assert app.kiosk_window is None
+    assert app.gate.signin.banner.title.text() == _(
+        "Kiosk mode cannot start: a data file has a mistake"
+    )
+    assert "directory.toml" in app.gate.signin.banner.detail.text()
+    assert foreign_texts(app.gate, lang) == []
+
+
+def test_screens_say_where_focus_goes(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, settings_file: SettingsFile
+) -> None:
+    _app, window = start_kiosk(qtbot, make_app, settings_file, "en")
+    for screen in window.session.stack.findChildren(KioskScreen):
+        target = screen.first_focus()
+        assert target is None or target.focusPolicy() != Qt.FocusPolicy.NoFocus
