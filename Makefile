@@ -36,6 +36,7 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_startup.py
 	$(PY) tests/bench/bench_routing.py
 	$(PY) tests/bench/bench_store.py
+	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_kiosk.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

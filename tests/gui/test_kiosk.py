@@ -424,6 +424,11 @@ def test_finishing_or_starting_over_wipes_too(
     old = window.session
     old.start_over_button.click()
     assert window.session is not old
+    assert not old.isVisible()
+    # The old session is deleted when control returns to the event loop (it is still
+    # delivering the tap that ended it): before any further input can reach the window.
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not shiboken6.isValid(old)
     assert checked_buttons(window) == []
     assert all(field.text() == "" for field in text_fields(window))
 

@@ -21,7 +21,13 @@ from intake.kiosk import BEST_TIMES
 from intake.routing.engine import Recommendation, Result, Router
 from intake.routing.reasons import plain_cautions, self_reason_text
 from intake.routing.render import contact_line, status_line
-from intake.ui.kiosk.parts import ChoiceButton, KioskScreen, PrivateLineEdit, card, text_label
+from intake.ui.kiosk.parts import (
+    ChoiceButton,
+    KioskScreen,
+    PrivateLineEdit,
+    card,
+    text_label,
+)
 from intake.ui.kiosk.screens import options_from
 
 MAX_CARDS = 5
@@ -125,37 +131,35 @@ class ResultsScreen(KioskScreen):
         )
         for section in self._guidance:
             layout.addWidget(text_label(frame, "guidance-section", section.title.get(language)))
-            for point in section.points:
-                layout.addWidget(text_label(frame, "guidance-point", f"•  {point.get(language)}"))
+            points = "\n".join(f"•  {point.get(language)}" for point in section.points)
+            layout.addWidget(text_label(frame, "guidance-points", points))
         layout.addStretch(1)
         return frame
 
     def _program_card(self, rec: Recommendation) -> QWidget:
+        # Three labels per card, not one per line: a label costs more to polish, lay out and
+        # paint than its text, and the results screen must appear within 50 ms.
         language, program = self._language, rec.program
         frame, layout = card(self.cards, f"kiosk-card-{program.id}")
         layout.addWidget(text_label(frame, "card-name", program.name.text.get(language), level=2))
+        lines: list[str] = []
         why = [self_reason_text(code) for code in rec.reasons if code not in _QUIET_REASONS][:3]
         if why:
-            layout.addWidget(
-                text_label(frame, "card-why", _("Why: {reasons}").format(reasons=" ".join(why)))
-            )
-        layout.addWidget(text_label(frame, "card-status", status_line(rec, language)))
+            lines.append(_("Why: {reasons}").format(reasons=" ".join(why)))
+        lines.append(status_line(rec, language))
         if rec.alternative and (alternative := self._router.get(rec.alternative)) is not None:
-            layout.addWidget(
-                text_label(
-                    frame,
-                    "card-alternative",
-                    _("At any hour: {name}").format(name=alternative.name.text.get(language)),
-                )
-            )
+            lines.append(_("At any hour: {name}").format(name=alternative.name.text.get(language)))
+        layout.addWidget(text_label(frame, "card-details", "\n".join(lines)))
+        contacts: list[str] = []
         for contact in rec.contacts:
-            layout.addWidget(
-                text_label(frame, "card-contact", contact_line(contact, language, with_note=False))
-            )
+            contacts.append(contact_line(contact, language, with_note=False))
             if contact.note:
-                layout.addWidget(text_label(frame, "card-contact-note", contact.note.get(language)))
-        for line in plain_cautions(rec.warnings):
-            note = text_label(frame, "card-caution", line)
+                contacts.append(contact.note.get(language))
+        if contacts:
+            layout.addWidget(text_label(frame, "card-contact", "\n".join(contacts)))
+        cautions = plain_cautions(rec.warnings)
+        if cautions:
+            note = text_label(frame, "card-caution", "\n".join(cautions))
             note.setProperty("caution", True)
             layout.addWidget(note)
         return frame

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import cast
 
+from PySide6.QtCore import QTimer
 from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
@@ -78,6 +80,27 @@ def _safety_about_colleague() -> str:
     return _("Do you think your colleague is thinking of ending their life, or is in danger now?")
 
 
+class _LazyQuestions(Mapping[str, ChoiceScreen]):
+    """The question screens by step, each built when first asked for."""
+
+    def __init__(self, session: KioskSession) -> None:
+        self._session = session
+        self._built: dict[str, ChoiceScreen] = {}
+
+    def __getitem__(self, step: str) -> ChoiceScreen:
+        if step not in STEPS:
+            raise KeyError(step)
+        if step not in self._built:
+            self._built[step] = self._session.build_question(step)
+        return self._built[step]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(STEPS)
+
+    def __len__(self) -> int:
+        return len(STEPS)
+
+
 class KioskSession(Retranslatable, QWidget):
     language_chosen = QtSignal(str)
     ended = QtSignal()  # finished or "Start over": the window wipes and rebuilds
@@ -99,46 +122,14 @@ class KioskSession(Retranslatable, QWidget):
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("kiosk-stack")
         self.welcome = WelcomeScreen(self.stack)
-        questions = _questions()
-        self.questions: dict[str, ChoiceScreen] = {
-            "who": ChoiceScreen("who", questions["who"], options_from(WHO), self.stack),
-            "province": ChoiceScreen(
-                "province", questions["province"], province_options(), self.stack, columns=2
-            ),
-            "safety": ChoiceScreen(
-                "safety",
-                self._safety_question,
-                options_from(SAFETY),
-                self.stack,
-                intro=lambda: _("Whatever you answer, you can keep going."),
-            ),
-            "need": ChoiceScreen(
-                "need", questions["need"], explained_options_from(NEEDS), self.stack
-            ),
-            "format": ChoiceScreen(
-                "format", questions["format"], options_from(FORMATS), self.stack
-            ),
-            "service_language": ChoiceScreen(
-                "service_language",
-                questions["service_language"],
-                options_from(SERVICE_LANGUAGES),
-                self.stack,
-            ),
-        }
-        self.crisis = CrisisScreen(self.stack)
-        self.results = ResultsScreen(services.router, self.stack)
-        self.callback = CallbackScreen(self.stack)
-        self.feedback = FeedbackScreen(self.stack)
-        screens: list[QWidget] = [
-            self.welcome,
-            *self.questions.values(),
-            self.crisis,
-            self.results,
-            self.callback,
-            self.feedback,
-        ]
-        for screen in screens:
-            self.stack.addWidget(screen)
+        self.stack.addWidget(self.welcome)
+        # Every other screen is built the first time it is needed: a new session (after each
+        # visitor) then costs one screen, not twelve (measured: tests/bench/bench_kiosk.py).
+        self.questions = _LazyQuestions(self)
+        self._crisis: CrisisScreen | None = None
+        self._results: ResultsScreen | None = None
+        self._callback_screen: CallbackScreen | None = None
+        self._feedback: FeedbackScreen | None = None
 
         self.back_button = QPushButton(self)
         self.back_button.setObjectName("kiosk-back")
@@ -156,17 +147,65 @@ class KioskSession(Retranslatable, QWidget):
         layout.addLayout(footer)
 
         self.welcome.language_chosen.connect(self._language_chosen)
-        for screen in self.questions.values():
-            screen.chosen.connect(self._answered)
-        self.crisis.continue_requested.connect(self._after_crisis)
-        self.results.callback_requested.connect(lambda: self._go(self.callback))
-        self.results.finish_requested.connect(lambda: self._go(self.feedback))
-        self.callback.submitted.connect(self._save_callback)
-        self.feedback.finished.connect(self._save_feedback)
         self.back_button.clicked.connect(self.back)
         self.start_over_button.clicked.connect(self.ended)
         self._show(self.welcome)
         self.retranslate_ui()
+
+    # Screens, built on first use ---------------------------------------------------------
+    def build_question(self, step: str) -> ChoiceScreen:
+        questions = _questions()
+        if step == "province":
+            screen = ChoiceScreen(step, questions[step], province_options(), self.stack, columns=2)
+        elif step == "safety":
+            screen = ChoiceScreen(
+                step,
+                self._safety_question,
+                options_from(SAFETY),
+                self.stack,
+                intro=lambda: _("Whatever you answer, you can keep going."),
+            )
+        elif step == "need":
+            screen = ChoiceScreen(step, questions[step], explained_options_from(NEEDS), self.stack)
+        else:
+            table = {"who": WHO, "format": FORMATS, "service_language": SERVICE_LANGUAGES}[step]
+            screen = ChoiceScreen(step, questions[step], options_from(table), self.stack)
+        screen.chosen.connect(self._answered)
+        self.stack.addWidget(screen)
+        return screen
+
+    @property
+    def crisis(self) -> CrisisScreen:
+        if self._crisis is None:
+            self._crisis = CrisisScreen(self.stack)
+            self._crisis.continue_requested.connect(self._after_crisis)
+            self.stack.addWidget(self._crisis)
+        return self._crisis
+
+    @property
+    def results(self) -> ResultsScreen:
+        if self._results is None:
+            self._results = ResultsScreen(self.services.router, self.stack)
+            self._results.callback_requested.connect(lambda: self._go(self.callback))
+            self._results.finish_requested.connect(lambda: self._go(self.feedback))
+            self.stack.addWidget(self._results)
+        return self._results
+
+    @property
+    def callback(self) -> CallbackScreen:
+        if self._callback_screen is None:
+            self._callback_screen = CallbackScreen(self.stack)
+            self._callback_screen.submitted.connect(self._save_callback)
+            self.stack.addWidget(self._callback_screen)
+        return self._callback_screen
+
+    @property
+    def feedback(self) -> FeedbackScreen:
+        if self._feedback is None:
+            self._feedback = FeedbackScreen(self.stack)
+            self._feedback.finished.connect(self._save_feedback)
+            self.stack.addWidget(self._feedback)
+        return self._feedback
 
     def retranslate_ui(self) -> None:
         self.back_button.setText(pgettext("kiosk", "Back"))
@@ -210,6 +249,13 @@ class KioskSession(Retranslatable, QWidget):
         screen.show_answer(getattr(self.answers, step))
         screen.retranslate_ui()
         self._go(screen)
+        # Build the next screen while the person reads this one, so their next tap only
+        # switches pages. Tied to this session: the timer is cancelled if it is wiped first.
+        following = STEPS[STEPS.index(step) + 1 :]
+        if following:
+            QTimer.singleShot(0, self, partial(self.questions.__getitem__, following[0]))
+        else:
+            QTimer.singleShot(0, self, lambda: self.results)
 
     def _safety_question(self) -> str:
         if self.answers is not None and self.answers.about_colleague:
