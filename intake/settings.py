@@ -30,6 +30,9 @@ class Settings:
     kiosk_province: str | None = None  # where the kiosk stands: the crisis screen's default
     kiosk_idle_seconds: int = 120  # no touch for this long: "Are you still there?"
     kiosk_countdown_seconds: int = 30  # then everything entered is wiped
+    # Phone line (issue 5): lock after this long without a key or click (at most 12 hours).
+    idle_lock_minutes: int = 15
+    on_call_contact: str | None = None  # shown on the crisis route, e.g. "Dr Lee, 555-0100"
     schema_version: int = SCHEMA_VERSION
 
     def with_language(self, language: Language) -> Settings:
@@ -37,7 +40,11 @@ class Settings:
 
 
 # A kiosk must forget a person who walked away, but not someone still reading a card.
-_SECONDS = {"kiosk_idle_seconds": (15, 3600), "kiosk_countdown_seconds": (5, 300)}
+_SECONDS = {
+    "kiosk_idle_seconds": (15, 3600),
+    "kiosk_countdown_seconds": (5, 300),
+    "idle_lock_minutes": (1, 720),
+}
 
 
 def _validated(raw: dict[str, Any]) -> Settings:
@@ -50,6 +57,9 @@ def _validated(raw: dict[str, Any]) -> Settings:
         values.pop("kiosk_province")
     if not isinstance(values.get("kiosk", False), bool):
         values.pop("kiosk")
+    contact = values.get("on_call_contact")
+    if contact is not None and (not isinstance(contact, str) or not contact.strip()):
+        values.pop("on_call_contact")
     for name, (low, high) in _SECONDS.items():
         value = values.get(name)
         if value is not None and (

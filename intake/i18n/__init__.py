@@ -13,11 +13,13 @@ from intake.i18n.catalog import (
     _,
     add_listener,
     current_language,
+    gettext_in,
     ngettext,
     pgettext,
     remove_listener,
     set_language,
     translate,
+    translate_in,
     translator_for,
 )
 
@@ -29,10 +31,12 @@ __all__ = [
     "_",
     "add_listener",
     "current_language",
+    "gettext_in",
     "ngettext",
     "pgettext",
     "remove_listener",
     "set_language",
     "translate",
+    "translate_in",
     "translator_for",
 ]

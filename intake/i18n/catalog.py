@@ -115,3 +115,14 @@ def translate(label: str | tuple[str, str]) -> str:
     if isinstance(label, tuple):
         return pgettext(*label)
     return _(label)
+
+
+def gettext_in(language: Language, message: str) -> str:
+    """`message` in a given language, whatever the interface language (the caller's words)."""
+    return translator_for(language).gettext(message)
+
+
+def translate_in(language: Language, label: str | tuple[str, str]) -> str:
+    if isinstance(label, tuple):
+        return translator_for(language).pgettext(*label)
+    return gettext_in(language, label)

@@ -188,19 +188,58 @@ class IntakeApplication(QObject):
         if self.kiosk:
             self._open_kiosk(account)
             return
-        # Imported here: the main window (and Babel's date formatting) is not needed to paint
-        # the first screen, so it stays off the start-up path.
-        from intake.ui.main_window import MainWindow  # noqa: PLC0415
+        from intake.ui.call.start import load_call_data  # noqa: PLC0415
 
         store = self._require_store()
         self.account = account
+        ops.run_in_background(
+            lambda: load_call_data(store, account.id),
+            self._call_data_ready,
+            self._call_data_failed,
+            name="call-data",
+        )
+
+    def _call_data_ready(self, data: object) -> None:
+        # Imported here: the main window (and Babel's date formatting) is not needed to paint
+        # the first screen, so it stays off the start-up path.
+        from intake.ui.call.start import services_for  # noqa: PLC0415
+        from intake.ui.main_window import MainWindow  # noqa: PLC0415
+
+        store, account = self._require_store(), self.account
+        assert account is not None
+        settings = self.settings_file.load()
+        services, drafts = services_for(data, store, account, settings)
         self.main_window = MainWindow(
-            self.language, account, store.cipher_version, store.sqlite_version
+            self.language,
+            account,
+            store.cipher_version,
+            store.sqlite_version,
+            services,
+            settings.idle_lock_minutes,
         )
         self.main_window.unlock_requested.connect(self._unlock_main)
         self.main_window.locked_now.connect(self._audit_lock)
+        self.main_window.discard_draft.connect(self._discard_draft)
+        self.main_window.offer_resume(drafts)
         self.main_window.show()
         self.gate.hide()
+
+    def _call_data_failed(self, exc: BaseException) -> None:
+        from intake.ui.kiosk.start import explain_start_failure  # noqa: PLC0415
+
+        self.gate.signin.set_busy(False)
+        self.gate.signin.show_error(explain_start_failure(exc) or explain(exc))
+
+    def _discard_draft(self, contact_id: str) -> None:
+        from intake.storage.records import delete_draft  # noqa: PLC0415
+
+        store = self._require_store()
+        ops.run_in_background(
+            lambda: delete_draft(store, contact_id),
+            _ignore,
+            self._main_unlock_failed,
+            name="discard",
+        )
 
     # Kiosk ------------------------------------------------------------------------------
     def _open_kiosk(self, account: Account) -> None:

@@ -7,10 +7,13 @@ The phone-line and kiosk workflows will live in the workspace; locking hides the
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtCore import Signal as QtSignal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -22,9 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from intake.accounts import Account, Role
-from intake.i18n import N_, _, pgettext
+from intake.i18n import N_, _, current_language, pgettext
 from intake.i18n.formatting import format_date, format_time
 from intake.ui.about import show_about
+from intake.ui.idle import IdleWatch
 from intake.ui.language import LanguageManager, Retranslatable
 from intake.ui.widgets import (
     LanguageSwitch,
@@ -35,6 +39,12 @@ from intake.ui.widgets import (
     hint,
     secret_field,
 )
+
+if TYPE_CHECKING:
+    from intake.ui.call.base import CallServices
+    from intake.ui.call.page import CallPage
+
+SESSION_LIMIT_MS = 12 * 60 * 60 * 1000  # a sign-in never lasts longer than 12 hours
 
 ROLE_NAMES = {
     Role.VOLUNTEER: N_("Volunteer"),
@@ -48,24 +58,70 @@ def role_name(role: Role) -> str:
 
 
 class HomePage(Retranslatable, QWidget):
+    resume_requested = QtSignal(dict)
+    discard_requested = QtSignal(str)
+
     def __init__(self, account: Account, cipher_version: str, parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("home-page")
         self._account = account
         self._cipher_version = cipher_version
         self._opened_at = datetime.now().astimezone()
+        self._draft: dict[str, Any] | None = None
+        self._saved_message = False
         self.title = heading(self, "home-title")
         self.session = hint(self, "home-session")
+        self.status = QLabel(self)
+        self.status.setObjectName("home-status")
+        self.status.setWordWrap(True)
+        self.status.hide()
+        self.resume_box = QFrame(self)
+        self.resume_box.setObjectName("resume-box")
+        self.resume_text = QLabel(self.resume_box)
+        self.resume_text.setObjectName("resume-text")
+        self.resume_text.setWordWrap(True)
+        self.resume_button = QPushButton(self.resume_box)
+        self.resume_button.setObjectName("resume-call")
+        self.discard_button = QPushButton(self.resume_box)
+        self.discard_button.setObjectName("discard-draft")
+        self.discard_button.setProperty("secondary", True)
+        resume_row = QHBoxLayout(self.resume_box)
+        resume_row.addWidget(self.resume_text, 1)
+        resume_row.addWidget(self.resume_button)
+        resume_row.addWidget(self.discard_button)
+        self.resume_box.hide()
         self.next_steps = hint(self, "home-next")
         self.security = hint(self, "home-security")
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.session)
         layout.addSpacing(12)
+        layout.addWidget(self.status)
+        layout.addWidget(self.resume_box)
         layout.addWidget(self.next_steps)
         layout.addStretch(1)
         layout.addWidget(self.security)
+        self.resume_button.clicked.connect(self._resume)
+        self.discard_button.clicked.connect(self._discard)
         self.retranslate_ui()
+
+    def offer_resume(self, draft: dict[str, Any] | None) -> None:
+        self._draft = draft
+        self.resume_box.setVisible(draft is not None)
+        self.retranslate_ui()
+
+    def show_saved(self, saved: bool) -> None:
+        self._saved_message = saved
+        self.status.setVisible(saved)
+        self.retranslate_ui()
+
+    def _resume(self) -> None:
+        if self._draft is not None:
+            self.resume_requested.emit(self._draft)
+
+    def _discard(self) -> None:
+        if self._draft is not None:
+            self.discard_requested.emit(self._draft["contact_id"])
 
     def retranslate_ui(self) -> None:
         self.title.setText(_("Welcome, {name}").format(name=self._account.display_name))
@@ -76,10 +132,20 @@ class HomePage(Retranslatable, QWidget):
         )
         self.next_steps.setText(
             _(
-                "The phone-line and kiosk workflows will open from here. Use Lock whenever you "
-                "step away: the window hides everything until your PIN is entered."
+                "Start a call with New call (Ctrl+N). Use Lock (Ctrl+L) whenever you step away: "
+                "the window hides everything until your PIN is entered."
             )
         )
+        self.status.setText(_("The call was saved. Thank you."))
+        if self._draft is not None:
+            started = datetime.fromisoformat(self._draft["started_at"])
+            self.resume_text.setText(
+                _("A call was not finished (started {date} at {time}). Resume it?").format(
+                    date=format_date(started), time=format_time(started)
+                )
+            )
+        self.resume_button.setText(_("Resume the call"))
+        self.discard_button.setText(_("Discard it"))
         self.security.setText(
             _("Records are encrypted at rest with SQLCipher {version}.").format(
                 version=self._cipher_version
@@ -152,17 +218,23 @@ class LockPage(Retranslatable, QWidget):
 class MainWindow(Retranslatable, QMainWindow):
     unlock_requested = QtSignal(str)  # PIN, checked by the application off the UI thread
     locked_now = QtSignal()
+    discard_draft = QtSignal(str)  # contact id
 
-    def __init__(
+    def __init__(  # noqa: PLR0917 - the controller's state, passed once
         self,
         manager: LanguageManager,
         account: Account,
         cipher_version: str,
         sqlite_version: str,
+        services: CallServices | None = None,
+        idle_minutes: int = 15,
     ) -> None:
         super().__init__()
         self.setObjectName("main-window")
         self.account = account
+        self.services = services
+        self.call_page: CallPage | None = None
+        self._before_lock: QWidget | None = None
         self._versions = (cipher_version, sqlite_version)
 
         # A plain header row, not a QToolBar: a toolbar hides whatever does not fit behind an
@@ -179,8 +251,16 @@ class MainWindow(Retranslatable, QMainWindow):
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.about_action = QAction(self)
         self.about_action.setObjectName("about-action")
+        self.new_call_action = QAction(self)
+        self.new_call_action.setObjectName("new-call-action")
+        self.new_call_action.setShortcut(QKeySequence("Ctrl+N"))
+        self.new_call_action.setEnabled(services is not None)
         self.addAction(self.lock_action)
         self.addAction(self.about_action)
+        self.addAction(self.new_call_action)
+        self.new_call_button = QToolButton(header)
+        self.new_call_button.setObjectName("new-call-button")
+        self.new_call_button.setDefaultAction(self.new_call_action)
         self.lock_button = QToolButton(header)
         self.lock_button.setObjectName("lock-button")
         self.lock_button.setDefaultAction(self.lock_action)
@@ -190,6 +270,8 @@ class MainWindow(Retranslatable, QMainWindow):
         row = QHBoxLayout(header)
         row.addWidget(self.app_name)
         row.addWidget(self.signed_in)
+        row.addSpacing(12)
+        row.addWidget(self.new_call_button)
         row.addStretch(1)
         row.addWidget(self.language_switch)
         row.addSpacing(12)
@@ -210,8 +292,21 @@ class MainWindow(Retranslatable, QMainWindow):
 
         self.lock_action.triggered.connect(self.lock)
         self.about_action.triggered.connect(self.show_about)
+        self.new_call_action.triggered.connect(self.new_call)
         self.lock_page.unlock_requested.connect(self.unlock_requested)
-        self.resize(1000, 680)
+        self.home.resume_requested.connect(self.resume_call)
+        self.home.discard_requested.connect(self._discard)
+        # Idle: lock after the configured time without a key or click; and never let one
+        # sign-in last more than 12 hours. Both only hide the workspace: nothing typed is lost.
+        self.idle = IdleWatch(max(1, min(idle_minutes, 720)) * 60 * 1000, self)
+        self.idle.idle.connect(self._idle_lock)
+        self.session_limit = QTimer(self)
+        self.session_limit.setObjectName("session-limit")
+        self.session_limit.setSingleShot(True)
+        self.session_limit.setInterval(SESSION_LIMIT_MS)
+        self.session_limit.timeout.connect(self.lock)
+        self.session_limit.start()
+        self.resize(1100, 760)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
@@ -222,6 +317,8 @@ class MainWindow(Retranslatable, QMainWindow):
                 name=self.account.display_name, role=role_name(self.account.role)
             )
         )
+        self.new_call_action.setText(pgettext("action", "New call"))
+        self.new_call_action.setToolTip(_("Start a call (Ctrl+N)"))
         self.lock_action.setText(pgettext("action", "Lock"))
         self.lock_action.setToolTip(_("Hide everything until your PIN is entered (Ctrl+L)"))
         self.about_action.setText(pgettext("action", "About"))
@@ -231,16 +328,84 @@ class MainWindow(Retranslatable, QMainWindow):
         return self.pages.currentWidget() is self.lock_page
 
     def lock(self) -> None:
+        if self.locked:
+            return
+        self._before_lock = self.pages.currentWidget()
         self.lock_page.reset()
         self.pages.setCurrentWidget(self.lock_page)
+        self.new_call_action.setEnabled(False)
         self.lock_action.setEnabled(False)
         self.lock_page.pin.setFocus()
         self.locked_now.emit()
 
     def unlock(self) -> None:
         self.lock_page.reset()
-        self.pages.setCurrentWidget(self.home)
+        self.pages.setCurrentWidget(self._before_lock or self.home)
+        self._before_lock = None
         self.lock_action.setEnabled(True)
+        self.new_call_action.setEnabled(self.services is not None)
+        self.session_limit.start()  # a fresh PIN starts a fresh 12 hours
+        self.idle.poke()
+
+    def _idle_lock(self) -> None:
+        if not self.locked:
+            self.lock()
+
+    # Calls ------------------------------------------------------------------------------
+    def offer_resume(self, drafts: list[tuple[str, dict[str, Any]]]) -> None:
+        self.home.offer_resume(drafts[0][1] if drafts else None)
+
+    def new_call(self) -> None:
+        from intake.ui.call.page import new_call  # noqa: PLC0415 - not needed to sign in
+
+        if self.services is None or self.locked:
+            return
+        if self.call_page is not None:
+            self.pages.setCurrentWidget(self.call_page)  # one call at a time: go back to it
+            return
+        # The caller's language starts as the volunteer's; it is set at the greeting.
+        self._open_call(new_call(self.services, current_language()))
+
+    def resume_call(self, payload: dict[str, Any]) -> None:
+        from intake.call import Call  # noqa: PLC0415
+
+        if self.services is None:
+            return
+        self.home.offer_resume(None)
+        self._open_call(Call.from_payload(payload))
+
+    def _open_call(self, call: Any) -> None:
+        from intake.ui.call.page import CallPage  # noqa: PLC0415
+
+        assert self.services is not None
+        self.home.show_saved(False)
+        page = CallPage(call, self.services, self.pages)
+        page.saved.connect(self._call_saved)
+        self.pages.addWidget(page)
+        self.pages.setCurrentWidget(page)
+        self.call_page = page
+
+    def _call_saved(self, _contact_id: str) -> None:
+        page = self.call_page
+        self.call_page = None
+        self.pages.setCurrentWidget(self.home)
+        self.home.show_saved(True)
+        if page is not None:
+            page.stop()
+            self.pages.removeWidget(page)
+            page.deleteLater()  # its fields, undo stacks and all
+
+    def _discard(self, contact_id: str) -> None:
+        self.home.offer_resume(None)
+        self.discard_draft.emit(contact_id)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Closing mid-call keeps the call: one last autosave (the application waits for it).
+        if self.call_page is not None:
+            self.call_page.save_draft()
+            self.call_page.stop()
+        self.idle.stop()
+        super().closeEvent(event)
 
     def show_about(self) -> None:
         show_about(self, *self._versions)

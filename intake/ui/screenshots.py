@@ -103,6 +103,80 @@ def render(language: Language, out: Path, workdir: Path) -> list[Path]:
     return shots
 
 
+def render_call(language: Language, out: Path, workdir: Path) -> list[Path]:
+    """Every step of a phone-line call, the crisis route and the resume offer."""
+    app = create_qapplication(sys.argv[:1])
+    settings = SettingsFile(workdir / f"call-settings-{language}.json")
+    settings.save(
+        replace(settings.load(), ui_language=language, on_call_contact="Dr Lee, 613 555 0100")
+    )
+    store_path = workdir / f"call-store-{language}.db"
+    create_store(
+        store_path,
+        DEMO_PASSPHRASE,
+        initialize=lambda conn: insert_account(
+            conn, "Alex Tremblay", Role.SUPERVISOR.value, hash_pin(DEMO_PIN)
+        ),
+    ).close()
+    controller = IntakeApplication(store_path, settings)
+    controller.start()
+    gate = controller.gate
+    gate.unlock.passphrase.setText(DEMO_PASSPHRASE)
+    gate.unlock.unlock_button.click()
+    settle(app, lambda: gate.pages.currentWidget() is gate.signin)
+    gate.signin.pin.setText(DEMO_PIN)
+    gate.signin.signin_button.click()
+    settle(app, lambda: controller.main_window is not None)
+    window = controller.main_window
+    assert window is not None
+    window.resize(1200, 860)
+    shots: list[Path] = []
+
+    def shot(name: str) -> None:
+        settle(app)
+        shots.append(save(window, out, f"call-{name}", language))
+
+    window.new_call()
+    page = window.call_page
+    assert page is not None
+    other = "fr" if language == "en" else "en"
+    page.set_caller_language(language)
+    page.steps["greeting"].consent_yes.click()  # type: ignore[attr-defined]
+    shot("greeting")
+    page.next_step()
+    who = page.steps["who"]
+    who.role.setCurrentIndex(who.role.findData("resident"))  # type: ignore[attr-defined]
+    who.number.setText("514 555 0199")  # type: ignore[attr-defined]
+    who.number.textEdited.emit("514 555 0199")  # type: ignore[attr-defined]
+    shot("who")
+    who.use_suggestion.click()  # type: ignore[attr-defined]
+    page.next_step()
+    safety = page.steps["safety"]
+    safety.questions["thoughts"][1]["unsure"].click()  # type: ignore[attr-defined]
+    shot("safety")
+    page.next_step()
+    needs = page.steps["needs"]
+    needs.topics["burnout"].click()  # type: ignore[attr-defined]
+    needs.needs["peer"][0].click()  # type: ignore[attr-defined]
+    shot("needs")
+    page.next_step()
+    shot("recommendations")
+    page.set_caller_language(other)  # type: ignore[arg-type]
+    shot("recommendations-other-language")
+    page.set_caller_language(language)
+    page.next_step()
+    wrapup = page.steps["wrapup"]
+    wrapup.notes.setPlainText("Night shifts; wants to talk to a peer this week.")  # type: ignore[attr-defined]
+    wrapup.followup.click()  # type: ignore[attr-defined]
+    shot("wrapup")
+    page.open_crisis()
+    shot("crisis")
+    page.leave_crisis()
+    window.close()  # mid-call: the draft is saved, and offered at the next sign-in
+    controller.shutdown()
+    return shots
+
+
 KIOSK_SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
 
 
@@ -206,15 +280,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Render the application's screens to PNG.")
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
     parser.add_argument("--lang", choices=LANGUAGES, action="append")
-    parser.add_argument("--only", choices=("windows", "kiosk"), help="render only these screens")
+    parser.add_argument(
+        "--only", choices=("windows", "kiosk", "call"), help="render only these screens"
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="intake-shots-") as workdir:
         for language in args.lang or LANGUAGES:
             paths = []
-            if args.only != "kiosk":
+            if args.only in (None, "windows"):
                 paths += render(language, args.out, Path(workdir))
-            if args.only != "windows":
+            if args.only in (None, "call"):
+                paths += render_call(language, args.out, Path(workdir))
+            if args.only in (None, "kiosk"):
                 paths += render_kiosk(language, args.out, Path(workdir))
             for path in paths:
                 print(path)

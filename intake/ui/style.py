@@ -19,4 +19,19 @@ QToolButton:checked { background: #0b5cad; color: white; border-color: #0b5cad; 
 QFrame#message-banner { background: #fff4e5; border: 1px solid #b35900; border-radius: 4px; }
 QLabel#banner-title { font-weight: 600; color: #7a3d00; }
 QWidget#main-header { background: #e8edf2; border-bottom: 1px solid #c9d1d9; }
+QPushButton[secondary="true"] { background: white; color: #0b5cad; }
+QPushButton[crisis="true"] { background: #a4161a; border-color: #a4161a; padding: 10px 16px; }
+QLabel[crisis="true"] { color: #a4161a; }
+QFrame[read-aloud="true"] { background: #eef4fb; border-left: 4px solid #0b5cad; }
+QFrame[read-aloud="true"] QLabel { background: transparent; }
+QFrame[card="true"] { background: white; border: 1px solid #c9d1d9; border-radius: 6px; }
+QLabel[heading="2"] { font-size: 13pt; font-weight: 600; }
+QLabel[caution="true"] { color: #7a3d00; }
+QLabel[error="true"] { color: #a4161a; font-weight: 600; }
+QLabel[risk="concern"] { color: #7a3d00; font-weight: 600; }
+QLabel[risk="high"], QLabel[risk="imminent"] { color: #a4161a; font-weight: 700; }
+QListWidget#step-list { font-size: 12pt; }
+QListWidget#step-list::item { padding: 8px 6px; }
+QLabel#home-status { color: #1f5f2f; font-weight: 600; }
+QFrame#resume-box { background: #fff4e5; border: 1px solid #b35900; border-radius: 4px; }
 """

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QToolButton,
     QVBoxLayout,
@@ -43,6 +44,7 @@ class LanguageSwitch(Retranslatable, QWidget):
             button.setText(name)
             button.setCheckable(True)
             button.setProperty("language", language)
+            button.setProperty("endonym", True)
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             self._group.addButton(button)
             layout.addWidget(button)
@@ -132,3 +134,16 @@ def hint(parent: QWidget, name: str) -> QLabel:
     label.setProperty("hint", True)
     label.setWordWrap(True)
     return label
+
+
+def clear_layout(layout: QLayout) -> None:
+    """Remove and destroy every widget in `layout`.
+
+    Hidden at once: a widget taken out of a layout stays visible where it was until its
+    deferred deletion runs, and would be painted over the new contents meanwhile.
+    """
+    while (item := layout.takeAt(0)) is not None:
+        widget = item.widget()
+        if widget is not None:
+            widget.hide()
+            widget.deleteLater()

@@ -402,7 +402,7 @@ def test_idle_on_the_untouched_welcome_screen_does_nothing(
 
 
 def test_the_idle_watch_fires_on_its_own_and_any_touch_restarts_it(qtbot: QtBot) -> None:
-    from intake.ui.kiosk.idle import IdleWatch
+    from intake.ui.idle import IdleWatch
 
     owner = QWidget()
     qtbot.addWidget(owner)
@@ -590,7 +590,7 @@ def test_a_mistake_in_the_directory_stops_the_kiosk_with_a_clear_message(
     qtbot.waitUntil(app.gate.signin.banner.isVisible, timeout=10_000)
     assert app.kiosk_window is None
     assert app.gate.signin.banner.title.text() == _(
-        "Kiosk mode cannot start: a data file has a mistake"
+        "The application cannot start: a data file has a mistake"
     )
     assert "directory.toml" in app.gate.signin.banner.detail.text()
     assert foreign_texts(app.gate, lang) == []

@@ -29,19 +29,13 @@ from intake.ui.kiosk.parts import (
     text_label,
 )
 from intake.ui.kiosk.screens import options_from
+from intake.ui.widgets import clear_layout
 
 MAX_CARDS = 5
 # Reasons that say nothing about fit (every card has them) or that the status line already says.
 _QUIET_REASONS = frozenset(
     {"role-eligible", "open-now", "open-24-7", "closed-now", "hours-unknown", "serves-province"}
 )
-
-
-def _clear(layout: QGridLayout) -> None:
-    while (item := layout.takeAt(0)) is not None:
-        widget = item.widget()
-        if widget is not None:
-            widget.deleteLater()
 
 
 class ResultsScreen(KioskScreen):
@@ -93,7 +87,7 @@ class ResultsScreen(KioskScreen):
         self._fill()
 
     def _fill(self) -> None:
-        _clear(self.cards_layout)
+        clear_layout(self.cards_layout)
         if self._result is None:
             return
         recommendations = self._result.recommendations[:MAX_CARDS]

@@ -14,7 +14,7 @@ from intake.kiosk import Label
 from intake.provinces import PROVINCES, province_name
 from intake.routing.render import contact_line
 from intake.ui.kiosk.parts import ChoiceButton, KioskScreen, card, text_label
-from intake.ui.widgets import ENDONYMS
+from intake.ui.widgets import ENDONYMS, clear_layout
 
 # An option: its value, then a function giving its title (and one line of explanation) now.
 Option = tuple[str, Callable[[], str], Callable[[], str] | None]
@@ -176,10 +176,7 @@ class CrisisScreen(KioskScreen):
         self._fill()
 
     def _fill(self) -> None:
-        while (item := self.entries_layout.takeAt(0)) is not None:
-            widget = item.widget()
-            if widget is not None:
-                widget.deleteLater()
+        clear_layout(self.entries_layout)
         plan = self._plan
         if plan is None:
             return

@@ -11,6 +11,7 @@ from intake.accounts import Account, Role
 from intake.guidance import GuidanceError, Section, load_guidance
 from intake.i18n import _
 from intake.routing.engine import Router
+from intake.safety import ScreenError
 from intake.settings import Settings
 from intake.storage.db import Store
 from intake.ui.kiosk.session import KioskServices
@@ -44,10 +45,10 @@ def explain_start_failure(exc: BaseException) -> Message | None:
     """A mistake in a data file: say which, in the person's language (the detail is for IT)."""
     from intake.directory.load import DirectoryError  # noqa: PLC0415
 
-    if isinstance(exc, DirectoryError | GuidanceError):
+    if isinstance(exc, DirectoryError | GuidanceError | ScreenError):
         detail = str(exc)
         return lambda: (
-            _("Kiosk mode cannot start: a data file has a mistake"),
+            _("The application cannot start: a data file has a mistake"),
             _(
                 "Nothing was changed. Give this to the person who looks after this computer: {detail}"
             ).format(detail=detail),

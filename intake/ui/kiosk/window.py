@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from intake.accounts import Account
 from intake.i18n import Language, _, ngettext, pgettext
 from intake.passphrase import PIN_LENGTHS
-from intake.ui.kiosk.idle import IdleWatch
+from intake.ui.idle import IdleWatch
 from intake.ui.kiosk.parts import text_label
 from intake.ui.kiosk.session import KioskServices, KioskSession
 from intake.ui.kiosk.style import KIOSK_STYLE

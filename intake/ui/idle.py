@@ -1,4 +1,4 @@
-"""Notices when nobody has touched the kiosk for a while.
+"""Notices when nobody has touched the application for a while (kiosk wipe, idle lock).
 
 Any press, key or touch anywhere in the application restarts the wait. The timer is a child of
 the watch, so it stops with it; `expire()` is what the timer calls, and tests call it directly

@@ -1,0 +1,1 @@
+"""The phone-line workflow: a volunteer guided through a confidential call."""

@@ -1,0 +1,117 @@
+"""What every step of a call shares: the call being edited, a title, a scrollable body, and
+"read aloud" boxes that speak the caller's language whatever the interface language is."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal as QtSignal
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from intake.call import Call
+from intake.guidance import Section
+from intake.i18n import Language, _, pgettext
+from intake.routing.engine import Router
+from intake.safety import Screen
+from intake.storage.db import Store
+from intake.ui.language import Retranslatable
+from intake.ui.widgets import heading, hint
+
+
+@dataclass(frozen=True)
+class CallServices:
+    """What the call screens need from the application; `now` is injectable for tests."""
+
+    router: Router
+    screen: Screen
+    guidance: tuple[Section, ...]
+    store: Store
+    account_id: str
+    volunteer_name: str
+    on_call_contact: str | None
+    now: Callable[[], datetime]
+
+
+class ReadAloud(QFrame):
+    """Words to say to the caller, in the caller's language, set apart from the interface."""
+
+    def __init__(self, parent: QWidget, name: str) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setProperty("read-aloud", True)
+        self.caption = QLabel(self)
+        self.caption.setObjectName(f"{name}-caption")
+        self.text = QLabel(self)
+        self.text.setObjectName(f"{name}-text")
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 10)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.text)
+
+    def say(self, text: str, language: Language) -> None:
+        names = {
+            "en": pgettext("language name", "English"),
+            "fr": pgettext("language name", "French"),
+        }
+        self.caption.setText(_("Read aloud ({language})").format(language=names[language]))
+        self.text.setText(text)
+        # Screen readers should read it in the caller's language too.
+        self.text.setAccessibleName(text)
+        self.text.setAccessibleDescription(_("Read aloud to the caller"))
+
+
+class StepPage(Retranslatable, QWidget):
+    """One step of the call. Widgets write into `call` as the volunteer works; `refresh()`
+    puts the call back into the widgets (after resuming a draft, or a caller-language switch)."""
+
+    changed = QtSignal()
+
+    def __init__(self, name: str, call: Call, services: CallServices, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.call = call
+        self.services = services
+        self.title = heading(self, f"{name}-title")
+        self.intro = hint(self, f"{name}-intro")
+        content = QWidget()
+        self.body = QVBoxLayout(content)
+        self.body.setContentsMargins(0, 0, 8, 0)
+        self.body.setSpacing(10)
+        scroller = QScrollArea(self)
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setWidget(content)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.intro)
+        layout.addWidget(scroller, 1)
+        self._loading = False
+
+    def set_call(self, call: Call) -> None:
+        self.call = call
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Show the call's values; subclasses fill `_show` and must not emit while loading."""
+        self._loading = True
+        try:
+            self._show()
+        finally:
+            self._loading = False
+        self.retranslate_ui()
+
+    def _show(self) -> None:
+        raise NotImplementedError
+
+    def edited(self) -> None:
+        if not self._loading:
+            self.changed.emit()
+
+    def first_focus(self) -> QWidget | None:
+        return None

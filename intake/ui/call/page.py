@@ -1,0 +1,317 @@
+"""A whole call on one page: the step list, the caller's language, the crisis route (button and
+F12 on every step), autosave into the encrypted store, and saving at the end."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Signal as QtSignal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake.call import STEP_NAMES, STEPS, Call
+from intake.i18n import Language, _, current_language, translate
+from intake.ui import ops
+from intake.ui.call.base import CallServices, StepPage
+from intake.ui.call.crisis import CrisisPanel
+from intake.ui.call.referral import RecommendationsStep, WrapUpStep
+from intake.ui.call.steps import RISK_NAMES, GreetingStep, NeedsStep, SafetyStep, WhoStep
+from intake.ui.language import Retranslatable
+from intake.ui.widgets import ENDONYMS
+
+log = logging.getLogger(__name__)
+AUTOSAVE_MS = 3000
+CRISIS_KEY = "F12"
+CALLER_LANGUAGE_KEY = "Ctrl+Shift+L"
+
+
+def new_call(services: CallServices, caller_language: Language) -> Call:
+    return Call(
+        contact_id=str(uuid.uuid4()),
+        started_at=services.now().isoformat(timespec="seconds"),
+        caller_language=caller_language,
+    )
+
+
+class CallPage(Retranslatable, QWidget):
+    saved = QtSignal(str)  # contact id
+    closed = QtSignal()
+
+    def __init__(self, call: Call, services: CallServices, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("call-page")
+        self.call = call
+        self.services = services
+        self._dirty = False
+        self._saving_draft = False
+        self._finished = False
+
+        self.step_list = QListWidget(self)
+        self.step_list.setObjectName("step-list")
+        self.step_list.setMaximumWidth(260)
+        for step in STEPS:
+            item = QListWidgetItem()
+            item.setData(Qt.ItemDataRole.UserRole, step)
+            self.step_list.addItem(item)
+        self.caller_label = QLabel(self)
+        self.caller_label.setObjectName("caller-language-label")
+        self.caller_buttons: dict[Language, QToolButton] = {}
+        group = QButtonGroup(self)
+        language_row = QHBoxLayout()
+        language_row.setSpacing(0)
+        for language, name in ENDONYMS.items():
+            button = QToolButton(self)
+            button.setObjectName(f"caller-language-{language}")
+            button.setText(name)
+            button.setCheckable(True)
+            button.setProperty("endonym", True)
+            group.addButton(button)
+            button.clicked.connect(lambda _c=False, lang=language: self.set_caller_language(lang))
+            language_row.addWidget(button)
+            self.caller_buttons[language] = button
+        self.risk = QLabel(self)
+        self.risk.setObjectName("call-risk")
+        self.risk.setWordWrap(True)
+        self.crisis_button = QPushButton(self)
+        self.crisis_button.setObjectName("crisis-button")
+        self.crisis_button.setProperty("crisis", True)
+        self.autosave_state = QLabel(self)
+        self.autosave_state.setObjectName("autosave-state")
+        self.autosave_state.setProperty("hint", True)
+        side = QVBoxLayout()
+        side.addWidget(self.step_list, 1)
+        side.addWidget(self.caller_label)
+        side.addLayout(language_row)
+        side.addWidget(self.risk)
+        side.addWidget(self.crisis_button)
+        side.addWidget(self.autosave_state)
+
+        self.stack = QStackedWidget(self)
+        self.steps: dict[str, StepPage] = {
+            "greeting": GreetingStep(call, services, self.stack),
+            "who": WhoStep(call, services, self.stack),
+            "safety": SafetyStep(call, services, self.stack),
+            "needs": NeedsStep(call, services, self.stack),
+            "recommendations": RecommendationsStep(call, services, self.stack),
+            "wrapup": WrapUpStep(call, services, self.stack),
+        }
+        self.crisis = CrisisPanel(call, services, self.stack)
+        for page in (*self.steps.values(), self.crisis):
+            self.stack.addWidget(page)
+            page.changed.connect(self._changed)
+        self.back_button = QPushButton(self)
+        self.back_button.setObjectName("step-back")
+        self.next_button = QPushButton(self)
+        self.next_button.setObjectName("step-next")
+        nav = QHBoxLayout()
+        nav.addWidget(self.back_button)
+        nav.addStretch(1)
+        nav.addWidget(self.next_button)
+        main = QVBoxLayout()
+        main.addWidget(self.stack, 1)
+        main.addLayout(nav)
+        layout = QHBoxLayout(self)
+        layout.addLayout(side)
+        layout.addLayout(main, 1)
+
+        self.autosave = QTimer(self)
+        self.autosave.setObjectName("autosave-timer")
+        self.autosave.setInterval(AUTOSAVE_MS)
+        self.autosave.timeout.connect(self.save_draft)
+        self.autosave.start()
+        for key, slot in (
+            (CRISIS_KEY, self.open_crisis),
+            (CALLER_LANGUAGE_KEY, self.toggle_caller_language),
+            ("Ctrl+PgDown", self.next_step),
+            ("Ctrl+PgUp", self.previous_step),
+        ):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        self.step_list.currentRowChanged.connect(self._row)
+        self.crisis_button.clicked.connect(self.open_crisis)
+        self.crisis.back_requested.connect(self.leave_crisis)
+        safety = self.steps["safety"]
+        assert isinstance(safety, SafetyStep)
+        safety.tier_changed.connect(self._tier)
+        wrapup = self.steps["wrapup"]
+        assert isinstance(wrapup, WrapUpStep)
+        wrapup.save_requested.connect(self.save)
+        self.back_button.clicked.connect(self.previous_step)
+        self.next_button.clicked.connect(self.next_step)
+        self.show_step(call.step if call.step in STEPS else "greeting")
+        self.retranslate_ui()
+
+    # Steps ------------------------------------------------------------------------------
+    @property
+    def current_step(self) -> str:
+        page = self.stack.currentWidget()
+        if page is self.crisis:
+            return "crisis"
+        return next(step for step, p in self.steps.items() if p is page)
+
+    def show_step(self, step: str) -> None:
+        page = self.steps[step]
+        page.refresh()
+        self.stack.setCurrentWidget(page)
+        self.call.step = step
+        self.step_list.blockSignals(True)
+        self.step_list.setCurrentRow(STEPS.index(step))
+        self.step_list.blockSignals(False)
+        self._nav()
+        if (focus := page.first_focus()) is not None:
+            focus.setFocus()
+
+    def _row(self, row: int) -> None:
+        if row >= 0:
+            self.show_step(STEPS[row])
+
+    def next_step(self) -> None:
+        index = STEPS.index(self.call.step)
+        if self.current_step == "crisis":
+            self.leave_crisis()
+        elif index + 1 < len(STEPS):
+            self.show_step(STEPS[index + 1])
+
+    def previous_step(self) -> None:
+        index = STEPS.index(self.call.step)
+        if self.current_step == "crisis":
+            self.leave_crisis()
+        elif index > 0:
+            self.show_step(STEPS[index - 1])
+
+    def _nav(self) -> None:
+        index = STEPS.index(self.call.step)
+        self.back_button.setEnabled(index > 0 or self.current_step == "crisis")
+        self.next_button.setEnabled(index + 1 < len(STEPS) or self.current_step == "crisis")
+
+    # Crisis route -----------------------------------------------------------------------
+    def open_crisis(self) -> None:
+        self.call.add_crisis_action("crisis-route-opened")
+        self.crisis.refresh()
+        self.stack.setCurrentWidget(self.crisis)
+        self.step_list.clearSelection()
+        self._nav()
+        self.crisis.number.setFocus()
+        self._changed()
+
+    def leave_crisis(self) -> None:
+        self.show_step(self.call.step)
+
+    def _tier(self, tier: str) -> None:
+        self._show_risk()
+        if tier in ("high", "imminent"):
+            self.open_crisis()
+
+    def _show_risk(self) -> None:
+        self.risk.setText(_("Risk: {tier}").format(tier=translate(RISK_NAMES[self.call.risk])))
+        self.risk.setProperty("risk", self.call.risk)
+        self.risk.style().unpolish(self.risk)
+        self.risk.style().polish(self.risk)
+
+    # Caller's language ------------------------------------------------------------------
+    def set_caller_language(self, language: Language) -> None:
+        self.call.caller_language = language
+        self.caller_buttons[language].setChecked(True)
+        for page in (*self.steps.values(), self.crisis):
+            page.retranslate_ui()
+        self._changed()
+
+    def toggle_caller_language(self) -> None:
+        self.set_caller_language("fr" if self.call.caller_language == "en" else "en")
+
+    # Saving -----------------------------------------------------------------------------
+    def _changed(self) -> None:
+        self._dirty = True
+
+    def draft_payload(self) -> dict[str, Any]:
+        return self.call.payload()
+
+    def save_draft(self) -> None:
+        """Autosave: off the UI thread, at most one at a time, only when something changed."""
+        if not self._dirty or self._saving_draft or self._finished:
+            return
+        from intake.storage.records import save_draft  # noqa: PLC0415
+
+        payload = self.draft_payload()
+        store, account, draft_id = (
+            self.services.store,
+            self.services.account_id,
+            self.call.contact_id,
+        )
+        self._dirty = False
+        self._saving_draft = True
+        ops.run_in_background(
+            lambda: save_draft(store, draft_id, account, payload),
+            self._draft_saved,
+            self._draft_failed,
+            name="autosave",
+        )
+
+    def _draft_saved(self, _result: object) -> None:
+        self._saving_draft = False
+        self.autosave_state.setText(_("Saved a moment ago"))
+
+    def _draft_failed(self, exc: BaseException) -> None:
+        self._saving_draft = False
+        self._dirty = True  # try again at the next tick; what is on screen is untouched
+        log.warning("autosave failed: %s", type(exc).__name__)
+        self.autosave_state.setText(_("Not saved yet: the store did not answer. Retrying."))
+
+    def save(self) -> None:
+        from intake.ui.call.saving import save_call  # noqa: PLC0415
+
+        call, services = self.call, self.services
+        ui_language = current_language()
+        ops.run_in_background(
+            lambda: save_call(call, services, ui_language),
+            self._saved,
+            self._save_failed,
+            name="save-call",
+        )
+
+    def _saved(self, _result: object) -> None:
+        self._finished = True
+        self.autosave.stop()
+        self.saved.emit(self.call.contact_id)
+
+    def _save_failed(self, exc: BaseException) -> None:
+        from intake.ui.app import explain  # noqa: PLC0415
+
+        wrapup = self.steps["wrapup"]
+        assert isinstance(wrapup, WrapUpStep)
+        wrapup.show_error(explain(exc))
+
+    def stop(self) -> None:
+        self.autosave.stop()
+
+    def retranslate_ui(self) -> None:
+        for row, step in enumerate(STEPS):
+            item = self.step_list.item(row)
+            item.setText(f"{row + 1}. {translate(STEP_NAMES[step])}")
+        self.step_list.setAccessibleName(_("Steps of the call"))
+        self.caller_label.setText(_("Caller's language ({key})").format(key=CALLER_LANGUAGE_KEY))
+        self.caller_buttons[self.call.caller_language].setChecked(True)
+        self.crisis_button.setText(_("Crisis route ({key})").format(key=CRISIS_KEY))
+        self.crisis_button.setToolTip(
+            _("Who to call now for the caller's province, and the warm-transfer steps")
+        )
+        self.back_button.setText(_("Previous step"))
+        self.next_button.setText(_("Next step"))
+        self.back_button.setToolTip("Ctrl+PgUp")
+        self.next_button.setToolTip("Ctrl+PgDown")
+        self._show_risk()

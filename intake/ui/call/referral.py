@@ -1,0 +1,311 @@
+"""The last two steps of a call: recommendations from the routing engine, and the wrap-up."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QDateTime, Qt, QTimeZone
+from PySide6.QtCore import Signal as QtSignal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake.call import OUTCOMES, Call
+from intake.callback_numbers import CallbackNumber, explain, parse_callback
+from intake.i18n import _, pgettext, translate
+from intake.provinces import PROVINCES
+from intake.routing.engine import Recommendation, Result
+from intake.routing.reasons import reason_text, warning_text
+from intake.routing.render import contact_line, status_line
+from intake.timezones import zone
+from intake.ui.call.base import CallServices, ReadAloud, StepPage
+from intake.ui.widgets import Message, MessageBanner, clear_layout
+
+
+class RecommendationsStep(StepPage):
+    def __init__(self, call: Call, services: CallServices, parent: QWidget) -> None:
+        super().__init__("step-recommendations", call, services, parent)
+        self.missing = QLabel(self)
+        self.missing.setObjectName("recommendations-missing")
+        self.missing.setWordWrap(True)
+        self.cards = QWidget(self)
+        self.cards.setObjectName("recommendation-cards")
+        self.cards_layout = QVBoxLayout(self.cards)
+        self.cards_layout.setContentsMargins(0, 0, 0, 0)
+        self.body.addWidget(self.missing)
+        self.body.addWidget(self.cards)
+        self.body.addStretch(1)
+        self.result: Result | None = None
+        self.offered: dict[str, QCheckBox] = {}
+        self.chosen: dict[str, QRadioButton] = {}
+        self._chosen_group = QButtonGroup(self)
+        self.refresh()
+
+    def _show(self) -> None:
+        """Route again: the answers may have changed since the last visit to this step."""
+        call = self.call
+        self.result = (
+            None
+            if call.province is None
+            else self.services.router.route(call.request(self.services.now()))
+        )
+
+    def retranslate_ui(self) -> None:
+        self.title.setText(pgettext("call step", "Recommendations"))
+        self.intro.setText(
+            _("Mark what you offered and what the caller chose. Reasons and warnings are for you.")
+        )
+        self.missing.setText(_("Choose the province or territory first (Who is calling)."))
+        self.missing.setVisible(self.result is None)
+        self._fill()
+
+    def _fill(self) -> None:
+        clear_layout(self.cards_layout)
+        self.offered, self.chosen = {}, {}
+        for button in self._chosen_group.buttons():
+            self._chosen_group.removeButton(button)
+        if self.result is None:
+            return
+        for rec in self.result.recommendations:
+            self.cards_layout.addWidget(self._card(rec))
+
+    def _card(self, rec: Recommendation) -> QWidget:
+        caller, program = self.call.caller_language, rec.program
+        frame = QFrame(self.cards)
+        frame.setObjectName(f"card-{program.id}")
+        frame.setProperty("card", True)
+        layout = QVBoxLayout(frame)
+        name = QLabel(program.name.text.get(caller), frame)
+        name.setProperty("heading", 2)
+        name.setWordWrap(True)
+        layout.addWidget(name)
+        lines = [status_line(rec, caller)]
+        if rec.alternative and (alternative := self.services.router.get(rec.alternative)):
+            lines.append(_("At any hour: {name}").format(name=alternative.name.text.get(caller)))
+        lines += [contact_line(contact, caller) for contact in rec.contacts]
+        lines.append(
+            _("Why: {reasons}").format(reasons=" ".join(reason_text(c) for c in rec.reasons))
+        )
+        details = QLabel("\n".join(lines), frame)
+        details.setWordWrap(True)
+        details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(details)
+        script = ReadAloud(frame, f"script-{program.id}")
+        script.say(program.referral.get(caller), caller)
+        layout.addWidget(script)
+        if rec.warnings:
+            warnings = QLabel("\n".join(f"! {warning_text(code)}" for code in rec.warnings), frame)
+            warnings.setObjectName(f"warnings-{program.id}")
+            warnings.setProperty("caution", True)
+            warnings.setWordWrap(True)
+            layout.addWidget(warnings)
+        offered = QCheckBox(pgettext("referral", "Offered"), frame)
+        offered.setObjectName(f"offered-{program.id}")
+        offered.setChecked(program.id in self.call.offered)
+        chosen = QRadioButton(_("The caller chose this one"), frame)
+        chosen.setObjectName(f"chosen-{program.id}")
+        chosen.setChecked(program.id == self.call.chosen)
+        self._chosen_group.addButton(chosen)
+        offered.toggled.connect(lambda on, pid=program.id: self._offer(pid, on))
+        chosen.toggled.connect(lambda on, pid=program.id: self._choose(pid, on))
+        layout.addWidget(offered)
+        layout.addWidget(chosen)
+        self.offered[program.id] = offered
+        self.chosen[program.id] = chosen
+        return frame
+
+    def _offer(self, program_id: str, on: bool) -> None:
+        offered = [p for p in self.call.offered if p != program_id]
+        self.call.offered = [*offered, program_id] if on else offered
+        self.edited()
+
+    def _choose(self, program_id: str, on: bool) -> None:
+        if on:
+            self.call.chosen = program_id
+            if program_id not in self.call.offered:
+                self.offered[program_id].setChecked(True)
+            self.edited()
+
+
+class WrapUpStep(StepPage):
+    save_requested = QtSignal()
+
+    def __init__(self, call: Call, services: CallServices, parent: QWidget) -> None:
+        super().__init__("step-wrapup", call, services, parent)
+        self.notes_label = QLabel(self)
+        self.notes = QPlainTextEdit(self)
+        self.notes.setObjectName("notes")
+        self.notes.setTabChangesFocus(True)
+        self.notes_label.setBuddy(self.notes)
+        self.declined = QLabel(self)
+        self.declined.setObjectName("notes-declined")
+        self.declined.setWordWrap(True)
+        self.followup = QCheckBox(self)
+        self.followup.setObjectName("followup")
+        self.followup_number = QLineEdit(self)
+        self.followup_number.setObjectName("followup-number")
+        self.number_problem = QLabel(self)
+        self.number_problem.setObjectName("followup-number-problem")
+        self.number_problem.setProperty("error", True)
+        self.number_problem.setWordWrap(True)
+        self.number_problem.hide()
+        self.due = QDateTimeEdit(self)
+        self.due.setObjectName("followup-due")
+        self.due.setCalendarPopup(True)
+        self.outcome = QComboBox(self)
+        self.outcome.setObjectName("outcome")
+        self.number_label, self.due_label, self.outcome_label = (
+            QLabel(self),
+            QLabel(self),
+            QLabel(self),
+        )
+        self.number_label.setBuddy(self.followup_number)
+        self.due_label.setBuddy(self.due)
+        self.outcome_label.setBuddy(self.outcome)
+        self.banner = MessageBanner(self)
+        self.save_button = QPushButton(self)
+        self.save_button.setObjectName("save-call")
+        form = QFormLayout()
+        form.addRow("", self.followup)
+        form.addRow(self.number_label, self.followup_number)
+        form.addRow("", self.number_problem)
+        form.addRow(self.due_label, self.due)
+        form.addRow(self.outcome_label, self.outcome)
+        for widget in (self.notes_label, self.notes, self.declined):
+            self.body.addWidget(widget)
+        self.body.addLayout(form)
+        self.body.addWidget(self.banner)
+        self.body.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.body.addStretch(1)
+        self.notes.textChanged.connect(self._notes)
+        self.followup.toggled.connect(self._followup)
+        self.followup_number.textEdited.connect(self._number)
+        self.due.dateTimeChanged.connect(self._due)
+        self.outcome.currentIndexChanged.connect(self._outcome)
+        self.save_button.clicked.connect(self._save)
+        self.refresh()
+
+    def _zone(self) -> str:
+        return PROVINCES[self.call.province].zone if self.call.province else "America/Toronto"
+
+    def _show(self) -> None:
+        keep = self.call.keeps_text
+        if self.notes.toPlainText() != self.call.notes:
+            self.notes.setPlainText(self.call.notes)
+        self.notes.setEnabled(keep)
+        self.declined.setVisible(not keep)
+        self.followup.setEnabled(keep)
+        self.followup.setChecked(self.call.followup and keep)
+        self.followup_number.setText(self.call.followup_number or self.call.callback_number)
+        tz = QTimeZone(self._zone().encode())
+        if self.call.followup_due:
+            due = datetime.fromisoformat(self.call.followup_due)
+        else:
+            due = (self.services.now() + timedelta(days=1)).astimezone(zone(self._zone()))
+            due = due.replace(hour=10, minute=0, second=0, microsecond=0)
+        self.due.setTimeZone(tz)
+        self.due.setDateTime(QDateTime.fromSecsSinceEpoch(int(due.timestamp()), tz))
+        self._fill_outcomes()
+        self._enable_followup()
+
+    def _fill_outcomes(self) -> None:
+        current = self.call.outcome
+        self.outcome.blockSignals(True)
+        self.outcome.clear()
+        self.outcome.addItem(pgettext("no choice yet", "Choose…"), None)
+        for code, label in OUTCOMES.items():
+            self.outcome.addItem(translate(label), code)
+        self.outcome.setCurrentIndex(max(self.outcome.findData(current), 0))
+        self.outcome.blockSignals(False)
+
+    def _enable_followup(self) -> None:
+        on = self.followup.isChecked() and self.call.keeps_text
+        for widget in (self.followup_number, self.due, self.number_label, self.due_label):
+            widget.setEnabled(on)
+
+    def _notes(self) -> None:
+        if not self._loading:
+            self.call.notes = self.notes.toPlainText()
+            self.edited()
+
+    def _followup(self, checked: bool) -> None:
+        if not self._loading:
+            self.call.followup = checked
+            self._enable_followup()
+            self.edited()
+
+    def _number(self, text: str) -> None:
+        self.call.followup_number = text
+        self.number_problem.hide()
+        self.edited()
+
+    def _due(self) -> None:
+        if not self._loading:
+            moment = datetime.fromtimestamp(
+                self.due.dateTime().toSecsSinceEpoch(), zone(self._zone())
+            )
+            self.call.followup_due = moment.isoformat(timespec="minutes")
+            self.edited()
+
+    def _outcome(self) -> None:
+        if not self._loading:
+            self.call.outcome = self.outcome.currentData()
+            self.edited()
+
+    def _save(self) -> None:
+        if self.call.followup and self.call.keeps_text:
+            parsed = parse_callback(self.followup_number.text())
+            if not isinstance(parsed, CallbackNumber):
+                self.number_problem.setText(explain(parsed))
+                self.number_problem.show()
+                self.followup_number.setFocus()
+                return
+            self.call.followup_number = parsed.e164
+            if not self.call.followup_due:
+                self._due()
+        if self.call.outcome is None:
+            self.show_error(
+                lambda: (
+                    _("Choose an outcome before saving"),
+                    _("Nothing was lost; the call is still open."),
+                )
+            )
+            self.outcome.setFocus()
+            return
+        self.banner.clear()
+        self.save_button.setEnabled(False)
+        self.save_requested.emit()
+
+    def show_error(self, message: Message) -> None:
+        self.save_button.setEnabled(True)
+        self.banner.show_message(message)
+
+    def retranslate_ui(self) -> None:
+        self.title.setText(pgettext("call step", "Wrap-up"))
+        self.intro.setText(_("Notes, an optional follow-up, the outcome, then save."))
+        self.notes_label.setText(pgettext("field label", "Notes"))
+        self.notes.setAccessibleName(pgettext("field label", "Notes"))
+        self.declined.setText(
+            _("The caller declined notes: no free text or number is kept, only coded answers.")
+        )
+        self.followup.setText(_("The caller wants a follow-up call"))
+        self.number_label.setText(pgettext("field label", "Number to call"))
+        self.due_label.setText(_("When (the caller's time, {zone})").format(zone=self._zone()))
+        self.outcome_label.setText(pgettext("field label", "Outcome"))
+        self._fill_outcomes()
+        self.save_button.setText(_("Save and end the call"))
+
+    def first_focus(self) -> QWidget:
+        return self.notes if self.notes.isEnabled() else self.outcome

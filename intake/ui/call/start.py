@@ -1,0 +1,55 @@
+"""Preparing the phone-line workflow after sign-in, off the UI thread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from intake.accounts import Account
+from intake.guidance import Section, load_guidance
+from intake.routing.engine import Router
+from intake.safety import Screen, load_screen
+from intake.settings import Settings
+from intake.storage.db import Store
+from intake.ui.call.base import CallServices
+from intake.ui.kiosk.start import directory_override
+
+
+@dataclass(frozen=True)
+class CallData:
+    router: Router
+    screen: Screen
+    guidance: tuple[Section, ...]
+    drafts: list[tuple[str, dict[str, Any]]]
+
+
+def load_call_data(store: Store, account_id: str) -> CallData:
+    """Runs on a worker thread: the directory, the safety screen, the guidance and this
+    volunteer's unfinished calls (a crash or a closed window leaves one behind)."""
+    from intake.directory.load import load_directory  # noqa: PLC0415
+    from intake.storage.records import drafts  # noqa: PLC0415
+
+    return CallData(
+        Router(load_directory(directory_override())),
+        load_screen(),
+        load_guidance(),
+        drafts(store, account_id),
+    )
+
+
+def services_for(
+    data: object, store: Store, account: Account, settings: Settings
+) -> tuple[CallServices, list[tuple[str, dict[str, Any]]]]:
+    assert isinstance(data, CallData)
+    services = CallServices(
+        router=data.router,
+        screen=data.screen,
+        guidance=data.guidance,
+        store=store,
+        account_id=account.id,
+        volunteer_name=account.display_name,
+        on_call_contact=settings.on_call_contact,
+        now=lambda: datetime.now().astimezone(),
+    )
+    return services, data.drafts

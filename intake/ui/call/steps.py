@@ -1,0 +1,510 @@
+"""The first four steps of a call: greeting and consent, who is calling, safety, what is going on."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal as QtSignal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake.call import NEED_SCRIPTS, TOPICS, Call
+from intake.callback_numbers import CallbackNumber, explain, parse_callback
+from intake.i18n import N_, NP_, _, current_language, gettext_in, pgettext, translate
+from intake.provinces import PROVINCES, ROLE_NAMES, ROLES, province_name
+from intake.safety import ANSWERS
+from intake.ui.call.base import CallServices, ReadAloud, StepPage
+from intake.vocabulary import CHANNELS, MODES
+
+GREETING = N_(
+    "Hello, you have reached the physician peer support line. My name is {name}. I am a trained "
+    "peer volunteer, not a clinician, and I am here to listen."
+)
+CONFIDENTIALITY = N_(
+    "What you tell me stays confidential, and you do not have to give your name. There is one "
+    "limit: if I believe someone's life is in immediate danger, I will get emergency help."
+)
+CONSENT_QUESTION = N_(
+    "May I keep brief notes of this call? They are encrypted. You can say no, and I can still help "
+    "you in the same way."
+)
+RISK_NAMES = {
+    "none": NP_("risk tier", "No risk identified"),
+    "concern": NP_("risk tier", "Concern"),
+    "high": NP_("risk tier", "High risk"),
+    "imminent": NP_("risk tier", "Imminent risk"),
+}
+FORMAT_NAMES = {
+    "one-on-one": NP_("format", "One-on-one"),
+    "group": NP_("format", "Group"),
+    "phone": NP_("format", "By phone"),
+    "virtual": NP_("format", "Video"),
+    "in-person": NP_("format", "In person"),
+    "text": NP_("format", "By text"),
+}
+
+
+class GreetingStep(StepPage):
+    def __init__(self, call: Call, services: CallServices, parent: QWidget) -> None:
+        super().__init__("step-greeting", call, services, parent)
+        self.script = ReadAloud(self, "greeting-script")
+        self.consent_box = QGroupBox(self)
+        self.consent_yes = QRadioButton(self.consent_box)
+        self.consent_yes.setObjectName("consent-yes")
+        self.consent_no = QRadioButton(self.consent_box)
+        self.consent_no.setObjectName("consent-no")
+        row = QVBoxLayout(self.consent_box)
+        row.addWidget(self.consent_yes)
+        row.addWidget(self.consent_no)
+        self.anonymous = QCheckBox(self)
+        self.anonymous.setObjectName("anonymous")
+        self.name_label = QLabel(self)
+        self.caller_name = QLineEdit(self)
+        self.caller_name.setObjectName("caller-name")
+        self.name_label.setBuddy(self.caller_name)
+        form = QFormLayout()
+        form.addRow(self.name_label, self.caller_name)
+        for widget in (self.script, self.consent_box, self.anonymous):
+            self.body.addWidget(widget)
+        self.body.addLayout(form)
+        self.body.addStretch(1)
+        self.consent_yes.toggled.connect(self._consent)
+        self.consent_no.toggled.connect(self._consent)
+        self.anonymous.toggled.connect(self._anonymous)
+        self.caller_name.textEdited.connect(self._name)
+        self.refresh()
+
+    def _show(self) -> None:
+        self.consent_yes.setChecked(self.call.consent_notes is True)
+        self.consent_no.setChecked(self.call.consent_notes is False)
+        self.anonymous.setChecked(self.call.anonymous)
+        self.caller_name.setText(self.call.caller_name)
+        self._enable()
+
+    def _enable(self) -> None:
+        can_name = bool(self.call.consent_notes) and not self.call.anonymous
+        self.caller_name.setEnabled(can_name)
+        self.name_label.setEnabled(can_name)
+
+    def _consent(self) -> None:
+        if self._loading:
+            return
+        if self.consent_yes.isChecked():
+            self.call.consent_notes = True
+        elif self.consent_no.isChecked():
+            self.call.consent_notes = False
+            self.call.forget_private_text()
+            self.caller_name.setText("")  # setText: not undoable, unlike clear()
+        self._enable()
+        self.edited()
+
+    def _anonymous(self, checked: bool) -> None:
+        if self._loading:
+            return
+        self.call.anonymous = checked
+        if checked:
+            self.call.caller_name = ""
+            self.caller_name.setText("")
+        self._enable()
+        self.edited()
+
+    def _name(self, text: str) -> None:
+        self.call.caller_name = text
+        self.edited()
+
+    def retranslate_ui(self) -> None:
+        language = self.call.caller_language
+        self.title.setText(pgettext("call step", "Greeting and consent"))
+        self.intro.setText(_("Read the greeting, then ask for consent to keep notes."))
+        self.script.say(
+            "\n\n".join(
+                (
+                    gettext_in(language, GREETING).format(name=self.services.volunteer_name),
+                    gettext_in(language, CONFIDENTIALITY),
+                    gettext_in(language, CONSENT_QUESTION),
+                )
+            ),
+            language,
+        )
+        self.consent_box.setTitle(pgettext("group title", "Note-keeping"))
+        self.consent_yes.setText(_("The caller agrees to notes"))
+        self.consent_no.setText(_("The caller declines notes: only coded answers are kept"))
+        self.anonymous.setText(_("The caller stays anonymous"))
+        self.name_label.setText(pgettext("field label", "Caller's name"))
+        self.caller_name.setAccessibleName(pgettext("field label", "Caller's name"))
+
+    def first_focus(self) -> QWidget:
+        return self.consent_yes
+
+
+class WhoStep(StepPage):
+    def __init__(self, call: Call, services: CallServices, parent: QWidget) -> None:
+        super().__init__("step-who", call, services, parent)
+        self.role = QComboBox(self)
+        self.role.setObjectName("role")
+        self.about_colleague = QCheckBox(self)
+        self.about_colleague.setObjectName("about-colleague")
+        self.number = QLineEdit(self)
+        self.number.setObjectName("callback-number")
+        self.number_problem = QLabel(self)
+        self.number_problem.setObjectName("callback-number-problem")
+        self.number_problem.setProperty("error", True)
+        self.number_problem.setWordWrap(True)
+        self.suggestion = QLabel(self)
+        self.suggestion.setObjectName("province-suggestion")
+        self.use_suggestion = QPushButton(self)
+        self.use_suggestion.setObjectName("use-suggestion")
+        self.province = QComboBox(self)
+        self.province.setObjectName("province")
+        self.role_label, self.number_label, self.province_label = (
+            QLabel(self),
+            QLabel(self),
+            QLabel(self),
+        )
+        self.role_label.setBuddy(self.role)
+        self.number_label.setBuddy(self.number)
+        self.province_label.setBuddy(self.province)
+        suggestion_row = QHBoxLayout()
+        suggestion_row.addWidget(self.suggestion, 1)
+        suggestion_row.addWidget(self.use_suggestion)
+        form = QFormLayout()
+        form.addRow(self.role_label, self.role)
+        form.addRow("", self.about_colleague)
+        form.addRow(self.number_label, self.number)
+        form.addRow("", self.number_problem)
+        form.addRow(self.province_label, self.province)
+        form.addRow("", suggestion_row)
+        self.guidance = ReadAloud(self, "colleague-guidance")
+        self.body.addLayout(form)
+        self.body.addWidget(self.guidance)
+        self.body.addStretch(1)
+        self._suggested: str | None = None
+        self.role.currentIndexChanged.connect(self._role)
+        self.about_colleague.toggled.connect(self._colleague)
+        self.number.textEdited.connect(self._number)
+        self.province.currentIndexChanged.connect(self._province)
+        self.use_suggestion.clicked.connect(self._use_suggestion)
+        self.refresh()
+
+    def _show(self) -> None:
+        self._fill_choices()
+        self.role.setCurrentIndex(max(self.role.findData(self.call.role), 0))
+        self.about_colleague.setChecked(self.call.about_colleague)
+        self.number.setText(self.call.callback_number)
+        self.province.setCurrentIndex(max(self.province.findData(self.call.province), 0))
+        self._check_number()
+
+    def _fill_choices(self) -> None:
+        role, province = self.role.currentData(), self.province.currentData()
+        self.role.blockSignals(True)
+        self.province.blockSignals(True)
+        self.role.clear()
+        self.role.addItem(pgettext("no choice yet", "Choose…"), None)
+        for code in ROLES:
+            self.role.addItem(_(ROLE_NAMES[code]), code)
+        self.province.clear()
+        self.province.addItem(pgettext("no choice yet", "Choose…"), None)
+        language = current_language()
+        for code in sorted(PROVINCES, key=lambda c: province_name(c, language)):
+            self.province.addItem(province_name(code, language), code)
+        self.role.setCurrentIndex(max(self.role.findData(role), 0))
+        self.province.setCurrentIndex(max(self.province.findData(province), 0))
+        self.role.blockSignals(False)
+        self.province.blockSignals(False)
+
+    def _role(self) -> None:
+        if not self._loading:
+            self.call.role = self.role.currentData()
+            self.edited()
+
+    def _colleague(self, checked: bool) -> None:
+        if not self._loading:
+            self.call.about_colleague = checked
+            self.edited()
+        self.retranslate_ui()
+
+    def _province(self) -> None:
+        if not self._loading:
+            self.call.province = self.province.currentData()
+            self.edited()
+
+    def _number(self, text: str) -> None:
+        self.call.callback_number = ""
+        self._check_number()
+        self.edited()
+
+    def _check_number(self) -> None:
+        text = self.number.text()
+        self.number.setEnabled(bool(self.call.consent_notes))
+        parsed = parse_callback(text) if text.strip() else None
+        self._suggested = None
+        if isinstance(parsed, CallbackNumber):
+            self.call.callback_number = parsed.e164
+            self.number_problem.hide()
+            if len(parsed.provinces) >= 1:
+                self._suggested = parsed.provinces[0]
+        elif parsed is not None:
+            self.number_problem.setText(explain(parsed))
+            self.number_problem.show()
+        else:
+            self.number_problem.hide()
+        self._show_suggestion()
+
+    def _show_suggestion(self) -> None:
+        visible = self._suggested is not None and self._suggested != self.call.province
+        self.suggestion.setVisible(visible)
+        self.use_suggestion.setVisible(visible)
+        if self._suggested is not None:
+            self.suggestion.setText(
+                _("The area code suggests {province}: confirm with the caller.").format(
+                    province=province_name(self._suggested, current_language())
+                )
+            )
+            self.use_suggestion.setText(
+                _("Use {province}").format(
+                    province=province_name(self._suggested, current_language())
+                )
+            )
+
+    def _use_suggestion(self) -> None:
+        if self._suggested is not None:
+            self.province.setCurrentIndex(self.province.findData(self._suggested))
+            self._show_suggestion()
+
+    def retranslate_ui(self) -> None:
+        self.title.setText(pgettext("call step", "Who is calling"))
+        self.intro.setText(
+            _("A callback number's area code can suggest the province; always confirm it.")
+        )
+        self.role_label.setText(pgettext("field label", "Role"))
+        self.about_colleague.setText(_("Calling about a colleague"))
+        self.number_label.setText(pgettext("field label", "Callback number"))
+        self.number.setPlaceholderText(
+            _("Only with consent to notes") if not self.call.consent_notes else "514 555 0199"
+        )
+        self.province_label.setText(pgettext("field label", "Province or territory"))
+        self._fill_choices()
+        self._show_suggestion()
+        if not self.number_problem.isHidden():
+            self._check_number()
+        language = self.call.caller_language
+        self.guidance.setVisible(self.call.about_colleague)
+        lines = []
+        for section in self.services.guidance:
+            lines.append(section.title.get(language).upper())
+            lines += [f"•  {point.get(language)}" for point in section.points]
+        self.guidance.say("\n".join(lines), language)
+
+    def first_focus(self) -> QWidget:
+        return self.role
+
+
+class SafetyStep(StepPage):
+    tier_changed = QtSignal(str)
+
+    def __init__(self, call: Call, services: CallServices, parent: QWidget) -> None:
+        super().__init__("step-safety", call, services, parent)
+        self.questions: dict[str, tuple[ReadAloud, dict[str, QRadioButton]]] = {}
+        for question in services.screen.questions:
+            box = QWidget(self)
+            box.setObjectName(f"safety-{question.id}")
+            column = QVBoxLayout(box)
+            column.setContentsMargins(0, 0, 0, 0)
+            script = ReadAloud(box, f"safety-{question.id}-ask")
+            group = QButtonGroup(box)
+            row = QHBoxLayout()
+            buttons: dict[str, QRadioButton] = {}
+            for answer in ANSWERS:
+                button = QRadioButton(box)
+                button.setObjectName(f"safety-{question.id}-{answer}")
+                group.addButton(button)
+                row.addWidget(button)
+                buttons[answer] = button
+                button.toggled.connect(self._answered)
+            row.addStretch(1)
+            column.addWidget(script)
+            column.addLayout(row)
+            self.body.addWidget(box)
+            self.questions[question.id] = (script, buttons)
+        self.tier = QLabel(self)
+        self.tier.setObjectName("safety-tier")
+        self.tier.setWordWrap(True)
+        self.body.insertWidget(0, self.tier)
+        self.body.addStretch(1)
+        self.refresh()
+
+    def _show(self) -> None:
+        for qid, (_script, buttons) in self.questions.items():
+            answer = self.call.safety.get(qid)
+            for value, button in buttons.items():
+                button.setAutoExclusive(False)
+                button.setChecked(value == answer)
+                button.setAutoExclusive(True)
+
+    def _answered(self) -> None:
+        if self._loading:
+            return
+        answers = {}
+        for qid, (_script, buttons) in self.questions.items():
+            for value, button in buttons.items():
+                if button.isChecked():
+                    answers[qid] = value
+        self.call.safety = answers
+        tier = self.services.screen.tier(answers)  # type: ignore[arg-type]
+        changed = tier != self.call.risk
+        self.call.risk = tier
+        self._show_tier()
+        self.edited()
+        if changed:
+            self.tier_changed.emit(tier)
+
+    def _show_tier(self) -> None:
+        rule = self.services.screen.matching_rule(self.call.safety)  # type: ignore[arg-type]
+        text = _("Risk tier: {tier}").format(tier=translate(RISK_NAMES[self.call.risk]))
+        if rule is not None:
+            text += " — " + rule.why.get(current_language())
+        self.tier.setText(text)
+        self.tier.setProperty("risk", self.call.risk)
+        self.tier.style().unpolish(self.tier)
+        self.tier.style().polish(self.tier)
+
+    def retranslate_ui(self) -> None:
+        language = self.call.caller_language
+        self.title.setText(pgettext("call step", "Safety"))
+        self.intro.setText(
+            _(
+                "Ask early, directly and calmly. High or imminent risk opens the crisis route at "
+                "once; everything entered stays."
+            )
+        )
+        names = {
+            "yes": pgettext("answer", "Yes"),
+            "no": pgettext("answer", "No"),
+            "unsure": _("Unsure or would rather not say"),
+        }
+        for question in self.services.screen.questions:
+            script, buttons = self.questions[question.id]
+            text = question.ask_about_other if self.call.about_colleague else question.ask
+            script.say(text.get(language), language)
+            for value, button in buttons.items():
+                button.setText(names[value])
+        self._show_tier()
+
+    def first_focus(self) -> QWidget:
+        first = next(iter(self.questions.values()))
+        return first[1]["yes"]
+
+
+class NeedsStep(StepPage):
+    def __init__(self, call: Call, services: CallServices, parent: QWidget) -> None:
+        super().__init__("step-needs", call, services, parent)
+        self.topics_box = QGroupBox(self)
+        topics_layout = QVBoxLayout(self.topics_box)
+        self.topics: dict[str, QCheckBox] = {}
+        for code in TOPICS:
+            box = QCheckBox(self.topics_box)
+            box.setObjectName(f"topic-{code}")
+            box.toggled.connect(self._topics)
+            topics_layout.addWidget(box)
+            self.topics[code] = box
+        self.need_box = QGroupBox(self)
+        need_layout = QVBoxLayout(self.need_box)
+        self.needs: dict[str, tuple[QRadioButton, QLabel]] = {}
+        group = QButtonGroup(self.need_box)
+        for code in NEED_SCRIPTS:
+            button = QRadioButton(self.need_box)
+            button.setObjectName(f"need-{code}")
+            group.addButton(button)
+            button.toggled.connect(self._need)
+            script = QLabel(self.need_box)
+            script.setObjectName(f"need-{code}-script")
+            script.setProperty("hint", True)
+            script.setWordWrap(True)
+            need_layout.addWidget(button)
+            need_layout.addWidget(script)
+            self.needs[code] = (button, script)
+        self.format_box = QGroupBox(self)
+        format_layout = QHBoxLayout(self.format_box)
+        self.formats: dict[str, QCheckBox] = {}
+        for code in (*MODES, *CHANNELS):
+            box = QCheckBox(self.format_box)
+            box.setObjectName(f"format-{code}")
+            box.toggled.connect(self._formats)
+            format_layout.addWidget(box)
+            self.formats[code] = box
+        self.outside = QCheckBox(self)
+        self.outside.setObjectName("outside-community")
+        self.outside.toggled.connect(self._outside)
+        for widget in (self.topics_box, self.need_box, self.format_box, self.outside):
+            self.body.addWidget(widget)
+        self.body.addStretch(1)
+        self.refresh()
+
+    def _show(self) -> None:
+        for code, box in self.topics.items():
+            box.setChecked(code in self.call.topics)
+        for code, (button, _script) in self.needs.items():
+            button.setAutoExclusive(False)
+            button.setChecked(code == self.call.need)
+            button.setAutoExclusive(True)
+        for code, box in self.formats.items():
+            box.setChecked(code in self.call.modes or code in self.call.channels)
+        self.outside.setChecked(self.call.outside_community)
+
+    def _topics(self) -> None:
+        if not self._loading:
+            self.call.topics = [c for c, b in self.topics.items() if b.isChecked()]
+            self.edited()
+
+    def _need(self) -> None:
+        if not self._loading:
+            chosen = [c for c, (b, _s) in self.needs.items() if b.isChecked()]
+            self.call.need = chosen[0] if chosen else None
+            self.edited()
+
+    def _formats(self) -> None:
+        if not self._loading:
+            self.call.modes = [c for c in MODES if self.formats[c].isChecked()]
+            self.call.channels = [c for c in CHANNELS if self.formats[c].isChecked()]
+            self.edited()
+
+    def _outside(self, checked: bool) -> None:
+        if not self._loading:
+            self.call.outside_community = checked
+            self.edited()
+
+    def retranslate_ui(self) -> None:
+        language = self.call.caller_language
+        self.title.setText(pgettext("call step", "What is going on"))
+        self.intro.setText(_("Listen first. Note the topics, then the kind of help wanted."))
+        self.topics_box.setTitle(pgettext("group title", "Topics"))
+        for code, box in self.topics.items():
+            box.setText(translate(TOPICS[code]))
+        self.need_box.setTitle(_("Kind of help wanted (read the differences aloud)"))
+        names = {
+            "peer": pgettext("kind of help", "Peer support"),
+            "counselling": pgettext("kind of help", "Counselling"),
+            "mentorship": pgettext("kind of help", "Mentorship"),
+            "coaching": pgettext("kind of help", "Coaching"),
+            "information": pgettext("kind of help", "Information"),
+        }
+        for code, (button, script) in self.needs.items():
+            button.setText(names[code])
+            script.setText(gettext_in(language, NEED_SCRIPTS[code]))
+        self.format_box.setTitle(pgettext("group title", "Format preferences"))
+        for code, box in self.formats.items():
+            box.setText(translate(FORMAT_NAMES[code]))
+        self.outside.setText(_("Wants support outside their own community"))
+
+    def first_focus(self) -> QWidget:
+        return self.topics["burnout"]

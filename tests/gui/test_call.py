@@ -1,0 +1,383 @@
+"""The phone-line workflow, end to end: the real main window over a real encrypted store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QWidget
+from pytestqt.qtbot import QtBot
+
+from intake.i18n import Language, _, gettext_in, pgettext
+from intake.settings import SettingsFile
+from intake.storage.db import Store
+from intake.ui.app import IntakeApplication
+from intake.ui.call.page import CallPage
+from intake.ui.call.referral import RecommendationsStep, WrapUpStep
+from intake.ui.call.steps import CONSENT_QUESTION, GreetingStep, NeedsStep, SafetyStep, WhoStep
+from intake.ui.main_window import MainWindow
+from tests.conftest import PIN
+from tests.gui.conftest import AppFactory, sign_in, wait_idle
+from tests.gui.texts import foreign_texts
+
+OTTAWA = "613 555 0142"
+OTTAWA_E164 = "+16135550142"
+NOTE = "Night shifts since March; wants to talk to a peer this week."
+
+
+def start_call(
+    qtbot: QtBot, make_app: AppFactory, language: Language
+) -> tuple[IntakeApplication, MainWindow, CallPage]:
+    app = make_app(language)
+    sign_in(qtbot, app)
+    qtbot.waitUntil(lambda: app.main_window is not None, timeout=10_000)
+    window = app.main_window
+    assert window is not None
+    window.new_call()
+    page = window.call_page
+    assert page is not None
+    return app, window, page
+
+
+def store_of(app: IntakeApplication) -> Store:
+    assert app.store is not None
+    return app.store
+
+
+def steps(
+    page: CallPage,
+) -> tuple[GreetingStep, WhoStep, SafetyStep, NeedsStep, RecommendationsStep, WrapUpStep]:
+    found = tuple(
+        page.steps[s] for s in ("greeting", "who", "safety", "needs", "recommendations", "wrapup")
+    )
+    return found  # type: ignore[return-value]
+
+
+def type_number(field: object, text: str, qtbot: QtBot) -> None:
+    field.setFocus()  # type: ignore[attr-defined]
+    qtbot.keyClicks(field, text)
+
+
+def fill_whole_call(qtbot: QtBot, page: CallPage, *, consent: bool = True) -> None:
+    greeting, who, safety, needs, recommendations, wrapup = steps(page)
+    (greeting.consent_yes if consent else greeting.consent_no).click()
+    page.next_step()
+    who.role.setCurrentIndex(who.role.findData("physician"))
+    if consent:
+        type_number(who.number, OTTAWA, qtbot)
+        assert who.use_suggestion.isVisible()  # the area code suggests Ontario...
+        assert who.province.currentData() is None  # ...but nothing is decided until confirmed
+        who.use_suggestion.click()
+    else:
+        who.province.setCurrentIndex(who.province.findData("ON"))
+    assert page.call.province == "ON"
+    page.next_step()
+    for _script, buttons in safety.questions.values():
+        buttons["no"].click()
+    assert page.call.risk == "none"
+    page.next_step()
+    needs.topics["burnout"].click()
+    needs.needs["peer"][0].click()
+    page.next_step()
+    assert recommendations.result is not None
+    first = recommendations.result.recommendations[0].program.id
+    recommendations.chosen[first].click()
+    page.next_step()
+    assert page.current_step == "wrapup"
+    if consent:
+        wrapup.notes.setFocus()
+        qtbot.keyClicks(wrapup.notes, NOTE)
+        wrapup.followup.click()
+        wrapup.followup_number.setText(OTTAWA)
+    wrapup.outcome.setCurrentIndex(wrapup.outcome.findData("referred"))
+
+
+def test_a_whole_call(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    app, window, page = start_call(qtbot, make_app, lang)
+    assert page.call.caller_language == lang
+    for step in ("greeting", "who", "safety", "needs", "recommendations", "wrapup"):
+        page.show_step(step)
+        assert foreign_texts(window, lang) == [], step
+    page.show_step("greeting")
+    fill_whole_call(qtbot, page)
+    assert foreign_texts(window, lang) == []
+    contact_id = page.call.contact_id
+    wrapup = steps(page)[5]
+    wrapup.save_button.click()
+    qtbot.waitUntil(lambda: window.call_page is None, timeout=10_000)
+    wait_idle(qtbot)
+    assert window.home.status.isVisible()
+    store = store_of(app)
+    row = store.query(
+        "SELECT channel, caller_language, role, province, risk, outcome, consent_notes, "
+        "callback_number, referrals FROM contacts WHERE id = ?",
+        (contact_id,),
+    )[0]
+    assert row[:8] == ("phone", lang, "physician", "ON", "none", "referred", 1, OTTAWA_E164)
+    assert any(r["chosen"] for r in json.loads(row[8]))
+    assert store.query("SELECT body FROM notes WHERE contact_id = ?", (contact_id,)) == [(NOTE,)]
+    assert store.query("SELECT count(*) FROM followups")[0][0] == 1
+    assert store.query("SELECT number FROM callbacks") == [(OTTAWA_E164,)]
+    assert (
+        store.query("SELECT count(*) FROM drafts")[0][0] == 0
+    )  # the finished call's draft is gone
+
+
+def test_caller_language_switches_mid_call_and_keeps_every_field(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    other: Language = "fr" if lang == "en" else "en"
+    _app, window, page = start_call(qtbot, make_app, lang)
+    fill_whole_call(qtbot, page)
+    greeting, who, _safety, _needs, recommendations, wrapup = steps(page)
+    before = (
+        who.number.text(),
+        who.province.currentData(),
+        wrapup.notes.toPlainText(),
+        wrapup.followup_number.text(),
+        dict(page.call.safety),
+        list(page.call.topics),
+        page.call.chosen,
+    )
+    qtbot.keyClick(
+        page, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert page.call.caller_language == other
+    # What is read aloud follows the caller; the interface stays in the volunteer's language.
+    assert gettext_in(other, CONSENT_QUESTION) in greeting.script.text.text()
+    assert page.next_button.text() == _("Next step")
+    program = page.services.router.get(page.call.chosen or "")
+    assert program is not None
+    page.show_step("recommendations")
+    names = [w.text() for w in recommendations.cards.findChildren(QLabel)]
+    assert program.name.text.get(other) in names
+    after = (
+        who.number.text(),
+        who.province.currentData(),
+        wrapup.notes.toPlainText(),
+        wrapup.followup_number.text(),
+        dict(page.call.safety),
+        list(page.call.topics),
+        page.call.chosen,
+    )
+    assert after == before
+    assert recommendations.chosen[page.call.chosen or ""].isChecked()
+    window.language_switch.buttons[other].click()  # the volunteer's own switch is separate
+    assert page.call.caller_language == other
+    assert wrapup.notes.toPlainText() == NOTE
+
+
+@pytest.mark.parametrize(
+    "step", ["greeting", "who", "safety", "needs", "recommendations", "wrapup"]
+)
+def test_crisis_route_from_every_step_and_back(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, step: str
+) -> None:
+    _app, _window, page = start_call(qtbot, make_app, "en")
+    fill_whole_call(qtbot, page)
+    page.show_step(step)
+    typed = steps(page)[5].notes.toPlainText()
+    qtbot.keyClick(page.stack.currentWidget(), Qt.Key.Key_F12)
+    assert page.current_step == "crisis"
+    assert "crisis-route-opened" in page.call.crisis_actions
+    entries = [
+        w.objectName() for w in page.crisis.plan_box.findChildren(QWidget) if not w.isHidden()
+    ]
+    assert "crisis-entry-ca-911" in entries
+    assert "crisis-entry-ca-988" in entries
+    page.crisis.action_boxes["connection-confirmed"].click()
+    page.crisis.back_button.click()
+    assert page.current_step == step
+    assert steps(page)[5].notes.toPlainText() == typed
+    assert "connection-confirmed" in page.call.crisis_actions
+
+
+def test_high_risk_opens_the_crisis_route_at_once_in_the_callers_province(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    _app, window, page = start_call(qtbot, make_app, lang)
+    greeting, who, safety, *_rest = steps(page)
+    greeting.consent_yes.click()
+    who.province.setCurrentIndex(who.province.findData("NU"))
+    page.show_step("safety")
+    safety.questions["thoughts"][1]["yes"].click()
+    assert page.current_step == "safety"  # concern: keep listening
+    safety.questions["plan"][1]["yes"].click()
+    assert page.call.risk == "high"
+    assert page.current_step == "crisis"
+    entries = [
+        w.objectName() for w in page.crisis.plan_box.findChildren(QWidget) if not w.isHidden()
+    ]
+    assert "crisis-entry-nu-local-emergency" in entries
+    assert "crisis-entry-ca-911" not in entries  # Nunavut has no 9-1-1
+    assert foreign_texts(window, lang) == []
+
+
+def test_an_anonymous_call_keeps_no_name(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path
+) -> None:
+    app, window, page = start_call(qtbot, make_app, "en")
+    greeting = steps(page)[0]
+    greeting.consent_yes.click()
+    assert greeting.anonymous.isChecked()  # anonymous unless the caller gives a name
+    assert not greeting.caller_name.isEnabled()
+    fill_whole_call(qtbot, page)
+    steps(page)[5].save_button.click()
+    qtbot.waitUntil(lambda: window.call_page is None, timeout=10_000)
+    wait_idle(qtbot)
+    assert store_of(app).query("SELECT caller_name FROM contacts") == [(None,)]
+
+
+def test_a_refused_consent_call_stores_no_free_text(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    app, window, page = start_call(qtbot, make_app, lang)
+    greeting, who, _safety, _needs, _recs, wrapup = steps(page)
+    greeting.anonymous.click()  # would allow a name...
+    greeting.caller_name.setText("Dr Jo Example")
+    greeting.caller_name.textEdited.emit("Dr Jo Example")
+    greeting.consent_no.click()  # ...but the caller declines notes: the name goes
+    assert greeting.caller_name.text() == ""
+    assert not greeting.caller_name.isEnabled()
+    fill_whole_call(qtbot, page, consent=False)
+    assert not who.number.isEnabled()
+    assert not wrapup.notes.isEnabled()
+    assert not wrapup.followup.isEnabled()
+    assert wrapup.declined.isVisible()
+    page.save_draft()
+    wait_idle(qtbot)
+    store = store_of(app)
+    draft = store.query("SELECT payload FROM drafts")[0][0]
+    assert "Dr Jo Example" not in draft
+    assert foreign_texts(window, lang) == []
+    wrapup.save_button.click()
+    qtbot.waitUntil(lambda: window.call_page is None, timeout=10_000)
+    wait_idle(qtbot)
+    assert store.query("SELECT consent_notes, caller_name, callback_number FROM contacts") == [
+        (0, None, None)
+    ]
+    assert store.query("SELECT count(*) FROM notes")[0][0] == 0
+    assert store.query("SELECT count(*) FROM callbacks")[0][0] == 0
+    assert store.query("SELECT count(*) FROM followups")[0][0] == 0
+    # And nowhere in the file's tables is there any trace of the name.
+    for table in ("contacts", "drafts", "audit", "notes"):
+        rows = store.query(f"SELECT * FROM {table}")
+        assert "Jo Example" not in repr(rows), table
+
+
+def test_a_crash_mid_call_is_offered_for_resuming(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, settings_file: SettingsFile
+) -> None:
+    first, _window, page = start_call(qtbot, make_app, "fr")
+    fill_whole_call(qtbot, page)
+    page.show_step("needs")
+    page.save_draft()  # what the 3-second autosave timer does
+    wait_idle(qtbot)
+    contact_id = page.call.contact_id
+    # The process dies: no close, no save. Only the autosaved draft is left in the store.
+    page.stop()
+    first.shutdown()
+
+    second = make_app("fr")
+    sign_in(qtbot, second)
+    qtbot.waitUntil(lambda: second.main_window is not None, timeout=10_000)
+    window = second.main_window
+    assert window is not None
+    assert window.home.resume_box.isVisible()
+    assert foreign_texts(window, "fr") == []
+    window.home.resume_button.click()
+    resumed = window.call_page
+    assert resumed is not None
+    assert resumed.call.contact_id == contact_id
+    assert resumed.current_step == "needs"
+    greeting, who, safety, needs, _recs, wrapup = steps(resumed)
+    assert greeting.consent_yes.isChecked()
+    assert who.province.currentData() == "ON"
+    assert needs.topics["burnout"].isChecked()
+    assert all(buttons["no"].isChecked() for _s, buttons in safety.questions.values())
+    assert wrapup.notes.toPlainText() == NOTE
+
+
+def test_discarding_an_unfinished_call(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path
+) -> None:
+    first, _window, page = start_call(qtbot, make_app, "en")
+    steps(page)[0].consent_yes.click()
+    page.save_draft()
+    wait_idle(qtbot)
+    page.stop()
+    first.shutdown()
+    second = make_app("en")
+    sign_in(qtbot, second)
+    qtbot.waitUntil(lambda: second.main_window is not None, timeout=10_000)
+    window = second.main_window
+    assert window is not None
+    window.home.discard_button.click()
+    wait_idle(qtbot)
+    assert not window.home.resume_box.isVisible()
+    assert store_of(second).query("SELECT count(*) FROM drafts")[0][0] == 0
+
+
+def test_idle_lock_hides_the_call_and_keeps_it(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    app, window, page = start_call(qtbot, make_app, lang)
+    fill_whole_call(qtbot, page)
+    window.idle.expire()  # the configured idle time has passed (injected: no sleeping)
+    assert window.locked
+    assert not page.isVisible()
+    assert foreign_texts(window, lang) == []
+    window.lock_page.pin.setText("000000")
+    window.lock_page.unlock_button.click()
+    qtbot.waitUntil(window.lock_page.banner.isVisible, timeout=10_000)
+    assert window.locked
+    window.lock_page.pin.setText(PIN)
+    window.lock_page.unlock_button.click()
+    qtbot.waitUntil(lambda: not window.locked, timeout=10_000)
+    assert window.call_page is page
+    assert page.isVisible()
+    assert steps(page)[5].notes.toPlainText() == NOTE
+    actions = [r[0] for r in store_of(app).query("SELECT action FROM audit ORDER BY seq")]
+    assert actions[-3:] == ["lock", "failed-sign-in", "unlock"]
+
+
+def test_an_invalid_follow_up_number_is_explained_and_nothing_is_lost(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    from intake.callback_numbers import NumberProblem, explain
+
+    _app, window, page = start_call(qtbot, make_app, lang)
+    fill_whole_call(qtbot, page)
+    wrapup = steps(page)[5]
+    wrapup.followup_number.setText("613 555")
+    wrapup.save_button.click()
+    assert wrapup.number_problem.text() == explain(NumberProblem.TOO_SHORT)
+    assert window.call_page is page  # not saved, not closed
+    assert wrapup.notes.toPlainText() == NOTE
+    assert foreign_texts(window, lang) == []
+
+
+def test_every_control_has_a_name_a_screen_reader_can_read(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QPlainTextEdit
+
+    _app, _window, page = start_call(qtbot, make_app, lang)
+    for step in ("greeting", "who", "safety", "needs", "recommendations", "wrapup"):
+        page.show_step(step)
+        current = page.stack.currentWidget()
+        for control in current.findChildren(QWidget):
+            if not control.isVisible() or control.objectName().startswith("qt_"):
+                continue  # Qt's own parts of a compound control (the date editor's text field)
+            if isinstance(control, QAbstractButton):
+                assert control.text() or control.accessibleName(), (step, control.objectName())
+            elif isinstance(control, QLineEdit | QComboBox | QPlainTextEdit):
+                labelled = control.accessibleName() or any(
+                    label.buddy() is control for label in current.findChildren(QLabel)
+                )
+                assert labelled, (step, control.objectName())
+    assert pgettext("call step", "Safety") in page.step_list.item(2).text()
