@@ -34,6 +34,7 @@ class WelcomeScreen(KioskScreen):
             button = QPushButton(name, self)
             button.setObjectName(f"kiosk-start-{language}")
             button.setProperty("big", True)
+            button.setProperty("endonym", True)
             # Each language is named in itself; its button reads in that language too.
             button.setAccessibleName(name)
             button.clicked.connect(lambda _c=False, lang=language: self.language_chosen.emit(lang))
