@@ -8,7 +8,7 @@ and any answer other than "no" turns to the crisis screen.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 from intake.i18n import N_, NP_, Language
 from intake.routing.engine import Need, Request
@@ -140,7 +140,7 @@ class KioskAnswers:
         return ContactRecord(
             id=contact_id,
             channel="kiosk",
-            started_at=started_at.isoformat(timespec="seconds"),
+            started_at=started_at.astimezone(UTC).isoformat(timespec="seconds"),
             ended_at=None,
             ui_language=ui_language,
             caller_language=self.language,

@@ -208,41 +208,106 @@ def _fts_query(text: str) -> str:
     return " ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
-def search_notes(store: Store, text: str, limit: int = 50) -> list[tuple[str, str]]:
+def search_notes(
+    store: Store, text: str, limit: int = 50, *, created_by: str | None = None
+) -> list[tuple[str, str]]:
     """(contact id, note id) of notes containing every word, newest first.
 
     Newest first rather than by relevance: a volunteer searching notes is usually looking for a
     recent contact, and FTS5 can stop after `limit` matches in rowid order, where ranking must
     score every match first (measured: p95 1 ms against 196 ms over 100,000 notes).
+    `created_by` limits the search to one person's contacts (a volunteer sees their own).
     """
     query = _fts_query(text)
     if not query:
         return []
     rows = store.query(
-        "SELECT notes.contact_id, notes.id FROM notes_fts JOIN notes ON notes.rowid = notes_fts.rowid "
-        "WHERE notes_fts MATCH ? ORDER BY notes_fts.rowid DESC LIMIT ?",
-        (query, limit),
+        "SELECT notes.contact_id, notes.id FROM notes_fts "
+        "JOIN notes ON notes.rowid = notes_fts.rowid "
+        "JOIN contacts ON contacts.id = notes.contact_id "
+        "WHERE notes_fts MATCH ? AND (? IS NULL OR contacts.created_by = ?) "
+        "ORDER BY notes_fts.rowid DESC LIMIT ?",
+        (query, created_by, created_by, limit),
     )
     return [(r[0], r[1]) for r in rows]
 
 
-def history_page(store: Store, after: tuple[str, str] | None = None, limit: int = 50) -> Page:
+@dataclass(frozen=True)
+class HistoryFilter:
+    """What the history list shows; every field narrows it. Empty: everything visible."""
+
+    created_by: str | None = None  # a volunteer's own contacts; None for a supervisor
+    province: str | None = None
+    outcome: str | None = None
+    since: str | None = None  # ISO 8601: contacts started at or after
+    followup_due_by: str | None = None  # ISO 8601: only contacts with an open follow-up due
+    contact_ids: tuple[str, ...] | None = None  # from a note search
+
+    def where(self) -> tuple[str, tuple[Any, ...]]:
+        clauses, params = [], []
+        for column, value in (
+            ("created_by", self.created_by),
+            ("province", self.province),
+            ("outcome", self.outcome),
+        ):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        if self.since is not None:
+            clauses.append("started_at >= ?")
+            params.append(self.since)
+        if self.followup_due_by is not None:
+            clauses.append(
+                "id IN (SELECT contact_id FROM followups WHERE status = 'open' AND due_at <= ?)"
+            )
+            params.append(self.followup_due_by)
+        if self.contact_ids is not None:
+            clauses.append(f"id IN ({', '.join('?' * len(self.contact_ids)) or 'NULL'})")
+            params.extend(self.contact_ids)
+        return (" AND ".join(clauses) or "1"), tuple(params)
+
+
+def history_page(
+    store: Store,
+    after: tuple[str, str] | None = None,
+    limit: int = 50,
+    filters: HistoryFilter | None = None,
+) -> Page:
     """Newest contacts first, one page at a time (keyset paging: as fast on page 1,000 as on 1)."""
-    if after is None:
-        rows = store.query(
-            "SELECT id, started_at, channel, province, risk, outcome FROM contacts "
-            "ORDER BY started_at DESC, id DESC LIMIT ?",
-            (limit,),
-        )
-    else:
-        rows = store.query(
-            "SELECT id, started_at, channel, province, risk, outcome FROM contacts "
-            "WHERE (started_at, id) < (?, ?) ORDER BY started_at DESC, id DESC LIMIT ?",
-            (*after, limit),
-        )
+    where, params = (filters or HistoryFilter()).where()
+    if after is not None:
+        where += " AND (started_at, id) < (?, ?)"
+        params = (*params, *after)
+    rows = store.query(
+        "SELECT id, started_at, channel, province, risk, outcome FROM contacts "
+        f"WHERE {where} ORDER BY started_at DESC, id DESC LIMIT ?",
+        (*params, limit),
+    )
     page = tuple(HistoryRow(*r) for r in rows)
     next_key = (page[-1].started_at, page[-1].id) if len(page) == limit else None
     return Page(page, next_key)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    id: str
+    contact_id: str
+    due_at: str
+    province: str | None
+
+
+def followups_due(
+    store: Store, by: str, created_by: str | None = None, limit: int = 200
+) -> list[FollowUp]:
+    """Open follow-ups due at or before `by`, soonest first."""
+    rows = store.query(
+        "SELECT followups.id, followups.contact_id, followups.due_at, contacts.province "
+        "FROM followups JOIN contacts ON contacts.id = followups.contact_id "
+        "WHERE followups.status = 'open' AND followups.due_at <= ? "
+        "AND (? IS NULL OR contacts.created_by = ?) ORDER BY followups.due_at LIMIT ?",
+        (by, created_by, created_by, limit),
+    )
+    return [FollowUp(*r) for r in rows]
 
 
 def add_callback(

@@ -43,6 +43,7 @@ from intake.ui.widgets import (
 if TYPE_CHECKING:
     from intake.ui.call.base import CallServices
     from intake.ui.call.page import CallPage
+    from intake.ui.history import HistoryPage
 
 SESSION_LIMIT_MS = 12 * 60 * 60 * 1000  # a sign-in never lasts longer than 12 hours
 
@@ -258,6 +259,15 @@ class MainWindow(Retranslatable, QMainWindow):
         self.addAction(self.lock_action)
         self.addAction(self.about_action)
         self.addAction(self.new_call_action)
+        self.history_action = QAction(self)
+        self.history_action.setObjectName("history-action")
+        self.history_action.setShortcut(QKeySequence("Ctrl+H"))
+        self.history_action.setEnabled(services is not None)
+        self.addAction(self.history_action)
+        self.history_button = QToolButton(header)
+        self.history_button.setObjectName("history-button")
+        self.history_button.setDefaultAction(self.history_action)
+        self.history_page: HistoryPage | None = None
         self.new_call_button = QToolButton(header)
         self.new_call_button.setObjectName("new-call-button")
         self.new_call_button.setDefaultAction(self.new_call_action)
@@ -272,6 +282,7 @@ class MainWindow(Retranslatable, QMainWindow):
         row.addWidget(self.signed_in)
         row.addSpacing(12)
         row.addWidget(self.new_call_button)
+        row.addWidget(self.history_button)
         row.addStretch(1)
         row.addWidget(self.language_switch)
         row.addSpacing(12)
@@ -293,6 +304,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.lock_action.triggered.connect(self.lock)
         self.about_action.triggered.connect(self.show_about)
         self.new_call_action.triggered.connect(self.new_call)
+        self.history_action.triggered.connect(self.show_history)
         self.lock_page.unlock_requested.connect(self.unlock_requested)
         self.home.resume_requested.connect(self.resume_call)
         self.home.discard_requested.connect(self._discard)
@@ -319,6 +331,8 @@ class MainWindow(Retranslatable, QMainWindow):
         )
         self.new_call_action.setText(pgettext("action", "New call"))
         self.new_call_action.setToolTip(_("Start a call (Ctrl+N)"))
+        self.history_action.setText(pgettext("action", "History"))
+        self.history_action.setToolTip(_("Past contacts, note search and follow-ups (Ctrl+H)"))
         self.lock_action.setText(pgettext("action", "Lock"))
         self.lock_action.setToolTip(_("Hide everything until your PIN is entered (Ctrl+L)"))
         self.about_action.setText(pgettext("action", "About"))
@@ -334,6 +348,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.lock_page.reset()
         self.pages.setCurrentWidget(self.lock_page)
         self.new_call_action.setEnabled(False)
+        self.history_action.setEnabled(False)
         self.lock_action.setEnabled(False)
         self.lock_page.pin.setFocus()
         self.locked_now.emit()
@@ -344,12 +359,26 @@ class MainWindow(Retranslatable, QMainWindow):
         self._before_lock = None
         self.lock_action.setEnabled(True)
         self.new_call_action.setEnabled(self.services is not None)
+        self.history_action.setEnabled(self.services is not None)
         self.session_limit.start()  # a fresh PIN starts a fresh 12 hours
         self.idle.poke()
 
     def _idle_lock(self) -> None:
         if not self.locked:
             self.lock()
+
+    def show_history(self) -> None:
+        from intake.ui.history import HistoryPage  # noqa: PLC0415 - not needed to sign in
+
+        if self.services is None or self.locked:
+            return
+        if self.history_page is None:
+            self.history_page = HistoryPage(self.services.store, self.account, self.pages)
+            self.pages.addWidget(self.history_page)
+        else:
+            self.history_page.apply_filters()  # calls saved since are listed too
+        self.pages.setCurrentWidget(self.history_page)
+        self.history_page.search.setFocus()
 
     # Calls ------------------------------------------------------------------------------
     def offer_resume(self, drafts: list[tuple[str, dict[str, Any]]]) -> None:

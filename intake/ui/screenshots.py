@@ -172,8 +172,39 @@ def render_call(language: Language, out: Path, workdir: Path) -> list[Path]:
     page.open_crisis()
     shot("crisis")
     page.leave_crisis()
+    wrapup.outcome.setCurrentIndex(wrapup.outcome.findData("referred"))  # type: ignore[attr-defined]
+    wrapup.followup_number.setText("514 555 0199")  # type: ignore[attr-defined]
+    wrapup.save_button.click()  # type: ignore[attr-defined]
+    settle(app, lambda: window.call_page is None)
+    shot("saved")
+    window.show_history()
+    history = window.history_page
+    assert history is not None
+    settle(app, lambda: history.model.rowCount() > 0)
+    history.table.selectRow(0)
+    history.open_selected()
+    settle(app)
+    shot("history")
+    window.new_call()
+    assert window.call_page is not None
+    window.call_page.steps["greeting"].consent_yes.click()  # type: ignore[attr-defined]
     window.close()  # mid-call: the draft is saved, and offered at the next sign-in
     controller.shutdown()
+
+    again = IntakeApplication(store_path, settings)
+    again.start()
+    again.gate.unlock.passphrase.setText(DEMO_PASSPHRASE)
+    again.gate.unlock.unlock_button.click()
+    settle(app, lambda: again.gate.pages.currentWidget() is again.gate.signin)
+    again.gate.signin.pin.setText(DEMO_PIN)
+    again.gate.signin.signin_button.click()
+    settle(app, lambda: again.main_window is not None)
+    assert again.main_window is not None
+    again.main_window.resize(1200, 860)
+    settle(app)
+    shots.append(save(again.main_window, out, "call-resume", language))
+    again.main_window.close()
+    again.shutdown()
     return shots
 
 

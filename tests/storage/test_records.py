@@ -242,3 +242,54 @@ def test_a_second_instance_gets_a_clear_message(store: Store, store_path: Path) 
     assert "in use" in title
     store.close()
     open_store(store_path, PASSPHRASE).close()  # free again once the first one closes
+
+
+def test_history_filters_and_follow_ups_due(store: Store, actor: str) -> None:
+    from intake.storage.account_store import insert_account
+    from intake.storage.records import HistoryFilter, followups_due
+
+    with store.transaction() as conn:
+        other = insert_account(conn, "Volunteer B", "volunteer", "x")
+    for index, (province, outcome, owner) in enumerate(
+        [("QC", "referred", actor), ("ON", "referred", other), ("QC", "declined", other)]
+    ):
+        save_contact(
+            store,
+            contact(
+                id=f"c{index}",
+                started_at=f"2026-11-2{index}T10:00:00+00:00",
+                province=province,
+                outcome=outcome,
+            ),
+            owner,
+        )
+
+    def ids(filters: HistoryFilter) -> list[str]:
+        return [row.id for row in history_page(store, filters=filters).rows]
+
+    assert ids(HistoryFilter()) == ["c2", "c1", "c0"]
+    assert ids(HistoryFilter(created_by=other)) == ["c2", "c1"]  # a volunteer sees their own
+    assert ids(HistoryFilter(province="QC")) == ["c2", "c0"]
+    assert ids(HistoryFilter(outcome="referred", province="QC")) == ["c0"]
+    assert ids(HistoryFilter(since="2026-11-21T00:00:00+00:00")) == ["c2", "c1"]
+    assert ids(HistoryFilter(contact_ids=("c0", "c2"))) == ["c2", "c0"]
+    assert ids(HistoryFilter(contact_ids=())) == []
+    add_followup(store, "f1", "c1", "2026-11-25T15:00:00+00:00", other)
+    add_followup(store, "f2", "c2", "2026-12-25T15:00:00+00:00", other)
+    due = followups_due(store, "2026-11-30T00:00:00+00:00")
+    assert [(f.id, f.contact_id, f.province) for f in due] == [("f1", "c1", "ON")]
+    assert followups_due(store, "2026-11-30T00:00:00+00:00", created_by=actor) == []
+    assert ids(HistoryFilter(followup_due_by="2026-11-30T00:00:00+00:00")) == ["c1"]
+
+
+def test_note_search_can_be_limited_to_ones_own_contacts(store: Store, actor: str) -> None:
+    from intake.storage.account_store import insert_account
+
+    with store.transaction() as conn:
+        other = insert_account(conn, "Volunteer B", "volunteer", "x")
+    save_contact(store, contact(id="mine"), actor)
+    save_contact(store, contact(id="theirs"), other)
+    add_note(store, "n1", "mine", "overnight shifts", actor)
+    add_note(store, "n2", "theirs", "overnight shifts", other)
+    assert {c for c, _n in search_notes(store, "overnight")} == {"mine", "theirs"}
+    assert search_notes(store, "overnight", created_by=actor) == [("mine", "n1")]

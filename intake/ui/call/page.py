@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import UTC
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -42,7 +43,8 @@ CALLER_LANGUAGE_KEY = "Ctrl+Shift+L"
 def new_call(services: CallServices, caller_language: Language) -> Call:
     return Call(
         contact_id=str(uuid.uuid4()),
-        started_at=services.now().isoformat(timespec="seconds"),
+        # UTC: the history is ordered by this text, and local offsets change with DST.
+        started_at=services.now().astimezone(UTC).isoformat(timespec="seconds"),
         caller_language=caller_language,
     )
 

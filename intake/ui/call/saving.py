@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 from intake.call import Call
 from intake.i18n import Language
@@ -24,9 +25,9 @@ def save_call(call: Call, services: CallServices, ui_language: Language) -> str:
         if call.notes.strip():
             add_note(store, _derived(call, "note"), call.contact_id, call.notes, actor)
         if call.followup and call.followup_number:
-            add_followup(
-                store, _derived(call, "followup"), call.contact_id, call.followup_due, actor
-            )
+            # Stored in UTC: the follow-up list compares due times as text.
+            due = datetime.fromisoformat(call.followup_due).astimezone(UTC).isoformat()
+            add_followup(store, _derived(call, "followup"), call.contact_id, due, actor)
             zone = PROVINCES[call.province].zone if call.province else "America/Toronto"
             add_callback(
                 store,

@@ -1,0 +1,382 @@
+"""Past contacts and follow-ups: a lazy list that stays fast with 100,000 records, note search,
+filters, and opening a record (audited). Volunteers see their own contacts, supervisors all.
+
+Every query runs on a worker thread; the list asks for the next page only when it is scrolled
+to the end (Qt's canFetchMore/fetchMore), and each page is found by keyset, not by offset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Signal as QtSignal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake.accounts import Account, Role
+from intake.call import CRISIS_ACTIONS, OUTCOMES, TOPICS
+from intake.i18n import _, current_language, ngettext, pgettext, translate
+from intake.i18n.formatting import format_datetime
+from intake.provinces import PROVINCES, province_name
+from intake.storage.db import Store
+from intake.storage.records import ContactRecord, HistoryFilter, HistoryRow, Note, Page
+from intake.ui import ops
+from intake.ui.call.steps import RISK_NAMES
+from intake.ui.language import Retranslatable
+from intake.ui.widgets import heading
+
+PAGE_SIZE = 100
+Index = QModelIndex | QPersistentModelIndex
+
+
+def _when(iso: str) -> str:
+    moment = datetime.fromisoformat(iso).astimezone()
+    return format_datetime(moment, fmt="yyyy-MM-dd HH:mm", language=current_language())
+
+
+def _channel(code: str) -> str:
+    return pgettext("channel", "Phone") if code == "phone" else pgettext("channel", "Kiosk")
+
+
+def _province(code: str | None) -> str:
+    return province_name(code, current_language()) if code in PROVINCES else "—"
+
+
+def _outcome(code: str | None) -> str:
+    return translate(OUTCOMES[code]) if code in OUTCOMES else (code or "—")
+
+
+class HistoryModel(QAbstractTableModel):
+    """Rows arrive a page at a time from a worker thread; nothing is loaded before it is needed."""
+
+    loaded = QtSignal()
+
+    def __init__(self, store: Store, filters: HistoryFilter, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.filters = filters
+        self.rows: list[HistoryRow] = []
+        self._next: tuple[str, str] | None = None
+        self._more = True
+        self._loading = False
+        self._generation = 0  # a reset makes results of earlier queries stale
+
+    def reset(self, filters: HistoryFilter) -> None:
+        self.beginResetModel()
+        self.filters = filters
+        self.rows = []
+        self._next = None
+        self._more = True
+        self._loading = False
+        self._generation += 1
+        self.endResetModel()
+        self.fetchMore(QModelIndex())
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 5
+
+    def canFetchMore(self, parent: Index) -> bool:
+        return not parent.isValid() and self._more and not self._loading
+
+    def fetchMore(self, parent: Index) -> None:
+        if not self.canFetchMore(parent):
+            return
+        from intake.storage.records import history_page  # noqa: PLC0415
+
+        self._loading = True
+        store, after, filters, generation = self.store, self._next, self.filters, self._generation
+        ops.run_in_background(
+            lambda: (generation, history_page(store, after, PAGE_SIZE, filters)),
+            self._arrived,
+            self._failed,
+            name="history-page",
+        )
+
+    def _arrived(self, result: tuple[int, Page]) -> None:
+        generation, page = result
+        if generation != self._generation:
+            return
+        self._loading = False
+        if page.rows:
+            first = len(self.rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
+            self.rows.extend(page.rows)
+            self.endInsertRows()
+        self._next = page.next_key
+        self._more = page.next_key is not None
+        self.loaded.emit()
+
+    def _failed(self, _exc: BaseException) -> None:
+        self._loading = False
+        self._more = False
+        self.loaded.emit()
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        row = self.rows[index.row()]
+        column = index.column()
+        if column == 0:
+            return _when(row.started_at)
+        if column == 1:
+            return _channel(row.channel)
+        if column == 2:
+            return _province(row.province)
+        if column == 3:
+            return translate(RISK_NAMES.get(row.risk, RISK_NAMES["none"]))
+        return _outcome(row.outcome)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return (
+            pgettext("column", "Started"),
+            pgettext("column", "Channel"),
+            pgettext("column", "Province or territory"),
+            pgettext("column", "Risk"),
+            pgettext("column", "Outcome"),
+        )[section]
+
+    def retranslate(self) -> None:
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 4))
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 4)
+
+
+class HistoryPage(Retranslatable, QWidget):
+    def __init__(self, store: Store, account: Account, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("history-page")
+        self.store = store
+        self.account = account
+        # A volunteer sees their own contacts; a supervisor sees everyone's.
+        self.base = HistoryFilter(
+            created_by=None if account.role is Role.SUPERVISOR else account.id
+        )
+        self.title = heading(self, "history-title")
+        self.search = QLineEdit(self)
+        self.search.setObjectName("history-search")
+        self.search.setClearButtonEnabled(True)
+        self.province = QComboBox(self)
+        self.province.setObjectName("history-province")
+        self.outcome = QComboBox(self)
+        self.outcome.setObjectName("history-outcome")
+        self.since = QComboBox(self)
+        self.since.setObjectName("history-since")
+        self.due = QCheckBox(self)
+        self.due.setObjectName("history-followups-due")
+        self.status = QLabel(self)
+        self.status.setObjectName("history-status")
+        self.status.setProperty("hint", True)
+        filters = QHBoxLayout()
+        for widget in (self.search, self.province, self.outcome, self.since, self.due):
+            filters.addWidget(widget)
+        filters.setStretch(0, 2)
+        self.model = HistoryModel(store, self.base, self)
+        self.table = QTableView(self)
+        self.table.setObjectName("history-table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.open_button = QPushButton(self)
+        self.open_button.setObjectName("history-open")
+        self.detail = QLabel(self)
+        self.detail.setObjectName("history-detail")
+        self.detail.setWordWrap(True)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignRight)
+        splitter = QSplitter(self)
+        splitter.addWidget(left)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(filters)
+        layout.addWidget(self.status)
+        layout.addWidget(splitter, 1)
+        self._opened: tuple[ContactRecord, list[Note]] | None = None
+        self._fill_choices()
+        self.search.returnPressed.connect(self.apply_filters)
+        for combo in (self.province, self.outcome, self.since):
+            combo.currentIndexChanged.connect(self.apply_filters)
+        self.due.toggled.connect(self.apply_filters)
+        self.table.activated.connect(self.open_selected)
+        self.open_button.clicked.connect(self.open_selected)
+        self.model.loaded.connect(self._show_status)
+        self.retranslate_ui()
+        self.apply_filters()
+
+    # Filters ----------------------------------------------------------------------------
+    def _fill_choices(self) -> None:
+        language = current_language()
+        for combo, items in (
+            (
+                self.province,
+                [
+                    (province_name(c, language), c)
+                    for c in sorted(PROVINCES, key=lambda c: province_name(c, language))
+                ],
+            ),
+            (self.outcome, [(translate(label), code) for code, label in OUTCOMES.items()]),
+        ):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(pgettext("filter", "All"), None)
+            for text, code in items:
+                combo.addItem(text, code)
+            combo.setCurrentIndex(max(combo.findData(current), 0))
+            combo.blockSignals(False)
+        current = self.since.currentData()
+        self.since.blockSignals(True)
+        self.since.clear()
+        for text, days in (
+            (pgettext("filter", "Any time"), None),
+            (_("Last 7 days"), 7),
+            (_("Last 30 days"), 30),
+            (_("Last 12 months"), 365),
+        ):
+            self.since.addItem(text, days)
+        self.since.setCurrentIndex(max(self.since.findData(current), 0))
+        self.since.blockSignals(False)
+
+    def current_filters(self, contact_ids: tuple[str, ...] | None = None) -> HistoryFilter:
+        now = datetime.now(UTC)
+        days = self.since.currentData()
+        return replace(
+            self.base,
+            province=self.province.currentData(),
+            outcome=self.outcome.currentData(),
+            since=(now - timedelta(days=days)).isoformat() if days else None,
+            followup_due_by=(now + timedelta(days=1)).isoformat() if self.due.isChecked() else None,
+            contact_ids=contact_ids,
+        )
+
+    def apply_filters(self) -> None:
+        text = self.search.text().strip()
+        if not text:
+            self.model.reset(self.current_filters())
+            return
+        from intake.storage.records import search_notes  # noqa: PLC0415
+
+        store, owner = self.store, self.base.created_by
+        ops.run_in_background(
+            lambda: search_notes(store, text, limit=500, created_by=owner),
+            self._found,
+            self._search_failed,
+            name="note-search",
+        )
+
+    def _found(self, hits: list[tuple[str, str]]) -> None:
+        ids = tuple(dict.fromkeys(contact for contact, _note in hits))
+        self.model.reset(self.current_filters(ids))
+
+    def _search_failed(self, _exc: BaseException) -> None:
+        self.status.setText(_("The search could not run. Try again."))
+
+    def _show_status(self) -> None:
+        count = self.model.rowCount()
+        more = self.model.canFetchMore(QModelIndex())
+        if more:
+            text = _("{count}+ contacts (scroll for more)")
+        else:
+            text = ngettext("{count} contact", "{count} contacts", count)
+        self.status.setText(text.format(count=count))
+
+    # Opening a record -------------------------------------------------------------------
+    def open_selected(self) -> None:
+        selected = self.table.selectionModel().selectedRows()
+        if not selected:
+            return
+        from intake.storage.records import get_contact  # noqa: PLC0415
+
+        contact_id = self.model.rows[selected[0].row()].id
+        store, actor = self.store, self.account.id
+        ops.run_in_background(
+            lambda: get_contact(store, contact_id, actor),  # audited: who opened what, when
+            self._opened_record,
+            self._search_failed,
+            name="open-contact",
+        )
+
+    def _opened_record(self, result: tuple[ContactRecord, list[Note]]) -> None:
+        self._opened = result
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        if self._opened is None:
+            self.detail.setText(_("Choose a contact and press Enter to open it."))
+            return
+        record, notes = self._opened
+        lines = [
+            _("Started: {when}").format(when=_when(record.started_at)),
+            _("Channel: {channel}").format(channel=_channel(record.channel)),
+            _("Province or territory: {province}").format(province=_province(record.province)),
+            _("Risk: {tier}").format(
+                tier=translate(RISK_NAMES.get(record.risk, RISK_NAMES["none"]))
+            ),
+            _("Topics: {topics}").format(
+                topics=", ".join(translate(TOPICS[t]) for t in record.topics if t in TOPICS) or "—"
+            ),
+            _("Programs offered: {programs}").format(
+                programs=", ".join(str(r.get("program")) for r in record.referrals) or "—"
+            ),
+            _("Crisis route: {actions}").format(
+                actions=", ".join(
+                    translate(CRISIS_ACTIONS[a])
+                    for a in record.crisis_actions
+                    if a in CRISIS_ACTIONS
+                )
+                or "—"
+            ),
+            _("Outcome: {outcome}").format(outcome=_outcome(record.outcome)),
+        ]
+        if not record.consent_notes:
+            lines.append(_("The caller declined notes."))
+        for note in notes:
+            lines += ["", note.body]
+        self.detail.setText("\n".join(lines))
+
+    def retranslate_ui(self) -> None:
+        self.title.setText(_("History and follow-ups"))
+        self.search.setPlaceholderText(_("Search the notes (press Enter)"))
+        self.search.setAccessibleName(_("Search the notes"))
+        self.province.setAccessibleName(pgettext("field label", "Province or territory"))
+        self.outcome.setAccessibleName(pgettext("field label", "Outcome"))
+        self.since.setAccessibleName(_("Period"))
+        self.due.setText(_("Follow-up due"))
+        self.open_button.setText(_("Open the contact"))
+        self.table.setAccessibleName(_("Past contacts"))
+        self._fill_choices()
+        self.model.retranslate()
+        self._show_status()
+        self._show_detail()

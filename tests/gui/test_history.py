@@ -1,0 +1,131 @@
+"""History and follow-ups: lazy paging, note search, filters, who sees what, audited opening."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from intake.accounts import Account, Role
+from intake.i18n import Language, _
+from intake.storage.account_store import insert_account
+from intake.storage.db import Store, open_store
+from intake.storage.records import ContactRecord, add_followup, add_note, save_contact
+from intake.ui.history import PAGE_SIZE, HistoryPage
+from tests.conftest import PASSPHRASE
+from tests.gui.conftest import AppFactory, sign_in, wait_idle
+from tests.gui.texts import foreign_texts
+
+
+def record(index: int, province: str = "QC", outcome: str = "referred") -> ContactRecord:
+    return ContactRecord(
+        id=f"c{index:04d}",
+        channel="phone",
+        started_at=f"2026-11-{1 + index % 20:02d}T{index % 24:02d}:00:{index % 60:02d}+00:00",
+        ui_language="en",
+        caller_language="fr",
+        province=province,
+        outcome=outcome,
+        consent_notes=True,
+    )
+
+
+def seeded(path: Path, count: int = 250) -> tuple[str, str]:
+    """`count` contacts by the supervisor, three by a volunteer, one note each to search."""
+    store = open_store(path, PASSPHRASE)
+    with store.transaction() as conn:
+        volunteer = insert_account(conn, "Volunteer Vi", Role.VOLUNTEER.value, "x")
+    supervisor = store.query("SELECT id FROM accounts WHERE role = 'supervisor'")[0][0]
+    for index in range(count):
+        save_contact(store, record(index, "ON" if index % 2 else "QC"), supervisor)
+    for index in range(count, count + 3):
+        save_contact(store, record(index, "NB", "declined"), volunteer)
+    add_note(store, "n1", "c0007", "overnight shifts and a complaint", supervisor)
+    add_note(store, "n2", f"c{count:04d}", "overnight shifts, volunteer's caller", volunteer)
+    add_followup(store, "f1", "c0003", "2026-01-01T10:00:00+00:00", supervisor)
+    store.close()
+    return supervisor, volunteer
+
+
+def open_history(
+    qtbot: QtBot, make_app: AppFactory, language: Language
+) -> tuple[Store, HistoryPage]:
+    app = make_app(language)
+    sign_in(qtbot, app)
+    qtbot.waitUntil(lambda: app.main_window is not None, timeout=10_000)
+    window = app.main_window
+    assert window is not None
+    window.show_history()
+    page = window.history_page
+    assert page is not None
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=10_000)
+    assert app.store is not None
+    return app.store, page
+
+
+def test_the_list_loads_a_page_at_a_time(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    seeded(existing_store)
+    _store, page = open_history(qtbot, make_app, lang)
+    assert page.model.rowCount() == PAGE_SIZE  # 253 stored, one page shown
+    assert page.model.canFetchMore(QModelIndex())
+    page.table.scrollToBottom()  # scrolling to the end asks for the next page
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2 * PAGE_SIZE, timeout=10_000)
+    started = [row.started_at for row in page.model.rows]
+    assert started == sorted(started, reverse=True)
+    assert foreign_texts(page.window(), lang) == []
+
+
+def test_note_search_and_filters(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    seeded(existing_store)
+    _store, page = open_history(qtbot, make_app, lang)
+    page.search.setText("overnight complaint")
+    page.search.returnPressed.emit()
+    qtbot.waitUntil(lambda: [r.id for r in page.model.rows] == ["c0007"], timeout=10_000)
+    page.search.setText("")
+    page.province.setCurrentIndex(page.province.findData("NB"))
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=10_000)
+    page.province.setCurrentIndex(0)
+    page.due.click()
+    qtbot.waitUntil(lambda: [r.id for r in page.model.rows] == ["c0003"], timeout=10_000)
+    assert foreign_texts(page.window(), lang) == []
+
+
+def test_opening_a_record_is_audited(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    seeded(existing_store, count=20)
+    store, page = open_history(qtbot, make_app, lang)
+    page.search.setText("complaint")
+    page.search.returnPressed.emit()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
+    page.table.selectRow(0)
+    page.open_button.click()
+    qtbot.waitUntil(lambda: "complaint" in page.detail.text(), timeout=10_000)
+    wait_idle(qtbot)
+    opened = store.query("SELECT actor, record, detail FROM audit WHERE action = 'open'")
+    assert [(r[1], r[2]) for r in opened] == [("c0007", "contact")]
+    # The audit says who opened what, never the note itself.
+    assert "complaint" not in repr(store.query("SELECT * FROM audit"))
+    assert foreign_texts(page.window(), lang) == []
+    assert _("Choose a contact and press Enter to open it.") != page.detail.text()
+
+
+def test_a_volunteer_sees_only_their_own_contacts(qtbot: QtBot, existing_store: Path) -> None:
+    _supervisor, volunteer = seeded(existing_store, count=30)
+    store = open_store(existing_store, PASSPHRASE)
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    page = HistoryPage(store, Account(volunteer, "Volunteer Vi", Role.VOLUNTEER), holder)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=10_000)
+    assert {r.province for r in page.model.rows} == {"NB"}
+    page.search.setText("overnight")
+    page.search.returnPressed.emit()
+    qtbot.waitUntil(lambda: [r.id for r in page.model.rows] == ["c0030"], timeout=10_000)
+    wait_idle(qtbot)
+    store.close()
