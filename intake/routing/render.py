@@ -49,7 +49,9 @@ def result_json(result: Result, language: str) -> dict[str, Any]:
     }
 
 
-def contact_line(contact: Contact, language: str, *, with_note: bool = True) -> str:
+def contact_line(
+    contact: Contact, language: str, *, with_note: bool = True, with_status: bool = True
+) -> str:
     labels = {
         "voice": pgettext("contact type", "Call"),
         "text": pgettext("contact type", "Text"),
@@ -61,9 +63,10 @@ def contact_line(contact: Contact, language: str, *, with_note: bool = True) -> 
     line = f"{labels[contact.type]} {contact.display(language)}"
     if contact.keyword:
         line = _("{contact} (send {keyword})").format(contact=line, keyword=contact.keyword)
-    if contact.provenance.status == "unverified":
+    status = contact.provenance.status if with_status else "verified"
+    if status == "unverified":
         line = _("{contact} [not verified]").format(contact=line)
-    elif contact.provenance.status == "third-party":
+    elif status == "third-party":
         line = _("{contact} [third-party source only]").format(contact=line)
     if contact.note and with_note:
         line += f" — {contact.note.get(language)}"

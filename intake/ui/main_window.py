@@ -43,6 +43,7 @@ from intake.ui.widgets import (
 if TYPE_CHECKING:
     from intake.ui.call.base import CallServices
     from intake.ui.call.page import CallPage
+    from intake.ui.directory_browser import DirectoryBrowser
     from intake.ui.history import HistoryPage
 
 SESSION_LIMIT_MS = 12 * 60 * 60 * 1000  # a sign-in never lasts longer than 12 hours
@@ -268,6 +269,15 @@ class MainWindow(Retranslatable, QMainWindow):
         self.history_button.setObjectName("history-button")
         self.history_button.setDefaultAction(self.history_action)
         self.history_page: HistoryPage | None = None
+        self.directory_action = QAction(self)
+        self.directory_action.setObjectName("directory-action")
+        self.directory_action.setShortcut(QKeySequence("Ctrl+D"))
+        self.directory_action.setEnabled(services is not None)
+        self.addAction(self.directory_action)
+        self.directory_button = QToolButton(header)
+        self.directory_button.setObjectName("directory-button")
+        self.directory_button.setDefaultAction(self.directory_action)
+        self.directory_page: DirectoryBrowser | None = None
         self.new_call_button = QToolButton(header)
         self.new_call_button.setObjectName("new-call-button")
         self.new_call_button.setDefaultAction(self.new_call_action)
@@ -283,6 +293,7 @@ class MainWindow(Retranslatable, QMainWindow):
         row.addSpacing(12)
         row.addWidget(self.new_call_button)
         row.addWidget(self.history_button)
+        row.addWidget(self.directory_button)
         row.addStretch(1)
         row.addWidget(self.language_switch)
         row.addSpacing(12)
@@ -305,6 +316,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.about_action.triggered.connect(self.show_about)
         self.new_call_action.triggered.connect(self.new_call)
         self.history_action.triggered.connect(self.show_history)
+        self.directory_action.triggered.connect(self.show_directory)
         self.lock_page.unlock_requested.connect(self.unlock_requested)
         self.home.resume_requested.connect(self.resume_call)
         self.home.discard_requested.connect(self._discard)
@@ -333,6 +345,10 @@ class MainWindow(Retranslatable, QMainWindow):
         self.new_call_action.setToolTip(_("Start a call (Ctrl+N)"))
         self.history_action.setText(pgettext("action", "History"))
         self.history_action.setToolTip(_("Past contacts, note search and follow-ups (Ctrl+H)"))
+        self.directory_action.setText(pgettext("action", "Directory"))
+        self.directory_action.setToolTip(
+            _("Every program, with how sure we are of each fact (Ctrl+D)")
+        )
         self.lock_action.setText(pgettext("action", "Lock"))
         self.lock_action.setToolTip(_("Hide everything until your PIN is entered (Ctrl+L)"))
         self.about_action.setText(pgettext("action", "About"))
@@ -349,6 +365,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.pages.setCurrentWidget(self.lock_page)
         self.new_call_action.setEnabled(False)
         self.history_action.setEnabled(False)
+        self.directory_action.setEnabled(False)
         self.lock_action.setEnabled(False)
         self.lock_page.pin.setFocus()
         self.locked_now.emit()
@@ -360,6 +377,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.lock_action.setEnabled(True)
         self.new_call_action.setEnabled(self.services is not None)
         self.history_action.setEnabled(self.services is not None)
+        self.directory_action.setEnabled(self.services is not None)
         self.session_limit.start()  # a fresh PIN starts a fresh 12 hours
         self.idle.poke()
 
@@ -379,6 +397,19 @@ class MainWindow(Retranslatable, QMainWindow):
             self.history_page.apply_filters()  # calls saved since are listed too
         self.pages.setCurrentWidget(self.history_page)
         self.history_page.search.setFocus()
+
+    def show_directory(self) -> None:
+        from intake.ui.directory_browser import DirectoryBrowser  # noqa: PLC0415
+
+        if self.services is None or self.locked:
+            return
+        if self.directory_page is None:
+            self.directory_page = DirectoryBrowser(
+                self.services.router, self.services.now, self.pages
+            )
+            self.pages.addWidget(self.directory_page)
+        self.pages.setCurrentWidget(self.directory_page)
+        self.directory_page.search.setFocus()
 
     # Calls ------------------------------------------------------------------------------
     def offer_resume(self, drafts: list[tuple[str, dict[str, Any]]]) -> None:

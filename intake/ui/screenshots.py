@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from intake.accounts import Role
@@ -185,6 +186,14 @@ def render_call(language: Language, out: Path, workdir: Path) -> list[Path]:
     history.open_selected()
     settle(app)
     shot("history")
+    window.show_directory()
+    directory = window.directory_page
+    assert directory is not None
+    directory.province.setCurrentIndex(directory.province.findData("QC"))
+    for row in range(directory.results.count()):
+        if directory.results.item(row).data(Qt.ItemDataRole.UserRole) == "qc-pamq":
+            directory.results.setCurrentRow(row)
+    shot("directory")
     window.new_call()
     assert window.call_page is not None
     window.call_page.steps["greeting"].consent_yes.click()  # type: ignore[attr-defined]

@@ -54,6 +54,8 @@ def _foreign_patterns(language: Language) -> tuple[tuple[str, re.Pattern[str]], 
         if not message.id or not message.string or message.id == message.string:
             continue
         source = str(message.id if language == "fr" else message.string)
+        if sum(ch.isalpha() for ch in re.sub(r"\{[a-z_]+\}", "", source)) < 3:
+            continue  # "{field}: {value}" would match any text with a colon in either language
         regex = re.escape(source)
         regex = re.sub(r"\\\{[a-z_]+\\\}", ".+?", regex)
         patterns.append((source, re.compile(regex, re.DOTALL)))

@@ -1,0 +1,65 @@
+"""The directory browser inside the main window, in both languages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from intake.i18n import Language, _, pgettext
+from intake.ui.directory_browser import DirectoryBrowser
+from tests.gui.conftest import AppFactory, sign_in
+from tests.gui.texts import foreign_texts
+
+
+def open_browser(qtbot: QtBot, make_app: AppFactory, language: Language) -> DirectoryBrowser:
+    app = make_app(language)
+    sign_in(qtbot, app)
+    qtbot.waitUntil(lambda: app.main_window is not None, timeout=10_000)
+    window = app.main_window
+    assert window is not None
+    qtbot.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    browser = window.directory_page
+    assert browser is not None
+    assert window.pages.currentWidget() is browser
+    return browser
+
+
+def listed(browser: DirectoryBrowser) -> list[str]:
+    return [
+        browser.results.item(row).data(Qt.ItemDataRole.UserRole)
+        for row in range(browser.results.count())
+    ]
+
+
+def test_filters_and_facts_with_their_status(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    browser = open_browser(qtbot, make_app, lang)
+    assert len(listed(browser)) == len(browser.router.programs)
+    browser.province.setCurrentIndex(browser.province.findData("AB"))
+    browser.kind.setCurrentIndex(browser.kind.findData("peer-support"))
+    assert "ab-pfsp" in listed(browser)
+    assert "qc-pamq" not in listed(browser)
+    browser.results.setCurrentRow(listed(browser).index("ab-pfsp"))
+    facts = browser.detail.text()
+    assert "1-877-767-4637" in facts or "1 877 767-4637" in facts
+    assert pgettext("fact status", "verified") in facts
+    assert foreign_texts(browser.window(), lang) == []
+    browser.search.setText("zzz nothing matches")
+    assert listed(browser) == []
+    assert browser.detail.text() == _("Choose a program to see its facts.")
+
+
+def test_unverified_facts_are_shown_as_such(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    browser = open_browser(qtbot, make_app, lang)
+    browser.search.setText("Safe Spaces")
+    assert listed(browser) == ["ca-cfms-safe-spaces"]
+    browser.results.setCurrentRow(0)
+    facts = browser.detail.text()
+    assert pgettext("fact status", "not verified") in facts
+    assert _("Not offered in recommendations until someone verifies it.") in facts
+    assert foreign_texts(browser.window(), lang) == []
