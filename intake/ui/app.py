@@ -19,7 +19,7 @@ from intake.storage.location import store_exists
 from intake.ui import ops
 from intake.ui.gate import GateWindow
 from intake.ui.language import LanguageManager, system_language
-from intake.ui.style import STYLE_SHEET
+from intake.ui.style import style_sheet
 from intake.ui.widgets import Message
 
 if TYPE_CHECKING:
@@ -355,7 +355,7 @@ def create_qapplication(argv: list[str]) -> QApplication:
     app: Any = existing if existing is not None else QApplication(argv)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
-    app.setStyleSheet(STYLE_SHEET)
+    app.setStyleSheet(style_sheet(QApplication.font().pointSizeF()))
     return app  # type: ignore[no-any-return]
 
 

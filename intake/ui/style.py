@@ -1,10 +1,12 @@
 """One calm, high-contrast style for every window (readable at 3 a.m. and at a kiosk)."""
 
-STYLE_SHEET = """
-QWidget { font-size: 11pt; }
-QLabel[heading="1"] { font-size: 18pt; font-weight: 600; margin: 4px 0 4px 0; }
+from string import Template
+
+_TEMPLATE = Template("""
+QWidget { font-size: $body; }
+QLabel[heading="1"] { font-size: $h1; font-weight: 600; margin: 4px 0 4px 0; }
 QLabel[hint="true"] { color: #3d4650; }
-QLabel#app-name { font-size: 12pt; font-weight: 600; }
+QLabel#app-name { font-size: $h3; font-weight: 600; }
 QLabel#signed-in { color: #3d4650; padding: 0 8px; }
 QGroupBox { font-weight: 600; border: 1px solid #c9d1d9; border-radius: 6px;
             margin-top: 14px; padding: 10px 8px 8px 8px; }
@@ -25,13 +27,26 @@ QLabel[crisis="true"] { color: #a4161a; }
 QFrame[read-aloud="true"] { background: #eef4fb; border-left: 4px solid #0b5cad; }
 QFrame[read-aloud="true"] QLabel { background: transparent; }
 QFrame[card="true"] { background: white; border: 1px solid #c9d1d9; border-radius: 6px; }
-QLabel[heading="2"] { font-size: 13pt; font-weight: 600; }
+QLabel[heading="2"] { font-size: $h2; font-weight: 600; }
 QLabel[caution="true"] { color: #7a3d00; }
 QLabel[error="true"] { color: #a4161a; font-weight: 600; }
 QLabel[risk="concern"] { color: #7a3d00; font-weight: 600; }
 QLabel[risk="high"], QLabel[risk="imminent"] { color: #a4161a; font-weight: 700; }
-QListWidget#step-list { font-size: 12pt; }
+QListWidget#step-list { font-size: $h3; }
 QListWidget#step-list::item { padding: 8px 6px; }
 QLabel#home-status { color: #1f5f2f; font-weight: 600; }
 QFrame#resume-box { background: #fff4e5; border: 1px solid #b35900; border-radius: 4px; }
-"""
+""")
+
+# Sizes follow the system's font size (a person who enlarged it gets larger text here too),
+# but never below 11 pt, which the layouts were designed and checked at.
+SMALLEST_BODY_PT = 11.0
+
+
+def style_sheet(system_pt: float) -> str:
+    body = max(system_pt, SMALLEST_BODY_PT)
+
+    def size(factor: float) -> str:
+        return f"{body * factor:.1f}pt"
+
+    return _TEMPLATE.substitute(body=size(1), h1=size(18 / 11), h2=size(13 / 11), h3=size(12 / 11))
