@@ -9,6 +9,7 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal as QtSignal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from intake.call import Call
@@ -108,6 +109,21 @@ class StepPage(Retranslatable, QWidget):
 
     def _show(self) -> None:
         raise NotImplementedError
+
+    def fill_when_shown(self, fill: Callable[[], None]) -> None:
+        """Rebuild generated content now if the step is on screen, else when it is next shown:
+        a language switch then costs nothing for the cards of steps nobody is looking at."""
+        if self.isVisible():
+            self._stale_fill = None
+            fill()
+        else:
+            self._stale_fill = fill
+
+    def showEvent(self, event: QShowEvent) -> None:
+        fill, self._stale_fill = getattr(self, "_stale_fill", None), None
+        if fill is not None:
+            fill()
+        super().showEvent(event)
 
     def edited(self) -> None:
         if not self._loading:

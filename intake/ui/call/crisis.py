@@ -131,7 +131,7 @@ class CrisisPanel(StepPage):
             else _("On-call supervisor: not set. Ask your coordinator to add it to the settings.")
         )
         self.plan_box.setTitle(pgettext("group title", "Who to call"))
-        self._fill_plan()
+        self.fill_when_shown(self._fill_plan)
         self.steps_box.setTitle(pgettext("group title", "Warm transfer"))
         self.steps.setText("\n".join(f"{n}. {_(step)}" for n, step in enumerate(TRANSFER_STEPS, 1)))
         self.number_label.setText(_("Caller's callback number"))

@@ -69,7 +69,7 @@ class RecommendationsStep(StepPage):
         )
         self.missing.setText(_("Choose the province or territory first (Who is calling)."))
         self.missing.setVisible(self.result is None)
-        self._fill()
+        self.fill_when_shown(self._fill)
 
     def _fill(self) -> None:
         clear_layout(self.cards_layout)

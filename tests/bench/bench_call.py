@@ -1,0 +1,274 @@
+"""The phone-line workflow, measured through the real windows over a real encrypted store.
+
+    make bench   (or: QT_QPA_PLATFORM=offscreen .venv/bin/python tests/bench/bench_call.py)
+
+Measured side by side in one run:
+1. Sign-in to ready-for-call (directory, safety screen and drafts loaded on a worker thread, main
+   window shown, a new call open), against showing a bare QMainWindow.
+2. Step-to-step transition (with a repaint), against a bare QStackedWidget page switch.
+3. Interface-language switch on a fully filled call, and the caller-language switch. Goal 50 ms.
+4. Opening the history list and searching the notes with 100,000 stored contacts (one note
+   each). Goal 200 ms each, from the click to the rows on screen.
+5. Autosave: time on the UI thread (the save itself runs on a worker). Goal under 5 ms.
+6. Resident memory after 100 whole calls (filled and saved), against right after the first.
+Not collected by pytest. BENCH_CONTACTS overrides the 100,000.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
+
+from intake.accounts import Role
+from intake.pins import hash_pin
+from intake.settings import SettingsFile
+from intake.storage.account_store import insert_account
+from intake.storage.db import create_store
+from intake.ui import ops
+from intake.ui.app import IntakeApplication, create_qapplication
+from intake.ui.call.page import CallPage
+from intake.ui.main_window import MainWindow
+
+PASSPHRASE = "benchmark passphrase, not a secret"
+PIN = "246810"
+CONTACTS = int(os.environ.get("BENCH_CONTACTS", "100000"))
+WORDS = [
+    "shifts",
+    "night",
+    "complaint",
+    "grief",
+    "burnout",
+    "résidence",
+    "garde",
+    "deuil",
+    "famille",
+]
+
+
+def settle(app: QApplication, until: Callable[[], bool] = lambda: True) -> None:
+    deadline = time.monotonic() + 60
+    while (ops.running() or not until()) and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.0005)
+    app.processEvents()
+
+
+def ms(start: float) -> float:
+    return (time.perf_counter() - start) * 1000
+
+
+def line(
+    name: str, samples: list[float], *, base: list[float] | None = None, goal: float | None = None
+) -> str:
+    median = statistics.median(samples)
+    p95 = statistics.quantiles(samples, n=20)[18] if len(samples) >= 20 else max(samples)
+    text = f"{name:<36} median {median:7.1f} ms  p95 {p95:7.1f} ms"
+    if base:
+        text += f"  {median / statistics.median(base):5.1f}x baseline ({statistics.median(base):.1f} ms)"
+    if goal:
+        text += f"  {median / goal:4.2f}x the {goal:.0f} ms goal"
+    return text
+
+
+def seed(path: Path, count: int, supervisor: str) -> None:
+    """Bulk-load `count` past contacts with a note each (one transaction, as an import would)."""
+    from intake.storage.db import open_store
+
+    store = open_store(path, PASSPHRASE)
+    with store.transaction() as conn:
+        contacts, notes = [], []
+        for index in range(count):
+            contact_id = str(uuid.UUID(int=index + 1))
+            started = f"2026-{1 + index % 11:02d}-{1 + index % 28:02d}T{index % 24:02d}:{index % 60:02d}:00+00:00"
+            contacts.append((contact_id, started, supervisor))
+            words = " ".join(WORDS[(index * k) % len(WORDS)] for k in (1, 3, 7))
+            notes.append((f"n{index}", contact_id, supervisor, started, f"{words} #{index}"))
+        conn.executemany(
+            "INSERT INTO contacts (id, channel, started_at, ui_language, caller_language, "
+            "province, risk, outcome, consent_notes, created_by) "
+            "VALUES (?, 'phone', ?, 'en', 'en', 'QC', 'none', 'referred', 1, ?)",
+            contacts,
+        )
+        conn.executemany(
+            "INSERT INTO notes (id, contact_id, author, created_at, body) VALUES (?, ?, ?, ?, ?)",
+            notes,
+        )
+    store.close()
+
+
+def fill(page: CallPage) -> None:
+    greeting, who, safety, needs = (page.steps[s] for s in ("greeting", "who", "safety", "needs"))
+    greeting.consent_yes.click()  # type: ignore[attr-defined]
+    who.role.setCurrentIndex(who.role.findData("physician"))  # type: ignore[attr-defined]
+    who.province.setCurrentIndex(who.province.findData("ON"))  # type: ignore[attr-defined]
+    for _script, buttons in safety.questions.values():  # type: ignore[attr-defined]
+        buttons["no"].click()
+    needs.topics["burnout"].click()  # type: ignore[attr-defined]
+    needs.needs["peer"][0].click()  # type: ignore[attr-defined]
+    page.show_step("recommendations")
+    wrapup = page.steps["wrapup"]
+    wrapup.notes.setPlainText("Night shifts; wants a peer this week. " * 4)  # type: ignore[attr-defined]
+    wrapup.outcome.setCurrentIndex(wrapup.outcome.findData("referred"))  # type: ignore[attr-defined]
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as fp:
+        return int(fp.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def main() -> int:
+    app = create_qapplication(sys.argv[:1])
+    with tempfile.TemporaryDirectory(prefix="intake-bench-") as folder:
+        work = Path(folder)
+        path = work / "store.db"
+        holder: dict[str, str] = {}
+
+        def init(conn: object) -> None:
+            holder["id"] = insert_account(conn, "Bench", Role.SUPERVISOR.value, hash_pin(PIN))
+
+        create_store(path, PASSPHRASE, initialize=init).close()
+        started = time.perf_counter()
+        seed(path, CONTACTS, holder["id"])
+        seeding = ms(started)
+        settings = SettingsFile(work / "settings.json")
+        settings.save(settings.load().with_language("en"))
+        controller = IntakeApplication(path, settings)
+        controller.start()
+        gate = controller.gate
+        gate.unlock.passphrase.setText(PASSPHRASE)
+        gate.unlock.unlock_button.click()
+        settle(app, lambda: gate.pages.currentWidget() is gate.signin)
+
+        # 1. Sign-in to ready-for-call, and a bare window beside it.
+        gate.signin.pin.setText(PIN)
+        start = time.perf_counter()
+        gate.signin.signin_button.click()
+        settle(app, lambda: controller.main_window is not None)
+        window = controller.main_window
+        assert isinstance(window, MainWindow)
+        window.new_call()
+        window.repaint()
+        ready = [ms(start)]
+        bare_windows = []
+        for _round in range(5):
+            start = time.perf_counter()
+            bare = QMainWindow()
+            bare.resize(1100, 760)
+            bare.show()
+            bare.repaint()
+            bare_windows.append(ms(start))
+            bare.close()
+            bare.deleteLater()
+        page = window.call_page
+        assert page is not None
+
+        # 2. Step transitions, and a bare stacked widget beside them.
+        stack = QStackedWidget()
+        for _page in range(2):
+            stack.addWidget(QWidget())
+        stack.resize(900, 700)
+        stack.show()
+        fill(page)
+        steps_ms, bare_steps = [], []
+        for _round in range(10):
+            for step in ("greeting", "who", "safety", "needs", "recommendations", "wrapup"):
+                start = time.perf_counter()
+                page.show_step(step)
+                window.repaint()
+                steps_ms.append(ms(start))
+                start = time.perf_counter()
+                stack.setCurrentIndex(1 - stack.currentIndex())
+                stack.repaint()
+                bare_steps.append(ms(start))
+
+        # 3. Language switches on the filled call.
+        ui_switch, caller_switch = [], []
+        for index in range(20):
+            start = time.perf_counter()
+            window.language_switch.buttons["fr" if index % 2 == 0 else "en"].click()
+            window.repaint()
+            ui_switch.append(ms(start))
+            start = time.perf_counter()
+            page.toggle_caller_language()
+            window.repaint()
+            caller_switch.append(ms(start))
+        controller.language.apply("en")
+
+        # 5. Autosave: what the UI thread pays.
+        autosave_ui = []
+        for _round in range(50):
+            page._dirty = True
+            start = time.perf_counter()
+            page.save_draft()
+            autosave_ui.append(ms(start))
+            settle(app)
+
+        # 4. History and search over the stored contacts.
+        opening, searching = [], []
+        for round_ in range(10):
+            window.pages.setCurrentWidget(window.home)
+            start = time.perf_counter()
+            window.show_history()
+            history = window.history_page
+            assert history is not None
+            settle(app, lambda h=history: h.model.rowCount() > 0)
+            window.repaint()
+            opening.append(ms(start))
+            word = WORDS[round_ % len(WORDS)]
+            arrivals: list[int] = []
+            history.model.loaded.connect(lambda a=arrivals: a.append(1))
+            start = time.perf_counter()
+            history.search.setText(word)
+            history.search.returnPressed.emit()
+            settle(app, lambda a=arrivals: bool(a))
+            window.repaint()
+            searching.append(ms(start))
+            history.search.setText("")
+
+        # 6. Memory over 100 whole calls.
+        window.pages.setCurrentWidget(window.call_page or window.home)
+        page.steps["wrapup"].save_button.click()  # type: ignore[attr-defined]
+        settle(app, lambda: window.call_page is None)
+        first = rss_mb()
+        for _call in range(100):
+            window.new_call()
+            call = window.call_page
+            assert call is not None
+            fill(call)
+            call.steps["wrapup"].save_button.click()  # type: ignore[attr-defined]
+            settle(app, lambda: window.call_page is None)
+        settle(app)
+        after = rss_mb()
+
+        print(
+            f"Phone-line workflow; {CONTACTS:,} stored contacts (seeded in {seeding / 1000:.1f} s)"
+        )
+        print(line("sign-in to ready-for-call", ready, base=bare_windows))
+        print(line("step to step", steps_ms, base=bare_steps, goal=50))
+        print(line("interface language, filled call", ui_switch, goal=50))
+        print(line("caller language, filled call", caller_switch, goal=50))
+        print(line("open history (first page shown)", opening, goal=200))
+        print(line("search notes (rows shown)", searching, goal=200))
+        print(line("autosave, UI thread", autosave_ui, goal=5))
+        print(
+            f"{'resident memory':<36} after 1 call {first:.0f} MB, after 101 calls {after:.0f} MB "
+            f"({(after - first) / first * 100:+.1f}%)"
+        )
+        window.close()
+        stack.close()
+        controller.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
