@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(PY) tests/bench/bench_routing.py
 	$(PY) tests/bench/bench_store.py
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_kiosk.py
+	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_call.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -7,6 +7,7 @@ docs/directory.md; `SCHEMA` below is its machine-readable summary.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Iterable
@@ -401,3 +402,9 @@ def load_directory(override: Path | None = None, shipped: Path = SHIPPED) -> lis
     if unknown:
         raise DirectoryError(str(override), sorted(unknown)[0], "disable", "no entry has this id")
     return merge(programs, extra, disabled)
+
+
+def override_from_environment() -> Path | None:
+    """Your organisation's directory file, when INTAKE_DIRECTORY names one."""
+    configured = os.environ.get("INTAKE_DIRECTORY")
+    return Path(configured) if configured else None

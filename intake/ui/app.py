@@ -225,7 +225,7 @@ class IntakeApplication(QObject):
         self.gate.hide()
 
     def _call_data_failed(self, exc: BaseException) -> None:
-        from intake.ui.kiosk.start import explain_start_failure  # noqa: PLC0415
+        from intake.ui.call.start import explain_start_failure  # noqa: PLC0415
 
         self.gate.signin.set_busy(False)
         self.gate.signin.show_error(explain_start_failure(exc) or explain(exc))
@@ -268,7 +268,7 @@ class IntakeApplication(QObject):
         self.gate.hide()
 
     def _kiosk_failed(self, exc: BaseException) -> None:
-        from intake.ui.kiosk.start import explain_start_failure  # noqa: PLC0415
+        from intake.ui.call.start import explain_start_failure  # noqa: PLC0415
 
         self.gate.signin.set_busy(False)
         self.gate.signin.show_error(explain_start_failure(exc) or explain(exc))

@@ -131,3 +131,12 @@ class StepPage(Retranslatable, QWidget):
 
     def first_focus(self) -> QWidget | None:
         return None
+
+
+def shown_number(number: str) -> str:
+    """A stored number (E.164) as people write it; anything else as it was typed."""
+    from intake.callback_numbers import CallbackNumber, parse_callback  # noqa: PLC0415
+    from intake.i18n import current_language  # noqa: PLC0415
+
+    parsed = parse_callback(number) if number else None
+    return parsed.display(current_language()) if isinstance(parsed, CallbackNumber) else number

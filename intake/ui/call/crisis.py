@@ -18,11 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from intake.call import CRISIS_ACTIONS, Call
-from intake.callback_numbers import CallbackNumber, parse_callback
 from intake.crisis import CrisisPlan, crisis_plan
-from intake.i18n import N_, _, current_language, pgettext, translate
+from intake.i18n import N_, _, pgettext, translate
 from intake.routing.render import contact_line
-from intake.ui.call.base import CallServices, ReadAloud, StepPage
+from intake.ui.call.base import CallServices, ReadAloud, StepPage, shown_number
 from intake.ui.widgets import clear_layout
 
 TRANSFER_STEPS = (
@@ -102,9 +101,7 @@ class CrisisPanel(StepPage):
         for code, box in self.action_boxes.items():
             box.setChecked(code in call.crisis_actions)
         if not self.number.text() and call.callback_number:
-            parsed = parse_callback(call.callback_number)
-            shown = parsed.display(current_language()) if isinstance(parsed, CallbackNumber) else ""
-            self.number.setText(shown or call.callback_number)
+            self.number.setText(shown_number(call.callback_number))
 
     def _action(self, code: str, on: bool) -> None:
         if self._loading:

@@ -30,7 +30,7 @@ from intake.routing.engine import Recommendation, Result
 from intake.routing.reasons import reason_text, warning_text
 from intake.routing.render import contact_line, status_line
 from intake.timezones import zone
-from intake.ui.call.base import CallServices, ReadAloud, StepPage
+from intake.ui.call.base import CallServices, ReadAloud, StepPage, shown_number
 from intake.ui.widgets import Message, MessageBanner, clear_layout
 
 
@@ -208,7 +208,9 @@ class WrapUpStep(StepPage):
         self.declined.setVisible(not keep)
         self.followup.setEnabled(keep)
         self.followup.setChecked(self.call.followup and keep)
-        self.followup_number.setText(self.call.followup_number or self.call.callback_number)
+        self.followup_number.setText(
+            shown_number(self.call.followup_number or self.call.callback_number)
+        )
         tz = QTimeZone(self._zone().encode())
         if self.call.followup_due:
             due = datetime.fromisoformat(self.call.followup_due)

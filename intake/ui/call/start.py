@@ -7,13 +7,14 @@ from datetime import datetime
 from typing import Any
 
 from intake.accounts import Account
-from intake.guidance import Section, load_guidance
+from intake.guidance import GuidanceError, Section, load_guidance
+from intake.i18n import _
 from intake.routing.engine import Router
-from intake.safety import Screen, load_screen
+from intake.safety import Screen, ScreenError, load_screen
 from intake.settings import Settings
 from intake.storage.db import Store
 from intake.ui.call.base import CallServices
-from intake.ui.kiosk.start import directory_override
+from intake.ui.widgets import Message
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,11 @@ class CallData:
 def load_call_data(store: Store, account_id: str) -> CallData:
     """Runs on a worker thread: the directory, the safety screen, the guidance and this
     volunteer's unfinished calls (a crash or a closed window leaves one behind)."""
-    from intake.directory.load import load_directory  # noqa: PLC0415
+    from intake.directory.load import load_directory, override_from_environment  # noqa: PLC0415
     from intake.storage.records import drafts  # noqa: PLC0415
 
     return CallData(
-        Router(load_directory(directory_override())),
+        Router(load_directory(override_from_environment())),
         load_screen(),
         load_guidance(),
         drafts(store, account_id),
@@ -53,3 +54,18 @@ def services_for(
         now=lambda: datetime.now().astimezone(),
     )
     return services, data.drafts
+
+
+def explain_start_failure(exc: BaseException) -> Message | None:
+    """A mistake in a data file: say which, in the person's language (the detail is for IT)."""
+    from intake.directory.load import DirectoryError  # noqa: PLC0415
+
+    if isinstance(exc, DirectoryError | GuidanceError | ScreenError):
+        detail = str(exc)
+        return lambda: (
+            _("The application cannot start: a data file has a mistake"),
+            _(
+                "Nothing was changed. Give this to the person who looks after this computer: {detail}"
+            ).format(detail=detail),
+        )
+    return None

@@ -23,7 +23,7 @@ from intake.callback_numbers import CallbackNumber, explain, parse_callback
 from intake.i18n import N_, NP_, _, current_language, gettext_in, pgettext, translate
 from intake.provinces import PROVINCES, ROLE_NAMES, ROLES, province_name
 from intake.safety import ANSWERS
-from intake.ui.call.base import CallServices, ReadAloud, StepPage
+from intake.ui.call.base import CallServices, ReadAloud, StepPage, shown_number
 from intake.vocabulary import CHANNELS, MODES
 
 GREETING = N_(
@@ -200,7 +200,7 @@ class WhoStep(StepPage):
         self._fill_choices()
         self.role.setCurrentIndex(max(self.role.findData(self.call.role), 0))
         self.about_colleague.setChecked(self.call.about_colleague)
-        self.number.setText(self.call.callback_number)
+        self.number.setText(shown_number(self.call.callback_number))
         self.province.setCurrentIndex(max(self.province.findData(self.call.province), 0))
         self._check_number()
 
