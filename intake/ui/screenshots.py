@@ -48,6 +48,34 @@ def save(widget: QWidget, out: Path, name: str, language: Language) -> Path:
     return path
 
 
+def demo_store(path: Path) -> None:
+    """A throw-away store with one supervisor, unless it already exists."""
+    if not path.exists():
+        create_store(
+            path,
+            DEMO_PASSPHRASE,
+            initialize=lambda conn: insert_account(
+                conn, "Alex Tremblay", Role.SUPERVISOR.value, hash_pin(DEMO_PIN)
+            ),
+        ).close()
+
+
+def signed_in(
+    app: QApplication, store_path: Path, settings: SettingsFile, *, kiosk: bool = False
+) -> IntakeApplication:
+    """Start the application, unlock and sign in through the real pages; wait for the result."""
+    controller = IntakeApplication(store_path, settings, kiosk=kiosk)
+    controller.start()
+    gate = controller.gate
+    gate.unlock.passphrase.setText(DEMO_PASSPHRASE)
+    gate.unlock.unlock_button.click()
+    settle(app, lambda: gate.pages.currentWidget() is gate.signin)
+    gate.signin.pin.setText(DEMO_PIN)
+    gate.signin.signin_button.click()
+    settle(app, lambda: (controller.kiosk_window if kiosk else controller.main_window) is not None)
+    return controller
+
+
 def render(language: Language, out: Path, workdir: Path) -> list[Path]:
     app = create_qapplication(sys.argv[:1])
     shots: list[Path] = []
@@ -63,13 +91,7 @@ def render(language: Language, out: Path, workdir: Path) -> list[Path]:
     first.gate.close()
     first.shutdown()
 
-    create_store(
-        store_path,
-        DEMO_PASSPHRASE,
-        initialize=lambda conn: insert_account(
-            conn, "Alex Tremblay", Role.SUPERVISOR.value, hash_pin(DEMO_PIN)
-        ),
-    ).close()
+    demo_store(store_path)
     controller = IntakeApplication(store_path, settings)
     controller.start()
     gate = controller.gate
@@ -112,22 +134,8 @@ def render_call(language: Language, out: Path, workdir: Path) -> list[Path]:
         replace(settings.load(), ui_language=language, on_call_contact="Dr Lee, 613 555 0100")
     )
     store_path = workdir / f"call-store-{language}.db"
-    create_store(
-        store_path,
-        DEMO_PASSPHRASE,
-        initialize=lambda conn: insert_account(
-            conn, "Alex Tremblay", Role.SUPERVISOR.value, hash_pin(DEMO_PIN)
-        ),
-    ).close()
-    controller = IntakeApplication(store_path, settings)
-    controller.start()
-    gate = controller.gate
-    gate.unlock.passphrase.setText(DEMO_PASSPHRASE)
-    gate.unlock.unlock_button.click()
-    settle(app, lambda: gate.pages.currentWidget() is gate.signin)
-    gate.signin.pin.setText(DEMO_PIN)
-    gate.signin.signin_button.click()
-    settle(app, lambda: controller.main_window is not None)
+    demo_store(store_path)
+    controller = signed_in(app, store_path, settings)
     window = controller.main_window
     assert window is not None
     window.resize(1200, 860)
@@ -200,14 +208,7 @@ def render_call(language: Language, out: Path, workdir: Path) -> list[Path]:
     window.close()  # mid-call: the draft is saved, and offered at the next sign-in
     controller.shutdown()
 
-    again = IntakeApplication(store_path, settings)
-    again.start()
-    again.gate.unlock.passphrase.setText(DEMO_PASSPHRASE)
-    again.gate.unlock.unlock_button.click()
-    settle(app, lambda: again.gate.pages.currentWidget() is again.gate.signin)
-    again.gate.signin.pin.setText(DEMO_PIN)
-    again.gate.signin.signin_button.click()
-    settle(app, lambda: again.main_window is not None)
+    again = signed_in(app, store_path, settings)
     assert again.main_window is not None
     again.main_window.resize(1200, 860)
     settle(app)
@@ -225,24 +226,8 @@ def _open_kiosk(language: Language, workdir: Path) -> IntakeApplication:
     settings = SettingsFile(workdir / f"kiosk-settings-{language}.json")
     settings.save(replace(settings.load(), ui_language=language, kiosk_language=language))
     store_path = workdir / f"kiosk-store-{language}.db"
-    if not store_path.exists():
-        create_store(
-            store_path,
-            DEMO_PASSPHRASE,
-            initialize=lambda conn: insert_account(
-                conn, "Alex Tremblay", Role.SUPERVISOR.value, hash_pin(DEMO_PIN)
-            ),
-        ).close()
-    controller = IntakeApplication(store_path, settings, kiosk=True)
-    controller.start()
-    gate = controller.gate
-    gate.unlock.passphrase.setText(DEMO_PASSPHRASE)
-    gate.unlock.unlock_button.click()
-    settle(app, lambda: gate.pages.currentWidget() is gate.signin)
-    gate.signin.pin.setText(DEMO_PIN)
-    gate.signin.signin_button.click()
-    settle(app, lambda: controller.kiosk_window is not None)
-    return controller
+    demo_store(store_path)
+    return signed_in(app, store_path, settings, kiosk=True)
 
 
 def render_kiosk(language: Language, out: Path, workdir: Path) -> list[Path]:

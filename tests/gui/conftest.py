@@ -12,6 +12,7 @@ from intake.i18n import Language
 from intake.settings import SettingsFile
 from intake.ui import ops
 from intake.ui.app import IntakeApplication, create_qapplication
+from intake.ui.main_window import MainWindow
 
 AppFactory = Callable[..., IntakeApplication]
 
@@ -65,3 +66,12 @@ def sign_in(qtbot: QtBot, app: IntakeApplication) -> None:
     app.gate.signin.pin.setText(PIN)
     app.gate.signin.signin_button.click()
     wait_idle(qtbot)
+
+
+def main_window_of(qtbot: QtBot, app: IntakeApplication) -> MainWindow:
+    """Sign in through the real pages and wait for the main window (built after a worker
+    thread has loaded the directory and any unfinished call)."""
+    sign_in(qtbot, app)
+    qtbot.waitUntil(lambda: app.main_window is not None, timeout=10_000)
+    assert app.main_window is not None
+    return app.main_window

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from intake.ui.app import create_qapplication
-from tests.gui.conftest import AppFactory, sign_in
+from tests.gui.conftest import AppFactory, main_window_of
 
 
 @pytest.fixture
@@ -30,10 +30,7 @@ def test_text_scales_with_the_system_font_size(
     qtbot: QtBot, make_app: AppFactory, existing_store: Path, large_system_font: float
 ) -> None:
     app = make_app("en")
-    sign_in(qtbot, app)
-    qtbot.waitUntil(lambda: app.main_window is not None, timeout=10_000)
-    window = app.main_window
-    assert window is not None
+    window = main_window_of(qtbot, app)
     window.new_call()
     assert window.call_page is not None
     label = window.call_page.steps["greeting"].intro
@@ -46,10 +43,7 @@ def test_the_call_moves_from_step_to_step_with_the_keyboard(
     qtbot: QtBot, make_app: AppFactory, existing_store: Path
 ) -> None:
     app = make_app("en")
-    sign_in(qtbot, app)
-    qtbot.waitUntil(lambda: app.main_window is not None, timeout=10_000)
-    window = app.main_window
-    assert window is not None
+    window = main_window_of(qtbot, app)
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     page = window.call_page
     assert page is not None

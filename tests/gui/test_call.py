@@ -19,7 +19,7 @@ from intake.ui.call.referral import RecommendationsStep, WrapUpStep
 from intake.ui.call.steps import CONSENT_QUESTION, GreetingStep, NeedsStep, SafetyStep, WhoStep
 from intake.ui.main_window import MainWindow
 from tests.conftest import PIN
-from tests.gui.conftest import AppFactory, sign_in, wait_idle
+from tests.gui.conftest import AppFactory, main_window_of, wait_idle
 from tests.gui.texts import foreign_texts
 
 OTTAWA = "613 555 0142"
@@ -31,10 +31,7 @@ def start_call(
     qtbot: QtBot, make_app: AppFactory, language: Language
 ) -> tuple[IntakeApplication, MainWindow, CallPage]:
     app = make_app(language)
-    sign_in(qtbot, app)
-    qtbot.waitUntil(lambda: app.main_window is not None, timeout=10_000)
-    window = app.main_window
-    assert window is not None
+    window = main_window_of(qtbot, app)
     window.new_call()
     page = window.call_page
     assert page is not None
@@ -285,10 +282,7 @@ def test_a_crash_mid_call_is_offered_for_resuming(
     first.shutdown()
 
     second = make_app("fr")
-    sign_in(qtbot, second)
-    qtbot.waitUntil(lambda: second.main_window is not None, timeout=10_000)
-    window = second.main_window
-    assert window is not None
+    window = main_window_of(qtbot, second)
     assert window.home.resume_box.isVisible()
     assert foreign_texts(window, "fr") == []
     window.home.resume_button.click()
@@ -314,10 +308,7 @@ def test_discarding_an_unfinished_call(
     page.stop()
     first.shutdown()
     second = make_app("en")
-    sign_in(qtbot, second)
-    qtbot.waitUntil(lambda: second.main_window is not None, timeout=10_000)
-    window = second.main_window
-    assert window is not None
+    window = main_window_of(qtbot, second)
     window.home.discard_button.click()
     wait_idle(qtbot)
     assert not window.home.resume_box.isVisible()

@@ -9,16 +9,13 @@ from pytestqt.qtbot import QtBot
 
 from intake.i18n import Language, _, pgettext
 from intake.ui.directory_browser import DirectoryBrowser
-from tests.gui.conftest import AppFactory, sign_in
+from tests.gui.conftest import AppFactory, main_window_of
 from tests.gui.texts import foreign_texts
 
 
 def open_browser(qtbot: QtBot, make_app: AppFactory, language: Language) -> DirectoryBrowser:
     app = make_app(language)
-    sign_in(qtbot, app)
-    qtbot.waitUntil(lambda: app.main_window is not None, timeout=10_000)
-    window = app.main_window
-    assert window is not None
+    window = main_window_of(qtbot, app)
     qtbot.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     browser = window.directory_page
     assert browser is not None

@@ -15,7 +15,7 @@ from intake.storage.db import Store, open_store
 from intake.storage.records import ContactRecord, add_followup, add_note, save_contact
 from intake.ui.history import PAGE_SIZE, HistoryPage
 from tests.conftest import PASSPHRASE
-from tests.gui.conftest import AppFactory, sign_in, wait_idle
+from tests.gui.conftest import AppFactory, main_window_of, wait_idle
 from tests.gui.texts import foreign_texts
 
 
@@ -53,10 +53,7 @@ def open_history(
     qtbot: QtBot, make_app: AppFactory, language: Language
 ) -> tuple[Store, HistoryPage]:
     app = make_app(language)
-    sign_in(qtbot, app)
-    qtbot.waitUntil(lambda: app.main_window is not None, timeout=10_000)
-    window = app.main_window
-    assert window is not None
+    window = main_window_of(qtbot, app)
     window.show_history()
     page = window.history_page
     assert page is not None
