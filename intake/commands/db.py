@@ -76,6 +76,27 @@ def run_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_add_account(args: argparse.Namespace) -> int:
+    from intake.pins import hash_pin  # noqa: PLC0415
+    from intake.storage import audit  # noqa: PLC0415
+    from intake.storage.account_store import insert_account  # noqa: PLC0415
+    from intake.storage.db import open_store  # noqa: PLC0415
+
+    store = open_store(_store(args), read_secret(_("Store passphrase: ")))
+    try:
+        pin = read_secret(_("PIN for {name}: ").format(name=args.name), confirm=True)
+        if (problem := pin_problem(pin)) is not None:
+            raise InputProblem(explain_pin(problem))
+        pin_hash = hash_pin(pin)
+        with store.transaction() as conn:
+            account_id = insert_account(conn, args.name, args.role, pin_hash)
+            audit.append(conn, None, "create", account_id, f"account role={args.role}")
+    finally:
+        store.close()
+    print(_("Added {name}; they can now sign in with their PIN.").format(name=args.name))
+    return 0
+
+
 def run_check(args: argparse.Namespace) -> int:
     from intake.storage.maintenance import check_store  # noqa: PLC0415
 
@@ -179,7 +200,7 @@ def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     db = sub.add_parser("db", help=_("create, check, back up, restore, re-key or purge the store"))
     actions = db.add_subparsers(
-        dest="action", required=True, metavar="{init,check,backup,restore,rekey,purge}"
+        dest="action", required=True, metavar="{init,add-account,check,backup,restore,rekey,purge}"
     )
 
     def action(
@@ -203,6 +224,9 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         metavar=_("NAME"),
         help=_("display name of the first supervisor"),
     )
+    add = action("add-account", _("add a volunteer or supervisor who can sign in"), run_add_account)
+    add.add_argument("--name", required=True, metavar=_("NAME"), help=_("display name"))
+    add.add_argument("--role", choices=("volunteer", "supervisor"), default="volunteer")
     action("check", _("check every page and the audit log"), run_check)
     backup = action("backup", _("write a verified, encrypted backup"), run_backup)
     backup.add_argument("dest", type=Path, metavar="DEST")

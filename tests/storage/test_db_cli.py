@@ -124,3 +124,35 @@ def test_init_never_replaces_an_existing_store(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "already exists" in done.stderr
     assert store.read_bytes() == before
+
+
+def test_add_account_lets_a_volunteer_sign_in(tmp_path: Path) -> None:
+    from intake.accounts import Role
+    from intake.storage.account_store import check_pin, list_accounts
+    from intake.storage.db import open_store
+
+    store_path = tmp_path / "store.db"
+    assert (
+        db(
+            "init", "--store", str(store_path), "--supervisor", "Sam Lee", stdin=f"{GOOD}\n246810\n"
+        ).returncode
+        == 0
+    )
+    done = db(
+        "add-account", "--store", str(store_path), "--name", "Vi Volunteer", stdin=f"{GOOD}\n1357\n"
+    )
+    assert done.returncode == 0, done.stderr
+    bad = db("add-account", "--store", str(store_path), "--name", "X", stdin=f"{GOOD}\n12\n")
+    assert bad.returncode != 0
+    assert "Traceback" not in bad.stderr
+    store = open_store(store_path, GOOD)
+    try:
+        volunteer = next(a for a in list_accounts(store) if a.display_name == "Vi Volunteer")
+        assert volunteer.role is Role.VOLUNTEER
+        assert check_pin(store, volunteer.id, "1357") is not None
+        assert ("create", volunteer.id) in {
+            (r[0], r[1]) for r in store.query("SELECT action, record FROM audit")
+        }
+        assert "1357" not in repr(store.query("SELECT * FROM audit"))
+    finally:
+        store.close()
