@@ -193,7 +193,7 @@ class IntakeApplication(QObject):
         store = self._require_store()
         self.account = account
         ops.run_in_background(
-            lambda: load_call_data(store, account.id),
+            lambda: load_call_data(store, account.id, sees_all=account.role is Role.SUPERVISOR),
             self._call_data_ready,
             self._call_data_failed,
             name="call-data",
@@ -208,7 +208,7 @@ class IntakeApplication(QObject):
         store, account = self._require_store(), self.account
         assert account is not None
         settings = self.settings_file.load()
-        services, drafts = services_for(data, store, account, settings)
+        services, drafts, due = services_for(data, store, account, settings)
         self.main_window = MainWindow(
             self.language,
             account,
@@ -221,6 +221,7 @@ class IntakeApplication(QObject):
         self.main_window.locked_now.connect(self._audit_lock)
         self.main_window.discard_draft.connect(self._discard_draft)
         self.main_window.offer_resume(drafts)
+        self.main_window.home.show_followups(due)
         self.main_window.show()
         self.gate.hide()
 

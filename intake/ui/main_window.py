@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake.accounts import Account, Role
-from intake.i18n import N_, _, current_language, pgettext
+from intake.i18n import N_, _, current_language, ngettext, pgettext
 from intake.i18n.formatting import format_date, format_time
 from intake.ui.about import show_about
 from intake.ui.idle import IdleWatch
@@ -92,6 +92,17 @@ class HomePage(Retranslatable, QWidget):
         resume_row.addWidget(self.resume_button)
         resume_row.addWidget(self.discard_button)
         self.resume_box.hide()
+        self._due = 0
+        self.followups = QFrame(self)
+        self.followups.setObjectName("followups-box")
+        self.followups_text = QLabel(self.followups)
+        self.followups_text.setObjectName("followups-text")
+        self.followups_button = QPushButton(self.followups)
+        self.followups_button.setObjectName("show-followups")
+        followups_row = QHBoxLayout(self.followups)
+        followups_row.addWidget(self.followups_text, 1)
+        followups_row.addWidget(self.followups_button)
+        self.followups.hide()
         self.next_steps = hint(self, "home-next")
         self.security = hint(self, "home-security")
         layout = QVBoxLayout(self)
@@ -100,6 +111,7 @@ class HomePage(Retranslatable, QWidget):
         layout.addSpacing(12)
         layout.addWidget(self.status)
         layout.addWidget(self.resume_box)
+        layout.addWidget(self.followups)
         layout.addWidget(self.next_steps)
         layout.addStretch(1)
         layout.addWidget(self.security)
@@ -110,6 +122,11 @@ class HomePage(Retranslatable, QWidget):
     def offer_resume(self, draft: dict[str, Any] | None) -> None:
         self._draft = draft
         self.resume_box.setVisible(draft is not None)
+        self.retranslate_ui()
+
+    def show_followups(self, due: int) -> None:
+        self._due = due
+        self.followups.setVisible(due > 0)
         self.retranslate_ui()
 
     def show_saved(self, saved: bool) -> None:
@@ -146,6 +163,14 @@ class HomePage(Retranslatable, QWidget):
                     date=format_date(started), time=format_time(started)
                 )
             )
+        self.followups_text.setText(
+            ngettext(
+                "{count} follow-up is due by tomorrow.",
+                "{count} follow-ups are due by tomorrow.",
+                self._due,
+            ).format(count=self._due)
+        )
+        self.followups_button.setText(_("Show the follow-ups"))
         self.resume_button.setText(_("Resume the call"))
         self.discard_button.setText(_("Discard it"))
         self.security.setText(
@@ -320,6 +345,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.lock_page.unlock_requested.connect(self.unlock_requested)
         self.home.resume_requested.connect(self.resume_call)
         self.home.discard_requested.connect(self._discard)
+        self.home.followups_button.clicked.connect(self.show_followups)
         # Idle: lock after the configured time without a key or click; and never let one
         # sign-in last more than 12 hours. Both only hide the workspace: nothing typed is lost.
         self.idle = IdleWatch(max(1, min(idle_minutes, 720)) * 60 * 1000, self)
@@ -397,6 +423,11 @@ class MainWindow(Retranslatable, QMainWindow):
             self.history_page.apply_filters()  # calls saved since are listed too
         self.pages.setCurrentWidget(self.history_page)
         self.history_page.search.setFocus()
+
+    def show_followups(self) -> None:
+        self.show_history()
+        if self.history_page is not None and not self.history_page.due.isChecked():
+            self.history_page.due.setChecked(True)
 
     def show_directory(self) -> None:
         from intake.ui.directory_browser import DirectoryBrowser  # noqa: PLC0415

@@ -374,3 +374,16 @@ def test_every_control_has_a_name_a_screen_reader_can_read(
                 )
                 assert labelled, (step, control.objectName())
     assert pgettext("call step", "Safety") in page.step_list.item(2).text()
+
+
+def test_closing_the_window_mid_call_keeps_the_call(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path
+) -> None:
+    app, window, page = start_call(qtbot, make_app, "en")
+    fill_whole_call(qtbot, page)  # typed since the last autosave tick
+    contact_id = page.call.contact_id
+    window.close()
+    wait_idle(qtbot)
+    drafts = store_of(app).query("SELECT id, payload FROM drafts")
+    assert [d[0] for d in drafts] == [contact_id]
+    assert NOTE in drafts[0][1]  # the caller agreed to notes: the note is in the encrypted draft

@@ -126,3 +126,19 @@ def test_a_volunteer_sees_only_their_own_contacts(qtbot: QtBot, existing_store: 
     qtbot.waitUntil(lambda: [r.id for r in page.model.rows] == ["c0030"], timeout=10_000)
     wait_idle(qtbot)
     store.close()
+
+
+def test_the_home_page_shows_follow_ups_due(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    seeded(existing_store, count=10)  # one follow-up, due long ago
+    app = make_app(lang)
+    window = main_window_of(qtbot, app)
+    assert window.home.followups.isVisible()
+    assert "1" in window.home.followups_text.text()
+    assert foreign_texts(window, lang) == []
+    window.home.followups_button.click()
+    page = window.history_page
+    assert page is not None
+    assert page.due.isChecked()
+    qtbot.waitUntil(lambda: [r.id for r in page.model.rows] == ["c0003"], timeout=10_000)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from intake.accounts import Account
@@ -23,25 +23,29 @@ class CallData:
     screen: Screen
     guidance: tuple[Section, ...]
     drafts: list[tuple[str, dict[str, Any]]]
+    followups_due: int
 
 
-def load_call_data(store: Store, account_id: str) -> CallData:
-    """Runs on a worker thread: the directory, the safety screen, the guidance and this
-    volunteer's unfinished calls (a crash or a closed window leaves one behind)."""
+def load_call_data(store: Store, account_id: str, *, sees_all: bool = False) -> CallData:
+    """Runs on a worker thread: the directory, the safety screen, the guidance, this
+    volunteer's unfinished calls (a crash or a closed window leaves one behind) and how many
+    follow-ups are due by tomorrow (a supervisor's count covers everyone's)."""
     from intake.directory.load import load_directory, override_from_environment  # noqa: PLC0415
-    from intake.storage.records import drafts  # noqa: PLC0415
+    from intake.storage.records import drafts, followups_due  # noqa: PLC0415
 
+    by = (datetime.now(UTC) + timedelta(days=1)).isoformat()
     return CallData(
         Router(load_directory(override_from_environment())),
         load_screen(),
         load_guidance(),
         drafts(store, account_id),
+        len(followups_due(store, by, None if sees_all else account_id)),
     )
 
 
 def services_for(
     data: object, store: Store, account: Account, settings: Settings
-) -> tuple[CallServices, list[tuple[str, dict[str, Any]]]]:
+) -> tuple[CallServices, list[tuple[str, dict[str, Any]]], int]:
     assert isinstance(data, CallData)
     services = CallServices(
         router=data.router,
@@ -53,7 +57,7 @@ def services_for(
         on_call_contact=settings.on_call_contact,
         now=lambda: datetime.now().astimezone(),
     )
-    return services, data.drafts
+    return services, data.drafts, data.followups_due
 
 
 def explain_start_failure(exc: BaseException) -> Message | None:
