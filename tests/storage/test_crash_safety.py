@@ -67,7 +67,8 @@ def kill_after(proc: subprocess.Popen[str], seconds: float) -> str:
     # reads the raw pipe and misses lines that readline() had already buffered, which made a
     # committed record look never begun (seen once on a loaded machine: 781 notes, 780 known).
     assert proc.stdout is not None
-    out = proc.stdout.read()
+    with proc.stdout:
+        out = proc.stdout.read()
     proc.wait(timeout=30)
     return out
 
