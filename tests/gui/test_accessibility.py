@@ -11,6 +11,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from intake.i18n import Language
 from intake.ui.app import create_qapplication
 from tests.gui.conftest import AppFactory, main_window_of
 
@@ -27,9 +28,13 @@ def large_system_font(qtbot: QtBot) -> Iterator[float]:
 
 
 def test_text_scales_with_the_system_font_size(
-    qtbot: QtBot, make_app: AppFactory, existing_store: Path, large_system_font: float
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    large_system_font: float,
+    lang: Language,
 ) -> None:
-    app = make_app("en")
+    app = make_app(lang)
     window = main_window_of(qtbot, app)
     window.new_call()
     assert window.call_page is not None
@@ -40,9 +45,9 @@ def test_text_scales_with_the_system_font_size(
 
 
 def test_the_call_moves_from_step_to_step_with_the_keyboard(
-    qtbot: QtBot, make_app: AppFactory, existing_store: Path
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
 ) -> None:
-    app = make_app("en")
+    app = make_app(lang)
     window = main_window_of(qtbot, app)
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     page = window.call_page

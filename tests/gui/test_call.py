@@ -178,9 +178,9 @@ def test_caller_language_switches_mid_call_and_keeps_every_field(
     "step", ["greeting", "who", "safety", "needs", "recommendations", "wrapup"]
 )
 def test_crisis_route_from_every_step_and_back(
-    qtbot: QtBot, make_app: AppFactory, existing_store: Path, step: str
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, step: str, lang: Language
 ) -> None:
-    _app, _window, page = start_call(qtbot, make_app, "en")
+    _app, _window, page = start_call(qtbot, make_app, lang)
     fill_whole_call(qtbot, page)
     page.show_step(step)
     typed = steps(page)[5].notes.toPlainText()
@@ -217,9 +217,9 @@ def test_high_risk_opens_the_crisis_route_at_once_in_the_callers_province(
 
 
 def test_an_anonymous_call_keeps_no_name(
-    qtbot: QtBot, make_app: AppFactory, existing_store: Path
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
 ) -> None:
-    app, window, page = start_call(qtbot, make_app, "en")
+    app, window, page = start_call(qtbot, make_app, lang)
     greeting = steps(page)[0]
     greeting.consent_yes.click()
     assert greeting.anonymous.isChecked()  # anonymous unless the caller gives a name
@@ -269,9 +269,13 @@ def test_a_refused_consent_call_stores_no_free_text(
 
 
 def test_a_crash_mid_call_is_offered_for_resuming(
-    qtbot: QtBot, make_app: AppFactory, existing_store: Path, settings_file: SettingsFile
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    lang: Language,
 ) -> None:
-    first, _window, page = start_call(qtbot, make_app, "fr")
+    first, _window, page = start_call(qtbot, make_app, lang)
     fill_whole_call(qtbot, page)
     page.show_step("needs")
     page.save_draft()  # what the 3-second autosave timer does
@@ -281,10 +285,10 @@ def test_a_crash_mid_call_is_offered_for_resuming(
     page.stop()
     first.shutdown()
 
-    second = make_app("fr")
+    second = make_app(lang)
     window = main_window_of(qtbot, second)
     assert window.home.resume_box.isVisible()
-    assert foreign_texts(window, "fr") == []
+    assert foreign_texts(window, lang) == []
     window.home.resume_button.click()
     resumed = window.call_page
     assert resumed is not None
@@ -299,15 +303,15 @@ def test_a_crash_mid_call_is_offered_for_resuming(
 
 
 def test_discarding_an_unfinished_call(
-    qtbot: QtBot, make_app: AppFactory, existing_store: Path
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
 ) -> None:
-    first, _window, page = start_call(qtbot, make_app, "en")
+    first, _window, page = start_call(qtbot, make_app, lang)
     steps(page)[0].consent_yes.click()
     page.save_draft()
     wait_idle(qtbot)
     page.stop()
     first.shutdown()
-    second = make_app("en")
+    second = make_app(lang)
     window = main_window_of(qtbot, second)
     window.home.discard_button.click()
     wait_idle(qtbot)
@@ -377,9 +381,9 @@ def test_every_control_has_a_name_a_screen_reader_can_read(
 
 
 def test_closing_the_window_mid_call_keeps_the_call(
-    qtbot: QtBot, make_app: AppFactory, existing_store: Path
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
 ) -> None:
-    app, window, page = start_call(qtbot, make_app, "en")
+    app, window, page = start_call(qtbot, make_app, lang)
     fill_whole_call(qtbot, page)  # typed since the last autosave tick
     contact_id = page.call.contact_id
     window.close()

@@ -45,9 +45,13 @@ def assert_in_language(window: KioskWindow, language: Language) -> None:
 
 
 def test_kiosk_is_full_screen_and_frameless(
-    qtbot: QtBot, make_app: AppFactory, existing_store: Path, settings_file: SettingsFile
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    lang: Language,
 ) -> None:
-    app, window = start_kiosk(qtbot, make_app, settings_file, "en", size=None)
+    app, window = start_kiosk(qtbot, make_app, settings_file, lang, size=None)
     assert window.isVisible()
     assert window.windowFlags() & Qt.WindowType.FramelessWindowHint
     assert window.windowState() & Qt.WindowState.WindowFullScreen
@@ -109,16 +113,21 @@ def test_whole_self_intake(
 
 
 def test_a_visitors_language_is_never_saved_and_the_kiosk_returns_to_its_own(
-    qtbot: QtBot, make_app: AppFactory, existing_store: Path, settings_file: SettingsFile
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    lang: Language,
 ) -> None:
-    _app, window = start_kiosk(qtbot, make_app, settings_file, "en")
-    session = begin(window, "fr")
-    assert current_language() == "fr"
-    assert_in_language(window, "fr")
+    other: Language = "fr" if lang == "en" else "en"
+    _app, window = start_kiosk(qtbot, make_app, settings_file, lang)
+    session = begin(window, other)
+    assert current_language() == other
+    assert_in_language(window, other)
     session.start_over_button.click()
-    assert current_language() == "en"
-    assert_in_language(window, "en")
-    assert json.loads(settings_file.path.read_text())["ui_language"] == "en"
+    assert current_language() == lang
+    assert_in_language(window, lang)
+    assert json.loads(settings_file.path.read_text())["ui_language"] == lang
 
 
 def test_safety_answer_other_than_no_shows_the_crisis_screen_then_programs(
@@ -377,10 +386,14 @@ def test_idle_wipe_leaves_nothing_of_the_person(
 
 
 def test_still_here_keeps_everything(
-    qtbot: QtBot, make_app: AppFactory, existing_store: Path, settings_file: SettingsFile
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    lang: Language,
 ) -> None:
-    _app, window = start_kiosk(qtbot, make_app, settings_file, "en")
-    _fill_everything(window, "en")
+    _app, window = start_kiosk(qtbot, make_app, settings_file, lang)
+    _fill_everything(window, lang)
     session = window.session
     window.idle.expire()
     window.tick()
@@ -392,9 +405,13 @@ def test_still_here_keeps_everything(
 
 
 def test_idle_on_the_untouched_welcome_screen_does_nothing(
-    qtbot: QtBot, make_app: AppFactory, existing_store: Path, settings_file: SettingsFile
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    lang: Language,
 ) -> None:
-    _app, window = start_kiosk(qtbot, make_app, settings_file, "en")
+    _app, window = start_kiosk(qtbot, make_app, settings_file, lang)
     session = window.session
     window.idle.expire()
     assert window.pages.currentWidget() is session
@@ -417,10 +434,14 @@ def test_the_idle_watch_fires_on_its_own_and_any_touch_restarts_it(qtbot: QtBot)
 
 
 def test_finishing_or_starting_over_wipes_too(
-    qtbot: QtBot, make_app: AppFactory, existing_store: Path, settings_file: SettingsFile
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    lang: Language,
 ) -> None:
-    _app, window = start_kiosk(qtbot, make_app, settings_file, "en")
-    _fill_everything(window, "en")
+    _app, window = start_kiosk(qtbot, make_app, settings_file, lang)
+    _fill_everything(window, lang)
     old = window.session
     old.start_over_button.click()
     assert window.session is not old
@@ -434,10 +455,14 @@ def test_finishing_or_starting_over_wipes_too(
 
 
 def test_text_never_reaches_the_clipboard(
-    qtbot: QtBot, make_app: AppFactory, existing_store: Path, settings_file: SettingsFile
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    lang: Language,
 ) -> None:
-    _app, window = start_kiosk(qtbot, make_app, settings_file, "en")
-    _go_to(window, "callback", "en")
+    _app, window = start_kiosk(qtbot, make_app, settings_file, lang)
+    _go_to(window, "callback", lang)
     QGuiApplication.clipboard().setText("staff text")
     field = window.session.callback.number
     field.setText(VALID_NUMBER)
@@ -451,10 +476,14 @@ def test_text_never_reaches_the_clipboard(
 
 
 def test_close_keys_do_nothing(
-    qtbot: QtBot, make_app: AppFactory, existing_store: Path, settings_file: SettingsFile
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    lang: Language,
 ) -> None:
-    _app, window = start_kiosk(qtbot, make_app, settings_file, "en")
-    session = begin(window, "en")
+    _app, window = start_kiosk(qtbot, make_app, settings_file, lang)
+    session = begin(window, lang)
     window.close()  # what Alt+F4 or a window manager's close asks for
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     qtbot.keyClick(window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
@@ -510,11 +539,15 @@ def test_exit_needs_a_supervisor_pin(
 
 
 def test_every_target_is_large_enough(
-    qtbot: QtBot, make_app: AppFactory, existing_store: Path, settings_file: SettingsFile
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    lang: Language,
 ) -> None:
-    _app, window = start_kiosk(qtbot, make_app, settings_file, "fr")
+    _app, window = start_kiosk(qtbot, make_app, settings_file, lang)
     for screen in SCREENS:
-        _go_to(window, screen, "fr")
+        _go_to(window, screen, lang)
         qtbot.waitExposed(window)
         QApplication.processEvents()
         for button in window.findChildren(QAbstractButton):
@@ -530,6 +563,7 @@ def test_no_stored_record_is_reachable_from_the_kiosk(
     make_app: AppFactory,
     existing_store: Path,
     settings_file: SettingsFile,
+    lang: Language,
 ) -> None:
     from intake.storage.db import open_store
     from intake.storage.records import ContactRecord, add_note, save_contact
@@ -554,9 +588,9 @@ def test_no_stored_record_is_reachable_from_the_kiosk(
     add_note(store, "n1", "earlier", "zebra-umbrella confidential detail", None)
     store.close()
 
-    _app, window = start_kiosk(qtbot, make_app, settings_file, "en")
+    _app, window = start_kiosk(qtbot, make_app, settings_file, lang)
     for screen in SCREENS:
-        _go_to(window, screen, "en")
+        _go_to(window, screen, lang)
         texts = shown_texts(window)
         for secret in ("Secret Person", "zebra-umbrella", "555 0123", "555-0123", "5550123"):
             assert secret not in texts, (screen, secret)
@@ -597,9 +631,13 @@ def test_a_mistake_in_the_directory_stops_the_kiosk_with_a_clear_message(
 
 
 def test_screens_say_where_focus_goes(
-    qtbot: QtBot, make_app: AppFactory, existing_store: Path, settings_file: SettingsFile
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    lang: Language,
 ) -> None:
-    _app, window = start_kiosk(qtbot, make_app, settings_file, "en")
+    _app, window = start_kiosk(qtbot, make_app, settings_file, lang)
     for screen in window.session.stack.findChildren(KioskScreen):
         target = screen.first_focus()
         assert target is None or target.focusPolicy() != Qt.FocusPolicy.NoFocus
