@@ -333,6 +333,28 @@ def add_callback(
         return "created"
 
 
+def open_followups(store: Store, contact_id: str) -> list[FollowUp]:
+    rows = store.query(
+        "SELECT followups.id, followups.contact_id, followups.due_at, contacts.province "
+        "FROM followups JOIN contacts ON contacts.id = followups.contact_id "
+        "WHERE followups.contact_id = ? AND followups.status = 'open' ORDER BY followups.due_at",
+        (contact_id,),
+    )
+    return [FollowUp(*r) for r in rows]
+
+
+def complete_followup(store: Store, followup_id: str, actor: str | None) -> bool:
+    """Mark a follow-up done (audited); False if it was not open (already done by someone)."""
+    with store.transaction() as conn:
+        changed = conn.execute(
+            "UPDATE followups SET status = 'done' WHERE id = ? AND status = 'open'",
+            (followup_id,),
+        ).rowcount
+        if changed:
+            audit.append(conn, actor, "edit", followup_id, "followup done")
+    return bool(changed)
+
+
 def add_followup(
     store: Store, followup_id: str, contact_id: str, due_at: str, actor: str | None
 ) -> str:

@@ -34,7 +34,14 @@ from intake.i18n import _, current_language, ngettext, pgettext, translate
 from intake.i18n.formatting import format_datetime
 from intake.provinces import PROVINCES, province_name
 from intake.storage.db import Store
-from intake.storage.records import ContactRecord, HistoryFilter, HistoryRow, Note, Page
+from intake.storage.records import (
+    ContactRecord,
+    FollowUp,
+    HistoryFilter,
+    HistoryRow,
+    Note,
+    Page,
+)
 from intake.ui import ops
 from intake.ui.call.steps import RISK_NAMES
 from intake.ui.language import Retranslatable
@@ -203,6 +210,9 @@ class HistoryPage(Retranslatable, QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.open_button = QPushButton(self)
         self.open_button.setObjectName("history-open")
+        self.followup_done = QPushButton(self)
+        self.followup_done.setObjectName("history-followup-done")
+        self.followup_done.hide()
         self.detail = QLabel(self)
         self.detail.setObjectName("history-detail")
         self.detail.setWordWrap(True)
@@ -213,9 +223,14 @@ class HistoryPage(Retranslatable, QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.table, 1)
         left_layout.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignRight)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.detail, 1)
+        right_layout.addWidget(self.followup_done, 0, Qt.AlignmentFlag.AlignRight)
         splitter = QSplitter(self)
         splitter.addWidget(left)
-        splitter.addWidget(self.detail)
+        splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
@@ -224,6 +239,7 @@ class HistoryPage(Retranslatable, QWidget):
         layout.addWidget(self.status)
         layout.addWidget(splitter, 1)
         self._opened: tuple[ContactRecord, list[Note]] | None = None
+        self._followups: list[FollowUp] = []
         self._fill_choices()
         self.search.returnPressed.connect(self.apply_filters)
         for combo in (self.province, self.outcome, self.since):
@@ -231,6 +247,7 @@ class HistoryPage(Retranslatable, QWidget):
         self.due.toggled.connect(self.apply_filters)
         self.table.activated.connect(self.open_selected)
         self.open_button.clicked.connect(self.open_selected)
+        self.followup_done.clicked.connect(self.complete_followup)
         self.model.loaded.connect(self._show_status)
         self.retranslate_ui()
         self.apply_filters()
@@ -317,22 +334,51 @@ class HistoryPage(Retranslatable, QWidget):
         selected = self.table.selectionModel().selectedRows()
         if not selected:
             return
-        from intake.storage.records import get_contact  # noqa: PLC0415
+        self._open(self.model.rows[selected[0].row()].id)
 
-        contact_id = self.model.rows[selected[0].row()].id
+    def _open(self, contact_id: str) -> None:
+        from intake.storage.records import get_contact, open_followups  # noqa: PLC0415
+
         store, actor = self.store, self.account.id
         ops.run_in_background(
-            lambda: get_contact(store, contact_id, actor),  # audited: who opened what, when
+            # get_contact audits who opened what, and when.
+            lambda: (get_contact(store, contact_id, actor), open_followups(store, contact_id)),
             self._opened_record,
             self._search_failed,
             name="open-contact",
         )
 
-    def _opened_record(self, result: tuple[ContactRecord, list[Note]]) -> None:
-        self._opened = result
+    def _opened_record(
+        self, result: tuple[tuple[ContactRecord, list[Note]], list[FollowUp]]
+    ) -> None:
+        self._opened, self._followups = result
         self._show_detail()
 
+    def complete_followup(self) -> None:
+        from intake.storage.records import complete_followup  # noqa: PLC0415
+
+        if not self._followups or self._opened is None:
+            return
+        store, actor = self.store, self.account.id
+        followup, contact_id = self._followups[0].id, self._opened[0].id
+        self.followup_done.setEnabled(False)
+        ops.run_in_background(
+            lambda: (complete_followup(store, followup, actor), contact_id)[1],
+            self._followup_completed,
+            self._search_failed,
+            name="followup-done",
+        )
+
+    def _followup_completed(self, contact_id: str) -> None:
+        self.followup_done.setEnabled(True)
+        self._open(contact_id)
+        self.apply_filters()  # it leaves the "follow-up due" list
+
     def _show_detail(self) -> None:
+        self.followup_done.setVisible(bool(self._followups))
+        if self._followups:
+            due = _when(self._followups[0].due_at)
+            self.followup_done.setText(_("Mark the follow-up due {when} as done").format(when=due))
         if self._opened is None:
             self.detail.setText(_("Choose a contact and press Enter to open it."))
             return

@@ -142,3 +142,28 @@ def test_the_home_page_shows_follow_ups_due(
     assert page is not None
     assert page.due.isChecked()
     qtbot.waitUntil(lambda: [r.id for r in page.model.rows] == ["c0003"], timeout=10_000)
+
+
+def test_a_follow_up_can_be_marked_done(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    seeded(existing_store, count=10)
+    app = make_app(lang)
+    window = main_window_of(qtbot, app)
+    window.home.followups_button.click()
+    page = window.history_page
+    assert page is not None
+    qtbot.waitUntil(lambda: [r.id for r in page.model.rows] == ["c0003"], timeout=10_000)
+    page.table.selectRow(0)
+    page.open_button.click()
+    qtbot.waitUntil(page.followup_done.isVisible, timeout=10_000)
+    assert foreign_texts(window, lang) == []
+    page.followup_done.click()
+    qtbot.waitUntil(
+        lambda: page.model.rowCount() == 0 and not page.followup_done.isVisible(), timeout=10_000
+    )
+    wait_idle(qtbot)
+    store = app.store
+    assert store is not None
+    assert store.query("SELECT status FROM followups WHERE id = 'f1'") == [("done",)]
+    assert ("edit", "f1") in {(r[0], r[1]) for r in store.query("SELECT action, record FROM audit")}

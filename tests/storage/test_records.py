@@ -293,3 +293,14 @@ def test_note_search_can_be_limited_to_ones_own_contacts(store: Store, actor: st
     add_note(store, "n2", "theirs", "overnight shifts", other)
     assert {c for c, _n in search_notes(store, "overnight")} == {"mine", "theirs"}
     assert search_notes(store, "overnight", created_by=actor) == [("mine", "n1")]
+
+
+def test_completing_a_follow_up_once(store: Store, actor: str) -> None:
+    from intake.storage.records import complete_followup, open_followups
+
+    save_contact(store, contact(id="c1"), actor)
+    add_followup(store, "f1", "c1", "2026-11-25T15:00:00+00:00", actor)
+    assert [f.id for f in open_followups(store, "c1")] == ["f1"]
+    assert complete_followup(store, "f1", actor) is True
+    assert complete_followup(store, "f1", actor) is False  # someone else already did it
+    assert open_followups(store, "c1") == []
