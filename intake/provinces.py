@@ -55,3 +55,8 @@ ROLE_NAMES = {
 def province_name(code: str, language: str) -> str:
     province = PROVINCES[code]
     return province.name_fr if language == "fr" else province.name_en
+
+
+def provinces_by_name(language: str) -> list[tuple[str, str]]:
+    """(name, code) of every province and territory, in alphabetical order in `language`."""
+    return sorted((province_name(code, language), code) for code in PROVINCES)

@@ -14,12 +14,12 @@ from intake.i18n.catalog import (
     add_listener,
     current_language,
     gettext_in,
+    language_name,
     ngettext,
     pgettext,
     remove_listener,
     set_language,
     translate,
-    translate_in,
     translator_for,
 )
 
@@ -32,11 +32,11 @@ __all__ = [
     "add_listener",
     "current_language",
     "gettext_in",
+    "language_name",
     "ngettext",
     "pgettext",
     "remove_listener",
     "set_language",
     "translate",
-    "translate_in",
     "translator_for",
 ]

@@ -122,7 +122,13 @@ def gettext_in(language: Language, message: str) -> str:
     return translator_for(language).gettext(message)
 
 
-def translate_in(language: Language, label: str | tuple[str, str]) -> str:
-    if isinstance(label, tuple):
-        return translator_for(language).pgettext(*label)
-    return gettext_in(language, label)
+_LANGUAGE_NAMES = {"en": NP_("language name", "English"), "fr": NP_("language name", "French")}
+
+
+def language_name(code: str) -> str:
+    """A language's name in the interface language ("French", « anglais »); other codes as is.
+
+    Not the endonym on the language switch, which names each language in itself.
+    """
+    label = _LANGUAGE_NAMES.get(code)
+    return pgettext(*label) if label else code

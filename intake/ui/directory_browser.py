@@ -22,15 +22,15 @@ from PySide6.QtWidgets import (
 
 from intake.directory.browse import COST_NAMES, KIND_NAMES, STATUS_NAMES, BrowseFilter, browse
 from intake.directory.model import Program, Provenance
-from intake.i18n import _, current_language, pgettext, translate
+from intake.i18n import _, current_language, language_name, pgettext, translate
 from intake.i18n.formatting import format_date
-from intake.provinces import ALL, PROVINCES, ROLE_NAMES, province_name
+from intake.provinces import ALL, ROLE_NAMES, province_name, provinces_by_name
 from intake.routing.engine import Router
 from intake.routing.reasons import FIELDS
 from intake.routing.render import contact_line
 from intake.ui.call.steps import FORMAT_NAMES
 from intake.ui.language import Retranslatable
-from intake.ui.widgets import heading
+from intake.ui.widgets import heading, refill_combo
 
 
 class DirectoryBrowser(Retranslatable, QWidget):
@@ -89,16 +89,10 @@ class DirectoryBrowser(Retranslatable, QWidget):
         self.results.currentItemChanged.connect(self._show_detail)
         self.retranslate_ui()
 
-    def _fill(self, combo: QComboBox, label: str, items: list[tuple[str, str]]) -> None:
-        current = combo.currentData()
-        combo.blockSignals(True)
-        combo.clear()
-        combo.addItem(label, None)
-        for text, code in items:
-            combo.addItem(text, code)
-        combo.setCurrentIndex(max(combo.findData(current), 0))
+    @staticmethod
+    def _fill(combo: QComboBox, label: str, items: list[tuple[str, str]]) -> None:
+        refill_combo(combo, [(label, None), *items])
         combo.setAccessibleName(label)
-        combo.blockSignals(False)
 
     def filters(self) -> BrowseFilter:
         return BrowseFilter(
@@ -145,12 +139,7 @@ class DirectoryBrowser(Retranslatable, QWidget):
         self.search.setPlaceholderText(_("Search by name or description"))
         self.search.setAccessibleName(_("Search the directory"))
         self.open_now.setText(_("Open now"))
-        provinces = sorted(PROVINCES, key=lambda c: province_name(c, language))
-        self._fill(
-            self.province,
-            _("Any province or territory"),
-            [(province_name(c, language), c) for c in provinces],
-        )
+        self._fill(self.province, _("Any province or territory"), provinces_by_name(language))
         self._fill(
             self.kind,
             _("Any kind"),
@@ -206,8 +195,7 @@ def describe(program: Program, now: datetime) -> str:
     formats = ", ".join(
         translate(FORMAT_NAMES[f]) for f in sorted(modes | channels) if f in FORMAT_NAMES
     )
-    names = {"en": pgettext("language name", "English"), "fr": pgettext("language name", "French")}
-    languages = ", ".join(names.get(code, code) for code in sorted(program.languages.value)) or "—"
+    languages = ", ".join(language_name(code) for code in sorted(program.languages.value)) or "—"
     open_now = program.hours.open_at(now)
     hours = (
         _("Open 24/7")

@@ -32,7 +32,7 @@ from intake.accounts import Account, Role
 from intake.call import CRISIS_ACTIONS, OUTCOMES, TOPICS
 from intake.i18n import _, current_language, ngettext, pgettext, translate
 from intake.i18n.formatting import format_datetime
-from intake.provinces import PROVINCES, province_name
+from intake.provinces import PROVINCES, province_name, provinces_by_name
 from intake.storage.db import Store
 from intake.storage.records import (
     ContactRecord,
@@ -45,7 +45,7 @@ from intake.storage.records import (
 from intake.ui import ops
 from intake.ui.call.steps import RISK_NAMES
 from intake.ui.language import Retranslatable
-from intake.ui.widgets import heading
+from intake.ui.widgets import heading, refill_combo
 
 PAGE_SIZE = 100
 Index = QModelIndex | QPersistentModelIndex
@@ -62,6 +62,10 @@ def _channel(code: str) -> str:
 
 def _province(code: str | None) -> str:
     return province_name(code, current_language()) if code in PROVINCES else "—"
+
+
+def _risk(code: str) -> str:
+    return translate(RISK_NAMES.get(code, RISK_NAMES["none"]))
 
 
 def _outcome(code: str | None) -> str:
@@ -148,7 +152,7 @@ class HistoryModel(QAbstractTableModel):
         if column == 2:
             return _province(row.province)
         if column == 3:
-            return translate(RISK_NAMES.get(row.risk, RISK_NAMES["none"]))
+            return _risk(row.risk)
         return _outcome(row.outcome)
 
     def headerData(
@@ -254,37 +258,19 @@ class HistoryPage(Retranslatable, QWidget):
 
     # Filters ----------------------------------------------------------------------------
     def _fill_choices(self) -> None:
-        language = current_language()
-        for combo, items in (
-            (
-                self.province,
-                [
-                    (province_name(c, language), c)
-                    for c in sorted(PROVINCES, key=lambda c: province_name(c, language))
-                ],
-            ),
-            (self.outcome, [(translate(label), code) for code, label in OUTCOMES.items()]),
-        ):
-            current = combo.currentData()
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItem(pgettext("filter", "All"), None)
-            for text, code in items:
-                combo.addItem(text, code)
-            combo.setCurrentIndex(max(combo.findData(current), 0))
-            combo.blockSignals(False)
-        current = self.since.currentData()
-        self.since.blockSignals(True)
-        self.since.clear()
-        for text, days in (
-            (pgettext("filter", "Any time"), None),
-            (_("Last 7 days"), 7),
-            (_("Last 30 days"), 30),
-            (_("Last 12 months"), 365),
-        ):
-            self.since.addItem(text, days)
-        self.since.setCurrentIndex(max(self.since.findData(current), 0))
-        self.since.blockSignals(False)
+        every = (pgettext("filter", "All"), None)
+        refill_combo(self.province, [every, *provinces_by_name(current_language())])
+        outcomes = ((translate(label), code) for code, label in OUTCOMES.items())
+        refill_combo(self.outcome, [every, *outcomes])
+        refill_combo(
+            self.since,
+            [
+                (pgettext("filter", "Any time"), None),
+                (_("Last 7 days"), 7),
+                (_("Last 30 days"), 30),
+                (_("Last 12 months"), 365),
+            ],
+        )
 
     def current_filters(self, contact_ids: tuple[str, ...] | None = None) -> HistoryFilter:
         now = datetime.now(UTC)
@@ -387,9 +373,7 @@ class HistoryPage(Retranslatable, QWidget):
             _("Started: {when}").format(when=_when(record.started_at)),
             _("Channel: {channel}").format(channel=_channel(record.channel)),
             _("Province or territory: {province}").format(province=_province(record.province)),
-            _("Risk: {tier}").format(
-                tier=translate(RISK_NAMES.get(record.risk, RISK_NAMES["none"]))
-            ),
+            _("Risk: {tier}").format(tier=_risk(record.risk)),
             _("Topics: {topics}").format(
                 topics=", ".join(translate(TOPICS[t]) for t in record.topics if t in TOPICS) or "—"
             ),

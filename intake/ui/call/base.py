@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from intake.call import Call
 from intake.guidance import Section
-from intake.i18n import Language, _, pgettext
+from intake.i18n import Language, _, language_name
 from intake.routing.engine import Router
 from intake.safety import Screen
 from intake.storage.db import Store
@@ -55,11 +55,7 @@ class ReadAloud(QFrame):
         layout.addWidget(self.text)
 
     def say(self, text: str, language: Language) -> None:
-        names = {
-            "en": pgettext("language name", "English"),
-            "fr": pgettext("language name", "French"),
-        }
-        self.caption.setText(_("Read aloud ({language})").format(language=names[language]))
+        self.caption.setText(_("Read aloud ({language})").format(language=language_name(language)))
         self.text.setText(text)
         # Screen readers should read it in the caller's language too.
         self.text.setAccessibleName(text)

@@ -31,7 +31,7 @@ from intake.routing.reasons import reason_text, warning_text
 from intake.routing.render import contact_line, status_line
 from intake.timezones import zone
 from intake.ui.call.base import CallServices, ReadAloud, StepPage, shown_number
-from intake.ui.widgets import Message, MessageBanner, clear_layout
+from intake.ui.widgets import Message, MessageBanner, clear_layout, refill_combo
 
 
 class RecommendationsStep(StepPage):
@@ -223,14 +223,8 @@ class WrapUpStep(StepPage):
         self._enable_followup()
 
     def _fill_outcomes(self) -> None:
-        current = self.call.outcome
-        self.outcome.blockSignals(True)
-        self.outcome.clear()
-        self.outcome.addItem(pgettext("no choice yet", "Choose…"), None)
-        for code, label in OUTCOMES.items():
-            self.outcome.addItem(translate(label), code)
-        self.outcome.setCurrentIndex(max(self.outcome.findData(current), 0))
-        self.outcome.blockSignals(False)
+        outcomes = ((translate(label), code) for code, label in OUTCOMES.items())
+        refill_combo(self.outcome, [(pgettext("no choice yet", "Choose…"), None), *outcomes])
 
     def _enable_followup(self) -> None:
         on = self.followup.isChecked() and self.call.keeps_text

@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 from intake.call import NEED_SCRIPTS, TOPICS, Call
 from intake.callback_numbers import CallbackNumber, explain, parse_callback
 from intake.i18n import N_, NP_, _, current_language, gettext_in, pgettext, translate
-from intake.provinces import PROVINCES, ROLE_NAMES, ROLES, province_name
+from intake.provinces import ROLE_NAMES, ROLES, province_name, provinces_by_name
 from intake.safety import ANSWERS
 from intake.ui.call.base import CallServices, ReadAloud, StepPage, shown_number
+from intake.ui.widgets import refill_combo
 from intake.vocabulary import CHANNELS, MODES
 
 GREETING = N_(
@@ -205,22 +206,9 @@ class WhoStep(StepPage):
         self._check_number()
 
     def _fill_choices(self) -> None:
-        role, province = self.role.currentData(), self.province.currentData()
-        self.role.blockSignals(True)
-        self.province.blockSignals(True)
-        self.role.clear()
-        self.role.addItem(pgettext("no choice yet", "Choose…"), None)
-        for code in ROLES:
-            self.role.addItem(_(ROLE_NAMES[code]), code)
-        self.province.clear()
-        self.province.addItem(pgettext("no choice yet", "Choose…"), None)
-        language = current_language()
-        for code in sorted(PROVINCES, key=lambda c: province_name(c, language)):
-            self.province.addItem(province_name(code, language), code)
-        self.role.setCurrentIndex(max(self.role.findData(role), 0))
-        self.province.setCurrentIndex(max(self.province.findData(province), 0))
-        self.role.blockSignals(False)
-        self.province.blockSignals(False)
+        choose = (pgettext("no choice yet", "Choose…"), None)
+        refill_combo(self.role, [choose, *((_(ROLE_NAMES[code]), code) for code in ROLES)])
+        refill_combo(self.province, [choose, *provinces_by_name(current_language())])
 
     def _role(self) -> None:
         if not self._loading:
