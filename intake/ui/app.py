@@ -195,7 +195,7 @@ class IntakeApplication(QObject):
         ops.run_in_background(
             lambda: load_call_data(store, account.id, sees_all=account.role is Role.SUPERVISOR),
             self._call_data_ready,
-            self._call_data_failed,
+            self._start_failed,
             name="call-data",
         )
 
@@ -225,7 +225,8 @@ class IntakeApplication(QObject):
         self.main_window.show()
         self.gate.hide()
 
-    def _call_data_failed(self, exc: BaseException) -> None:
+    def _start_failed(self, exc: BaseException) -> None:
+        """Loading the data files for the phone line or the kiosk failed: say so at sign-in."""
         from intake.ui.call.start import explain_start_failure  # noqa: PLC0415
 
         self.gate.signin.set_busy(False)
@@ -251,7 +252,7 @@ class IntakeApplication(QObject):
         ops.run_in_background(
             lambda: load_kiosk_data(store, account.id),
             self._kiosk_ready,
-            self._kiosk_failed,
+            self._start_failed,
             name="kiosk-data",
         )
 
@@ -267,12 +268,6 @@ class IntakeApplication(QObject):
         self.kiosk_window.exit_requested.connect(self._kiosk_exit)
         self.kiosk_window.showFullScreen()
         self.gate.hide()
-
-    def _kiosk_failed(self, exc: BaseException) -> None:
-        from intake.ui.call.start import explain_start_failure  # noqa: PLC0415
-
-        self.gate.signin.set_busy(False)
-        self.gate.signin.show_error(explain_start_failure(exc) or explain(exc))
 
     def _kiosk_exit(self, account_id: str, pin: str) -> None:
         from intake.storage.account_store import check_pin  # noqa: PLC0415

@@ -6,6 +6,7 @@ The phone-line and kiosk workflows will live in the workspace; locking hides the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -273,45 +274,26 @@ class MainWindow(Retranslatable, QMainWindow):
         self.signed_in = QLabel(header)
         self.signed_in.setObjectName("signed-in")
         self.language_switch = LanguageSwitch(manager, header)
-        self.lock_action = QAction(self)
-        self.lock_action.setObjectName("lock-action")
-        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
-        self.about_action = QAction(self)
-        self.about_action.setObjectName("about-action")
-        self.new_call_action = QAction(self)
-        self.new_call_action.setObjectName("new-call-action")
-        self.new_call_action.setShortcut(QKeySequence("Ctrl+N"))
-        self.new_call_action.setEnabled(services is not None)
-        self.addAction(self.lock_action)
-        self.addAction(self.about_action)
-        self.addAction(self.new_call_action)
-        self.history_action = QAction(self)
-        self.history_action.setObjectName("history-action")
-        self.history_action.setShortcut(QKeySequence("Ctrl+H"))
-        self.history_action.setEnabled(services is not None)
-        self.addAction(self.history_action)
-        self.history_button = QToolButton(header)
-        self.history_button.setObjectName("history-button")
-        self.history_button.setDefaultAction(self.history_action)
+        self.lock_action, self.lock_button = self._header_action(
+            header, "lock", "Ctrl+L", self.lock
+        )
+        self.about_action, self.about_button = self._header_action(
+            header, "about", None, self.show_about
+        )
+        self.new_call_action, self.new_call_button = self._header_action(
+            header, "new-call", "Ctrl+N", self.new_call
+        )
+        self.history_action, self.history_button = self._header_action(
+            header, "history", "Ctrl+H", self.show_history
+        )
+        self.directory_action, self.directory_button = self._header_action(
+            header, "directory", "Ctrl+D", self.show_directory
+        )
+        # What needs the call services and must not be reachable while locked.
+        self.workspace_actions = (self.new_call_action, self.history_action, self.directory_action)
+        self._enable_workspace(True)
         self.history_page: HistoryPage | None = None
-        self.directory_action = QAction(self)
-        self.directory_action.setObjectName("directory-action")
-        self.directory_action.setShortcut(QKeySequence("Ctrl+D"))
-        self.directory_action.setEnabled(services is not None)
-        self.addAction(self.directory_action)
-        self.directory_button = QToolButton(header)
-        self.directory_button.setObjectName("directory-button")
-        self.directory_button.setDefaultAction(self.directory_action)
         self.directory_page: DirectoryBrowser | None = None
-        self.new_call_button = QToolButton(header)
-        self.new_call_button.setObjectName("new-call-button")
-        self.new_call_button.setDefaultAction(self.new_call_action)
-        self.lock_button = QToolButton(header)
-        self.lock_button.setObjectName("lock-button")
-        self.lock_button.setDefaultAction(self.lock_action)
-        self.about_button = QToolButton(header)
-        self.about_button.setObjectName("about-button")
-        self.about_button.setDefaultAction(self.about_action)
         row = QHBoxLayout(header)
         row.addWidget(self.app_name)
         row.addWidget(self.signed_in)
@@ -337,11 +319,6 @@ class MainWindow(Retranslatable, QMainWindow):
         column.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
-        self.lock_action.triggered.connect(self.lock)
-        self.about_action.triggered.connect(self.show_about)
-        self.new_call_action.triggered.connect(self.new_call)
-        self.history_action.triggered.connect(self.show_history)
-        self.directory_action.triggered.connect(self.show_directory)
         self.lock_page.unlock_requested.connect(self.unlock_requested)
         self.home.resume_requested.connect(self.resume_call)
         self.home.discard_requested.connect(self._discard)
@@ -383,15 +360,31 @@ class MainWindow(Retranslatable, QMainWindow):
     def locked(self) -> bool:
         return self.pages.currentWidget() is self.lock_page
 
+    def _header_action(
+        self, header: QWidget, name: str, shortcut: str | None, slot: Callable[[], None]
+    ) -> tuple[QAction, QToolButton]:
+        action = QAction(self)
+        action.setObjectName(f"{name}-action")
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        button = QToolButton(header)
+        button.setObjectName(f"{name}-button")
+        button.setDefaultAction(action)
+        return action, button
+
+    def _enable_workspace(self, on: bool) -> None:
+        for action in self.workspace_actions:
+            action.setEnabled(on and self.services is not None)
+
     def lock(self) -> None:
         if self.locked:
             return
         self._before_lock = self.pages.currentWidget()
         self.lock_page.reset()
         self.pages.setCurrentWidget(self.lock_page)
-        self.new_call_action.setEnabled(False)
-        self.history_action.setEnabled(False)
-        self.directory_action.setEnabled(False)
+        self._enable_workspace(False)
         self.lock_action.setEnabled(False)
         self.lock_page.pin.setFocus()
         self.locked_now.emit()
@@ -401,9 +394,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.pages.setCurrentWidget(self._before_lock or self.home)
         self._before_lock = None
         self.lock_action.setEnabled(True)
-        self.new_call_action.setEnabled(self.services is not None)
-        self.history_action.setEnabled(self.services is not None)
-        self.directory_action.setEnabled(self.services is not None)
+        self._enable_workspace(True)
         self.session_limit.start()  # a fresh PIN starts a fresh 12 hours
         self.idle.poke()
 
