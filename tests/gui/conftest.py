@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from intake.i18n import Language
 from intake.settings import SettingsFile
+from intake.storage.db import Store
 from intake.ui import ops
 from intake.ui.app import IntakeApplication, create_qapplication
 from intake.ui.main_window import MainWindow
@@ -75,3 +76,9 @@ def main_window_of(qtbot: QtBot, app: IntakeApplication) -> MainWindow:
     qtbot.waitUntil(lambda: app.main_window is not None, timeout=10_000)
     assert app.main_window is not None
     return app.main_window
+
+
+def store_of(app: IntakeApplication) -> Store:
+    """The application's open store (after unlock), for checking what was saved."""
+    assert app.store is not None
+    return app.store

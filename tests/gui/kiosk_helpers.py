@@ -9,7 +9,6 @@ from pytestqt.qtbot import QtBot
 
 from intake.i18n import Language
 from intake.settings import SettingsFile
-from intake.storage.db import Store
 from intake.ui.app import IntakeApplication
 from intake.ui.kiosk.session import KioskSession
 from intake.ui.kiosk.window import KioskWindow
@@ -46,11 +45,6 @@ def start_kiosk(
     if size is not None:
         window.setFixedSize(*size)
     return app, window
-
-
-def store_of(app: IntakeApplication) -> Store:
-    assert app.store is not None
-    return app.store
 
 
 def answer(session: KioskSession, answers: tuple[tuple[str, str], ...]) -> None:

@@ -12,14 +12,13 @@ from pytestqt.qtbot import QtBot
 
 from intake.i18n import Language, _, gettext_in, pgettext
 from intake.settings import SettingsFile
-from intake.storage.db import Store
 from intake.ui.app import IntakeApplication
 from intake.ui.call.page import CallPage
 from intake.ui.call.referral import RecommendationsStep, WrapUpStep
 from intake.ui.call.steps import CONSENT_QUESTION, GreetingStep, NeedsStep, SafetyStep, WhoStep
 from intake.ui.main_window import MainWindow
 from tests.conftest import PIN
-from tests.gui.conftest import AppFactory, main_window_of, wait_idle
+from tests.gui.conftest import AppFactory, main_window_of, store_of, wait_idle
 from tests.gui.texts import foreign_texts
 
 OTTAWA = "613 555 0142"
@@ -42,11 +41,6 @@ def crisis_entries(page: CallPage) -> list[str]:
     """Who the crisis panel lists now (its cards appear on the next turn of the event loop)."""
     QApplication.processEvents()
     return [w.objectName() for w in page.crisis.plan_box.findChildren(QWidget) if not w.isHidden()]
-
-
-def store_of(app: IntakeApplication) -> Store:
-    assert app.store is not None
-    return app.store
 
 
 def steps(

@@ -19,14 +19,13 @@ from intake.storage.feedback import feedback_summary
 from intake.ui.kiosk.parts import MIN_TARGET, KioskScreen
 from intake.ui.kiosk.window import STAFF_SHORTCUT, STAFF_TAPS, KioskWindow
 from tests.conftest import PIN
-from tests.gui.conftest import AppFactory, wait_idle
+from tests.gui.conftest import AppFactory, store_of, wait_idle
 from tests.gui.kiosk_helpers import (
     PHYSICIAN_ANSWERS,
     answer,
     begin,
     checked_buttons,
     start_kiosk,
-    store_of,
     text_fields,
 )
 from tests.gui.texts import foreign_texts, visible_texts
