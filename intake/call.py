@@ -13,6 +13,7 @@ from typing import Any
 
 from intake.i18n import N_, NP_, Language
 from intake.routing.engine import Need, Request
+from intake.safety import SEVERITY
 from intake.storage.records import ContactRecord
 
 STEPS = ("greeting", "who", "safety", "needs", "recommendations", "wrapup")
@@ -60,7 +61,35 @@ CRISIS_ACTIONS = {
     "warm-transfer": NP_("crisis action", "Warm transfer started"),
     "connection-confirmed": NP_("crisis action", "Connection confirmed"),
     "supervisor-informed": NP_("crisis action", "On-call supervisor informed"),
+    # A documented reason when the connection could not be confirmed, or the supervisor not
+    # informed (codes from intake.safety; a high or imminent call needs one or the other).
+    "no-connection:declined-with-plan": NP_(
+        "crisis action", "No connection: the caller declined and agreed to a safety plan"
+    ),
+    "no-connection:disconnected": NP_(
+        "crisis action", "No connection: the call dropped before it could be confirmed"
+    ),
+    "no-connection:already-with-help": NP_(
+        "crisis action", "No connection: already with emergency services or a clinician"
+    ),
+    "supervisor-not-informed:not-reachable": NP_(
+        "crisis action", "Supervisor not informed: could not be reached"
+    ),
+    "supervisor-not-informed:none-on-call": NP_(
+        "crisis action", "Supervisor not informed: nobody on call"
+    ),
+    # Not an action: the safety screen was never answered (the risk column then says "none",
+    # the only value the stored schema allows; this mark says it was not screened).
+    "safety-not-screened": NP_("crisis action", "Safety screen not done"),
 }
+# The marks the volunteer ticks in the crisis panel (the reasons are chosen from lists there).
+TICKED_ACTIONS = (
+    "emergency-called",
+    "988-offered",
+    "warm-transfer",
+    "connection-confirmed",
+    "supervisor-informed",
+)
 # Free text and identifiers: never stored, not even in a draft, when the caller declined notes.
 _PRIVATE = ("caller_name", "callback_number", "notes", "followup_number")
 
@@ -78,7 +107,7 @@ class Call:
     about_colleague: bool = False
     callback_number: str = ""
     safety: dict[str, str] = field(default_factory=dict)
-    risk: str = "none"
+    risk: str = "not-screened"  # a tier from intake.safety; "not-screened" until answered
     topics: list[str] = field(default_factory=list)
     need: str | None = None
     modes: list[str] = field(default_factory=list)
@@ -117,6 +146,20 @@ class Call:
         if action not in self.crisis_actions:
             self.crisis_actions.append(action)
 
+    def set_reason(self, prefix: str, code: str | None) -> None:
+        """Replace the coded reason under `prefix` (no-connection: or supervisor-not-informed:)."""
+        self.crisis_actions = [a for a in self.crisis_actions if not a.startswith(prefix)]
+        if code is not None:
+            self.add_crisis_action(prefix + code)
+
+    def reason(self, prefix: str) -> str | None:
+        return next((a[len(prefix) :] for a in self.crisis_actions if a.startswith(prefix)), None)
+
+    @property
+    def routing_risk(self) -> str:
+        """Not screened is routed like concern: 9-8-8 stays among the recommendations."""
+        return "concern" if self.risk == "not-screened" else self.risk
+
     def request(self, at: datetime) -> Request:
         if self.province is None:
             raise ValueError("the province or territory is not known yet")
@@ -131,7 +174,7 @@ class Call:
             channels=frozenset(self.channels),
             outside_community=self.outside_community,
             about_colleague=self.about_colleague,
-            risk=self.risk,
+            risk=self.routing_risk,
         )
 
     def record(self, ui_language: Language, ended_at: str | None) -> ContactRecord:
@@ -150,11 +193,12 @@ class Call:
             topics=tuple(self.topics),
             need=self.need,
             formats=tuple(self.modes + self.channels),
-            risk=self.risk,
+            risk=self.risk if self.risk in SEVERITY else "none",
             referrals=tuple(
                 {"program": p, "offered": True, "chosen": p == self.chosen} for p in self.offered
             ),
-            crisis_actions=tuple(self.crisis_actions),
+            crisis_actions=tuple(self.crisis_actions)
+            + (("safety-not-screened",) if self.risk not in SEVERITY else ()),
             outcome=self.outcome,
             consent_notes=keep,
             caller_name=(self.caller_name.strip() or None) if keep and not self.anonymous else None,

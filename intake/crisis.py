@@ -1,8 +1,11 @@
 """The crisis route for a province or territory: who to call, in the order to call them.
 
 Built from the routing engine's own crisis ranking, so the phone line, the kiosk and
-`intake route` never disagree: emergency services (or the local alternative where 9-1-1 does not
-exist), 9-8-8 by call or text, then the 24/7 lines of the province or territory.
+`intake route` never disagree, in the order the tier calls for: at imminent risk emergency
+services first (or the local alternative where 9-1-1 does not exist), then 9-8-8 by call or
+text, then the 24/7 lines of the province or territory; at high risk (and concern) 9-8-8 first,
+for a warm transfer, then emergency services, then the 24/7 lines. A crisis route opened with no
+tier yet ("not-screened", or "none") is treated as imminent: someone opened it for a reason.
 """
 
 from __future__ import annotations
@@ -31,11 +34,29 @@ class CrisisPlan:
     emergency: CrisisEntry | None
     line_988: CrisisEntry | None
     local_lines: tuple[CrisisEntry, ...]
+    tier: str = "imminent"
+
+    @property
+    def emergency_first(self) -> bool:
+        return self.tier == "imminent"
 
     @property
     def entries(self) -> tuple[CrisisEntry, ...]:
-        first = tuple(e for e in (self.emergency, self.line_988) if e is not None)
-        return first + self.local_lines
+        """The engine's crisis order for the tier (the recommendations list agrees)."""
+        pair = (
+            (self.emergency, self.line_988)
+            if self.emergency_first
+            else (
+                self.line_988,
+                self.emergency,
+            )
+        )
+        return tuple(e for e in pair if e is not None) + self.local_lines
+
+
+def ordering_tier(risk: str) -> str:
+    """The tier whose order the crisis route follows: high and concern put 9-8-8 first."""
+    return "high" if risk in ("high", "concern") else "imminent"
 
 
 def _entry(program: Program, province: str | None) -> CrisisEntry:
@@ -51,7 +72,9 @@ def crisis_plan(
     role: str = "physician",
     language: str = "en",
     about_colleague: bool = False,
+    risk: str = "imminent",
 ) -> CrisisPlan:
+    tier = ordering_tier(risk)
     if province is None:
         nine_one_one, line = router.get(NINE_ONE_ONE), router.get(NINE_EIGHT_EIGHT)
         return CrisisPlan(
@@ -59,6 +82,7 @@ def crisis_plan(
             _entry(nine_one_one, None) if nine_one_one else None,
             _entry(line, None) if line else None,
             (),
+            tier,
         )
     result = router.route(
         Request(
@@ -67,7 +91,7 @@ def crisis_plan(
             role=role,
             language=language,
             about_colleague=about_colleague,
-            risk="imminent",
+            risk=tier,
         )
     )
     emergency: CrisisEntry | None = None
@@ -81,4 +105,4 @@ def crisis_plan(
             line_988 = entry
         elif rec.program.hours.always_open and ALL not in rec.program.provinces and rec.contacts:
             local.append(entry)
-    return CrisisPlan(province, emergency, line_988, tuple(local))
+    return CrisisPlan(province, emergency, line_988, tuple(local), tier)

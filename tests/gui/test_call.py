@@ -13,8 +13,9 @@ from pytestqt.qtbot import QtBot
 from intake.i18n import Language, _, gettext_in, pgettext
 from intake.settings import SettingsFile
 from intake.ui.app import IntakeApplication
+from intake.ui.call.crisis import HIGH_STEPS, IMMINENT_STEPS
 from intake.ui.call.page import CallPage
-from intake.ui.call.referral import RecommendationsStep, WrapUpStep
+from intake.ui.call.referral import RecommendationsStep, WrapUpStep, rescue_message
 from intake.ui.call.steps import CONSENT_QUESTION, GreetingStep, NeedsStep, SafetyStep, WhoStep
 from intake.ui.main_window import MainWindow
 from tests.conftest import PIN
@@ -191,7 +192,24 @@ def test_crisis_route_from_every_step_and_back(
     assert "connection-confirmed" in page.call.crisis_actions
 
 
-def test_high_risk_opens_the_crisis_route_at_once_in_the_callers_province(
+def answer_safety(page: CallPage, answers: dict[str, str]) -> None:
+    safety = steps(page)[2]
+    for qid, answer in answers.items():
+        safety.questions[qid][1][answer].click()
+
+
+CAPABILITY_NO = {
+    "in_progress": "no",
+    "timing": "no",
+    "means": "no",
+    "medication_access": "no",
+    "intoxicated": "no",
+    "past_attempt": "no",
+    "unsafe_now": "no",
+}
+
+
+def test_high_risk_opens_the_crisis_route_once_the_capability_questions_are_asked(
     qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
 ) -> None:
     _app, window, page = start_call(qtbot, make_app, lang)
@@ -199,15 +217,128 @@ def test_high_risk_opens_the_crisis_route_at_once_in_the_callers_province(
     greeting.consent_yes.click()
     who.province.setCurrentIndex(who.province.findData("NU"))
     page.show_step("safety")
-    safety.questions["thoughts"][1]["yes"].click()
+    answer_safety(page, {"thoughts": "yes"})
+    assert page.call.risk == "concern"
     assert page.current_step == "safety"  # concern: keep listening
-    safety.questions["plan"][1]["yes"].click()
+    answer_safety(page, {"plan": "yes"})
     assert page.call.risk == "high"
+    assert page.current_step == "safety"  # timing and means not asked yet: no jumping in
+    assert safety.open_items.isVisible()
+    answer_safety(page, CAPABILITY_NO)
     assert page.current_step == "crisis"
     entries = crisis_entries(page)
     assert "crisis-entry-nu-local-emergency" in entries
     assert "crisis-entry-ca-911" not in entries  # Nunavut has no 9-1-1
+    # High: 9-8-8 first for a warm transfer, as in the recommendations.
+    assert entries.index("crisis-entry-ca-988") < entries.index("crisis-entry-nu-local-emergency")
+    assert page.crisis.steps.text().startswith("1. " + _(HIGH_STEPS[0]))
     assert foreign_texts(window, lang) == []
+
+
+def test_an_attempt_in_progress_opens_the_crisis_route_at_once_emergency_first(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    _app, window, page = start_call(qtbot, make_app, lang)
+    greeting, who, *_rest = steps(page)
+    greeting.consent_yes.click()
+    who.province.setCurrentIndex(who.province.findData("ON"))
+    page.show_step("safety")
+    answer_safety(page, {"thoughts": "no", "in_progress": "declined"})
+    assert page.call.risk == "imminent"
+    assert page.current_step == "crisis"
+    entries = crisis_entries(page)
+    assert entries.index("crisis-entry-ca-911") < entries.index("crisis-entry-ca-988")
+    assert page.crisis.steps.text().startswith("1. " + _(IMMINENT_STEPS[0]))
+    assert foreign_texts(window, lang) == []
+
+
+def test_denying_thoughts_after_a_plan_a_time_and_means_stays_imminent(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    _app, _window, page = start_call(qtbot, make_app, lang)
+    page.show_step("safety")
+    answer_safety(page, {"thoughts": "yes", **CAPABILITY_NO})
+    answer_safety(page, {"plan": "yes", "timing": "yes", "means": "yes"})
+    assert page.call.risk == "imminent"
+    assert page.current_step == "crisis"
+    page.leave_crisis()
+    answer_safety(page, {"thoughts": "no"})
+    assert page.call.risk == "imminent"
+    assert page.risk.text() == _("Risk: {tier}").format(tier=pgettext("risk tier", "Imminent risk"))
+
+
+def test_an_unanswered_screen_is_not_screened_never_no_risk(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    app, window, page = start_call(qtbot, make_app, lang)
+    assert page.call.risk == "not-screened"
+    not_screened = _("Risk: {tier}").format(tier=pgettext("risk tier", "Not screened"))
+    assert page.risk.text() == not_screened
+    page.show_step("safety")
+    assert pgettext("risk tier", "No risk identified") not in steps(page)[2].tier.text()
+    greeting, who, _safety, _needs, _recs, wrapup = steps(page)
+    greeting.consent_no.click()
+    who.province.setCurrentIndex(who.province.findData("ON"))
+    page.show_step("wrapup")
+    wrapup.outcome.setCurrentIndex(wrapup.outcome.findData("information"))
+    wrapup.save_button.click()
+    qtbot.waitUntil(lambda: window.call_page is None, timeout=10_000)
+    wait_idle(qtbot)
+    risk, actions = store_of(app).query("SELECT risk, crisis_actions FROM contacts")[0]
+    assert "safety-not-screened" in json.loads(actions)  # stored as not screened...
+    assert risk == "none"  # ...the column allows only the four tiers until its migration
+
+
+@pytest.mark.parametrize("tier", ["high", "imminent"])
+def test_a_high_or_imminent_call_cannot_be_saved_without_rescue(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language, tier: str
+) -> None:
+    app, window, page = start_call(qtbot, make_app, lang)
+    greeting, who, _safety, _needs, _recs, wrapup = steps(page)
+    greeting.consent_no.click()
+    who.province.setCurrentIndex(who.province.findData("ON"))
+    page.show_step("safety")
+    answers = {"thoughts": "yes", **CAPABILITY_NO, "plan": "yes"}
+    if tier == "imminent":
+        answers["means"] = answers["timing"] = "yes"
+    answer_safety(page, answers)
+    assert page.call.risk == tier
+    page.show_step("wrapup")
+    wrapup.outcome.setCurrentIndex(wrapup.outcome.findData("information"))
+    wrapup.save_button.click()
+    assert wrapup.banner.isVisible()  # refused, and says why
+    assert window.call_page is page
+    assert wrapup.banner.title.text() == rescue_message(("connection", "supervisor"))[0]
+    # A documented reason for each, chosen in the crisis route, lets it be saved.
+    page.open_crisis()
+    crisis = page.crisis
+    crisis.action_boxes["emergency-called" if tier == "imminent" else "warm-transfer"].click()
+    crisis.no_connection.setCurrentIndex(crisis.no_connection.findData("disconnected"))
+    crisis.action_boxes["supervisor-informed"].click()
+    page.show_step("wrapup")
+    wrapup.outcome.setCurrentIndex(wrapup.outcome.findData("disconnected"))
+    wrapup.save_button.click()
+    qtbot.waitUntil(lambda: window.call_page is None, timeout=10_000)
+    wait_idle(qtbot)
+    risk, actions, outcome = store_of(app).query(
+        "SELECT risk, crisis_actions, outcome FROM contacts"
+    )[0]
+    assert (risk, outcome) == (tier, "disconnected")
+    assert {"no-connection:disconnected", "supervisor-informed"} <= set(json.loads(actions))
+
+
+def test_saving_refuses_an_unfinished_crisis_route_even_past_the_wrap_up(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    app, window, page = start_call(qtbot, make_app, lang)
+    page.show_step("safety")
+    answer_safety(page, {"in_progress": "yes"})
+    page.call.outcome = "information"
+    page.save()  # as if the wrap-up check were bypassed: the save itself refuses
+    wrapup = steps(page)[5]
+    qtbot.waitUntil(lambda: not wrapup.banner.isHidden(), timeout=10_000)
+    assert window.call_page is page
+    assert store_of(app).query("SELECT count(*) FROM contacts") == [(0,)]
 
 
 def test_an_anonymous_call_keeps_no_name(

@@ -23,9 +23,17 @@ CASES: list[Case] = [
         "none",
         "every intent and capability question answered no",
     ),
-    ({"thoughts": "no", "medication_access": "yes"}, "none", "a physician's access alone is not risk"),
+    (
+        {"thoughts": "no", "medication_access": "yes"},
+        "none",
+        "a physician's access alone is not risk",
+    ),
     ({"thoughts": "no", "stressor": "yes"}, "none", "a complaint alone is noted, not a tier"),
-    ({"thoughts": "no", "intoxicated": "declined"}, "none", "declined on a non-key item: noted only"),
+    (
+        {"thoughts": "no", "intoxicated": "declined"},
+        "none",
+        "declined on a non-key item: noted only",
+    ),
     # --- concern: desire without intent or capability ------------------------------------------
     ({"thoughts": "yes"}, "concern", "thoughts of suicide alone: keep listening, offer 9-8-8"),
     ({"thoughts": "unsure"}, "concern", "unsure is not no: asked again, concern meanwhile"),
@@ -38,7 +46,11 @@ CASES: list[Case] = [
         "thoughts with an attempt years ago: not high on that alone (over-triage fixed)",
     ),
     ({"thoughts": "no", "hopeless": "yes"}, "concern", "hopelessness or burden is desire"),
-    ({"thoughts": "no", "means": "yes"}, "concern", "means at hand is capability, whatever thoughts"),
+    (
+        {"thoughts": "no", "means": "yes"},
+        "concern",
+        "means at hand is capability, whatever thoughts",
+    ),
     ({"thoughts": "no", "intoxicated": "yes"}, "concern", "current intoxication is capability"),
     ({"harm_others": "declined"}, "concern", "declining to say about harming others"),
     ({"thoughts": "yes", "medication_access": "yes"}, "concern", "access without plan or time"),

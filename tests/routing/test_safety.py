@@ -1,48 +1,165 @@
-"""The safety screen: every tier, and the rules that keep it safe."""
+"""The safety screen: the whole answer space against the standard's properties, and the rules
+that keep an organisation's own protocol safe to load."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
 
-from intake.safety import ScreenError, load_screen
+from intake.safety import SEVERITY, ScreenError, load_screen, rescue_problems
 
 SCREEN = load_screen()
+CORE = ("thoughts", "in_progress", "plan", "timing", "means", "intoxicated", "past_attempt")
+STATES: tuple[str | None, ...] = (None, "no", "unsure", "declined", "yes")
+RANK = {tier: index for index, tier in enumerate(SEVERITY)}
+KEY = ("in_progress", "plan", "timing", "means")
+Space = dict[tuple[str | None, ...], str]
 
 
-@pytest.mark.parametrize(
-    ("answers", "tier"),
-    [
-        ({}, "none"),
-        ({"thoughts": "no"}, "none"),
-        ({"thoughts": "no", "buffers": "yes"}, "none"),
-        ({"thoughts": "yes"}, "concern"),
-        ({"thoughts": "unsure"}, "concern"),
-        ({"thoughts": "no", "past_attempt": "yes"}, "concern"),
-        ({"thoughts": "yes", "plan": "yes"}, "high"),
-        ({"thoughts": "yes", "means": "yes"}, "high"),
-        ({"thoughts": "yes", "intoxicated": "yes"}, "high"),
-        ({"thoughts": "yes", "past_attempt": "yes"}, "high"),
-        ({"thoughts": "yes", "timing": "yes"}, "high"),
-        ({"thoughts": "unsure", "plan": "yes"}, "high"),
-        ({"thoughts": "yes", "timing": "yes", "means": "yes"}, "imminent"),
-        ({"thoughts": "yes", "timing": "yes", "intoxicated": "yes"}, "imminent"),
-        ({"in_progress": "yes"}, "imminent"),
-        ({"thoughts": "no", "in_progress": "yes"}, "imminent"),
-    ],
-)
-def test_tiers(answers: dict[str, str], tier: str) -> None:
-    assert SCREEN.tier(answers) == tier  # type: ignore[arg-type]
+@pytest.fixture(scope="module")
+def space() -> Space:
+    """Every combination of the core questions: 5**7 = 78,125 answer sets."""
+    tiers = {}
+    for combo in itertools.product(STATES, repeat=len(CORE)):
+        answers = {q: a for q, a in zip(CORE, combo, strict=True) if a is not None}
+        tiers[combo] = SCREEN.tier(answers)
+    return tiers
 
 
-def test_buffers_never_lower_a_tier() -> None:
-    for answers in (
-        {"thoughts": "yes"},
-        {"thoughts": "yes", "plan": "yes"},
-        {"in_progress": "yes"},
-    ):
-        assert SCREEN.tier({**answers, "buffers": "yes"}) == SCREEN.tier(answers)  # type: ignore[arg-type]
+def _with(combo: tuple[str | None, ...], index: int, answer: str) -> tuple[str | None, ...]:
+    return (*combo[:index], answer, *combo[index + 1 :])
+
+
+def test_only_an_empty_screen_is_not_screened(space: Space) -> None:
+    assert len(space) == 5 ** len(CORE)
+    for combo, tier in space.items():
+        assert (tier == "not-screened") == all(a is None for a in combo), combo
+
+
+def test_answering_yes_never_lowers_the_tier(space: Space) -> None:
+    for combo, tier in space.items():
+        for index, answer in enumerate(combo):
+            if answer != "yes" and tier != "not-screened":
+                raised = space[_with(combo, index, "yes")]
+                assert RANK[raised] >= RANK[tier], (combo, CORE[index])
+
+
+def test_unsure_is_never_taken_as_no(space: Space) -> None:
+    for combo, tier in space.items():
+        for index, answer in enumerate(combo):
+            if answer == "no":
+                assert RANK[space[_with(combo, index, "unsure")]] >= RANK[tier], combo
+
+
+def test_declined_on_a_key_item_counts_as_yes(space: Space) -> None:
+    for combo, tier in space.items():
+        for index, answer in enumerate(combo):
+            if CORE[index] in KEY and answer == "declined":
+                assert space[_with(combo, index, "yes")] == tier, combo
+
+
+def test_capability_and_intent_raise_the_tier_whatever_the_thoughts(space: Space) -> None:
+    for combo, tier in space.items():
+        answers = dict(zip(CORE, combo, strict=True))
+        attempt = answers["in_progress"] in ("yes", "unsure", "declined")
+        soon = answers["timing"] == "yes" and "yes" in (answers["means"], answers["intoxicated"])
+        if attempt or soon:
+            assert tier == "imminent", combo
+        elif "yes" in (answers["plan"], answers["timing"]):
+            assert RANK[tier] >= RANK["high"], combo
+        elif "yes" in (answers["means"], answers["intoxicated"]):
+            assert RANK[tier] >= RANK["concern"], combo
+        intent = "yes" in (answers["plan"], answers["timing"], answers["in_progress"])
+        if intent and answers["thoughts"] in ("yes", "unsure", "declined"):
+            # With thoughts denied: still high or imminent when intent alone carries it.
+            assert RANK[space[_with(combo, 0, "no")]] >= RANK["high"], combo
+
+
+def test_a_past_attempt_counts_by_how_recent_it_was() -> None:
+    base = {"thoughts": "yes", "past_attempt": "yes"}
+    assert SCREEN.tier({**base, "attempt_recent": "yes"}) == "high"
+    assert SCREEN.tier({**base, "attempt_recent": "declined"}) == "high"
+    assert SCREEN.tier({**base, "attempt_recent": "no"}) == "concern"
+    assert SCREEN.question("attempt_recent").applies({"past_attempt": "yes"})
+    assert not SCREEN.question("attempt_recent").applies({"past_attempt": "no"})
+
+
+def test_over_triage_is_gone() -> None:
+    # Any alcohol today, an attempt long ago, or usual medication no longer make a caller "high".
+    assert SCREEN.tier({"thoughts": "yes", "intoxicated": "no"}) == "concern"
+    assert SCREEN.tier({"thoughts": "yes", "past_attempt": "yes", "attempt_recent": "no"}) == (
+        "concern"
+    )
+    in_progress = SCREEN.question("in_progress").ask.en
+    assert "more" in in_progress
+    assert "harm yourself" in in_progress
+    assert "right now" in SCREEN.question("intoxicated").ask.en.lower()
+
+
+def test_buffers_never_lower_a_tier_and_are_not_yes_or_no() -> None:
+    buffers = SCREEN.question("buffers")
+    assert buffers.kind == "choices"
+    assert len(buffers.choices) >= 4
+    assert all("buffers" not in rule.when for rule in SCREEN.rules)
+    with pytest.raises(ScreenError, match="unknown question"):
+        SCREEN.tier({"buffers": "yes"})
+
+
+def test_the_questions_a_responder_expects_are_asked() -> None:
+    ids = {q.id for q in SCREEN.questions}
+    expected = {"harm_others", "location", "alone", "unsafe_now", "means_away"}
+    assert expected | {"medication_access", "hopeless", "stressor"} <= ids
+    assert SCREEN.tier({"harm_others": "yes"}) == "high"
+    assert SCREEN.tier({"thoughts": "yes", "hopeless": "yes", "stressor": "yes"}) == "high"
+
+
+def test_the_assessment_says_what_to_ask_again_and_what_is_open() -> None:
+    result = SCREEN.assess({"thoughts": "unsure", "plan": "declined"})
+    assert result.tier == "high"
+    assert result.ask_again == ("thoughts",)
+    assert result.declined == ("plan",)
+    assert "means" in result.not_asked
+    assert "attempt_recent" not in result.not_asked
+    assert not result.capability_asked  # means not asked yet
+    assert not result.opens_crisis
+    assert SCREEN.assess({"in_progress": "yes"}).opens_crisis  # at once
+
+
+def test_the_crisis_route_waits_for_the_capability_questions() -> None:
+    answers = {"thoughts": "yes", "plan": "yes"}
+    assert SCREEN.tier(answers) == "high"
+    assert not SCREEN.assess(answers).opens_crisis
+    rest = {
+        q.id: "no"
+        for q in SCREEN.questions
+        if q.answerable and q.signal in ("capability", "intent") and q.id not in answers
+    }
+    rest.pop("attempt_recent")  # follows a past attempt only
+    assert SCREEN.assess({**answers, **rest}).opens_crisis
+
+
+def test_the_kiosk_asks_the_key_items() -> None:
+    ids = [q.id for q in SCREEN.kiosk_questions]
+    assert ids[0] == "thoughts"
+    assert set(KEY) <= set(ids)
+
+
+@pytest.mark.parametrize("risk", ["high", "imminent"])
+def test_a_high_or_imminent_call_needs_rescue_before_saving(risk: str) -> None:
+    assert rescue_problems(risk, [], "information") == ("connection", "supervisor")
+    assert rescue_problems(risk, ["connection-confirmed"], "crisis-connected") == ("supervisor",)
+    done = ["connection-confirmed", "supervisor-informed"]
+    assert rescue_problems(risk, done, "crisis-connected") == ()
+    reasons = ["no-connection:disconnected", "supervisor-not-informed:not-reachable"]
+    assert rescue_problems(risk, reasons, "disconnected") == ()
+    assert rescue_problems(risk, reasons, "crisis-connected") == ("outcome",)
+
+
+@pytest.mark.parametrize("risk", ["not-screened", "none", "concern"])
+def test_lower_tiers_save_without_rescue(risk: str) -> None:
+    assert rescue_problems(risk, [], "information") == ()
 
 
 def test_every_question_reads_aloud_in_both_languages_both_ways() -> None:

@@ -12,10 +12,15 @@ SCREEN = load_screen()
 
 def test_the_table_is_large_enough() -> None:
     assert len(CASES) >= 40
-    assert {tier for _a, tier, _w in CASES} == {"not-screened", "none", "concern", "high", "imminent"}
+    assert {tier for _a, tier, _w in CASES} == {
+        "not-screened",
+        "none",
+        "concern",
+        "high",
+        "imminent",
+    }
 
 
-@pytest.mark.xfail(reason="written before the rules change", strict=False)
 @pytest.mark.parametrize(("answers", "tier", "why"), CASES, ids=[w for _a, _t, w in CASES])
 def test_a_supervisor_would_sign_off(answers: dict[str, str], tier: str, why: str) -> None:
     assert SCREEN.tier(answers) == tier, why  # type: ignore[arg-type]

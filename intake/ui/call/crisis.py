@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -17,22 +18,61 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.call import CRISIS_ACTIONS, Call
+from intake.call import CRISIS_ACTIONS, TICKED_ACTIONS, Call
 from intake.crisis import CrisisPlan, crisis_plan
-from intake.i18n import N_, _, pgettext, translate
+from intake.i18n import N_, NP_, _, pgettext, translate
 from intake.routing.render import contact_line
+from intake.safety import NO_CONNECTION, NO_CONNECTION_REASONS, NO_SUPERVISOR, NO_SUPERVISOR_REASONS
 from intake.ui.call.base import CallServices, ReadAloud, StepPage, shown_number
-from intake.ui.widgets import clear_layout
+from intake.ui.call.steps import RISK_NAMES
+from intake.ui.widgets import clear_layout, refill_combo
 
-TRANSFER_STEPS = (
-    N_(
-        "Stay on the line and keep the caller talking; you are not alone: call the on-call supervisor if you can."
-    ),
-    N_("Get where they are right now and a number to call them back."),
-    N_("Call emergency services or 9-8-8 on another line, or ask someone near the caller to call."),
-    N_("Introduce the caller to the responder and stay until they have taken over."),
-    N_("Confirm the connection, then tell the on-call supervisor."),
+# What to do, by tier (the Lifeline imminent-risk policy; docs/safety-screen.md). The order of
+# who to call in the panel follows the same tier (intake.crisis), as the recommendations do.
+CONCERN_STEPS = (
+    N_("Keep listening. You do not have to fix anything; staying with them helps."),
+    N_("Offer 9-8-8 (call or text, any hour, in English or French) and the peer program."),
+    N_("Ask what they will do, and whom they will call, if it gets worse: a safety plan."),
+    N_("Ask the safety questions again before the call ends."),
 )
+HIGH_STEPS = (
+    N_("Before any hand-off, get a number to call them back and where they are now."),
+    N_(
+        "Offer a warm transfer to 9-8-8 or the provincial crisis line: call on another line "
+        "and, where you can, stay on a three-way call."
+    ),
+    N_("Introduce the caller to the responder and stay until they have taken over."),
+    N_(
+        "Confirm the connection. If the caller declines, make a short safety plan together: "
+        "warning signs, whom to call, putting the means away, reasons to stay safe."
+    ),
+    N_("Tell the on-call supervisor."),
+)
+IMMINENT_STEPS = (
+    N_("Stay on the line. Get where they are now and a number to call them back."),
+    N_(
+        "Work it out together first: with their agreement, put the means away or hand them to "
+        "someone, go to an emergency department, bring someone in to be with them."
+    ),
+    N_(
+        "If they remain unwilling or unable to stay safe, or an attempt is in progress (then "
+        "even without their consent): call emergency services on another line with the "
+        "location and the callback number."
+    ),
+    N_("Tell the on-call supervisor now: you are not alone in this."),
+    N_("Confirm that emergency services actually made contact."),
+)
+STEPS_BY_TIER = {"concern": CONCERN_STEPS, "high": HIGH_STEPS, "imminent": IMMINENT_STEPS}
+STEPS_TITLES = {
+    "concern": NP_("group title", "Concern: keep listening, offer 9-8-8"),
+    "high": NP_("group title", "High risk: warm transfer and a safety plan"),
+    "imminent": NP_("group title", "Imminent risk: work it out together, then rescue"),
+}
+
+
+def steps_for(risk: str) -> tuple[str, ...]:
+    """The steps to show; a route opened before any tier is treated as imminent."""
+    return STEPS_BY_TIER.get(risk, IMMINENT_STEPS)
 
 
 class CrisisPanel(StepPage):
@@ -63,24 +103,44 @@ class CrisisPanel(StepPage):
         actions_box = QWidget(self)
         actions_layout = QVBoxLayout(actions_box)
         actions_layout.setContentsMargins(0, 0, 0, 0)
-        for code in CRISIS_ACTIONS:
-            if code == "crisis-route-opened":
-                continue
+        for code in TICKED_ACTIONS:
             box = QCheckBox(actions_box)
             box.setObjectName(f"crisis-{code}")
             box.toggled.connect(lambda on, c=code: self._action(c, on))
             actions_layout.addWidget(box)
             self.action_boxes[code] = box
+        self.no_connection = QComboBox(self)
+        self.no_connection.setObjectName("crisis-no-connection")
+        self.no_supervisor = QComboBox(self)
+        self.no_supervisor.setObjectName("crisis-no-supervisor")
+        self.no_connection_label, self.no_supervisor_label = QLabel(self), QLabel(self)
+        self.no_connection_label.setWordWrap(True)
+        self.no_supervisor_label.setWordWrap(True)
+        self.no_connection_label.setBuddy(self.no_connection)
+        self.no_supervisor_label.setBuddy(self.no_supervisor)
+        reasons = QFormLayout()
+        reasons.addRow(self.no_connection_label, self.no_connection)
+        reasons.addRow(self.no_supervisor_label, self.no_supervisor)
+        self.no_connection.currentIndexChanged.connect(
+            lambda: self._reason(NO_CONNECTION, self.no_connection)
+        )
+        self.no_supervisor.currentIndexChanged.connect(
+            lambda: self._reason(NO_SUPERVISOR, self.no_supervisor)
+        )
+        self.tier = QLabel(self)
+        self.tier.setObjectName("crisis-tier")
+        self.tier.setWordWrap(True)
         self.supervisor = QLabel(self)
         self.supervisor.setObjectName("on-call-supervisor")
         self.supervisor.setWordWrap(True)
         self.supervisor.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.back_button = QPushButton(self)
         self.back_button.setObjectName("crisis-back")
-        for widget in (self.supervisor, self.plan_box, self.steps_box):
+        for widget in (self.tier, self.supervisor, self.steps_box, self.plan_box):
             self.body.addWidget(widget)
         self.body.addLayout(form)
         self.body.addWidget(actions_box)
+        self.body.addLayout(reasons)
         self.body.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignRight)
         self.body.addStretch(1)
         self.number.textEdited.connect(self._number)
@@ -97,9 +157,11 @@ class CrisisPanel(StepPage):
             role=call.role or "physician",
             language=call.caller_language,
             about_colleague=call.about_colleague,
+            risk=call.risk,
         )
         for code, box in self.action_boxes.items():
             box.setChecked(code in call.crisis_actions)
+        self._fill_reasons()
         if not self.number.text() and call.callback_number:
             self.number.setText(shown_number(call.callback_number))
 
@@ -110,6 +172,27 @@ class CrisisPanel(StepPage):
             self.call.add_crisis_action(code)
         else:
             self.call.crisis_actions = [a for a in self.call.crisis_actions if a != code]
+        self.edited()
+
+    def _fill_reasons(self) -> None:
+        for combo, prefix, codes in (
+            (self.no_connection, NO_CONNECTION, NO_CONNECTION_REASONS),
+            (self.no_supervisor, NO_SUPERVISOR, NO_SUPERVISOR_REASONS),
+        ):
+            items = [(pgettext("reason", "Not applicable"), None)]
+            items += [(translate(CRISIS_ACTIONS[prefix + code]), code) for code in codes]
+            was = self._loading
+            self._loading = True
+            try:
+                refill_combo(combo, items)
+                combo.setCurrentIndex(max(combo.findData(self.call.reason(prefix)), 0))
+            finally:
+                self._loading = was
+
+    def _reason(self, prefix: str, combo: QComboBox) -> None:
+        if self._loading:
+            return
+        self.call.set_reason(prefix, combo.currentData())
         self.edited()
 
     def _number(self, text: str) -> None:
@@ -129,13 +212,27 @@ class CrisisPanel(StepPage):
         )
         self.plan_box.setTitle(pgettext("group title", "Who to call"))
         self.fill_when_shown(self._fill_plan)
-        self.steps_box.setTitle(pgettext("group title", "Warm transfer"))
-        self.steps.setText("\n".join(f"{n}. {_(step)}" for n, step in enumerate(TRANSFER_STEPS, 1)))
+        risk = self.call.risk
+        self.tier.setText(
+            _("Risk tier: {tier}").format(tier=translate(RISK_NAMES[risk]))
+            if risk in RISK_NAMES
+            else ""
+        )
+        self.tier.setProperty("risk", risk)
+        self.tier.style().unpolish(self.tier)
+        self.tier.style().polish(self.tier)
+        self.steps_box.setTitle(translate(STEPS_TITLES.get(risk, STEPS_TITLES["imminent"])))
+        self.steps.setText(
+            "\n".join(f"{n}. {_(step)}" for n, step in enumerate(steps_for(risk), 1))
+        )
         self.number_label.setText(_("Caller's callback number"))
         self.location_label.setText(_("Where the caller is now"))
         self.location.setPlaceholderText(_("To pass on now; never stored"))
         for code, box in self.action_boxes.items():
             box.setText(translate(CRISIS_ACTIONS[code]))
+        self.no_connection_label.setText(_("If the connection could not be confirmed, why"))
+        self.no_supervisor_label.setText(_("If the on-call supervisor was not informed, why"))
+        self._fill_reasons()
         self.back_button.setText(_("Back to the intake"))
 
     def _fill_plan(self) -> None:

@@ -26,10 +26,11 @@ from PySide6.QtWidgets import (
 
 from intake.call import STEP_NAMES, STEPS, Call
 from intake.i18n import Language, _, current_language, translate
+from intake.safety import RescueMissing
 from intake.ui import ops
 from intake.ui.call.base import CallServices, StepPage
 from intake.ui.call.crisis import CrisisPanel
-from intake.ui.call.referral import RecommendationsStep, WrapUpStep
+from intake.ui.call.referral import RecommendationsStep, WrapUpStep, rescue_message
 from intake.ui.call.steps import RISK_NAMES, GreetingStep, NeedsStep, SafetyStep, WhoStep
 from intake.ui.language import Retranslatable
 from intake.ui.widgets import ENDONYMS
@@ -150,6 +151,7 @@ class CallPage(Retranslatable, QWidget):
         safety = self.steps["safety"]
         assert isinstance(safety, SafetyStep)
         safety.tier_changed.connect(self._tier)
+        safety.crisis_needed.connect(self._crisis_needed)
         wrapup = self.steps["wrapup"]
         assert isinstance(wrapup, WrapUpStep)
         wrapup.save_requested.connect(self.save)
@@ -214,10 +216,12 @@ class CallPage(Retranslatable, QWidget):
     def leave_crisis(self) -> None:
         self.show_step(self.call.step)
 
-    def _tier(self, tier: str) -> None:
+    def _tier(self, _tier: str) -> None:
         self._show_risk()
-        if tier in ("high", "imminent"):
-            self.open_crisis()
+        self.crisis.refresh()  # the steps and the order of who to call follow the tier
+
+    def _crisis_needed(self, _tier: str) -> None:
+        self.open_crisis()
 
     def _show_risk(self) -> None:
         self.risk.setText(_("Risk: {tier}").format(tier=translate(RISK_NAMES[self.call.risk])))
@@ -296,6 +300,10 @@ class CallPage(Retranslatable, QWidget):
 
         wrapup = self.steps["wrapup"]
         assert isinstance(wrapup, WrapUpStep)
+        if isinstance(exc, RescueMissing):
+            problems = exc.problems
+            wrapup.show_error(lambda: rescue_message(problems))
+            return
         wrapup.show_error(explain(exc))
 
     def stop(self) -> None:

@@ -29,6 +29,7 @@ from intake.provinces import PROVINCES
 from intake.routing.engine import Recommendation, Result
 from intake.routing.reasons import reason_text, warning_text
 from intake.routing.render import contact_line, status_line
+from intake.safety import rescue_problems
 from intake.timezones import zone
 from intake.ui.call.base import CallServices, ReadAloud, StepPage, shown_number
 from intake.ui.widgets import Message, MessageBanner, clear_layout, refill_combo
@@ -137,6 +138,21 @@ class RecommendationsStep(StepPage):
             if program_id not in self.call.offered:
                 self.offered[program_id].setChecked(True)
             self.edited()
+
+
+def rescue_message(problems: tuple[str, ...]) -> tuple[str, str]:
+    """Why a high or imminent call cannot be saved yet, and what to do (nothing is lost)."""
+    lines = []
+    if "connection" in problems:
+        lines.append(_("Confirm the connection with crisis help, or choose why it could not be."))
+    if "supervisor" in problems:
+        lines.append(_("Tell the on-call supervisor, or choose why they were not told."))
+    if "outcome" in problems:
+        lines.append(_("“Connected to crisis help” needs the connection confirmed."))
+    return (
+        _("This call was at high or imminent risk: the crisis route is not finished"),
+        " ".join(lines) + " " + _("Both are in the crisis route (F12). Nothing was lost."),
+    )
 
 
 class WrapUpStep(StepPage):
@@ -271,6 +287,9 @@ class WrapUpStep(StepPage):
             self.call.followup_number = parsed.e164
             if not self.call.followup_due:
                 self._due()
+        if problems := rescue_problems(self.call.risk, self.call.crisis_actions, self.call.outcome):
+            self.show_error(lambda: rescue_message(problems))
+            return
         if self.call.outcome is None:
             self.show_error(
                 lambda: (

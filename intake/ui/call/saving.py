@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from intake.call import Call
 from intake.i18n import Language
 from intake.provinces import PROVINCES
+from intake.safety import RescueMissing, rescue_problems
 from intake.storage.records import add_callback, add_followup, add_note, delete_draft, save_contact
 from intake.ui.call.base import CallServices
 
@@ -18,6 +19,8 @@ def save_call(call: Call, services: CallServices, ui_language: Language) -> str:
     Every id is derived from the contact id, so a retried save after a lost acknowledgement
     changes nothing (the store's saves are idempotent).
     """
+    if problems := rescue_problems(call.risk, call.crisis_actions, call.outcome):
+        raise RescueMissing(problems)  # the wrap-up step says so first; this is the last guard
     store, actor = services.store, services.account_id
     ended = services.now().isoformat(timespec="seconds")
     save_contact(store, call.record(ui_language, ended), actor)

@@ -22,7 +22,7 @@ from intake.call import NEED_SCRIPTS, TOPICS, Call
 from intake.callback_numbers import CallbackNumber, explain, parse_callback
 from intake.i18n import N_, NP_, _, current_language, gettext_in, pgettext, translate
 from intake.provinces import ROLE_NAMES, ROLES, province_name, provinces_by_name
-from intake.safety import ANSWERS
+from intake.safety import ANSWERS, SEVERITY, Assessment
 from intake.ui.call.base import CallServices, ReadAloud, StepPage, shown_number
 from intake.ui.widgets import refill_combo
 from intake.vocabulary import CHANNELS, MODES
@@ -40,6 +40,7 @@ CONSENT_QUESTION = N_(
     "you in the same way."
 )
 RISK_NAMES = {
+    "not-screened": NP_("risk tier", "Not screened"),
     "none": NP_("risk tier", "No risk identified"),
     "concern": NP_("risk tier", "Concern"),
     "high": NP_("risk tier", "High risk"),
@@ -298,99 +299,199 @@ class WhoStep(StepPage):
 
 
 class SafetyStep(StepPage):
+    """Every question of the screen, read aloud in the caller's language; the tier, why, and what
+    is still open. The crisis route opens by itself (`crisis_needed`) only once the capability
+    and intent questions are answered, or at once when an attempt may be in progress."""
+
     tier_changed = QtSignal(str)
+    crisis_needed = QtSignal(str)
 
     def __init__(self, call: Call, services: CallServices, parent: QWidget) -> None:
         super().__init__("step-safety", call, services, parent)
-        self.questions: dict[str, tuple[ReadAloud, dict[str, QRadioButton]]] = {}
+        self.boxes: dict[str, QWidget] = {}
+        self.scripts: dict[str, ReadAloud] = {}
+        self.buttons: dict[str, dict[str, QRadioButton]] = {}
+        self.choices: dict[str, dict[str, QCheckBox]] = {}
+        self.hints: dict[str, QLabel] = {}
+        self._opened_at: str | None = None  # the tier at which the crisis route last opened
         for question in services.screen.questions:
             box = QWidget(self)
             box.setObjectName(f"safety-{question.id}")
             column = QVBoxLayout(box)
             column.setContentsMargins(0, 0, 0, 0)
             script = ReadAloud(box, f"safety-{question.id}-ask")
-            group = QButtonGroup(box)
-            row = QHBoxLayout()
-            buttons: dict[str, QRadioButton] = {}
-            for answer in ANSWERS:
-                button = QRadioButton(box)
-                button.setObjectName(f"safety-{question.id}-{answer}")
-                group.addButton(button)
-                row.addWidget(button)
-                buttons[answer] = button
-                button.toggled.connect(self._answered)
-            row.addStretch(1)
             column.addWidget(script)
-            column.addLayout(row)
+            if question.answerable:
+                group = QButtonGroup(box)
+                row = QHBoxLayout()
+                buttons: dict[str, QRadioButton] = {}
+                for answer in ANSWERS:
+                    button = QRadioButton(box)
+                    button.setObjectName(f"safety-{question.id}-{answer}")
+                    group.addButton(button)
+                    row.addWidget(button)
+                    buttons[answer] = button
+                    button.toggled.connect(self._answered)
+                row.addStretch(1)
+                column.addLayout(row)
+                self.buttons[question.id] = buttons
+            elif question.kind == "choices":
+                boxes: dict[str, QCheckBox] = {}
+                for choice in question.choices:
+                    check = QCheckBox(box)
+                    check.setObjectName(f"safety-{question.id}-{choice.id}")
+                    check.toggled.connect(self._answered)
+                    column.addWidget(check)
+                    boxes[choice.id] = check
+                self.choices[question.id] = boxes
+            hint_label = QLabel(box)
+            hint_label.setObjectName(f"safety-{question.id}-hint")
+            hint_label.setProperty("hint", True)
+            hint_label.setWordWrap(True)
+            column.addWidget(hint_label)
+            self.hints[question.id] = hint_label
             self.body.addWidget(box)
-            self.questions[question.id] = (script, buttons)
+            self.boxes[question.id] = box
+            self.scripts[question.id] = script
         self.tier = QLabel(self)
         self.tier.setObjectName("safety-tier")
         self.tier.setWordWrap(True)
+        self.open_items = QLabel(self)
+        self.open_items.setObjectName("safety-open")
+        self.open_items.setWordWrap(True)
+        self.open_items.setProperty("hint", True)
         self.body.insertWidget(0, self.tier)
+        self.body.insertWidget(1, self.open_items)
         self.body.addStretch(1)
         self.refresh()
 
+    @property
+    def questions(self) -> dict[str, tuple[ReadAloud, dict[str, QRadioButton]]]:
+        """The yes-no questions: their read-aloud box and answer buttons."""
+        return {qid: (self.scripts[qid], buttons) for qid, buttons in self.buttons.items()}
+
+    def answers(self) -> dict[str, str]:
+        """The yes-no answers only (what the rules read)."""
+        return {q: a for q, a in self.call.safety.items() if q in self.buttons}
+
+    def assessment(self) -> Assessment:
+        return self.services.screen.assess(self.answers())
+
     def _show(self) -> None:
-        for qid, (_script, buttons) in self.questions.items():
+        for qid, buttons in self.buttons.items():
             answer = self.call.safety.get(qid)
             for value, button in buttons.items():
                 button.setAutoExclusive(False)
                 button.setChecked(value == answer)
                 button.setAutoExclusive(True)
+        for qid, boxes in self.choices.items():
+            chosen = set(self.call.safety.get(qid, "").split(","))
+            for code, check in boxes.items():
+                check.setChecked(code in chosen)
+        self._show_applicable()
+
+    def _show_applicable(self) -> None:
+        answers = self.answers()
+        for question in self.services.screen.questions:
+            self.boxes[question.id].setVisible(question.applies(answers))
 
     def _answered(self) -> None:
         if self._loading:
             return
-        answers = {}
-        for qid, (_script, buttons) in self.questions.items():
+        answers: dict[str, str] = {}
+        for qid, buttons in self.buttons.items():
             for value, button in buttons.items():
                 if button.isChecked():
                     answers[qid] = value
+        for qid, boxes in self.choices.items():
+            chosen = [code for code, check in boxes.items() if check.isChecked()]
+            if chosen:
+                answers[qid] = ",".join(chosen)
         self.call.safety = answers
-        tier = self.services.screen.tier(answers)  # type: ignore[arg-type]
-        changed = tier != self.call.risk
-        self.call.risk = tier
+        self._show_applicable()
+        result = self.assessment()
+        changed = result.tier != self.call.risk
+        self.call.risk = result.tier
         self._show_tier()
         self.edited()
         if changed:
-            self.tier_changed.emit(tier)
+            self.tier_changed.emit(result.tier)
+        opened = self._opened_at
+        if result.opens_crisis and (
+            opened is None or SEVERITY.index(result.tier) > SEVERITY.index(opened)  # type: ignore[arg-type]
+        ):
+            self._opened_at = result.tier
+            self.crisis_needed.emit(result.tier)
 
     def _show_tier(self) -> None:
-        rule = self.services.screen.matching_rule(self.call.safety)  # type: ignore[arg-type]
-        text = _("Risk tier: {tier}").format(tier=translate(RISK_NAMES[self.call.risk]))
-        if rule is not None:
-            text += " — " + rule.why.get(current_language())
+        result = self.assessment()
+        language = current_language()
+        text = _("Risk tier: {tier}").format(tier=translate(RISK_NAMES[result.tier]))
+        if result.tier == "not-screened":
+            text += " — " + _("no question answered yet. This is not the same as no risk.")
+        elif result.reasons:
+            text += " — " + " ".join(rule.why.get(language) for rule in result.reasons)
         self.tier.setText(text)
-        self.tier.setProperty("risk", self.call.risk)
+        self.tier.setProperty("risk", result.tier)
         self.tier.style().unpolish(self.tier)
         self.tier.style().polish(self.tier)
+        lines = []
+        if result.tier in ("high", "imminent") and not result.opens_crisis:
+            lines.append(
+                _(
+                    "Ask the questions about a plan, timing and means now; the crisis route "
+                    "opens when they are answered (F12 opens it at any time)."
+                )
+            )
+        if result.ask_again:
+            lines.append(
+                _("Unsure: ask again, gently, before the call ends: {count} question(s).").format(
+                    count=len(result.ask_again)
+                )
+            )
+        if result.not_asked and result.tier != "not-screened":
+            lines.append(
+                _("Not asked yet: {count} question(s).").format(count=len(result.not_asked))
+            )
+        self.open_items.setText("\n".join(lines))
+        self.open_items.setVisible(bool(lines))
+        for qid, hint_label in self.hints.items():
+            answer = self.call.safety.get(qid)
+            question = self.services.screen.question(qid)
+            if question.kind == "prompt":
+                hint_label.setText(_("Type it in the crisis route if it is needed; never stored."))
+            elif answer == "unsure":
+                hint_label.setText(_("Ask again later, in other words; counted as yes meanwhile."))
+            else:
+                hint_label.setText("")
+            hint_label.setVisible(bool(hint_label.text()))
 
     def retranslate_ui(self) -> None:
         language = self.call.caller_language
         self.title.setText(pgettext("call step", "Safety"))
         self.intro.setText(
             _(
-                "Ask early, directly and calmly. High or imminent risk opens the crisis route at "
-                "once; everything entered stays."
+                "Ask early, directly and calmly, and ask every question whatever the first "
+                "answer. High or imminent risk opens the crisis route; everything entered stays."
             )
         )
         names = {
             "yes": pgettext("answer", "Yes"),
             "no": pgettext("answer", "No"),
-            "unsure": _("Unsure or would rather not say"),
+            "unsure": pgettext("answer", "Unsure"),
+            "declined": _("Would rather not say"),
         }
         for question in self.services.screen.questions:
-            script, buttons = self.questions[question.id]
             text = question.ask_about_other if self.call.about_colleague else question.ask
-            script.say(text.get(language), language)
-            for value, button in buttons.items():
+            self.scripts[question.id].say(text.get(language), language)
+            for value, button in self.buttons.get(question.id, {}).items():
                 button.setText(names[value])
+            for choice in question.choices:
+                self.choices[question.id][choice.id].setText(choice.text.get(current_language()))
         self._show_tier()
 
     def first_focus(self) -> QWidget:
-        first = next(iter(self.questions.values()))
-        return first[1]["yes"]
+        return next(iter(self.buttons.values()))["yes"]
 
 
 class NeedsStep(StepPage):
