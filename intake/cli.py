@@ -25,6 +25,7 @@ SUBCOMMANDS = {
     "route": N_("recommend programs for a caller"),
     "directory": N_("check or list the program directory"),
     "db": N_("create, check, back up, restore, re-key or purge the store"),
+    "safety": N_("check a safety-screen file, or try answers against it"),
 }
 
 
@@ -55,10 +56,11 @@ def build_parser(*, full: bool = True) -> argparse.ArgumentParser:
         for name, summary in SUBCOMMANDS.items():
             commands.add_parser(name, help=_(summary))
         return parser
-    from intake.commands import db, routing  # noqa: PLC0415
+    from intake.commands import db, routing, safety  # noqa: PLC0415
 
     routing.add_parsers(commands)
     db.add_parsers(commands)
+    safety.add_parsers(commands)
     return parser
 
 

@@ -1,17 +1,21 @@
 """Kiosk self-intake: the questions, their order, and what the answers become.
 
-Qt-free so the flow can be tested without a window. One question per screen; the safety question
-comes third (after who and where, because the crisis screen needs the province or territory),
-and any answer other than "no" turns to the crisis screen.
+Qt-free so the flow can be tested without a window. One question per screen; the safety screen
+comes third (after who and where, because the crisis screen needs the province or territory).
+It asks the screen's kiosk questions (resources/safety-screen.toml, `kiosk = true`) one per
+screen and gives the same tiers as the phone line, from the same rules: high or imminent turns
+to the crisis screen and alerts the staff; an attempt that may be in progress does so at once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from intake.i18n import N_, NP_, Language
 from intake.routing.engine import Need, Request
+from intake.safety import SEVERITY, Screen
 from intake.storage.records import ContactRecord
 
 # The steps, in order. Each answers one field of `KioskAnswers`.
@@ -51,9 +55,32 @@ FORMATS: dict[str, Label] = {
 }
 SAFETY: dict[str, Label] = {
     "yes": NP_("answer", "Yes"),
-    "unsure": NP_("answer", "I'm not sure"),
     "no": NP_("answer", "No"),
+    "unsure": NP_("answer", "I'm not sure"),
+    "declined": NP_("answer", "I'd rather not say"),
 }
+# What the record says happened at the end (the truth, whatever screen the person left from).
+OUTCOME_REFERRED = "referred"
+OUTCOME_CALLBACK = "callback-requested"
+OUTCOME_CRISIS = "crisis-screen"  # left from the crisis screen, staff alerted
+
+
+def next_safety_question(screen: Screen, answers: Mapping[str, str]) -> str | None:
+    """The next kiosk question to ask, or None when the screen is done (all asked, or an attempt
+    may be in progress: then the crisis screen comes at once)."""
+    asked = [q.id for q in screen.kiosk_questions]
+    if screen.assess(answers, asked=asked).in_progress:
+        return None
+    for question in screen.kiosk_questions:
+        if question.id not in answers and question.applies(answers):
+            return question.id
+    return None
+
+
+def kiosk_tier(screen: Screen, answers: Mapping[str, str]) -> str:
+    return screen.assess(answers, asked=[q.id for q in screen.kiosk_questions]).tier
+
+
 SERVICE_LANGUAGES: dict[str, Label] = {
     "en": NP_("service language", "In English"),
     "fr": NP_("service language", "In French"),
@@ -71,7 +98,7 @@ class KioskAnswers:
     language: Language
     who: str | None = None
     province: str | None = None
-    safety: str | None = None
+    safety: str | None = None  # the tier, once the safety screen is done
     need: str | None = None
     format: str | None = None
     service_language: str | None = None
@@ -92,13 +119,13 @@ class KioskAnswers:
         return "other" if self.who == "colleague" else self.who
 
     @property
-    def in_danger(self) -> bool:
-        """Any answer but a plain "no" is a sign of danger at a kiosk: nobody is there to ask more."""
-        return self.safety in ("yes", "unsure")
+    def risk(self) -> str:
+        """The tier from the safety screen; "not-screened" until it is done."""
+        return self.safety if self.safety in SEVERITY else "not-screened"
 
     @property
-    def risk(self) -> str:
-        return "high" if self.in_danger else "none"
+    def in_danger(self) -> bool:
+        return self.risk in ("high", "imminent")
 
     def next_step(self) -> str | None:
         """The first question not answered yet, or None when all are."""
@@ -122,7 +149,7 @@ class KioskAnswers:
             if self.format in ("one-on-one", "group")
             else frozenset(),
             about_colleague=self.about_colleague,
-            risk=self.risk,
+            risk="concern" if self.risk == "not-screened" else self.risk,
         )
 
     def record(
@@ -135,6 +162,7 @@ class KioskAnswers:
         outcome: str,
         callback_number: str | None = None,
         crisis_shown: bool = False,
+        staff_alerted: bool = False,
     ) -> ContactRecord:
         """Coded, de-identified answers; a callback number only with the person's consent."""
         return ContactRecord(
@@ -149,9 +177,11 @@ class KioskAnswers:
             about_colleague=self.about_colleague,
             need=self.need,
             formats=(self.format,) if self.format in ("one-on-one", "group") else (),
-            risk=self.risk,
+            risk=self.risk if self.risk in SEVERITY else "none",
             referrals=tuple({"program": p, "offered": True} for p in referrals),
-            crisis_actions=("kiosk-crisis-screen",) if crisis_shown else (),
+            crisis_actions=(("kiosk-crisis-screen",) if crisis_shown else ())
+            + (("kiosk-staff-alerted",) if staff_alerted else ())
+            + (("safety-not-screened",) if self.risk not in SEVERITY else ()),
             outcome=outcome,
             consent_notes=callback_number is not None,
             callback_number=callback_number,

@@ -19,6 +19,7 @@ from intake.provinces import PROVINCES
 
 log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
+STAFF_ALERTS = ("sound-and-flag", "flag")
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,10 @@ class Settings:
     kiosk_province: str | None = None  # where the kiosk stands: the crisis screen's default
     kiosk_idle_seconds: int = 120  # no touch for this long: "Are you still there?"
     kiosk_countdown_seconds: int = 30  # then everything entered is wiped
+    # The crisis screen waits much longer before "Are you still there?" (issue 10), and how the
+    # staff are alerted when it comes up: a sound and a flag, or the flag alone.
+    kiosk_crisis_idle_seconds: int = 1800
+    kiosk_staff_alert: str = "sound-and-flag"
     # Phone line (issue 5): lock after this long without a key or click (at most 12 hours).
     idle_lock_minutes: int = 15
     on_call_contact: str | None = None  # shown on the crisis route, e.g. "Dr Lee, 555-0100"
@@ -43,6 +48,7 @@ class Settings:
 _SECONDS = {
     "kiosk_idle_seconds": (15, 3600),
     "kiosk_countdown_seconds": (5, 300),
+    "kiosk_crisis_idle_seconds": (300, 14400),
     "idle_lock_minutes": (1, 720),
 }
 
@@ -55,6 +61,9 @@ def _validated(raw: dict[str, Any]) -> Settings:
             values.pop(name)
     if values.get("kiosk_province") not in (*PROVINCES, None):
         values.pop("kiosk_province")
+    if values.get("kiosk_staff_alert", STAFF_ALERTS[0]) not in STAFF_ALERTS:
+        log.warning("setting kiosk_staff_alert unknown, using the default")
+        values.pop("kiosk_staff_alert")
     if not isinstance(values.get("kiosk", False), bool):
         values.pop("kiosk")
     contact = values.get("on_call_contact")

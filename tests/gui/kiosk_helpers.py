@@ -16,10 +16,18 @@ from tests.gui.conftest import AppFactory, sign_in, wait_idle
 
 PORTRAIT = (1080, 1920)
 
+# The kiosk's safety questions after the first one ("safety"), in the order asked.
+SAFETY_NO = (
+    ("safety", "no"),
+    ("safety:in_progress", "no"),
+    ("safety:plan", "no"),
+    ("safety:timing", "no"),
+    ("safety:means", "no"),
+)
 PHYSICIAN_ANSWERS = (
     ("who", "physician"),
     ("province", "QC"),
-    ("safety", "no"),
+    *SAFETY_NO,
     ("need", "peer"),
     ("format", "one-on-one"),
     ("service_language", "fr"),

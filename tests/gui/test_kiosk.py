@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from intake.callback_numbers import NumberProblem, explain
 from intake.i18n import Language, _, current_language
+from intake.safety import load_screen
 from intake.settings import SettingsFile
 from intake.storage.feedback import feedback_summary
 from intake.ui.kiosk.parts import MIN_TARGET, KioskScreen
@@ -22,6 +23,7 @@ from tests.conftest import PIN
 from tests.gui.conftest import AppFactory, store_of, wait_idle
 from tests.gui.kiosk_helpers import (
     PHYSICIAN_ANSWERS,
+    SAFETY_NO,
     answer,
     begin,
     checked_buttons,
@@ -129,37 +131,112 @@ def test_a_visitors_language_is_never_saved_and_the_kiosk_returns_to_its_own(
     assert json.loads(settings_file.path.read_text())["ui_language"] == lang
 
 
-def test_safety_answer_other_than_no_shows_the_crisis_screen_then_programs(
+TIER_REPLIES = {
+    "concern": {"safety": "yes"},
+    "high": {"safety": "yes", "safety:plan": "yes"},
+    "imminent": {"safety": "no", "safety:timing": "declined", "safety:means": "yes"},
+}
+
+
+def safety_replies(tier: str) -> tuple[tuple[str, str], ...]:
+    return tuple((step, TIER_REPLIES[tier].get(step, no)) for step, no in SAFETY_NO)
+
+
+@pytest.mark.parametrize("tier", ["concern", "high", "imminent"])
+def test_the_kiosk_gives_the_phone_lines_tiers_and_alerts_the_staff(
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    lang: Language,
+    tier: str,
+) -> None:
+    app, window = start_kiosk(qtbot, make_app, settings_file, lang)
+    session = begin(window, lang)
+    alerts: list[bool] = []
+    window.staff_alerted.connect(alerts.append)
+    answer(session, (("who", "resident"), ("province", "ON"), *safety_replies(tier)))
+    assert session.answers is not None
+    assert session.answers.risk == tier
+    if tier == "concern":
+        assert session.current is session.questions["need"]  # keep going, 9-8-8 on the results
+        assert window.staff_flag.isHidden()
+        assert alerts == []
+    else:
+        assert session.current is session.crisis
+        assert_in_language(window, lang)
+        texts = shown_texts(window)
+        assert "988" in texts
+        assert not window.staff_flag.isHidden()  # staff-facing flag...
+        assert alerts == [True]  # ...and a sound (the default setting)
+        cards = [
+            w.objectName()
+            for w in session.crisis.entries.findChildren(QWidget)
+            if w.objectName().startswith("kiosk-crisis-")
+        ]
+        first = "kiosk-crisis-ca-911" if tier == "imminent" else "kiosk-crisis-ca-988"
+        assert cards[0] == first  # the same order as the phone line's crisis panel
+        session.crisis.continue_button.click()
+        assert session.current is session.questions["need"]
+    answer(session, (("need", "peer"), ("format", "either"), ("service_language", "either")))
+    assert session.current is session.results
+    assert not session.results.line_988.isHidden()
+    assert "9-8-8" in session.results.line_988.text()
+    wait_idle(qtbot)
+    risk, actions, outcome = store_of(app).query(
+        "SELECT risk, crisis_actions, outcome FROM contacts ORDER BY started_at DESC LIMIT 1"
+    )[0]
+    assert (risk, outcome) == (tier, "referred")
+    if tier != "concern":
+        assert {"kiosk-crisis-screen", "kiosk-staff-alerted"} <= set(json.loads(actions))
+
+
+def test_nine_eight_eight_is_on_the_results_of_a_visitor_who_answered_no(
     qtbot: QtBot,
     make_app: AppFactory,
     existing_store: Path,
     settings_file: SettingsFile,
     lang: Language,
 ) -> None:
-    app, window = start_kiosk(qtbot, make_app, settings_file, lang)
-    for reply in ("yes", "unsure"):
-        session = begin(window, lang)
-        answer(session, (("who", "resident"), ("province", "ON"), ("safety", reply)))
-        assert session.current is session.crisis
-        assert_in_language(window, lang)
-        texts = shown_texts(window)
-        assert "988" in texts
-        assert _("Please tell the staff at the desk. They are here to help, right now.") in texts
-        names = {w.objectName() for w in session.crisis.entries.findChildren(QWidget)}
-        assert {"kiosk-crisis-ca-911", "kiosk-crisis-ca-988", "kiosk-crisis-on-paro"} <= names
-        session.crisis.continue_button.click()
-        assert session.current is session.questions["need"]
-        answer(session, (("need", "peer"), ("format", "either"), ("service_language", "either")))
-        assert session.current is session.results
-        first = session.results.cards.findChildren(QWidget, "kiosk-card-ca-988")
-        assert first, "9-8-8 leads the programs when risk was shown"
-        wait_idle(qtbot)
-        risk, actions = store_of(app).query(
-            "SELECT risk, crisis_actions FROM contacts ORDER BY started_at DESC LIMIT 1"
-        )[0]
-        assert risk == "high"
-        assert "kiosk-crisis-screen" in actions
-        session.start_over_button.click()
+    _app, window = start_kiosk(qtbot, make_app, settings_file, lang)
+    session = begin(window, lang)
+    answer(session, PHYSICIAN_ANSWERS)
+    assert session.current is session.results
+    assert session.answers is not None
+    assert session.answers.risk == "none"
+    assert "9-8-8" in shown_texts(window)
+
+
+def test_the_crisis_screen_is_never_cleared_silently(
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    lang: Language,
+) -> None:
+    app, window = start_kiosk(qtbot, make_app, settings_file, lang, kiosk_staff_alert="flag")
+    alerts: list[bool] = []
+    window.staff_alerted.connect(alerts.append)
+    session = begin(window, lang)
+    answer(session, (("who", "physician"), ("province", "ON"), *safety_replies("high")))
+    assert session.current is session.crisis
+    assert alerts == [False]  # the flag alone, as set
+    window.idle.expire()  # the ordinary idle time is over...
+    assert window.pages.currentWidget() is session  # ...the crisis screen stays
+    assert session.current is session.crisis
+    assert window.crisis_shown_at is not None
+    window.crisis_shown_at -= window.crisis_idle_seconds + 1  # its own, much longer, wait is over
+    window.idle.expire()
+    assert window.pages.currentWidget() is window.still_there
+    for _second in range(window.countdown_seconds):
+        window.tick()
+    assert window.session is not session
+    assert not window.staff_flag.isHidden()  # the staff still know someone needed help
+    wait_idle(qtbot)
+    risk, outcome = store_of(app).query("SELECT risk, outcome FROM contacts")[0]
+    assert (risk, outcome) == ("high", "crisis-screen")  # the truth, not "referred"
+    window.open_staff()  # the staff have come
+    assert window.staff_flag.isHidden()
 
 
 def _go_to(window: KioskWindow, screen: str, language: Language) -> None:
@@ -236,7 +313,7 @@ def test_nunavut_never_gets_911(
 ) -> None:
     _app, window = start_kiosk(qtbot, make_app, settings_file, lang)
     session = begin(window, lang)
-    answer(session, (("who", "physician"), ("province", "NU"), ("safety", "yes")))
+    answer(session, (("who", "physician"), ("province", "NU"), *safety_replies("imminent")))
     crisis = session.crisis
     assert crisis.entries.findChildren(QWidget, "kiosk-crisis-nu-local-emergency")
     assert not crisis.entries.findChildren(QWidget, "kiosk-crisis-ca-911")
@@ -256,12 +333,12 @@ def test_colleague_path_ends_with_guidance_beside_programs(
     _app, window = start_kiosk(qtbot, make_app, settings_file, lang)
     session = begin(window, lang)
     answer(session, (("who", "colleague"), ("province", "AB")))
-    assert session.questions["safety"].title.text() == _(
-        "Do you think your colleague is thinking of ending their life, or is in danger now?"
+    assert session.questions["safety"].title.text() == (
+        load_screen().question("thoughts").ask_about_other.get(lang)
     )
     answer(
         session,
-        (("safety", "no"), ("need", "peer"), ("format", "either"), ("service_language", "either")),
+        (*SAFETY_NO, ("need", "peer"), ("format", "either"), ("service_language", "either")),
     )
     assert session.current is session.results
     assert session.results.cards.findChildren(QWidget, "kiosk-guidance")

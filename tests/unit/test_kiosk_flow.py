@@ -6,9 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from intake.kiosk import STEPS, KioskAnswers
+from intake.kiosk import STEPS, KioskAnswers, kiosk_tier, next_safety_question
+from intake.safety import load_screen
 
 AT = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+SCREEN = load_screen()
 
 
 def complete(**changes: str) -> KioskAnswers:
@@ -16,7 +18,7 @@ def complete(**changes: str) -> KioskAnswers:
     for step, value in {
         "who": "resident",
         "province": "ON",
-        "safety": "no",
+        "safety": "none",
         "need": "mentorship",
         "format": "group",
         "service_language": "en",
@@ -31,7 +33,7 @@ def test_questions_come_in_order_and_safety_comes_early() -> None:
     seen = []
     while (step := answers.next_step()) is not None:
         seen.append(step)
-        answers = answers.answer(step, "no" if step == "safety" else "x")
+        answers = answers.answer(step, "none" if step == "safety" else "x")
     assert tuple(seen) == STEPS
     assert STEPS.index("safety") <= 2
 
@@ -41,11 +43,56 @@ def test_unknown_step_is_refused() -> None:
         KioskAnswers("en").answer("notes", "anything")
 
 
-@pytest.mark.parametrize(("reply", "danger"), [("yes", True), ("unsure", True), ("no", False)])
-def test_any_answer_but_no_is_a_sign_of_danger(reply: str, danger: bool) -> None:
-    answers = complete(safety=reply)
-    assert answers.in_danger is danger
-    assert answers.request(AT).risk == ("high" if danger else "none")
+def walk(replies: dict[str, str]) -> tuple[list[str], str]:
+    """Answer the kiosk's safety questions as a visitor would: the order asked, and the tier."""
+    asked: list[str] = []
+    answers: dict[str, str] = {}
+    while (qid := next_safety_question(SCREEN, answers)) is not None:
+        asked.append(qid)
+        answers[qid] = replies.get(qid, "no")
+    return asked, kiosk_tier(SCREEN, answers)
+
+
+@pytest.mark.parametrize(
+    ("replies", "tier"),
+    [
+        ({}, "none"),
+        ({"thoughts": "yes"}, "concern"),
+        ({"thoughts": "unsure"}, "concern"),
+        ({"thoughts": "declined"}, "concern"),
+        ({"thoughts": "no", "plan": "yes"}, "high"),
+        ({"thoughts": "yes", "means": "yes"}, "high"),
+        ({"timing": "declined", "means": "yes"}, "imminent"),
+        ({"in_progress": "unsure"}, "imminent"),
+    ],
+)
+def test_the_kiosk_gives_the_phone_lines_tiers(replies: dict[str, str], tier: str) -> None:
+    asked, got = walk(replies)
+    assert got == tier
+    phone = SCREEN.tier({q: replies.get(q, "no") for q in asked})
+    assert got == phone  # the same rules as the phone line, on the questions asked
+    answers = complete(safety=got)
+    assert answers.in_danger is (tier in ("high", "imminent"))
+    assert answers.request(AT).risk == tier
+
+
+def test_the_kiosk_asks_capability_and_intent_whatever_the_thoughts() -> None:
+    asked, _tier = walk({"thoughts": "no"})
+    assert asked == ["thoughts", "in_progress", "plan", "timing", "means"]
+
+
+def test_an_attempt_in_progress_stops_the_questions_at_once() -> None:
+    asked, tier = walk({"in_progress": "yes"})
+    assert asked == ["thoughts", "in_progress"]
+    assert tier == "imminent"
+
+
+def test_a_visitor_who_never_reached_the_screen_is_not_screened() -> None:
+    answers = KioskAnswers("en").answer("who", "physician").answer("province", "ON")
+    assert answers.risk == "not-screened"
+    record = answers.record("c3", AT, "en", (), outcome="crisis-screen", crisis_shown=True)
+    assert record.risk == "none"  # the only value the column allows...
+    assert "safety-not-screened" in record.crisis_actions  # ...and this says why
 
 
 def test_request_carries_the_answers() -> None:
@@ -88,8 +135,8 @@ def test_the_record_is_coded_and_holds_a_number_only_with_consent() -> None:
         "c1", AT, "fr", (), outcome="callback-requested", callback_number="+16135550142"
     )
     assert with_number.consent_notes is True
-    crisis = complete(safety="yes").record(
-        "c2", AT, "fr", (), outcome="referred", crisis_shown=True
+    crisis = complete(safety="high").record(
+        "c2", AT, "fr", (), outcome="crisis-screen", crisis_shown=True, staff_alerted=True
     )
     assert crisis.risk == "high"
-    assert crisis.crisis_actions == ("kiosk-crisis-screen",)
+    assert crisis.crisis_actions == ("kiosk-crisis-screen", "kiosk-staff-alerted")

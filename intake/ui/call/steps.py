@@ -20,7 +20,16 @@ from PySide6.QtWidgets import (
 
 from intake.call import NEED_SCRIPTS, TOPICS, Call
 from intake.callback_numbers import CallbackNumber, explain, parse_callback
-from intake.i18n import N_, NP_, _, current_language, gettext_in, pgettext, translate
+from intake.i18n import (
+    N_,
+    NP_,
+    _,
+    current_language,
+    gettext_in,
+    ngettext,
+    pgettext,
+    translate,
+)
 from intake.provinces import ROLE_NAMES, ROLES, province_name, provinces_by_name
 from intake.safety import ANSWERS, SEVERITY, Assessment
 from intake.ui.call.base import CallServices, ReadAloud, StepPage, shown_number
@@ -444,14 +453,20 @@ class SafetyStep(StepPage):
                 )
             )
         if result.ask_again:
+            count = len(result.ask_again)
             lines.append(
-                _("Unsure: ask again, gently, before the call ends: {count} question(s).").format(
-                    count=len(result.ask_again)
-                )
+                ngettext(
+                    "Unsure: ask it again, gently, before the call ends ({count} question).",
+                    "Unsure: ask them again, gently, before the call ends ({count} questions).",
+                    count,
+                ).format(count=count)
             )
         if result.not_asked and result.tier != "not-screened":
+            count = len(result.not_asked)
             lines.append(
-                _("Not asked yet: {count} question(s).").format(count=len(result.not_asked))
+                ngettext(
+                    "Not asked yet: {count} question.", "Not asked yet: {count} questions.", count
+                ).format(count=count)
             )
         self.open_items.setText("\n".join(lines))
         self.open_items.setVisible(bool(lines))

@@ -62,6 +62,10 @@ class ResultsScreen(KioskScreen):
         row = QHBoxLayout()
         row.addWidget(self.callback_button)
         row.addWidget(self.finish_button)
+        # On every results screen, whatever the answers: help at any hour.
+        self.line_988 = text_label(self, "kiosk-results-988")
+        self.line_988.setProperty("caution", True)
+        self.body.addWidget(self.line_988)
         self.body.addWidget(self.cards)
         self.body.addLayout(row)
         self.body.addStretch(1)
@@ -82,6 +86,12 @@ class ResultsScreen(KioskScreen):
         else:
             self.title.setText(_("Programs that can help"))
         self.set_intro(_("All of them are confidential. You can contact more than one."))
+        self.line_988.setText(
+            _(
+                "Thinking about suicide, or worried about someone? Call or text 9-8-8, any "
+                "time, in English or French."
+            )
+        )
         self.callback_button.setText(_("Ask for a callback"))
         self.finish_button.setText(pgettext("kiosk", "Finish"))
         self._fill()

@@ -170,7 +170,10 @@ class CrisisScreen(KioskScreen):
     def retranslate_ui(self) -> None:
         self.title.setText(_("Help is available right now"))
         self.staff_text.setText(
-            _("Please tell the staff at the desk. They are here to help, right now.")
+            _(
+                "The staff here have been alerted. You can also tell them at the desk: they "
+                "are here to help, right now."
+            )
         )
         self.continue_button.setText(pgettext("kiosk", "Continue"))
         self.continue_button.setAccessibleName(pgettext("kiosk", "Continue"))

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
+from functools import cache, partial
 from typing import cast
 
 from PySide6.QtCore import QTimer
@@ -23,9 +23,23 @@ from intake.callback_numbers import CallbackNumber
 from intake.crisis import crisis_plan
 from intake.guidance import Section
 from intake.i18n import Language, _, current_language, pgettext
-from intake.kiosk import FORMATS, NEEDS, SAFETY, SERVICE_LANGUAGES, STEPS, WHO, KioskAnswers
+from intake.kiosk import (
+    FORMATS,
+    NEEDS,
+    OUTCOME_CALLBACK,
+    OUTCOME_CRISIS,
+    OUTCOME_REFERRED,
+    SAFETY,
+    SERVICE_LANGUAGES,
+    STEPS,
+    WHO,
+    KioskAnswers,
+    kiosk_tier,
+    next_safety_question,
+)
 from intake.provinces import PROVINCES
 from intake.routing.engine import Result, Router
+from intake.safety import Screen, load_screen
 from intake.storage.db import Store
 from intake.storage.records import ContactRecord
 from intake.ui import ops
@@ -63,21 +77,22 @@ class KioskServices:
     account_id: str | None
     default_province: str | None
     now: Callable[[], datetime]
+    screen: Screen | None = None  # None: the shipped safety screen
+
+
+@cache
+def _shipped_screen() -> Screen:
+    return load_screen()
 
 
 def _questions() -> dict[str, Callable[[], str]]:
     return {
         "who": lambda: _("Who are you?"),
         "province": lambda: _("Where do you live or work?"),
-        "safety": lambda: _("Are you having thoughts of ending your life, or of hurting yourself?"),
         "need": lambda: _("What kind of help would you like?"),
         "format": lambda: _("How would you like to meet?"),
         "service_language": lambda: _("In which language would you like the service?"),
     }
-
-
-def _safety_about_colleague() -> str:
-    return _("Do you think your colleague is thinking of ending their life, or is in danger now?")
 
 
 class _LazyQuestions(Mapping[str, ChoiceScreen]):
@@ -88,7 +103,8 @@ class _LazyQuestions(Mapping[str, ChoiceScreen]):
         self._built: dict[str, ChoiceScreen] = {}
 
     def __getitem__(self, step: str) -> ChoiceScreen:
-        if step not in STEPS:
+        """A step of STEPS, or "safety:<id>" for a safety question after the first."""
+        if step not in STEPS and not step.startswith(SAFETY_PREFIX):
             raise KeyError(step)
         if step not in self._built:
             self._built[step] = self._session.build_question(step)
@@ -101,9 +117,13 @@ class _LazyQuestions(Mapping[str, ChoiceScreen]):
         return len(STEPS)
 
 
+SAFETY_PREFIX = "safety:"
+
+
 class KioskSession(Retranslatable, QWidget):
     language_chosen = QtSignal(str)
     ended = QtSignal()  # finished or "Start over": the window wipes and rebuilds
+    help_needed = QtSignal()  # the crisis screen is up: the window alerts the staff
 
     def __init__(self, services: KioskServices, parent: QWidget) -> None:
         super().__init__(parent)
@@ -113,6 +133,10 @@ class KioskSession(Retranslatable, QWidget):
         self.started_at = services.now()
         self.answers: KioskAnswers | None = None
         self.crisis_shown = False
+        self.staff_alerted = False
+        self.results_shown = False
+        self.screen = services.screen or _shipped_screen()
+        self.screen_answers: dict[str, str] = {}
         self._crisis_after_safety = False
         self._history: list[QWidget] = []
         self._result: Result | None = None
@@ -157,10 +181,11 @@ class KioskSession(Retranslatable, QWidget):
         questions = _questions()
         if step == "province":
             screen = ChoiceScreen(step, questions[step], province_options(), self.stack, columns=2)
-        elif step == "safety":
+        elif step == "safety" or step.startswith(SAFETY_PREFIX):
+            qid = self._safety_id(step)
             screen = ChoiceScreen(
                 step,
-                self._safety_question,
+                partial(self._safety_question, qid),
                 options_from(SAFETY),
                 self.stack,
                 intro=lambda: _("Whatever you answer, you can keep going."),
@@ -180,6 +205,10 @@ class KioskSession(Retranslatable, QWidget):
             self._crisis = CrisisScreen(self.stack)
             self._crisis.continue_requested.connect(self._after_crisis)
             self.stack.addWidget(self._crisis)
+        return self._crisis
+
+    @property
+    def crisis_screen_if_built(self) -> CrisisScreen | None:
         return self._crisis
 
     @property
@@ -246,28 +275,54 @@ class KioskSession(Retranslatable, QWidget):
 
     def _ask(self, step: str) -> None:
         screen = self.questions[step]
-        screen.show_answer(getattr(self.answers, step))
+        if step == "safety" or step.startswith(SAFETY_PREFIX):
+            screen.show_answer(self.screen_answers.get(self._safety_id(step)))
+        else:
+            screen.show_answer(getattr(self.answers, step))
         screen.retranslate_ui()
         self._go(screen)
         # Build the next screen while the person reads this one, so their next tap only
         # switches pages. Tied to this session: the timer is cancelled if it is wiped first.
-        following = STEPS[STEPS.index(step) + 1 :]
+        following = STEPS[STEPS.index(step) + 1 :] if step in STEPS else ("need",)
         if following:
             QTimer.singleShot(0, self, partial(self.questions.__getitem__, following[0]))
         else:
             QTimer.singleShot(0, self, lambda: self.results)
 
-    def _safety_question(self) -> str:
-        if self.answers is not None and self.answers.about_colleague:
-            return _safety_about_colleague()
-        return _questions()["safety"]()
+    # The safety screen: the kiosk questions of the protocol, one per screen ----------------
+    def _safety_id(self, step: str) -> str:
+        if step.startswith(SAFETY_PREFIX):
+            return step[len(SAFETY_PREFIX) :]
+        return self.screen.kiosk_questions[0].id
+
+    def _safety_step(self, qid: str) -> str:
+        return "safety" if qid == self.screen.kiosk_questions[0].id else SAFETY_PREFIX + qid
+
+    def _safety_question(self, qid: str) -> str:
+        question = self.screen.question(qid)
+        about_other = self.answers is not None and self.answers.about_colleague
+        text = question.ask_about_other if about_other else question.ask
+        return text.get(current_language())
+
+    def _answered_safety(self, step: str, value: str) -> None:
+        assert self.answers is not None
+        self.screen_answers[self._safety_id(step)] = value
+        following = next_safety_question(self.screen, self.screen_answers)
+        if following is not None:
+            self._ask(self._safety_step(following))
+            return
+        self.answers = self.answers.answer("safety", kiosk_tier(self.screen, self.screen_answers))
+        if self.answers.in_danger:
+            self.show_crisis(after_safety=True)
+        else:
+            self._advance_from("safety")
 
     def _answered(self, step: str, value: str) -> None:
         assert self.answers is not None
-        self.answers = self.answers.answer(step, value)
-        if step == "safety" and self.answers.in_danger:
-            self.show_crisis(after_safety=True)
+        if step == "safety" or step.startswith(SAFETY_PREFIX):
+            self._answered_safety(step, value)
             return
+        self.answers = self.answers.answer(step, value)
         self._advance_from(step)
 
     def _advance_from(self, step: str) -> None:
@@ -288,7 +343,8 @@ class KioskSession(Retranslatable, QWidget):
             self._show(self.welcome)
 
     def show_crisis(self, *, after_safety: bool = False) -> None:
-        """Who to call now; reachable from every screen, and nothing entered is lost."""
+        """Who to call now; reachable from every screen, and nothing entered is lost. The staff
+        are alerted: the answers, or the person's own tap on "Need help now?", say so."""
         self._crisis_after_safety = after_safety
         answers = self.answers
         language: Language = answers.language if answers else current_language()
@@ -302,10 +358,13 @@ class KioskSession(Retranslatable, QWidget):
             role=(answers.role if answers else None) or "physician",
             language=language,
             about_colleague=bool(answers and answers.about_colleague),
+            risk=answers.risk if answers else "imminent",
         )
         self.crisis.show_plan(plan, language)
         self.crisis_shown = True
+        self.staff_alerted = True
         self._go(self.crisis)
+        self.help_needed.emit()
         if answers is not None and answers.province is not None:
             self._save_record()
 
@@ -315,6 +374,7 @@ class KioskSession(Retranslatable, QWidget):
         self._result = self.services.router.route(answers.request(self.services.now()))
         guidance = self.services.guidance if answers.about_colleague else ()
         self.results.show_result(self._result, guidance, answers.language)
+        self.results_shown = True
         self._go(self.results)
         self._save_record()
 
@@ -328,10 +388,19 @@ class KioskSession(Retranslatable, QWidget):
             self.started_at,
             current_language(),
             tuple(r.program.id for r in shown),
-            outcome="callback-requested" if callback else "referred",
+            outcome=self.outcome(callback),
             callback_number=callback.e164 if callback else None,
             crisis_shown=self.crisis_shown,
+            staff_alerted=self.staff_alerted,
         )
+
+    def outcome(self, callback: CallbackNumber | None = None) -> str:
+        """What really happened: a callback, programs shown, or left from the crisis screen."""
+        if callback is not None:
+            return OUTCOME_CALLBACK
+        if self.results_shown:
+            return OUTCOME_REFERRED
+        return OUTCOME_CRISIS if self.crisis_shown else OUTCOME_REFERRED
 
     def _save_record(self) -> None:
         from intake.storage.records import save_contact  # noqa: PLC0415

@@ -57,4 +57,6 @@ def build_kiosk(  # noqa: PLR0917 - the controller's state, passed once
         default_language=default_language,
         idle_seconds=settings.kiosk_idle_seconds,
         countdown_seconds=settings.kiosk_countdown_seconds,
+        crisis_idle_seconds=settings.kiosk_crisis_idle_seconds,
+        staff_alert=settings.kiosk_staff_alert,
     )

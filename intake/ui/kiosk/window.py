@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QShortcut,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -180,6 +181,7 @@ class StaffPage(Retranslatable, QWidget):
 
 class KioskWindow(Retranslatable, QWidget):
     exit_requested = QtSignal(str, str)  # supervisor account id, PIN
+    staff_alerted = QtSignal(bool)  # raised; True when a sound was played too
 
     def __init__(
         self,
@@ -190,6 +192,8 @@ class KioskWindow(Retranslatable, QWidget):
         default_language: Language,
         idle_seconds: int,
         countdown_seconds: int,
+        crisis_idle_seconds: int = 1800,
+        staff_alert: str = "sound-and-flag",
     ) -> None:
         super().__init__(None, Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint)
         self.setObjectName("kiosk-window")
@@ -199,6 +203,12 @@ class KioskWindow(Retranslatable, QWidget):
         self.default_language = default_language
         self.countdown_seconds = countdown_seconds
         self._may_close = False
+        self.crisis_idle_seconds = crisis_idle_seconds
+        self.staff_alert = staff_alert
+        self.crisis_shown_at: float | None = None  # time.monotonic() when the crisis screen came up
+        self.alert_since: str | None = (
+            None  # "14:02": shown on the flag until staff open their panel
+        )
 
         header = QWidget(self)
         header.setObjectName("kiosk-header")
@@ -207,9 +217,16 @@ class KioskWindow(Retranslatable, QWidget):
         self.app_name.setObjectName("kiosk-app-name")
         self.help_button = QPushButton(header)
         self.help_button.setObjectName("kiosk-help-now")
+        # Staff-facing: in the staff corner's side of the header, raised when the crisis screen
+        # comes up, kept through any wipe, cleared only when the staff open their panel.
+        self.staff_flag = QLabel(header)
+        self.staff_flag.setObjectName("kiosk-staff-alert")
+        self.staff_flag.setProperty("urgent", True)
+        self.staff_flag.hide()
         row = QHBoxLayout(header)
         row.setContentsMargins(0, 0, 16, 0)
         row.addWidget(self.staff_corner)
+        row.addWidget(self.staff_flag)
         row.addWidget(self.app_name)
         row.addStretch(1)
         row.addWidget(self.help_button)
@@ -252,12 +269,35 @@ class KioskWindow(Retranslatable, QWidget):
         self.app_name.setText(_("Peer support for physicians"))
         self.help_button.setText(_("Need help now?"))
         self.help_button.setAccessibleName(_("Need help now?"))
+        self.staff_flag.setText(
+            _("STAFF: someone at this kiosk needs help now (since {time})").format(
+                time=self.alert_since or ""
+            )
+        )
+
+    # Staff alert ------------------------------------------------------------------------
+    def alert_staff(self) -> None:
+        """The crisis screen is up: a flag on the staff-facing corner and, if set, a sound."""
+        self.crisis_shown_at = time.monotonic()
+        if self.alert_since is None:
+            self.alert_since = self._services.now().strftime("%H:%M")
+        self.staff_flag.show()
+        self.retranslate_ui()
+        sound = self.staff_alert == "sound-and-flag"
+        if sound:
+            QApplication.beep()
+        self.staff_alerted.emit(sound)
+
+    def acknowledge_alert(self) -> None:
+        self.alert_since = None
+        self.staff_flag.hide()
 
     # Sessions ---------------------------------------------------------------------------
     def _new_session(self) -> KioskSession:
         session = KioskSession(self._services, self.pages)
         session.language_chosen.connect(self._language_chosen)
         session.ended.connect(self.wipe)
+        session.help_needed.connect(self.alert_staff)
         self.pages.insertWidget(0, session)
         self.pages.setCurrentWidget(session)
         return session
@@ -295,10 +335,21 @@ class KioskWindow(Retranslatable, QWidget):
         if self.session.pristine and self.pages.currentWidget() is self.session:
             self.idle.poke()  # nothing to forget yet
             return
+        if self._on_crisis_screen() and (
+            self.crisis_shown_at is None
+            or time.monotonic() - self.crisis_shown_at < self.crisis_idle_seconds
+        ):
+            self.idle.poke()  # the crisis screen stays up much longer, and never goes silently
+            return
         self.still_there.set_seconds(self.countdown_seconds)
         self.pages.setCurrentWidget(self.still_there)
         self.still_there.button.setFocus()
         self.countdown.start()
+
+    def _on_crisis_screen(self) -> bool:
+        return self.pages.currentWidget() is self.session and (
+            self.session.current is self.session.crisis_screen_if_built
+        )
 
     def tick(self) -> None:
         """One second of the countdown (the timer calls it; tests may call it directly)."""
@@ -316,6 +367,7 @@ class KioskWindow(Retranslatable, QWidget):
 
     # Staff ------------------------------------------------------------------------------
     def open_staff(self) -> None:
+        self.acknowledge_alert()  # the staff have come: the flag has done its job
         self.countdown.stop()
         self.staff.reset()
         self.pages.setCurrentWidget(self.staff)
