@@ -179,7 +179,7 @@ class CrisisPanel(StepPage):
             (self.no_connection, NO_CONNECTION, NO_CONNECTION_REASONS),
             (self.no_supervisor, NO_SUPERVISOR, NO_SUPERVISOR_REASONS),
         ):
-            items = [(pgettext("reason", "Not applicable"), None)]
+            items: list[tuple[str, str | None]] = [(pgettext("reason", "Not applicable"), None)]
             items += [(translate(CRISIS_ACTIONS[prefix + code]), code) for code in codes]
             was = self._loading
             self._loading = True

@@ -31,7 +31,7 @@ from intake.i18n import (
     translate,
 )
 from intake.provinces import ROLE_NAMES, ROLES, province_name, provinces_by_name
-from intake.safety import ANSWERS, SEVERITY, Assessment
+from intake.safety import ANSWERS, SEVERITY, Assessment, Tier
 from intake.ui.call.base import CallServices, ReadAloud, StepPage, shown_number
 from intake.ui.widgets import refill_combo
 from intake.vocabulary import CHANNELS, MODES
@@ -322,7 +322,7 @@ class SafetyStep(StepPage):
         self.buttons: dict[str, dict[str, QRadioButton]] = {}
         self.choices: dict[str, dict[str, QCheckBox]] = {}
         self.hints: dict[str, QLabel] = {}
-        self._opened_at: str | None = None  # the tier at which the crisis route last opened
+        self._opened_at: Tier | None = None  # the tier at which the crisis route last opened
         for question in services.screen.questions:
             box = QWidget(self)
             box.setObjectName(f"safety-{question.id}")
@@ -427,7 +427,7 @@ class SafetyStep(StepPage):
             self.tier_changed.emit(result.tier)
         opened = self._opened_at
         if result.opens_crisis and (
-            opened is None or SEVERITY.index(result.tier) > SEVERITY.index(opened)  # type: ignore[arg-type]
+            opened is None or SEVERITY.index(result.tier) > SEVERITY.index(opened)
         ):
             self._opened_at = result.tier
             self.crisis_needed.emit(result.tier)

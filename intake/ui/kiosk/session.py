@@ -135,7 +135,7 @@ class KioskSession(Retranslatable, QWidget):
         self.crisis_shown = False
         self.staff_alerted = False
         self.results_shown = False
-        self.screen = services.screen or _shipped_screen()
+        self.safety_screen = services.screen or _shipped_screen()
         self.screen_answers: dict[str, str] = {}
         self._crisis_after_safety = False
         self._history: list[QWidget] = []
@@ -293,13 +293,13 @@ class KioskSession(Retranslatable, QWidget):
     def _safety_id(self, step: str) -> str:
         if step.startswith(SAFETY_PREFIX):
             return step[len(SAFETY_PREFIX) :]
-        return self.screen.kiosk_questions[0].id
+        return self.safety_screen.kiosk_questions[0].id
 
     def _safety_step(self, qid: str) -> str:
-        return "safety" if qid == self.screen.kiosk_questions[0].id else SAFETY_PREFIX + qid
+        return "safety" if qid == self.safety_screen.kiosk_questions[0].id else SAFETY_PREFIX + qid
 
     def _safety_question(self, qid: str) -> str:
-        question = self.screen.question(qid)
+        question = self.safety_screen.question(qid)
         about_other = self.answers is not None and self.answers.about_colleague
         text = question.ask_about_other if about_other else question.ask
         return text.get(current_language())
@@ -307,11 +307,13 @@ class KioskSession(Retranslatable, QWidget):
     def _answered_safety(self, step: str, value: str) -> None:
         assert self.answers is not None
         self.screen_answers[self._safety_id(step)] = value
-        following = next_safety_question(self.screen, self.screen_answers)
+        following = next_safety_question(self.safety_screen, self.screen_answers)
         if following is not None:
             self._ask(self._safety_step(following))
             return
-        self.answers = self.answers.answer("safety", kiosk_tier(self.screen, self.screen_answers))
+        self.answers = self.answers.answer(
+            "safety", kiosk_tier(self.safety_screen, self.screen_answers)
+        )
         if self.answers.in_danger:
             self.show_crisis(after_safety=True)
         else:
