@@ -253,11 +253,16 @@ def render_kiosk(language: Language, out: Path, workdir: Path) -> list[Path]:
             ("who", "physician"),
             ("province", "QC"),
             ("safety", "no"),
+            ("safety:in_progress", "no"),
+            ("safety:plan", "no"),
+            ("safety:timing", "no"),
+            ("safety:means", "no"),
             ("need", "peer"),
             ("format", "one-on-one"),
             ("service_language", language),
         ):
-            shot(step.replace("_", "-"))
+            if ":" not in step:  # one picture of the safety questions is enough
+                shot(step.replace("_", "-"))
             session.questions[step].choices[answer].click()
         shot("results")
         session.results.callback_button.click()
@@ -274,8 +279,15 @@ def render_kiosk(language: Language, out: Path, workdir: Path) -> list[Path]:
         session.questions["who"].choices["colleague"].click()
         session.questions["province"].choices["NB"].click()
         shot("safety-colleague")
-        session.questions["safety"].choices["yes"].click()
-        shot("crisis")
+        for step, answer in (
+            ("safety", "yes"),
+            ("safety:in_progress", "no"),
+            ("safety:plan", "yes"),
+            ("safety:timing", "no"),
+            ("safety:means", "no"),
+        ):
+            session.questions[step].choices[answer].click()
+        shot("crisis")  # high: 9-8-8 first, and the staff flag raised
         session.crisis.continue_button.click()
         for step, answer in (
             ("need", "peer"),
@@ -290,6 +302,7 @@ def render_kiosk(language: Language, out: Path, workdir: Path) -> list[Path]:
         window.session.questions["province"].choices["NU"].click()
         window.help_now()
         shot("crisis-nunavut")
+        window.session.back()  # the crisis screen waits much longer before "still there?"
         window.idle.expire()
         shot("still-there")
         window.open_staff()

@@ -12,8 +12,10 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -137,12 +139,16 @@ class CrisisPanel(StepPage):
         self.back_button = QPushButton(self)
         self.back_button.setObjectName("crisis-back")
         for widget in (self.tier, self.supervisor, self.steps_box, self.plan_box):
+            # Never squeezed below what they need to show: the page scrolls instead.
+            widget.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
             self.body.addWidget(widget)
         self.body.addLayout(form)
         self.body.addWidget(actions_box)
         self.body.addLayout(reasons)
         self.body.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignRight)
         self.body.addStretch(1)
+        # The page scrolls rather than squeezing the steps and who to call into a line each.
+        self.body.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.number.textEdited.connect(self._number)
         self.back_button.clicked.connect(self.back_requested)
         self.plan: CrisisPlan | None = None
@@ -243,6 +249,7 @@ class CrisisPanel(StepPage):
         for entry in self.plan.entries:
             frame = QFrame(self.plan_box)
             frame.setObjectName(f"crisis-entry-{entry.program.id}")
+            frame.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
             layout = QVBoxLayout(frame)
             layout.setContentsMargins(0, 4, 0, 4)
             name = QLabel(entry.program.name.text.get(caller), frame)

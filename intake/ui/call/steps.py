@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QRadioButton,
@@ -372,6 +373,8 @@ class SafetyStep(StepPage):
         self.body.insertWidget(0, self.tier)
         self.body.insertWidget(1, self.open_items)
         self.body.addStretch(1)
+        # Scroll rather than squeeze the read-aloud questions into a line each.
+        self.body.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.refresh()
 
     @property
@@ -448,7 +451,7 @@ class SafetyStep(StepPage):
         if result.tier in ("high", "imminent") and not result.opens_crisis:
             lines.append(
                 _(
-                    "Ask the questions about a plan, timing and means now; the crisis route "
+                    "Ask the remaining questions about intent and means now; the crisis route "
                     "opens when they are answered (F12 opens it at any time)."
                 )
             )

@@ -38,7 +38,7 @@ QWidget#kiosk-window QPushButton#kiosk-help-now {
 QWidget#kiosk-window QFrame[card="true"] { background: #f6f8fa; border: 2px solid #c9d1d9; border-radius: 10px; }
 QWidget#kiosk-window QFrame[card="true"] QLabel { background: transparent; }
 QWidget#kiosk-window QFrame[urgent="true"] { background: #fdecea; border: 3px solid #a4161a; }
-QLabel#kiosk-staff-alert { background: #a4161a; color: #ffffff; font-weight: 700; padding: 4px 12px; }
+QWidget#kiosk-window QLabel#kiosk-staff-alert { background: #a4161a; color: #ffffff; border: none; font-size: 16px; font-weight: 700; padding: 2px 8px; }
 QWidget#kiosk-window QLabel#kiosk-crisis-staff-text { font-size: 22pt; font-weight: 700; color: #7a0e11; }
 QWidget#kiosk-window QFrame[guidance="true"] { background: #eef6ee; border-color: #2f6f3e; }
 QWidget#kiosk-window QLabel#guidance-section { font-weight: 700; margin-top: 6px; }

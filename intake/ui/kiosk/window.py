@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake.accounts import Account
-from intake.i18n import Language, _, ngettext, pgettext
+from intake.i18n import Language, _, current_language, ngettext, pgettext
 from intake.passphrase import PIN_LENGTHS
 from intake.ui.idle import IdleWatch
 from intake.ui.kiosk.parts import text_label
@@ -221,7 +221,7 @@ class KioskWindow(Retranslatable, QWidget):
         # comes up, kept through any wipe, cleared only when the staff open their panel.
         self.staff_flag = QLabel(header)
         self.staff_flag.setObjectName("kiosk-staff-alert")
-        self.staff_flag.setProperty("urgent", True)
+        self.staff_flag.setAccessibleName(_("Staff alert"))
         self.staff_flag.hide()
         row = QHBoxLayout(header)
         row.setContentsMargins(0, 0, 16, 0)
@@ -269,19 +269,25 @@ class KioskWindow(Retranslatable, QWidget):
         self.app_name.setText(_("Peer support for physicians"))
         self.help_button.setText(_("Need help now?"))
         self.help_button.setAccessibleName(_("Need help now?"))
-        self.staff_flag.setText(
-            _("STAFF: someone at this kiosk needs help now (since {time})").format(
-                time=self.alert_since or ""
+        self.staff_flag.setAccessibleName(_("Staff alert"))
+        if self.alert_since is not None:
+            since = self.alert_since
+            shown = (
+                f"{since.hour}\u00a0h\u00a0{since.minute:02d}"
+                if current_language() == "fr"
+                else since.strftime("%H:%M")
             )
-        )
+            self.staff_flag.setText(_("STAFF ALERT {time}").format(time=shown))
+            self.staff_flag.setToolTip(_("Someone at this kiosk needs help now"))
 
     # Staff alert ------------------------------------------------------------------------
     def alert_staff(self) -> None:
         """The crisis screen is up: a flag on the staff-facing corner and, if set, a sound."""
         self.crisis_shown_at = time.monotonic()
         if self.alert_since is None:
-            self.alert_since = self._services.now().strftime("%H:%M")
+            self.alert_since = self._services.now()
         self.staff_flag.show()
+        self.app_name.hide()  # room for the flag: "Need help now?" must never be cut
         self.retranslate_ui()
         sound = self.staff_alert == "sound-and-flag"
         if sound:
@@ -291,6 +297,7 @@ class KioskWindow(Retranslatable, QWidget):
     def acknowledge_alert(self) -> None:
         self.alert_since = None
         self.staff_flag.hide()
+        self.app_name.show()
 
     # Sessions ---------------------------------------------------------------------------
     def _new_session(self) -> KioskSession:
