@@ -9,6 +9,7 @@ button states and scroll positions go with it. The clipboard is cleared too.
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from typing import cast
 
 from PySide6.QtCore import Qt, QTimer
@@ -206,9 +207,8 @@ class KioskWindow(Retranslatable, QWidget):
         self.crisis_idle_seconds = crisis_idle_seconds
         self.staff_alert = staff_alert
         self.crisis_shown_at: float | None = None  # time.monotonic() when the crisis screen came up
-        self.alert_since: str | None = (
-            None  # "14:02": shown on the flag until staff open their panel
-        )
+        # When the staff were alerted: shown on the flag until the staff open their panel.
+        self.alert_since: datetime | None = None
 
         header = QWidget(self)
         header.setObjectName("kiosk-header")
