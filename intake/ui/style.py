@@ -30,7 +30,7 @@ QFrame[card="true"] { background: white; border: 1px solid #c9d1d9; border-radiu
 QLabel[heading="2"] { font-size: $h2; font-weight: 600; }
 QLabel[caution="true"] { color: #7a3d00; }
 QLabel[error="true"] { color: #a4161a; font-weight: 600; }
-QLabel[risk="concern"] { color: #7a3d00; font-weight: 600; }
+QLabel[risk="concern"], QLabel[risk="not-screened"] { color: #7a3d00; font-weight: 600; }
 QLabel[risk="high"], QLabel[risk="imminent"] { color: #a4161a; font-weight: 700; }
 QListWidget#step-list { font-size: $h3; }
 QListWidget#step-list::item { padding: 8px 6px; }
