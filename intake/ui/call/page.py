@@ -62,6 +62,8 @@ class CallPage(Retranslatable, QWidget):
         self._dirty = False
         self._saving_draft = False
         self._finished = False
+        self._closing = False  # saving the call: no more autosave
+        self._save_started = False
 
         self.step_list = QListWidget(self)
         self.step_list.setObjectName("step-list")
@@ -249,7 +251,7 @@ class CallPage(Retranslatable, QWidget):
 
     def save_draft(self) -> None:
         """Autosave: off the UI thread, at most one at a time, only when something changed."""
-        if not self._dirty or self._saving_draft or self._finished:
+        if not self._dirty or self._saving_draft or self._finished or self._closing:
             return
         from intake.storage.records import save_draft  # noqa: PLC0415
 
@@ -271,15 +273,32 @@ class CallPage(Retranslatable, QWidget):
     def _draft_saved(self, _result: object) -> None:
         self._saving_draft = False
         self.autosave_state.setText(_("Saved a moment ago"))
+        self._save_if_waiting()
 
     def _draft_failed(self, exc: BaseException) -> None:
         self._saving_draft = False
         self._dirty = True  # try again at the next tick; what is on screen is untouched
         log.warning("autosave failed: %s", type(exc).__name__)
         self.autosave_state.setText(_("Not saved yet: the store did not answer. Retrying."))
+        self._save_if_waiting()
+
+    def _save_if_waiting(self) -> None:
+        if self._closing and not self._save_started:
+            self._start_save()
 
     def save(self) -> None:
+        """No autosave from here on: a draft written while the call is saved (on another thread)
+        would outlive the call and be offered for resuming. One already under way finishes
+        first, then the call is saved."""
+        self.autosave.stop()
+        self._closing, self._save_started = True, False
+        if not self._saving_draft:
+            self._start_save()
+
+    def _start_save(self) -> None:
         from intake.ui.call.saving import save_call  # noqa: PLC0415
+
+        self._save_started = True
 
         call, services = self.call, self.services
         ui_language = current_language()
@@ -298,6 +317,8 @@ class CallPage(Retranslatable, QWidget):
     def _save_failed(self, exc: BaseException) -> None:
         from intake.ui.app import explain  # noqa: PLC0415
 
+        self._closing = False
+        self.autosave.start()
         wrapup = self.steps["wrapup"]
         assert isinstance(wrapup, WrapUpStep)
         if isinstance(exc, RescueMissing):
