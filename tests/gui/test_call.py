@@ -516,3 +516,23 @@ def test_closing_the_window_mid_call_keeps_the_call(
     drafts = store_of(app).query("SELECT id, payload FROM drafts")
     assert [d[0] for d in drafts] == [contact_id]
     assert NOTE in drafts[0][1]  # the caller agreed to notes: the note is in the encrypted draft
+
+
+def test_buffers_are_noted_in_their_own_terms_and_never_lower_the_tier(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    _app, window, page = start_call(qtbot, make_app, lang)
+    page.show_step("safety")
+    safety = steps(page)[2]
+    answer_safety(page, {"thoughts": "yes", "means": "unsure"})
+    assert page.call.risk == "high"
+    assert not safety.hints["means"].isHidden()  # unsure: ask again
+    safety.choices["buffers"]["people"].click()
+    safety.choices["buffers"]["future"].click()
+    assert page.call.safety["buffers"] == "people,future"
+    assert page.call.risk == "high"
+    assert "yes" not in safety.choices["buffers"]  # who or what, not yes or no
+    assert safety.boxes["attempt_recent"].isHidden()  # asked only after a past attempt
+    answer_safety(page, {"past_attempt": "yes"})
+    assert not safety.boxes["attempt_recent"].isHidden()
+    assert foreign_texts(window, lang) == []

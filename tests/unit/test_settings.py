@@ -64,6 +64,8 @@ def test_kiosk_settings_round_trip(tmp_path: Path) -> None:
         ('{"kiosk_idle_seconds": 2}', "kiosk_idle_seconds"),  # would wipe someone mid-sentence
         ('{"kiosk_idle_seconds": true}', "kiosk_idle_seconds"),
         ('{"kiosk_countdown_seconds": 100000}', "kiosk_countdown_seconds"),
+        ('{"kiosk_crisis_idle_seconds": 30}', "kiosk_crisis_idle_seconds"),  # never short
+        ('{"kiosk_staff_alert": "off"}', "kiosk_staff_alert"),  # the staff are always alerted
     ],
 )
 def test_a_mistaken_kiosk_setting_falls_back_to_its_default(
