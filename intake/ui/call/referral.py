@@ -151,7 +151,9 @@ def rescue_message(problems: tuple[str, ...]) -> tuple[str, str]:
         lines.append(_("“Connected to crisis help” needs the connection confirmed."))
     return (
         _("This call was at high or imminent risk: the crisis route is not finished"),
-        " ".join(lines) + " " + _("Both are in the crisis route (F12). Nothing was lost."),
+        " ".join(lines)
+        + " "
+        + _("Everything needed is in the crisis route (F12). Nothing was lost."),
     )
 
 
