@@ -373,7 +373,14 @@ class HistoryPage(Retranslatable, QWidget):
             _("Started: {when}").format(when=_when(record.started_at)),
             _("Channel: {channel}").format(channel=_channel(record.channel)),
             _("Province or territory: {province}").format(province=_province(record.province)),
-            _("Risk: {tier}").format(tier=_risk(record.risk)),
+            _("Risk: {tier}").format(
+                # Stored as "none" with this mark until the risk column can say it (issue 10).
+                tier=_risk(
+                    "not-screened"
+                    if "safety-not-screened" in record.crisis_actions
+                    else record.risk
+                )
+            ),
             _("Topics: {topics}").format(
                 topics=", ".join(translate(TOPICS[t]) for t in record.topics if t in TOPICS) or "—"
             ),

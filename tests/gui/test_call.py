@@ -287,6 +287,13 @@ def test_an_unanswered_screen_is_not_screened_never_no_risk(
     risk, actions = store_of(app).query("SELECT risk, crisis_actions FROM contacts")[0]
     assert "safety-not-screened" in json.loads(actions)  # stored as not screened...
     assert risk == "none"  # ...the column allows only the four tiers until its migration
+    window.show_history()
+    history = window.history_page
+    assert history is not None
+    qtbot.waitUntil(lambda: history.model.rowCount() > 0, timeout=10_000)
+    history.table.selectRow(0)
+    history.open_selected()
+    qtbot.waitUntil(lambda: not_screened in history.detail.text(), timeout=10_000)
 
 
 @pytest.mark.parametrize("tier", ["high", "imminent"])
