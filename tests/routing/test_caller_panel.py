@@ -60,7 +60,6 @@ def test_panel_covers_what_the_issue_asks() -> None:
         assert len(caller.get("top3", [])) <= 3, caller["name"]
 
 
-@pytest.mark.xfail(reason="the engine does not yet route as a volunteer would", strict=False)
 @pytest.mark.parametrize("caller", CALLERS, ids=[c["name"] for c in CALLERS])
 def test_caller(caller: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
     data = route(caller["args"], capsys)
