@@ -76,6 +76,7 @@ class Call:
     role: str | None = None
     province: str | None = None
     about_colleague: bool = False
+    about_family: bool = False  # about a physician in the caller's family
     callback_number: str = ""
     safety: dict[str, str] = field(default_factory=dict)
     risk: str = "none"
@@ -131,6 +132,8 @@ class Call:
             channels=frozenset(self.channels),
             outside_community=self.outside_community,
             about_colleague=self.about_colleague,
+            about_family=self.about_family,
+            topics=frozenset(t for t in self.topics if t in TOPICS),
             risk=self.risk,
         )
 
