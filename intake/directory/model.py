@@ -179,6 +179,10 @@ class Hours:
     def next_open_local(self, local: datetime) -> datetime | None:
         if self.open_at_local(local) is not False:
             return None
+        return self.next_open_when_closed(local)
+
+    def next_open_when_closed(self, local: datetime) -> datetime | None:
+        """As `next_open_local`, for a moment already known to be closed."""
         best = self._next_scheduled(local)
         # A holiday closes the day: look again from the next morning (a year at most).
         for _day in range(366):

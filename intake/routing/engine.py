@@ -103,6 +103,7 @@ _KIND_REASON = {
 SUPPORT_KINDS = frozenset(
     {"peer-support", "support-line", "counselling", "mentorship", "coaching", "health-program"}
 )
+_LINE_KINDS = SUPPORT_KINDS | {"crisis-line"}
 # Roles that are physicians at some stage: a program for physicians may serve them too, which is
 # "confirm eligibility", not "no", unless the program lists them.
 _PHYSICIAN_STAGES = frozenset({"resident", "student", "retired"})
@@ -118,6 +119,10 @@ TIER_ROLE = 30  # national programs for the caller's group (medical students...)
 TIER_NATIONAL = 40  # national programs
 TIER_CRISIS = 50  # crisis-only lines, from "concern" on
 TIER_INFO = 60  # general information
+
+
+# An eligible program with what the eligibility split knows: its tier and reasons.
+_Entry = tuple[Program, int, tuple[str, ...]]
 
 
 class RoutingInputError(ValueError):
@@ -240,11 +245,14 @@ class Router:
             p.id: any(c.provinces for c in p.contacts) for p in self.programs
         }
         self._splits: dict[
-            tuple[object, ...], tuple[tuple[Program, ...], tuple[Exclusion, ...]]
+            tuple[object, ...], tuple[tuple[_Entry, ...], tuple[Exclusion, ...]]
         ] = {}
         self._fits = {need: {p.id: self._fit(p, need) for p in self.programs} for need in NEEDS}
         self._contacts = {
             p.id: tuple(sorted(p.contacts, key=_contact_order)) for p in self.programs
+        }
+        self._shapes = {
+            p.id: (*p.formats.value, p.outside_community, p.languages.value) for p in self.programs
         }
 
     @staticmethod
@@ -345,10 +353,10 @@ class Router:
             reasons.append("serves-province")
         return score, tuple(reasons)
 
-    def _score(self, program: Program, request: Request) -> tuple[int, bool, tuple[str, ...]]:
-        """Score within a tier, whether the format or channel asked for is missing, reasons."""
-        score, static = self._fits[request.need][program.id]
-        reasons = list(static)
+    @staticmethod
+    def _split_reasons(program: Program, request: Request) -> tuple[str, ...]:
+        """Reasons that depend only on the fields the eligibility split is cached by."""
+        reasons = []
         roles = program.roles
         if request.about_family:
             if roles & {"family", "worried", "anyone"}:
@@ -357,12 +365,28 @@ class Router:
                 reasons.append("for-the-family-member")
         elif request.about_colleague:
             reasons.append("helps-worried-others" if "worried" in roles else "for-the-colleague")
-        elif self._unconfirmed(program, request):
+        elif Router._unconfirmed(program, request):
             reasons.append("confirm-eligibility")
         else:
             reasons.append("role-eligible")
+        if request.indigenous and "indigenous" in program.audience:
+            reasons.append("indigenous")
+        if request.veteran and "veterans" in program.audience:
+            reasons.append("veterans")
+        if "youth" in program.audience:
+            reasons.append("youth")
+        if program.topics & request.topics:
+            reasons.append("topic")
+        return tuple(reasons)
+
+    def _score(
+        self, program: Program, request: Request, split_reasons: tuple[str, ...]
+    ) -> tuple[int, bool, list[str]]:
+        """Score within a tier, whether the format or channel asked for is missing, reasons."""
+        score, static = self._fits[request.need][program.id]
+        reasons = [*static, *split_reasons]
         mismatch = False
-        modes, channels = program.formats.value
+        modes, channels, outside, languages = self._shapes[program.id]
         if request.modes and modes:
             if request.modes & modes:
                 reasons.append("format-match")
@@ -377,27 +401,19 @@ class Router:
                 score += 8
             else:
                 mismatch = True
-        if request.outside_community and program.outside_community:
+        if request.outside_community and outside:
             reasons.append("outside-community")
             score += 20
-        if request.language in program.languages.value:
+        if request.language in languages:
             reasons.append("serves-language")
             score += 8
-        if request.indigenous and "indigenous" in program.audience:
-            reasons.append("indigenous")
-        if request.veteran and "veterans" in program.audience:
-            reasons.append("veterans")
-        if "youth" in program.audience:
-            reasons.append("youth")
-        if program.topics & request.topics:
-            reasons.append("topic")
-        return score, mismatch, tuple(reasons)
+        return score, mismatch, reasons
 
     def _crisis_rank(self, program: Program, request: Request) -> int:
         """Lower comes first. Only used on the crisis route."""
         emergency = program.kind == "emergency"
         is_988 = program.id == NINE_EIGHT_EIGHT
-        always = program.hours.always_open and program.kind in SUPPORT_KINDS | {"crisis-line"}
+        always = program.hours.always_open and program.kind in _LINE_KINDS
         if request.risk == "imminent":
             order = (emergency, is_988, always and program.kind == "crisis-line", always)
         else:
@@ -451,7 +467,7 @@ class Router:
             warnings.append("language-not-offered")
         return tuple(warnings)
 
-    def _split(self, request: Request) -> tuple[tuple[Program, ...], tuple[Exclusion, ...]]:
+    def _split(self, request: Request) -> tuple[tuple[_Entry, ...], tuple[Exclusion, ...]]:
         """Eligible programs and exclusions; they depend on few fields, so they are cached."""
         key = (
             request.province,
@@ -466,12 +482,18 @@ class Router:
         )
         cached = self._splits.get(key)
         if cached is None:
-            eligible: list[Program] = []
+            eligible: list[_Entry] = []
             excluded = list(self._outside[request.province])
             for program in self._serving[request.province]:
                 reason = self._exclusion(program, request)
                 if reason is None:
-                    eligible.append(program)
+                    eligible.append(
+                        (
+                            program,
+                            self._tier(program, request),
+                            self._split_reasons(program, request),
+                        )
+                    )
                 else:
                     excluded.append(Exclusion(program.id, reason))
             if len(self._splits) >= 512:  # bounded: each entry holds the whole directory
@@ -481,16 +503,16 @@ class Router:
 
     def _row(
         self,
-        program: Program,
+        entry: _Entry,
         request: Request,
         local_times: dict[str, datetime],
         caller_zone: tzinfo,
     ) -> list[Any]:
         """[crisis rank, tier, key within the tier, program, reasons, open now, next opening,
         contacts, warnings, score] for one eligible program."""
+        program, tier, split_reasons = entry
         crisis = request.risk in ("high", "imminent")
-        score, mismatch, static_reasons = self._score(program, request)
-        reasons = list(static_reasons)
+        score, mismatch, reasons = self._score(program, request, split_reasons)
         hours = program.hours
         local = local_times.get(hours.tz)
         if local is None:
@@ -503,7 +525,7 @@ class Router:
             reasons.append("open-now")
         elif open_now is False:
             reasons.append("closed-now")
-            upcoming = hours.next_open_local(local)
+            upcoming = hours.next_open_when_closed(local)
             next_open = upcoming.astimezone(caller_zone) if upcoming else None
         else:
             reasons.append("hours-unknown")
@@ -532,7 +554,6 @@ class Router:
             program.id,
         )
         rank = self._crisis_rank(program, request) if crisis else 0
-        tier = self._tier(program, request)
         return [rank, tier, key, program, reasons, open_now, next_open, contacts, warnings, score]
 
     def route(self, request: Request) -> Result:
@@ -540,7 +561,7 @@ class Router:
         caller_zone = zone(PROVINCES[request.province].zone)
         eligible, excluded = self._split(request)
         local_times: dict[str, datetime] = {}
-        rows = [self._row(p, request, local_times, caller_zone) for p in eligible]
+        rows = [self._row(entry, request, local_times, caller_zone) for entry in eligible]
         # Is anything of the caller's own province or territory answering now?
         own_open = any(row[1] == TIER_OWN and row[5] for row in rows)
         if not crisis and not own_open:
@@ -563,11 +584,7 @@ class Router:
                 rest = [r for r in rows if id(r) not in pinned_ids]
                 rows = rest[:1] + pinned + rest[1:]
         alternative = next(
-            (
-                row[3].id
-                for row in rows
-                if row[3].hours.always_open and row[3].kind in SUPPORT_KINDS | {"crisis-line"}
-            ),
+            (row[3].id for row in rows if row[3].hours.always_open and row[3].kind in _LINE_KINDS),
             NINE_EIGHT_EIGHT if NINE_EIGHT_EIGHT in self._by_id else None,
         )
         recommendations = tuple(
