@@ -248,8 +248,12 @@ class Router:
             tuple[object, ...], tuple[tuple[_Entry, ...], tuple[Exclusion, ...]]
         ] = {}
         self._fits = {need: {p.id: self._fit(p, need) for p in self.programs} for need in NEEDS}
+        # Emergency cards keep the directory's order: what to dial first is curated there.
         self._contacts = {
-            p.id: tuple(sorted(p.contacts, key=_contact_order)) for p in self.programs
+            p.id: p.contacts
+            if p.kind == "emergency"
+            else tuple(sorted(p.contacts, key=_contact_order))
+            for p in self.programs
         }
         self._shapes = {
             p.id: (*p.formats.value, p.outside_community, p.languages.value) for p in self.programs

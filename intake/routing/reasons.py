@@ -11,7 +11,7 @@ REASONS: dict[str, str] = {
     "emergency-first": N_("Immediate danger: emergency services come first."),
     "crisis-988": N_("9-8-8 answers by call or text, 24/7, in English or French."),
     "crisis-line-24-7": N_("A 24/7 line for the crisis route."),
-    "serves-province": N_("Serves physicians in this province or territory."),
+    "serves-province": N_("In the caller's own province or territory."),
     "national": N_("Available across Canada."),
     "role-eligible": N_("Eligible for the caller's role."),
     "helps-worried-others": N_("Also helps people worried about a physician."),
