@@ -105,6 +105,7 @@ class Call:
     role: str | None = None
     province: str | None = None
     about_colleague: bool = False
+    about_family: bool = False  # about a physician in the caller's family
     callback_number: str = ""
     safety: dict[str, str] = field(default_factory=dict)
     risk: str = "not-screened"  # a tier from intake.safety; "not-screened" until answered
@@ -174,6 +175,8 @@ class Call:
             channels=frozenset(self.channels),
             outside_community=self.outside_community,
             about_colleague=self.about_colleague,
+            about_family=self.about_family,
+            topics=frozenset(t for t in self.topics if t in TOPICS),
             risk=self.routing_risk,
         )
 

@@ -1,15 +1,18 @@
-"""Guidance for a caller worried about a colleague, kept as data (resources/colleague-guidance.toml)
-so an organisation can use its own approved wording."""
+"""Guidance for a caller worried about a colleague (resources/colleague-guidance.toml) or about a
+physician in their family (resources/family-guidance.toml), kept as data so an organisation can
+use its own approved wording."""
 
 from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from intake.directory.model import Text
 
 SHIPPED = Path(__file__).resolve().parent.parent / "resources" / "colleague-guidance.toml"
+FAMILY = SHIPPED.with_name("family-guidance.toml")
 REQUIRED_SECTIONS = ("signs", "approach", "offer", "urgent")
 
 
@@ -53,3 +56,9 @@ def load_guidance(path: Path = SHIPPED) -> tuple[Section, ...]:
     if missing:
         raise GuidanceError(f"{path}: missing sections: {', '.join(sorted(missing))}")
     return tuple(sections)
+
+
+@cache
+def family_guidance() -> tuple[Section, ...]:
+    """The shipped guidance for a caller worried about a physician in their family."""
+    return load_guidance(FAMILY)

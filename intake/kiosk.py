@@ -149,6 +149,8 @@ class KioskAnswers:
             if self.format in ("one-on-one", "group")
             else frozenset(),
             about_colleague=self.about_colleague,
+            # A family member at the kiosk is there about the physician in their family.
+            about_family=self.who == "family",
             risk="concern" if self.risk == "not-screened" else self.risk,
         )
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from intake.i18n import Language, _, set_language
 from intake.provinces import CODES, PROVINCES, ROLES
-from intake.vocabulary import CHANNELS, MODES, NEEDS, RISKS
+from intake.vocabulary import CHANNELS, MODES, NEEDS, RISKS, TOPICS
 
 if TYPE_CHECKING:
     from intake.directory.model import Program
@@ -85,6 +85,24 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     route.add_argument("--indigenous", action="store_true")
     route.add_argument("--veteran", action="store_true")
     route.add_argument("--about-colleague", action="store_true")
+    route.add_argument(
+        "--about-family",
+        action="store_true",
+        help=_("the call is about a physician in the caller's family"),
+    )
+    route.add_argument(
+        "--young",
+        action="store_true",
+        help=_("the caller is young, or is calling about a young person"),
+    )
+    route.add_argument(
+        "--topic",
+        choices=TOPICS,
+        action="append",
+        dest="topics",
+        default=[],
+        help=_("what the call is about (a complaint lifts the CMPA's physician advisors)"),
+    )
     route.add_argument("--risk", choices=RISKS, default="none")
     route.add_argument(
         "--at",
@@ -156,6 +174,9 @@ def run_route(args: argparse.Namespace) -> int:
         indigenous=args.indigenous,
         veteran=args.veteran,
         about_colleague=args.about_colleague,
+        about_family=args.about_family,
+        young=args.young,
+        topics=frozenset(args.topics),
         risk=args.risk,
     )
     result = router.route(request)

@@ -17,6 +17,7 @@ KIND_NAMES = {
     "mentorship": NP_("program kind", "Mentorship"),
     "coaching": NP_("program kind", "Coaching"),
     "health-program": NP_("program kind", "Physician health program"),
+    "support-line": NP_("program kind", "24/7 support line"),
     "crisis-line": NP_("program kind", "Crisis line"),
     "emergency": NP_("program kind", "Emergency services"),
     "information": NP_("program kind", "Information"),

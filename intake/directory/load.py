@@ -21,7 +21,7 @@ from intake.directory import model as m
 from intake.directory.phones import PhoneProblem, parse_phone
 from intake.provinces import ALL, AUDIENCE_ROLES, CODES
 from intake.timezones import zone
-from intake.vocabulary import CHANNELS, MODES
+from intake.vocabulary import CHANNELS, MODES, TOPICS
 
 SCHEMA_VERSION = 1
 SHIPPED = Path(__file__).resolve().parents[2] / "resources" / "directory.toml"
@@ -49,8 +49,13 @@ SCHEMA: dict[str, tuple[bool, str]] = {
     "languages": (True, "value (en, fr, other; empty when unknown), status, source, checked"),
     "format": (True, "modes, channels, status, source, checked"),
     "cost": (True, "value (" + ", ".join(m.COSTS) + "), status, source, checked"),
-    "hours": (True, "tz, always_open, weekly, sessions, after_hours, status, source, checked"),
+    "hours": (
+        True,
+        "tz, always_open, weekly, sessions, after_hours, open_on_holidays, status, source, checked",
+    ),
     "contacts": (False, "type, value, tags, keyword, note, provinces, status, source, checked"),
+    "topics": (False, "offered only when the call is about one of: " + ", ".join(TOPICS)),
+    "doubt": (False, "en, fr: why the program may no longer run (it then comes last in its tier)"),
 }
 
 
@@ -146,7 +151,7 @@ def _clock(ctx: _Ctx, value: Any, field: str) -> time:
     return time(int(match[1]), int(match[2]))
 
 
-def _hours(ctx: _Ctx, table: Any) -> m.Hours:
+def _hours(ctx: _Ctx, table: Any, region: str = "CA") -> m.Hours:
     if not isinstance(table, dict):
         raise ctx.fail("hours", "is required")
     tz = _get(ctx, table, "tz", str, "hours.tz")
@@ -198,6 +203,7 @@ def _hours(ctx: _Ctx, table: Any) -> m.Hours:
             raise ctx.fail(f"{field}.end", "must be after the start")
         sessions.append(m.Session(m.WEEKDAYS.index(session["weekday"]), frozenset(nth), start, end))
     always = _get(ctx, table, "always_open", bool, "hours.always_open", False)
+    on_holidays = _get(ctx, table, "open_on_holidays", bool, "hours.open_on_holidays", False)
     if always and (weekly or sessions):
         raise ctx.fail("hours.always_open", "cannot be combined with weekly hours or sessions")
     after = table.get("after_hours")
@@ -223,6 +229,8 @@ def _hours(ctx: _Ctx, table: Any) -> m.Hours:
         after_text,
         callback,
         _provenance(ctx, table, "hours"),
+        region,
+        on_holidays,
     )
 
 
@@ -262,6 +270,11 @@ def _contact(ctx: _Ctx, index: int, table: Any) -> m.Contact:
     return m.Contact(kind, value, value, value, value, tags, provenance, keyword, note, provinces)
 
 
+def _region(provinces: frozenset[str]) -> str:
+    """Whose holidays close a program: its one province or territory, else Canada's."""
+    return next(iter(provinces)) if len(provinces) == 1 and ALL not in provinces else "CA"
+
+
 def _program(ctx: _Ctx, raw: dict[str, Any]) -> m.Program:
     known = {
         "id",
@@ -281,6 +294,8 @@ def _program(ctx: _Ctx, raw: dict[str, Any]) -> m.Program:
         "cost",
         "hours",
         "contacts",
+        "doubt",
+        "topics",
     }
     unknown = set(raw) - known
     if unknown:
@@ -338,12 +353,15 @@ def _program(ctx: _Ctx, raw: dict[str, Any]) -> m.Program:
             _provenance(ctx, formats, "format"),
         ),
         cost=m.Fact(cost["value"], _provenance(ctx, cost, "cost")),
-        hours=_hours(ctx, raw.get("hours")),
+        # Holidays: a program of one province or territory closes on its holidays.
+        hours=_hours(ctx, raw.get("hours"), _region(provinces)),
         contacts=tuple(
             _contact(ctx, i, c)
             for i, c in enumerate(_get(ctx, raw, "contacts", list, "contacts", []))
         ),
         origin=ctx.file,
+        doubt=_text(ctx, raw["doubt"], "doubt") if "doubt" in raw else None,
+        topics=_choices(ctx, raw.get("topics", []), TOPICS, "topics"),
     )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Generic, Literal, TypeVar
 
+from intake.routing.holiday_dates import is_holiday
 from intake.timezones import zone
 
 T = TypeVar("T")
@@ -17,6 +18,10 @@ KINDS = (
     "mentorship",
     "coaching",
     "health-program",
+    # A 24/7 line that supports a group (residents, Indigenous people, young people): support
+    # first, offered without any risk whenever it serves the caller.
+    "support-line",
+    # A crisis-only line: offered from "concern" on.
     "crisis-line",
     "emergency",
     "information",
@@ -126,6 +131,8 @@ class Hours:
     after_hours: Text | None
     callback_within_hours: int | None
     provenance: Provenance
+    region: str = "CA"  # whose holidays close it: a province code, or CA for national ones
+    open_on_holidays: bool = False
 
     @property
     def known(self) -> bool:
@@ -141,6 +148,12 @@ class Hours:
             return True
         if not self.known:
             return None
+        if not self.open_on_holidays and is_holiday(self.region, local.date()):
+            return False
+        return self._scheduled(local)
+
+    def _scheduled(self, local: datetime) -> bool:
+        """Open by the weekly schedule and sessions alone, holidays aside."""
         today, now = local.weekday(), local.time()
         for slot in self.weekly:
             if slot.crosses_midnight:
@@ -166,6 +179,23 @@ class Hours:
     def next_open_local(self, local: datetime) -> datetime | None:
         if self.open_at_local(local) is not False:
             return None
+        return self.next_open_when_closed(local)
+
+    def next_open_when_closed(self, local: datetime) -> datetime | None:
+        """As `next_open_local`, for a moment already known to be closed."""
+        best = self._next_scheduled(local)
+        # A holiday closes the day: look again from the next morning (a year at most).
+        for _day in range(366):
+            if best is None or self.open_on_holidays or not is_holiday(self.region, best.date()):
+                return best
+            midnight = datetime.combine(best.date() + timedelta(days=1), time(0), best.tzinfo)
+            if self._scheduled(midnight) and not is_holiday(self.region, midnight.date()):
+                return midnight
+            best = self._next_scheduled(midnight)
+        return None
+
+    def _next_scheduled(self, local: datetime) -> datetime | None:
+        """When the schedule next opens strictly after `local`, holidays aside."""
         tz = zone(self.tz)
         today, weekday, now = local.date(), local.weekday(), local.time()
         best: datetime | None = None
@@ -209,6 +239,10 @@ class Program:
     hours: Hours
     contacts: tuple[Contact, ...]
     origin: str = field(default="", compare=False)  # the file it came from
+    # Set when the program may no longer run: it comes last in its tier and says why.
+    doubt: Text | None = None
+    # Offered only when the call is about one of these topics (a complaint: the CMPA).
+    topics: frozenset[str] = frozenset()
 
     @property
     def provinces(self) -> frozenset[str]:

@@ -1,39 +1,47 @@
 """The routing engine: plain Python, no I/O, deterministic for a given request and directory.
 
-Rules (docs/routing.md explains why):
-1. Eligibility is never violated: region, role, audience-specific programs, unconfirmed listings
-   and regulatory bodies are excluded, each with a reason.
-2. High or imminent risk switches to the crisis route. Imminent: emergency services first (the
-   local alternative where 911 does not exist), then 9-8-8, then the 24/7 lines. High: 9-8-8
-   first, then emergency services, then the 24/7 lines. The other programs follow.
-3. Otherwise programs are ranked by how well their kind fits the help wanted, then by format and
-   channel, language, region (provincial before national, unless support outside one's own
-   community is wanted) and whether they are open now. A closed program is never hidden: it
-   carries its next opening and a 24/7 alternative.
-4. Every unverified or third-party fact, and every fact checked more than 12 months ago, is a
-   warning on the recommendation.
+The policy is a volunteer's reasoning, in ordered tiers (docs/routing.md says it in plain words):
+1. Eligibility: region, role (unknown eligibility is shown to confirm, never hidden), programs
+   for a group the caller did not ask for, topic-only programs, unconfirmed listings and
+   regulatory bodies are left out, each with a reason.
+2. Safety first: high or imminent risk switches to the crisis route (emergency services or
+   9-8-8 first, then the 24/7 lines). At "concern", 9-8-8 is second.
+3. Otherwise, by tier: programs for a group the caller asked for (Indigenous, Veterans, young
+   people); then, when none of the caller's own province's programs is open now, the 24/7 lines
+   that serve the caller; the own province's or territory's programs; national programs for the
+   caller's group (students...); national programs; crisis-only lines (at concern);
+   information. A topic-specific program the topic calls for (a complaint: the CMPA) comes
+   right after the first.
+4. Within a tier: doubtful programs last, then programs that do not offer the format or channel
+   asked for, then those with no verified way to reach them, then those closed now, then those
+   whose eligibility is to be confirmed; then how well the kind fits the help wanted.
+5. At the point of referral, warnings say only what changes what the volunteer says or does: the
+   number, the hours, who is eligible, whether it still runs. Never on 9-1-1 or 9-8-8.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import Literal
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any, Literal
 
-from intake.directory.model import Contact, Program
+from intake.directory.model import Contact, Program, Provenance
 from intake.provinces import ALL, CODES, PROVINCES
+from intake.routing.holiday_dates import is_holiday
 from intake.timezones import zone
-from intake.vocabulary import NEEDS, RISKS
+from intake.vocabulary import NEEDS, RISKS, TOPICS
 
 Need = Literal["peer", "counselling", "mentorship", "coaching", "information"]
 STALE_AFTER = timedelta(days=365)
+NINE_EIGHT_EIGHT = "ca-988"
 
 # How well each kind of program fits each kind of help wanted (the program's main kind first,
-# then what it also offers at a discount).
+# then what it also offers at a discount). Used only to order programs within a tier.
 _FIT: dict[str, dict[str, int]] = {
     "peer": {
         "peer-support": 100,
+        "support-line": 60,
         "health-program": 50,
         "counselling": 40,
         "mentorship": 35,
@@ -44,6 +52,7 @@ _FIT: dict[str, dict[str, int]] = {
     "counselling": {
         "counselling": 100,
         "health-program": 90,
+        "support-line": 60,
         "peer-support": 40,
         "coaching": 30,
         "mentorship": 20,
@@ -55,6 +64,7 @@ _FIT: dict[str, dict[str, int]] = {
         "peer-support": 50,
         "coaching": 45,
         "health-program": 30,
+        "support-line": 25,
         "counselling": 20,
         "information": 5,
         "crisis-line": 5,
@@ -65,6 +75,7 @@ _FIT: dict[str, dict[str, int]] = {
         "health-program": 45,
         "peer-support": 40,
         "counselling": 30,
+        "support-line": 25,
         "information": 5,
         "crisis-line": 5,
     },
@@ -73,6 +84,7 @@ _FIT: dict[str, dict[str, int]] = {
         "health-program": 60,
         "peer-support": 50,
         "counselling": 40,
+        "support-line": 40,
         "mentorship": 30,
         "coaching": 30,
         "crisis-line": 5,
@@ -80,12 +92,37 @@ _FIT: dict[str, dict[str, int]] = {
 }
 _KIND_REASON = {
     "peer-support": "peer-support",
+    "support-line": "support-line",
     "counselling": "counselling",
     "mentorship": "mentorship",
     "coaching": "coaching",
     "health-program": "health-program",
     "information": "information",
 }
+# Kinds that support a person (as opposed to crisis-only lines, emergency and information).
+SUPPORT_KINDS = frozenset(
+    {"peer-support", "support-line", "counselling", "mentorship", "coaching", "health-program"}
+)
+_LINE_KINDS = SUPPORT_KINDS | {"crisis-line"}
+# Roles that are physicians at some stage: a program for physicians may serve them too, which is
+# "confirm eligibility", not "no", unless the program lists them.
+_PHYSICIAN_STAGES = frozenset({"resident", "student", "retired"})
+# Facts whose doubt changes what the volunteer says or does at the point of referral; the rest
+# (name, cost, format, languages) stays in the directory browser.
+_REFERRAL_FACTS = ("eligibility", "hours")
+
+# Tiers, in order. Gaps leave room; lower comes first.
+TIER_GROUP = 10  # programs for a group the caller asked for (Indigenous, Veterans, young people)
+TIER_ANY_HOUR = 15  # 24/7 lines that serve the caller, when nothing of their own is open now
+TIER_OWN = 20  # the caller's own province's or territory's programs
+TIER_ROLE = 30  # national programs for the caller's group (medical students...)
+TIER_NATIONAL = 40  # national programs
+TIER_CRISIS = 50  # crisis-only lines, from "concern" on
+TIER_INFO = 60  # general information
+
+
+# An eligible program with what the eligibility split knows: its tier and reasons.
+_Entry = tuple[Program, int, tuple[str, ...]]
 
 
 class RoutingInputError(ValueError):
@@ -106,6 +143,11 @@ class Request:
     veteran: bool = False
     about_colleague: bool = False
     risk: str = "none"
+    # The call is about a physician in the caller's family.
+    about_family: bool = False
+    # The caller is young, or is calling about a young person.
+    young: bool = False
+    topics: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if self.province not in PROVINCES:
@@ -118,6 +160,13 @@ class Request:
             raise RoutingInputError(f"unknown kind of help: {self.need!r}")
         if self.language not in ("en", "fr"):
             raise RoutingInputError(f"unsupported language: {self.language!r}")
+        unknown = self.topics - set(TOPICS)
+        if unknown:
+            raise RoutingInputError(f"unknown topic: {sorted(unknown)[0]!r}")
+
+    @property
+    def about_someone(self) -> bool:
+        return self.about_colleague or self.about_family
 
 
 @dataclass(frozen=True)
@@ -152,6 +201,20 @@ def _contact_order(contact: Contact) -> tuple[int, int]:
     return (unverified, by_type[contact.type] - ("toll-free" in contact.tags))
 
 
+def _public_service(program: Program) -> bool:
+    """Emergency services and 9-8-8: public facts, never hedged at the point of referral."""
+    return program.kind == "emergency" or program.id == NINE_EIGHT_EIGHT
+
+
+def _office_hours(program: Program, local: datetime) -> bool:
+    """Whether a program whose hours are unknown may be answering: a working day, 8:00-18:00."""
+    return (
+        local.weekday() < 5
+        and time(8) <= local.time() < time(18)
+        and not is_holiday(program.hours.region, local.date())
+    )
+
+
 class Router:
     """Holds the directory with its indexes; `route()` answers one request."""
 
@@ -171,34 +234,50 @@ class Router:
             )
         self._static_warnings = {p.id: self._fact_warnings(p) for p in self.programs}
         self._oldest_check = {
-            p.id: min(prov.checked for prov in p.facts().values()) for p in self.programs
+            p.id: min(
+                (prov.checked for _w, _s, prov, _p in self._static_warnings[p.id]),
+                default=date.max,
+            )
+            for p in self.programs
         }
         self._warning_cache: dict[tuple[str, str, str], tuple[str, ...]] = {}
         self._regional_contacts = {
             p.id: any(c.provinces for c in p.contacts) for p in self.programs
         }
         self._splits: dict[
-            tuple[object, ...], tuple[tuple[Program, ...], tuple[Exclusion, ...]]
+            tuple[object, ...], tuple[tuple[_Entry, ...], tuple[Exclusion, ...]]
         ] = {}
         self._fits = {need: {p.id: self._fit(p, need) for p in self.programs} for need in NEEDS}
+        # Emergency cards keep the directory's order: what to dial first is curated there.
         self._contacts = {
-            p.id: tuple(sorted(p.contacts, key=_contact_order)) for p in self.programs
+            p.id: p.contacts
+            if p.kind == "emergency"
+            else tuple(sorted(p.contacts, key=_contact_order))
+            for p in self.programs
+        }
+        self._shapes = {
+            p.id: (*p.formats.value, p.outside_community, p.languages.value) for p in self.programs
         }
 
     @staticmethod
     def _fact_warnings(
         program: Program,
-    ) -> tuple[tuple[str | None, str, date, frozenset[str]], ...]:
-        """Per fact: its warning (None when verified), its stale warning, when it was checked,
-        and the provinces it applies to (empty = all). Built once; route() only filters."""
+    ) -> tuple[tuple[str | None, str, Provenance, frozenset[str]], ...]:
+        """Per referral-relevant fact: its warning (None when verified), its stale warning, its
+        provenance, and the provinces it applies to (empty = all). Built once; route() filters.
+        Emergency services and 9-8-8 get none: their name, cost and eligibility are public."""
+        if _public_service(program):
+            return ()
         found = []
         for name, provenance in program.facts().items():
             label, provinces = name, frozenset[str]()
             if name.startswith("contacts["):
                 contact = program.contacts[int(name[9:-1])]
                 label, provinces = f"contact={contact.display_en}", contact.provinces
+            elif name not in _REFERRAL_FACTS:
+                continue
             warning = None if provenance.status == "verified" else f"{provenance.status}:{label}"
-            found.append((warning, f"stale:{label}", provenance.checked, provinces))
+            found.append((warning, f"stale:{label}", provenance, provinces))
         return tuple(found)
 
     def get(self, program_id: str) -> Program | None:
@@ -215,21 +294,49 @@ class Router:
             return "indigenous-specific"
         if "veterans" in program.audience and not request.veteran:
             return "veterans-specific"
-        if "youth" in program.audience and request.role != "family":
+        if "youth" in program.audience and not request.young:
             return "youth-only"
         if request.risk in ("none", "concern") and program.kind == "emergency":
             return "emergency-only"
         if request.risk == "none" and program.kind == "crisis-line":
             return "crisis-only"
+        if program.topics and not program.topics & request.topics:
+            return "topic-not-raised"
         roles = program.roles
-        if "anyone" in roles:
+        if "anyone" in roles or request.role in roles:
             return None
-        if request.about_colleague:
-            # The caller passes on programs for the colleague (a physician), or is helped directly.
-            if roles & {"physician", "worried"}:
-                return None
-            return "role-not-served"
-        return None if request.role in roles else "role-not-served"
+        if request.about_someone and roles & {"physician", "worried"}:
+            return None  # for the physician the caller worries about, or for worried people
+        if request.about_family and "family" in roles:
+            return None
+        if request.role in _PHYSICIAN_STAGES and "physician" in roles:
+            return None  # unknown eligibility is not "no": shown, to confirm
+        return "role-not-served"
+
+    @staticmethod
+    def _unconfirmed(program: Program, request: Request) -> bool:
+        """Shown although the program does not say it serves the caller's role."""
+        roles = program.roles
+        if "anyone" in roles or request.role in roles or request.about_someone:
+            return False
+        return request.role in _PHYSICIAN_STAGES
+
+    def _tier(self, program: Program, request: Request) -> int:
+        if program.audience and (
+            ("indigenous" in program.audience and request.indigenous)
+            or ("veterans" in program.audience and request.veteran)
+            or ("youth" in program.audience and request.young)
+        ):
+            return TIER_GROUP
+        if program.kind == "crisis-line":
+            return TIER_CRISIS
+        if program.kind not in SUPPORT_KINDS:
+            return TIER_INFO
+        if program.scope != "national":
+            return TIER_OWN
+        if "physician" not in program.roles and "anyone" not in program.roles:
+            return TIER_ROLE
+        return TIER_NATIONAL
 
     # -- ranking --------------------------------------------------------------------------
     @staticmethod
@@ -248,59 +355,69 @@ class Router:
             reasons.append("national")
         else:
             reasons.append("serves-province")
-            score += 15
         return score, tuple(reasons)
 
-    def _score(self, program: Program, request: Request) -> tuple[int, tuple[str, ...]]:
-        score, static = self._fits[request.need][program.id]
-        reasons = list(static)
-        if request.outside_community and ALL in program.provinces:
-            score += 10
-        if request.about_colleague:
-            reasons.append(
-                "helps-worried-others" if "worried" in program.roles else "for-the-colleague"
-            )
+    @staticmethod
+    def _split_reasons(program: Program, request: Request) -> tuple[str, ...]:
+        """Reasons that depend only on the fields the eligibility split is cached by."""
+        reasons = []
+        roles = program.roles
+        if request.about_family:
+            if roles & {"family", "worried", "anyone"}:
+                reasons.append("helps-family")
+            if roles & {"physician", "anyone"}:
+                reasons.append("for-the-family-member")
+        elif request.about_colleague:
+            reasons.append("helps-worried-others" if "worried" in roles else "for-the-colleague")
+        elif Router._unconfirmed(program, request):
+            reasons.append("confirm-eligibility")
         else:
             reasons.append("role-eligible")
-        modes, channels = program.formats.value
+        if request.indigenous and "indigenous" in program.audience:
+            reasons.append("indigenous")
+        if request.veteran and "veterans" in program.audience:
+            reasons.append("veterans")
+        if "youth" in program.audience:
+            reasons.append("youth")
+        if program.topics & request.topics:
+            reasons.append("topic")
+        return tuple(reasons)
+
+    def _score(
+        self, program: Program, request: Request, split_reasons: tuple[str, ...]
+    ) -> tuple[int, bool, list[str]]:
+        """Score within a tier, whether the format or channel asked for is missing, reasons."""
+        score, static = self._fits[request.need][program.id]
+        reasons = [*static, *split_reasons]
+        mismatch = False
+        modes, channels, outside, languages = self._shapes[program.id]
         if request.modes and modes:
             if request.modes & modes:
                 reasons.append("format-match")
                 score += 10
             else:
-                score -= 20
+                mismatch = True
+        elif not request.modes and modes == {"group"}:
+            mismatch = True  # one-on-one unless a group is asked for
         if request.channels and channels:
             if request.channels & channels:
                 reasons.append("channel-match")
                 score += 8
             else:
-                score -= 15
-        if request.outside_community and program.outside_community:
+                mismatch = True
+        if request.outside_community and outside:
             reasons.append("outside-community")
             score += 20
-        if request.language in program.languages.value:
+        if request.language in languages:
             reasons.append("serves-language")
             score += 8
-        if request.indigenous and "indigenous" in program.audience:
-            reasons.append("indigenous")
-            score += 25
-        if request.veteran and "veterans" in program.audience:
-            reasons.append("veterans")
-            score += 25
-        if "youth" in program.audience:
-            reasons.append("youth")
-        return score, tuple(reasons)
+        return score, mismatch, reasons
 
     def _crisis_rank(self, program: Program, request: Request) -> int:
         """Lower comes first. Only used on the crisis route."""
         emergency = program.kind == "emergency"
-        is_988 = program.id == "ca-988"
-        always = program.hours.always_open and program.kind in (
-            "crisis-line",
-            "counselling",
-            "health-program",
-            "peer-support",
-        )
+        is_988 = program.id == NINE_EIGHT_EIGHT
+        always = program.hours.always_open and program.kind in _LINE_KINDS
         if request.risk == "imminent":
             order = (emergency, is_988, always and program.kind == "crisis-line", always)
         else:
@@ -323,24 +440,26 @@ class Router:
         warnings = list(static)
         oldest = request.at.date() - STALE_AFTER
         if self._oldest_check[program.id] < oldest:
-            for _warning, stale, checked, provinces in self._static_warnings[program.id]:
-                if checked < oldest and (not provinces or request.province in provinces):
+            for _warning, stale, provenance, provinces in self._static_warnings[program.id]:
+                if provenance.checked < oldest and (not provinces or request.province in provinces):
                     warnings.append(stale)
         return warnings
 
     def _static_warnings_for(
         self, program: Program, province: str, language: str, contacts: tuple[Contact, ...]
     ) -> tuple[str, ...]:
+        if _public_service(program):
+            return ()
         warnings = [
             warning
-            for warning, _stale, _checked, provinces in self._static_warnings[program.id]
+            for warning, _stale, _prov, provinces in self._static_warnings[program.id]
             if warning is not None and (not provinces or province in provinces)
         ]
+        if program.doubt is not None:
+            warnings.insert(0, "may-not-run")
         if language == "fr" and not program.name.fr_official:
             warnings.append("unofficial-french-name")
-        if program.kind != "emergency" and all(
-            c.provenance.status == "unverified" for c in contacts
-        ):
+        if all(c.provenance.status == "unverified" for c in contacts):
             warnings.append("no-verified-contact")
         languages = program.languages
         if (
@@ -352,24 +471,33 @@ class Router:
             warnings.append("language-not-offered")
         return tuple(warnings)
 
-    def _split(self, request: Request) -> tuple[tuple[Program, ...], tuple[Exclusion, ...]]:
+    def _split(self, request: Request) -> tuple[tuple[_Entry, ...], tuple[Exclusion, ...]]:
         """Eligible programs and exclusions; they depend on few fields, so they are cached."""
         key = (
             request.province,
             request.role,
             request.about_colleague,
+            request.about_family,
             request.indigenous,
             request.veteran,
+            request.young,
             request.risk,
+            request.topics,
         )
         cached = self._splits.get(key)
         if cached is None:
-            eligible: list[Program] = []
+            eligible: list[_Entry] = []
             excluded = list(self._outside[request.province])
             for program in self._serving[request.province]:
                 reason = self._exclusion(program, request)
                 if reason is None:
-                    eligible.append(program)
+                    eligible.append(
+                        (
+                            program,
+                            self._tier(program, request),
+                            self._split_reasons(program, request),
+                        )
+                    )
                 else:
                     excluded.append(Exclusion(program.id, reason))
             if len(self._splits) >= 512:  # bounded: each entry holds the whole directory
@@ -377,72 +505,91 @@ class Router:
             cached = self._splits[key] = (tuple(eligible), tuple(excluded))
         return cached
 
+    def _row(
+        self,
+        entry: _Entry,
+        request: Request,
+        local_times: dict[str, datetime],
+        caller_zone: tzinfo,
+    ) -> list[Any]:
+        """[crisis rank, tier, key within the tier, program, reasons, open now, next opening,
+        contacts, warnings, score] for one eligible program."""
+        program, tier, split_reasons = entry
+        crisis = request.risk in ("high", "imminent")
+        score, mismatch, reasons = self._score(program, request, split_reasons)
+        hours = program.hours
+        local = local_times.get(hours.tz)
+        if local is None:
+            local = local_times[hours.tz] = request.at.astimezone(zone(hours.tz))
+        open_now = hours.open_at_local(local)
+        next_open = None
+        if hours.always_open:
+            reasons.append("open-24-7")
+        elif open_now:
+            reasons.append("open-now")
+        elif open_now is False:
+            reasons.append("closed-now")
+            upcoming = hours.next_open_when_closed(local)
+            next_open = upcoming.astimezone(caller_zone) if upcoming else None
+        else:
+            reasons.append("hours-unknown")
+        # Unknown hours: assume office hours, so not answering at night or on a holiday.
+        closed = open_now is False or (open_now is None and not _office_hours(program, local))
+        if program.kind == "emergency":
+            reasons.insert(0, "emergency-first")
+        elif program.id == NINE_EIGHT_EIGHT:
+            reasons.insert(0, "crisis-988")
+        elif crisis and hours.always_open and program.kind == "crisis-line":
+            reasons.insert(0, "crisis-line-24-7")
+        contacts = self._contacts[program.id]
+        if self._regional_contacts[program.id]:
+            contacts = tuple(c for c in contacts if c.offered_in(request.province))
+        warnings = self._warnings(program, request, contacts)
+        unconfirmed = "confirm-eligibility" in reasons
+        if unconfirmed:
+            warnings.append("confirm-eligibility")
+        key = (
+            program.doubt is not None,
+            mismatch or "language-not-offered" in warnings,
+            "no-verified-contact" in warnings,
+            closed,
+            unconfirmed,
+            -score,
+            program.id,
+        )
+        rank = self._crisis_rank(program, request) if crisis else 0
+        return [rank, tier, key, program, reasons, open_now, next_open, contacts, warnings, score]
+
     def route(self, request: Request) -> Result:
         crisis = request.risk in ("high", "imminent")
         caller_zone = zone(PROVINCES[request.province].zone)
         eligible, excluded = self._split(request)
         local_times: dict[str, datetime] = {}
-        rows = []
-        for program in eligible:
-            score, static_reasons = self._score(program, request)
-            reasons = list(static_reasons)
-            hours = program.hours
-            local = local_times.get(hours.tz)
-            if local is None:
-                local = local_times[hours.tz] = request.at.astimezone(zone(hours.tz))
-            open_now = hours.open_at_local(local)
-            next_open = None
-            if hours.always_open:
-                reasons.append("open-24-7")
-            elif open_now:
-                reasons.append("open-now")
-                score += 5
-            elif open_now is False:
-                reasons.append("closed-now")
-                score -= 10
-                upcoming = hours.next_open_local(local)
-                next_open = upcoming.astimezone(caller_zone) if upcoming else None
-            else:
-                reasons.append("hours-unknown")
-            if program.kind == "emergency":
-                reasons.insert(0, "emergency-first")
-            elif program.id == "ca-988":
-                reasons.insert(0, "crisis-988")
-            elif crisis and hours.always_open and program.kind == "crisis-line":
-                reasons.insert(0, "crisis-line-24-7")
-            contacts = self._contacts[program.id]
-            if self._regional_contacts[program.id]:
-                contacts = tuple(c for c in contacts if c.offered_in(request.province))
-            warnings = self._warnings(program, request, contacts)
-            if "language-not-offered" in warnings:
-                score -= 30
-            if "no-verified-contact" in warnings:
-                score -= 15
-            rank = self._crisis_rank(program, request) if crisis else 0
-            if request.risk == "concern" and program.kind == "crisis-line":
-                rank = 1  # a safety net after the programs that fit: 9-8-8 is offered on concern
-            rows.append(
-                (
-                    rank,
-                    -score,
-                    program.id,
-                    program,
-                    reasons,
-                    open_now,
-                    next_open,
-                    contacts,
-                    warnings,
-                    score,
-                )
-            )
-        rows.sort(key=lambda row: row[:3])
+        rows = [self._row(entry, request, local_times, caller_zone) for entry in eligible]
+        # Is anything of the caller's own province or territory answering now?
+        own_open = any(row[1] == TIER_OWN and row[5] for row in rows)
+        if not crisis and not own_open:
+            # Nothing of the caller's own is answering now: a 24/7 line that serves them first.
+            for row in rows:
+                program = row[3]
+                if (
+                    row[1] in (TIER_ROLE, TIER_NATIONAL)
+                    and program.hours.always_open
+                    and program.doubt is None
+                ):
+                    row[1] = TIER_ANY_HOUR
+        rows.sort(key=lambda row: (row[0], row[1], row[2]))
+        if not crisis:
+            # Pinned places: 9-8-8 second at "concern"; a program the topic calls for next.
+            pinned = [r for r in rows if r[3].id == NINE_EIGHT_EIGHT and request.risk == "concern"]
+            pinned += [r for r in rows if r[3].topics & request.topics]
+            if pinned and len(rows) > len(pinned):
+                pinned_ids = {id(r) for r in pinned}
+                rest = [r for r in rows if id(r) not in pinned_ids]
+                rows = rest[:1] + pinned + rest[1:]
         alternative = next(
-            (
-                row[2]
-                for row in rows
-                if row[3].hours.always_open and row[3].kind not in ("emergency", "information")
-            ),
-            "ca-988" if "ca-988" in self._by_id else None,
+            (row[3].id for row in rows if row[3].hours.always_open and row[3].kind in _LINE_KINDS),
+            NINE_EIGHT_EIGHT if NINE_EIGHT_EIGHT in self._by_id else None,
         )
         recommendations = tuple(
             Recommendation(
@@ -452,9 +599,9 @@ class Router:
                 next_open,
                 contacts,
                 tuple(warnings),
-                alternative if open_now is False and alternative != program_id else None,
+                alternative if open_now is False and alternative != program.id else None,
                 score,
             )
-            for _r, _s, program_id, program, reasons, open_now, next_open, contacts, warnings, score in rows
+            for _r, _t, _k, program, reasons, open_now, next_open, contacts, warnings, score in rows
         )
         return Result(crisis, request.risk, recommendations, excluded)

@@ -11,11 +11,16 @@ REASONS: dict[str, str] = {
     "emergency-first": N_("Immediate danger: emergency services come first."),
     "crisis-988": N_("9-8-8 answers by call or text, 24/7, in English or French."),
     "crisis-line-24-7": N_("A 24/7 line for the crisis route."),
-    "serves-province": N_("Serves physicians in this province or territory."),
+    "serves-province": N_("In the caller's own province or territory."),
     "national": N_("Available across Canada."),
     "role-eligible": N_("Eligible for the caller's role."),
     "helps-worried-others": N_("Also helps people worried about a physician."),
     "for-the-colleague": N_("For the colleague the caller is worried about."),
+    "helps-family": N_("Also supports physicians' family members."),
+    "for-the-family-member": N_("For the physician in the caller's family."),
+    "confirm-eligibility": N_("May serve the caller's role: confirm eligibility."),
+    "support-line": N_("A 24/7 support line for the caller's group."),
+    "topic": N_("Fits what the call is about."),
     "peer-support": N_("Peer support: a trained physician peer listens, without treatment."),
     "offers-peer-option": N_("Also offers peer-to-peer support."),
     "counselling": N_("Counselling with a professional."),
@@ -47,6 +52,7 @@ EXCLUSIONS: dict[str, str] = {
     "youth-only": N_("For young people only."),
     "emergency-only": N_("For emergencies only."),
     "crisis-only": N_("A crisis line: offered when risk appears."),
+    "topic-not-raised": N_("Only for a specific topic, not raised in this call."),
 }
 
 WARNINGS: dict[str, str] = {
@@ -58,6 +64,8 @@ WARNINGS: dict[str, str] = {
     ),
     "no-verified-contact": N_("No verified way to reach it."),
     "language-not-offered": N_("Service is not offered in the caller's language."),
+    "may-not-run": N_("This program may no longer run: check before offering it."),
+    "confirm-eligibility": N_("Eligibility for the caller's role is not stated: ask the program."),
 }
 
 FIELDS: dict[str, str] = {

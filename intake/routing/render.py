@@ -9,6 +9,7 @@ from intake.i18n import Language, _, ngettext, pgettext
 from intake.i18n.formatting import format_datetime
 from intake.routing.engine import Recommendation, Result
 from intake.routing.reasons import exclusion_text, reason_text, warning_text
+from intake.timezones import zone_label
 
 
 def contact_json(contact: Contact, language: str) -> dict[str, Any]:
@@ -81,12 +82,13 @@ def status_line(rec: Recommendation, language: Language) -> str:
     if rec.open_now is None:
         line = _("Hours not confirmed")
     elif rec.next_open is not None:
+        when = format_datetime(
+            rec.next_open,
+            fmt="EEEE d MMMM, H 'h' mm" if language == "fr" else "EEEE, MMMM d, h:mm a",
+            language=language,
+        )
         line = _("Closed now; opens {when}").format(
-            when=format_datetime(
-                rec.next_open,
-                fmt="EEEE d MMMM, HH:mm zzzz" if language == "fr" else "EEEE, MMMM d, h:mm a zzzz",
-                language=language,
-            )
+            when=f"{when} {zone_label(rec.next_open, language)}"
         )
     else:
         line = _("Closed now")

@@ -3,7 +3,8 @@
     make bench   (or: .venv/bin/python tests/bench/bench_routing.py)
 
 Both directories go through the real loader (TOML parsing, validation, phone numbers), and the
-same randomised requests (every province, role, need, risk, time of day) are routed against each,
+same randomised requests (every province, role, need, risk, time of day, over two weeks with
+Christmas and New Year so holidays are included) are routed against each,
 alternating, so the two are measured side by side in one run. Goals: p99 under 1 ms on the shipped
 directory, under 20 ms at 10,000 programs. A benchmark, not a test: pytest does not collect it.
 """
@@ -26,7 +27,15 @@ from intake.timezones import zone
 REQUESTS = 3000
 PHONES = ["1-800-663-6729", "1-877-767-4637", "1-855-242-3310", "1-844-433-3762", "1-866-355-5550"]
 ZONES = sorted({p.zone for p in PROVINCES.values()})
-KINDS = ["peer-support", "counselling", "health-program", "mentorship", "coaching", "crisis-line"]
+KINDS = [
+    "peer-support",
+    "counselling",
+    "health-program",
+    "mentorship",
+    "coaching",
+    "support-line",
+    "crisis-line",
+]
 
 
 def generated_directory(count: int, seed: int = 7) -> str:
@@ -75,17 +84,24 @@ contacts = [ {{ type = "voice", value = "{rng.choice(PHONES)}", tags = ["toll-fr
 
 def requests(count: int, seed: int = 11) -> list[Request]:
     rng = random.Random(seed)
-    start = datetime(2026, 11, 16, tzinfo=zone("America/Toronto"))
+    # Two weeks over Christmas and New Year: holidays close business hours and are skipped by
+    # the next opening, so they are part of what is measured.
+    start = datetime(2026, 12, 21, tzinfo=zone("America/Toronto"))
     return [
         Request(
             province=rng.choice(CODES),
-            at=start + timedelta(minutes=rng.randrange(7 * 24 * 60)),
+            at=start + timedelta(minutes=rng.randrange(14 * 24 * 60)),
             role=rng.choice(ROLES),
             language=rng.choice(("en", "fr")),
             need=rng.choice(NEEDS),
             risk=rng.choice(RISKS),
             outside_community=rng.random() < 0.2,
             about_colleague=rng.random() < 0.1,
+            about_family=rng.random() < 0.1,
+            indigenous=rng.random() < 0.1,
+            veteran=rng.random() < 0.05,
+            young=rng.random() < 0.05,
+            topics=frozenset({"complaint"}) if rng.random() < 0.1 else frozenset(),
         )
         for _ in range(count)
     ]

@@ -47,3 +47,10 @@ def test_open_now_keeps_only_programs_known_to_be_open() -> None:
     assert "ca-988" in found
     assert "ca-cmpa" not in found  # office hours
     assert "ca-cma-wellness-connection" not in found  # hours not known: never claimed open
+
+
+def test_every_kind_has_a_name_in_the_browser() -> None:
+    from intake.directory.browse import KIND_NAMES
+    from intake.directory.model import KINDS
+
+    assert set(KIND_NAMES) == set(KINDS)

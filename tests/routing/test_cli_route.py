@@ -75,7 +75,14 @@ def test_route_text_in_french() -> None:
 
 def test_naive_time_is_the_provinces_local_time() -> None:
     done = intake(
-        "route", "--province", "NL", "--need", "information", "--at", "2026-11-23T08:00", "--json"
+        "route",
+        "--province",
+        "NL",
+        "--topic",
+        "complaint",
+        "--at",
+        "2026-11-23T08:00",
+        "--json",
     )
     cmpa = next(r for r in json.loads(done.stdout)["recommendations"] if r["id"] == "ca-cmpa")
     # 08:00 in St. John's is 06:30 in Toronto: the CMPA opens at 08:30 Toronto = 10:00 St. John's.
@@ -141,8 +148,11 @@ def test_override_file_is_used_by_route_and_list(tmp_path: Path) -> None:
     assert "on-hospital-peers" in [r["id"] for r in json.loads(routed.stdout)["recommendations"]]
 
 
-def test_directory_list_text_marks_hidden_entries() -> None:
-    done = intake("directory", "list")
+def test_directory_list_text_marks_hidden_entries(tmp_path: Path) -> None:
+    hidden = entry(id="on-not-yet").replace(
+        'scope = "local"', 'scope = "local"\nlisting = "hide-until-verified"'
+    )
+    done = intake("directory", "list", "--directory", str(write(tmp_path, hidden)))
     assert done.returncode == 0
-    line = next(line for line in done.stdout.splitlines() if line.startswith("nt-nwtma"))
+    line = next(line for line in done.stdout.splitlines() if line.startswith("on-not-yet"))
     assert "(hidden until verified)" in line

@@ -51,3 +51,62 @@ def test_without_a_province_the_national_numbers_are_given() -> None:
     plan = crisis_plan(ROUTER, None, AT)
     assert [e.program.id for e in plan.entries] == ["ca-911", "ca-988"]
     assert plan.local_lines == ()
+
+
+# The provincial or territorial 24/7 crisis line each crisis route names (crisis-lines.md).
+# Ontario has no province-wide crisis line (ConnexOntario is referral, not crisis) and Yukon's
+# support line has unknown hours: 9-8-8 covers both.
+PROVINCIAL_LINES = {
+    "AB": "ab-mental-health-line",
+    "BC": "bc-crisis-line",
+    "MB": "mb-crisis-line",
+    "NB": "nb-amh-helpline",
+    "NL": "nl-crisis-line",
+    "NS": "ns-crisis-line",
+    "NT": "nt-help-line",
+    "NU": "nu-kamatsiaqtut",
+    "PE": "pe-access-line",
+    "QC": "qc-appelle",
+    "SK": "sk-healthline-811",
+}
+
+
+@pytest.mark.parametrize("province", CODES)
+def test_the_crisis_route_names_the_provincial_line_right_after_988(province: str) -> None:
+    plan = crisis_plan(ROUTER, province, AT)
+    local = [e.program.id for e in plan.local_lines]
+    if province in PROVINCIAL_LINES:
+        assert local[0] == PROVINCIAL_LINES[province]
+        entry = plan.local_lines[0]
+        assert entry.program.kind == "crisis-line"
+        assert entry.program.hours.provenance.source  # with its source
+    else:
+        assert not any(e.program.kind == "crisis-line" for e in plan.local_lines)
+
+
+def test_no_outdated_line_is_shipped() -> None:
+    dials = {c.dial for p in ROUTER.programs for c in p.contacts}
+    assert "+18002182885" not in dials  # PEI's Island Helpline, moved in January 2023
+    assert "+18445333030" not in dials  # Yukon's support line: hours unknown, once cut off
+    assert "+18664564566" not in dials  # Talk Suicide Canada, replaced by 9-8-8
+
+
+def test_nunavut_never_shows_an_empty_card_first() -> None:
+    plan = crisis_plan(ROUTER, "NU", AT)
+    assert plan.emergency is not None
+    first = plan.emergency
+    assert first.program.id == "nu-local-emergency"
+    dials = [c.dial for c in first.contacts]
+    assert dials[0] == "988"  # something to dial now
+    assert "+18679758600" in dials  # Iqaluit's hospital emergency department, 24/7
+    assert "community" in first.program.referral.en
+    assert first.warnings == ()
+
+
+def test_emergency_and_988_carry_no_warnings() -> None:
+    for province in CODES:
+        plan = crisis_plan(ROUTER, province, AT)
+        assert plan.line_988 is not None
+        assert plan.line_988.warnings == ()
+        assert plan.emergency is not None
+        assert plan.emergency.warnings == ()

@@ -74,9 +74,12 @@ def test_entries_are_bilingual_and_facts_carry_provenance() -> None:
                 assert provenance.source, (program.id, field)
 
 
-def test_what_the_fact_sheet_marks_unconfirmed_is_never_shown(shipped: dict) -> None:
-    assert shipped["ca-cfms-safe-spaces"].listing == "hide-until-verified"
-    assert shipped["nt-nwtma"].listing == "hide-until-verified"
+def test_statuses_follow_the_sources(shipped: dict) -> None:
+    # Named by the CMA's list: shown, as third-party facts (directory-corrections.md).
+    for named in ("ca-cfms-safe-spaces", "nt-nwtma", "nb-nbms", "nl-nlma", "yt-yma"):
+        assert shipped[named].listing == "show"
+        assert shipped[named].eligibility.provenance.status == "third-party"
+    assert "FEMC" in shipped["ca-cfms-safe-spaces"].name.text.fr
     assert shipped["mb-cpsm-php"].kind == "regulatory"
     pamq = shipped["qc-pamq"]
     assert {c.provenance.status for c in pamq.contacts if c.type == "voice"} == {"third-party"}

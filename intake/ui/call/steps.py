@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from intake.call import NEED_SCRIPTS, TOPICS, Call
 from intake.callback_numbers import CallbackNumber, explain, parse_callback
+from intake.guidance import family_guidance
 from intake.i18n import (
     N_,
     NP_,
@@ -166,6 +167,8 @@ class WhoStep(StepPage):
         self.role.setObjectName("role")
         self.about_colleague = QCheckBox(self)
         self.about_colleague.setObjectName("about-colleague")
+        self.about_family = QCheckBox(self)
+        self.about_family.setObjectName("about-family")
         self.number = QLineEdit(self)
         self.number.setObjectName("callback-number")
         self.number_problem = QLabel(self)
@@ -192,6 +195,7 @@ class WhoStep(StepPage):
         form = QFormLayout()
         form.addRow(self.role_label, self.role)
         form.addRow("", self.about_colleague)
+        form.addRow("", self.about_family)
         form.addRow(self.number_label, self.number)
         form.addRow("", self.number_problem)
         form.addRow(self.province_label, self.province)
@@ -203,6 +207,7 @@ class WhoStep(StepPage):
         self._suggested: str | None = None
         self.role.currentIndexChanged.connect(self._role)
         self.about_colleague.toggled.connect(self._colleague)
+        self.about_family.toggled.connect(self._family)
         self.number.textEdited.connect(self._number)
         self.province.currentIndexChanged.connect(self._province)
         self.use_suggestion.clicked.connect(self._use_suggestion)
@@ -212,6 +217,7 @@ class WhoStep(StepPage):
         self._fill_choices()
         self.role.setCurrentIndex(max(self.role.findData(self.call.role), 0))
         self.about_colleague.setChecked(self.call.about_colleague)
+        self.about_family.setChecked(self.call.about_family)
         self.number.setText(shown_number(self.call.callback_number))
         self.province.setCurrentIndex(max(self.province.findData(self.call.province), 0))
         self._check_number()
@@ -229,6 +235,18 @@ class WhoStep(StepPage):
     def _colleague(self, checked: bool) -> None:
         if not self._loading:
             self.call.about_colleague = checked
+            if checked:  # about a colleague or about a family member, not both
+                self.call.about_family = False
+                self.about_family.setChecked(False)
+            self.edited()
+        self.retranslate_ui()
+
+    def _family(self, checked: bool) -> None:
+        if not self._loading:
+            self.call.about_family = checked
+            if checked:
+                self.call.about_colleague = False
+                self.about_colleague.setChecked(False)
             self.edited()
         self.retranslate_ui()
 
@@ -287,6 +305,7 @@ class WhoStep(StepPage):
         )
         self.role_label.setText(pgettext("field label", "Role"))
         self.about_colleague.setText(_("Calling about a colleague"))
+        self.about_family.setText(_("Calling about a physician in their family"))
         self.number_label.setText(pgettext("field label", "Callback number"))
         self.number.setPlaceholderText(
             _("Only with consent to notes") if not self.call.consent_notes else "514 555 0199"
@@ -297,9 +316,10 @@ class WhoStep(StepPage):
         if not self.number_problem.isHidden():
             self._check_number()
         language = self.call.caller_language
-        self.guidance.setVisible(self.call.about_colleague)
+        self.guidance.setVisible(self.call.about_colleague or self.call.about_family)
         lines = []
-        for section in self.services.guidance:
+        sections = family_guidance() if self.call.about_family else self.services.guidance
+        for section in sections:
             lines.append(section.title.get(language).upper())
             lines += [f"•  {point.get(language)}" for point in section.points]
         self.guidance.say("\n".join(lines), language)
@@ -500,7 +520,8 @@ class SafetyStep(StepPage):
             "declined": _("Would rather not say"),
         }
         for question in self.services.screen.questions:
-            text = question.ask_about_other if self.call.about_colleague else question.ask
+            about_other = self.call.about_colleague or self.call.about_family
+            text = question.ask_about_other if about_other else question.ask
             self.scripts[question.id].say(text.get(language), language)
             for value, button in self.buttons.get(question.id, {}).items():
                 button.setText(names[value])
