@@ -60,6 +60,8 @@ class CallPage(Retranslatable, QWidget):
         self.services = services
         self._dirty = False
         self._saving_draft = False
+        self._saving_call = False  # no autosave may start while the call itself is saved
+        self._save_after_draft = False
         self._finished = False
 
         self.step_list = QListWidget(self)
@@ -245,7 +247,7 @@ class CallPage(Retranslatable, QWidget):
 
     def save_draft(self) -> None:
         """Autosave: off the UI thread, at most one at a time, only when something changed."""
-        if not self._dirty or self._saving_draft or self._finished:
+        if not self._dirty or self._saving_draft or self._finished or self._saving_call:
             return
         from intake.storage.records import save_draft  # noqa: PLC0415
 
@@ -267,20 +269,35 @@ class CallPage(Retranslatable, QWidget):
     def _draft_saved(self, _result: object) -> None:
         self._saving_draft = False
         self.autosave_state.setText(_("Saved a moment ago"))
+        self._save_if_waiting()
 
     def _draft_failed(self, exc: BaseException) -> None:
         self._saving_draft = False
         self._dirty = True  # try again at the next tick; what is on screen is untouched
         log.warning("autosave failed: %s", type(exc).__name__)
         self.autosave_state.setText(_("Not saved yet: the store did not answer. Retrying."))
+        self._save_if_waiting()
+
+    def _save_if_waiting(self) -> None:
+        if self._save_after_draft:
+            self._save_after_draft = False
+            self.save()
 
     def save(self) -> None:
-        from intake.ui.call.saving import save_call  # noqa: PLC0415
+        """Save the whole call from a snapshot taken now, in one transaction, off the UI thread.
 
-        call, services = self.call, self.services
-        ui_language = current_language()
+        An autosave still running would write the draft back after the save removed it, so the
+        save waits for it."""
+        from intake.ui.call.saving import save_snapshot, snapshot_of  # noqa: PLC0415
+
+        if self._saving_draft:
+            self._save_after_draft = True
+            return
+        services = self.services
+        snap = snapshot_of(self.call, services, current_language())
+        self._saving_call = True
         ops.run_in_background(
-            lambda: save_call(call, services, ui_language),
+            lambda: save_snapshot(snap, services),
             self._saved,
             self._save_failed,
             name="save-call",
@@ -294,6 +311,7 @@ class CallPage(Retranslatable, QWidget):
     def _save_failed(self, exc: BaseException) -> None:
         from intake.ui.app import explain  # noqa: PLC0415
 
+        self._saving_call = False
         wrapup = self.steps["wrapup"]
         assert isinstance(wrapup, WrapUpStep)
         wrapup.show_error(explain(exc))
