@@ -109,8 +109,12 @@ def run_check(args: argparse.Namespace) -> int:
             ).format(path=path)
         )
         return 0
-    for line in report.integrity + report.cipher + report.audit:
+    for line in report.integrity + report.cipher + report.schema + report.audit:
         print(line, file=sys.stderr)
+    if report.head is not None and not (report.integrity or report.cipher or report.audit):
+        title, advice = report.head.explain()
+        print(_("{path}: {title}. {advice}").format(path=path, title=title, advice=advice))
+        return 1
     print(
         _(
             "{path}: the store is damaged or has been tampered with. It was left as it is; "
@@ -151,6 +155,15 @@ def run_rekey(args: argparse.Namespace) -> int:
     new = _new_passphrase(_("New store passphrase: "))
     rekey_store(_store(args), current, new)
     print(_("The store passphrase was changed and verified."))
+    return 0
+
+
+def run_accept(args: argparse.Namespace) -> int:
+    from intake.storage.maintenance import accept_store  # noqa: PLC0415
+
+    path = _store(args)
+    accept_store(path, read_secret(_("Store passphrase: ")))
+    print(_("{path} is now the store in use here.").format(path=path))
     return 0
 
 
@@ -200,7 +213,9 @@ def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     db = sub.add_parser("db", help=_("create, check, back up, restore, re-key or purge the store"))
     actions = db.add_subparsers(
-        dest="action", required=True, metavar="{init,add-account,check,backup,restore,rekey,purge}"
+        dest="action",
+        required=True,
+        metavar="{init,add-account,check,backup,restore,accept,rekey,purge}",
     )
 
     def action(
@@ -232,6 +247,11 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     backup.add_argument("dest", type=Path, metavar="DEST")
     restore = action("restore", _("replace the store with a verified backup"), run_restore)
     restore.add_argument("src", type=Path, metavar="SRC")
+    action(
+        "accept",
+        _("accept this store as the one in use here, after a deliberate restore or move"),
+        run_accept,
+    )
     action("rekey", _("change the store passphrase"), run_rekey)
     purge = action(
         "purge", _("shred free text and identifiers past the retention period"), run_purge

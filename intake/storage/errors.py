@@ -107,3 +107,38 @@ class UnsafeSettings(StoreError):
         "A required protection could not be switched on, so the store was not opened. "
         "Reinstall the application, or ask the person who looks after this computer."
     )
+
+
+class StoreReplaced(StoreError):
+    title = N_("This is not the store last used here")
+    advice = N_(
+        "The record kept beside it belongs to another store. If you moved or restored this "
+        "store on purpose, accept it with: intake db accept. Otherwise put the right file back. "
+        "Nothing was changed."
+    )
+
+
+class StoreRolledBack(StoreError):
+    title = N_("This store is older than the one last used here")
+    advice = N_(
+        "An older copy was put back, or its last audit entries were removed. If you restored a "
+        "backup on purpose, accept it with: intake db accept. Otherwise keep this file aside and "
+        "tell the person who looks after this computer. Nothing was changed."
+    )
+
+
+class AuditRewritten(StoreError):
+    title = N_("The store's audit log was rewritten")
+    advice = N_(
+        "Its last entries no longer match the record kept beside the store. Keep the file aside, "
+        "restore the latest backup, and tell the person who looks after this computer."
+    )
+
+
+class HeadMissing(StoreError):
+    title = N_("The record kept beside the store is missing")
+    advice = N_(
+        "The small file ending in .head next to the store was removed, so a rollback cannot be "
+        "ruled out. If you moved the store on purpose, accept it with: intake db accept. "
+        "Nothing was changed."
+    )

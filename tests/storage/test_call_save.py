@@ -13,6 +13,7 @@ from intake.call import Call
 from intake.services.calls import derived_id, save_call, snapshot
 from intake.storage import audit
 from intake.storage.db import Store, open_store
+from intake.storage.head import head_path
 from intake.storage.records import add_note, drafts, save_contact, save_draft
 from tests.conftest import PASSPHRASE
 
@@ -108,6 +109,13 @@ def test_emptied_note_and_unticked_followup_are_not_kept(store: Store, actor: st
     assert state["callbacks"] == []
 
 
+def _copy(source: Path, target: Path) -> None:
+    """A store file and the head beside it, copied together (moved as an administrator would)."""
+    target.parent.mkdir(exist_ok=True)
+    shutil.copy(source, target)
+    shutil.copy(head_path(source), head_path(target))
+
+
 def _worker(path: Path, kill_at: int, actor: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "tests.storage.kill_save_worker", str(path), str(kill_at), actor],
@@ -126,11 +134,10 @@ def test_killed_between_every_pair_of_writes_then_resumed_edited_and_saved(
     save_draft(store, call.contact_id, actor, call.payload())
     store.close()
     pristine = tmp_path / "pristine.db"
-    shutil.copy(store_path, pristine)
+    _copy(store_path, pristine)
 
     counting = tmp_path / "count" / "store.db"
-    counting.parent.mkdir()
-    shutil.copy(pristine, counting)
+    _copy(pristine, counting)
     done = _worker(counting, 0, actor)
     assert done.returncode == 0, done.stderr
     writes = int(done.stdout.split()[-1])
@@ -138,8 +145,7 @@ def test_killed_between_every_pair_of_writes_then_resumed_edited_and_saved(
 
     for kill_at in range(1, writes + 1):
         case = tmp_path / f"kill-{kill_at}" / "store.db"
-        case.parent.mkdir()
-        shutil.copy(pristine, case)
+        _copy(pristine, case)
         killed = _worker(case, kill_at, actor)
         assert killed.returncode == -9, (kill_at, killed.stderr)
         reopened = open_store(case, PASSPHRASE)
