@@ -385,6 +385,54 @@ def read_file(path: Path) -> tuple[list[m.Program], set[str]]:
     return programs, set(disabled)
 
 
+# The safety floor: the shipped entries an organisation's file can never remove or weaken:
+# emergency services (and the local alternative where 9-1-1 does not reach), and 9-8-8.
+FLOOR_IDS = frozenset({"ca-988"})
+
+
+def on_floor(program: m.Program) -> bool:
+    return program.kind == "emergency" or program.id in FLOOR_IDS
+
+
+def _weakened(shipped: m.Program, replacement: m.Program) -> tuple[str, str] | None:
+    """(field, problem) if `replacement` would take `shipped` out of a crisis route."""
+    if replacement.kind != shipped.kind:
+        return "kind", f"must stay {shipped.kind!r}: this entry is part of the crisis route"
+    if replacement.listing != "show":
+        return "listing", "must stay shown: this entry is part of the crisis route"
+    if not (shipped.provinces <= replacement.provinces or ALL in replacement.provinces) or not (
+        shipped.roles <= replacement.roles
+    ):
+        return "eligibility", "cannot serve fewer provinces or roles than the shipped entry"
+    kept = {(c.type, c.value) for c in replacement.contacts}
+    if any((c.type, c.value) not in kept for c in shipped.contacts):
+        return "contacts", "must keep every number of the shipped entry"
+    if shipped.hours.always_open and not replacement.hours.always_open:
+        return "hours", "must stay open at all hours, like the shipped entry"
+    return None
+
+
+def check_floor(
+    base: list[m.Program], override: list[m.Program], disabled: set[str], file: str
+) -> None:
+    """Refuse an organisation's file that disables or weakens a crisis-route entry."""
+    replacements = {p.id: p for p in override}
+    for shipped in base:
+        if not on_floor(shipped):
+            continue
+        if shipped.id in disabled:
+            raise DirectoryError(
+                file,
+                shipped.id,
+                "disable",
+                "cannot be disabled: emergency services and 9-8-8 stay in every crisis route",
+            )
+        if shipped.id in replacements:
+            found = _weakened(shipped, replacements[shipped.id])
+            if found is not None:
+                raise DirectoryError(file, shipped.id, *found)
+
+
 def merge(base: list[m.Program], override: list[m.Program], disabled: set[str]) -> list[m.Program]:
     """An override entry with a shipped id replaces that entry whole; a new id is added;
     ids listed under `disable` are removed. Order: shipped order, then new entries."""
@@ -401,6 +449,7 @@ def load_directory(override: Path | None = None, shipped: Path = SHIPPED) -> lis
     unknown = disabled - {p.id for p in programs} - {p.id for p in extra}
     if unknown:
         raise DirectoryError(str(override), sorted(unknown)[0], "disable", "no entry has this id")
+    check_floor(programs, extra, disabled, str(override))
     return merge(programs, extra, disabled)
 
 
