@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -347,15 +348,53 @@ def _program(ctx: _Ctx, raw: dict[str, Any]) -> m.Program:
     )
 
 
+MAX_FILE_BYTES = 4_000_000  # the shipped directory is about 100 kB
+
+
+def _read_text(path: Path) -> str:
+    """The file's text; a folder, a device, a pipe or a huge file is refused before reading."""
+    file = str(path)
+    try:
+        with path.open("rb") as fp:
+            if not stat.S_ISREG(os.fstat(fp.fileno()).st_mode):
+                raise DirectoryError(file, None, None, "is not a regular file")
+            raw = fp.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise DirectoryError(file, None, None, "file not found") from None
+    except IsADirectoryError:
+        raise DirectoryError(file, None, None, "is a folder, not a file") from None
+    except OSError as exc:
+        raise DirectoryError(file, None, None, f"cannot be read ({exc.strerror})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise DirectoryError(file, None, None, f"is larger than {MAX_FILE_BYTES:,} bytes")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise DirectoryError(file, None, None, "is not UTF-8 text") from None
+
+
 def read_file(path: Path) -> tuple[list[m.Program], set[str]]:
     """Parse one directory file: its programs, and the ids it disables."""
     file = str(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DirectoryError(file, None, None, "file not found") from None
-    except UnicodeDecodeError:
-        raise DirectoryError(file, None, None, "is not UTF-8 text") from None
+        programs, disabled = _read_programs(path)
+    except DirectoryError:
+        raise
+    except (ValueError, TypeError, AttributeError, KeyError, RecursionError, OSError) as exc:
+        # A shape the checks above did not foresee: still the file's mistake, never a crash.
+        raise DirectoryError(
+            file, None, None, f"has an entry of an unexpected shape ({type(exc).__name__})"
+        ) from None
+    return programs, disabled
+
+
+def _read_programs(path: Path) -> tuple[list[m.Program], set[str]]:
+    file = str(path)
+    text = _read_text(path)
+    try:
+        data = tomllib.loads(text)
+    except RecursionError:
+        raise DirectoryError(file, None, None, "is nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         raise DirectoryError(file, None, None, f"is not valid TOML ({exc})") from None
     if data.get("schema") != SCHEMA_VERSION:
@@ -368,7 +407,10 @@ def read_file(path: Path) -> tuple[list[m.Program], set[str]]:
         raise DirectoryError(file, None, "disable", "must be a list of entry ids")
     programs: list[m.Program] = []
     seen: set[str] = set()
-    for index, raw in enumerate(data.get("program", [])):
+    listed = data.get("program", [])
+    if not isinstance(listed, list):
+        raise DirectoryError(file, None, "program", "must be a list of [[program]] tables")
+    for index, raw in enumerate(listed):
         entry = raw.get("id") if isinstance(raw, dict) else None
         if not isinstance(entry, str) or not _ID.match(entry):
             raise DirectoryError(

@@ -88,9 +88,10 @@ def translate_error(exc: Exception, *, opening: bool = False) -> errors.StoreErr
     }
     if primary in mapping:
         return mapping[primary]()
-    if primary == _SQLITE_IOERR:
-        # A write the device refused (no space, a size limit, a failing disk): SQLite has
-        # rolled the transaction back; earlier commits are intact.
+    # A write the device refused (no space, a size limit, a failing disk): SQLite has rolled
+    # the transaction back; earlier commits are intact. Errors raised inside an SQL function
+    # (sqlcipher_export) arrive with a generic code and SQLite's own message only.
+    if primary == _SQLITE_IOERR or str(exc) in ("disk I/O error", "database or disk is full"):
         return errors.DiskFull()
     return None
 
