@@ -142,3 +142,32 @@ class HeadMissing(StoreError):
         "ruled out. If you moved the store on purpose, accept it with: intake db accept. "
         "Nothing was changed."
     )
+
+
+# Size limits: a call note of about four pages, and a person's name. Larger text is refused
+# with this message (nothing is cut, nothing is lost: the draft keeps it).
+MAX_NOTE_LENGTH = 10_000
+MAX_NAME_LENGTH = 100
+
+
+class NoteTooLong(StoreError):
+    title = N_("The note is too long to save")
+    advice = N_(
+        "A note can have at most {limit} characters; this one has {length}. Shorten it, then "
+        "save again. Nothing was lost."
+    )
+
+    def __init__(self, length: int) -> None:
+        super().__init__()
+        self.length = length
+
+    def explain(self) -> tuple[str, str]:
+        return _(self.title), _(self.advice).format(limit=MAX_NOTE_LENGTH, length=self.length)
+
+
+class NameTooLong(StoreError):
+    title = N_("The name is too long to save")
+    advice = N_("A name can have at most {limit} characters. Shorten it, then save again.")
+
+    def explain(self) -> tuple[str, str]:
+        return _(self.title), _(self.advice).format(limit=MAX_NAME_LENGTH)

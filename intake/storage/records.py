@@ -18,7 +18,15 @@ from typing import Any
 
 from intake.storage import audit
 from intake.storage.db import Store
-from intake.storage.errors import ConsentRefused, NotAllowed, StoreError
+from intake.storage.errors import (
+    MAX_NAME_LENGTH,
+    MAX_NOTE_LENGTH,
+    ConsentRefused,
+    NameTooLong,
+    NotAllowed,
+    NoteTooLong,
+    StoreError,
+)
 
 _JSON_FIELDS = ("topics", "formats", "referrals", "crisis_actions")
 _COLUMNS = (
@@ -120,6 +128,13 @@ def _now() -> str:
 def _check_consent(record: ContactRecord) -> None:
     if not record.consent_notes and (record.caller_name or record.callback_number):
         raise ConsentRefused()
+    if record.caller_name is not None and len(record.caller_name) > MAX_NAME_LENGTH:
+        raise NameTooLong()
+
+
+def _check_note(body: str) -> None:
+    if len(body) > MAX_NOTE_LENGTH:
+        raise NoteTooLong(len(body))
 
 
 def save_contact(store: Store, record: ContactRecord, actor: str | None) -> str:
@@ -159,6 +174,7 @@ def write_contact(conn: Any, record: ContactRecord, actor: str | None) -> str:
 def put_note(conn: Any, note_id: str, contact_id: str, body: str, actor: str | None) -> str:
     """Insert, or update the body of, the note `note_id` inside the caller's transaction:
     "created", "updated" or "unchanged". A resumed call saved again keeps its edits."""
+    _check_note(body)
     _require_consent(conn, contact_id)
     existing = conn.execute("SELECT body FROM notes WHERE id = ?", (note_id,)).fetchone()
     if existing is None:
@@ -290,6 +306,7 @@ def _require_consent(conn: Any, contact_id: str) -> None:
 
 def add_note(store: Store, note_id: str, contact_id: str, body: str, actor: str | None) -> str:
     """Add a note; "created", or "unchanged" when this note id was already saved."""
+    _check_note(body)
     with store.transaction() as conn:
         _require_consent(conn, contact_id)
         cursor = conn.execute(

@@ -9,6 +9,8 @@ import sys
 import uuid
 from pathlib import Path
 
+import pytest
+
 from intake.call import Call
 from intake.services.calls import derived_id, save_call, snapshot
 from intake.storage import audit
@@ -167,3 +169,25 @@ def test_killed_between_every_pair_of_writes_then_resumed_edited_and_saved(
                 assert audit.verify(conn) == []
         finally:
             reopened.close()
+
+
+def test_a_note_or_name_over_the_limit_is_refused_and_nothing_is_written(
+    store: Store, actor: str
+) -> None:
+    from intake.storage.errors import MAX_NAME_LENGTH, MAX_NOTE_LENGTH, NameTooLong, NoteTooLong
+
+    call = a_call()
+    save_draft(store, call.contact_id, actor, call.payload())
+    call.notes = "n" * (MAX_NOTE_LENGTH + 1)
+    with pytest.raises(NoteTooLong) as info:
+        save_call(store, snapshot(call, "en", ENDED), actor)
+    assert str(MAX_NOTE_LENGTH) in " ".join(info.value.explain())
+    call.notes = "n" * MAX_NOTE_LENGTH  # the limit itself is allowed
+    call.anonymous, call.caller_name = False, "N" * (MAX_NAME_LENGTH + 1)
+    with pytest.raises(NameTooLong):
+        save_call(store, snapshot(call, "en", ENDED), actor)
+    assert _state(store)["contacts"] == 0
+    assert _state(store)["drafts"] == 1  # the draft keeps everything
+    call.caller_name = "Dr Élise Roy"
+    save_call(store, snapshot(call, "en", ENDED), actor)
+    assert len(_state(store)["notes"][0][0]) == MAX_NOTE_LENGTH  # type: ignore[index]
