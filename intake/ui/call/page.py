@@ -309,7 +309,7 @@ class CallPage(Retranslatable, QWidget):
         self.saved.emit(self.call.contact_id)
 
     def _save_failed(self, exc: BaseException) -> None:
-        from intake.ui.app import explain  # noqa: PLC0415
+        from intake.ui.failures import explain  # noqa: PLC0415
 
         self._saving_call = False
         wrapup = self.steps["wrapup"]
