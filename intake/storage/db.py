@@ -140,6 +140,12 @@ class Store:
     a re-entrant mutex serialises them, so each transaction or query has the connection alone.
     """
 
+    # Defaults for a Store built without __init__ (the benchmark's plain-SQLite baseline).
+    _mirror_head = False
+    _head_seq: int | None = None
+    _advanced = False
+    _opened_as: tuple[int, int] | None = None
+
     def __init__(
         self, conn: Any, path: Path, lock: int | None = None, *, mirror_head: bool = False
     ) -> None:
@@ -151,12 +157,31 @@ class Store:
         self._mirror_head = mirror_head
         self._head_seq: int | None = None
         self._advanced = False  # the generation is raised by this session's first write
+        self._opened_as = self._identity()
         self.cipher_version: str = conn.execute("PRAGMA cipher_version").fetchone()[0]
         self.sqlite_version: str = sqlcipher3.sqlite_version
+
+    def _identity(self) -> tuple[int, int] | None:
+        try:
+            info = os.stat(self.path)
+        except OSError:
+            return None
+        return info.st_dev, info.st_ino
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Any]:
         """BEGIN IMMEDIATE … COMMIT, rolled back on any error; errors arrive typed."""
+        try:
+            with self._write() as conn:
+                yield conn
+        except errors.StoreReadOnly as exc:
+            # SQLite says "read-only" when the file was deleted or replaced under it.
+            if self._identity() != self._opened_as:
+                raise errors.StoreGone() from exc
+            raise
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Any]:
         with self._mutex, storage_errors():
             self._conn.execute("BEGIN IMMEDIATE")
             try:

@@ -171,3 +171,11 @@ class NameTooLong(StoreError):
 
     def explain(self) -> tuple[str, str]:
         return _(self.title), _(self.advice).format(limit=MAX_NAME_LENGTH)
+
+
+class StoreGone(StoreError):
+    title = N_("The store file was deleted or replaced while it was open")
+    advice = N_(
+        "Nothing more can be saved to it. What is on screen is still here: write down what you "
+        "need, close the application, then put the store back or restore it from a backup."
+    )
