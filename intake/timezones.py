@@ -24,7 +24,7 @@ def zone(name: str) -> ZoneInfo:
     try:
         with resources.files("tzdata.zoneinfo").joinpath(name).open("rb") as fp:
             return ZoneInfo.from_file(fp, key=name)
-    except (FileNotFoundError, IsADirectoryError, ValueError) as exc:
+    except (OSError, ValueError) as exc:  # not found, a folder, a name too long
         raise ZoneInfoNotFoundError(name) from exc
 
 

@@ -21,7 +21,58 @@ from intake.storage.errors import StoreError
 
 
 class InputProblem(Exception):
-    pass
+    """What was given cannot be used (a name, a path, a line of input); exit status 2."""
+
+
+# Longer display names are refused (a pasted page is a mistake, not a name).
+MAX_NAME_LENGTH = 100
+_NAME_MAX_BYTES = 255  # the longest file name most file systems accept
+
+
+def _check_path(path: Path, *, must_exist: bool, folder_may_be_made: bool = False) -> Path:
+    """A usable file path, or an InputProblem saying why not (before anything is opened: a
+    FIFO or a device would hang or be overwritten)."""
+    import os  # noqa: PLC0415
+    import stat  # noqa: PLC0415
+
+    if not str(path) or str(path) in (".", ".."):
+        raise InputProblem(_("Give a file name, not an empty one."))
+    if len(os.fsencode(path.name)) > _NAME_MAX_BYTES:
+        raise InputProblem(_("That file name is too long."))
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        if must_exist:
+            raise InputProblem(_("There is no file at {path}.").format(path=path)) from None
+        if not folder_may_be_made and not path.parent.is_dir():
+            raise InputProblem(
+                _("The folder {folder} does not exist.").format(folder=path.parent)
+            ) from None
+        return path
+    except OSError as exc:
+        raise InputProblem(
+            _("{path} cannot be used: {reason}").format(path=path, reason=exc.strerror)
+        ) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputProblem(_("{path} is a folder, not a file.").format(path=path))
+    if not stat.S_ISREG(info.st_mode):
+        raise InputProblem(
+            _("{path} is not a regular file (a device or a pipe, for instance).").format(path=path)
+        )
+    return path
+
+
+def _display_name(value: str) -> str:
+    name = value.strip()
+    if not name:
+        raise InputProblem(_("The name cannot be blank."))
+    if len(name) > MAX_NAME_LENGTH:
+        raise InputProblem(
+            _("The name can have at most {limit} characters.").format(limit=MAX_NAME_LENGTH)
+        )
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+        raise InputProblem(_("The name contains a character that cannot be typed."))
+    return name
 
 
 def read_secret(prompt: str, *, confirm: bool = False) -> str:
@@ -40,8 +91,11 @@ def read_secret(prompt: str, *, confirm: bool = False) -> str:
     return line.removesuffix("\n").removesuffix("\r")
 
 
-def _store(args: argparse.Namespace) -> Path:
-    return Path(args.db_store or args.store or default_store())
+def _store(args: argparse.Namespace, *, must_exist: bool = True) -> Path:
+    given = args.db_store if args.db_store is not None else args.store
+    path = Path(given) if given is not None else default_store()
+    # A new store's folder is made with it (owner-only), as the application does.
+    return _check_path(path, must_exist=must_exist, folder_may_be_made=not must_exist)
 
 
 def _new_passphrase(prompt: str) -> str:
@@ -58,18 +112,17 @@ def run_init(args: argparse.Namespace) -> int:
     from intake.storage.account_store import insert_account  # noqa: PLC0415
     from intake.storage.db import create_store  # noqa: PLC0415
 
-    path = _store(args)
+    path = _store(args, must_exist=False)
+    supervisor = _display_name(args.supervisor)
     passphrase = _new_passphrase(_("New store passphrase: "))
-    pin = read_secret(_("PIN for {name}: ").format(name=args.supervisor), confirm=True)
+    pin = read_secret(_("PIN for {name}: ").format(name=supervisor), confirm=True)
     if (problem := pin_problem(pin)) is not None:
         raise InputProblem(explain_pin(problem))
     pin_hash = hash_pin(pin)
     store = create_store(
         path,
         passphrase,
-        initialize=lambda conn: insert_account(
-            conn, args.supervisor, Role.SUPERVISOR.value, pin_hash
-        ),
+        initialize=lambda conn: insert_account(conn, supervisor, Role.SUPERVISOR.value, pin_hash),
     )
     store.close()
     print(_("Created an encrypted store at {path}.").format(path=path))
@@ -79,21 +132,25 @@ def run_init(args: argparse.Namespace) -> int:
 def run_add_account(args: argparse.Namespace) -> int:
     from intake.pins import hash_pin  # noqa: PLC0415
     from intake.storage import audit  # noqa: PLC0415
-    from intake.storage.account_store import insert_account  # noqa: PLC0415
+    from intake.storage.account_store import insert_account, list_accounts  # noqa: PLC0415
     from intake.storage.db import open_store  # noqa: PLC0415
 
+    name = _display_name(args.name)
     store = open_store(_store(args), read_secret(_("Store passphrase: ")))
     try:
-        pin = read_secret(_("PIN for {name}: ").format(name=args.name), confirm=True)
+        taken = {a.display_name.casefold() for a in list_accounts(store)}
+        if name.casefold() in taken:
+            raise InputProblem(_("An account named {name} already exists.").format(name=name))
+        pin = read_secret(_("PIN for {name}: ").format(name=name), confirm=True)
         if (problem := pin_problem(pin)) is not None:
             raise InputProblem(explain_pin(problem))
         pin_hash = hash_pin(pin)
         with store.transaction() as conn:
-            account_id = insert_account(conn, args.name, args.role, pin_hash)
+            account_id = insert_account(conn, name, args.role, pin_hash)
             audit.append(conn, None, "create", account_id, f"account role={args.role}")
     finally:
         store.close()
-    print(_("Added {name}; they can now sign in with their PIN.").format(name=args.name))
+    print(_("Added {name}; they can now sign in with their PIN.").format(name=name))
     return 0
 
 
@@ -109,8 +166,12 @@ def run_check(args: argparse.Namespace) -> int:
             ).format(path=path)
         )
         return 0
-    for line in report.integrity + report.cipher + report.audit:
+    for line in report.integrity + report.cipher + report.schema + report.audit:
         print(line, file=sys.stderr)
+    if report.head is not None and not (report.integrity or report.cipher or report.audit):
+        title, advice = report.head.explain()
+        print(_("{path}: {title}. {advice}").format(path=path, title=title, advice=advice))
+        return 1
     print(
         _(
             "{path}: the store is damaged or has been tampered with. It was left as it is; "
@@ -125,13 +186,33 @@ def run_backup(args: argparse.Namespace) -> int:
     from intake.storage.db import open_store  # noqa: PLC0415
     from intake.storage.maintenance import backup_store  # noqa: PLC0415
 
-    store = open_store(_store(args), read_secret(_("Store passphrase: ")))
+    live = _store(args)
+    dest = _backup_destination(Path(args.dest), live, force=args.force)
+    store = open_store(live, read_secret(_("Store passphrase: ")))
     try:
-        backup_store(store, Path(args.dest), _new_passphrase(_("Backup passphrase: ")), None)
+        backup_store(store, dest, _new_passphrase(_("Backup passphrase: ")), None)
     finally:
         store.close()
     print(_("Backup written to {dest} and verified.").format(dest=args.dest))
     return 0
+
+
+def _backup_destination(dest: Path, live: Path, *, force: bool) -> Path:
+    """Never the live store (or its head), never a device or a folder, and an existing file
+    only with --force."""
+    from intake.storage.head import head_path  # noqa: PLC0415
+
+    _check_path(dest, must_exist=False)
+    target = dest.resolve()
+    if target in (live.resolve(), head_path(live).resolve()):
+        raise InputProblem(_("The backup cannot be written over the store itself."))
+    if dest.exists() and not force:
+        raise InputProblem(
+            _("{dest} already exists. Choose another name, or add --force to replace it.").format(
+                dest=dest
+            )
+        )
+    return dest
 
 
 def run_restore(args: argparse.Namespace) -> int:
@@ -139,7 +220,11 @@ def run_restore(args: argparse.Namespace) -> int:
 
     source_passphrase = read_secret(_("Backup passphrase: "))
     store_passphrase = _new_passphrase(_("Passphrase for the restored store: "))
-    restore_store(Path(args.src), source_passphrase, _store(args), store_passphrase)
+    source = _check_path(Path(args.src), must_exist=True)
+    live = _store(args, must_exist=False)
+    if live.exists() and source.resolve() == live.resolve():
+        raise InputProblem(_("The backup to restore is the store itself."))
+    restore_store(source, source_passphrase, live, store_passphrase)
     print(_("Store restored from {src} and verified.").format(src=args.src))
     return 0
 
@@ -151,6 +236,15 @@ def run_rekey(args: argparse.Namespace) -> int:
     new = _new_passphrase(_("New store passphrase: "))
     rekey_store(_store(args), current, new)
     print(_("The store passphrase was changed and verified."))
+    return 0
+
+
+def run_accept(args: argparse.Namespace) -> int:
+    from intake.storage.maintenance import accept_store  # noqa: PLC0415
+
+    path = _store(args)
+    accept_store(path, read_secret(_("Store passphrase: ")))
+    print(_("{path} is now the store in use here.").format(path=path))
     return 0
 
 
@@ -190,6 +284,20 @@ def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse
             print(_("intake: {message}").format(message=f"{title}. {advice}"), file=sys.stderr)
         except (InputProblem, ValueError) as exc:
             print(_("intake: {message}").format(message=exc), file=sys.stderr)
+            return 2
+        except OSError as exc:
+            from intake.storage.db import translate_error  # noqa: PLC0415
+
+            typed = translate_error(exc)
+            if typed is not None:
+                title, advice = typed.explain()
+                message = f"{title}. {advice}"
+            else:
+                message = _("{path} cannot be used: {reason}").format(
+                    path=exc.filename or "", reason=exc.strerror or type(exc).__name__
+                )
+            print(_("intake: {message}").format(message=message), file=sys.stderr)
+            return 2
         except KeyboardInterrupt:
             print(file=sys.stderr)
         return 1
@@ -200,7 +308,9 @@ def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     db = sub.add_parser("db", help=_("create, check, back up, restore, re-key or purge the store"))
     actions = db.add_subparsers(
-        dest="action", required=True, metavar="{init,add-account,check,backup,restore,rekey,purge}"
+        dest="action",
+        required=True,
+        metavar="{init,add-account,check,backup,restore,accept,rekey,purge}",
     )
 
     def action(
@@ -230,8 +340,16 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     action("check", _("check every page and the audit log"), run_check)
     backup = action("backup", _("write a verified, encrypted backup"), run_backup)
     backup.add_argument("dest", type=Path, metavar="DEST")
+    backup.add_argument(
+        "--force", action="store_true", help=_("replace DEST if it is an earlier backup")
+    )
     restore = action("restore", _("replace the store with a verified backup"), run_restore)
     restore.add_argument("src", type=Path, metavar="SRC")
+    action(
+        "accept",
+        _("accept this store as the one in use here, after a deliberate restore or move"),
+        run_accept,
+    )
     action("rekey", _("change the store passphrase"), run_rekey)
     purge = action(
         "purge", _("shred free text and identifiers past the retention period"), run_purge

@@ -37,13 +37,21 @@ def _province(value: str) -> str:
 
 def _moment(value: str) -> datetime:
     try:
-        return datetime.fromisoformat(value)
+        moment = datetime.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(
             _("{value!r} is not an ISO 8601 date and time, such as 2026-11-22T14:30-05:00").format(
                 value=value
             )
         ) from None
+    # Far dates overflow when moved between time zones; no opening hours are known there.
+    if not 1900 <= moment.year <= 9000:
+        raise argparse.ArgumentTypeError(
+            _(
+                "{value!r} is too far in the past or the future: give a year from 1900 to 9000"
+            ).format(value=value)
+        )
+    return moment
 
 
 def _directory_option(parser: argparse.ArgumentParser) -> None:

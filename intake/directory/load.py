@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -365,15 +366,53 @@ def _program(ctx: _Ctx, raw: dict[str, Any]) -> m.Program:
     )
 
 
+MAX_FILE_BYTES = 4_000_000  # the shipped directory is about 100 kB
+
+
+def _read_text(path: Path) -> str:
+    """The file's text; a folder, a device, a pipe or a huge file is refused before reading."""
+    file = str(path)
+    try:
+        with path.open("rb") as fp:
+            if not stat.S_ISREG(os.fstat(fp.fileno()).st_mode):
+                raise DirectoryError(file, None, None, "is not a regular file")
+            raw = fp.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise DirectoryError(file, None, None, "file not found") from None
+    except IsADirectoryError:
+        raise DirectoryError(file, None, None, "is a folder, not a file") from None
+    except OSError as exc:
+        raise DirectoryError(file, None, None, f"cannot be read ({exc.strerror})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise DirectoryError(file, None, None, f"is larger than {MAX_FILE_BYTES:,} bytes")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise DirectoryError(file, None, None, "is not UTF-8 text") from None
+
+
 def read_file(path: Path) -> tuple[list[m.Program], set[str]]:
     """Parse one directory file: its programs, and the ids it disables."""
     file = str(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DirectoryError(file, None, None, "file not found") from None
-    except UnicodeDecodeError:
-        raise DirectoryError(file, None, None, "is not UTF-8 text") from None
+        programs, disabled = _read_programs(path)
+    except DirectoryError:
+        raise
+    except (ValueError, TypeError, AttributeError, KeyError, RecursionError, OSError) as exc:
+        # A shape the checks above did not foresee: still the file's mistake, never a crash.
+        raise DirectoryError(
+            file, None, None, f"has an entry of an unexpected shape ({type(exc).__name__})"
+        ) from None
+    return programs, disabled
+
+
+def _read_programs(path: Path) -> tuple[list[m.Program], set[str]]:
+    file = str(path)
+    text = _read_text(path)
+    try:
+        data = tomllib.loads(text)
+    except RecursionError:
+        raise DirectoryError(file, None, None, "is nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         raise DirectoryError(file, None, None, f"is not valid TOML ({exc})") from None
     if data.get("schema") != SCHEMA_VERSION:
@@ -386,7 +425,10 @@ def read_file(path: Path) -> tuple[list[m.Program], set[str]]:
         raise DirectoryError(file, None, "disable", "must be a list of entry ids")
     programs: list[m.Program] = []
     seen: set[str] = set()
-    for index, raw in enumerate(data.get("program", [])):
+    listed = data.get("program", [])
+    if not isinstance(listed, list):
+        raise DirectoryError(file, None, "program", "must be a list of [[program]] tables")
+    for index, raw in enumerate(listed):
         entry = raw.get("id") if isinstance(raw, dict) else None
         if not isinstance(entry, str) or not _ID.match(entry):
             raise DirectoryError(
@@ -401,6 +443,54 @@ def read_file(path: Path) -> tuple[list[m.Program], set[str]]:
         ctx = _Ctx(file, entry, {k: raw[k] for k in ("source", "checked") if k in raw})
         programs.append(_program(ctx, raw))
     return programs, set(disabled)
+
+
+# The safety floor: the shipped entries an organisation's file can never remove or weaken:
+# emergency services (and the local alternative where 9-1-1 does not reach), and 9-8-8.
+FLOOR_IDS = frozenset({"ca-988"})
+
+
+def on_floor(program: m.Program) -> bool:
+    return program.kind == "emergency" or program.id in FLOOR_IDS
+
+
+def _weakened(shipped: m.Program, replacement: m.Program) -> tuple[str, str] | None:
+    """(field, problem) if `replacement` would take `shipped` out of a crisis route."""
+    if replacement.kind != shipped.kind:
+        return "kind", f"must stay {shipped.kind!r}: this entry is part of the crisis route"
+    if replacement.listing != "show":
+        return "listing", "must stay shown: this entry is part of the crisis route"
+    if not (shipped.provinces <= replacement.provinces or ALL in replacement.provinces) or not (
+        shipped.roles <= replacement.roles
+    ):
+        return "eligibility", "cannot serve fewer provinces or roles than the shipped entry"
+    kept = {(c.type, c.value) for c in replacement.contacts}
+    if any((c.type, c.value) not in kept for c in shipped.contacts):
+        return "contacts", "must keep every number of the shipped entry"
+    if shipped.hours.always_open and not replacement.hours.always_open:
+        return "hours", "must stay open at all hours, like the shipped entry"
+    return None
+
+
+def check_floor(
+    base: list[m.Program], override: list[m.Program], disabled: set[str], file: str
+) -> None:
+    """Refuse an organisation's file that disables or weakens a crisis-route entry."""
+    replacements = {p.id: p for p in override}
+    for shipped in base:
+        if not on_floor(shipped):
+            continue
+        if shipped.id in disabled:
+            raise DirectoryError(
+                file,
+                shipped.id,
+                "disable",
+                "cannot be disabled: emergency services and 9-8-8 stay in every crisis route",
+            )
+        if shipped.id in replacements:
+            found = _weakened(shipped, replacements[shipped.id])
+            if found is not None:
+                raise DirectoryError(file, shipped.id, *found)
 
 
 def merge(base: list[m.Program], override: list[m.Program], disabled: set[str]) -> list[m.Program]:
@@ -419,6 +509,7 @@ def load_directory(override: Path | None = None, shipped: Path = SHIPPED) -> lis
     unknown = disabled - {p.id for p in programs} - {p.id for p in extra}
     if unknown:
         raise DirectoryError(str(override), sorted(unknown)[0], "disable", "no entry has this id")
+    check_floor(programs, extra, disabled, str(override))
     return merge(programs, extra, disabled)
 
 

@@ -57,39 +57,48 @@ def check_pin(
 ) -> Account | None:
     """The account if the PIN is right, None if not; raises AccountLocked while locked out.
 
-    Every attempt is audited (sign-in or failed-sign-in), never the PIN itself.
+    Every attempt is audited (sign-in or failed-sign-in), never the PIN itself. The slow hash
+    is computed first, outside any transaction; then the lockout and the failure count are
+    read, compared and written in ONE `BEGIN IMMEDIATE` transaction, so tries that overlap
+    (a burst of Enter presses, two windows) each count, and none can slip past a lockout.
     """
     now = now or datetime.now(UTC)
-    rows = store.query(
-        "SELECT id, display_name, role, pin_hash, failed_pins, locked_until FROM accounts "
-        "WHERE id = ?",
-        (account_id,),
-    )
+    rows = store.query("SELECT pin_hash FROM accounts WHERE id = ?", (account_id,))
     if not rows:
         return None
-    account_row = rows[0]
-    locked_until = account_row[5]
-    if locked_until is not None and now < datetime.fromisoformat(locked_until):
-        with store.transaction() as conn:
-            audit.append(conn, account_id, "failed-sign-in", account_id, "locked")
-        raise AccountLocked()
-    right = verify_pin(pin, account_row[3])  # slow on purpose: outside the transaction
+    checked_hash = rows[0][0]
+    right = verify_pin(pin, checked_hash)  # slow on purpose: outside the transaction
+    locked = False
     with store.transaction() as conn:
-        if right:
+        row = conn.execute(
+            "SELECT display_name, role, pin_hash, failed_pins, locked_until FROM accounts "
+            "WHERE id = ?",
+            (account_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        name, role, pin_hash, failed_pins, locked_until = row
+        if locked_until is not None and now < datetime.fromisoformat(locked_until):
+            audit.append(conn, account_id, "failed-sign-in", account_id, "locked")
+            locked = True
+        elif right and pin_hash == checked_hash:
             conn.execute(
                 "UPDATE accounts SET failed_pins = 0, locked_until = NULL WHERE id = ?",
                 (account_id,),
             )
             audit.append(conn, account_id, action, account_id)
-            return Account(account_row[0], account_row[1], Role(account_row[2]))
-        failures = account_row[4] + 1
-        duration = lock_duration(failures)
-        until = (now + duration).isoformat() if duration else None
-        conn.execute(
-            "UPDATE accounts SET failed_pins = ?, locked_until = ? WHERE id = ?",
-            (failures, until, account_id),
-        )
-        audit.append(conn, account_id, "failed-sign-in", account_id, f"failures={failures}")
+            return Account(account_id, name, Role(role))
+        else:
+            failures = int(failed_pins) + 1
+            duration = lock_duration(failures)
+            until = (now + duration).isoformat() if duration else None
+            conn.execute(
+                "UPDATE accounts SET failed_pins = ?, locked_until = ? WHERE id = ?",
+                (failures, until, account_id),
+            )
+            audit.append(conn, account_id, "failed-sign-in", account_id, f"failures={failures}")
+    if locked:
+        raise AccountLocked()  # after the commit: the refused try stays audited
     return None
 
 

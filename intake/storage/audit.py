@@ -3,11 +3,17 @@
 Rows are append-only (database triggers refuse UPDATE and DELETE) and chained: each row's hash
 covers the previous row's hash and every field of its own, so an edited, deleted or reordered
 row breaks the chain, and a removed last row shows against `sqlite_sequence`.
+
+From schema version 5 the chain is keyed: HMAC-SHA256 under a random key kept in the store
+(`meta.audit_key`), so the chain cannot be recomputed without the passphrase; and its head (last
+row, count, generation) is mirrored in a file beside the store (intake.storage.head), so a cut
+or rewritten tail, or an older copy put back, shows even after the triggers were dropped.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -36,10 +42,35 @@ ACTIONS = frozenset(
 )
 
 
-def _digest(row: tuple[object, ...]) -> str:
-    """Hash of (prev_hash, seq, at, actor, action, record, detail); None hashes as ""."""
+def _digest(row: tuple[object, ...], key: bytes | None = None) -> str:
+    """Hash of (prev_hash, seq, at, actor, action, record, detail); None hashes as "".
+
+    Keyed (HMAC-SHA256) when the store has an audit key; plain SHA-256 for rows written before.
+    """
     text = "\x1f".join("" if value is None else str(value) for value in row)
+    if key is not None:
+        return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainKey:
+    key: bytes | None
+    keyed_from: int  # first seq chained with the key
+
+    def for_seq(self, seq: int) -> bytes | None:
+        return self.key if self.key is not None and seq >= self.keyed_from else None
+
+
+def chain_key(conn: Any) -> ChainKey:
+    rows = dict(
+        conn.execute(
+            "SELECT key, value FROM meta WHERE key IN ('audit_key', 'audit_keyed_from')"
+        ).fetchall()
+    )
+    if "audit_key" not in rows:
+        return ChainKey(None, 0)
+    return ChainKey(bytes.fromhex(rows["audit_key"]), int(rows.get("audit_keyed_from", "1")))
 
 
 def append(
@@ -53,6 +84,7 @@ def append(
     seq = max(last[0] if last else 0, counter[0] if counter else 0) + 1
     prev = last[1] if last else GENESIS
     at = datetime.now(UTC).isoformat(timespec="microseconds")
+    key = chain_key(conn).for_seq(seq)
     conn.execute(
         "INSERT INTO audit (seq, at, actor, action, record, detail, prev_hash, hash) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -64,7 +96,7 @@ def append(
             record,
             detail,
             prev,
-            _digest((prev, seq, at, actor, action, record, detail)),
+            _digest((prev, seq, at, actor, action, record, detail), key),
         ),
     )
     return seq
@@ -78,6 +110,7 @@ class AuditProblem:
 
 def verify(conn: Any) -> list[AuditProblem]:
     problems: list[AuditProblem] = []
+    keys = chain_key(conn)
     prev, expected = GENESIS, 1
     rows = conn.execute(
         "SELECT seq, at, actor, action, record, detail, prev_hash, hash FROM audit ORDER BY seq"
@@ -87,7 +120,10 @@ def verify(conn: Any) -> list[AuditProblem]:
             problems.append(AuditProblem(seq, f"rows {expected} to {seq - 1} are missing"))
         if prev_hash != prev:
             problems.append(AuditProblem(seq, "does not follow the previous row"))
-        if _digest((prev_hash, seq, at, actor, action, record, detail)) != stored:
+        if (
+            _digest((prev_hash, seq, at, actor, action, record, detail), keys.for_seq(seq))
+            != stored
+        ):
             problems.append(AuditProblem(seq, "was changed after it was written"))
         prev, expected = stored, seq + 1
     counter = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").fetchone()

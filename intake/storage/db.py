@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 import sqlcipher3
@@ -28,6 +28,7 @@ import sqlcipher3
 from intake import __version__
 from intake.passphrase import normalize
 from intake.storage import errors
+from intake.storage import head as store_head
 from intake.storage.location import store_exists
 from intake.storage.migrations import LATEST, MIGRATIONS
 
@@ -87,9 +88,10 @@ def translate_error(exc: Exception, *, opening: bool = False) -> errors.StoreErr
     }
     if primary in mapping:
         return mapping[primary]()
-    if primary == _SQLITE_IOERR:
-        # A write the device refused (no space, a size limit, a failing disk): SQLite has
-        # rolled the transaction back; earlier commits are intact.
+    # A write the device refused (no space, a size limit, a failing disk): SQLite has rolled
+    # the transaction back; earlier commits are intact. Errors raised inside an SQL function
+    # (sqlcipher_export) arrive with a generic code and SQLite's own message only.
+    if primary == _SQLITE_IOERR or str(exc) in ("disk I/O error", "database or disk is full"):
         return errors.DiskFull()
     return None
 
@@ -138,25 +140,74 @@ class Store:
     a re-entrant mutex serialises them, so each transaction or query has the connection alone.
     """
 
-    def __init__(self, conn: Any, path: Path, lock: int | None = None) -> None:
+    # Defaults for a Store built without __init__ (the benchmark's plain-SQLite baseline).
+    _mirror_head = False
+    _head_seq: int | None = None
+    _advanced = False
+    _opened_as: tuple[int, int] | None = None
+
+    def __init__(
+        self, conn: Any, path: Path, lock: int | None = None, *, mirror_head: bool = False
+    ) -> None:
         self._conn = conn
         self._mutex = threading.RLock()
         self._lock = lock
         self.path = path
+        # The head file beside the store follows every transaction that adds audit rows.
+        self._mirror_head = mirror_head
+        self._head_seq: int | None = None
+        self._advanced = False  # the generation is raised by this session's first write
+        self._opened_as = self._identity()
         self.cipher_version: str = conn.execute("PRAGMA cipher_version").fetchone()[0]
         self.sqlite_version: str = sqlcipher3.sqlite_version
+
+    def _identity(self) -> tuple[int, int] | None:
+        try:
+            info = os.stat(self.path)
+        except OSError:
+            return None
+        return info.st_dev, info.st_ino
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Any]:
         """BEGIN IMMEDIATE … COMMIT, rolled back on any error; errors arrive typed."""
+        try:
+            with self._write() as conn:
+                yield conn
+        except errors.StoreReadOnly as exc:
+            # SQLite says "read-only" when the file was deleted or replaced under it.
+            if self._identity() != self._opened_as:
+                raise errors.StoreGone() from exc
+            raise
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Any]:
         with self._mutex, storage_errors():
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
+                advancing = self._mirror_head and not self._advanced
+                if advancing:
+                    store_head.advance(self._conn)
+            except BaseException as exc:
+                _rollback(self._conn, exc)
                 raise
             self._conn.execute("COMMIT")
+            self._follow_head(advanced=advancing)
+
+    def _follow_head(self, *, advanced: bool) -> None:
+        if not self._mirror_head:
+            return
+        self._advanced = True
+        last = self._conn.execute("SELECT max(seq) FROM audit").fetchone()[0]
+        if last == self._head_seq and not advanced:
+            return
+        try:
+            store_head.mirror(self._conn, self.path)
+            self._head_seq = last
+        except OSError as exc:
+            # Committed all the same; a head left behind is accepted at the next open.
+            log.warning("store head not updated: %s", type(exc).__name__)
 
     def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
         with self._mutex, storage_errors():
@@ -205,6 +256,17 @@ class Store:
             self._conn.close()
         _release_lock(self._lock)
         self._lock = None
+
+
+def _rollback(conn: Any, cause: BaseException) -> None:
+    """Roll back after `cause`; if SQLite already rolled back (disk full, I/O error), the
+    ROLLBACK itself fails: that failure must not hide the real error."""
+    try:
+        conn.execute("ROLLBACK")
+    except sqlcipher3.Error:
+        if conn.in_transaction:
+            raise
+        log.info("rollback after %s: already rolled back", type(cause).__name__)
 
 
 def _connect(path: Path) -> Any:
@@ -265,10 +327,26 @@ def migrate(conn: Any, target: int | None = None) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
         apply_migrations(conn, target)
-    except BaseException:
-        conn.execute("ROLLBACK")
+    except BaseException as exc:
+        _rollback(conn, exc)
         raise
     conn.execute("COMMIT")
+
+
+HeadMode = Literal["check", "accept", "ignore"]
+
+
+def _take_head(conn: Any, path: Path, mode: HeadMode) -> None:
+    """Compare the store with the head beside it (mode "check"); nothing is written here, so a
+    store refused or damaged stays exactly as it was. The session's first write transaction
+    raises the generation and mirrors the new head (`Store.transaction`). "accept": a
+    deliberate restore or move: the head is rewritten from the store as it is. "ignore": a copy
+    opened only to be verified (a backup being written); its head is never touched."""
+    if mode == "check" and (found := store_head.problem(conn, path)) is not None:
+        raise found
+    if mode == "accept":
+        with storage_errors():
+            store_head.mirror(conn, path)
 
 
 def _check_file(path: Path) -> None:
@@ -285,8 +363,10 @@ def _check_file(path: Path) -> None:
         raise errors.NotEncrypted()
 
 
-def open_store(path: Path, passphrase: str) -> Store:
-    """Open an existing store, or raise a typed `StoreError`; the file is never created."""
+def open_store(path: Path, passphrase: str, *, head: HeadMode = "check") -> Store:
+    """Open an existing store, or raise a typed `StoreError`; the file is never created.
+
+    `head`: see `_take_head`; a store that disagrees with the head beside it is not opened."""
     _check_file(path)
     lock = _acquire_lock(path)
     conn = None
@@ -299,8 +379,9 @@ def open_store(path: Path, passphrase: str) -> Store:
                 raise errors.StoreFromFuture()
             _configure(conn)
             migrate(conn)
+            _take_head(conn, path, head)
         log.info("store opened (SQLCipher %s, schema %d)", _cipher(conn), LATEST)
-        return Store(conn, path, lock)
+        return Store(conn, path, lock, mirror_head=head != "ignore")
     except BaseException:
         if conn is not None:
             conn.close()
@@ -346,8 +427,12 @@ def create_store(
             )
             if initialize is not None:
                 initialize(conn)
+            store_head.advance(conn)
             conn.execute("COMMIT")
-        return Store(conn, path, lock)
+            store_head.mirror(conn, path)
+        created = Store(conn, path, lock, mirror_head=True)
+        created._advanced = True
+        return created
     except BaseException:
         if conn is not None:
             conn.close()
@@ -358,6 +443,7 @@ def create_store(
                 path,
                 path.with_name(path.name + "-journal"),
                 path.with_name(path.name + ".lock"),
+                store_head.head_path(path),
             ):
                 leftover.unlink()
         raise

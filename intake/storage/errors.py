@@ -107,3 +107,75 @@ class UnsafeSettings(StoreError):
         "A required protection could not be switched on, so the store was not opened. "
         "Reinstall the application, or ask the person who looks after this computer."
     )
+
+
+class StoreReplaced(StoreError):
+    title = N_("This is not the store last used here")
+    advice = N_(
+        "The record kept beside it belongs to another store. If you moved or restored this "
+        "store on purpose, accept it with: intake db accept. Otherwise put the right file back. "
+        "Nothing was changed."
+    )
+
+
+class StoreRolledBack(StoreError):
+    title = N_("This store is older than the one last used here")
+    advice = N_(
+        "An older copy was put back, or its last audit entries were removed. If you restored a "
+        "backup on purpose, accept it with: intake db accept. Otherwise keep this file aside and "
+        "tell the person who looks after this computer. Nothing was changed."
+    )
+
+
+class AuditRewritten(StoreError):
+    title = N_("The store's audit log was rewritten")
+    advice = N_(
+        "Its last entries no longer match the record kept beside the store. Keep the file aside, "
+        "restore the latest backup, and tell the person who looks after this computer."
+    )
+
+
+class HeadMissing(StoreError):
+    title = N_("The record kept beside the store is missing")
+    advice = N_(
+        "The small file ending in .head next to the store was removed, so a rollback cannot be "
+        "ruled out. If you moved the store on purpose, accept it with: intake db accept. "
+        "Nothing was changed."
+    )
+
+
+# Size limits: a call note of about four pages, and a person's name. Larger text is refused
+# with this message (nothing is cut, nothing is lost: the draft keeps it).
+MAX_NOTE_LENGTH = 10_000
+MAX_NAME_LENGTH = 100
+
+
+class NoteTooLong(StoreError):
+    title = N_("The note is too long to save")
+    advice = N_(
+        "A note can have at most {limit} characters; this one has {length}. Shorten it, then "
+        "save again. Nothing was lost."
+    )
+
+    def __init__(self, length: int) -> None:
+        super().__init__()
+        self.length = length
+
+    def explain(self) -> tuple[str, str]:
+        return _(self.title), _(self.advice).format(limit=MAX_NOTE_LENGTH, length=self.length)
+
+
+class NameTooLong(StoreError):
+    title = N_("The name is too long to save")
+    advice = N_("A name can have at most {limit} characters. Shorten it, then save again.")
+
+    def explain(self) -> tuple[str, str]:
+        return _(self.title), _(self.advice).format(limit=MAX_NAME_LENGTH)
+
+
+class StoreGone(StoreError):
+    title = N_("The store file was deleted or replaced while it was open")
+    advice = N_(
+        "Nothing more can be saved to it. What is on screen is still here: write down what you "
+        "need, close the application, then put the store back or restore it from a backup."
+    )

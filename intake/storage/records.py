@@ -18,7 +18,15 @@ from typing import Any
 
 from intake.storage import audit
 from intake.storage.db import Store
-from intake.storage.errors import ConsentRefused, NotAllowed, StoreError
+from intake.storage.errors import (
+    MAX_NAME_LENGTH,
+    MAX_NOTE_LENGTH,
+    ConsentRefused,
+    NameTooLong,
+    NotAllowed,
+    NoteTooLong,
+    StoreError,
+)
 
 _JSON_FIELDS = ("topics", "formats", "referrals", "crisis_actions")
 _COLUMNS = (
@@ -120,34 +128,147 @@ def _now() -> str:
 def _check_consent(record: ContactRecord) -> None:
     if not record.consent_notes and (record.caller_name or record.callback_number):
         raise ConsentRefused()
+    if record.caller_name is not None and len(record.caller_name) > MAX_NAME_LENGTH:
+        raise NameTooLong()
+
+
+def _check_note(body: str) -> None:
+    if len(body) > MAX_NOTE_LENGTH:
+        raise NoteTooLong(len(body))
 
 
 def save_contact(store: Store, record: ContactRecord, actor: str | None) -> str:
     """Insert or update; returns "created", "updated" or "unchanged" (a retried save)."""
     _check_consent(record)
+    with store.transaction() as conn:
+        return write_contact(conn, record, actor)
+
+
+def write_contact(conn: Any, record: ContactRecord, actor: str | None) -> str:
+    """`save_contact` inside the caller's transaction (a service saving several rows at once)."""
+    _check_consent(record)
     row = record.row()
     placeholders = ", ".join("?" * len(_COLUMNS))
-    with store.transaction() as conn:
-        existing = conn.execute(
-            f"SELECT {', '.join(_COLUMNS)}, created_by FROM contacts WHERE id = ?", (record.id,)
-        ).fetchone()
-        if existing is None:
-            conn.execute(
-                f"INSERT INTO contacts ({', '.join(_COLUMNS)}, created_by) VALUES ({placeholders}, ?)",
-                (*row, actor),
-            )
-            audit.append(conn, actor, "create", record.id, "contact")
-            return "created"
-        if tuple(existing[: len(_COLUMNS)]) == row:
-            return "unchanged"
-        assignments = ", ".join(f"{name} = ?" for name in _COLUMNS[1:])
-        conn.execute(f"UPDATE contacts SET {assignments} WHERE id = ?", (*row[1:], record.id))
-        if not record.consent_notes and existing[_COLUMNS.index("consent_notes")]:
-            # Consent withdrawn: what was kept under it goes now.
-            conn.execute("DELETE FROM notes WHERE contact_id = ?", (record.id,))
-            conn.execute("UPDATE callbacks SET number = NULL WHERE contact_id = ?", (record.id,))
-        audit.append(conn, actor, "edit", record.id, "contact")
-        return "updated"
+    existing = conn.execute(
+        f"SELECT {', '.join(_COLUMNS)}, created_by FROM contacts WHERE id = ?", (record.id,)
+    ).fetchone()
+    if existing is None:
+        conn.execute(
+            f"INSERT INTO contacts ({', '.join(_COLUMNS)}, created_by) VALUES ({placeholders}, ?)",
+            (*row, actor),
+        )
+        audit.append(conn, actor, "create", record.id, "contact")
+        return "created"
+    if tuple(existing[: len(_COLUMNS)]) == row:
+        return "unchanged"
+    assignments = ", ".join(f"{name} = ?" for name in _COLUMNS[1:])
+    conn.execute(f"UPDATE contacts SET {assignments} WHERE id = ?", (*row[1:], record.id))
+    if not record.consent_notes and existing[_COLUMNS.index("consent_notes")]:
+        # Consent withdrawn: what was kept under it goes now.
+        conn.execute("DELETE FROM notes WHERE contact_id = ?", (record.id,))
+        conn.execute("UPDATE callbacks SET number = NULL WHERE contact_id = ?", (record.id,))
+    audit.append(conn, actor, "edit", record.id, "contact")
+    return "updated"
+
+
+def put_note(conn: Any, note_id: str, contact_id: str, body: str, actor: str | None) -> str:
+    """Insert, or update the body of, the note `note_id` inside the caller's transaction:
+    "created", "updated" or "unchanged". A resumed call saved again keeps its edits."""
+    _check_note(body)
+    _require_consent(conn, contact_id)
+    existing = conn.execute("SELECT body FROM notes WHERE id = ?", (note_id,)).fetchone()
+    if existing is None:
+        conn.execute(
+            "INSERT INTO notes (id, contact_id, author, created_at, body) VALUES (?, ?, ?, ?, ?)",
+            (note_id, contact_id, actor, _now(), body),
+        )
+        audit.append(conn, actor, "create", note_id, f"note contact={contact_id}")
+        return "created"
+    if existing[0] == body:
+        return "unchanged"
+    conn.execute("UPDATE notes SET body = ? WHERE id = ?", (body, note_id))
+    audit.append(conn, actor, "edit", note_id, f"note contact={contact_id}")
+    return "updated"
+
+
+def drop_note(conn: Any, note_id: str, actor: str | None) -> bool:
+    """Remove a note whose text was emptied before the call was saved again (audited)."""
+    if conn.execute("DELETE FROM notes WHERE id = ?", (note_id,)).rowcount == 0:
+        return False
+    audit.append(conn, actor, "edit", note_id, "note removed")
+    return True
+
+
+def put_callback(
+    conn: Any,
+    callback_id: str,
+    contact_id: str,
+    *,
+    number: str,
+    best_time: str,
+    time_zone: str,
+    actor: str | None,
+) -> str:
+    """Insert or update an open callback inside the caller's transaction."""
+    _require_consent(conn, contact_id)
+    existing = conn.execute(
+        "SELECT number, best_time, time_zone, status FROM callbacks WHERE id = ?", (callback_id,)
+    ).fetchone()
+    if existing is None:
+        conn.execute(
+            "INSERT INTO callbacks (id, contact_id, number, best_time, time_zone, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (callback_id, contact_id, number, best_time, time_zone, _now()),
+        )
+        audit.append(conn, actor, "create", callback_id, f"callback contact={contact_id}")
+        return "created"
+    if tuple(existing) == (number, best_time, time_zone, "open"):
+        return "unchanged"
+    conn.execute(
+        "UPDATE callbacks SET number = ?, best_time = ?, time_zone = ?, status = 'open' "
+        "WHERE id = ?",
+        (number, best_time, time_zone, callback_id),
+    )
+    audit.append(conn, actor, "edit", callback_id, f"callback contact={contact_id}")
+    return "updated"
+
+
+def put_followup(
+    conn: Any, followup_id: str, contact_id: str, due_at: str, actor: str | None
+) -> str:
+    """Insert or update an open follow-up inside the caller's transaction."""
+    existing = conn.execute(
+        "SELECT due_at, status FROM followups WHERE id = ?", (followup_id,)
+    ).fetchone()
+    if existing is None:
+        conn.execute(
+            "INSERT INTO followups (id, contact_id, due_at, created_by, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (followup_id, contact_id, due_at, actor, _now()),
+        )
+        audit.append(conn, actor, "create", followup_id, f"followup contact={contact_id}")
+        return "created"
+    if tuple(existing) == (due_at, "open"):
+        return "unchanged"
+    conn.execute(
+        "UPDATE followups SET due_at = ?, status = 'open' WHERE id = ?", (due_at, followup_id)
+    )
+    audit.append(conn, actor, "edit", followup_id, f"followup contact={contact_id}")
+    return "updated"
+
+
+def cancel_followup(conn: Any, followup_id: str, callback_id: str, actor: str | None) -> None:
+    """A follow-up unticked before the call was saved again: cancel it and its callback."""
+    changed = conn.execute(
+        "UPDATE followups SET status = 'cancelled' WHERE id = ? AND status = 'open'",
+        (followup_id,),
+    ).rowcount
+    conn.execute(
+        "UPDATE callbacks SET status = 'cancelled', number = NULL WHERE id = ? AND status = 'open'",
+        (callback_id,),
+    )
+    if changed:
+        audit.append(conn, actor, "edit", followup_id, "followup cancelled")
 
 
 def get_contact(
@@ -185,6 +306,7 @@ def _require_consent(conn: Any, contact_id: str) -> None:
 
 def add_note(store: Store, note_id: str, contact_id: str, body: str, actor: str | None) -> str:
     """Add a note; "created", or "unchanged" when this note id was already saved."""
+    _check_note(body)
     with store.transaction() as conn:
         _require_consent(conn, contact_id)
         cursor = conn.execute(
@@ -402,7 +524,11 @@ def drafts(store: Store, account_id: str | None) -> list[tuple[str, dict[str, An
 
 def delete_draft(store: Store, draft_id: str) -> None:
     with store.transaction() as conn:
-        conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
+        remove_draft(conn, draft_id)
+
+
+def remove_draft(conn: Any, draft_id: str) -> None:
+    conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
 
 
 def set_hold(store: Store, contact_id: str, on_hold: bool, actor: str) -> None:

@@ -14,13 +14,12 @@ from PySide6.QtWidgets import QApplication, QWidget
 from intake.accounts import Account, Role
 from intake.i18n import _
 from intake.settings import SettingsFile
-from intake.storage.errors import StoreError
 from intake.storage.location import store_exists
 from intake.ui import ops
+from intake.ui.failures import explain
 from intake.ui.gate import GateWindow
 from intake.ui.language import LanguageManager, system_language
 from intake.ui.style import style_sheet
-from intake.ui.widgets import Message
 
 if TYPE_CHECKING:
     from intake.storage.db import Store
@@ -45,20 +44,6 @@ def default_settings_path() -> Path:
     return (
         Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppConfigLocation))
         / "settings.json"
-    )
-
-
-def explain(exc: BaseException) -> Message:
-    """What the person reads: a typed store error explains itself; anything else is our bug."""
-    if isinstance(exc, StoreError):
-        return exc.explain
-    log.error("unexpected error: %s", type(exc).__name__, exc_info=exc)
-    return lambda: (
-        _("Something went wrong inside the application"),
-        _(
-            "Nothing you typed was lost. Try again; if it happens again, tell the person who "
-            "looks after this computer."
-        ),
     )
 
 

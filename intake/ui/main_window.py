@@ -227,18 +227,27 @@ class LockPage(Retranslatable, QWidget):
         self.unlock_button.setText(pgettext("button", "Unlock"))
 
     def _submit(self) -> None:
-        if self.pin.text():
-            self.unlock_button.setEnabled(False)
+        # One check at a time: Enter pressed again (or typing) while a PIN is checked is ignored.
+        if self.pin.text() and not self.busy:
+            self._set_busy(True)
             self.unlock_requested.emit(self.pin.text())
 
+    @property
+    def busy(self) -> bool:
+        return self.pin.isReadOnly()
+
+    def _set_busy(self, busy: bool) -> None:
+        self.pin.setReadOnly(busy)
+        self.unlock_button.setEnabled(not busy)
+
     def show_error(self, message: Message) -> None:
-        self.unlock_button.setEnabled(True)
+        self._set_busy(False)
         forget(self.pin)
         self.banner.show_message(message)
         self.pin.setFocus()
 
     def reset(self) -> None:
-        self.unlock_button.setEnabled(True)
+        self._set_busy(False)
         forget(self.pin)
         self.banner.clear()
 

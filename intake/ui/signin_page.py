@@ -77,6 +77,9 @@ class SignInPage(Retranslatable, QWidget):
 
     def set_busy(self, busy: bool) -> None:
         self._busy = busy
+        # While a PIN is checked the fields ignore input: one check at a time.
+        self.pin.setReadOnly(busy)
+        self.account.setEnabled(not busy)
         self.signin_button.setEnabled(not busy)
         self.signin_button.setText(_("Checking…") if busy else pgettext("button", "Sign in"))
 

@@ -48,7 +48,8 @@ def test_backup_is_encrypted_verified_and_restorable(
     assert dest.stat().st_mode & 0o077 == 0
     assert not dest.read_bytes().startswith(b"SQLite format 3")
     assert sorted(p.name for p in dest.parent.iterdir() if not p.name.endswith(".lock")) == [
-        "monday.db"
+        "monday.db",
+        "monday.db.head",  # its own head, so it can be checked or opened where it is
     ]
     with pytest.raises(WrongPassphrase):
         open_store(dest, PASSPHRASE)  # its own passphrase, not the store's

@@ -15,6 +15,9 @@ from intake.pins import hash_pin, verify_pin
         ("short", None, PassphraseProblem.TOO_SHORT),
         ("aaaaaaaaaaaaaaa", None, PassphraseProblem.ONE_CHARACTER),
         ("Password1234", None, PassphraseProblem.TOO_COMMON),
+        ("qwertyqwerty", None, PassphraseProblem.TOO_WEAK),
+        ("Password12345", None, PassphraseProblem.TOO_WEAK),
+        ("motdepasse123456", None, PassphraseProblem.TOO_WEAK),
         ("twelve chars\x00", None, PassphraseProblem.CONTROL_CHARACTER),
         ("a good long phrase", "a good long phrasE", PassphraseProblem.MISMATCH),
         ("a good long phrase", "a good long phrase", None),
@@ -25,6 +28,11 @@ def test_passphrase_rule(
     passphrase: str, confirmation: str | None, expected: PassphraseProblem | None
 ) -> None:
     assert passphrase_problem(passphrase, confirmation) is expected
+
+
+def test_a_very_long_passphrase_is_estimated_not_refused() -> None:
+    long_one = "une phrase de passe très longue, " * 5
+    assert passphrase_problem(long_one, long_one) is None
 
 
 def test_composed_and_decomposed_accents_are_the_same_passphrase() -> None:
@@ -42,7 +50,15 @@ def test_composed_and_decomposed_accents_are_the_same_passphrase() -> None:
         ("123", None, PinProblem.WRONG_LENGTH),
         ("1234567890123", None, PinProblem.WRONG_LENGTH),
         ("1234", "1235", PinProblem.MISMATCH),
-        ("0000", "0000", None),
+        ("0000", "0000", PinProblem.TOO_EASY),
+        ("1234", None, PinProblem.TOO_EASY),
+        ("98765", None, PinProblem.TOO_EASY),
+        ("890123", None, PinProblem.TOO_EASY),
+        ("1212", None, PinProblem.TOO_EASY),
+        ("123123", None, PinProblem.TOO_EASY),
+        ("2580", None, PinProblem.TOO_EASY),
+        ("482916", "482916", None),
+        ("1357", None, None),
     ],
 )
 def test_pin_rule(pin: str, confirmation: str | None, expected: PinProblem | None) -> None:

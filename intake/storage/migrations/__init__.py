@@ -10,7 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from intake.storage.migrations import m0001_initial, m0002_records, m0003_feedback
+from intake.storage.migrations import (
+    m0001_initial,
+    m0002_records,
+    m0003_feedback,
+    m0004_reserved,
+    m0005_audit_key,
+)
 
 
 @dataclass(frozen=True)
@@ -24,6 +30,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", m0001_initial.apply),
     Migration(2, "records", m0002_records.apply),
     Migration(3, "feedback", m0003_feedback.apply),
+    Migration(4, "reserved", m0004_reserved.apply),
+    Migration(5, "audit-key", m0005_audit_key.apply),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake.call import CRISIS_ACTIONS, TICKED_ACTIONS, Call
+from intake.callback_numbers import CallbackNumber, parse_callback
 from intake.crisis import CrisisPlan, crisis_plan
 from intake.i18n import N_, NP_, _, pgettext, translate
 from intake.routing.render import contact_line
@@ -202,9 +203,14 @@ class CrisisPanel(StepPage):
         self.edited()
 
     def _number(self, text: str) -> None:
-        # Typed to act on now; kept in the record only if the caller agreed to notes.
-        if self.call.keeps_text and not self.call.callback_number:
-            self.call.callback_number = text
+        # Typed to act on now; kept in the record only if the caller agreed to notes. Every
+        # keystroke updates the call, so the whole number is kept and a correction replaces
+        # an earlier one; a number that does not parse is kept as typed (no time to fix it).
+        if self.call.keeps_text:
+            parsed = parse_callback(text) if text.strip() else None
+            self.call.callback_number = (
+                parsed.e164 if isinstance(parsed, CallbackNumber) else text.strip()
+            )
             self.edited()
 
     def retranslate_ui(self) -> None:

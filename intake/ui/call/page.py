@@ -61,9 +61,9 @@ class CallPage(Retranslatable, QWidget):
         self.services = services
         self._dirty = False
         self._saving_draft = False
+        self._saving_call = False  # no autosave may start while the call itself is saved
+        self._save_after_draft = False
         self._finished = False
-        self._closing = False  # saving the call: no more autosave
-        self._save_started = False
 
         self.step_list = QListWidget(self)
         self.step_list.setObjectName("step-list")
@@ -251,7 +251,7 @@ class CallPage(Retranslatable, QWidget):
 
     def save_draft(self) -> None:
         """Autosave: off the UI thread, at most one at a time, only when something changed."""
-        if not self._dirty or self._saving_draft or self._finished or self._closing:
+        if not self._dirty or self._saving_draft or self._finished or self._saving_call:
             return
         from intake.storage.records import save_draft  # noqa: PLC0415
 
@@ -283,27 +283,25 @@ class CallPage(Retranslatable, QWidget):
         self._save_if_waiting()
 
     def _save_if_waiting(self) -> None:
-        if self._closing and not self._save_started:
-            self._start_save()
+        if self._save_after_draft:
+            self._save_after_draft = False
+            self.save()
 
     def save(self) -> None:
-        """No autosave from here on: a draft written while the call is saved (on another thread)
-        would outlive the call and be offered for resuming. One already under way finishes
-        first, then the call is saved."""
-        self.autosave.stop()
-        self._closing, self._save_started = True, False
-        if not self._saving_draft:
-            self._start_save()
+        """Save the whole call from a snapshot taken now, in one transaction, off the UI thread.
 
-    def _start_save(self) -> None:
-        from intake.ui.call.saving import save_call  # noqa: PLC0415
+        An autosave still running would write the draft back after the save removed it, so the
+        save waits for it."""
+        from intake.ui.call.saving import save_snapshot, snapshot_of  # noqa: PLC0415
 
-        self._save_started = True
-
-        call, services = self.call, self.services
-        ui_language = current_language()
+        if self._saving_draft:
+            self._save_after_draft = True
+            return
+        services = self.services
+        snap = snapshot_of(self.call, services, current_language())
+        self._saving_call = True
         ops.run_in_background(
-            lambda: save_call(call, services, ui_language),
+            lambda: save_snapshot(snap, services),
             self._saved,
             self._save_failed,
             name="save-call",
@@ -315,10 +313,9 @@ class CallPage(Retranslatable, QWidget):
         self.saved.emit(self.call.contact_id)
 
     def _save_failed(self, exc: BaseException) -> None:
-        from intake.ui.app import explain  # noqa: PLC0415
+        from intake.ui.failures import explain  # noqa: PLC0415
 
-        self._closing = False
-        self.autosave.start()
+        self._saving_call = False
         wrapup = self.steps["wrapup"]
         assert isinstance(wrapup, WrapUpStep)
         if isinstance(exc, RescueMissing):

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, partial
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QTimer
 from PySide6.QtCore import Signal as QtSignal
@@ -55,11 +55,10 @@ from intake.ui.kiosk.screens import (
 )
 from intake.ui.language import Retranslatable
 
+if TYPE_CHECKING:
+    from intake.services.kiosk import CallbackRequest
+
 log = logging.getLogger(__name__)
-
-
-def _ignore(_result: object) -> None:
-    pass
 
 
 def _log_failure(exc: BaseException) -> None:
@@ -140,8 +139,14 @@ class KioskSession(Retranslatable, QWidget):
         self._crisis_after_safety = False
         self._history: list[QWidget] = []
         self._result: Result | None = None
-        self._callback: CallbackNumber | None = None
-        self._pending_callback: CallbackNumber | None = None
+        # The callback request the person confirmed (kept from "Send my request" on: every
+        # later save of the visit carries it), and whether the store has it yet.
+        self._callback: CallbackRequest | None = None
+        self._callback_stored = False
+        # One save at a time, each of the visit as it is then: a save asked for while another
+        # runs waits and then writes the latest state, so an older state never lands last.
+        self._saving = False
+        self._save_again = False
 
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("kiosk-stack")
@@ -381,9 +386,10 @@ class KioskSession(Retranslatable, QWidget):
         self._save_record()
 
     # Saving -----------------------------------------------------------------------------
-    def _record(self, callback: CallbackNumber | None) -> ContactRecord:
+    def _record(self) -> ContactRecord:
         answers = self.answers
         assert answers is not None
+        callback = self._callback
         shown = self._result.recommendations[:MAX_CARDS] if self._result else ()
         return answers.record(
             self.contact_id,
@@ -391,12 +397,12 @@ class KioskSession(Retranslatable, QWidget):
             current_language(),
             tuple(r.program.id for r in shown),
             outcome=self.outcome(callback),
-            callback_number=callback.e164 if callback else None,
+            callback_number=callback.number if callback else None,
             crisis_shown=self.crisis_shown,
             staff_alerted=self.staff_alerted,
         )
 
-    def outcome(self, callback: CallbackNumber | None = None) -> str:
+    def outcome(self, callback: CallbackRequest | None = None) -> str:
         """What really happened: a callback, programs shown, or left from the crisis screen."""
         if callback is not None:
             return OUTCOME_CALLBACK
@@ -405,52 +411,62 @@ class KioskSession(Retranslatable, QWidget):
         return OUTCOME_CRISIS if self.crisis_shown else OUTCOME_REFERRED
 
     def _save_record(self) -> None:
-        from intake.storage.records import save_contact  # noqa: PLC0415
+        """Save the visit as it is now (coded answers, and the callback once confirmed)."""
+        if self._saving:
+            self._save_again = True
+            return
+        from intake.services.kiosk import save_visit  # noqa: PLC0415
 
-        record = self._record(self._callback)
+        record, callback = self._record(), self._callback
         store, actor = self.services.store, self.services.account_id
+        with_callback = callback is not None and not self._callback_stored
+        self._saving = True
         ops.run_in_background(
-            lambda: save_contact(store, record, actor),
-            _ignore,
-            _log_failure,
-            name="kiosk-save",
+            lambda: save_visit(store, record, callback, actor),
+            partial(self._visit_saved, with_callback),
+            partial(self._visit_failed, with_callback),
+            name="kiosk-callback" if with_callback else "kiosk-save",
         )
 
+    def _visit_saved(self, with_callback: bool, _result: object) -> None:
+        self._saving = False
+        if with_callback:
+            self._callback_stored = True
+            self.feedback.callback_saved()
+            if self.current is self.callback:
+                self._go(self.feedback)
+        self._next_save()
+
+    def _visit_failed(self, with_callback: bool, exc: BaseException) -> None:
+        self._saving = False
+        if with_callback and not self._callback_stored:
+            # Not kept: the person is told on the callback screen and can try again.
+            self._callback = None
+            self.callback.save_failed()
+        else:
+            _log_failure(exc)
+        self._next_save()
+
+    def _next_save(self) -> None:
+        if self._save_again:
+            self._save_again = False
+            self._save_record()
+
     def _save_callback(self, number: CallbackNumber, best_time: str) -> None:
-        from intake.storage.records import add_callback, save_contact  # noqa: PLC0415
+        from intake.services.kiosk import CallbackRequest  # noqa: PLC0415
 
         answers = self.answers
         assert answers is not None
         assert answers.province is not None
-        record = self._record(number)
-        store, actor, contact_id = self.services.store, self.services.account_id, self.contact_id
-        zone = PROVINCES[answers.province].zone
-        callback_id = str(uuid.uuid4())
-
-        def work() -> None:
-            save_contact(store, record, actor)
-            add_callback(
-                store,
-                callback_id,
-                contact_id,
-                number=number.e164,
-                best_time=best_time,
-                time_zone=zone,
-                actor=actor,
-            )
-
-        self._pending_callback = number
-        ops.run_in_background(
-            work, self._callback_saved, self._callback_failed, name="kiosk-callback"
+        self._callback = CallbackRequest(
+            # Sent again (after a detour to the crisis screen): the same request, updated.
+            id=self._callback.id if self._callback else str(uuid.uuid4()),
+            number=number.e164,
+            best_time=best_time,
+            time_zone=PROVINCES[answers.province].zone,
         )
-
-    def _callback_saved(self, _result: object) -> None:
-        self._callback = self._pending_callback
-        self.feedback.callback_saved()
-        self._go(self.feedback)
-
-    def _callback_failed(self, _exc: BaseException) -> None:
-        self.callback.save_failed()
+        self._callback_stored = False
+        self._save_record()
 
     def _save_feedback(self, rating: int | None, found: bool | None) -> None:
         from intake.storage.feedback import save_feedback  # noqa: PLC0415

@@ -164,18 +164,28 @@ class StaffPage(Retranslatable, QWidget):
         self.cancel_button.setText(pgettext("button", "Cancel"))
 
     def _submit(self) -> None:
-        if self.pin.text() and self.account.currentData():
-            self.leave_button.setEnabled(False)
+        # One check at a time: Enter pressed again (or typing) while a PIN is checked is ignored.
+        if self.pin.text() and self.account.currentData() and not self.busy:
+            self._set_busy(True)
             self.submitted.emit(self.account.currentData(), self.pin.text())
 
+    @property
+    def busy(self) -> bool:
+        return self.pin.isReadOnly()
+
+    def _set_busy(self, busy: bool) -> None:
+        self.pin.setReadOnly(busy)
+        self.account.setEnabled(not busy)
+        self.leave_button.setEnabled(not busy)
+
     def show_error(self, message: Message) -> None:
-        self.leave_button.setEnabled(True)
+        self._set_busy(False)
         forget(self.pin)
         self.banner.show_message(message)
         self.pin.setFocus()
 
     def reset(self) -> None:
-        self.leave_button.setEnabled(True)
+        self._set_busy(False)
         forget(self.pin)
         self.banner.clear()
 

@@ -1,0 +1,111 @@
+"""Saving a phone-line call: one immutable snapshot, written in ONE transaction.
+
+The record, the note, the follow-up and its callback, their audit entries and the removal of
+the autosaved draft either all land or none does. A process killed half-way leaves the draft,
+so the call is offered for resuming, and saving the resumed call writes its edits (every row is
+an upsert keyed on an id derived from the contact id). Saving the same snapshot twice (a retry
+after a lost acknowledgement) changes nothing and audits nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from intake.call import Call
+from intake.i18n import Language
+from intake.provinces import PROVINCES
+from intake.safety import RescueMissing, rescue_problems
+from intake.storage.db import Store
+from intake.storage.records import (
+    ContactRecord,
+    cancel_followup,
+    drop_note,
+    put_callback,
+    put_followup,
+    put_note,
+    remove_draft,
+    write_contact,
+)
+
+DEFAULT_ZONE = "America/Toronto"
+
+
+@dataclass(frozen=True)
+class FollowUpPlan:
+    due_utc: str  # stored in UTC: the follow-up list compares due times as text
+    number: str
+    best_time: str  # as agreed with the caller, with the caller's offset
+    time_zone: str
+
+
+@dataclass(frozen=True)
+class CallSnapshot:
+    """Everything a save writes, taken at once on the UI thread; never changes afterwards."""
+
+    record: ContactRecord
+    note: str | None  # None: no note (declined, or empty)
+    followup: FollowUpPlan | None
+    draft_id: str
+
+    @property
+    def contact_id(self) -> str:
+        return self.record.id
+
+
+def snapshot(call: Call, ui_language: Language, ended_at: str) -> CallSnapshot:
+    """The call as it will be saved: what consent allows, nothing else."""
+    keep = call.keeps_text
+    note = call.notes if keep and call.notes.strip() else None
+    followup = None
+    if keep and call.followup and call.followup_number:
+        zone = PROVINCES[call.province].zone if call.province in PROVINCES else DEFAULT_ZONE
+        followup = FollowUpPlan(
+            due_utc=datetime.fromisoformat(call.followup_due).astimezone(UTC).isoformat(),
+            number=call.followup_number,
+            best_time=call.followup_due,
+            time_zone=zone,
+        )
+    return CallSnapshot(call.record(ui_language, ended_at), note, followup, call.contact_id)
+
+
+def derived_id(contact_id: str, what: str) -> str:
+    """The id of a call's note, follow-up or callback: the same on every save of that call."""
+    return str(uuid.uuid5(uuid.UUID(contact_id), what))
+
+
+def save_call(store: Store, snap: CallSnapshot, actor: str | None) -> str:
+    """Write the whole call in one transaction; returns the contact id.
+
+    A high or imminent call is refused (RescueMissing, nothing written, the draft kept) until
+    its rescue is recorded: the wrap-up step says so first; this is the last guard."""
+    record = snap.record
+    if problems := rescue_problems(record.risk, record.crisis_actions, record.outcome):
+        raise RescueMissing(problems)
+    contact_id = snap.contact_id
+    note_id = derived_id(contact_id, "note")
+    followup_id = derived_id(contact_id, "followup")
+    callback_id = derived_id(contact_id, "callback")
+    with store.transaction() as conn:
+        write_contact(conn, snap.record, actor)
+        if snap.note is not None:
+            put_note(conn, note_id, contact_id, snap.note, actor)
+        else:
+            drop_note(conn, note_id, actor)
+        if snap.followup is not None:
+            plan = snap.followup
+            put_followup(conn, followup_id, contact_id, plan.due_utc, actor)
+            put_callback(
+                conn,
+                callback_id,
+                contact_id,
+                number=plan.number,
+                best_time=plan.best_time,
+                time_zone=plan.time_zone,
+                actor=actor,
+            )
+        else:
+            cancel_followup(conn, followup_id, callback_id, actor)
+        remove_draft(conn, snap.draft_id)
+    return contact_id
