@@ -2,24 +2,45 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip --disable-pip-version-check --quiet
+# One stamp per set of extras: `make run` installs only what the application needs; testing,
+# linting and bundling each add their own tools on top of it.
 STAMP  := $(VENV)/.installed
+TESTS  := $(VENV)/.installed-test
+DEV    := $(VENV)/.installed-dev
+BUNDLER := $(VENV)/.installed-bundle
+BUNDLE := dist/intake
 
-.PHONY: run test lint i18n screenshots bench clean
+.PHONY: run test lint i18n screenshots bench wheel bundle bundle-smoke clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,dev]'
+	$(PIP) install --upgrade pip
+	$(PIP) install -e .
 	$(PY) -m intake.i18n compile
 	touch $(STAMP)
+
+$(TESTS): $(STAMP)
+	$(PIP) install -e '.[test]'
+	touch $(TESTS)
+
+$(DEV): $(STAMP)
+	$(PIP) install -e '.[dev]'
+	touch $(DEV)
+
+$(BUNDLER): $(STAMP)
+	$(PIP) install -e '.[bundle]'
+	touch $(BUNDLER)
 
 run: $(STAMP)
 	$(VENV)/bin/intake $(ARGS)
 
-test: $(STAMP)
+# The whole suite, the wheel test included (tests/packaging: builds the wheel and installs it
+# into a fresh venv). A quick run without it: make test PYTEST_ARGS='-m "not packaging"'
+test: $(TESTS)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(VENV)/bin/ruff check intake tests
 	$(VENV)/bin/ruff format --check intake tests
 	$(VENV)/bin/mypy
@@ -32,12 +53,27 @@ i18n: $(STAMP)
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m intake.ui.screenshots --out docs/screenshots
 
-bench: $(STAMP)
+bench: $(TESTS)
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_startup.py
 	$(PY) tests/bench/bench_routing.py
 	$(PY) tests/bench/bench_store.py
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_kiosk.py
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_call.py
 
+# The wheel that `pip install .` would install, into dist/.
+wheel: $(STAMP)
+	rm -f dist/peer_support_intake-*.whl
+	$(PIP) wheel --no-deps --wheel-dir dist .
+
+# A one-folder desktop application that needs no Python on the target machine: dist/intake/.
+bundle: $(BUNDLER)
+	$(PY) -m PyInstaller --noconfirm --log-level WARN --distpath dist \
+		--workpath build/pyinstaller packaging/intake.spec
+
+# The bundled executable, driven as a person would (tests/packaging/test_bundle.py).
+bundle-smoke: $(TESTS)
+	INTAKE_BUNDLE=$(BUNDLE) QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m bundle \
+		tests/packaging/test_bundle.py $(PYTEST_ARGS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info build dist

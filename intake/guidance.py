@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from intake.directory.model import Text
+from intake.paths import shipped
 
-SHIPPED = Path(__file__).resolve().parent.parent / "resources" / "colleague-guidance.toml"
+SHIPPED = shipped("colleague-guidance.toml")
 REQUIRED_SECTIONS = ("signs", "approach", "offer", "urgent")
 
 

@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Literal
 
 from intake.directory.model import Text
+from intake.paths import shipped
 
 Tier = Literal["none", "concern", "high", "imminent"]
 TIERS: tuple[Tier, ...] = ("none", "concern", "high", "imminent")
 Answer = Literal["yes", "no", "unsure"]
 ANSWERS: tuple[Answer, ...] = ("yes", "no", "unsure")
 SIGNALS = ("desire", "capability", "intent", "buffer")
-SHIPPED = Path(__file__).resolve().parent.parent / "resources" / "safety-screen.toml"
+SHIPPED = shipped("safety-screen.toml")
 
 
 class ScreenError(ValueError):

@@ -19,12 +19,13 @@ from zoneinfo import ZoneInfoNotFoundError
 
 from intake.directory import model as m
 from intake.directory.phones import PhoneProblem, parse_phone
+from intake.paths import shipped
 from intake.provinces import ALL, AUDIENCE_ROLES, CODES
 from intake.timezones import zone
 from intake.vocabulary import CHANNELS, MODES
 
 SCHEMA_VERSION = 1
-SHIPPED = Path(__file__).resolve().parents[2] / "resources" / "directory.toml"
+SHIPPED = shipped("directory.toml")
 _ID = re.compile(r"^[a-z]{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 _WEB = re.compile(r"^(https://)?[a-z0-9.-]+\.[a-z]{2,}(/\S*)?$", re.IGNORECASE)
