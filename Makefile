@@ -8,7 +8,6 @@ PIP    := $(PY) -m pip --disable-pip-version-check --quiet
 STAMP  := $(VENV)/.installed
 TESTS  := $(VENV)/.installed-test
 DEV    := $(VENV)/.installed-dev
-BUNDLER := $(VENV)/.installed-bundle
 BUNDLE := dist/intake
 
 .PHONY: run test lint i18n screenshots bench wheel bundle bundle-smoke clean
@@ -27,10 +26,6 @@ $(TESTS): $(STAMP)
 $(DEV): $(STAMP)
 	$(PIP) install -e '.[dev]'
 	touch $(DEV)
-
-$(BUNDLER): $(STAMP)
-	$(PIP) install -e '.[bundle]'
-	touch $(BUNDLER)
 
 run: $(STAMP)
 	$(VENV)/bin/intake $(ARGS)
@@ -66,9 +61,14 @@ wheel: $(STAMP)
 	$(PIP) wheel --no-deps --wheel-dir dist .
 
 # A one-folder desktop application that needs no Python on the target machine: dist/intake/.
-bundle: $(BUNDLER)
-	$(PY) -m PyInstaller --noconfirm --log-level WARN --distpath dist \
-		--workpath build/pyinstaller packaging/intake.spec
+# Built in a fresh venv from what `pip install .` ships (the wheel), never the editable tree.
+BUILDENV := build/bundle-venv
+bundle:
+	rm -rf $(BUILDENV) build/pyinstaller dist/intake
+	$(PYTHON) -m venv $(BUILDENV)
+	$(BUILDENV)/bin/python -m pip --disable-pip-version-check --quiet install '.[bundle]'
+	cd build && ../$(BUILDENV)/bin/python -m PyInstaller --noconfirm --log-level WARN \
+		--distpath ../dist --workpath pyinstaller ../packaging/intake.spec
 
 # The bundled executable, driven as a person would (tests/packaging/test_bundle.py).
 bundle-smoke: $(TESTS)
