@@ -10,7 +10,7 @@ TESTS  := $(VENV)/.installed-test
 DEV    := $(VENV)/.installed-dev
 BUNDLE := dist/intake
 
-.PHONY: run test lint i18n screenshots bench wheel bundle bundle-smoke clean
+.PHONY: run test lint i18n screenshots bench wheel bundle bundle-smoke desktop-entry clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,19 @@ bundle:
 bundle-smoke: $(TESTS)
 	INTAKE_BUNDLE=$(BUNDLE) QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m bundle \
 		tests/packaging/test_bundle.py $(PYTEST_ARGS)
+
+# Linux menus, for this user: the .desktop entry and the icon. EXEC is the command that starts
+# the application: `intake` on PATH (pipx), or the bundle: make desktop-entry EXEC=$PWD/dist/intake/intake
+EXEC      ?= intake
+DATA_HOME ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)
+desktop-entry:
+	install -Dm644 packaging/peer-support-intake.svg \
+		$(DATA_HOME)/icons/hicolor/scalable/apps/peer-support-intake.svg
+	install -Dm644 packaging/peer-support-intake.png \
+		$(DATA_HOME)/icons/hicolor/256x256/apps/peer-support-intake.png
+	mkdir -p $(DATA_HOME)/applications
+	sed 's|^Exec=intake|Exec=$(EXEC)|; s|^TryExec=intake|TryExec=$(EXEC)|' \
+		packaging/peer-support-intake.desktop > $(DATA_HOME)/applications/peer-support-intake.desktop
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info build dist
