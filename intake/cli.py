@@ -9,10 +9,13 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from intake import __version__
-from intake.display import DisplayProblem, display_problem
 from intake.i18n import N_, Language, _, gettext_in, set_language
+
+if TYPE_CHECKING:
+    from intake.display import DisplayProblem
 
 
 def _terminal_language() -> Language:
@@ -103,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     args.terminal_language = terminal
     if getattr(args, "handler", None) is not None:
         return int(args.handler(args))
+    from intake.display import display_problem  # noqa: PLC0415 - the window's path only
+
     if (problem := display_problem()) is not None:
         # Qt would abort (exit 134) with a line of its own; say what is wrong, in both
         # languages (the person's first): whoever reads it may not have chosen this terminal.

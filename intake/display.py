@@ -8,11 +8,8 @@ plugin, and a bundle or wheel carries it.
 
 from __future__ import annotations
 
-import ctypes
-import importlib.util
 import os
 import re
-import socket
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +57,8 @@ def _platforms(env: dict[str, str] | os._Environ[str]) -> list[str]:
 
 
 def _missing(name: str) -> bool:
+    import ctypes  # noqa: PLC0415 - here and below: only on the X11 path, not every start
+
     try:
         ctypes.CDLL(name)
     except OSError:
@@ -68,6 +67,8 @@ def _missing(name: str) -> bool:
 
 
 def _xcb_plugin() -> Path | None:
+    import importlib.util  # noqa: PLC0415
+
     spec = importlib.util.find_spec("PySide6")  # finds the package without loading Qt
     for folder in (spec.submodule_search_locations or []) if spec else []:
         plugin = Path(folder) / "Qt" / "plugins" / "platforms" / "libqxcb.so"
@@ -79,6 +80,8 @@ def _xcb_plugin() -> Path | None:
 def x_server_reachable(display: str) -> bool:
     """A local X display (":0", "unix:1.0") is a socket; anything else (ssh's "localhost:10")
     cannot be checked cheaply and is left for Qt to try."""
+    import socket  # noqa: PLC0415
+
     local = re.fullmatch(r"(?:unix)?:(\d+)(?:\.\d+)?", display)
     if local is None:
         return True
@@ -97,6 +100,8 @@ def x_server_reachable(display: str) -> bool:
 def missing_xcb_libraries() -> tuple[str, ...]:
     missing = [name for name in XCB_LIBRARIES if _missing(name)]
     if not missing and (plugin := _xcb_plugin()) is not None:
+        import ctypes  # noqa: PLC0415
+
         # Anything the list above does not know: the system loader names the first one.
         try:
             ctypes.CDLL(str(plugin))
