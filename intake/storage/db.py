@@ -115,11 +115,11 @@ def _acquire_lock(path: Path) -> FileLock:
     """
     # Not thread-local: the store is opened on a worker thread and closed on the UI thread.
     lock = FileLock(path.with_name(path.name + ".lock"), timeout=0, mode=0o600, thread_local=False)
-    try:
-        with storage_errors():
+    with storage_errors():  # a folder it cannot write to, a full disk: typed as usual
+        try:
             lock.acquire()
-    except Timeout:
-        raise errors.StoreBusy() from None
+        except Timeout:  # an OSError too: told apart first
+            raise errors.StoreBusy() from None
     return lock
 
 

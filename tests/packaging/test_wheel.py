@@ -65,7 +65,6 @@ def run(*args: str, stdin: str = "", cwd: Path) -> subprocess.CompletedProcess[s
 def test_the_installed_copy_is_the_wheel_not_the_source_tree(installed: Path) -> None:
     python = bin_dir(installed) / "python"
     done = run(
-        installed,
         str(python),
         "-c",
         "import intake, intake.paths as p; print(intake.__file__); print(p.shipped('directory.toml'))",
@@ -119,7 +118,6 @@ def test_db_commands_and_the_window_from_the_wheel(installed: Path, tmp_path: Pa
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     done = run(
-        installed,
         intake_cmd,
         "db",
         "purge",
@@ -131,7 +129,6 @@ def test_db_commands_and_the_window_from_the_wheel(installed: Path, tmp_path: Pa
     )
     assert done.returncode == 0, done.stderr
     done = run(
-        installed,
         intake_cmd,
         "db",
         "rekey",
