@@ -1,6 +1,6 @@
 """The wheel, as a new user gets it: built from this tree, installed into a fresh virtual
 environment (only the application's own dependencies), and used from there, far from the source
-tree. Slow (about a minute, mostly installing PySide6), so it is marked: CI runs it once, as
+tree. Slow (one to two minutes, mostly installing PySide6), so it is marked: CI runs it once, as
 part of `make test`; `-m "not packaging"` leaves it out of a quick run."""
 
 from __future__ import annotations
