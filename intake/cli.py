@@ -9,12 +9,16 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from intake import __version__
-from intake.i18n import N_, _, set_language
+from intake.i18n import N_, Language, _, gettext_in, set_language
+
+if TYPE_CHECKING:
+    from intake.display import DisplayProblem
 
 
-def _terminal_language() -> str:
+def _terminal_language() -> Language:
     for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
         if value := os.environ.get(name):
             return "fr" if value.lower().startswith("fr") else "en"
@@ -64,6 +68,31 @@ def build_parser(*, full: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
+NO_DISPLAY = N_(
+    "{app} cannot open its window: no graphical display could be reached (DISPLAY or "
+    "WAYLAND_DISPLAY is not set, or nothing answers there). Start it from a desktop session. "
+    "Without a screen, the command line still works: intake route, intake directory and "
+    "intake db (intake --help lists them)."
+)
+MISSING_LIBRARIES = N_(
+    "{app} cannot open its window: this computer lacks system libraries that Qt needs to show "
+    "windows ({libraries}). On Debian or Ubuntu, install them with:\n"
+    "    sudo apt-get install {packages}\n"
+    "On other systems, install your distribution's packages that provide the same libraries. "
+    "The command line works without them: intake route, intake directory and intake db."
+)
+
+
+def explain_display(problem: DisplayProblem, language: Language) -> str:
+    """Why the window cannot start, and what to install, in the person's language."""
+    message = MISSING_LIBRARIES if problem.kind == "missing-libraries" else NO_DISPLAY
+    return gettext_in(language, message).format(
+        app=gettext_in(language, "Peer Support Intake"),
+        libraries=", ".join(problem.libraries),
+        packages=" ".join(problem.packages),
+    )
+
+
 def store_from(args: argparse.Namespace) -> Path | None:
     if args.store is not None:
         return Path(args.store)
@@ -79,6 +108,16 @@ def main(argv: list[str] | None = None) -> int:
     args.terminal_language = terminal
     if getattr(args, "handler", None) is not None:
         return int(args.handler(args))
+    from intake.display import display_problem  # noqa: PLC0415 - the window's path only
+
+    if (problem := display_problem()) is not None:
+        # Qt would abort (exit 134) with a line of its own; say what is wrong, in both
+        # languages (the person's first): whoever reads it may not have chosen this terminal.
+        other: Language = "fr" if terminal == "en" else "en"
+        print(explain_display(problem, terminal), file=sys.stderr)
+        print(file=sys.stderr)
+        print(explain_display(problem, other), file=sys.stderr)
+        return 1
     from intake.ui.app import run  # noqa: PLC0415 - only the GUI pays for importing Qt
 
     return run(store_from(args), kiosk=args.kiosk)

@@ -10,9 +10,10 @@ from functools import cache
 from pathlib import Path
 
 from intake.directory.model import Text
+from intake.paths import shipped
 
-SHIPPED = Path(__file__).resolve().parent.parent / "resources" / "colleague-guidance.toml"
-FAMILY = SHIPPED.with_name("family-guidance.toml")
+SHIPPED = shipped("colleague-guidance.toml")
+FAMILY = shipped("family-guidance.toml")
 REQUIRED_SECTIONS = ("signs", "approach", "offer", "urgent")
 
 

@@ -1,29 +1,48 @@
-"""Where the store lives by default, without Qt (for the admin commands).
+"""Where things live, without Qt: the per-user folders and the data shipped with the package.
 
-Mirrors QStandardPaths.AppDataLocation for organisation "PeerSupport", application "Intake";
-a GUI test checks that both give the same folder on the platform it runs on.
+The per-user folders come from platformdirs, the one source for the window, the admin commands
+and the kiosk. They keep the layout Qt's QStandardPaths used (organisation "PeerSupport", then
+application "Intake") so a store created by an earlier version is found where it was:
+
+- Linux: ~/.local/share/PeerSupport/Intake and ~/.config/PeerSupport/Intake (or $XDG_*_HOME)
+- macOS: ~/Library/Application Support/PeerSupport/Intake (both)
+- Windows: %APPDATA%\\PeerSupport\\Intake (both; the roaming profile, private to the user)
 """
 
 from __future__ import annotations
 
 import os
-import sys
+from importlib import resources
 from pathlib import Path
+
+import platformdirs
 
 ORGANIZATION = "PeerSupport"
 APPLICATION = "Intake"
+# One name with the organisation folder in it: platformdirs adds the "author" level on Windows
+# only, and the store must be in the same place on every platform.
+_NAME = os.path.join(ORGANIZATION, APPLICATION)
 
 
 def data_folder() -> Path:
-    if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming"))
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / ORGANIZATION / APPLICATION
+    return platformdirs.user_data_path(_NAME, appauthor=False, roaming=True)
+
+
+def config_folder() -> Path:
+    return platformdirs.user_config_path(_NAME, appauthor=False, roaming=True)
 
 
 def default_store() -> Path:
     configured = os.environ.get("INTAKE_STORE")
     return Path(configured) if configured else data_folder() / "store.db"
+
+
+def default_settings() -> Path:
+    configured = os.environ.get("INTAKE_SETTINGS")
+    return Path(configured) if configured else config_folder() / "settings.json"
+
+
+def shipped(name: str) -> Path:
+    """A data file shipped in the package (resources/ in the source tree, intake.resources once
+    installed), as a real file: wheels are installed unzipped and bundles unpack their data."""
+    return Path(str(resources.files("intake.resources").joinpath(name)))

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Literal
 
 from intake.directory.model import Text
+from intake.paths import shipped
 
 Tier = Literal["not-screened", "none", "concern", "high", "imminent"]
 # From the least to the most severe; "not-screened" is not a level of risk: it is the absence of
@@ -33,7 +34,7 @@ Answer = Literal["yes", "no", "unsure", "declined"]
 ANSWERS: tuple[Answer, ...] = ("yes", "no", "unsure", "declined")
 SIGNALS = ("desire", "capability", "intent", "buffer", "situation", "context")
 KINDS = ("yes-no", "choices", "prompt")
-SHIPPED = Path(__file__).resolve().parent.parent / "resources" / "safety-screen.toml"
+SHIPPED = shipped("safety-screen.toml")
 
 # Coded reasons a high or imminent call may be saved without a confirmed connection, or without
 # the on-call supervisor informed. Codes, not free text: the record keeps no words of the call.

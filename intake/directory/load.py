@@ -20,12 +20,13 @@ from zoneinfo import ZoneInfoNotFoundError
 
 from intake.directory import model as m
 from intake.directory.phones import PhoneProblem, parse_phone
+from intake.paths import shipped
 from intake.provinces import ALL, AUDIENCE_ROLES, CODES
 from intake.timezones import zone
 from intake.vocabulary import CHANNELS, MODES, TOPICS
 
 SCHEMA_VERSION = 1
-SHIPPED = Path(__file__).resolve().parents[2] / "resources" / "directory.toml"
+SHIPPED = shipped("directory.toml")
 _ID = re.compile(r"^[a-z]{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 _WEB = re.compile(r"^(https://)?[a-z0-9.-]+\.[a-z]{2,}(/\S*)?$", re.IGNORECASE)
@@ -477,20 +478,20 @@ def check_floor(
 ) -> None:
     """Refuse an organisation's file that disables or weakens a crisis-route entry."""
     replacements = {p.id: p for p in override}
-    for shipped in base:
-        if not on_floor(shipped):
+    for program in base:
+        if not on_floor(program):
             continue
-        if shipped.id in disabled:
+        if program.id in disabled:
             raise DirectoryError(
                 file,
-                shipped.id,
+                program.id,
                 "disable",
                 "cannot be disabled: emergency services and 9-8-8 stay in every crisis route",
             )
-        if shipped.id in replacements:
-            found = _weakened(shipped, replacements[shipped.id])
+        if program.id in replacements:
+            found = _weakened(program, replacements[program.id])
             if found is not None:
-                raise DirectoryError(file, shipped.id, *found)
+                raise DirectoryError(file, program.id, *found)
 
 
 def merge(base: list[m.Program], override: list[m.Program], disabled: set[str]) -> list[m.Program]:

@@ -24,6 +24,7 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 import sqlcipher3
+from filelock import FileLock, Timeout
 
 from intake import __version__
 from intake.passphrase import normalize
@@ -107,30 +108,27 @@ def storage_errors(*, opening: bool = False) -> Iterator[None]:
         raise typed from exc
 
 
-def _acquire_lock(path: Path) -> int | None:
+def _acquire_lock(path: Path) -> FileLock:
     """Hold an exclusive lock beside the store for as long as it is open.
 
     A second copy of the application (or an admin command) gets a clear "in use" error instead
-    of two writers racing. POSIX only; on other systems SQLite's own locking still applies.
+    of two writers racing. filelock uses the system's own lock on every platform (flock on
+    Linux and macOS, msvcrt.locking on Windows), so the system releases it if the process dies.
     """
-    try:
-        import fcntl  # noqa: PLC0415 - not on Windows
-    except ImportError:
-        return None
-    with storage_errors():
-        fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(fd)
-        raise errors.StoreBusy() from None
-    return fd
+    # Not thread-local: the store is opened on a worker thread and closed on the UI thread.
+    lock = FileLock(path.with_name(path.name + ".lock"), timeout=0, mode=0o600, thread_local=False)
+    with storage_errors():  # a folder it cannot write to, a full disk: typed as usual
+        try:
+            lock.acquire()
+        except Timeout:  # an OSError too: told apart first
+            raise errors.StoreBusy() from None
+    return lock
 
 
-def _release_lock(fd: int | None) -> None:
-    if fd is not None:
+def _release_lock(lock: FileLock | None) -> None:
+    if lock is not None:
         with contextlib.suppress(OSError):
-            os.close(fd)  # closing the descriptor releases the lock
+            lock.release(force=True)
 
 
 class Store:
@@ -147,7 +145,7 @@ class Store:
     _opened_as: tuple[int, int] | None = None
 
     def __init__(
-        self, conn: Any, path: Path, lock: int | None = None, *, mirror_head: bool = False
+        self, conn: Any, path: Path, lock: FileLock | None = None, *, mirror_head: bool = False
     ) -> None:
         self._conn = conn
         self._mutex = threading.RLock()

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QStandardPaths
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QWidget
 
+from intake import paths
 from intake.accounts import Account, Role
 from intake.i18n import _
 from intake.settings import SettingsFile
@@ -27,24 +27,16 @@ if TYPE_CHECKING:
     from intake.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
-ORGANIZATION = "PeerSupport"
-APPLICATION = "Intake"
+ORGANIZATION = paths.ORGANIZATION
+APPLICATION = paths.APPLICATION
 
 
 def default_store_path() -> Path:
-    return (
-        Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
-        / "store.db"
-    )
+    return paths.data_folder() / "store.db"
 
 
 def default_settings_path() -> Path:
-    if configured := os.environ.get("INTAKE_SETTINGS"):
-        return Path(configured)
-    return (
-        Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppConfigLocation))
-        / "settings.json"
-    )
+    return paths.default_settings()
 
 
 def _ignore(_result: object) -> None:

@@ -289,6 +289,11 @@ class MainWindow(Retranslatable, QMainWindow):
         self.about_action, self.about_button = self._header_action(
             header, "about", None, self.show_about
         )
+        # Quit closes the window, which keeps a call in progress as a draft (closeEvent). Ctrl+Q
+        # on every platform (Qt's standard Quit key has none on Windows; Ctrl is Cmd on macOS).
+        self.quit_action, self.quit_button = self._header_action(
+            header, "quit", "Ctrl+Q", self.close
+        )
         self.new_call_action, self.new_call_button = self._header_action(
             header, "new-call", "Ctrl+N", self.new_call
         )
@@ -315,6 +320,7 @@ class MainWindow(Retranslatable, QMainWindow):
         row.addSpacing(12)
         row.addWidget(self.lock_button)
         row.addWidget(self.about_button)
+        row.addWidget(self.quit_button)
 
         self.pages = QStackedWidget(self)
         self.home = HomePage(account, cipher_version, self.pages)
@@ -364,13 +370,21 @@ class MainWindow(Retranslatable, QMainWindow):
         self.lock_action.setText(pgettext("action", "Lock"))
         self.lock_action.setToolTip(_("Hide everything until your PIN is entered (Ctrl+L)"))
         self.about_action.setText(pgettext("action", "About"))
+        self.quit_action.setText(pgettext("action", "Quit"))
+        self.quit_action.setToolTip(
+            _("Close the application; a call in progress is kept to resume later (Ctrl+Q)")
+        )
 
     @property
     def locked(self) -> bool:
         return self.pages.currentWidget() is self.lock_page
 
     def _header_action(
-        self, header: QWidget, name: str, shortcut: str | None, slot: Callable[[], None]
+        self,
+        header: QWidget,
+        name: str,
+        shortcut: str | None,
+        slot: Callable[[], object],
     ) -> tuple[QAction, QToolButton]:
         action = QAction(self)
         action.setObjectName(f"{name}-action")
