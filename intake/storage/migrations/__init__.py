@@ -10,7 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from intake.storage.migrations import m0001_initial, m0002_records, m0003_feedback
+from intake.storage.migrations import (
+    m0001_initial,
+    m0002_records,
+    m0003_feedback,
+    m0004_indexes,
+)
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", m0001_initial.apply),
     Migration(2, "records", m0002_records.apply),
     Migration(3, "feedback", m0003_feedback.apply),
+    Migration(4, "indexes", m0004_indexes.apply),
 )
 
 LATEST = MIGRATIONS[-1].version
