@@ -6,6 +6,7 @@ Both directories go through the real loader (TOML parsing, validation, phone num
 same randomised requests (every province, role, need, risk, time of day) are routed against each,
 alternating, so the two are measured side by side in one run. Goals: p99 under 1 ms on the shipped
 directory, under 20 ms at 10,000 programs. A benchmark, not a test: pytest does not collect it.
+--quick: 300 generated programs and 200 requests (the test suite runs it so it cannot rot).
 """
 
 from __future__ import annotations
@@ -103,9 +104,15 @@ def timed_load(path: Path | None) -> tuple[float, list]:
 
 
 def main() -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="directory load and route() latency")
+    parser.add_argument("--quick", action="store_true", help="small data, a few seconds")
+    quick = parser.parse_args().quick
+    count, requests_count = (300, 200) if quick else (10_000, REQUESTS)
     with tempfile.TemporaryDirectory(prefix="intake-bench-") as folder:
         big_file = Path(folder) / "generated.toml"
-        big_file.write_text(generated_directory(10_000), encoding="utf-8")
+        big_file.write_text(generated_directory(count), encoding="utf-8")
         shipped_load, shipped = timed_load(None)
         big_load, big = timed_load(big_file)
     begin = time.perf_counter()
@@ -118,7 +125,7 @@ def main() -> int:
     # Two passes over the same requests: the first meets every kind of request for the first
     # time (cold caches), the second shows the steady state of a running application.
     passes: list[tuple[list[float], list[float]]] = []
-    batch = requests(REQUESTS)
+    batch = requests(requests_count)
     for _pass in range(2):
         small_times: list[float] = []
         big_times: list[float] = []
@@ -151,7 +158,7 @@ def main() -> int:
     for label, (small_times, big_times) in zip(
         ("first pass (cold caches)", "second pass (warm)"), passes, strict=True
     ):
-        print(f"route() over {REQUESTS} requests, alternating directories, {label}")
+        print(f"route() over {requests_count} requests, alternating directories, {label}")
         print(row(f"shipped ({len(shipped)} programs)", small_times, 1.0))
         print(row(f"generated ({len(big)} programs)", big_times, 20.0))
         ratio = statistics.median(big_times) / statistics.median(small_times)
