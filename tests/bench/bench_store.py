@@ -135,7 +135,7 @@ def percentile(values: list[float], fraction: float) -> float:
 class Sizes:
     def __init__(self, quick: bool) -> None:
         self.quick = quick
-        self.saves = 10 if quick else 1000
+        self.saves = 10 if quick else 300
         self.notes = 1_000 if quick else 100_000
         self.history = 5_000 if quick else int(os.environ.get("BENCH_HISTORY_ROWS", "1000000"))
         self.size_rows = 1_000 if quick else 10_000
