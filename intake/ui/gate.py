@@ -86,7 +86,9 @@ class GateWindow(Retranslatable, QWidget):
 
     def show_page(self, page: QWidget) -> None:
         self.pages.setCurrentWidget(page)
-        if page is self.setup:
-            self.setup.passphrase.setFocus()
-        elif page is self.unlock:
-            self.unlock.passphrase.setFocus()
+        # Compared with the fields, not the properties: reading `self.setup` would build the
+        # set-up form on every start just to find that it is not the page being shown.
+        if page is self._setup and self._setup is not None:
+            self._setup.passphrase.setFocus()
+        elif page is self._unlock and self._unlock is not None:
+            self._unlock.passphrase.setFocus()
