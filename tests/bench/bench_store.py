@@ -507,15 +507,23 @@ def bench_history(base: Path, sizes: Sizes, rng: random.Random) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="small data, a few seconds")
-    sizes = Sizes(parser.parse_args().quick)
+    parser.add_argument(
+        "--only", choices=["saves", "size", "search", "history"], help="run one part alone"
+    )
+    args = parser.parse_args()
+    sizes = Sizes(args.quick)
     rng = random.Random(42)
     with tempfile.TemporaryDirectory(prefix="intake-bench-store-") as folder:
         base = Path(folder)
-        bench_saves(base, sizes, rng)
-        bench_unlock(base, sizes)
-        bench_size(base, sizes, rng)
-        bench_search(base, sizes, rng)
-        bench_history(base, sizes, rng)
+        if args.only in (None, "saves"):
+            bench_saves(base, sizes, rng)
+            bench_unlock(base, sizes)
+        if args.only in (None, "size"):
+            bench_size(base, sizes, rng)
+        if args.only in (None, "search"):
+            bench_search(base, sizes, rng)
+        if args.only in (None, "history"):
+            bench_history(base, sizes, rng)
     return 0
 
 
