@@ -103,6 +103,26 @@ def timed_load(path: Path | None) -> tuple[float, list]:
     return time.perf_counter() - begin, programs
 
 
+def whole_process(runs: int) -> None:
+    """`intake route --json` as a whole process against `python -c pass`, alternating."""
+    import subprocess
+
+    command = [sys.executable, "-m", "intake", "route", "--province", "QC", "--json"]
+    bare, route = [], []
+    for _run in range(runs + 1):
+        for target, argv in ((bare, [sys.executable, "-c", "pass"]), (route, command)):
+            begin = time.perf_counter()
+            subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+            target.append(time.perf_counter() - begin)
+    bare, route = bare[1:], route[1:]  # the first of each warms the file cache
+    ratio = statistics.median(route) / statistics.median(bare)
+    print(f"intake route --json, whole process, shipped directory, {runs} alternating runs")
+    print(
+        f"  python -c pass median {statistics.median(bare) * 1000:6.1f} ms, intake route --json "
+        f"median {statistics.median(route) * 1000:6.1f} ms: ratio {ratio:.2f}x (goal: at most 4x)"
+    )
+
+
 def main() -> int:
     import argparse
 
@@ -163,6 +183,7 @@ def main() -> int:
         print(row(f"generated ({len(big)} programs)", big_times, 20.0))
         ratio = statistics.median(big_times) / statistics.median(small_times)
         print(f"  ratio generated/shipped median: {ratio:.1f}x")
+    whole_process(3 if quick else 15)
     return 0
 
 
