@@ -11,12 +11,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, 
 
 from intake.i18n import _
 from intake.ui.language import LanguageManager, Retranslatable
-from intake.ui.signin_page import SignInPage
 from intake.ui.unlock_page import UnlockPage
 from intake.ui.widgets import LanguageSwitch
 
 if TYPE_CHECKING:
     from intake.ui.setup_page import SetupPage
+    from intake.ui.signin_page import SignInPage
 
 PageT = TypeVar("PageT", bound=QWidget)
 
@@ -76,6 +76,8 @@ class GateWindow(Retranslatable, QWidget):
     @property
     def signin(self) -> SignInPage:
         if self._signin is None:
+            from intake.ui.signin_page import SignInPage  # noqa: PLC0415 - after the first paint
+
             self._signin = self._adopt(SignInPage(self.pages))
         return self._signin
 
