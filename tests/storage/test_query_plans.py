@@ -198,3 +198,31 @@ def test_indexed_pages_are_what_filtering_by_hand_gives(store: Store, volunteer:
                 break
             after = page.next_key
         assert shown == expected, filters
+
+
+def test_a_volunteers_note_search_finds_exactly_their_matching_notes(
+    store: Store, volunteer: str
+) -> None:
+    """Against a plain Python filter: their notes holding every word, newest first, limited."""
+    rng = random.Random(15)
+    with store.transaction() as conn:
+        other = insert_account(conn, "Volunteer W", "volunteer", "x")
+    vocabulary = ("garde", "nuit", "deuil", "stress", "plainte", "sommeil")
+    notes: list[tuple[str, str, str, set[str]]] = []  # note id, contact id, creator, words
+    for index in range(120):
+        owner = rng.choice((volunteer, other))
+        contact_id = f"c{index}"
+        save_contact(store, contact(id=contact_id), owner)
+        for number in range(rng.randrange(1, 3)):
+            words = set(rng.sample(vocabulary, 3))
+            note_id = f"n{index}-{number}"
+            add_note(store, note_id, contact_id, " ".join(sorted(words)), owner)
+            notes.append((note_id, contact_id, owner, words))
+    for query, limit in (("garde", 500), ("nuit stress", 500), ("deuil", 7), ("absent", 500)):
+        wanted = set(query.split())
+        expected = [
+            (contact_id, note_id)
+            for note_id, contact_id, owner, words in reversed(notes)  # newest first
+            if owner == volunteer and wanted <= words
+        ][:limit]
+        assert search_notes(store, query, limit, created_by=volunteer) == expected, query
