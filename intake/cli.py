@@ -33,7 +33,8 @@ SUBCOMMANDS = {
 }
 
 
-def build_parser(*, full: bool = True) -> argparse.ArgumentParser:
+def build_parser(*, full: bool = True, command: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; with `command`, only that sub-command's parser is built in full."""
     parser = argparse.ArgumentParser(
         prog="intake",
         description=_("Confidential, bilingual intake and referral for physician peer support."),
@@ -60,11 +61,23 @@ def build_parser(*, full: bool = True) -> argparse.ArgumentParser:
         for name, summary in SUBCOMMANDS.items():
             commands.add_parser(name, help=_(summary))
         return parser
-    from intake.commands import db, routing, safety  # noqa: PLC0415
+    # Each sub-command's parser imports its own modules (storage for `db`; the directory's
+    # vocabulary for `route`): a command builds only its own, and only names for the others.
+    if command in (None, "route", "directory"):
+        from intake.commands import routing  # noqa: PLC0415
 
-    routing.add_parsers(commands)
-    db.add_parsers(commands)
-    safety.add_parsers(commands)
+        routing.add_parsers(commands)
+    if command in (None, "db"):
+        from intake.commands import db  # noqa: PLC0415
+
+        db.add_parsers(commands)
+    if command in (None, "safety"):
+        from intake.commands import safety  # noqa: PLC0415
+
+        safety.add_parsers(commands)
+    for name, summary in SUBCOMMANDS.items():
+        if name not in commands.choices:
+            commands.add_parser(name, help=_(summary))
     return parser
 
 
@@ -104,7 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     terminal = _terminal_language()
     set_language(terminal)
     words = sys.argv[1:] if argv is None else argv
-    args = build_parser(full=any(word in SUBCOMMANDS for word in words)).parse_args(argv)
+    named = {word for word in words if word in SUBCOMMANDS}
+    command = next(iter(named)) if len(named) == 1 else None  # ambiguous: build them all
+    args = build_parser(full=command is not None, command=command).parse_args(argv)
     args.terminal_language = terminal
     if getattr(args, "handler", None) is not None:
         return int(args.handler(args))

@@ -149,13 +149,20 @@ def _fail(message: str) -> int:
 
 
 def _load(path: Path | None) -> list[Program]:
-    from intake.directory.load import load_directory  # noqa: PLC0415
+    # From the compiled copy when nothing changed: no TOML parsing or phone-number checks.
+    from intake.directory.cache import load_directory  # noqa: PLC0415
 
     return load_directory(path)
 
 
+def _directory_problem(exc: ValueError) -> str | None:
+    """The loader's message for a directory mistake; None for any other error."""
+    from intake.directory.load import DirectoryError  # noqa: PLC0415 - already imported by then
+
+    return str(exc) if isinstance(exc, DirectoryError) else None
+
+
 def run_route(args: argparse.Namespace) -> int:
-    from intake.directory.load import DirectoryError  # noqa: PLC0415
     from intake.routing.engine import Request, Router  # noqa: PLC0415
     from intake.routing.render import result_json, result_text  # noqa: PLC0415
 
@@ -168,8 +175,10 @@ def run_route(args: argparse.Namespace) -> int:
         at = at.replace(tzinfo=zone(PROVINCES[args.province].zone))
     try:
         router = Router(_load(_override(args)))
-    except DirectoryError as exc:
-        return _fail(str(exc))
+    except ValueError as exc:  # DirectoryError, imported only when the loader ran
+        if (problem := _directory_problem(exc)) is None:
+            raise
+        return _fail(problem)
     request = Request(
         province=args.province,
         at=at,
@@ -215,12 +224,12 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from intake.directory.load import DirectoryError  # noqa: PLC0415
-
     try:
         programs = _load(_override(args))
-    except DirectoryError as exc:
-        return _fail(str(exc))
+    except ValueError as exc:
+        if (problem := _directory_problem(exc)) is None:
+            raise
+        return _fail(problem)
     if args.province:
         programs = [p for p in programs if args.province in p.provinces or "*" in p.provinces]
     language = args.terminal_language

@@ -6,7 +6,6 @@ from typing import Any
 
 from intake.directory.model import Contact, Program
 from intake.i18n import Language, _, ngettext, pgettext
-from intake.i18n.formatting import format_datetime
 from intake.routing.engine import Recommendation, Result
 from intake.routing.reasons import exclusion_text, reason_text, warning_text
 from intake.timezones import zone_label
@@ -82,6 +81,10 @@ def status_line(rec: Recommendation, language: Language) -> str:
     if rec.open_now is None:
         line = _("Hours not confirmed")
     elif rec.next_open is not None:
+        # Babel's date formatting is imported here, not above: `intake route --json` never
+        # needs it, and it is a large part of that command's start-up.
+        from intake.i18n.formatting import format_datetime  # noqa: PLC0415
+
         when = format_datetime(
             rec.next_open,
             fmt="EEEE d MMMM, H 'h' mm" if language == "fr" else "EEEE, MMMM d, h:mm a",

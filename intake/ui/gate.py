@@ -11,12 +11,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, 
 
 from intake.i18n import _
 from intake.ui.language import LanguageManager, Retranslatable
-from intake.ui.signin_page import SignInPage
 from intake.ui.unlock_page import UnlockPage
 from intake.ui.widgets import LanguageSwitch
 
 if TYPE_CHECKING:
     from intake.ui.setup_page import SetupPage
+    from intake.ui.signin_page import SignInPage
 
 PageT = TypeVar("PageT", bound=QWidget)
 
@@ -76,6 +76,8 @@ class GateWindow(Retranslatable, QWidget):
     @property
     def signin(self) -> SignInPage:
         if self._signin is None:
+            from intake.ui.signin_page import SignInPage  # noqa: PLC0415 - after the first paint
+
             self._signin = self._adopt(SignInPage(self.pages))
         return self._signin
 
@@ -86,7 +88,9 @@ class GateWindow(Retranslatable, QWidget):
 
     def show_page(self, page: QWidget) -> None:
         self.pages.setCurrentWidget(page)
-        if page is self.setup:
-            self.setup.passphrase.setFocus()
-        elif page is self.unlock:
-            self.unlock.passphrase.setFocus()
+        # Compared with the fields, not the properties: reading `self.setup` would build the
+        # set-up form on every start just to find that it is not the page being shown.
+        if page is self._setup and self._setup is not None:
+            self._setup.passphrase.setFocus()
+        elif page is self._unlock and self._unlock is not None:
+            self._unlock.passphrase.setFocus()

@@ -49,6 +49,9 @@ class LanguageManager(QObject):
         self.setObjectName("language-manager")
         self._settings_file = settings_file
         self._qt_translator: QTranslator | None = None
+        # One translator per language, loaded once and reused: installing a new one on every
+        # switch kept each old one alive (about 87 KB each; a kiosk switches at every visit).
+        self._qt_translators: dict[Language, QTranslator | None] = {}
 
     @property
     def language(self) -> Language:
@@ -76,16 +79,28 @@ class LanguageManager(QObject):
         self._settings_file.save(self._settings_file.load().with_language(language))
 
     def _swap_qt_translator(self, language: Language) -> bool:
-        swapped = False
+        """Install Qt's own catalog for `language` in place of the previous one; True if changed.
+
+        (Installing or removing a translator already delivers LanguageChange to the widgets.)
+        """
+        wanted = self._translator_for(language)
+        if wanted is self._qt_translator:
+            return False
         if self._qt_translator is not None:
             QCoreApplication.removeTranslator(self._qt_translator)
-            self._qt_translator = None
-            swapped = True
-        if language != "en":
-            translator = QTranslator(self)
+        if wanted is not None:
+            QCoreApplication.installTranslator(wanted)
+        self._qt_translator = wanted
+        return True
+
+    def _translator_for(self, language: Language) -> QTranslator | None:
+        if language == "en":
+            return None  # Qt's own strings are English already
+        if language not in self._qt_translators:
+            translator: QTranslator | None = QTranslator(self)
             folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-            if translator.load(f"qtbase_{language}", folder):
-                QCoreApplication.installTranslator(translator)
-                self._qt_translator = translator
-                swapped = True
-        return swapped
+            if translator is not None and not translator.load(f"qtbase_{language}", folder):
+                translator.deleteLater()
+                translator = None
+            self._qt_translators[language] = translator
+        return self._qt_translators[language]

