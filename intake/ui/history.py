@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from intake.accounts import Account, Role
 from intake.call import CRISIS_ACTIONS, OUTCOMES, TOPICS
 from intake.i18n import _, current_language, ngettext, pgettext, translate
-from intake.i18n.formatting import format_datetime
+from intake.i18n.formatting import format_stamp
 from intake.provinces import PROVINCES, province_name, provinces_by_name
 from intake.storage.db import Store
 from intake.storage.records import (
@@ -53,7 +53,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 def _when(iso: str) -> str:
     moment = datetime.fromisoformat(iso).astimezone()
-    return format_datetime(moment, fmt="yyyy-MM-dd HH:mm", language=current_language())
+    return format_stamp(moment, language=current_language())
 
 
 def _channel(code: str) -> str:
