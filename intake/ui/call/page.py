@@ -61,6 +61,9 @@ class CallPage(Retranslatable, QWidget):
         self._dirty = False
         self._saving_draft = False
         self._finished = False
+        self._autosave_state: str | None = (
+            None  # "saved" or "failed", shown in the current language
+        )
 
         self.step_list = QListWidget(self)
         self.step_list.setObjectName("step-list")
@@ -153,6 +156,9 @@ class CallPage(Retranslatable, QWidget):
         wrapup = self.steps["wrapup"]
         assert isinstance(wrapup, WrapUpStep)
         wrapup.save_requested.connect(self.save)
+        greeting = self.steps["greeting"]
+        assert isinstance(greeting, GreetingStep)
+        greeting.caller_language_chosen.connect(self.set_caller_language)
         self.back_button.clicked.connect(self.previous_step)
         self.next_button.clicked.connect(self.next_step)
         self.show_step(call.step if call.step in STEPS else "greeting")
@@ -266,13 +272,22 @@ class CallPage(Retranslatable, QWidget):
 
     def _draft_saved(self, _result: object) -> None:
         self._saving_draft = False
-        self.autosave_state.setText(_("Saved a moment ago"))
+        self._autosave_state = "saved"
+        self._show_autosave_state()
 
     def _draft_failed(self, exc: BaseException) -> None:
         self._saving_draft = False
         self._dirty = True  # try again at the next tick; what is on screen is untouched
         log.warning("autosave failed: %s", type(exc).__name__)
-        self.autosave_state.setText(_("Not saved yet: the store did not answer. Retrying."))
+        self._autosave_state = "failed"
+        self._show_autosave_state()
+
+    def _show_autosave_state(self) -> None:
+        texts = {
+            "saved": _("Saved a moment ago"),
+            "failed": _("Not saved yet: the store did not answer. Retrying."),
+        }
+        self.autosave_state.setText(texts.get(self._autosave_state or "", ""))
 
     def save(self) -> None:
         from intake.ui.call.saving import save_call  # noqa: PLC0415
@@ -317,3 +332,4 @@ class CallPage(Retranslatable, QWidget):
         self.back_button.setToolTip("Ctrl+PgUp")
         self.next_button.setToolTip("Ctrl+PgDown")
         self._show_risk()
+        self._show_autosave_state()

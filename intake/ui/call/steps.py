@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
+from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -21,10 +24,16 @@ from PySide6.QtWidgets import (
 from intake.call import NEED_SCRIPTS, TOPICS, Call
 from intake.callback_numbers import CallbackNumber, explain, parse_callback
 from intake.i18n import N_, NP_, _, current_language, gettext_in, pgettext, translate
-from intake.provinces import ROLE_NAMES, ROLES, province_name, provinces_by_name
+from intake.provinces import (
+    ROLE_NAMES,
+    ROLES,
+    province_in_sentence,
+    province_name,
+    provinces_by_name,
+)
 from intake.safety import ANSWERS
 from intake.ui.call.base import CallServices, ReadAloud, StepPage, shown_number
-from intake.ui.widgets import refill_combo
+from intake.ui.widgets import ENDONYMS, refill_combo
 from intake.vocabulary import CHANNELS, MODES
 
 GREETING = N_(
@@ -39,6 +48,7 @@ CONSENT_QUESTION = N_(
     "May I keep brief notes of this call? They are encrypted. You can say no, and I can still help "
     "you in the same way."
 )
+LANGUAGE_QUESTION = N_("Would you like to continue in English or in French?")
 RISK_NAMES = {
     "none": NP_("risk tier", "No risk identified"),
     "concern": NP_("risk tier", "Concern"),
@@ -56,8 +66,31 @@ FORMAT_NAMES = {
 
 
 class GreetingStep(StepPage):
+    # The caller's language is asked, not assumed from the volunteer's interface language.
+    caller_language_chosen = QtSignal(str)
+
     def __init__(self, call: Call, services: CallServices, parent: QWidget) -> None:
         super().__init__("step-greeting", call, services, parent)
+        self.language_box = QGroupBox(self)
+        self.language_box.setObjectName("caller-language-question")
+        self.language_ask = QLabel(self.language_box)
+        self.language_ask.setObjectName("caller-language-ask")
+        self.language_ask.setWordWrap(True)
+        self.language_ask.setProperty("bilingual", True)  # asked in both languages on purpose
+        self.language_choices: dict[str, QRadioButton] = {}
+        language_row = QHBoxLayout()
+        for code, name in ENDONYMS.items():
+            choice = QRadioButton(name, self.language_box)
+            choice.setObjectName(f"greeting-caller-language-{code}")
+            choice.setProperty("endonym", True)
+            choice.toggled.connect(lambda on, lang=code: self._language(lang, on))
+            language_row.addWidget(choice)
+            self.language_choices[code] = choice
+        language_row.addStretch(1)
+        language_layout = QVBoxLayout(self.language_box)
+        language_layout.addWidget(self.language_ask)
+        language_layout.addLayout(language_row)
+        self.body.addWidget(self.language_box)
         self.script = ReadAloud(self, "greeting-script")
         self.consent_box = QGroupBox(self)
         self.consent_yes = QRadioButton(self.consent_box)
@@ -86,6 +119,7 @@ class GreetingStep(StepPage):
         self.refresh()
 
     def _show(self) -> None:
+        self.language_choices[self.call.caller_language].setChecked(True)
         self.consent_yes.setChecked(self.call.consent_notes is True)
         self.consent_no.setChecked(self.call.consent_notes is False)
         self.anonymous.setChecked(self.call.anonymous)
@@ -109,6 +143,10 @@ class GreetingStep(StepPage):
         self._enable()
         self.edited()
 
+    def _language(self, language: str, on: bool) -> None:
+        if on and not self._loading and language != self.call.caller_language:
+            self.caller_language_chosen.emit(language)
+
     def _anonymous(self, checked: bool) -> None:
         if self._loading:
             return
@@ -126,7 +164,15 @@ class GreetingStep(StepPage):
     def retranslate_ui(self) -> None:
         language = self.call.caller_language
         self.title.setText(pgettext("call step", "Greeting and consent"))
-        self.intro.setText(_("Read the greeting, then ask for consent to keep notes."))
+        self.intro.setText(
+            _("Ask which language the caller prefers, read the greeting, then ask for consent.")
+        )
+        self.language_box.setTitle(_("Caller's language"))
+        # Asked in both languages, whatever the interface language is.
+        self.language_ask.setText(
+            gettext_in("en", LANGUAGE_QUESTION) + " / " + gettext_in("fr", LANGUAGE_QUESTION)
+        )
+        self.language_choices[language].setChecked(True)
         self.script.say(
             "\n\n".join(
                 (
@@ -145,7 +191,7 @@ class GreetingStep(StepPage):
         self.caller_name.setAccessibleName(pgettext("field label", "Caller's name"))
 
     def first_focus(self) -> QWidget:
-        return self.consent_yes
+        return self.language_choices[self.call.caller_language]
 
 
 class WhoStep(StepPage):
@@ -175,9 +221,12 @@ class WhoStep(StepPage):
         self.role_label.setBuddy(self.role)
         self.number_label.setBuddy(self.number)
         self.province_label.setBuddy(self.province)
+        # The suggestion wraps under the province box: a long French sentence on one line
+        # pushed the whole form sideways and clipped its labels.
+        self.suggestion.setWordWrap(True)
         suggestion_row = QHBoxLayout()
         suggestion_row.addWidget(self.suggestion, 1)
-        suggestion_row.addWidget(self.use_suggestion)
+        suggestion_row.addWidget(self.use_suggestion, 0, Qt.AlignmentFlag.AlignTop)
         form = QFormLayout()
         form.addRow(self.role_label, self.role)
         form.addRow("", self.about_colleague)
@@ -186,6 +235,10 @@ class WhoStep(StepPage):
         form.addRow(self.province_label, self.province)
         form.addRow("", suggestion_row)
         self.guidance = ReadAloud(self, "colleague-guidance")
+        # Tab follows reading order: the province box before the suggestion under it.
+        order = (self.role, self.about_colleague, self.number, self.province, self.use_suggestion)
+        for first, second in pairwise(order):
+            QWidget.setTabOrder(first, second)
         self.body.addLayout(form)
         self.body.addWidget(self.guidance)
         self.body.addStretch(1)
@@ -255,7 +308,7 @@ class WhoStep(StepPage):
         if self._suggested is not None:
             self.suggestion.setText(
                 _("The area code suggests {province}: confirm with the caller.").format(
-                    province=province_name(self._suggested, current_language())
+                    province=province_in_sentence(self._suggested, current_language())
                 )
             )
             self.use_suggestion.setText(
