@@ -33,7 +33,7 @@ from intake.provinces import (
 )
 from intake.safety import ANSWERS
 from intake.ui.call.base import CallServices, ReadAloud, StepPage, shown_number
-from intake.ui.widgets import ENDONYMS, refill_combo
+from intake.ui.widgets import ENDONYMS, collated, refill_combo
 from intake.vocabulary import CHANNELS, MODES
 
 GREETING = N_(
@@ -261,7 +261,7 @@ class WhoStep(StepPage):
     def _fill_choices(self) -> None:
         choose = (pgettext("no choice yet", "Choose…"), None)
         refill_combo(self.role, [choose, *((_(ROLE_NAMES[code]), code) for code in ROLES)])
-        refill_combo(self.province, [choose, *provinces_by_name(current_language())])
+        refill_combo(self.province, [choose, *collated(provinces_by_name(current_language()))])
 
     def _role(self) -> None:
         if not self._loading:

@@ -156,7 +156,9 @@ class KioskSession(Retranslatable, QWidget):
     def build_question(self, step: str) -> ChoiceScreen:
         questions = _questions()
         if step == "province":
-            screen = ChoiceScreen(step, questions[step], province_options(), self.stack, columns=2)
+            screen = ChoiceScreen(
+                step, questions[step], province_options(), self.stack, columns=2, sort_by_title=True
+            )
         elif step == "safety":
             screen = ChoiceScreen(
                 step,

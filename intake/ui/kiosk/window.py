@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake.accounts import Account
-from intake.i18n import Language, _, ngettext, pgettext
+from intake.i18n import N_, Language, _, gettext_in, ngettext, pgettext
 from intake.passphrase import PIN_LENGTHS
 from intake.ui.idle import IdleWatch
 from intake.ui.kiosk.parts import text_label
@@ -43,6 +43,7 @@ from intake.ui.language import LanguageManager, Retranslatable
 from intake.ui.widgets import Message, MessageBanner, forget, heading, hint, secret_field
 
 STAFF_SHORTCUT = "Ctrl+Alt+Shift+K"
+HELP_NOW = N_("Need help now?")
 STAFF_TAPS = 5  # in the top-left corner, within STAFF_TAP_SECONDS
 STAFF_TAP_SECONDS = 3.0
 
@@ -199,6 +200,7 @@ class KioskWindow(Retranslatable, QWidget):
         self.default_language = default_language
         self.countdown_seconds = countdown_seconds
         self._may_close = False
+        self._bilingual_help = True
 
         header = QWidget(self)
         header.setObjectName("kiosk-header")
@@ -250,8 +252,13 @@ class KioskWindow(Retranslatable, QWidget):
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Peer Support Intake"))
         self.app_name.setText(_("Peer support for physicians"))
-        self.help_button.setText(_("Need help now?"))
-        self.help_button.setAccessibleName(_("Need help now?"))
+        # Until a visitor has chosen a language, the crisis button speaks both.
+        ask = HELP_NOW
+        other: Language = "fr" if self._manager.language == "en" else "en"
+        text = f"{_(ask)}\n{gettext_in(other, ask)}" if self._bilingual_help else _(ask)
+        self.help_button.setText(text)
+        self.help_button.setAccessibleName(text)
+        self.help_button.setProperty("bilingual", self._bilingual_help)
 
     # Sessions ---------------------------------------------------------------------------
     def _new_session(self) -> KioskSession:
@@ -264,7 +271,9 @@ class KioskWindow(Retranslatable, QWidget):
 
     def _language_chosen(self, language: str) -> None:
         # apply(), not switch(): a visitor's choice is never saved as the kiosk's language.
+        self._bilingual_help = False
         self._manager.apply(cast(Language, language))
+        self.retranslate_ui()
 
     def wipe(self) -> None:
         """Forget the person: destroy their session, clear the clipboard, start again."""
@@ -281,6 +290,8 @@ class KioskWindow(Retranslatable, QWidget):
             QGuiApplication.clipboard().clear(mode)
         if self._manager.language != self.default_language:
             self._manager.apply(self.default_language)
+        self._bilingual_help = True
+        self.retranslate_ui()
         self.session = self._new_session()
         self.idle.poke()
 
