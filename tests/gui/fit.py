@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QRadioButton,
+    QScrollArea,
     QStyle,
     QStyleOptionComboBox,
     QWidget,
@@ -107,6 +108,11 @@ def _header_problem(header: QHeaderView) -> list[str]:
     return found
 
 
+def _wider_than_its_view(area: QScrollArea) -> bool:
+    content = area.widget()
+    return content is not None and content.width() > area.viewport().width() + 1
+
+
 def fit_problems(root: QWidget) -> list[str]:
     """Everything on `root` that a person cannot read whole."""
     QApplication.processEvents()
@@ -128,5 +134,7 @@ def fit_problems(root: QWidget) -> list[str]:
             found += _header_problem(widget)
         if isinstance(widget, QAbstractScrollArea) and widget.horizontalScrollBar().isVisible():
             found.append("a horizontal scroll bar shows")
+        if isinstance(widget, QScrollArea) and _wider_than_its_view(widget):
+            found.append("its content is wider than its view (cut on the right)")
         problems += [f"{name}: {p}" for p in found if p]
     return problems

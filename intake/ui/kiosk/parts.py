@@ -93,6 +93,7 @@ class KioskScreen(Retranslatable, QWidget):
         self.scroller.setWidgetResizable(True)
         self.scroller.setFrameShape(QFrame.Shape.NoFrame)
         self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the focused answer shows instead
         self.scroller.setWidget(content)
         # Touch: a drag anywhere on the content scrolls it, with momentum (Qt's own scroller);
         # a tap still reaches the button under the finger.

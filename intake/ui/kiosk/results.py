@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScroller,
     QWidget,
 )
 
@@ -175,6 +176,10 @@ class CallbackScreen(KioskScreen):
         self.number.setMaxLength(30)
         self.number_label.setBuddy(self.number)
         self.pad = NumberPad(self.number, self)
+        # No drag-to-scroll on this screen: Qt's scroller holds back a touch until it knows it
+        # is not a drag, and lost quick taps on the keypad (measured). The screen is short; its
+        # scroll bar remains.
+        QScroller.ungrabGesture(self.scroller.viewport())
         self.error = text_label(self, "kiosk-callback-error")
         self.error.setProperty("error", True)
         self.error.hide()
