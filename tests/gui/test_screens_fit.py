@@ -3,15 +3,17 @@ languages: the window can be that small, no text is cut or elided, no horizontal
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from intake.i18n import Language
 from intake.settings import SettingsFile
+from intake.ui.app import create_qapplication
 from tests.gui.conftest import AppFactory, main_window_of, wait_idle
 from tests.gui.fit import fit_problems
 from tests.gui.kiosk_helpers import PHYSICIAN_ANSWERS, answer, begin, start_kiosk
@@ -29,8 +31,21 @@ def check_at_laptop_sizes(window: QWidget, screen: str, problems: list[str]) -> 
         problems += [f"{where}: {problem}" for problem in fit_problems(window)]
 
 
+@pytest.fixture(params=["normal-font", "large-font"])
+def system_font(request: pytest.FixtureRequest, qtbot: QtBot) -> Iterator[str]:
+    """The system font as set, or enlarged to 16 pt (a person who needs larger text)."""
+    before = QApplication.font()
+    if request.param == "large-font":
+        large = QFont(before)
+        large.setPointSizeF(16)
+        QApplication.setFont(large)
+    yield str(request.param)
+    QApplication.setFont(before)
+    create_qapplication([])  # the style sheet for the normal size again
+
+
 def test_every_phone_line_screen_fits(
-    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language, system_font: str
 ) -> None:
     app = make_app(lang)
     window = main_window_of(qtbot, app)
@@ -135,3 +150,24 @@ def test_the_checker_sees_cut_text_and_horizontal_scrolling(qtbot: QtBot) -> Non
     assert "cut:" in found
     assert "squeezed:" in found
     assert "sideways: a horizontal scroll bar shows" in found
+
+
+def test_set_up_unlock_and_sign_in_fit(
+    qtbot: QtBot, make_app: AppFactory, store_path: Path, lang: Language
+) -> None:
+    from tests.conftest import PASSPHRASE, make_store
+
+    problems: list[str] = []
+    first = make_app(lang)
+    first.gate.setup.passphrase.setText("short one")  # with its hint showing
+    check_at_laptop_sizes(first.gate, "set-up", problems)
+    first.gate.close()
+    make_store(store_path).close()
+    app = make_app(lang)
+    check_at_laptop_sizes(app.gate, "unlock", problems)
+    app.gate.unlock.passphrase.setText(PASSPHRASE)
+    app.gate.unlock.unlock_button.click()
+    wait_idle(qtbot)
+    assert app.gate.pages.currentWidget() is app.gate.signin
+    check_at_laptop_sizes(app.gate, "sign-in", problems)
+    assert problems == []

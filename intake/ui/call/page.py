@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -106,8 +107,8 @@ class CallPage(Retranslatable, QWidget):
         self.step_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         side_panel = QWidget(self)
         side_panel.setObjectName("call-side")
-        em = self.fontMetrics().averageCharWidth()
-        side_panel.setFixedWidth(max(240, 26 * em))
+        # As wide as its widest button or the step names need, never wider: labels wrap.
+        side_panel.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
         side = QVBoxLayout(side_panel)
         side.setContentsMargins(0, 0, 0, 0)
         side.addWidget(self.step_list, 1)

@@ -179,6 +179,7 @@ class WrapUpStep(StepPage):
         self.save_button = QPushButton(self)
         self.save_button.setObjectName("save-call")
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # long French labels
         form.addRow("", self.followup)
         form.addRow(self.number_label, self.followup_number)
         form.addRow("", self.number_problem)

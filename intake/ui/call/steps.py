@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -97,9 +98,15 @@ class GreetingStep(StepPage):
         self.consent_yes.setObjectName("consent-yes")
         self.consent_no = QRadioButton(self.consent_box)
         self.consent_no.setObjectName("consent-no")
+        # A radio button's text cannot wrap: the consequence is a wrapping line under them.
+        self.consent_note = QLabel(self.consent_box)
+        self.consent_note.setObjectName("consent-note")
+        self.consent_note.setProperty("hint", True)
+        self.consent_note.setWordWrap(True)
         row = QVBoxLayout(self.consent_box)
         row.addWidget(self.consent_yes)
         row.addWidget(self.consent_no)
+        row.addWidget(self.consent_note)
         self.anonymous = QCheckBox(self)
         self.anonymous.setObjectName("anonymous")
         self.name_label = QLabel(self)
@@ -107,6 +114,7 @@ class GreetingStep(StepPage):
         self.caller_name.setObjectName("caller-name")
         self.name_label.setBuddy(self.caller_name)
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # long French labels
         form.addRow(self.name_label, self.caller_name)
         for widget in (self.script, self.consent_box, self.anonymous):
             self.body.addWidget(widget)
@@ -185,7 +193,8 @@ class GreetingStep(StepPage):
         )
         self.consent_box.setTitle(pgettext("group title", "Note-keeping"))
         self.consent_yes.setText(_("The caller agrees to notes"))
-        self.consent_no.setText(_("The caller declines notes: only coded answers are kept"))
+        self.consent_no.setText(_("The caller declines notes"))
+        self.consent_note.setText(_("When the caller declines, only coded answers are kept."))
         self.anonymous.setText(_("The caller stays anonymous"))
         self.name_label.setText(pgettext("field label", "Caller's name"))
         self.caller_name.setAccessibleName(pgettext("field label", "Caller's name"))
@@ -228,6 +237,7 @@ class WhoStep(StepPage):
         suggestion_row.addWidget(self.suggestion, 1)
         suggestion_row.addWidget(self.use_suggestion, 0, Qt.AlignmentFlag.AlignTop)
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # long French labels
         form.addRow(self.role_label, self.role)
         form.addRow("", self.about_colleague)
         form.addRow(self.number_label, self.number)
@@ -380,7 +390,7 @@ class SafetyStep(StepPage):
         self.tier = QLabel(self)
         self.tier.setObjectName("safety-tier")
         self.tier.setWordWrap(True)
-        self.body.insertWidget(0, self.tier)
+        self.pin_above_scrolling(self.tier)  # the tier stays in view while scrolling
         self.body.addStretch(1)
         self.refresh()
 
@@ -475,13 +485,14 @@ class NeedsStep(StepPage):
             need_layout.addWidget(script)
             self.needs[code] = (button, script)
         self.format_box = QGroupBox(self)
-        format_layout = QHBoxLayout(self.format_box)
+        # Three to a row: six on one row did not fit in French at a large font.
+        format_layout = QGridLayout(self.format_box)
         self.formats: dict[str, QCheckBox] = {}
-        for code in (*MODES, *CHANNELS):
+        for index, code in enumerate((*MODES, *CHANNELS)):
             box = QCheckBox(self.format_box)
             box.setObjectName(f"format-{code}")
             box.toggled.connect(self._formats)
-            format_layout.addWidget(box)
+            format_layout.addWidget(box, index // 3, index % 3)
             self.formats[code] = box
         self.outside = QCheckBox(self)
         self.outside.setObjectName("outside-community")
