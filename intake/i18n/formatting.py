@@ -20,7 +20,8 @@ BABEL_LOCALES: dict[Language, str] = {"en": "en_CA", "fr": "fr_CA"}
 
 # French Canadian times are written « 8 h 30 » (OQLF). CLDR's fr_CA pattern pads the hour
 # (« 08 h 30 ») and its medium time adds « min » and « s »: every French time uses this one.
-FRENCH_TIME = "H 'h' mm"
+# Non-breaking spaces inside, so that « 8 h 30 » never breaks across two lines.
+FRENCH_TIME = "H\u00a0'h'\u00a0mm"
 # A moment a person reads in a sentence: "Monday, December 7, 8:30 a.m. (Eastern Time)",
 # « lundi 7 décembre à 8 h 30 (heure de l’Est) ».
 MOMENT_PATTERNS: dict[Language, str] = {
@@ -36,7 +37,7 @@ STAMP_PATTERNS: dict[Language, str] = {
 # two stay together; plain strings, no Qt import.
 QT_DATETIME_FORMATS: dict[Language, str] = {
     "en": "MMMM d, yyyy h:mm AP",
-    "fr": "d MMMM yyyy, H 'h' mm",
+    "fr": "d MMMM yyyy, H\u00a0'h'\u00a0mm",
 }
 
 

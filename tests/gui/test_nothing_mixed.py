@@ -99,9 +99,9 @@ def test_the_follow_up_time_field_is_in_the_interface_language(
     due = page.steps["wrapup"].due  # type: ignore[attr-defined]
     shown = due.text()
     if lang == "fr":
-        assert " h " in shown
+        assert "\u00a0h\u00a0" in shown
         assert "a.m." not in shown
         assert "AM" not in shown
     else:
         assert "a.m." in shown.lower() or "am" in shown.lower()
-        assert " h " not in shown
+        assert "\u00a0h\u00a0" not in shown

@@ -3,7 +3,7 @@ catalog and the French values in resources/*.toml (see docs on the French review
 
 The rules, picked once:
 - a non-breaking space (U+00A0) before ":" and inside « »; no space before ; ? !
-- times written « 8 h 30 »: never "08:30", "8:30 a.m." or a zero-padded « 08 h 30 »
+- times written « 8 h 30 » (non-breaking spaces): never "08:30", "8:30 a.m." or « 08 h 30 »
 - gender doublets in one order, the feminine first (« une ou un », « la ou le », « d’une ou
   d’un »), so that an adjective after them agrees with the nearer, masculine form
 - « counseling », « milieu », « type d’aide », and none of the calques the review found
@@ -82,8 +82,10 @@ def typography_problems(text: str) -> list[str]:
         problems.append("« » without non-breaking spaces inside")
     if re.search(r"\s[;?!]", prose):
         problems.append("a space before ; ? or !")
-    if re.search(r"\b\d{1,2}:\d\d\b|\b\d{1,2}(:\d\d)?\s?[ap]\.?m\b|\b0\d h\b", prose, re.I):
+    if re.search(r"\b\d{1,2}:\d\d\b|\b\d{1,2}(:\d\d)?\s?[ap]\.?m\b|\b0\d\sh\b", prose, re.I):
         problems.append("a time not written « 8 h 30 »")
+    if re.search(r"\d h\b", prose):
+        problems.append("an ordinary space in « 8 h 30 » (it may break across lines)")
     for found in _DOUBLETS_WRONG_ORDER.findall(prose):
         problems.append(f"doublet « {found} »: the feminine comes first")
     lowered = prose.lower()
@@ -119,7 +121,8 @@ def test_every_french_text_follows_the_rules() -> None:
         ("Touchez « J’accepte » ici", "« »"),
         ("Êtes-vous là ?", "a space before"),
         ("ouvre à 08:30", "a time"),
-        ("ouvre à 08 h 30", "a time"),
+        ("ouvre à 08\u00a0h\u00a030", "a time"),
+        ("ouvert 24 h sur 24", "an ordinary space"),
         ("opens 10:00 a.m.", "a time"),
         ("pour un ou une médecin", "doublet"),
         ("informez le ou la responsable", "doublet"),
@@ -137,7 +140,7 @@ def test_the_checker_catches_each_kind_of_mistake(text: str, problem: str) -> No
         f"Numéro{NBSP}: 9-8-8",
         f"Touchez «{NBSP}J’accepte{NBSP}» ici",
         "Êtes-vous là?",
-        "ouvre à 8 h 30",
+        "ouvre à 8\u00a0h\u00a030",
         "pour une ou un médecin formé",
         'mettez "kiosk": true dans le fichier',
         "par exemple 2026-11-22T14:30-05:00",
@@ -152,13 +155,16 @@ MORNING = datetime(2026, 12, 7, 8, 30, tzinfo=ZoneInfo("America/Toronto"))
 
 
 def test_french_times_are_written_8_h_30() -> None:
-    assert format_time(MORNING, language="fr") == "8 h 30"
-    assert format_time(MORNING, fmt="medium", language="fr") == "8 h 30"
+    assert format_time(MORNING, language="fr") == "8\u00a0h\u00a030"
+    assert format_time(MORNING, fmt="medium", language="fr") == "8\u00a0h\u00a030"
     assert format_time(MORNING, language="en") == "8:30\u202fa.m."
 
 
 def test_a_moment_in_a_sentence_is_wholly_in_one_language() -> None:
-    assert format_moment(MORNING, language="fr") == "lundi 7 décembre à 8 h 30 (heure de l’Est)"
+    assert (
+        format_moment(MORNING, language="fr")
+        == "lundi 7 décembre à 8\u00a0h\u00a030 (heure de l’Est)"
+    )
     assert format_moment(MORNING, language="en") == "Monday, December 7, 8:30 a.m. (Eastern Time)"
-    assert format_stamp(MORNING, language="fr") == "2026-12-07 8 h 30"
+    assert format_stamp(MORNING, language="fr") == "2026-12-07 8\u00a0h\u00a030"
     assert typography_problems(format_moment(MORNING, language="fr")) == []

@@ -31,7 +31,7 @@ def test_a_closed_program_says_when_it_opens_in_one_language(
     for line in lines:
         if lang == "fr":
             assert line.startswith("Fermé en ce moment; ouvre le lundi 7 décembre à ")
-            assert " h " in line
+            assert "\u00a0h\u00a0" in line
             assert "Closed" not in line
             assert ":" not in line.split(" — ")[0]
         else:
