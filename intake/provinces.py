@@ -60,3 +60,28 @@ def province_name(code: str, language: str) -> str:
 def provinces_by_name(language: str) -> list[tuple[str, str]]:
     """(name, code) of every province and territory, in alphabetical order in `language`."""
     return sorted((province_name(code, language), code) for code in PROVINCES)
+
+
+# In a French sentence a province or territory takes its article: « suggère le Nouveau-Brunswick »,
+# « l’Ontario », but « Terre-Neuve-et-Labrador » without one.
+_FRENCH_ARTICLES = {
+    "AB": "l’",
+    "BC": "la ",
+    "MB": "le ",
+    "NB": "le ",
+    "NL": "",
+    "NS": "la ",
+    "NT": "les ",
+    "NU": "le ",
+    "ON": "l’",
+    "PE": "l’",
+    "QC": "le ",
+    "SK": "la ",
+    "YT": "le ",
+}
+
+
+def province_in_sentence(code: str, language: str) -> str:
+    """The name as it reads inside a sentence: with its article in French."""
+    name = province_name(code, language)
+    return _FRENCH_ARTICLES[code] + name if language == "fr" else name

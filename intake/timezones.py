@@ -54,22 +54,32 @@ def _utc_offset(moment: datetime) -> str:
     return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
+def all_year_zone(moment: datetime, language: str) -> str | None:
+    """The true name of `moment`'s zone where it is on one offset all year; None elsewhere."""
+    from intake.i18n import Language, gettext_in  # noqa: PLC0415
+
+    key = getattr(moment.tzinfo, "key", None)
+    place = _ALL_YEAR_PLACES.get(key or "")
+    if place is None or moment.tzinfo is None:
+        return None
+    # One offset for the coming year (Alberta changed in 2026: judge from the moment on).
+    offsets = {(moment + timedelta(days=61 * k)).utcoffset() for k in range(7)}
+    if len(offsets) != 1:
+        return None
+    lang: Language = "fr" if language == "fr" else "en"
+    return gettext_in(lang, _ALL_YEAR).format(
+        place=gettext_in(lang, place), offset=_utc_offset(moment)
+    )
+
+
 def zone_label(moment: datetime, language: str) -> str:
     """The name of `moment`'s zone, true for places on one offset all year, in `language`."""
     from babel.dates import format_datetime  # noqa: PLC0415
 
-    from intake.i18n import Language, gettext_in  # noqa: PLC0415
     from intake.i18n.formatting import BABEL_LOCALES  # noqa: PLC0415
 
-    key = getattr(moment.tzinfo, "key", None)
-    place = _ALL_YEAR_PLACES.get(key or "")
-    if place is not None and moment.tzinfo is not None:
-        # One offset for the coming year (Alberta changed in 2026: judge from the moment on).
-        offsets = {(moment + timedelta(days=61 * k)).utcoffset() for k in range(7)}
-        if len(offsets) == 1:
-            lang: Language = "fr" if language == "fr" else "en"
-            return gettext_in(lang, _ALL_YEAR).format(
-                place=gettext_in(lang, place), offset=_utc_offset(moment)
-            )
+    special = all_year_zone(moment, language)
+    if special is not None:
+        return special
     locale = BABEL_LOCALES["fr" if language == "fr" else "en"]
     return str(format_datetime(moment, "zzzz", locale=locale))

@@ -18,6 +18,28 @@ from intake.i18n.catalog import Language, current_language
 
 BABEL_LOCALES: dict[Language, str] = {"en": "en_CA", "fr": "fr_CA"}
 
+# French Canadian times are written « 8 h 30 » (OQLF). CLDR's fr_CA pattern pads the hour
+# (« 08 h 30 ») and its medium time adds « min » and « s »: every French time uses this one.
+# Non-breaking spaces inside, so that « 8 h 30 » never breaks across two lines.
+FRENCH_TIME = "H\u00a0'h'\u00a0mm"
+# A moment a person reads in a sentence: "Monday, December 7, 8:30 a.m. (Eastern Time)",
+# « lundi 7 décembre à 8 h 30 (heure de l’Est) ».
+MOMENT_PATTERNS: dict[Language, str] = {
+    "en": "EEEE, MMMM d, h:mm a (vvvv)",
+    "fr": f"EEEE d MMMM 'à' {FRENCH_TIME} (vvvv)",
+}
+# A compact date and time for tables (sortable by eye): 2026-12-07 14:30, « 2026-12-07 14 h 30 ».
+STAMP_PATTERNS: dict[Language, str] = {
+    "en": "yyyy-MM-dd HH:mm",
+    "fr": f"yyyy-MM-dd {FRENCH_TIME}",
+}
+# The same rules for Qt's date-time fields (QDateTimeEdit.setDisplayFormat), kept here so the
+# two stay together; plain strings, no Qt import.
+QT_DATETIME_FORMATS: dict[Language, str] = {
+    "en": "MMMM d, yyyy h:mm AP",
+    "fr": "d MMMM yyyy, H\u00a0'h'\u00a0mm",
+}
+
 
 def babel_locale(language: Language | None = None) -> Locale:
     return Locale.parse(BABEL_LOCALES[language or current_language()])
@@ -53,7 +75,33 @@ def format_time(
     language: Language | None = None,
 ) -> str:
     _require_aware(value)
+    language = language or current_language()
+    if language == "fr" and fmt in ("short", "medium"):
+        fmt = FRENCH_TIME
     return _babel_time(value, fmt, tzinfo=tz or value.tzinfo, locale=babel_locale(language))
+
+
+def format_moment(
+    value: datetime,
+    *,
+    tz: tzinfo | None = None,
+    language: Language | None = None,
+    zone: str | None = None,
+) -> str:
+    """A weekday, date, time and zone for a sentence, wholly in one language.
+
+    `zone` replaces CLDR's zone name where that name is wrong (places on one offset all year)."""
+    language = language or current_language()
+    if zone is None:
+        return format_datetime(value, tz=tz, fmt=MOMENT_PATTERNS[language], language=language)
+    fmt = MOMENT_PATTERNS[language].removesuffix(" (vvvv)")
+    return f"{format_datetime(value, tz=tz, fmt=fmt, language=language)} {zone}"
+
+
+def format_stamp(value: datetime, *, language: Language | None = None) -> str:
+    """A compact date and time for a table column."""
+    language = language or current_language()
+    return format_datetime(value, fmt=STAMP_PATTERNS[language], language=language)
 
 
 def format_number(value: float, *, language: Language | None = None) -> str:

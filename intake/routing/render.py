@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from intake.directory.model import Contact, Program
-from intake.i18n import Language, _, ngettext, pgettext
+from intake.i18n import N_, Language, _, gettext_in, ngettext, pgettext
 from intake.routing.engine import Recommendation, Result
 from intake.routing.reasons import exclusion_text, reason_text, warning_text
-from intake.timezones import zone_label
+from intake.timezones import all_year_zone
 
 
 def contact_json(contact: Contact, language: str) -> dict[str, Any]:
@@ -74,27 +74,31 @@ def contact_line(
 
 
 def status_line(rec: Recommendation, language: Language) -> str:
+    """Whether a program is open, wholly in `language` (the sentence, the date and the note)."""
+
+    def say(message: str) -> str:
+        return gettext_in(language, message)
+
     if rec.program.hours.always_open:
-        return _("Open 24/7")
+        return say(N_("Open 24/7"))
     if rec.open_now:
-        return _("Open now")
+        return say(N_("Open now"))
     if rec.open_now is None:
-        line = _("Hours not confirmed")
+        line = say(N_("Hours not confirmed"))
     elif rec.next_open is not None:
         # Babel's date formatting is imported here, not above: `intake route --json` never
         # needs it, and it is a large part of that command's start-up.
-        from intake.i18n.formatting import format_datetime  # noqa: PLC0415
+        from intake.i18n.formatting import format_moment  # noqa: PLC0415
 
-        when = format_datetime(
-            rec.next_open,
-            fmt="EEEE d MMMM, H 'h' mm" if language == "fr" else "EEEE, MMMM d, h:mm a",
-            language=language,
-        )
-        line = _("Closed now; opens {when}").format(
-            when=f"{when} {zone_label(rec.next_open, language)}"
+        line = say(N_("Closed now; opens {when}")).format(
+            when=format_moment(
+                rec.next_open,
+                language=language,
+                zone=all_year_zone(rec.next_open, language),
+            )
         )
     else:
-        line = _("Closed now")
+        line = say(N_("Closed now"))
     after = rec.program.hours.after_hours
     if after is not None:
         line += f" — {after.get(language)}"

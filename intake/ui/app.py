@@ -20,6 +20,7 @@ from intake.ui.failures import explain
 from intake.ui.gate import GateWindow
 from intake.ui.language import LanguageManager, system_language
 from intake.ui.style import style_sheet
+from intake.ui.widgets import EnterPressesButtons
 
 if TYPE_CHECKING:
     from intake.storage.db import Store
@@ -329,6 +330,10 @@ def create_qapplication(argv: list[str]) -> QApplication:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setStyleSheet(style_sheet(QApplication.font().pointSizeF()))
+    if app.findChild(EnterPressesButtons, "enter-presses-buttons") is None:
+        enter = EnterPressesButtons(app)
+        enter.setObjectName("enter-presses-buttons")
+        app.installEventFilter(enter)
     return app  # type: ignore[no-any-return]
 
 

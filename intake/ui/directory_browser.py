@@ -67,6 +67,11 @@ class DirectoryBrowser(Retranslatable, QWidget):
         filters.addWidget(self.cost, 2, 1)
         self.results = QListWidget(self)
         self.results.setObjectName("directory-results")
+        # Long program names wrap instead of running under a horizontal scroll bar.
+        self.results.setWordWrap(True)
+        self.results.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.detail = QLabel(self)
         self.detail.setObjectName("directory-detail")
         self.detail.setWordWrap(True)

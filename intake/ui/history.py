@@ -17,11 +17,13 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
+    QFrame,
+    QGridLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -31,7 +33,7 @@ from PySide6.QtWidgets import (
 from intake.accounts import Account, Role
 from intake.call import CRISIS_ACTIONS, OUTCOMES, TOPICS
 from intake.i18n import _, current_language, ngettext, pgettext, translate
-from intake.i18n.formatting import format_datetime
+from intake.i18n.formatting import format_stamp
 from intake.provinces import PROVINCES, province_name, provinces_by_name
 from intake.storage.db import Store
 from intake.storage.records import (
@@ -45,7 +47,7 @@ from intake.storage.records import (
 from intake.ui import ops
 from intake.ui.call.steps import RISK_NAMES
 from intake.ui.language import Retranslatable
-from intake.ui.widgets import heading, refill_combo
+from intake.ui.widgets import collated, heading, refill_combo
 
 PAGE_SIZE = 100
 Index = QModelIndex | QPersistentModelIndex
@@ -53,7 +55,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 def _when(iso: str) -> str:
     moment = datetime.fromisoformat(iso).astimezone()
-    return format_datetime(moment, fmt="yyyy-MM-dd HH:mm", language=current_language())
+    return format_stamp(moment, language=current_language())
 
 
 def _channel(code: str) -> str:
@@ -199,10 +201,28 @@ class HistoryPage(Retranslatable, QWidget):
         self.status = QLabel(self)
         self.status.setObjectName("history-status")
         self.status.setProperty("hint", True)
-        filters = QHBoxLayout()
-        for widget in (self.search, self.province, self.outcome, self.since, self.due):
-            filters.addWidget(widget)
-        filters.setStretch(0, 2)
+        # Every filter has a visible label above it; the boxes grow to their longest entry.
+        self.search_label, self.province_label, self.outcome_label, self.since_label = (
+            QLabel(self) for _n in range(4)
+        )
+        # The search on its own row, the three lists under it: one row did not fit in French.
+        filters = QGridLayout()
+        filters.addWidget(self.search_label, 0, 0, 1, 3)
+        filters.addWidget(self.search, 1, 0, 1, 3)
+        filters.addWidget(self.due, 1, 3)
+        self.search_label.setBuddy(self.search)
+        for column, (label, combo) in enumerate(
+            (
+                (self.province_label, self.province),
+                (self.outcome_label, self.outcome),
+                (self.since_label, self.since),
+            )
+        ):
+            label.setBuddy(combo)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            filters.addWidget(label, 2, column)
+            filters.addWidget(combo, 3, column)
+        filters.setColumnStretch(3, 1)
         self.model = HistoryModel(store, self.base, self)
         self.table = QTableView(self)
         self.table.setObjectName("history-table")
@@ -211,7 +231,11 @@ class HistoryPage(Retranslatable, QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Columns as wide as their title and contents; the last takes what is left.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        header.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.open_button = QPushButton(self)
         self.open_button.setObjectName("history-open")
         self.followup_done = QPushButton(self)
@@ -230,9 +254,17 @@ class HistoryPage(Retranslatable, QWidget):
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.detail, 1)
+        detail_scroll = QScrollArea(right)
+        detail_scroll.setObjectName("history-detail-scroll")
+        detail_scroll.setWidgetResizable(True)
+        detail_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        detail_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        detail_scroll.setWidget(self.detail)
+        right_layout.addWidget(detail_scroll, 1)
         right_layout.addWidget(self.followup_done, 0, Qt.AlignmentFlag.AlignRight)
-        splitter = QSplitter(self)
+        # The contact opened under the list, not beside it: the table keeps the full width for
+        # its labelled columns, and a long record scrolls instead of being cut.
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
@@ -259,7 +291,7 @@ class HistoryPage(Retranslatable, QWidget):
     # Filters ----------------------------------------------------------------------------
     def _fill_choices(self) -> None:
         every = (pgettext("filter", "All"), None)
-        refill_combo(self.province, [every, *provinces_by_name(current_language())])
+        refill_combo(self.province, [every, *collated(provinces_by_name(current_language()))])
         outcomes = ((translate(label), code) for code, label in OUTCOMES.items())
         refill_combo(self.outcome, [every, *outcomes])
         refill_combo(
@@ -410,6 +442,10 @@ class HistoryPage(Retranslatable, QWidget):
         self.province.setAccessibleName(pgettext("field label", "Province or territory"))
         self.outcome.setAccessibleName(pgettext("field label", "Outcome"))
         self.since.setAccessibleName(_("Period"))
+        self.search_label.setText(_("Search the notes"))
+        self.province_label.setText(pgettext("field label", "Province or territory"))
+        self.outcome_label.setText(pgettext("field label", "Outcome"))
+        self.since_label.setText(_("Period"))
         self.due.setText(_("Follow-up due"))
         self.open_button.setText(_("Open the contact"))
         self.table.setAccessibleName(_("Past contacts"))

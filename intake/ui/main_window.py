@@ -10,13 +10,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtCore import Signal as QtSignal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QMainWindow,
     QPushButton,
     QStackedWidget,
@@ -252,6 +253,99 @@ class LockPage(Retranslatable, QWidget):
         self.banner.clear()
 
 
+class HeaderBar(QWidget):
+    """The header: one row when it fits, else two (who is signed in and the workspace actions
+    move to a second row), so the window fits a 1280-px screen in French and at a large font.
+    Nothing is hidden behind an overflow arrow or cut."""
+
+    SPACING = 12
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("main-header")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self._top = QHBoxLayout()
+        self._bottom = QHBoxLayout()
+        self._column = QVBoxLayout(self)
+        self._column.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self._column.addLayout(self._top)
+        self._column.addLayout(self._bottom)
+        self._identity: tuple[QWidget, ...] = ()
+        self._actions: tuple[QWidget, ...] = ()
+        self._tools: tuple[QWidget, ...] = ()
+        self.one_row: bool | None = None
+
+    def arrange(
+        self,
+        identity: tuple[QWidget, ...],
+        actions: tuple[QWidget, ...],
+        tools: tuple[QWidget, ...],
+    ) -> None:
+        self._identity, self._actions, self._tools = identity, actions, tools
+        self._lay_out(one_row=True)
+
+    def _width(self, widgets: tuple[QWidget, ...]) -> int:
+        shown = [w for w in widgets if not w.isHidden()]
+        spacing = max(self._top.spacing(), 0)
+        return sum(w.sizeHint().width() for w in shown) + spacing * max(len(shown) - 1, 0)
+
+    def _one_row_width(self) -> int:
+        margins = self._column.contentsMargins()
+        parts = (self._identity, self._actions, self._tools)
+        return (
+            sum(self._width(part) for part in parts)
+            + 3 * self.SPACING
+            + margins.left()
+            + margins.right()
+        )
+
+    def minimumSizeHint(self) -> QSize:
+        margins = self._column.contentsMargins()
+        first, *rest = self._identity or (None,)
+        top = self._width(self._tools) + (first.minimumSizeHint().width() if first else 0)
+        bottom = self._width(self._actions) + sum(w.minimumSizeHint().width() for w in rest)
+        height = super().minimumSizeHint().height()
+        return QSize(max(top, bottom) + 2 * self.SPACING + margins.left() + margins.right(), height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._lay_out(one_row=self.width() >= self._one_row_width())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.LanguageChange, QEvent.Type.FontChange):
+            # Longer labels may no longer fit on one row (checked once the texts are set).
+            QTimer.singleShot(0, self, self._recheck)  # dropped if the header is gone
+
+    def _recheck(self) -> None:
+        self._lay_out(one_row=self.width() >= self._one_row_width())
+        self.updateGeometry()
+
+    def _lay_out(self, *, one_row: bool) -> None:
+        if one_row == self.one_row:
+            return
+        self.one_row = one_row
+        for row in (self._top, self._bottom):
+            while row.takeAt(0) is not None:
+                pass
+        first, *rest = self._identity
+        self._top.addWidget(first)
+        below = self._top if one_row else self._bottom
+        for widget in rest:
+            below.addWidget(widget)
+        below.addSpacing(self.SPACING)
+        for widget in self._actions:
+            below.addWidget(widget)
+        if not one_row:
+            self._bottom.addStretch(1)
+        self._top.addStretch(1)
+        tools = self._tools
+        self._top.addWidget(tools[0])
+        self._top.addSpacing(self.SPACING)
+        for widget in tools[1:]:
+            self._top.addWidget(widget)
+
+
 class MainWindow(Retranslatable, QMainWindow):
     unlock_requested = QtSignal(str)  # PIN, checked by the application off the UI thread
     locked_now = QtSignal()
@@ -276,8 +370,7 @@ class MainWindow(Retranslatable, QMainWindow):
 
         # A plain header row, not a QToolBar: a toolbar hides whatever does not fit behind an
         # overflow arrow, and the French labels are longer.
-        header = QWidget(self)
-        header.setObjectName("main-header")
+        header = HeaderBar(self)
         self.app_name = QLabel(header)
         self.app_name.setObjectName("app-name")
         self.signed_in = QLabel(header)
@@ -308,19 +401,11 @@ class MainWindow(Retranslatable, QMainWindow):
         self._enable_workspace(True)
         self.history_page: HistoryPage | None = None
         self.directory_page: DirectoryBrowser | None = None
-        row = QHBoxLayout(header)
-        row.addWidget(self.app_name)
-        row.addWidget(self.signed_in)
-        row.addSpacing(12)
-        row.addWidget(self.new_call_button)
-        row.addWidget(self.history_button)
-        row.addWidget(self.directory_button)
-        row.addStretch(1)
-        row.addWidget(self.language_switch)
-        row.addSpacing(12)
-        row.addWidget(self.lock_button)
-        row.addWidget(self.about_button)
-        row.addWidget(self.quit_button)
+        header.arrange(
+            identity=(self.app_name, self.signed_in),
+            actions=(self.new_call_button, self.history_button, self.directory_button),
+            tools=(self.language_switch, self.lock_button, self.about_button, self.quit_button),
+        )
 
         self.pages = QStackedWidget(self)
         self.home = HomePage(account, cipher_version, self.pages)

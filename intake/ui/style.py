@@ -36,7 +36,17 @@ QListWidget#step-list { font-size: $h3; }
 QListWidget#step-list::item { padding: 8px 6px; }
 QLabel#home-status { color: #1f5f2f; font-weight: 600; }
 QFrame#resume-box { background: #fff4e5; border: 1px solid #b35900; border-radius: 4px; }
+QPushButton:focus { border: 3px solid #1b1f24; padding: 5px 14px; }
+QPushButton[crisis="true"]:focus { padding: 8px 14px; }
+QToolButton:focus { border: 3px solid #1b1f24; padding: 3px 8px; }
+QCheckBox, QRadioButton { border: 2px solid transparent; border-radius: 3px; padding: 1px 3px; }
+QCheckBox:focus, QRadioButton:focus { border: 2px solid #0b5cad; background: #e3eefa; }
+QComboBox:focus, QListWidget:focus, QTableView:focus, QPlainTextEdit:focus,
+QDateTimeEdit:focus { border: 2px solid #0b5cad; }
 """)
+# Focus: every control shows where the keyboard is. Filled buttons get a dark ring outside
+# their blue or red fill (16:1 against the window), drawn by shrinking the padding so the
+# button keeps its size; check boxes and radio buttons a blue frame and a tint.
 
 # Sizes follow the system's font size (a person who enlarged it gets larger text here too),
 # but never below 11 pt, which the layouts were designed and checked at.

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QCollator, QEvent, QLocale, QObject, QSignalBlocker, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QButtonGroup,
     QComboBox,
     QFrame,
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
+    QPushButton,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -160,3 +163,34 @@ def refill_combo(combo: QComboBox, items: Iterable[tuple[str, Any]]) -> None:
         for text, data in items:
             combo.addItem(text, data)
         combo.setCurrentIndex(max(combo.findData(current), 0))
+
+
+def collated(items: Iterable[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """(name, value) pairs in the display language's alphabetical order (Qt's QCollator for
+    the current locale): « Île-du-Prince-Édouard » after « Colombie-Britannique », not last."""
+    collator = QCollator(QLocale())
+    return sorted(items, key=lambda item: collator.sortKey(item[0]))
+
+
+class EnterPressesButtons(QObject):
+    """Enter or Return on a focused button presses it, as Space does.
+
+    Qt only does this for buttons in dialogs; in our windows Enter on a focused "Next step"
+    did nothing (or reached another control). Installed once on the application.
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers()
+            in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+            and isinstance(watched, QPushButton | QAbstractButton)
+            and watched.hasFocus()
+            and watched.isEnabled()
+            and not event.isAutoRepeat()
+        ):
+            watched.animateClick()
+            return True
+        return False

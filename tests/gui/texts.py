@@ -26,8 +26,8 @@ def visible_texts(root: QWidget) -> list[tuple[str, str]]:
     for widget in widgets:
         if not widget.isVisible():
             continue
-        if widget.property("endonym"):
-            continue  # "English" / "Français" are named in their own language on purpose
+        if widget.property("endonym") or widget.property("bilingual"):
+            continue  # "English" / "Français", or a question asked in both, on purpose
         name = widget.objectName() or type(widget).__name__
         texts = [widget.toolTip(), widget.accessibleName()]
         if widget.isWindow():

@@ -20,7 +20,7 @@ def test_naive_datetimes_are_refused() -> None:
 def test_time_is_shown_in_the_requested_zone_and_language() -> None:
     st_johns = ZoneInfo("America/St_Johns")  # UTC-3:30 in winter
     assert format_time(MOMENT, tz=st_johns, language="en") == "11:00\u202fa.m."
-    assert format_time(MOMENT, tz=st_johns, language="fr") == "11 h 00"
+    assert format_time(MOMENT, tz=st_johns, language="fr") == "11\u00a0h\u00a000"
     regina = ZoneInfo("America/Regina")  # no daylight saving time
     summer = datetime(2026, 7, 15, 14, 30, tzinfo=UTC)
     assert format_time(summer, tz=regina, language="en") == "8:30\u202fa.m."

@@ -82,13 +82,19 @@ class StepPage(Retranslatable, QWidget):
         scroller = QScrollArea(self)
         scroller.setWidgetResizable(True)
         scroller.setFrameShape(QFrame.Shape.NoFrame)
+        # Not a tab stop of its own (it showed no focus); it follows the focused control.
+        scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroller.setWidget(content)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
-        layout.addWidget(self.intro)
-        layout.addWidget(scroller, 1)
+        self._outer = QVBoxLayout(self)
+        self._outer.setContentsMargins(0, 0, 0, 0)
+        self._outer.addWidget(self.title)
+        self._outer.addWidget(self.intro)
+        self._outer.addWidget(scroller, 1)
         self._loading = False
+
+    def pin_above_scrolling(self, widget: QWidget) -> None:
+        """Show `widget` under the intro, outside the scrolling body: always in view."""
+        self._outer.insertWidget(self._outer.count() - 1, widget)
 
     def set_call(self, call: Call) -> None:
         self.call = call

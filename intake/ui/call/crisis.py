@@ -100,6 +100,7 @@ class CrisisPanel(StepPage):
         self.number_label.setBuddy(self.number)
         self.location_label.setBuddy(self.location)
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # long French labels
         form.addRow(self.number_label, self.number)
         form.addRow(self.location_label, self.location)
         self.action_boxes: dict[str, QCheckBox] = {}

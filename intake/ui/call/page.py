@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -64,6 +65,9 @@ class CallPage(Retranslatable, QWidget):
         self._saving_call = False  # no autosave may start while the call itself is saved
         self._save_after_draft = False
         self._finished = False
+        self._autosave_state: str | None = (
+            None  # "saved" or "failed", shown in the current language
+        )
 
         self.step_list = QListWidget(self)
         self.step_list.setObjectName("step-list")
@@ -97,7 +101,19 @@ class CallPage(Retranslatable, QWidget):
         self.autosave_state = QLabel(self)
         self.autosave_state.setObjectName("autosave-state")
         self.autosave_state.setProperty("hint", True)
-        side = QVBoxLayout()
+        # The side column keeps its width in every language and at any font size: its labels
+        # wrap rather than widen it (which pushed the window past a 1280-px screen).
+        self.caller_label.setWordWrap(True)
+        self.autosave_state.setWordWrap(True)
+        self.step_list.setWordWrap(True)
+        self.step_list.setMaximumWidth(16777215)
+        self.step_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side_panel = QWidget(self)
+        side_panel.setObjectName("call-side")
+        # As wide as its widest button or the step names need, never wider: labels wrap.
+        side_panel.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+        side = QVBoxLayout(side_panel)
+        side.setContentsMargins(0, 0, 0, 0)
         side.addWidget(self.step_list, 1)
         side.addWidget(self.caller_label)
         side.addLayout(language_row)
@@ -130,7 +146,7 @@ class CallPage(Retranslatable, QWidget):
         main.addWidget(self.stack, 1)
         main.addLayout(nav)
         layout = QHBoxLayout(self)
-        layout.addLayout(side)
+        layout.addWidget(side_panel)
         layout.addLayout(main, 1)
 
         self.autosave = QTimer(self)
@@ -157,6 +173,9 @@ class CallPage(Retranslatable, QWidget):
         wrapup = self.steps["wrapup"]
         assert isinstance(wrapup, WrapUpStep)
         wrapup.save_requested.connect(self.save)
+        greeting = self.steps["greeting"]
+        assert isinstance(greeting, GreetingStep)
+        greeting.caller_language_chosen.connect(self.set_caller_language)
         self.back_button.clicked.connect(self.previous_step)
         self.next_button.clicked.connect(self.next_step)
         self.show_step(call.step if call.step in STEPS else "greeting")
@@ -272,15 +291,24 @@ class CallPage(Retranslatable, QWidget):
 
     def _draft_saved(self, _result: object) -> None:
         self._saving_draft = False
-        self.autosave_state.setText(_("Saved a moment ago"))
+        self._autosave_state = "saved"
+        self._show_autosave_state()
         self._save_if_waiting()
 
     def _draft_failed(self, exc: BaseException) -> None:
         self._saving_draft = False
         self._dirty = True  # try again at the next tick; what is on screen is untouched
         log.warning("autosave failed: %s", type(exc).__name__)
-        self.autosave_state.setText(_("Not saved yet: the store did not answer. Retrying."))
+        self._autosave_state = "failed"
+        self._show_autosave_state()
         self._save_if_waiting()
+
+    def _show_autosave_state(self) -> None:
+        texts = {
+            "saved": _("Saved a moment ago"),
+            "failed": _("Not saved yet: the store did not answer. Retrying."),
+        }
+        self.autosave_state.setText(texts.get(self._autosave_state or "", ""))
 
     def _save_if_waiting(self) -> None:
         if self._save_after_draft:
@@ -343,3 +371,4 @@ class CallPage(Retranslatable, QWidget):
         self.back_button.setToolTip("Ctrl+PgUp")
         self.next_button.setToolTip("Ctrl+PgDown")
         self._show_risk()
+        self._show_autosave_state()

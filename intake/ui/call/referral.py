@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QDateTime, Qt, QTimeZone
+from PySide6.QtCore import QDateTime, QLocale, Qt, QTimeZone
 from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 
 from intake.call import OUTCOMES, Call
 from intake.callback_numbers import CallbackNumber, explain, parse_callback
-from intake.i18n import _, pgettext, translate
+from intake.i18n import _, current_language, pgettext, translate
+from intake.i18n.formatting import QT_DATETIME_FORMATS
 from intake.provinces import PROVINCES
 from intake.routing.engine import Recommendation, Result
 from intake.routing.reasons import reason_text, warning_text
@@ -102,7 +103,7 @@ class RecommendationsStep(StepPage):
 
     def _details(self, rec: Recommendation) -> str:
         caller = self.call.caller_language
-        lines = [status_line(rec, caller)]
+        lines = [status_line(rec, current_language())]  # for the volunteer, like the reasons
         if rec.alternative and (alternative := self.services.router.get(rec.alternative)):
             lines.append(_("At any hour: {name}").format(name=alternative.name.text.get(caller)))
         lines += [contact_line(contact, caller) for contact in rec.contacts]
@@ -224,6 +225,7 @@ class WrapUpStep(StepPage):
         self.save_button = QPushButton(self)
         self.save_button.setObjectName("save-call")
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # long French labels
         form.addRow("", self.followup)
         form.addRow(self.number_label, self.followup_number)
         form.addRow("", self.number_problem)
@@ -348,6 +350,9 @@ class WrapUpStep(StepPage):
         self.followup.setText(_("The caller wants a follow-up call"))
         self.number_label.setText(pgettext("field label", "Number to call"))
         self.due_label.setText(_("When (the caller's time, {zone})").format(zone=self._zone()))
+        # The field was built in the language of its day: give it the current one (« 10 h 00 »).
+        self.due.setLocale(QLocale())
+        self.due.setDisplayFormat(QT_DATETIME_FORMATS[current_language()])
         self.outcome_label.setText(pgettext("field label", "Outcome"))
         self._fill_outcomes()
         self.save_button.setText(_("Save and end the call"))

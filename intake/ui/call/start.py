@@ -53,11 +53,21 @@ def services_for(
         guidance=data.guidance,
         store=store,
         account_id=account.id,
-        volunteer_name=account.display_name,
+        volunteer_name=spoken_name(account.display_name),
         on_call_contact=settings.on_call_contact,
         now=lambda: datetime.now().astimezone(),
     )
     return services, data.drafts, data.followups_due
+
+
+_TITLES = frozenset({"dr", "dr.", "dre", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "mme", "m."})
+
+
+def spoken_name(display_name: str) -> str:
+    """The name the greeting says aloud: the first name only ("Alex Tremblay" -> "Alex"), never
+    the volunteer's full display name; a display name of one word is used as set."""
+    words = [w for w in display_name.split() if w.lower() not in _TITLES]
+    return words[0] if words else display_name.strip()
 
 
 def explain_start_failure(exc: BaseException) -> Message | None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
+from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -32,10 +36,16 @@ from intake.i18n import (
     pgettext,
     translate,
 )
-from intake.provinces import ROLE_NAMES, ROLES, province_name, provinces_by_name
+from intake.provinces import (
+    ROLE_NAMES,
+    ROLES,
+    province_in_sentence,
+    province_name,
+    provinces_by_name,
+)
 from intake.safety import ANSWERS, SEVERITY, Assessment, Tier
 from intake.ui.call.base import CallServices, ReadAloud, StepPage, shown_number
-from intake.ui.widgets import refill_combo
+from intake.ui.widgets import ENDONYMS, collated, refill_combo
 from intake.vocabulary import CHANNELS, MODES
 
 GREETING = N_(
@@ -50,6 +60,7 @@ CONSENT_QUESTION = N_(
     "May I keep brief notes of this call? They are encrypted. You can say no, and I can still help "
     "you in the same way."
 )
+LANGUAGE_QUESTION = N_("Would you like to continue in English or in French?")
 RISK_NAMES = {
     "not-screened": NP_("risk tier", "Not screened"),
     "none": NP_("risk tier", "No risk identified"),
@@ -68,17 +79,46 @@ FORMAT_NAMES = {
 
 
 class GreetingStep(StepPage):
+    # The caller's language is asked, not assumed from the volunteer's interface language.
+    caller_language_chosen = QtSignal(str)
+
     def __init__(self, call: Call, services: CallServices, parent: QWidget) -> None:
         super().__init__("step-greeting", call, services, parent)
+        self.language_box = QGroupBox(self)
+        self.language_box.setObjectName("caller-language-question")
+        self.language_ask = QLabel(self.language_box)
+        self.language_ask.setObjectName("caller-language-ask")
+        self.language_ask.setWordWrap(True)
+        self.language_ask.setProperty("bilingual", True)  # asked in both languages on purpose
+        self.language_choices: dict[str, QRadioButton] = {}
+        language_row = QHBoxLayout()
+        for code, name in ENDONYMS.items():
+            choice = QRadioButton(name, self.language_box)
+            choice.setObjectName(f"greeting-caller-language-{code}")
+            choice.setProperty("endonym", True)
+            choice.toggled.connect(lambda on, lang=code: self._language(lang, on))
+            language_row.addWidget(choice)
+            self.language_choices[code] = choice
+        language_row.addStretch(1)
+        language_layout = QVBoxLayout(self.language_box)
+        language_layout.addWidget(self.language_ask)
+        language_layout.addLayout(language_row)
+        self.body.addWidget(self.language_box)
         self.script = ReadAloud(self, "greeting-script")
         self.consent_box = QGroupBox(self)
         self.consent_yes = QRadioButton(self.consent_box)
         self.consent_yes.setObjectName("consent-yes")
         self.consent_no = QRadioButton(self.consent_box)
         self.consent_no.setObjectName("consent-no")
+        # A radio button's text cannot wrap: the consequence is a wrapping line under them.
+        self.consent_note = QLabel(self.consent_box)
+        self.consent_note.setObjectName("consent-note")
+        self.consent_note.setProperty("hint", True)
+        self.consent_note.setWordWrap(True)
         row = QVBoxLayout(self.consent_box)
         row.addWidget(self.consent_yes)
         row.addWidget(self.consent_no)
+        row.addWidget(self.consent_note)
         self.anonymous = QCheckBox(self)
         self.anonymous.setObjectName("anonymous")
         self.name_label = QLabel(self)
@@ -86,6 +126,7 @@ class GreetingStep(StepPage):
         self.caller_name.setObjectName("caller-name")
         self.name_label.setBuddy(self.caller_name)
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # long French labels
         form.addRow(self.name_label, self.caller_name)
         for widget in (self.script, self.consent_box, self.anonymous):
             self.body.addWidget(widget)
@@ -98,6 +139,7 @@ class GreetingStep(StepPage):
         self.refresh()
 
     def _show(self) -> None:
+        self.language_choices[self.call.caller_language].setChecked(True)
         self.consent_yes.setChecked(self.call.consent_notes is True)
         self.consent_no.setChecked(self.call.consent_notes is False)
         self.anonymous.setChecked(self.call.anonymous)
@@ -121,6 +163,10 @@ class GreetingStep(StepPage):
         self._enable()
         self.edited()
 
+    def _language(self, language: str, on: bool) -> None:
+        if on and not self._loading and language != self.call.caller_language:
+            self.caller_language_chosen.emit(language)
+
     def _anonymous(self, checked: bool) -> None:
         if self._loading:
             return
@@ -138,7 +184,15 @@ class GreetingStep(StepPage):
     def retranslate_ui(self) -> None:
         language = self.call.caller_language
         self.title.setText(pgettext("call step", "Greeting and consent"))
-        self.intro.setText(_("Read the greeting, then ask for consent to keep notes."))
+        self.intro.setText(
+            _("Ask which language the caller prefers, read the greeting, then ask for consent.")
+        )
+        self.language_box.setTitle(_("Caller's language"))
+        # Asked in both languages, whatever the interface language is.
+        self.language_ask.setText(
+            gettext_in("en", LANGUAGE_QUESTION) + " / " + gettext_in("fr", LANGUAGE_QUESTION)
+        )
+        self.language_choices[language].setChecked(True)
         self.script.say(
             "\n\n".join(
                 (
@@ -151,13 +205,14 @@ class GreetingStep(StepPage):
         )
         self.consent_box.setTitle(pgettext("group title", "Note-keeping"))
         self.consent_yes.setText(_("The caller agrees to notes"))
-        self.consent_no.setText(_("The caller declines notes: only coded answers are kept"))
+        self.consent_no.setText(_("The caller declines notes"))
+        self.consent_note.setText(_("When the caller declines, only coded answers are kept."))
         self.anonymous.setText(_("The caller stays anonymous"))
         self.name_label.setText(pgettext("field label", "Caller's name"))
         self.caller_name.setAccessibleName(pgettext("field label", "Caller's name"))
 
     def first_focus(self) -> QWidget:
-        return self.consent_yes
+        return self.language_choices[self.call.caller_language]
 
 
 class WhoStep(StepPage):
@@ -189,10 +244,14 @@ class WhoStep(StepPage):
         self.role_label.setBuddy(self.role)
         self.number_label.setBuddy(self.number)
         self.province_label.setBuddy(self.province)
+        # The suggestion wraps under the province box: a long French sentence on one line
+        # pushed the whole form sideways and clipped its labels.
+        self.suggestion.setWordWrap(True)
         suggestion_row = QHBoxLayout()
         suggestion_row.addWidget(self.suggestion, 1)
-        suggestion_row.addWidget(self.use_suggestion)
+        suggestion_row.addWidget(self.use_suggestion, 0, Qt.AlignmentFlag.AlignTop)
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # long French labels
         form.addRow(self.role_label, self.role)
         form.addRow("", self.about_colleague)
         form.addRow("", self.about_family)
@@ -201,6 +260,10 @@ class WhoStep(StepPage):
         form.addRow(self.province_label, self.province)
         form.addRow("", suggestion_row)
         self.guidance = ReadAloud(self, "colleague-guidance")
+        # Tab follows reading order: the province box before the suggestion under it.
+        order = (self.role, self.about_colleague, self.number, self.province, self.use_suggestion)
+        for first, second in pairwise(order):
+            QWidget.setTabOrder(first, second)
         self.body.addLayout(form)
         self.body.addWidget(self.guidance)
         self.body.addStretch(1)
@@ -225,7 +288,7 @@ class WhoStep(StepPage):
     def _fill_choices(self) -> None:
         choose = (pgettext("no choice yet", "Choose…"), None)
         refill_combo(self.role, [choose, *((_(ROLE_NAMES[code]), code) for code in ROLES)])
-        refill_combo(self.province, [choose, *provinces_by_name(current_language())])
+        refill_combo(self.province, [choose, *collated(provinces_by_name(current_language()))])
 
     def _role(self) -> None:
         if not self._loading:
@@ -284,7 +347,7 @@ class WhoStep(StepPage):
         if self._suggested is not None:
             self.suggestion.setText(
                 _("The area code suggests {province}: confirm with the caller.").format(
-                    province=province_name(self._suggested, current_language())
+                    province=province_in_sentence(self._suggested, current_language())
                 )
             )
             self.use_suggestion.setText(
@@ -390,8 +453,8 @@ class SafetyStep(StepPage):
         self.open_items.setObjectName("safety-open")
         self.open_items.setWordWrap(True)
         self.open_items.setProperty("hint", True)
-        self.body.insertWidget(0, self.tier)
-        self.body.insertWidget(1, self.open_items)
+        self.pin_above_scrolling(self.tier)  # the tier stays in view while scrolling
+        self.body.insertWidget(0, self.open_items)
         self.body.addStretch(1)
         # Scroll rather than squeeze the read-aloud questions into a line each.
         self.body.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
@@ -562,13 +625,14 @@ class NeedsStep(StepPage):
             need_layout.addWidget(script)
             self.needs[code] = (button, script)
         self.format_box = QGroupBox(self)
-        format_layout = QHBoxLayout(self.format_box)
+        # Three to a row: six on one row did not fit in French at a large font.
+        format_layout = QGridLayout(self.format_box)
         self.formats: dict[str, QCheckBox] = {}
-        for code in (*MODES, *CHANNELS):
+        for index, code in enumerate((*MODES, *CHANNELS)):
             box = QCheckBox(self.format_box)
             box.setObjectName(f"format-{code}")
             box.toggled.connect(self._formats)
-            format_layout.addWidget(box)
+            format_layout.addWidget(box, index // 3, index % 3)
             self.formats[code] = box
         self.outside = QCheckBox(self)
         self.outside.setObjectName("outside-community")

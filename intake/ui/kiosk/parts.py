@@ -12,10 +12,13 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
+    QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QScroller,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -90,12 +93,23 @@ class KioskScreen(Retranslatable, QWidget):
         self.scroller.setWidgetResizable(True)
         self.scroller.setFrameShape(QFrame.Shape.NoFrame)
         self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the focused answer shows instead
         self.scroller.setWidget(content)
+        # Touch: a drag anywhere on the content scrolls it, with momentum (Qt's own scroller);
+        # a tap still reaches the button under the finger.
+        QScroller.grabGesture(
+            self.scroller.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture
+        )
+        # The screen's main actions sit under the scrolling content and never scroll away.
+        self.footer = QHBoxLayout()
+        self.footer.setContentsMargins(0, 8, 0, 0)
+        self.footer.setSpacing(14)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
         layout.addWidget(self.intro)
         layout.addWidget(self.scroller, 1)
+        layout.addLayout(self.footer)
 
     def set_intro(self, text: str) -> None:
         self.intro.setText(text)
@@ -130,6 +144,12 @@ class PrivateLineEdit(QLineEdit):
         super().keyPressEvent(event)
 
 
+def breakable(text: str) -> str:
+    """Let a long web address wrap after each "/" (a zero-width space), instead of running
+    past the edge of a card in large kiosk type."""
+    return text.replace("/", "/\u200b")
+
+
 def card(parent: QWidget, name: str) -> tuple[QFrame, QVBoxLayout]:
     frame = QFrame(parent)
     frame.setObjectName(name)
@@ -149,3 +169,42 @@ def text_label(parent: QWidget, name: str, text: str = "", *, level: int = 0) ->
     # Never selectable: selected text can be copied, and the clipboard outlives the person.
     label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
     return label
+
+
+class NumberPad(QWidget):
+    """An on-screen keypad for a phone number: a kiosk may have no keyboard at all.
+
+    The keys type into `field` (digits, a space to group them, and a key that erases the last
+    character); they take no keyboard focus, so Tab still goes from the field to what follows.
+    """
+
+    KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0", " ", "⌫")
+    COLUMNS = 4  # three rows: the whole pad fits beside the field on a 720-px-high screen
+
+    def __init__(self, field: QLineEdit, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("kiosk-number-pad")
+        self.field = field
+        self.keys: dict[str, QPushButton] = {}
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(10)
+        for index, key in enumerate(self.KEYS):
+            button = QPushButton("␣" if key == " " else key, self)
+            button.setObjectName(
+                f"kiosk-key-{'space' if key == ' ' else 'erase' if key == '⌫' else key}"
+            )
+            button.setProperty("key", True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setMinimumSize(QSize(MIN_TARGET * 2, MIN_TARGET + 20))
+            button.clicked.connect(lambda _c=False, k=key: self.press(k))
+            grid.addWidget(button, index // self.COLUMNS, index % self.COLUMNS)
+            self.keys[key] = button
+
+    def press(self, key: str) -> None:
+        if key == "⌫":
+            self.field.backspace()
+        else:
+            self.field.insert(key)
+        # As if typed: whatever listens to typing (checks, the idle timer) hears it.
+        self.field.textEdited.emit(self.field.text())

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScroller,
     QWidget,
 )
 
@@ -24,7 +25,9 @@ from intake.routing.render import contact_line, status_line
 from intake.ui.kiosk.parts import (
     ChoiceButton,
     KioskScreen,
+    NumberPad,
     PrivateLineEdit,
+    breakable,
     card,
     text_label,
 )
@@ -59,15 +62,14 @@ class ResultsScreen(KioskScreen):
         self.finish_button = QPushButton(self)
         self.finish_button.setObjectName("kiosk-finish")
         self.finish_button.setProperty("secondary", True)
-        row = QHBoxLayout()
-        row.addWidget(self.callback_button)
-        row.addWidget(self.finish_button)
+        # Always on screen, under the cards however long they are.
+        self.footer.addWidget(self.callback_button)
+        self.footer.addWidget(self.finish_button)
         # On every results screen, whatever the answers: help at any hour.
         self.line_988 = text_label(self, "kiosk-results-988")
         self.line_988.setProperty("caution", True)
         self.body.addWidget(self.line_988)
         self.body.addWidget(self.cards)
-        self.body.addLayout(row)
         self.body.addStretch(1)
         self.callback_button.clicked.connect(self.callback_requested)
         self.finish_button.clicked.connect(self.finish_requested)
@@ -156,7 +158,7 @@ class ResultsScreen(KioskScreen):
         layout.addWidget(text_label(frame, "card-details", "\n".join(lines)))
         contacts: list[str] = []
         for contact in rec.contacts:
-            contacts.append(contact_line(contact, language, with_note=False))
+            contacts.append(breakable(contact_line(contact, language, with_note=False)))
             if contact.note:
                 contacts.append(contact.note.get(language))
         if contacts:
@@ -183,6 +185,11 @@ class CallbackScreen(KioskScreen):
         self.number.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
         self.number.setMaxLength(30)
         self.number_label.setBuddy(self.number)
+        self.pad = NumberPad(self.number, self)
+        # No drag-to-scroll on this screen: Qt's scroller holds back a touch until it knows it
+        # is not a drag, and lost quick taps on the keypad (measured). The screen is short; its
+        # scroll bar remains.
+        QScroller.ungrabGesture(self.scroller.viewport())
         self.error = text_label(self, "kiosk-callback-error")
         self.error.setProperty("error", True)
         self.error.hide()
@@ -204,13 +211,18 @@ class CallbackScreen(KioskScreen):
         self.consent.toggled.connect(self._mark_consent)
         self.submit_button = QPushButton(self)
         self.submit_button.setObjectName("kiosk-callback-submit")
-        for widget in (self.number_label, self.number, self.time_label):
-            self.body.addWidget(widget)
+        number_row = QHBoxLayout()
+        number_row.addWidget(self.number, 1, Qt.AlignmentFlag.AlignTop)
+        number_row.addWidget(self.pad)
+        self.body.addWidget(self.number_label)
+        self.body.addLayout(number_row)
+        self.body.addWidget(self.time_label)
         self.body.addLayout(times_row)
         self.body.addWidget(self.consent)
         self.body.addWidget(self.error)
-        self.body.addWidget(self.submit_button)
         self.body.addStretch(1)
+        self.footer.addStretch(1)
+        self.footer.addWidget(self.submit_button)
         self._problem: str | None = None
         self.submit_button.clicked.connect(self._submit)
         self.number.returnPressed.connect(self._submit)
@@ -224,6 +236,8 @@ class CallbackScreen(KioskScreen):
         self.number_label.setText(_("Your phone number"))
         self.number.setAccessibleName(_("Your phone number"))
         self.number.setPlaceholderText(_("for example 514 555 0199"))
+        self.pad.keys[" "].setAccessibleName(_("Space"))
+        self.pad.keys["⌫"].setAccessibleName(_("Erase the last character"))
         self.time_label.setText(_("Best time to call you (your local time)"))
         for value, title, _detail in options_from(BEST_TIMES):
             self.time_buttons[value].set_texts(title())

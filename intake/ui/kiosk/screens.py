@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import partial
+from itertools import pairwise
 
 from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QWidget
@@ -14,7 +15,7 @@ from intake.kiosk import Label
 from intake.provinces import PROVINCES, province_name
 from intake.routing.render import contact_line
 from intake.ui.kiosk.parts import ChoiceButton, KioskScreen, card, text_label
-from intake.ui.widgets import ENDONYMS, clear_layout
+from intake.ui.widgets import ENDONYMS, clear_layout, collated
 
 # An option: its value, then a function giving its title (and one line of explanation) now.
 Option = tuple[str, Callable[[], str], Callable[[], str] | None]
@@ -77,6 +78,7 @@ class ChoiceScreen(KioskScreen):
         *,
         intro: Callable[[], str] | None = None,
         columns: int = 1,
+        sort_by_title: bool = False,
     ) -> None:
         super().__init__(f"kiosk-{step}", parent)
         self.step = step
@@ -84,14 +86,16 @@ class ChoiceScreen(KioskScreen):
         self._intro = intro
         self._options = options
         self.choices: dict[str, ChoiceButton] = {}
-        grid = QGridLayout()
-        grid.setSpacing(14)
+        self._columns = columns
+        self._sorted = sort_by_title
+        self.grid = QGridLayout()
+        self.grid.setSpacing(14)
         for index, (value, _title, _detail) in enumerate(options):
             button = ChoiceButton(value, self)
             button.clicked.connect(lambda _c=False, v=value: self.chosen.emit(self.step, v))
-            grid.addWidget(button, index // columns, index % columns)
+            self.grid.addWidget(button, index // columns, index % columns)
             self.choices[value] = button
-        self.body.addLayout(grid)
+        self.body.addLayout(self.grid)
         self.body.addStretch(1)
         self.retranslate_ui()
 
@@ -100,6 +104,20 @@ class ChoiceScreen(KioskScreen):
         self.set_intro(self._intro() if self._intro else "")
         for value, title, detail in self._options:
             self.choices[value].set_texts(title(), detail() if detail else None)
+        if self._sorted:
+            self._order_by_title()
+
+    def _order_by_title(self) -> None:
+        """Lay the answers out in the display language's alphabetical order (QCollator)."""
+        names = [(button.title.text(), value) for value, button in self.choices.items()]
+        for index, (_name, value) in enumerate(collated(names)):
+            button = self.choices[value]
+            self.grid.removeWidget(button)
+            self.grid.addWidget(button, index // self._columns, index % self._columns)
+        # Tab follows the new reading order.
+        ordered = [self.choices[value] for _name, value in collated(names)]
+        for first, second in pairwise(ordered):
+            QWidget.setTabOrder(first, second)
 
     def show_answer(self, value: str | None) -> None:
         """Mark the answer given earlier (after Back), so the person sees what they chose."""

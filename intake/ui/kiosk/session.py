@@ -185,7 +185,9 @@ class KioskSession(Retranslatable, QWidget):
     def build_question(self, step: str) -> ChoiceScreen:
         questions = _questions()
         if step == "province":
-            screen = ChoiceScreen(step, questions[step], province_options(), self.stack, columns=2)
+            screen = ChoiceScreen(
+                step, questions[step], province_options(), self.stack, columns=2, sort_by_title=True
+            )
         elif step == "safety" or step.startswith(SAFETY_PREFIX):
             qid = self._safety_id(step)
             screen = ChoiceScreen(

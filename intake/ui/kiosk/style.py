@@ -53,4 +53,12 @@ QWidget#kiosk-window QCheckBox::indicator { width: 40px; height: 40px; }
 QWidget#kiosk-window QComboBox { min-height: 56px; font-size: 20pt; }
 QWidget#kiosk-window QLabel#kiosk-countdown { font-size: 22pt; }
 QWidget#kiosk-window QScrollBar:vertical { width: 28px; }
+QWidget#kiosk-window QPushButton[key="true"] {
+    min-height: 52px; padding: 4px 8px; font-size: 22pt; background: white; color: #1b1f24;
+    border: 2px solid #57606a;
+}
+QWidget#kiosk-window QPushButton[choice="true"]:focus,
+QWidget#kiosk-window QPushButton[rating="true"]:focus,
+QWidget#kiosk-window QPushButton[secondary="true"]:focus { border: 4px solid #1b1f24; }
+QWidget#kiosk-window QPushButton#kiosk-help-now:focus { border: 4px solid #1b1f24; }
 """

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake.accounts import Account
-from intake.i18n import Language, _, current_language, ngettext, pgettext
+from intake.i18n import N_, Language, _, current_language, gettext_in, ngettext, pgettext
 from intake.passphrase import PIN_LENGTHS
 from intake.ui.idle import IdleWatch
 from intake.ui.kiosk.parts import text_label
@@ -45,6 +45,7 @@ from intake.ui.language import LanguageManager, Retranslatable
 from intake.ui.widgets import Message, MessageBanner, forget, heading, hint, secret_field
 
 STAFF_SHORTCUT = "Ctrl+Alt+Shift+K"
+HELP_NOW = N_("Need help now?")
 STAFF_TAPS = 5  # in the top-left corner, within STAFF_TAP_SECONDS
 STAFF_TAP_SECONDS = 3.0
 
@@ -219,6 +220,7 @@ class KioskWindow(Retranslatable, QWidget):
         self.crisis_shown_at: float | None = None  # time.monotonic() when the crisis screen came up
         # When the staff were alerted: shown on the flag until the staff open their panel.
         self.alert_since: datetime | None = None
+        self._bilingual_help = True
 
         header = QWidget(self)
         header.setObjectName("kiosk-header")
@@ -277,8 +279,13 @@ class KioskWindow(Retranslatable, QWidget):
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Peer Support Intake"))
         self.app_name.setText(_("Peer support for physicians"))
-        self.help_button.setText(_("Need help now?"))
-        self.help_button.setAccessibleName(_("Need help now?"))
+        # Until a visitor has chosen a language, the crisis button speaks both.
+        ask = HELP_NOW
+        other: Language = "fr" if self._manager.language == "en" else "en"
+        text = f"{_(ask)}\n{gettext_in(other, ask)}" if self._bilingual_help else _(ask)
+        self.help_button.setText(text)
+        self.help_button.setAccessibleName(text)
+        self.help_button.setProperty("bilingual", self._bilingual_help)
         self.staff_flag.setAccessibleName(_("Staff alert"))
         if self.alert_since is not None:
             since = self.alert_since
@@ -321,7 +328,9 @@ class KioskWindow(Retranslatable, QWidget):
 
     def _language_chosen(self, language: str) -> None:
         # apply(), not switch(): a visitor's choice is never saved as the kiosk's language.
+        self._bilingual_help = False
         self._manager.apply(cast(Language, language))
+        self.retranslate_ui()
 
     def wipe(self) -> None:
         """Forget the person: destroy their session, clear the clipboard, start again."""
@@ -338,6 +347,8 @@ class KioskWindow(Retranslatable, QWidget):
             QGuiApplication.clipboard().clear(mode)
         if self._manager.language != self.default_language:
             self._manager.apply(self.default_language)
+        self._bilingual_help = True
+        self.retranslate_ui()
         self.session = self._new_session()
         self.idle.poke()
 
