@@ -10,7 +10,7 @@ TESTS  := $(VENV)/.installed-test
 DEV    := $(VENV)/.installed-dev
 BUNDLE := dist/intake
 
-.PHONY: run test lint i18n screenshots bench wheel bundle bundle-smoke desktop-entry clean
+.PHONY: run test lint i18n screenshots bench bench-bundle wheel bundle bundle-smoke desktop-entry clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,7 @@ bench: $(TESTS)
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_startup.py
 	$(PY) tests/bench/bench_routing.py
 	$(PY) tests/bench/bench_store.py
+	$(PY) tests/bench/bench_call_save.py
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_kiosk.py
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_call.py
 
@@ -69,6 +70,10 @@ bundle:
 	$(BUILDENV)/bin/python -m pip --disable-pip-version-check --quiet install '.[bundle]'
 	cd build && ../$(BUILDENV)/bin/python -m PyInstaller --noconfirm --log-level WARN \
 		--distpath ../dist --workpath pyinstaller ../packaging/intake.spec
+
+# The bundle against the venv: size and start time, side by side (BENCH_ARGS=--quick in CI).
+bench-bundle: $(TESTS)
+	$(PY) tests/bench/bench_bundle.py $(BENCH_ARGS)
 
 # The bundled executable, driven as a person would (tests/packaging/test_bundle.py).
 bundle-smoke: $(TESTS)
