@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from intake import __version__
+from intake.paths import shipped as shipped_file
 
 if TYPE_CHECKING:
     from intake.directory.model import Program
@@ -72,7 +73,7 @@ def load_directory(override: Path | None = None, shipped: Path | None = None) ->
     Raises `intake.directory.load.DirectoryError` exactly as the loader does.
     """
     if shipped is None:
-        shipped = Path(__file__).resolve().parents[2] / "resources" / "directory.toml"
+        shipped = shipped_file("directory.toml")
     folder = cache_folder()
     try:
         key = _key(override, shipped)

@@ -12,7 +12,7 @@ from intake.i18n import Language, set_language
 from intake.routing.engine import Request, Router
 from intake.routing.render import status_line
 
-# Sunday 3 a.m. in Montréal: office-hours programs are closed and say when they open.
+# Sunday 3 a.m. in Toronto: office-hours programs (the OMA's) are closed and say when they open.
 NIGHT = datetime(2026, 12, 6, 3, 0, tzinfo=ZoneInfo("America/Toronto"))
 
 
@@ -21,7 +21,7 @@ def test_a_closed_program_says_when_it_opens_in_one_language(
     lang: Language, interface: Language
 ) -> None:
     set_language(interface)  # the interface language must not leak into the line
-    result = Router(load_directory()).route(Request(province="QC", at=NIGHT, language=lang))
+    result = Router(load_directory()).route(Request(province="ON", at=NIGHT, language=lang))
     lines = [
         status_line(rec, lang)
         for rec in result.recommendations
