@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -11,6 +12,7 @@ from intake.i18n import Language, _, pgettext
 from intake.ui.directory_browser import DirectoryBrowser
 from tests.gui.conftest import AppFactory, main_window_of
 from tests.gui.texts import foreign_texts
+from tests.routing.helpers import entry, write
 
 
 def open_browser(qtbot: QtBot, make_app: AppFactory, language: Language) -> DirectoryBrowser:
@@ -50,6 +52,29 @@ def test_filters_and_facts_with_their_status(
 
 
 def test_unverified_facts_are_shown_as_such(
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    lang: Language,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    hidden = entry(id="on-not-yet").replace(
+        'scope = "local"', 'scope = "local"\nlisting = "hide-until-verified"'
+    )
+    hidden = hidden.replace('status = "verified", fr_status', 'status = "unverified", fr_status')
+    monkeypatch.setenv("INTAKE_DIRECTORY", str(write(tmp_path, hidden)))
+    browser = open_browser(qtbot, make_app, lang)
+    browser.search.setText("Example Peer Line")
+    assert listed(browser) == ["on-not-yet"]
+    browser.results.setCurrentRow(0)
+    facts = browser.detail.text()
+    assert pgettext("fact status", "not verified") in facts
+    assert _("Not offered in recommendations until someone verifies it.") in facts
+    assert foreign_texts(browser.window(), lang) == []
+
+
+def test_programs_the_cma_list_names_are_shown_as_third_party(
     qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
 ) -> None:
     browser = open_browser(qtbot, make_app, lang)
@@ -57,6 +82,6 @@ def test_unverified_facts_are_shown_as_such(
     assert listed(browser) == ["ca-cfms-safe-spaces"]
     browser.results.setCurrentRow(0)
     facts = browser.detail.text()
-    assert pgettext("fact status", "not verified") in facts
-    assert _("Not offered in recommendations until someone verifies it.") in facts
+    assert pgettext("fact status", "third-party source only") in facts
+    assert _("Not offered in recommendations until someone verifies it.") not in facts
     assert foreign_texts(browser.window(), lang) == []

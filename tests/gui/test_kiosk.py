@@ -321,6 +321,8 @@ def test_nunavut_never_gets_911(
     assert contacts, "9-8-8 is still listed"
     assert not any("911" in text for text in contacts)
     assert _("In danger right now? Call your local emergency number.") in shown_texts(window)
+    assert _("In danger right now? Call 9-1-1.") not in shown_texts(window)
+    assert any("988" in text for text in contacts)  # something to dial now, on the first card
 
 
 def test_colleague_path_ends_with_guidance_beside_programs(

@@ -9,7 +9,7 @@ from itertools import pairwise
 from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QWidget
 
-from intake.crisis import CrisisEntry, CrisisPlan
+from intake.crisis import NINE_ONE_ONE, CrisisEntry, CrisisPlan
 from intake.i18n import Language, _, pgettext, translate
 from intake.kiosk import Label
 from intake.provinces import PROVINCES, province_name
@@ -209,11 +209,12 @@ class CrisisScreen(KioskScreen):
         program, language = entry.program, self._language
         frame, layout = card(self.entries, f"kiosk-crisis-{program.id}")
         if program.kind == "emergency":
-            if program.contacts:
+            if program.id == NINE_ONE_ONE:
                 head = _("In danger right now? Call 9-1-1.")
-            else:  # no 9-1-1 here: the local alternative, described in the directory
+                lines = []
+            else:  # no 9-1-1 here (Nunavut): the local alternative, described in the directory
                 head = _("In danger right now? Call your local emergency number.")
-            lines = [program.description.get(language)] if not program.contacts else []
+                lines = [program.description.get(language)]
         elif program.id == "ca-988":
             head = _("Call or text 9-8-8, any time")
             lines = [_("Free, in English or French, 24 hours a day.")]
@@ -224,7 +225,7 @@ class CrisisScreen(KioskScreen):
         for line in lines:
             layout.addWidget(text_label(frame, "crisis-entry-line", line))
         for contact in entry.contacts:
-            if program.kind == "emergency" and contact.type != "voice":
+            if program.id == NINE_ONE_ONE and contact.type != "voice":
                 continue  # text to 9-1-1 needs prior registration: not for a kiosk visitor
             layout.addWidget(
                 text_label(
