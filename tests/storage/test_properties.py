@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from intake.storage.account_store import list_accounts
 from intake.storage.db import Store
+from intake.storage.errors import MAX_NOTE_LENGTH, NoteTooLong
 from intake.storage.records import add_note, get_contact, save_contact, search_notes
 from tests.conftest import make_store
 from tests.storage.helpers import contact
@@ -61,8 +62,9 @@ def test_a_very_long_note_round_trips(shared: tuple[Store, str]) -> None:
     store, actor = shared
     record = contact()
     save_contact(store, record, actor)
-    body = ("Une très longue note, avec des accents et des guillemets « » ' \". " * 40_000)[
-        :2_000_000
-    ]
+    text = "Une très longue note, avec des accents et des guillemets « » ' \". " * 40_000
+    body = text[:MAX_NOTE_LENGTH]  # the longest note allowed
     add_note(store, "long-note", record.id, body, actor)
     assert get_contact(store, record.id, actor)[1][0].body == body
+    with pytest.raises(NoteTooLong):  # one more character is refused, not cut
+        add_note(store, "longer-note", record.id, text[: MAX_NOTE_LENGTH + 1], actor)
