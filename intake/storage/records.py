@@ -442,7 +442,11 @@ def history_page(
         where += " AND (started_at, id) < (?, ?)"
         params = (*params, *after)
     rows = store.query(
-        "SELECT id, started_at, channel, province, risk, outcome "
+        # A contact saved without the safety screen is stored as risk "none" with the coded
+        # action "safety-not-screened" (the column's CHECK predates the tier): list it as such.
+        "SELECT id, started_at, channel, province, "
+        "CASE WHEN crisis_actions LIKE '%\"safety-not-screened\"%' THEN 'not-screened' "
+        "ELSE risk END, outcome "
         f"FROM contacts INDEXED BY {filters.index()} WHERE {where} ORDER BY started_at DESC, id DESC LIMIT ?",
         (*params, limit),
     )

@@ -406,7 +406,7 @@ class HistoryPage(Retranslatable, QWidget):
             _("Channel: {channel}").format(channel=_channel(record.channel)),
             _("Province or territory: {province}").format(province=_province(record.province)),
             _("Risk: {tier}").format(
-                # Stored as "none" with this mark until the risk column can say it (issue 10).
+                # Stored as "none" with this mark (records.history_page lists it the same way).
                 tier=_risk(
                     "not-screened"
                     if "safety-not-screened" in record.crisis_actions

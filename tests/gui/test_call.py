@@ -291,6 +291,8 @@ def test_an_unanswered_screen_is_not_screened_never_no_risk(
     history = window.history_page
     assert history is not None
     qtbot.waitUntil(lambda: history.model.rowCount() > 0, timeout=10_000)
+    # The list's risk column says it too, not "No risk identified".
+    assert history.model.index(0, 3).data() == pgettext("risk tier", "Not screened")
     history.table.selectRow(0)
     history.open_selected()
     qtbot.waitUntil(lambda: not_screened in history.detail.text(), timeout=10_000)
