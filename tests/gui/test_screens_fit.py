@@ -16,7 +16,7 @@ from intake.settings import SettingsFile
 from intake.ui.app import create_qapplication
 from tests.gui.conftest import AppFactory, main_window_of, wait_idle
 from tests.gui.fit import fit_problems
-from tests.gui.kiosk_helpers import PHYSICIAN_ANSWERS, answer, begin, start_kiosk
+from tests.gui.kiosk_helpers import PHYSICIAN_ANSWERS, SAFETY_NO, answer, begin, start_kiosk
 
 LAPTOPS = ((1280, 720), (1366, 768))
 
@@ -117,7 +117,11 @@ def test_every_kiosk_screen_fits(
     check("feedback")
     window.wipe()
     session = begin(window, lang)
-    answer(session, (("who", "colleague"), ("province", "NB"), ("safety", "yes")))
+    # Thoughts and a plan (high): the crisis screen comes after the safety questions.
+    high = {"safety": "yes", "safety:plan": "yes"}
+    answer(session, (("who", "colleague"), ("province", "NB")))
+    answer(session, tuple((step, high.get(step, no)) for step, no in SAFETY_NO))
+    assert session.current is session.crisis
     check("crisis")
     session.crisis.continue_button.click()
     answer(session, (("need", "peer"), ("format", "either"), ("service_language", "either")))

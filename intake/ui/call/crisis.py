@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QLabel,
-    QLayout,
     QLineEdit,
     QPushButton,
     QSizePolicy,
@@ -122,7 +121,14 @@ class CrisisPanel(StepPage):
         self.no_supervisor_label.setWordWrap(True)
         self.no_connection_label.setBuddy(self.no_connection)
         self.no_supervisor_label.setBuddy(self.no_supervisor)
+        for combo in (self.no_connection, self.no_supervisor):
+            # Long French reasons must not set the page's width: the list opens wide enough.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(18)
         reasons = QFormLayout()
+        reasons.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         reasons.addRow(self.no_connection_label, self.no_connection)
         reasons.addRow(self.no_supervisor_label, self.no_supervisor)
         self.no_connection.currentIndexChanged.connect(
@@ -149,8 +155,6 @@ class CrisisPanel(StepPage):
         self.body.addLayout(reasons)
         self.body.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignRight)
         self.body.addStretch(1)
-        # The page scrolls rather than squeezing the steps and who to call into a line each.
-        self.body.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.number.textEdited.connect(self._number)
         self.back_button.clicked.connect(self.back_requested)
         self.plan: CrisisPlan | None = None
