@@ -44,6 +44,13 @@ def settle(
 
 def save(widget: QWidget, out: Path, name: str, language: Language) -> Path:
     path = out / f"{name}-{language}.png"
+    # Layout requests post further layout requests (height-for-width labels): let them all run,
+    # so the picture is what a person sees a moment later, not a half-laid-out frame.
+    app = QApplication.instance()
+    for _ in range(5):
+        if app is not None:
+            app.processEvents()
+        time.sleep(0.02)
     widget.grab().save(str(path))
     return path
 
