@@ -179,7 +179,13 @@ def test_crisis_route_from_every_step_and_back(
     fill_whole_call(qtbot, page)
     page.show_step(step)
     typed = steps(page)[5].notes.toPlainText()
-    qtbot.keyClick(page.stack.currentWidget(), Qt.Key.Key_F12)
+    # F12 acts where the volunteer's focus is (anywhere in the call): put it there first, as
+    # a click would; under load the window's activation can lag behind the test.
+    current = page.stack.currentWidget()
+    page.window().activateWindow()
+    current.setFocus()
+    qtbot.waitUntil(lambda: page.isAncestorOf(QApplication.focusWidget()), timeout=5_000)
+    qtbot.keyClick(current, Qt.Key.Key_F12)
     assert page.current_step == "crisis"
     assert "crisis-route-opened" in page.call.crisis_actions
     entries = crisis_entries(page)
