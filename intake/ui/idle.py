@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtCore import Signal as QtSignal
-from PySide6.QtGui import QInputMethodEvent, QKeyEvent, QMouseEvent, QTouchEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
-# Checked by type, not by event.type(): the filter sees every event of the application, and
-# building a Python enum for each one cost more than the rest of a screen change (profiled).
-ACTIVITY = (QKeyEvent, QMouseEvent, QTouchEvent, QWheelEvent, QInputMethodEvent)
+from intake.ui.widgets import ACTIVITY, EnterPressesButtons
 
 
 class IdleWatch(QObject):
@@ -28,8 +25,14 @@ class IdleWatch(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(idle_ms)
         self._timer.timeout.connect(self.expire)
+        # The application's own input filter tells of every press and key (create_qapplication
+        # installs it); only without one does the watch filter the application's events itself:
+        # each extra Python filter makes every event, and so every screen change, slower.
         app = QApplication.instance()
-        if app is not None:
+        self._shared = app.findChild(EnterPressesButtons, "enter-presses-buttons") if app else None
+        if self._shared is not None:
+            self._shared.activity.connect(self.poke)
+        elif app is not None:
             app.installEventFilter(self)
         self._timer.start()
 
@@ -54,6 +57,9 @@ class IdleWatch(QObject):
 
     def stop(self) -> None:
         self._timer.stop()
+        if self._shared is not None:
+            self._shared.activity.disconnect(self.poke)
+            self._shared = None
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
