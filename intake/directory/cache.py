@@ -14,11 +14,13 @@ information: nothing confidential is cached. Stored in the per-user cache folder
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
 import pickle
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -83,15 +85,39 @@ def load_directory(override: Path | None = None, shipped: Path | None = None) ->
     if folder is not None:
         cached = folder / f"directory-{key[:32]}.pickle"
         with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            with cached.open("rb") as fp:
+            with cached.open("rb") as fp, _collector_paused():
                 stored_key, programs = pickle.load(fp)
             if stored_key == key:
-                return list(programs)
+                return _long_lived(list(programs))
     from intake.directory.load import load_directory as parse  # noqa: PLC0415
 
     programs = parse(override, shipped)
     if folder is not None:
         _store(folder, f"directory-{key[:32]}.pickle", (key, programs))
+    return _long_lived(programs)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No garbage collection while the directory is unpickled: it allocates hundreds of
+    thousands of objects that all stay alive, and each allocation burst started a collection
+    that walked all the others again (10,000 programs: 6.8 s with collections, 1.7 s without,
+    on a busy machine). Reference counting still frees whatever is dropped."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _long_lived(programs: list[Program]) -> list[Program]:
+    """The directory lives as long as the process: move it (and what the process holds so far)
+    out of the collector's generations, so later full collections skip it. Building the
+    routing index right after a 10,000-program load spent 3.6 of its 3.9 s in collections
+    walking the directory; a long-running window would pause the same way at any moment."""
+    gc.freeze()
     return programs
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import pickle
 from pathlib import Path
 
@@ -64,3 +65,29 @@ def test_it_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert cache.load_directory(None, SHIPPED) == full_load()
     assert not list(tmp_path.rglob("*.pickle"))
+
+
+@pytest.mark.parametrize("damage", [None, b"not a pickle"])
+@pytest.mark.parametrize("collecting", [True, False])
+def test_the_collector_is_left_as_it_was_and_the_directory_kept_out_of_it(
+    folder: Path, damage: bytes | None, collecting: bool
+) -> None:
+    """Unpickling pauses garbage collection (a good or a damaged copy alike) and restores it
+    exactly; the loaded programs are moved out of the collector's generations."""
+    cache.load_directory()
+    if damage is not None:
+        (stored,) = folder.glob("directory-*.pickle")
+        stored.write_bytes(damage)
+    was = gc.isenabled()
+    (gc.enable if collecting else gc.disable)()
+    try:
+        gc.unfreeze()
+        programs = cache.load_directory()
+        assert gc.isenabled() is collecting
+        assert gc.get_freeze_count() > 0
+        collected = {id(o) for generation in (0, 1, 2) for o in gc.get_objects(generation)}
+        assert programs
+        assert not any(id(p) in collected for p in programs)
+    finally:
+        gc.unfreeze()
+        (gc.enable if was else gc.disable)()
