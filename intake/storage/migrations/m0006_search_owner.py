@@ -1,4 +1,5 @@
-"""Version 6: the note index knows whose contact each note belongs to.
+"""Version 6: the note index knows whose contact each note belongs to; contacts found by id
+are paged in an index.
 
 A volunteer searches only their own contacts' notes. Until now the search either walked every
 note matching the words to find the few that were theirs, or walked their notes and checked
@@ -52,6 +53,10 @@ STATEMENTS = [
     """CREATE TRIGGER contacts_notes_delete BEFORE DELETE ON contacts BEGIN
         DELETE FROM notes WHERE contact_id = old.id;
     END""",
+    # Search hits and follow-ups due are contacts found by id: this index holds every column
+    # the History list filters and sorts them by, so the page is chosen without reading the
+    # rows of all (up to 500) hits from the table (see records.HistoryFilter.index).
+    "CREATE INDEX contacts_found ON contacts (id, started_at, created_by, province, outcome)",
     """CREATE TRIGGER contacts_notes_owner AFTER UPDATE OF created_by ON contacts
     WHEN old.created_by IS NOT new.created_by BEGIN
         INSERT INTO notes_fts (notes_fts, rowid, body, owner)
