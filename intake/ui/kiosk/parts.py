@@ -11,6 +11,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -73,6 +74,39 @@ class ChoiceButton(QPushButton):
         return self.sizeHint()
 
 
+def _drag_gesture() -> Qt.GestureType:
+    """The application's one drag-to-scroll recognizer, registered on first use.
+
+    QScroller.grabGesture registers a new recognizer, under a new gesture type, on every call;
+    PySide turns each new type into a Python enum member that is never freed. Every kiosk
+    session builds its screens anew, so a kiosk grew by a dozen of them per visit (about 20 KB,
+    for ever). Registered once on the application itself (which lives as long as the
+    recognizer must), the one type serves every viewport.
+    """
+    app = QApplication.instance()
+    assert app is not None
+    found = app.property(_DRAG_GESTURE)
+    if found is None:
+        gesture = QScroller.grabGesture(app, QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+        app.setProperty(_DRAG_GESTURE, int(gesture))
+        return gesture
+    return Qt.GestureType(found)
+
+
+_DRAG_GESTURE = "intake-drag-gesture"
+
+
+def drag_to_scroll(viewport: QWidget) -> None:
+    """A drag on `viewport` scrolls it with momentum (the recognizer drives its QScroller)."""
+    QScroller.scroller(viewport)  # must exist before the first gesture on this viewport
+    viewport.grabGesture(_drag_gesture())
+
+
+def no_drag_to_scroll(viewport: QWidget) -> None:
+    """Undo `drag_to_scroll`: only the scroll bar scrolls `viewport`."""
+    viewport.ungrabGesture(_drag_gesture())
+
+
 class KioskScreen(Retranslatable, QWidget):
     """A title, an optional line under it, and a scrollable body (large text can get long)."""
 
@@ -97,9 +131,7 @@ class KioskScreen(Retranslatable, QWidget):
         self.scroller.setWidget(content)
         # Touch: a drag anywhere on the content scrolls it, with momentum (Qt's own scroller);
         # a tap still reaches the button under the finger.
-        QScroller.grabGesture(
-            self.scroller.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture
-        )
+        drag_to_scroll(self.scroller.viewport())
         # The screen's main actions sit under the scrolling content and never scroll away.
         self.footer = QHBoxLayout()
         self.footer.setContentsMargins(0, 8, 0, 0)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScroller,
     QWidget,
 )
 
@@ -29,6 +28,7 @@ from intake.ui.kiosk.parts import (
     PrivateLineEdit,
     breakable,
     card,
+    no_drag_to_scroll,
     text_label,
 )
 from intake.ui.kiosk.screens import options_from
@@ -189,7 +189,7 @@ class CallbackScreen(KioskScreen):
         # No drag-to-scroll on this screen: Qt's scroller holds back a touch until it knows it
         # is not a drag, and lost quick taps on the keypad (measured). The screen is short; its
         # scroll bar remains.
-        QScroller.ungrabGesture(self.scroller.viewport())
+        no_drag_to_scroll(self.scroller.viewport())
         self.error = text_label(self, "kiosk-callback-error")
         self.error.setProperty("error", True)
         self.error.hide()
