@@ -185,8 +185,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="long runs leave nothing behind")
     parser.add_argument("--quick", action="store_true", help="15 visits and 30 switches")
     parser.add_argument("--only", choices=["kiosk", "switches"], help="run one part alone")
+    parser.add_argument("--times", type=int, help="visits and switches, instead of the defaults")
     args = parser.parse_args()
     visits, switches = (15, 30) if args.quick else (10_000, 1_000)
+    if args.times:
+        visits = switches = args.times
     create_qapplication(sys.argv[:1])
     flat = True
     with tempfile.TemporaryDirectory(prefix="intake-bench-soak-") as folder:
