@@ -35,13 +35,14 @@ def _chart_values(table: Table) -> tuple[list[str], list[float], list[bool]]:
 
 
 def table_figure(table: Table, figure: Figure | None = None) -> Figure:
-    """One table's page (or the window's chart panel when given its figure)."""
+    """One table's page; given the window's figure, the chart alone fills it (the window shows
+    the table in a grid beside it)."""
     fig = figure if figure is not None else Figure(figsize=PAGE)
     fig.clear()
     title = translate(table.title)
-    fig.suptitle(title, fontsize=13, x=0.06, ha="left")
+    fig.suptitle(title, fontsize=13 if figure is None else 10, x=0.06, ha="left")
     names, values, hidden = _chart_values(table)
-    chart = fig.add_axes((0.3, 0.58, 0.62, 0.32))
+    chart = fig.add_axes((0.3, 0.58, 0.62, 0.32) if figure is None else (0.3, 0.08, 0.62, 0.8))
     positions = list(range(len(names)))
     chart.barh(positions, values, color=BAR)
     chart.set_yticks(positions, labels=names, fontsize=8)
@@ -57,6 +58,8 @@ def table_figure(table: Table, figure: Figure | None = None) -> Figure:
             color="#555555" if gone else "#000000",
         )
     chart.spines[["top", "right"]].set_visible(False)
+    if figure is not None:
+        return fig
     pub = table.published
     two_way = len(table.columns) > 1
     total = _("Total")
@@ -83,7 +86,7 @@ def table_figure(table: Table, figure: Figure | None = None) -> Figure:
 
 def title_figure(report: Report, generated: datetime) -> Figure:
     fig = Figure(figsize=PAGE)
-    fig.text(0.08, 0.8, _("Peer support program report"), fontsize=22, weight="bold")
+    fig.text(0.08, 0.8, _("Peer support program report"), fontsize=18, weight="bold", wrap=True)
     fig.text(0.08, 0.75, period_text(report.period), fontsize=13)
     fig.text(
         0.08,
@@ -109,7 +112,7 @@ def title_figure(report: Report, generated: datetime) -> Figure:
     lines = []
     for stat in report.statistics:
         value = "x" if stat.value is None else f"{stat.value:g}"
-        lines.append(f"{translate(stat.title)}: {value}")
+        lines.append(_("{label}: {value}").format(label=translate(stat.title), value=value))
     fig.text(0.08, 0.3, "\n".join(lines), fontsize=10, va="top")
     return fig
 

@@ -110,8 +110,15 @@ def suppress(cells: Sequence[Sequence[int]]) -> Published:
             pool = [v for v in range(n) if v not in hidden]
         if not pool:  # everything hidden already: nothing is exposed by construction
             break
-        # A cell before a total (totals are what sponsors read first), the smallest first.
-        hidden.add(min(pool, key=lambda v: (v >= rows * cols, values[v], v)))
+
+        def closes(v: int) -> int:
+            """Hidden values already beside `v`: hiding it tends to close a cycle of hidden
+            values (a rectangle) instead of starting a new chain across the table."""
+            return len((neighbours[v] - {v}) & hidden)
+
+        # A cell before a total (totals are what sponsors read first), then one that closes a
+        # cycle, then the smallest.
+        hidden.add(min(pool, key=lambda v: (v >= rows * cols, -closes(v), values[v], v)))
     shown: list[int | None] = [None if v in hidden else values[v] for v in range(n)]
     grid = tuple(tuple(shown[r * cols + c] for c in range(cols)) for r in range(rows))
     at = rows * cols

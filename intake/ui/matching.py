@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from intake.accounts import Account
 from intake.call import TOPICS
-from intake.i18n import _, current_language, language_name, pgettext, translate
+from intake.i18n import NP_, _, current_language, language_name, pgettext, translate
 from intake.provinces import province_name, provinces_by_name
 from intake.services import matching
 from intake.storage import roster
@@ -74,11 +74,11 @@ def reason_text(code: str) -> str:
 
 
 STATUS = {
-    "open": ("request status", "Waiting for a proposal"),
-    "proposed": ("request status", "Proposed, waiting for the peer's answer"),
-    "matched": ("request status", "Matched"),
-    "closed": ("request status", "Closed"),
-    "withdrawn": ("request status", "Withdrawn"),
+    "open": NP_("request status", "Waiting for a proposal"),
+    "proposed": NP_("request status", "Proposed, waiting for the peer's answer"),
+    "matched": NP_("request status", "Matched"),
+    "closed": NP_("request status", "Closed"),
+    "withdrawn": NP_("request status", "Withdrawn"),
 }
 
 
@@ -255,7 +255,7 @@ class MatchingPage(Retranslatable, QWidget):
         self.requests.clear()
         today = self.now().date()
         for row in self._rows:
-            status = pgettext(*STATUS[row.status])
+            status = translate(STATUS[row.status])
             text = _("{day} · {province} · {site} · {status}").format(
                 day=row.created_at[:10],
                 province=row.province,
@@ -340,7 +340,7 @@ class MatchingPage(Retranslatable, QWidget):
             _("Outside their own site: {answer}").format(
                 answer=_("yes") if request.wants_outside else _("no")
             ),
-            _("Status: {status}").format(status=pgettext(*STATUS[request.status])),
+            _("Status: {status}").format(status=translate(STATUS[request.status])),
         ]
         if self._match is not None and self._match.first_contact_due:
             due = self._match.first_contact_due

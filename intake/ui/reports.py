@@ -186,6 +186,7 @@ class ReportsPage(Retranslatable, QWidget):
         for r, line in enumerate(lines):
             for c, value in enumerate(line):
                 self.grid.setItem(r, c, QTableWidgetItem("x" if value is None else str(value)))
+        self.grid.resizeColumnsToContents()
         table_figure(table, self.figure)
         self.canvas.draw_idle()  # type: ignore[no-untyped-call]
 
