@@ -122,6 +122,8 @@ TITLES: dict[str, Label] = {
     "followups": N_("Follow-ups of contacts, by result"),
     "survey_helpful": N_("Survey: how helpful was it (1 to 5), by where it was asked"),
     "survey_recommend": N_("Survey: would recommend it, by where it was asked"),
+    "feedback_rating": N_("Feedback after a call or a kiosk visit: rating (1 to 5)"),
+    "feedback_found": N_("Feedback after a call or a kiosk visit: found what they needed"),
 }
 COUNT_COLUMN: Label = NP_("report column", "Count")
 
@@ -206,6 +208,51 @@ def _business_days(start: date, end: date, province: str) -> int:
     return days
 
 
+def _satisfaction(data: ReportData) -> tuple[tuple[Table, ...], list[int]]:
+    """The closure and kiosk survey, and the feedback after calls and kiosk visits."""
+    helpful: Counter[tuple[str, str]] = Counter()
+    recommend: Counter[tuple[str, str]] = Counter()
+    ratings: list[int] = []
+    for channel, rating, would, n in data.survey:
+        if rating is not None:
+            helpful[(str(rating), channel)] += n
+            ratings.extend([int(rating)] * n)
+        if would is not None:
+            recommend[("yes" if would else "no", channel)] += n
+
+    rated: Counter[tuple[str, str]] = Counter()
+    found: Counter[tuple[str, str]] = Counter()
+    for channel, rating, got, n in data.feedback:
+        if rating is not None:
+            rated[(str(rating), channel)] += n
+        if got is not None:
+            found[("yes" if got else "no", channel)] += n
+
+    survey_channels = ("closure", "kiosk")
+    return (
+        _two_way(
+            "survey_helpful",
+            helpful,
+            ("1", "2", "3", "4", "5"),
+            survey_channels,
+            "rating",
+            "channel",
+        ),
+        _two_way(
+            "survey_recommend", recommend, ("yes", "no"), survey_channels, "answer", "channel"
+        ),
+        _two_way(
+            "feedback_rating",
+            rated,
+            ("1", "2", "3", "4", "5"),
+            ("phone", "kiosk"),
+            "rating",
+            "channel",
+        ),
+        _two_way("feedback_found", found, ("yes", "no"), ("phone", "kiosk"), "answer", "channel"),
+    ), ratings
+
+
 def build(data: ReportData, period: Period) -> Report:
     months = _months(period)
     by_month_channel: Counter[tuple[str, str]] = Counter()
@@ -263,17 +310,7 @@ def build(data: ReportData, period: Period) -> Report:
             else "very-late"
         ] += 1
 
-    helpful: Counter[tuple[str, str]] = Counter()
-    recommend: Counter[tuple[str, str]] = Counter()
-    ratings: list[int] = []
-    for channel, rating, would, n in data.survey:
-        if rating is not None:
-            helpful[(str(rating), channel)] += n
-            ratings.extend([int(rating)] * n)
-        if would is not None:
-            recommend[("yes" if would else "no", channel)] += n
-
-    survey_channels = ("closure", "kiosk")
+    satisfaction, ratings = _satisfaction(data)
     tables = (
         _two_way(
             "contacts_month_channel",
@@ -328,17 +365,7 @@ def build(data: ReportData, period: Period) -> Report:
             "program",
         ),
         _one_way("followups", Counter(dict(data.followups)), FOLLOWUPS, "followup"),
-        _two_way(
-            "survey_helpful",
-            helpful,
-            ("1", "2", "3", "4", "5"),
-            survey_channels,
-            "rating",
-            "channel",
-        ),
-        _two_way(
-            "survey_recommend", recommend, ("yes", "no"), survey_channels, "answer", "channel"
-        ),
+        *satisfaction,
     )
     stats = (
         Statistic(

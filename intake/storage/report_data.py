@@ -33,6 +33,7 @@ class ReportData:
     #                                   wants_outside, status, outcome, count
     matches: list[tuple[Any, ...]]  # month, wants_outside, province, accepted_at, first_contact_at
     survey: list[tuple[Any, ...]]  # channel, helpful, recommend, count
+    feedback: list[tuple[Any, ...]]  # channel, rating, found, count (the kiosk's and calls')
 
 
 def read(store: Store, period: Period, now_iso: str) -> ReportData:
@@ -73,6 +74,11 @@ def read(store: Store, period: Period, now_iso: str) -> ReportData:
         "WHERE day >= ? AND day < ? GROUP BY 1, 2, 3",
         (start, stop),
     )
+    feedback = store.query(
+        "SELECT channel, rating, found, count(*) FROM feedback "
+        "WHERE day >= ? AND day < ? GROUP BY 1, 2, 3",
+        (start, stop),
+    )
     return ReportData(
         [tuple(r) for r in contacts],
         [(str(r[0]), int(r[1])) for r in referrals],
@@ -80,4 +86,5 @@ def read(store: Store, period: Period, now_iso: str) -> ReportData:
         [tuple(r) for r in requests],
         [tuple(r) for r in matches],
         [tuple(r) for r in survey],
+        [tuple(r) for r in feedback],
     )

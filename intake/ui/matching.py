@@ -156,6 +156,29 @@ class MatchingPage(Retranslatable, QWidget):
         self.close_button = QPushButton(self)
         self.close_button.setObjectName("close-request")
         self.roster_note = hint(self, "roster-note")
+        # The short anonymous survey offered at closure: its answers are not linked to the
+        # request (nor to anyone), and dated to the day only.
+        self.survey = QGroupBox(self)
+        self.survey.setObjectName("closure-survey")
+        survey = QHBoxLayout(self.survey)
+        self.helpful_label = QLabel(self.survey)
+        self.helpful = QComboBox(self.survey)
+        self.helpful.setObjectName("survey-helpful")
+        self.helpful_label.setBuddy(self.helpful)
+        self.recommend_label = QLabel(self.survey)
+        self.recommend = QComboBox(self.survey)
+        self.recommend.setObjectName("survey-recommend")
+        self.recommend_label.setBuddy(self.recommend)
+        self.survey_button = QPushButton(self.survey)
+        self.survey_button.setObjectName("survey-save")
+        for widget in (
+            self.helpful_label,
+            self.helpful,
+            self.recommend_label,
+            self.recommend,
+            self.survey_button,
+        ):
+            survey.addWidget(widget)
 
         left = QWidget(self)
         column = QVBoxLayout(left)
@@ -176,6 +199,7 @@ class MatchingPage(Retranslatable, QWidget):
         for button in (self.conflict_button, self.contact_button, self.close_button):
             more.addWidget(button)
         side.addLayout(more)
+        side.addWidget(self.survey)
         side.addWidget(self.roster_note)
         split = QSplitter(self)
         split.addWidget(left)
@@ -194,6 +218,7 @@ class MatchingPage(Retranslatable, QWidget):
         self.conflict_button.clicked.connect(lambda: self.answer("conflict"))
         self.contact_button.clicked.connect(self.first_contact)
         self.close_button.clicked.connect(self.close_request)
+        self.survey_button.clicked.connect(self.save_survey)
         self._rows: list[roster.RequestRow] = []
         self._current: roster.RequestRecord | None = None
         self.retranslate_ui()
@@ -222,6 +247,23 @@ class MatchingPage(Retranslatable, QWidget):
         self.conflict_button.setText(_("The peer has a conflict"))
         self.contact_button.setText(_("First contact made"))
         self.close_button.setText(_("Close the request"))
+        self.survey.setTitle(_("Anonymous survey at closure"))
+        self.helpful_label.setText(_("How helpful (1 to 5)"))
+        refill_combo(
+            self.helpful,
+            [(pgettext("survey answer", "Not answered"), None)]
+            + [(str(n), n) for n in range(1, 6)],
+        )
+        self.recommend_label.setText(_("Would recommend it"))
+        refill_combo(
+            self.recommend,
+            [
+                (pgettext("survey answer", "Not answered"), None),
+                (pgettext("survey answer", "Yes"), True),
+                (pgettext("survey answer", "No"), False),
+            ],
+        )
+        self.survey_button.setText(_("Save the answers"))
         self.roster_note.setText(
             _(
                 "The requester's name and contact are shown only to coordinators and to the "
@@ -451,6 +493,33 @@ class MatchingPage(Retranslatable, QWidget):
         self._current = None
         self.refresh()
         self.show_request()
+
+    def save_survey(self) -> None:
+        helpful = self.helpful.currentData()
+        recommend = self.recommend.currentData()
+        language = self._current.language if self._current else current_language()
+        result: list[str] = []
+        saved = self._guard(
+            lambda: result.append(
+                roster.save_survey(
+                    self.store,
+                    str(uuid.uuid4()),
+                    day=self.now().date(),
+                    channel="closure",
+                    language=language,
+                    helpful=helpful,
+                    recommend=recommend,
+                )
+            )
+        )
+        if saved and result == ["created"]:
+            self.helpful.setCurrentIndex(0)
+            self.recommend.setCurrentIndex(0)
+            self.banner.show_message(lambda: (_("Thank you: the answers were saved"), ""))
+        elif saved:
+            self.banner.show_message(
+                lambda: (_("Nothing to save"), _("Choose at least one answer first."))
+            )
 
 
 def ranking_row(candidates: QListWidget) -> str | None:

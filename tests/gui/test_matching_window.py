@@ -117,7 +117,7 @@ def test_the_coordinator_matches_a_request_and_exports_the_report(
     reports.start.setDate(reports.start.date().fromString("2026-01", "yyyy-MM"))
     reports.end.setDate(reports.end.date().fromString("2026-12", "yyyy-MM"))
     reports.show_button.click()
-    assert reports.tables.count() == 15
+    assert reports.tables.count() == 17
     assert reports.grid.rowCount() == 13  # twelve months and the totals
     csv_path, pdf_path = tmp_path / "report.csv", tmp_path / "report.pdf"
     reports.export("csv", csv_path)
@@ -128,7 +128,7 @@ def test_the_coordinator_matches_a_request_and_exports_the_report(
         assert sentinel not in text
         assert sentinel.encode() not in pdf_bytes
     document = pdfium.PdfDocument(str(pdf_path))
-    assert len(document) == 16
+    assert len(document) == 18
     words = document[0].get_textpage().get_text_range()
     assert ("Période" in words) == (lang == "fr")
     assert all(sentinel not in words for sentinel in SENTINELS)
@@ -137,3 +137,23 @@ def test_the_coordinator_matches_a_request_and_exports_the_report(
     assert (lo, hi) == (lo, 255)
     assert lo < 100
     assert store.query("SELECT count(*) FROM audit WHERE action = 'export'")[0][0] == 2
+
+
+def test_the_closure_survey_is_saved_anonymously_and_an_empty_one_is_refused(
+    qtbot: QtBot, make_app: AppFactory, store_path: Path, lang: Language
+) -> None:
+    make_store(store_path).close()
+    app = make_app(lang)
+    window = main_window_of(qtbot, app)
+    window.matching_action.trigger()
+    page = window.pages.currentWidget()
+    assert isinstance(page, MatchingPage)
+    page.survey_button.click()  # nothing chosen
+    assert page.banner.isVisibleTo(page)
+    assert store_of(app).query("SELECT count(*) FROM survey")[0][0] == 0
+    page.helpful.setCurrentIndex(page.helpful.findData(4))
+    page.recommend.setCurrentIndex(1)  # "Yes" (after "Not answered")
+    page.survey_button.click()
+    rows = store_of(app).query("SELECT channel, language, helpful, recommend FROM survey")
+    assert rows == [("closure", lang, 4, 1)]
+    assert page.helpful.currentIndex() == 0  # ready for the next person

@@ -151,3 +151,18 @@ def seed(store: Store, actor: str, *, contacts: int, requests: int, year: int = 
                 for _ in range(max(1, requests // 3))
             ],
         )
+        conn.executemany(
+            "INSERT INTO feedback (id, day, channel, language, rating, found) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    str(uuid.uuid4()),
+                    (date(year, 1, 1) + timedelta(days=rnd.randrange(360))).isoformat(),
+                    rnd.choice(("phone", "kiosk")),
+                    rnd.choice(("en", "fr")),
+                    rnd.choice((2, 4, 5)),
+                    rnd.choice((None, 0, 1)),
+                )
+                for _ in range(max(1, contacts // 10))
+            ],
+        )
