@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,7 +25,9 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSpinBox,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -180,11 +183,17 @@ class MatchingPage(Retranslatable, QWidget):
         ):
             survey.addWidget(widget)
 
-        left = QWidget(self)
-        column = QVBoxLayout(left)
-        column.setContentsMargins(0, 0, 0, 0)
+        requests_tab = QWidget(self)
+        column = QVBoxLayout(requests_tab)
         column.addWidget(self.requests, 1)
         column.addWidget(self.form)
+        self.roster_panel = RosterPanel(store, account, self)
+        self.roster_panel.changed.connect(self.show_request)
+        left = QTabWidget(self)
+        left.setObjectName("matching-tabs")
+        left.addTab(requests_tab, "")
+        left.addTab(self.roster_panel, "")
+        self.tabs = left
         right = QWidget(self)
         side = QVBoxLayout(right)
         side.setContentsMargins(0, 0, 0, 0)
@@ -221,6 +230,9 @@ class MatchingPage(Retranslatable, QWidget):
         self.survey_button.clicked.connect(self.save_survey)
         self._rows: list[roster.RequestRow] = []
         self._current: roster.RequestRecord | None = None
+        self._match: roster.MatchRecord | None = None
+        self._ranking: matching.Ranking | None = None
+        self._names: dict[str, str | None] = {}
         self.retranslate_ui()
         self.refresh()
 
@@ -228,6 +240,8 @@ class MatchingPage(Retranslatable, QWidget):
     def retranslate_ui(self) -> None:
         language = current_language()
         self.title.setText(_("Peer matching"))
+        self.tabs.setTabText(0, _("Requests"))
+        self.tabs.setTabText(1, _("Roster"))
         self.form.setTitle(_("New match request"))
         for caption, text in self._labels:
             caption.setText(text())
@@ -272,7 +286,7 @@ class MatchingPage(Retranslatable, QWidget):
         )
         self.banner.retranslate_ui()
         self._fill_requests()
-        self.show_request()
+        self._render()
 
     # --- data ---------------------------------------------------------------------------------
     def _guard(self, action: Callable[[], object]) -> bool:
@@ -349,25 +363,37 @@ class MatchingPage(Retranslatable, QWidget):
                     self.requests.setCurrentItem(item)
 
     def show_request(self) -> None:
+        """Open the selected request (audited) and rank the roster for it."""
         request_id = self._selected_id()
-        self.candidates.clear()
         self._current = None
-        self._match: roster.MatchRecord | None = None
-        if request_id is None:
+        self._match = None
+        self._ranking = None
+        self._names = {}
+        if request_id is not None:
+
+            def load() -> None:
+                self._current = roster.open_request(self.store, request_id, self.account.id)
+                live = [
+                    m
+                    for m in roster.matches_for(self.store, request_id)
+                    if m.answer in (None, "accepted")
+                ]
+                self._match = live[-1] if live else None
+                if self._current.status == "open":
+                    self._ranking = matching.rank_for(self.store, self._current)
+                    self._names = {p.id: p.name for p in roster.roster(self.store, self.account.id)}
+
+            self._guard(load)
+        self._render()
+
+    def _render(self) -> None:
+        """Show what was loaded, in the current language (a language switch reads nothing)."""
+        self.candidates.clear()
+        request = self._current
+        if request is None:
             self.detail.setText(_("Choose a request, or add one."))
             self._enable()
             return
-
-        def load() -> None:
-            self._current = roster.open_request(self.store, request_id, self.account.id)
-
-        if not self._guard(load) or self._current is None:
-            return
-        request = self._current
-        live = [
-            m for m in roster.matches_for(self.store, request.id) if m.answer in (None, "accepted")
-        ]
-        self._match = live[-1] if live else None
         who = request.requester_name or _("(name not shown)")
         lines = [
             _("{name}, {site} ({province})").format(
@@ -400,13 +426,11 @@ class MatchingPage(Retranslatable, QWidget):
                     ).format(day=due)
                 )
         self.detail.setText("\n".join(lines))
-        if request.status == "open":
-            ranking = matching.rank_for(self.store, request)
-            peers = {p.id: p for p in roster.roster(self.store, self.account.id)}
+        ranking = self._ranking
+        if ranking is not None:
             for candidate in ranking.candidates:
-                name = peers[candidate.peer.id].name if candidate.peer.id in peers else None
                 text = "{name} — {site} ({province})\n{reasons}".format(
-                    name=name or "—",
+                    name=self._names.get(candidate.peer.id) or "—",
                     site=candidate.peer.site,
                     province=candidate.peer.province,
                     reasons="; ".join(reason_text(r) for r in candidate.reasons),
@@ -414,15 +438,15 @@ class MatchingPage(Retranslatable, QWidget):
                 item = QListWidgetItem(text, self.candidates)
                 item.setData(Qt.ItemDataRole.UserRole, candidate.peer.id)
             for left_out in ranking.excluded:
-                name = peers[left_out.peer_id].name if left_out.peer_id in peers else None
                 item = QListWidgetItem(
                     "{name} — {reason}".format(
-                        name=name or "—", reason=reason_text(left_out.reason)
+                        name=self._names.get(left_out.peer_id) or "—",
+                        reason=reason_text(left_out.reason),
                     ),
                     self.candidates,
                 )
                 item.setFlags(Qt.ItemFlag.NoItemFlags)
-            if self.candidates.count() and ranking.candidates:
+            if ranking.candidates:
                 self.candidates.setCurrentRow(0)
         self._enable()
 
@@ -528,3 +552,176 @@ def ranking_row(candidates: QListWidget) -> str | None:
         return None
     value = item.data(Qt.ItemDataRole.UserRole)
     return None if value is None else str(value)
+
+
+class RosterPanel(Retranslatable, QWidget):
+    """The roster: who is on it (with their load), and a form to add a trained peer supporter."""
+
+    changed = QtSignal()
+
+    def __init__(self, store: Store, account: Account, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("roster-panel")
+        self.store = store
+        self.account = account
+        self.banner = MessageBanner(self)
+        self.peers = QListWidget(self)
+        self.peers.setObjectName("roster-peers")
+        self.form = QGroupBox(self)
+        form = QFormLayout(self.form)
+        self.name = QLineEdit(self.form)
+        self.name.setObjectName("peer-name")
+        self.province = QComboBox(self.form)
+        self.province.setObjectName("peer-province")
+        self.organization = QLineEdit(self.form)
+        self.organization.setObjectName("peer-organization")
+        self.site = QLineEdit(self.form)
+        self.site.setObjectName("peer-site")
+        self.department = QLineEdit(self.form)
+        self.department.setObjectName("peer-department")
+        self.english = QCheckBox(self.form)
+        self.english.setObjectName("peer-english")
+        self.english.setChecked(True)
+        self.french = QCheckBox(self.form)
+        self.french.setObjectName("peer-french")
+        self.topic = QComboBox(self.form)
+        self.topic.setObjectName("peer-topic")
+        self.capacity = QSpinBox(self.form)
+        self.capacity.setObjectName("peer-capacity")
+        self.capacity.setRange(0, 20)
+        self.capacity.setValue(2)
+        self.trained_by = QLineEdit(self.form)
+        self.trained_by.setObjectName("peer-trained-by")
+        self.conflict_site = QLineEdit(self.form)
+        self.conflict_site.setObjectName("peer-conflict-site")
+        self.conflict_department = QLineEdit(self.form)
+        self.conflict_department.setObjectName("peer-conflict-department")
+        self.add_button = QPushButton(self.form)
+        self.add_button.setObjectName("peer-add")
+        languages = QHBoxLayout()
+        languages.addWidget(self.english)
+        languages.addWidget(self.french)
+        self._labels: list[tuple[QLabel, Callable[[], str]]] = []
+        rows: list[tuple[QWidget | QHBoxLayout, Callable[[], str]]] = [
+            (self.name, lambda: _("Name")),
+            (self.province, lambda: _("Province or territory")),
+            (self.organization, lambda: _("Organization")),
+            (self.site, lambda: _("Site or community")),
+            (self.department, lambda: _("Department")),
+            (languages, lambda: _("Languages")),
+            (self.topic, lambda: _("Comfortable supporting")),
+            (self.capacity, lambda: _("How many at once")),
+            (self.trained_by, lambda: _("Trained by")),
+            (self.conflict_site, lambda: _("Conflict declared: site")),
+            (self.conflict_department, lambda: _("Conflict declared: department")),
+        ]
+        for field, text in rows:
+            caption = QLabel(self.form)
+            if isinstance(field, QWidget):
+                caption.setBuddy(field)
+            self._labels.append((caption, text))
+            form.addRow(caption, field)
+        form.addRow(self.add_button)
+        column = QVBoxLayout(self)
+        column.addWidget(self.banner)
+        column.addWidget(self.peers, 1)
+        column.addWidget(self.form)
+        self.add_button.clicked.connect(self.add_peer)
+        self._peers: list[roster.PeerRecord] = []
+        self.retranslate_ui()
+        self.refresh()
+
+    def retranslate_ui(self) -> None:
+        self.form.setTitle(_("Add a trained peer supporter"))
+        for caption, text in self._labels:
+            caption.setText(text())
+        self.english.setText(language_name("en"))
+        self.french.setText(language_name("fr"))
+        refill_combo(self.province, provinces_by_name(current_language()))
+        refill_combo(
+            self.topic,
+            [(pgettext("topic", "Not said"), "")]
+            + [(translate(label), code) for code, label in TOPICS.items()],
+        )
+        self.add_button.setText(_("Add to the roster"))
+        self.banner.retranslate_ui()
+        self._render()
+
+    def refresh(self) -> None:
+        """Read the roster (audited as a view) and show it."""
+        try:
+            self._peers = roster.roster(self.store, self.account.id)
+        except StoreError as exc:
+            self.banner.show_message(exc.explain)
+            return
+        self._render()
+
+    def _render(self) -> None:
+        self.peers.clear()
+        for peer in self._peers:
+            QListWidgetItem(
+                _("{name} · {site} ({province}) · {active} of {capacity}").format(
+                    name=peer.name or "—",
+                    site=peer.site,
+                    province=peer.province,
+                    active=peer.active,
+                    capacity=peer.capacity,
+                ),
+                self.peers,
+            )
+
+    def add_peer(self) -> None:
+        name, site = self.name.text().strip(), self.site.text().strip()
+        if not name or not site:
+            self.banner.show_message(
+                lambda: (
+                    _("The name or the site is missing"),
+                    _("Type the peer supporter's name and site."),
+                )
+            )
+            return
+        languages = tuple(
+            code for code, box in (("en", self.english), ("fr", self.french)) if box.isChecked()
+        )
+        conflict_site = self.conflict_site.text().strip()
+        topic = self.topic.currentData()
+        peer = roster.PeerRecord(
+            id=str(uuid.uuid4()),
+            name=name,
+            province=str(self.province.currentData()),
+            organization=self.organization.text().strip(),
+            site=site,
+            department=self.department.text().strip(),
+            languages=languages or ("en",),
+            topics=(topic,) if topic else (),
+            conflicts=(
+                (
+                    roster.Conflict(
+                        "same-department", conflict_site, self.conflict_department.text().strip()
+                    ),
+                )
+                if conflict_site
+                else ()
+            ),
+            trained_on=datetime.now(UTC).date().isoformat(),
+            trained_by=self.trained_by.text().strip() or None,
+            capacity=self.capacity.value(),
+        )
+        try:
+            roster.save_peer(self.store, peer, self.account.id)
+        except StoreError as exc:
+            self.banner.show_message(exc.explain)
+            return
+        self.banner.clear()
+        for field in (
+            self.name,
+            self.organization,
+            self.site,
+            self.department,
+            self.trained_by,
+            self.conflict_site,
+            self.conflict_department,
+        ):
+            field.setText("")
+        self.refresh()
+        self.changed.emit()

@@ -157,3 +157,30 @@ def test_the_closure_survey_is_saved_anonymously_and_an_empty_one_is_refused(
     rows = store_of(app).query("SELECT channel, language, helpful, recommend FROM survey")
     assert rows == [("closure", lang, 4, 1)]
     assert page.helpful.currentIndex() == 0  # ready for the next person
+
+
+def test_a_coordinator_adds_a_peer_to_the_roster_and_a_blank_one_is_refused(
+    qtbot: QtBot, make_app: AppFactory, store_path: Path, lang: Language
+) -> None:
+    make_store(store_path).close()
+    app = make_app(lang)
+    window = main_window_of(qtbot, app)
+    window.matching_action.trigger()
+    page = window.pages.currentWidget()
+    assert isinstance(page, MatchingPage)
+    panel = page.roster_panel
+    panel.add_button.click()
+    assert panel.banner.isVisibleTo(panel)
+    assert store_of(app).query("SELECT count(*) FROM peers")[0][0] == 0
+    qtbot.keyClicks(panel.name, "Dr Noor Haddad")
+    panel.province.setCurrentIndex(panel.province.findData("QC"))
+    qtbot.keyClicks(panel.site, "CHUM")
+    panel.french.setChecked(True)
+    qtbot.keyClicks(panel.conflict_site, "CHUM")
+    qtbot.keyClicks(panel.conflict_department, "Urgence")
+    panel.add_button.click()
+    assert panel.peers.count() == 1
+    assert "Dr Noor Haddad" in panel.peers.item(0).text()
+    [(languages, conflicts)] = store_of(app).query("SELECT languages, conflicts FROM peers")
+    assert languages == '["en", "fr"]'
+    assert "Urgence" in conflicts
