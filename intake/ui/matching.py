@@ -172,6 +172,8 @@ class MatchingPage(Retranslatable, QWidget):
         self.recommend = QComboBox(self.survey)
         self.recommend.setObjectName("survey-recommend")
         self.recommend_label.setBuddy(self.recommend)
+        for box in (self.helpful, self.recommend):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.survey_button = QPushButton(self.survey)
         self.survey_button.setObjectName("survey-save")
         for widget in (
