@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import calendar
-import os
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -43,7 +42,7 @@ def period_of(start_text: str, end_text: str) -> tuple[date, date]:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from intake.services.reports import audit_export, make_report, to_csv  # noqa: PLC0415
+    from intake.services.reports import audit_export, make_report, write_csv  # noqa: PLC0415
     from intake.storage.db import open_store  # noqa: PLC0415
     from intake.storage.report_data import Period  # noqa: PLC0415
 
@@ -56,11 +55,7 @@ def run_report(args: argparse.Namespace) -> int:
         now = datetime.now(UTC)
         report = make_report(store, Period(start, end), now)
         if args.csv:
-            partial = target.with_name(target.name + ".part")
-            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-                out.write(to_csv(report))
-            os.replace(partial, target)
+            write_csv(report, target)
             what = "csv"
         else:
             from intake.services.report_pdf import write_pdf  # noqa: PLC0415

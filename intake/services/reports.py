@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import statistics
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from intake.i18n import N_, NP_, _, language_name, translate
 from intake.provinces import PROVINCES
@@ -437,6 +439,20 @@ def to_csv(report: Report) -> str:
     for stat in report.statistics:
         writer.writerow([translate(stat.title), "x" if stat.value is None else f"{stat.value:g}"])
     return out.getvalue()
+
+
+def write_csv(report: Report, path: Path) -> None:
+    """The CSV, owner-readable only from its first byte, through a temporary file beside it
+    (a failed write never leaves half a report under the final name)."""
+    partial = path.with_name(path.name + ".part")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(to_csv(report))
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def suppression_rule() -> str:

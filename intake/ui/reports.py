@@ -33,7 +33,7 @@ from intake.services.reports import (
     label,
     make_report,
     suppression_rule,
-    to_csv,
+    write_csv,
 )
 from intake.storage.db import Store
 from intake.storage.errors import StoreError
@@ -199,8 +199,7 @@ class ReportsPage(Retranslatable, QWidget):
             return
         try:
             if kind == "csv":
-                path.write_text(to_csv(report), encoding="utf-8")
-                path.chmod(0o600)
+                write_csv(report, path)
             else:
                 write_pdf(report, path, self.now())
             audit_export(self.store, report, self.account.id, kind)
