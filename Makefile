@@ -56,6 +56,8 @@ bench: $(TESTS)
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_kiosk.py
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_call.py
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_soak.py
+	$(PY) tests/bench/bench_matching.py
+	$(PY) tests/bench/bench_reports.py
 
 # The wheel that `pip install .` would install, into dist/.
 wheel: $(STAMP)

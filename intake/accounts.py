@@ -10,6 +10,10 @@ class Role(Enum):
     VOLUNTEER = "volunteer"
     SUPERVISOR = "supervisor"
     KIOSK = "kiosk"
+    # Peer-support matching (issue 17); the accounts table accepts them once its role
+    # check is widened (the accounts work of issue 16).
+    COORDINATOR = "coordinator"
+    PEER_SUPPORTER = "peer-supporter"
 
 
 @dataclass(frozen=True)

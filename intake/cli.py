@@ -30,6 +30,7 @@ SUBCOMMANDS = {
     "directory": N_("check or list the program directory"),
     "db": N_("create, check, back up, restore, re-key or purge the store"),
     "safety": N_("check a safety-screen file, or try answers against it"),
+    "report": N_("write the de-identified program report as CSV or PDF"),
 }
 
 
@@ -75,6 +76,10 @@ def build_parser(*, full: bool = True, command: str | None = None) -> argparse.A
         from intake.commands import safety  # noqa: PLC0415
 
         safety.add_parsers(commands)
+    if command in (None, "report"):
+        from intake.commands import report  # noqa: PLC0415
+
+        report.add_parsers(commands)
     for name, summary in SUBCOMMANDS.items():
         if name not in commands.choices:
             commands.add_parser(name, help=_(summary))

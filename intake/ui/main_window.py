@@ -54,6 +54,8 @@ ROLE_NAMES = {
     Role.VOLUNTEER: N_("Volunteer"),
     Role.SUPERVISOR: N_("Supervisor"),
     Role.KIOSK: N_("Kiosk"),
+    Role.COORDINATOR: N_("Coordinator"),
+    Role.PEER_SUPPORTER: N_("Peer supporter"),
 }
 
 
@@ -396,14 +398,38 @@ class MainWindow(Retranslatable, QMainWindow):
         self.directory_action, self.directory_button = self._header_action(
             header, "directory", "Ctrl+D", self.show_directory
         )
+        # Peer matching and the sponsors' reports (issue 17): coordinators and supervisors.
+        self.matching_action, self.matching_button = self._header_action(
+            header, "matching", None, self.show_matching
+        )
+        self.reports_action, self.reports_button = self._header_action(
+            header, "reports", None, self.show_reports
+        )
+        coordinates = account.role in (Role.SUPERVISOR, Role.COORDINATOR)
+        self.matching_button.setVisible(coordinates)
+        self.reports_button.setVisible(coordinates)
+        self.matching_page: QWidget | None = None
+        self.reports_page: QWidget | None = None
         # What needs the call services and must not be reachable while locked.
-        self.workspace_actions = (self.new_call_action, self.history_action, self.directory_action)
+        self.workspace_actions = (
+            self.new_call_action,
+            self.history_action,
+            self.directory_action,
+            self.matching_action,
+            self.reports_action,
+        )
         self._enable_workspace(True)
         self.history_page: HistoryPage | None = None
         self.directory_page: DirectoryBrowser | None = None
         header.arrange(
             identity=(self.app_name, self.signed_in),
-            actions=(self.new_call_button, self.history_button, self.directory_button),
+            actions=(
+                self.new_call_button,
+                self.history_button,
+                self.directory_button,
+                self.matching_button,
+                self.reports_button,
+            ),
             tools=(self.language_switch, self.lock_button, self.about_button, self.quit_button),
         )
 
@@ -452,6 +478,10 @@ class MainWindow(Retranslatable, QMainWindow):
         self.directory_action.setToolTip(
             _("Every program, with how sure we are of each fact (Ctrl+D)")
         )
+        self.matching_action.setText(pgettext("action", "Matching"))
+        self.matching_action.setToolTip(_("Match physicians with trained peer supporters"))
+        self.reports_action.setText(pgettext("action", "Reports"))
+        self.reports_action.setToolTip(_("De-identified reports for the program's sponsors"))
         self.lock_action.setText(pgettext("action", "Lock"))
         self.lock_action.setToolTip(_("Hide everything until your PIN is entered (Ctrl+L)"))
         self.about_action.setText(pgettext("action", "About"))
@@ -527,6 +557,26 @@ class MainWindow(Retranslatable, QMainWindow):
         self.show_history()
         if self.history_page is not None and not self.history_page.due.isChecked():
             self.history_page.due.setChecked(True)
+
+    def show_matching(self) -> None:
+        from intake.ui.matching import MatchingPage  # noqa: PLC0415 - not needed to sign in
+
+        if self.services is None or self.locked:
+            return
+        if self.matching_page is None:
+            self.matching_page = MatchingPage(self.services.store, self.account, self.pages)
+            self.pages.addWidget(self.matching_page)
+        self.pages.setCurrentWidget(self.matching_page)
+
+    def show_reports(self) -> None:
+        from intake.ui.reports import ReportsPage  # noqa: PLC0415 - not needed to sign in
+
+        if self.services is None or self.locked:
+            return
+        if self.reports_page is None:
+            self.reports_page = ReportsPage(self.services.store, self.account, self.pages)
+            self.pages.addWidget(self.reports_page)
+        self.pages.setCurrentWidget(self.reports_page)
 
     def show_directory(self) -> None:
         from intake.ui.directory_browser import DirectoryBrowser  # noqa: PLC0415

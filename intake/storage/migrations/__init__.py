@@ -17,6 +17,7 @@ from intake.storage.migrations import (
     m0004_indexes,
     m0005_audit_key,
     m0006_search_owner,
+    m0007_matching,
 )
 
 
@@ -34,6 +35,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "indexes", m0004_indexes.apply),
     Migration(5, "audit-key", m0005_audit_key.apply),
     Migration(6, "search-owner", m0006_search_owner.apply),
+    Migration(7, "matching", m0007_matching.apply),
 )
 
 LATEST = MIGRATIONS[-1].version

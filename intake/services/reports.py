@@ -1,0 +1,468 @@
+"""De-identified reports for a peer support program's sponsors: uptake, outcomes, referrals and
+their follow-up, satisfaction.
+
+Every table is counts of coded values, published through `suppression.suppress` (cells, totals
+and grand total under five hidden, with complementary suppression). Statistics (a median, an
+average) over fewer than five are not published. Nothing free-text or identifying is read: the
+rows and columns are months, provinces, languages, channels, roles, outcomes, program ids, and
+the names of the program's own sites. Tables of the same population share only their grand
+total, so no table's hidden cell is another table's published margin.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import statistics
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from intake.i18n import N_, NP_, _, language_name, translate
+from intake.provinces import PROVINCES
+from intake.routing.holiday_dates import REGIONS, is_holiday
+from intake.services.matching import FIRST_CONTACT_BUSINESS_DAYS
+from intake.services.suppression import SMALLEST_SHOWN, Published, suppress, suppress_statistic
+from intake.storage import audit
+from intake.storage.db import Store
+from intake.storage.report_data import Period, ReportData, read
+
+Label = str | tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: Label
+    row_kind: str
+    column_kind: str
+    rows: tuple[str, ...]  # codes; `label` names them
+    columns: tuple[str, ...]
+    published: Published
+
+
+@dataclass(frozen=True)
+class Statistic:
+    key: str
+    title: Label
+    value: float | None  # None: fewer than five
+    count: int
+
+
+@dataclass(frozen=True)
+class Report:
+    period: Period
+    tables: tuple[Table, ...]
+    statistics: tuple[Statistic, ...]
+
+
+CHANNELS: dict[str, Label] = {
+    "phone": NP_("report channel", "Phone line"),
+    "kiosk": NP_("report channel", "Kiosk"),
+    "coordinator": NP_("report channel", "Coordinator"),
+    "closure": NP_("report channel", "At closure"),
+}
+KINDS: dict[str, Label] = {
+    "local": NP_("match kind", "Local"),
+    "inter-site": NP_("match kind", "Inter-site"),
+}
+ROLES: dict[str, Label] = {
+    "physician": NP_("report role", "Physician"),
+    "resident": NP_("report role", "Resident"),
+    "student": NP_("report role", "Medical student"),
+    "family": NP_("report role", "Family of a physician"),
+    "colleague": NP_("report role", "About a colleague"),
+    "retired": NP_("report role", "Retired physician"),
+}
+OUTCOMES: dict[str, Label] = {
+    "referred": NP_("outcome", "Referred to a program"),
+    "information": NP_("outcome", "Information given"),
+    "crisis-connected": NP_("outcome", "Connected to crisis help"),
+    "callback": NP_("outcome", "Callback arranged"),
+    "declined": NP_("outcome", "Caller declined help"),
+    "disconnected": NP_("outcome", "Call disconnected"),
+    "supported": NP_("match outcome", "Supported by the peer"),
+    "referred-on": NP_("match outcome", "Referred on to other help"),
+    "no-contact": NP_("match outcome", "Could not be reached"),
+    "withdrawn": NP_("match outcome", "Withdrew the request"),
+}
+FOLLOWUPS: dict[str, Label] = {
+    "done": NP_("follow-up result", "Done"),
+    "open": NP_("follow-up result", "Open, not yet due"),
+    "overdue": NP_("follow-up result", "Open and overdue"),
+    "cancelled": NP_("follow-up result", "Cancelled"),
+}
+DELAYS: dict[str, Label] = {
+    "on-time": NP_("first contact", "Within three business days"),
+    "late": NP_("first contact", "Four or five business days"),
+    "very-late": NP_("first contact", "More than five business days"),
+    "none": NP_("first contact", "Not yet"),
+}
+ANSWERS: dict[str, Label] = {
+    "yes": NP_("survey answer", "Yes"),
+    "no": NP_("survey answer", "No"),
+}
+UNKNOWN: Label = NP_("report value", "Not recorded")
+OTHER_SITE: Label = NP_("report value", "Sites with fewer than five requests")
+
+TITLES: dict[str, Label] = {
+    "contacts_month_channel": N_("Contacts by month and channel"),
+    "contacts_province_language": N_("Contacts by province or territory and language"),
+    "contacts_role": N_("Contacts by role"),
+    "contacts_outcome": N_("Contacts by outcome"),
+    "requests_month_channel": N_("Match requests by month and channel"),
+    "requests_site_kind": N_("Match requests by site and kind of match asked"),
+    "requests_province_language": N_("Match requests by province or territory and language"),
+    "requests_role": N_("Match requests by role"),
+    "matches_month_kind": N_("Matches accepted by month and kind"),
+    "first_contact": N_("Time from acceptance to first contact"),
+    "requests_outcome": N_("Closed match requests by outcome"),
+    "referrals": N_("Referrals given by the line, by program"),
+    "followups": N_("Follow-ups of contacts, by result"),
+    "survey_helpful": N_("Survey: how helpful was it (1 to 5), by where it was asked"),
+    "survey_recommend": N_("Survey: would recommend it, by where it was asked"),
+    "feedback_rating": N_("Feedback after a call or a kiosk visit: rating (1 to 5)"),
+    "feedback_found": N_("Feedback after a call or a kiosk visit: found what they needed"),
+}
+COUNT_COLUMN: Label = NP_("report column", "Count")
+
+
+def label(kind: str, code: str) -> str:
+    """A row or column heading in the current language."""
+    if kind == "month":
+        return code
+    if kind == "count":
+        return translate(COUNT_COLUMN)
+    if kind == "language":
+        return language_name(code) if code in ("en", "fr") else translate(UNKNOWN)
+    if kind == "site":
+        return translate(OTHER_SITE) if code == "" else code
+    if kind in ("province", "rating", "program"):  # codes read the same in both languages
+        return code if code != "?" else translate(UNKNOWN)
+    table: dict[str, Label] = {
+        "channel": CHANNELS,
+        "kind": KINDS,
+        "role": ROLES,
+        "outcome": OUTCOMES,
+        "followup": FOLLOWUPS,
+        "delay": DELAYS,
+        "answer": ANSWERS,
+    }.get(kind, {})
+    return translate(table.get(code, UNKNOWN))
+
+
+def _months(period: Period) -> tuple[str, ...]:
+    months = []
+    year, month = period.start.year, period.start.month
+    while (year, month) <= (period.end.year, period.end.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return tuple(months)
+
+
+def _two_way(
+    key: str,
+    counts: Counter[tuple[str, str]],
+    rows: Iterable[str],
+    columns: Iterable[str],
+    *kinds: str,  # the row kind, then the column kind
+) -> Table:
+    row_kind, column_kind = kinds
+    row_codes = tuple(rows)
+    column_codes = tuple(columns)
+    cells = [[counts.get((r, c), 0) for c in column_codes] for r in row_codes]
+    return Table(
+        key,
+        TITLES[key],
+        row_kind,
+        column_kind,
+        row_codes,
+        column_codes,
+        suppress(cells) if row_codes and column_codes else suppress([]),
+    )
+
+
+def _one_way(key: str, counts: Counter[str], rows: Iterable[str], row_kind: str) -> Table:
+    row_codes = tuple(rows)
+    cells = [[counts.get(r, 0)] for r in row_codes]
+    return Table(key, TITLES[key], row_kind, "count", row_codes, ("count",), suppress(cells or []))
+
+
+def _present(counts: Iterable[str], known: Iterable[str]) -> list[str]:
+    """The known codes in their order, then any others seen (sorted)."""
+    order = list(known)
+    seen = set(counts)
+    return [c for c in order if c in seen] + sorted(seen - set(order))
+
+
+def _business_days(start: date, end: date, province: str) -> int:
+    """Business days after `start` up to and including `end` (one pass over the days)."""
+    region = province if province in REGIONS else "CA"
+    days = 0
+    day = start
+    while day < end:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and not is_holiday(region, day):
+            days += 1
+    return days
+
+
+def _satisfaction(data: ReportData) -> tuple[tuple[Table, ...], list[int]]:
+    """The closure and kiosk survey, and the feedback after calls and kiosk visits."""
+    helpful: Counter[tuple[str, str]] = Counter()
+    recommend: Counter[tuple[str, str]] = Counter()
+    ratings: list[int] = []
+    for channel, rating, would, n in data.survey:
+        if rating is not None:
+            helpful[(str(rating), channel)] += n
+            ratings.extend([int(rating)] * n)
+        if would is not None:
+            recommend[("yes" if would else "no", channel)] += n
+
+    rated: Counter[tuple[str, str]] = Counter()
+    found: Counter[tuple[str, str]] = Counter()
+    for channel, rating, got, n in data.feedback:
+        if rating is not None:
+            rated[(str(rating), channel)] += n
+        if got is not None:
+            found[("yes" if got else "no", channel)] += n
+
+    survey_channels = ("closure", "kiosk")
+    return (
+        _two_way(
+            "survey_helpful",
+            helpful,
+            ("1", "2", "3", "4", "5"),
+            survey_channels,
+            "rating",
+            "channel",
+        ),
+        _two_way(
+            "survey_recommend", recommend, ("yes", "no"), survey_channels, "answer", "channel"
+        ),
+        _two_way(
+            "feedback_rating",
+            rated,
+            ("1", "2", "3", "4", "5"),
+            ("phone", "kiosk"),
+            "rating",
+            "channel",
+        ),
+        _two_way("feedback_found", found, ("yes", "no"), ("phone", "kiosk"), "answer", "channel"),
+    ), ratings
+
+
+def build(data: ReportData, period: Period) -> Report:
+    months = _months(period)
+    by_month_channel: Counter[tuple[str, str]] = Counter()
+    by_province_language: Counter[tuple[str, str]] = Counter()
+    by_role: Counter[str] = Counter()
+    by_outcome: Counter[str] = Counter()
+    for month, channel, province, language, role, outcome, n in data.contacts:
+        by_month_channel[(month, channel)] += n
+        by_province_language[(province, language)] += n
+        by_role[role] += n
+        by_outcome[outcome] += n
+
+    req_month_channel: Counter[tuple[str, str]] = Counter()
+    req_site_kind: Counter[tuple[str, str]] = Counter()
+    req_province_language: Counter[tuple[str, str]] = Counter()
+    req_role: Counter[str] = Counter()
+    req_outcome: Counter[str] = Counter()
+    for month, source, province, site, language, role, outside, status, outcome, n in data.requests:
+        kind = "inter-site" if outside else "local"
+        req_month_channel[(month, source)] += n
+        req_site_kind[(f"{province} · {site}", kind)] += n
+        req_province_language[(province, language)] += n
+        req_role[role] += n
+        if status in ("closed", "withdrawn"):
+            req_outcome[outcome] += n
+    # A site with fewer than five requests in the period is listed with the others like it:
+    # a small site's row would otherwise be hidden cell by cell (and named).
+    site_totals: Counter[str] = Counter()
+    for (site, _kind), n in req_site_kind.items():
+        site_totals[site] += n
+    merged: Counter[tuple[str, str]] = Counter()
+    for (site, kind), n in req_site_kind.items():
+        merged[(site if site_totals[site] >= SMALLEST_SHOWN else "", kind)] += n
+    sites = sorted({s for s, _ in merged if s}) + ([""] if any(not s for s, _ in merged) else [])
+
+    matches_month_kind: Counter[tuple[str, str]] = Counter()
+    delays: Counter[str] = Counter()
+    waited: list[int] = []
+    for month, outside, province, accepted_at, first_at in data.matches:
+        matches_month_kind[(month, "inter-site" if outside else "local")] += 1
+        if first_at is None:
+            delays["none"] += 1
+            continue
+        days = _business_days(
+            datetime.fromisoformat(accepted_at).date(),
+            datetime.fromisoformat(first_at).date(),
+            province,
+        )
+        waited.append(days)
+        delays[
+            "on-time"
+            if days <= FIRST_CONTACT_BUSINESS_DAYS
+            else "late"
+            if days <= FIRST_CONTACT_BUSINESS_DAYS + 2
+            else "very-late"
+        ] += 1
+
+    satisfaction, ratings = _satisfaction(data)
+    tables = (
+        _two_way(
+            "contacts_month_channel",
+            by_month_channel,
+            months,
+            ("phone", "kiosk"),
+            "month",
+            "channel",
+        ),
+        _two_way(
+            "contacts_province_language",
+            by_province_language,
+            _present((p for p, _ in by_province_language), PROVINCES),
+            ("en", "fr"),
+            "province",
+            "language",
+        ),
+        _one_way("contacts_role", by_role, _present(by_role, ROLES), "role"),
+        _one_way("contacts_outcome", by_outcome, _present(by_outcome, OUTCOMES), "outcome"),
+        _two_way(
+            "requests_month_channel",
+            req_month_channel,
+            months,
+            ("phone", "kiosk", "coordinator"),
+            "month",
+            "channel",
+        ),
+        _two_way("requests_site_kind", merged, sites, ("local", "inter-site"), "site", "kind"),
+        _two_way(
+            "requests_province_language",
+            req_province_language,
+            _present((p for p, _ in req_province_language), PROVINCES),
+            ("en", "fr"),
+            "province",
+            "language",
+        ),
+        _one_way("requests_role", req_role, _present(req_role, ROLES), "role"),
+        _two_way(
+            "matches_month_kind",
+            matches_month_kind,
+            months,
+            ("local", "inter-site"),
+            "month",
+            "kind",
+        ),
+        _one_way("first_contact", delays, DELAYS, "delay"),
+        _one_way("requests_outcome", req_outcome, _present(req_outcome, OUTCOMES), "outcome"),
+        _one_way(
+            "referrals",
+            Counter(dict(data.referrals)),
+            sorted(p for p, _ in data.referrals),
+            "program",
+        ),
+        _one_way("followups", Counter(dict(data.followups)), FOLLOWUPS, "followup"),
+        *satisfaction,
+    )
+    stats = (
+        Statistic(
+            "median_first_contact",
+            N_("Median business days from acceptance to first contact"),
+            suppress_statistic(float(statistics.median(waited)) if waited else None, len(waited)),
+            len(waited),
+        ),
+        Statistic(
+            "average_helpful",
+            N_("Average helpfulness (1 to 5)"),
+            suppress_statistic(
+                round(statistics.fmean(ratings), 1) if ratings else None, len(ratings)
+            ),
+            len(ratings),
+        ),
+    )
+    return Report(period, tables, stats)
+
+
+def make_report(store: Store, period: Period, now: datetime) -> Report:
+    return build(read(store, period, now.isoformat()), period)
+
+
+def audit_export(store: Store, report: Report, actor: str | None, what: str) -> None:
+    """Each export is audited with its period and format (never its content), so a supervisor
+    can see which overlapping periods were released (see docs/reports.md)."""
+    with store.transaction() as conn:
+        audit.append(
+            conn,
+            actor,
+            "export",
+            None,
+            f"report {what} {report.period.start.isoformat()}..{report.period.end.isoformat()}",
+        )
+
+
+def _cell(value: int | None) -> str:
+    return "x" if value is None else str(value)
+
+
+def to_csv(report: Report) -> str:
+    """Every table one after the other: a title line, a header line, its rows with their totals,
+    then a total line. Suppressed values are "x"; the rule is stated on the first line."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([suppression_rule()])
+    writer.writerow([period_text(report.period)])
+    total_label = _("Total")
+    for table in report.tables:
+        writer.writerow([])
+        writer.writerow([translate(table.title)])
+        pub = table.published
+        two_way = len(table.columns) > 1
+        header = ["", *(label(table.column_kind, c) for c in table.columns)]
+        if two_way:
+            header.append(total_label)
+        writer.writerow(header)
+        for r, code in enumerate(table.rows):
+            line = [label(table.row_kind, code), *(_cell(v) for v in pub.cells[r])]
+            if two_way:
+                line.append(_cell(pub.row_totals[r]))
+            writer.writerow(line)
+        footer = [total_label, *(_cell(v) for v in pub.column_totals)]
+        if two_way:
+            footer.append(_cell(pub.total))
+        writer.writerow(footer)
+    writer.writerow([])
+    for stat in report.statistics:
+        writer.writerow([translate(stat.title), "x" if stat.value is None else f"{stat.value:g}"])
+    return out.getvalue()
+
+
+def write_csv(report: Report, path: Path) -> None:
+    """The CSV, owner-readable only from its first byte, through a temporary file beside it
+    (a failed write never leaves half a report under the final name)."""
+    partial = path.with_name(path.name + ".part")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(to_csv(report))
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def suppression_rule() -> str:
+    return _(
+        "Counts from 1 to 4 are shown as x, and so are other counts chosen so that the totals "
+        "cannot reveal them. Medians and averages of fewer than 5 answers are not shown."
+    )
+
+
+def period_text(period: Period) -> str:
+    return _("Period: {start} to {end}").format(
+        start=period.start.isoformat(), end=period.end.isoformat()
+    )

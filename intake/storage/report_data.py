@@ -1,0 +1,90 @@
+"""The counts the sponsors' reports are built from: grouped in SQL, coded values only.
+
+No query here reads a name, a number, a note or any other free text: the columns read are
+coded answers, dates cut to the month or day, and counts. A report over a period is a handful
+of grouped scans of the period's rows (the contacts' date index bounds each one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from intake.storage.db import Store
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date  # first day, inclusive
+    end: date  # last day, inclusive
+
+    def bounds(self) -> tuple[str, str]:
+        """ISO text bounds for a column that starts with the local date."""
+        return self.start.isoformat(), (self.end + timedelta(days=1)).isoformat()
+
+
+@dataclass(frozen=True)
+class ReportData:
+    contacts: list[tuple[Any, ...]]  # month, channel, province, language, role, outcome, count
+    referrals: list[tuple[str, int]]  # program, times offered
+    followups: list[tuple[str, int]]  # done | open | overdue | cancelled, count
+    requests: list[tuple[Any, ...]]  # month, source, province, site, language, role,
+    #                                   wants_outside, status, outcome, count
+    matches: list[tuple[Any, ...]]  # month, wants_outside, province, accepted_at, first_contact_at
+    survey: list[tuple[Any, ...]]  # channel, helpful, recommend, count
+    feedback: list[tuple[Any, ...]]  # channel, rating, found, count (the kiosk's and calls')
+
+
+def read(store: Store, period: Period, now_iso: str) -> ReportData:
+    start, stop = period.bounds()
+    contacts = store.query(
+        "SELECT substr(started_at, 1, 7), channel, coalesce(province, '?'), caller_language, "
+        "coalesce(role, '?'), coalesce(outcome, '?'), count(*) FROM contacts "
+        "WHERE started_at >= ? AND started_at < ? GROUP BY 1, 2, 3, 4, 5, 6",
+        (start, stop),
+    )
+    referrals = store.query(
+        "SELECT json_extract(r.value, '$.program'), count(*) "
+        "FROM contacts, json_each(contacts.referrals) AS r "
+        "WHERE contacts.started_at >= ? AND contacts.started_at < ? "
+        "AND json_extract(r.value, '$.offered') GROUP BY 1",
+        (start, stop),
+    )
+    followups = store.query(
+        "SELECT CASE WHEN f.status = 'open' AND f.due_at < ? THEN 'overdue' ELSE f.status END, "
+        "count(*) FROM followups AS f JOIN contacts AS c ON c.id = f.contact_id "
+        "WHERE c.started_at >= ? AND c.started_at < ? GROUP BY 1",
+        (now_iso, start, stop),
+    )
+    requests = store.query(
+        "SELECT substr(created_at, 1, 7), source, province, site, language, coalesce(role, '?'), "
+        "wants_outside, status, coalesce(outcome, '?'), count(*) FROM match_requests "
+        "WHERE created_at >= ? AND created_at < ? GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9",
+        (start, stop),
+    )
+    matches = store.query(
+        "SELECT substr(r.created_at, 1, 7), r.wants_outside, r.province, m.answered_at, "
+        "m.first_contact_at FROM matches AS m JOIN match_requests AS r ON r.id = m.request_id "
+        "WHERE m.answer = 'accepted' AND r.created_at >= ? AND r.created_at < ?",
+        (start, stop),
+    )
+    survey = store.query(
+        "SELECT channel, helpful, recommend, count(*) FROM survey "
+        "WHERE day >= ? AND day < ? GROUP BY 1, 2, 3",
+        (start, stop),
+    )
+    feedback = store.query(
+        "SELECT channel, rating, found, count(*) FROM feedback "
+        "WHERE day >= ? AND day < ? GROUP BY 1, 2, 3",
+        (start, stop),
+    )
+    return ReportData(
+        [tuple(r) for r in contacts],
+        [(str(r[0]), int(r[1])) for r in referrals],
+        [(str(r[0]), int(r[1])) for r in followups],
+        [tuple(r) for r in requests],
+        [tuple(r) for r in matches],
+        [tuple(r) for r in survey],
+        [tuple(r) for r in feedback],
+    )

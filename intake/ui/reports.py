@@ -1,0 +1,219 @@
+"""The sponsors' reports in the window: choose whole months, see each table as published (small
+counts shown as x) with its chart, and export the CSV or the PDF. The same service builds what
+`intake report` writes; every export is recorded in the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake.accounts import Account
+from intake.i18n import _, translate
+from intake.services.report_pdf import table_figure, write_pdf
+from intake.services.reports import (
+    Report,
+    audit_export,
+    label,
+    make_report,
+    suppression_rule,
+    write_csv,
+)
+from intake.storage.db import Store
+from intake.storage.errors import StoreError
+from intake.storage.report_data import Period
+from intake.ui.language import Retranslatable
+from intake.ui.widgets import MessageBanner, heading, hint
+
+Clock = Callable[[], datetime]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _month_end(day: date) -> date:
+    first_next = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return date.fromordinal(first_next.toordinal() - 1)
+
+
+class ReportsPage(Retranslatable, QWidget):
+    def __init__(
+        self, store: Store, account: Account, parent: QWidget | None = None, now: Clock = _now
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("reports-page")
+        self.store = store
+        self.account = account
+        self.now = now
+        self.report: Report | None = None
+        self.title = heading(self, "reports-title")
+        self.banner = MessageBanner(self)
+        self.rule = hint(self, "reports-rule")
+        today = now().date()
+        self.start = QDateEdit(self)
+        self.start.setObjectName("report-from")
+        self.start.setDisplayFormat("yyyy-MM")
+        self.start.setDate(QDate(today.year, 1, 1))
+        self.end = QDateEdit(self)
+        self.end.setObjectName("report-to")
+        self.end.setDisplayFormat("yyyy-MM")
+        self.end.setDate(QDate(today.year, today.month, 1))
+        self.from_label = QLabel(self)
+        self.from_label.setBuddy(self.start)
+        self.to_label = QLabel(self)
+        self.to_label.setBuddy(self.end)
+        self.show_button = QPushButton(self)
+        self.show_button.setObjectName("report-show")
+        self.csv_button = QPushButton(self)
+        self.csv_button.setObjectName("report-csv")
+        self.pdf_button = QPushButton(self)
+        self.pdf_button.setObjectName("report-pdf")
+        self.tables = QComboBox(self)
+        self.tables.setObjectName("report-tables")
+        self.grid = QTableWidget(self)
+        self.grid.setObjectName("report-grid")
+        self.figure = Figure(figsize=(6, 4))
+        self.canvas = FigureCanvasQTAgg(self.figure)  # type: ignore[no-untyped-call]
+        self.canvas.setParent(self)
+        self.canvas.setObjectName("report-chart")
+        bar = QHBoxLayout()
+        for widget in (self.from_label, self.start, self.to_label, self.end, self.show_button):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        bar.addWidget(self.csv_button)
+        bar.addWidget(self.pdf_button)
+        body = QHBoxLayout()
+        body.addWidget(self.grid, 1)
+        body.addWidget(self.canvas, 1)
+        page = QVBoxLayout(self)
+        page.addWidget(self.title)
+        page.addWidget(self.banner)
+        page.addLayout(bar)
+        page.addWidget(self.rule)
+        page.addWidget(self.tables)
+        page.addLayout(body, 1)
+        self.show_button.clicked.connect(self.build)
+        self.tables.currentIndexChanged.connect(lambda _i: self.show_table())
+        self.csv_button.clicked.connect(lambda: self._ask_and_export("csv"))
+        self.pdf_button.clicked.connect(lambda: self._ask_and_export("pdf"))
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.title.setText(_("Program reports"))
+        self.from_label.setText(_("From"))
+        self.to_label.setText(_("To"))
+        self.show_button.setText(_("Show the report"))
+        self.csv_button.setText(_("Export CSV…"))
+        self.pdf_button.setText(_("Export PDF…"))
+        self.rule.setText(suppression_rule())
+        self.banner.retranslate_ui()
+        self._fill_tables()
+
+    def period(self) -> Period:
+        start = self.start.date().toPython()
+        end = self.end.date().toPython()
+        assert isinstance(start, date)
+        assert isinstance(end, date)
+        return Period(date(start.year, start.month, 1), _month_end(end))
+
+    def build(self) -> None:
+        period = self.period()
+        if period.end < period.start:
+            self.banner.show_message(
+                lambda: (_("The period ends before it starts"), _("Choose the months again."))
+            )
+            return
+        try:
+            self.report = make_report(self.store, period, self.now())
+        except StoreError as exc:
+            self.banner.show_message(exc.explain)
+            return
+        self.banner.clear()
+        self._fill_tables()
+
+    def _fill_tables(self) -> None:
+        keep = max(self.tables.currentIndex(), 0)
+        self.tables.blockSignals(True)
+        self.tables.clear()
+        if self.report is not None:
+            for table in self.report.tables:
+                self.tables.addItem(translate(table.title), table.key)
+            self.tables.setCurrentIndex(min(keep, self.tables.count() - 1))
+        self.tables.blockSignals(False)
+        self.show_table()
+
+    def show_table(self) -> None:
+        self.grid.clear()
+        if self.report is None or self.tables.currentIndex() < 0:
+            self.grid.setRowCount(0)
+            self.grid.setColumnCount(0)
+            self.figure.clear()
+            self.canvas.draw_idle()  # type: ignore[no-untyped-call]
+            return
+        table = self.report.tables[self.tables.currentIndex()]
+        pub = table.published
+        two_way = len(table.columns) > 1
+        headers = [label(table.column_kind, c) for c in table.columns]
+        if two_way:
+            headers.append(_("Total"))
+        rows = [label(table.row_kind, r) for r in table.rows] + [_("Total")]
+        self.grid.setColumnCount(len(headers))
+        self.grid.setRowCount(len(rows))
+        self.grid.setHorizontalHeaderLabels(headers)
+        self.grid.setVerticalHeaderLabels(rows)
+        lines = [
+            list(pub.cells[r]) + ([pub.row_totals[r]] if two_way else [])
+            for r in range(len(table.rows))
+        ]
+        lines.append(list(pub.column_totals) + ([pub.total] if two_way else []))
+        for r, line in enumerate(lines):
+            for c, value in enumerate(line):
+                self.grid.setItem(r, c, QTableWidgetItem("x" if value is None else str(value)))
+        self.grid.resizeColumnsToContents()
+        table_figure(table, self.figure)
+        self.canvas.draw_idle()  # type: ignore[no-untyped-call]
+
+    def export(self, kind: str, path: Path) -> None:
+        """Write the shown report (the window's export buttons, and the tests, call this)."""
+        if self.report is None:
+            self.build()
+        report = self.report
+        if report is None:
+            return
+        try:
+            if kind == "csv":
+                write_csv(report, path)
+            else:
+                write_pdf(report, path, self.now())
+            audit_export(self.store, report, self.account.id, kind)
+        except StoreError as exc:
+            self.banner.show_message(exc.explain)
+            return
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            self.banner.show_message(lambda: (_("The report could not be written"), reason))
+            return
+        self.banner.show_message(lambda: (_("Report written"), str(path)))
+
+    def _ask_and_export(self, kind: str) -> None:
+        pattern = "CSV (*.csv)" if kind == "csv" else "PDF (*.pdf)"
+        chosen, _filter = QFileDialog.getSaveFileName(self, _("Export the report"), "", pattern)
+        if chosen:
+            self.export(kind, Path(chosen))

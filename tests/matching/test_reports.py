@@ -1,0 +1,48 @@
+"""Reports over a real store: right counts, every small value hidden, and no identifier or
+free text in any export (sentinel scan)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from intake.i18n import set_language
+from intake.services.reports import make_report, to_csv
+from intake.services.suppression import SMALLEST_SHOWN
+from intake.storage.db import Store
+from intake.storage.report_data import Period
+from tests.matching.seed import SENTINELS, seed
+
+YEAR = Period(date(2026, 1, 1), date(2026, 12, 31))
+NOW = datetime(2027, 1, 5, tzinfo=UTC)
+
+
+def test_counts_add_up_and_small_values_are_hidden(store: Store, coordinator: str) -> None:
+    seed(store, coordinator, contacts=600, requests=120)
+    report = make_report(store, YEAR, NOW)
+    tables = {t.key: t for t in report.tables}
+    assert tables["contacts_month_channel"].published.total == 600
+    assert tables["requests_month_channel"].published.total == 120
+    assert len(tables["contacts_month_channel"].rows) == 12
+    for table in report.tables:
+        for value in table.published.values():
+            assert value is None or value == 0 or value >= SMALLEST_SHOWN, table.key
+    # Nunavut is one of five provinces drawn: its row is shown or hidden, never a count under 5.
+    assert report.statistics[0].count == 96  # four in five matches had a first contact
+
+
+def test_no_identifier_or_note_in_the_csv_in_either_language(
+    store: Store, coordinator: str, lang: str
+) -> None:
+    seed(store, coordinator, contacts=300, requests=60)
+    set_language(lang)
+    text = to_csv(make_report(store, YEAR, NOW))
+    for sentinel in SENTINELS:
+        assert sentinel.casefold() not in text.casefold()
+    assert "x" in text  # the rule line at least
+    assert ("Période" in text) == (lang == "fr")
+
+
+def test_an_empty_period_is_a_report_of_zeros(store: Store) -> None:
+    report = make_report(store, Period(date(2020, 1, 1), date(2020, 1, 31)), NOW)
+    assert all(t.published.total == 0 for t in report.tables)
+    assert report.statistics[0].value is None
