@@ -1,4 +1,4 @@
-"""Version 6: the peer-supporter roster, match requests, matches and the anonymous survey.
+"""Version 7: the peer-supporter roster, match requests, matches and the anonymous survey.
 
 - `peers`: trained peer supporters. The name is an identifier (shredded at retention like a
   caller's name once the peer has left the roster); everything else is coded.
