@@ -75,13 +75,14 @@ def spoken_name(display_name: str) -> str:
 def explain_start_failure(exc: BaseException) -> Message | None:
     """A mistake in a data file: say which, in the person's language (the detail is for IT)."""
     from intake.directory.load import DirectoryError  # noqa: PLC0415
+    from intake.services.data_files import describer  # noqa: PLC0415
 
     if isinstance(exc, DirectoryError | GuidanceError | ScreenError):
-        detail = str(exc)
+        detail = describer(exc) or (lambda: str(exc))
         return lambda: (
             _("The application cannot start: a data file has a mistake"),
             _(
                 "Nothing was changed. Give this to the person who looks after this computer: {detail}"
-            ).format(detail=detail),
+            ).format(detail=detail()),
         )
     return None
