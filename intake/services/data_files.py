@@ -133,7 +133,7 @@ def describe(exc: DirectoryError) -> str:
     problem = problem_text(exc.problem)
     if problem is None:  # a problem added to the loader and not yet here: said as written
         problem = _("{problem} (in English: the loader's own words)").format(problem=exc.problem)
-    return f"{where}: {problem}"
+    return _("{where}: {problem}").format(where=where, problem=problem)
 
 
 def describer(exc: BaseException) -> Callable[[], str] | None:
