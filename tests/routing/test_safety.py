@@ -244,3 +244,9 @@ def test_not_sure_of_staying_safe_with_the_means_at_hand_is_imminent(
     unsafe: str, means: str
 ) -> None:
     assert SCREEN.tier({"thoughts": "yes", "unsafe_now": unsafe, "means": means}) == "imminent"
+
+
+def test_asking_for_a_question_the_screen_does_not_have_names_it() -> None:
+    with pytest.raises(ScreenError, match="unknown question: no_such_question"):
+        SCREEN.question("no_such_question")
+    assert SCREEN.question("in_progress").id == "in_progress"
