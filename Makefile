@@ -10,7 +10,7 @@ TESTS  := $(VENV)/.installed-test
 DEV    := $(VENV)/.installed-dev
 BUNDLE := dist/intake
 
-.PHONY: run test lint i18n screenshots bench bench-bundle wheel bundle bundle-smoke desktop-entry clean
+.PHONY: run test lint mutation i18n screenshots bench bench-bundle wheel bundle bundle-smoke desktop-entry clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,14 @@ lint: $(DEV)
 	$(VENV)/bin/ruff format --check intake tests
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+
+# Mutation testing (mutmut) over the refusing code listed in pyproject.toml [tool.mutmut]; prints
+# the share of mutants killed. Slow (minutes per module): not part of .ci/run. Narrow it with
+# MUTANTS, e.g. make mutation MUTANTS='intake.safety.* intake.storage.account_store.*'
+MUTANTS ?=
+mutation: $(DEV)
+	$(VENV)/bin/mutmut run $(MUTANTS) || true
+	$(PY) tools/mutation_share.py $(MUTANTS)
 
 # Extract every marked string and merge it into the French catalog (then translate what is new).
 i18n: $(STAMP)

@@ -22,6 +22,7 @@ from intake.storage.records import (
     ContactRecord,
     cancel_followup,
     drop_note,
+    followups_due,
     put_callback,
     put_followup,
     put_note,
@@ -109,3 +110,19 @@ def save_call(store: Store, snap: CallSnapshot, actor: str | None) -> str:
             cancel_followup(conn, followup_id, callback_id, actor)
         remove_draft(conn, snap.draft_id)
     return contact_id
+
+
+class CallDesk:
+    """The phone line's writes and counts for one signed-in volunteer."""
+
+    def __init__(self, store: Store, account_id: str) -> None:
+        self._store = store
+        self._account_id = account_id
+
+    def save(self, snap: CallSnapshot) -> str:
+        """Save a finished call in one transaction (see `save_call`); returns its id."""
+        return save_call(self._store, snap, self._account_id)
+
+    def followups_due(self, by_utc: str, *, everyone: bool = False) -> int:
+        """How many follow-ups are due by then: this volunteer's, or everyone's (supervisor)."""
+        return len(followups_due(self._store, by_utc, None if everyone else self._account_id))

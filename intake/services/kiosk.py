@@ -4,9 +4,13 @@ request, written together in one transaction (idempotent: the ids come from the 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from intake.storage.db import Store
+from intake.storage.feedback import save_feedback
 from intake.storage.records import ContactRecord, put_callback, write_contact
+
+__all__ = ["CallbackRequest", "ContactRecord", "KioskDesk", "save_visit"]
 
 
 @dataclass(frozen=True)
@@ -32,3 +36,29 @@ def save_visit(
                 time_zone=callback.time_zone,
                 actor=actor,
             )
+
+
+class KioskDesk:
+    """What a kiosk session writes, for the account that started kiosk mode."""
+
+    def __init__(self, store: Store, account_id: str | None) -> None:
+        self._store = store
+        self._account_id = account_id
+
+    def save_visit(self, record: ContactRecord, callback: CallbackRequest | None) -> None:
+        """The visit's record and, with consent, its callback request: one transaction."""
+        save_visit(self._store, record, callback, self._account_id)
+
+    def save_feedback(
+        self, feedback_id: str, *, day: date, language: str, rating: int | None, found: bool | None
+    ) -> str:
+        """The anonymous rating at the end of a visit ("empty" when nothing was given)."""
+        return save_feedback(
+            self._store,
+            feedback_id,
+            day=day,
+            channel="kiosk",
+            language=language,
+            rating=rating,
+            found=found,
+        )

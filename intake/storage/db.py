@@ -36,6 +36,7 @@ from intake.storage.migrations import LATEST, MIGRATIONS
 log = logging.getLogger(__name__)
 
 PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
+PAGE_SIZE = 4096  # SQLCipher 4's default cipher_page_size; the store never changes it
 BUSY_TIMEOUT_MS = 2000
 
 # Read back after every open; a store whose connection differs is refused.
@@ -369,9 +370,16 @@ def open_store(path: Path, passphrase: str, *, head: HeadMode = "check") -> Stor
     lock = _acquire_lock(path)
     conn = None
     try:
-        with storage_errors(opening=True):
-            conn = _connect(path)
-            _key_and_verify(conn, passphrase)
+        try:
+            with storage_errors(opening=True):
+                conn = _connect(path)
+                _key_and_verify(conn, passphrase)
+        except errors.WrongPassphrase:
+            # SQLCipher cannot tell a wrong key from a damaged salt: the head beside the
+            # store remembers the salt, and a store is a whole number of pages.
+            if store_head.header_damaged(path, PAGE_SIZE):
+                raise errors.StoreHeaderDamaged() from None
+            raise
         with storage_errors():
             if conn.execute("PRAGMA user_version").fetchone()[0] > LATEST:
                 raise errors.StoreFromFuture()

@@ -34,6 +34,15 @@ class StoreDamaged(StoreError):
     )
 
 
+class StoreHeaderDamaged(StoreError):
+    title = N_("The start of the store file is damaged, or the file was replaced")
+    advice = N_(
+        "The passphrase may well be right: the store cannot be read whatever is typed. "
+        "The file was left exactly as it is. Restore the latest backup, or ask the person "
+        "who looks after this computer for help."
+    )
+
+
 class NotEncrypted(StoreError):
     title = N_("This file is not an encrypted store")
     advice = N_("Choose the store file made by this application. Nothing was changed.")

@@ -72,13 +72,55 @@ def write(store_path: Path, head: Head, key: bytes) -> None:
     by a crash is older than the store, which is accepted."""
     target = head_path(store_path)
     partial = target.with_name(f".{target.name}.partial")
-    data = json.dumps({**asdict(head), "seal": _seal(head, key)}, sort_keys=True)
+    fields: dict[str, object] = {**asdict(head), "seal": _seal(head, key)}
+    if salt := file_salt(store_path):
+        fields["salt"] = salt.hex()
+    data = json.dumps(fields, sort_keys=True)
     fd = os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
     try:
         os.write(fd, data.encode())
     finally:
         os.close(fd)
     os.replace(partial, target)
+
+
+SALT_SIZE = 16  # SQLCipher's first 16 bytes: the key-derivation salt, stored in the clear
+
+
+def file_salt(store_path: Path) -> bytes | None:
+    """The store file's salt (not a secret: it is the file's own first bytes)."""
+    try:
+        with store_path.open("rb") as fp:
+            salt = fp.read(SALT_SIZE)
+    except OSError:
+        return None
+    return salt if len(salt) == SALT_SIZE else None
+
+
+def recorded_salt(store_path: Path) -> bytes | None:
+    """The salt the head file noted when it was last written; None if unknown.
+
+    Read WITHOUT the key (the store would not open): it only chooses which message a person
+    reads when the passphrase is refused, it never lets anything open."""
+    try:
+        with head_path(store_path).open("rb") as fp:
+            salt = json.loads(fp.read(4096)).get("salt")
+        return bytes.fromhex(salt) if isinstance(salt, str) else None
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def header_damaged(store_path: Path, page_size: int) -> bool:
+    """Whether a store that refused a passphrase is, rather, damaged at its start (or replaced):
+    its salt differs from the one the head noted, or it is not a whole number of pages."""
+    try:
+        size = store_path.stat().st_size
+    except OSError:
+        return False
+    if size % page_size:
+        return True
+    noted = recorded_salt(store_path)
+    return noted is not None and noted != file_salt(store_path)
 
 
 def read(store_path: Path, key: bytes) -> Head | None:

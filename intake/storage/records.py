@@ -544,7 +544,9 @@ def add_followup(
         return "created"
 
 
-_DRAFT_TEXT_KEYS = ("notes", "caller_name", "callback_number")
+# Every identifier and free text a call holds (intake.call keeps the same list): none of them
+# is kept in a draft when the caller declined notes; the follow-up's number is one of them.
+_DRAFT_TEXT_KEYS = ("notes", "caller_name", "callback_number", "followup_number")
 
 
 def save_draft(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 
 from intake.i18n import _
-from intake.storage.errors import StoreError
+from intake.services.session import StoreError
 from intake.ui.widgets import Message
 
 log = logging.getLogger(__name__)

@@ -43,6 +43,7 @@ from intake.ui.widgets import (
 )
 
 if TYPE_CHECKING:
+    from intake.services.drafts import Draft
     from intake.ui.call.base import CallServices
     from intake.ui.call.page import CallPage
     from intake.ui.directory_browser import DirectoryBrowser
@@ -64,7 +65,7 @@ def role_name(role: Role) -> str:
 
 
 class HomePage(Retranslatable, QWidget):
-    resume_requested = QtSignal(dict)
+    resume_requested = QtSignal(object)  # the Draft
     discard_requested = QtSignal(str)
 
     def __init__(self, account: Account, cipher_version: str, parent: QWidget) -> None:
@@ -73,7 +74,7 @@ class HomePage(Retranslatable, QWidget):
         self._account = account
         self._cipher_version = cipher_version
         self._opened_at = datetime.now().astimezone()
-        self._draft: dict[str, Any] | None = None
+        self._draft: Draft | None = None
         self._saved_message = False
         self.title = heading(self, "home-title")
         self.session = hint(self, "home-session")
@@ -123,7 +124,7 @@ class HomePage(Retranslatable, QWidget):
         self.discard_button.clicked.connect(self._discard)
         self.retranslate_ui()
 
-    def offer_resume(self, draft: dict[str, Any] | None) -> None:
+    def offer_resume(self, draft: Draft | None) -> None:
         self._draft = draft
         self.resume_box.setVisible(draft is not None)
         self.retranslate_ui()
@@ -144,7 +145,7 @@ class HomePage(Retranslatable, QWidget):
 
     def _discard(self) -> None:
         if self._draft is not None:
-            self.discard_requested.emit(self._draft["contact_id"])
+            self.discard_requested.emit(self._draft.contact_id)
 
     def retranslate_ui(self) -> None:
         self.title.setText(_("Welcome, {name}").format(name=self._account.display_name))
@@ -161,7 +162,7 @@ class HomePage(Retranslatable, QWidget):
         )
         self.status.setText(_("The call was saved. Thank you."))
         if self._draft is not None:
-            started = datetime.fromisoformat(self._draft["started_at"])
+            started = self._draft.started_at
             self.resume_text.setText(
                 _("A call was not finished (started {date} at {time}). Resume it?").format(
                     date=format_date(started), time=format_time(started)
@@ -546,7 +547,8 @@ class MainWindow(Retranslatable, QMainWindow):
         if self.services is None or self.locked:
             return
         if self.history_page is None:
-            self.history_page = HistoryPage(self.services.store, self.account, self.pages)
+            # The History screen still takes the store (its services are issue 16's).
+            self.history_page = HistoryPage(self.services.session.store, self.account, self.pages)
             self.pages.addWidget(self.history_page)
         else:
             self.history_page.apply_filters()  # calls saved since are listed too
@@ -592,8 +594,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.directory_page.search.setFocus()
 
     # Calls ------------------------------------------------------------------------------
-    def offer_resume(self, drafts: list[tuple[str, dict[str, Any]]]) -> None:
-        self.home.offer_resume(drafts[0][1] if drafts else None)
+    def offer_resume(self, drafts: list[Draft]) -> None:
+        self.home.offer_resume(drafts[0] if drafts else None)
 
     def new_call(self) -> None:
         from intake.ui.call.page import new_call  # noqa: PLC0415 - not needed to sign in
@@ -606,13 +608,11 @@ class MainWindow(Retranslatable, QMainWindow):
         # The caller's language starts as the volunteer's; it is set at the greeting.
         self._open_call(new_call(self.services, current_language()))
 
-    def resume_call(self, payload: dict[str, Any]) -> None:
-        from intake.call import Call  # noqa: PLC0415
-
+    def resume_call(self, draft: Draft) -> None:
         if self.services is None:
             return
         self.home.offer_resume(None)
-        self._open_call(Call.from_payload(payload))
+        self._open_call(draft.resume())
 
     def _open_call(self, call: Any) -> None:
         from intake.ui.call.page import CallPage  # noqa: PLC0415

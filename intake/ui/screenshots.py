@@ -19,12 +19,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
-from intake.accounts import Role
 from intake.i18n import LANGUAGES, Language
-from intake.pins import hash_pin
+from intake.services import session
 from intake.settings import SettingsFile
-from intake.storage.account_store import insert_account
-from intake.storage.db import create_store
 from intake.ui import ops
 from intake.ui.app import IntakeApplication, create_qapplication
 
@@ -58,13 +55,7 @@ def save(widget: QWidget, out: Path, name: str, language: Language) -> Path:
 def demo_store(path: Path) -> None:
     """A throw-away store with one supervisor, unless it already exists."""
     if not path.exists():
-        create_store(
-            path,
-            DEMO_PASSPHRASE,
-            initialize=lambda conn: insert_account(
-                conn, "Alex Tremblay", Role.SUPERVISOR.value, hash_pin(DEMO_PIN)
-            ),
-        ).close()
+        session.create(path, DEMO_PASSPHRASE, "Alex Tremblay", DEMO_PIN).close()
 
 
 def signed_in(

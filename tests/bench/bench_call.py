@@ -180,12 +180,12 @@ def main() -> int:
         # Beside it: the worker-thread part alone (directory, safety screen, guidance, drafts).
         from intake.ui.call.start import load_call_data
 
-        assert controller.store is not None
+        assert controller.session is not None
         assert controller.account is not None
         loading = []
         for _round in range(5):
             start = time.perf_counter()
-            load_call_data(controller.store, controller.account.id)
+            load_call_data(controller.session, controller.account.id)
             loading.append(ms(start))
         page = window.call_page
         assert page is not None

@@ -30,6 +30,7 @@ from intake.directory.load import load_directory
 from intake.guidance import load_guidance
 from intake.pins import hash_pin
 from intake.routing.engine import Router
+from intake.services.kiosk import KioskDesk
 from intake.settings import SettingsFile
 from intake.storage.account_store import insert_account, list_accounts
 from intake.storage.db import create_store
@@ -115,7 +116,7 @@ def main() -> int:
         services = KioskServices(
             router=Router(load_directory()),
             guidance=load_guidance(),
-            store=store,
+            desk=KioskDesk(store, account.id),
             account_id=account.id,
             default_province=None,
             now=lambda: datetime.now().astimezone(),

@@ -704,8 +704,11 @@ def test_a_mistake_in_the_directory_stops_the_kiosk_with_a_clear_message(
     assert app.gate.signin.banner.title.text() == _(
         "The application cannot start: a data file has a mistake"
     )
-    assert "directory.toml" in app.gate.signin.banner.detail.text()
+    detail = app.gate.signin.banner.detail.text()
+    assert "directory.toml" in detail
     assert foreign_texts(app.gate, lang) == []
+    # The loader's English words are not shown in a French window: its own words are.
+    assert ("must be" in detail) == (lang == "en")
 
 
 def test_screens_say_where_focus_goes(

@@ -34,8 +34,7 @@ def test_ctrl_q_quits_and_keeps_the_call_as_a_draft(
     assert [d[0] for d in drafts] == [contact_id]
     assert NOTE in drafts[0][1]
     # Started again, the call is offered for resuming.
-    app.store.close()  # type: ignore[union-attr]
-    app.store = None
+    app.shutdown()  # the first run ends (its store closed) before the second starts
     again = make_app(lang)
     home = main_window_of(qtbot, again).home
     qtbot.waitUntil(lambda: home.resume_box.isVisibleTo(home), timeout=10_000)

@@ -213,6 +213,12 @@ def test_an_organisation_can_substitute_its_protocol(tmp_path: Path) -> None:
             '[[rule]]\ntier = "high"\nwhen = { q = ["yes"] }\nwhy = { en = "a" }\n',
             "needs en and fr",
         ),
+        # A rule "setting" the lowest tier would be a rule that lowers nothing and hides a
+        # mistake (a tier typed wrong); the loader says so.
+        (
+            '[[rule]]\ntier = "none"\nwhen = { q = ["yes"] }\nwhy = { en = "a", fr = "b" }\n',
+            "tier must be concern, high or imminent",
+        ),
     ],
 )
 def test_a_protocol_with_a_mistake_is_refused(tmp_path: Path, rules: str, problem: str) -> None:
@@ -224,3 +230,23 @@ def test_a_protocol_with_a_mistake_is_refused(tmp_path: Path, rules: str, proble
     )
     with pytest.raises(ScreenError, match=problem):
         load_screen(path)
+
+
+@pytest.mark.parametrize("answer", ["yes", "unsure", "declined"])
+def test_an_attempt_that_may_be_under_way_is_imminent_whatever_the_doubt(answer: str) -> None:
+    """ "Unsure" and "would rather not say" about something already done or taken are not
+    "no": the volunteer acts as if it were yes (Lifeline imminent-risk policy)."""
+    assert SCREEN.tier({"thoughts": "yes", "in_progress": answer}) == "imminent"
+
+
+@pytest.mark.parametrize(("unsafe", "means"), [("yes", "unsure"), ("unsure", "yes")])
+def test_not_sure_of_staying_safe_with_the_means_at_hand_is_imminent(
+    unsafe: str, means: str
+) -> None:
+    assert SCREEN.tier({"thoughts": "yes", "unsafe_now": unsafe, "means": means}) == "imminent"
+
+
+def test_asking_for_a_question_the_screen_does_not_have_names_it() -> None:
+    with pytest.raises(ScreenError, match="unknown question: no_such_question"):
+        SCREEN.question("no_such_question")
+    assert SCREEN.question("in_progress").id == "in_progress"

@@ -219,13 +219,31 @@ def test_kill_during_backup_leaves_the_store_and_no_half_backup(
             assert "done" not in out
 
 
+# Opens a version-1 store as the application does, and SIGKILLs itself just before the
+# `kill_at`-th write statement of the migration (0: never; it then prints how many it saw). A
+# timer cannot promise to land inside the migration (on a fast machine it is over in a few
+# milliseconds); counting statements can, at every point chosen.
 MIGRATE = textwrap.dedent("""
-    import sys
+    import os, signal, sys
     from pathlib import Path
-    from intake.storage.db import open_store
-    print("ready", flush=True)
-    open_store(Path(sys.argv[1]), sys.argv[2]).close()
-    print("done", flush=True)
+    from intake.storage import db
+    kill_at, seen = int(sys.argv[3]), 0
+    WRITES = ("CREATE", "INSERT", "UPDATE", "DELETE", "ALTER", "DROP", "PRAGMA USER_VERSION",
+              "COMMIT")
+    def trace(statement):
+        global seen
+        if str(statement).lstrip().upper().startswith(WRITES):
+            seen += 1
+            if seen == kill_at:
+                os.kill(os.getpid(), signal.SIGKILL)
+    connect = db._connect
+    def traced(path):
+        conn = connect(path)
+        conn.set_trace_callback(trace)
+        return conn
+    db._connect = traced
+    db.open_store(Path(sys.argv[1]), sys.argv[2]).close()
+    print(seen, flush=True)
 """)
 
 
@@ -245,14 +263,39 @@ def _version_1_store(path: Path) -> None:
     conn.close()
 
 
-@pytest.mark.parametrize("seed", range(10))
-def test_kill_during_migration_leaves_one_version(tmp_path: Path, seed: int) -> None:
+def _migrate(path: Path, kill_at: int) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", MIGRATE, str(path), PASSPHRASE, str(kill_at)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def migration_writes(tmp_path_factory: pytest.TempPathFactory) -> int:
+    """How many write statements opening a version-1 store runs (the migration's, and after)."""
+    path = tmp_path_factory.mktemp("count") / "old.db"
+    _version_1_store(path)
+    done = _migrate(path, 0)
+    assert done.returncode == 0, done.stderr
+    return int(done.stdout.split()[-1])
+
+
+@pytest.mark.parametrize("point", [0.0, 0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0])
+def test_kill_during_migration_leaves_one_version(
+    tmp_path: Path, migration_writes: int, point: float
+) -> None:
+    """Killed before the first, the last and evenly spread write statements of the migration:
+    the store is at version 1 or at the latest, never in between, and opens after."""
+    assert migration_writes >= 20  # the migration really writes (tables, indexes, triggers)
+    kill_at = max(1, round(point * migration_writes))
     path = tmp_path / "old.db"
     _version_1_store(path)
-    proc = start(MIGRATE, str(path), PASSPHRASE)
-    assert proc.stdout is not None
-    proc.stdout.readline()
-    kill_after(proc, random.Random(seed).uniform(0.1, 0.5))
+    killed = _migrate(path, kill_at)
+    assert killed.returncode == -signal.SIGKILL, (kill_at, killed.stderr)  # really killed
     conn = sqlcipher3.connect(path, isolation_level=None)
     conn.execute(key_pragma(PASSPHRASE))
     version = conn.execute("PRAGMA user_version").fetchone()[0]

@@ -16,6 +16,7 @@ from intake.storage.errors import (
     StoreDamaged,
     StoreExists,
     StoreFromFuture,
+    StoreHeaderDamaged,
     StoreMissing,
     WrongPassphrase,
 )
@@ -148,6 +149,38 @@ def test_damaged_file_is_reported_and_left_as_is(existing_store: Path) -> None:
         list_accounts(store)
     store.close()
     assert digest(existing_store) == before
+
+
+@pytest.mark.parametrize("where", [0, 7, 15])
+def test_a_damaged_salt_is_not_reported_as_a_wrong_passphrase(
+    existing_store: Path, where: int
+) -> None:
+    """SQLCipher refuses a damaged salt exactly as a wrong key; the head beside the store
+    remembers the salt, so the person is not sent to retype a passphrase that is right."""
+    data = bytearray(existing_store.read_bytes())
+    data[where] ^= 0x01
+    existing_store.write_bytes(bytes(data))
+    before = digest(existing_store)
+    for attempt in (PASSPHRASE, "another passphrase"):
+        with pytest.raises(StoreHeaderDamaged):
+            open_store(existing_store, attempt)
+    assert digest(existing_store) == before
+
+
+def test_a_store_cut_short_of_a_whole_page_is_damaged_not_a_wrong_passphrase(
+    existing_store: Path,
+) -> None:
+    existing_store.write_bytes(existing_store.read_bytes()[:1000])  # not even page 1
+    with pytest.raises(StoreHeaderDamaged):
+        open_store(existing_store, PASSPHRASE)
+
+
+def test_without_its_head_file_a_wrong_passphrase_is_still_a_wrong_passphrase(
+    existing_store: Path,
+) -> None:
+    existing_store.with_name(existing_store.name + ".head").unlink(missing_ok=True)
+    with pytest.raises(WrongPassphrase):
+        open_store(existing_store, "wrong passphrase!")
 
 
 def test_store_from_a_newer_version_is_refused_untouched(existing_store: Path) -> None:

@@ -17,7 +17,9 @@ from intake.guidance import Section
 from intake.i18n import Language, _, language_name
 from intake.routing.engine import Router
 from intake.safety import Screen
-from intake.storage.db import Store
+from intake.services.calls import CallDesk
+from intake.services.drafts import Drafts
+from intake.services.session import Session
 from intake.ui.language import Retranslatable
 from intake.ui.widgets import heading, hint
 
@@ -29,7 +31,9 @@ class CallServices:
     router: Router
     screen: Screen
     guidance: tuple[Section, ...]
-    store: Store
+    desk: CallDesk  # saves finished calls
+    drafts: Drafts  # autosaves the call in progress
+    session: Session  # the open store, handed to the History screen's services
     account_id: str
     volunteer_name: str
     on_call_contact: str | None

@@ -4,9 +4,6 @@ F12 on every step), autosave into the encrypted store, and saving at the end."""
 from __future__ import annotations
 
 import logging
-import uuid
-from datetime import UTC
-from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtCore import Signal as QtSignal
@@ -28,6 +25,7 @@ from PySide6.QtWidgets import (
 from intake.call import STEP_NAMES, STEPS, Call
 from intake.i18n import Language, _, current_language, translate
 from intake.safety import RescueMissing
+from intake.services.drafts import Draft, draft_of, start_call
 from intake.ui import ops
 from intake.ui.call.base import CallServices, StepPage
 from intake.ui.call.crisis import CrisisPanel
@@ -43,12 +41,7 @@ CALLER_LANGUAGE_KEY = "Ctrl+Shift+L"
 
 
 def new_call(services: CallServices, caller_language: Language) -> Call:
-    return Call(
-        contact_id=str(uuid.uuid4()),
-        # UTC: the history is ordered by this text, and local offsets change with DST.
-        started_at=services.now().astimezone(UTC).isoformat(timespec="seconds"),
-        caller_language=caller_language,
-    )
+    return start_call(services.now(), caller_language)
 
 
 class CallPage(Retranslatable, QWidget):
@@ -265,25 +258,18 @@ class CallPage(Retranslatable, QWidget):
     def _changed(self) -> None:
         self._dirty = True
 
-    def draft_payload(self) -> dict[str, Any]:
-        return self.call.payload()
+    def draft(self) -> Draft:
+        return draft_of(self.call)
 
     def save_draft(self) -> None:
         """Autosave: off the UI thread, at most one at a time, only when something changed."""
         if not self._dirty or self._saving_draft or self._finished or self._saving_call:
             return
-        from intake.storage.records import save_draft  # noqa: PLC0415
-
-        payload = self.draft_payload()
-        store, account, draft_id = (
-            self.services.store,
-            self.services.account_id,
-            self.call.contact_id,
-        )
+        draft, drafts = self.draft(), self.services.drafts
         self._dirty = False
         self._saving_draft = True
         ops.run_in_background(
-            lambda: save_draft(store, draft_id, account, payload),
+            lambda: drafts.autosave(draft),
             self._draft_saved,
             self._draft_failed,
             name="autosave",

@@ -18,7 +18,7 @@ def snapshot_of(call: Call, services: CallServices, ui_language: Language) -> ca
 
 
 def save_snapshot(snap: calls.CallSnapshot, services: CallServices) -> str:
-    return calls.save_call(services.store, snap, services.account_id)
+    return services.desk.save(snap)
 
 
 def save_call(call: Call, services: CallServices, ui_language: Language) -> str:

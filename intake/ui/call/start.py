@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from intake.accounts import Account
 from intake.guidance import GuidanceError, Section, load_guidance
 from intake.i18n import _
 from intake.routing.engine import Router
 from intake.safety import Screen, ScreenError, load_screen
+from intake.services.calls import CallDesk
+from intake.services.drafts import Draft, Drafts
+from intake.services.session import Session
 from intake.settings import Settings
-from intake.storage.db import Store
 from intake.ui.call.base import CallServices
 from intake.ui.widgets import Message
 
@@ -22,36 +23,37 @@ class CallData:
     router: Router
     screen: Screen
     guidance: tuple[Section, ...]
-    drafts: list[tuple[str, dict[str, Any]]]
+    drafts: list[Draft]
     followups_due: int
 
 
-def load_call_data(store: Store, account_id: str, *, sees_all: bool = False) -> CallData:
+def load_call_data(session: Session, account_id: str, *, sees_all: bool = False) -> CallData:
     """Runs on a worker thread: the directory, the safety screen, the guidance, this
     volunteer's unfinished calls (a crash or a closed window leaves one behind) and how many
     follow-ups are due by tomorrow (a supervisor's count covers everyone's)."""
     from intake.directory.load import load_directory, override_from_environment  # noqa: PLC0415
-    from intake.storage.records import drafts, followups_due  # noqa: PLC0415
 
     by = (datetime.now(UTC) + timedelta(days=1)).isoformat()
     return CallData(
         Router(load_directory(override_from_environment())),
         load_screen(),
         load_guidance(),
-        drafts(store, account_id),
-        len(followups_due(store, by, None if sees_all else account_id)),
+        Drafts(session.store, account_id).pending(),
+        CallDesk(session.store, account_id).followups_due(by, everyone=sees_all),
     )
 
 
 def services_for(
-    data: object, store: Store, account: Account, settings: Settings
-) -> tuple[CallServices, list[tuple[str, dict[str, Any]]], int]:
+    data: object, session: Session, account: Account, settings: Settings
+) -> tuple[CallServices, list[Draft], int]:
     assert isinstance(data, CallData)
     services = CallServices(
         router=data.router,
         screen=data.screen,
         guidance=data.guidance,
-        store=store,
+        desk=CallDesk(session.store, account.id),
+        drafts=Drafts(session.store, account.id),
+        session=session,
         account_id=account.id,
         volunteer_name=spoken_name(account.display_name),
         on_call_contact=settings.on_call_contact,
@@ -73,13 +75,14 @@ def spoken_name(display_name: str) -> str:
 def explain_start_failure(exc: BaseException) -> Message | None:
     """A mistake in a data file: say which, in the person's language (the detail is for IT)."""
     from intake.directory.load import DirectoryError  # noqa: PLC0415
+    from intake.services.data_files import describer  # noqa: PLC0415
 
     if isinstance(exc, DirectoryError | GuidanceError | ScreenError):
-        detail = str(exc)
+        detail = describer(exc) or (lambda: str(exc))
         return lambda: (
             _("The application cannot start: a data file has a mistake"),
             _(
                 "Nothing was changed. Give this to the person who looks after this computer: {detail}"
-            ).format(detail=detail),
+            ).format(detail=detail()),
         )
     return None

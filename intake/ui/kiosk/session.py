@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, partial
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from PySide6.QtCore import QTimer
 from PySide6.QtCore import Signal as QtSignal
@@ -40,8 +40,7 @@ from intake.kiosk import (
 from intake.provinces import PROVINCES
 from intake.routing.engine import Result, Router
 from intake.safety import Screen, load_screen
-from intake.storage.db import Store
-from intake.storage.records import ContactRecord
+from intake.services.kiosk import CallbackRequest, ContactRecord, KioskDesk
 from intake.ui import ops
 from intake.ui.kiosk.parts import KioskScreen
 from intake.ui.kiosk.results import MAX_CARDS, CallbackScreen, FeedbackScreen, ResultsScreen
@@ -54,9 +53,6 @@ from intake.ui.kiosk.screens import (
     province_options,
 )
 from intake.ui.language import Retranslatable
-
-if TYPE_CHECKING:
-    from intake.services.kiosk import CallbackRequest
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +68,7 @@ class KioskServices:
 
     router: Router
     guidance: tuple[Section, ...]
-    store: Store
+    desk: KioskDesk  # saves visits and ratings; the window never holds the store
     account_id: str | None
     default_province: str | None
     now: Callable[[], datetime]
@@ -417,14 +413,12 @@ class KioskSession(Retranslatable, QWidget):
         if self._saving:
             self._save_again = True
             return
-        from intake.services.kiosk import save_visit  # noqa: PLC0415
-
         record, callback = self._record(), self._callback
-        store, actor = self.services.store, self.services.account_id
+        desk = self.services.desk
         with_callback = callback is not None and not self._callback_stored
         self._saving = True
         ops.run_in_background(
-            lambda: save_visit(store, record, callback, actor),
+            lambda: desk.save_visit(record, callback),
             partial(self._visit_saved, with_callback),
             partial(self._visit_failed, with_callback),
             name="kiosk-callback" if with_callback else "kiosk-save",
@@ -455,8 +449,6 @@ class KioskSession(Retranslatable, QWidget):
             self._save_record()
 
     def _save_callback(self, number: CallbackNumber, best_time: str) -> None:
-        from intake.services.kiosk import CallbackRequest  # noqa: PLC0415
-
         answers = self.answers
         assert answers is not None
         assert answers.province is not None
@@ -471,20 +463,16 @@ class KioskSession(Retranslatable, QWidget):
         self._save_record()
 
     def _save_feedback(self, rating: int | None, found: bool | None) -> None:
-        from intake.storage.feedback import save_feedback  # noqa: PLC0415
-
         answers = self.answers
         if (rating is None and found is None) or answers is None:
             self.ended.emit()
             return
-        store, feedback_id = self.services.store, str(uuid.uuid4())
+        desk, feedback_id = self.services.desk, str(uuid.uuid4())
         day = self.services.now().date()
         ops.run_in_background(
-            lambda: save_feedback(
-                store,
+            lambda: desk.save_feedback(
                 feedback_id,
                 day=day,
-                channel="kiosk",
                 language=answers.language,
                 rating=rating,
                 found=found,

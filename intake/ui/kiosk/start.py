@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from intake.accounts import Account, Role
+from intake.accounts import Account
 from intake.guidance import Section, load_guidance
 from intake.routing.engine import Router
+from intake.services.kiosk import KioskDesk
+from intake.services.session import Session
 from intake.settings import Settings
-from intake.storage.db import Store
 from intake.ui.kiosk.session import KioskServices
 from intake.ui.kiosk.window import KioskWindow
 from intake.ui.language import LanguageManager
@@ -21,29 +22,27 @@ class KioskData:
     guidance: tuple[Section, ...]
 
 
-def load_kiosk_data(store: Store, account_id: str) -> KioskData:
+def load_kiosk_data(session: Session, account_id: str) -> KioskData:
     """Runs on a worker thread: reads files and writes the audit log, touches no widget."""
     from intake.directory.load import load_directory, override_from_environment  # noqa: PLC0415
-    from intake.storage.account_store import record_event  # noqa: PLC0415
 
     data = KioskData(Router(load_directory(override_from_environment())), load_guidance())
-    record_event(store, account_id, "kiosk-start")
+    session.kiosk_started(account_id)
     return data
 
 
-def build_kiosk(  # noqa: PLR0917 - the controller's state, passed once
+def build_kiosk(
     data: object,
     manager: LanguageManager,
-    store: Store,
+    session: Session,
     account: Account,
-    accounts: list[Account],
     settings: Settings,
 ) -> KioskWindow:
     assert isinstance(data, KioskData)
     services = KioskServices(
         router=data.router,
         guidance=data.guidance,
-        store=store,
+        desk=KioskDesk(session.store, account.id),
         account_id=account.id,
         default_province=settings.kiosk_province,
         now=lambda: datetime.now().astimezone(),
@@ -53,7 +52,7 @@ def build_kiosk(  # noqa: PLR0917 - the controller's state, passed once
     return KioskWindow(
         manager,
         services,
-        [a for a in accounts if a.role is Role.SUPERVISOR],
+        session.supervisors,
         default_language=default_language,
         idle_seconds=settings.kiosk_idle_seconds,
         countdown_seconds=settings.kiosk_countdown_seconds,

@@ -1,0 +1,184 @@
+"""The two shells a signed-in person can get, chosen once after the gate: the phone line's main
+window, or the kiosk. Each loads its data files off the UI thread, builds its window and talks
+to the store only through services (intake.services.session and the services it builds)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtCore import Signal as QtSignal
+
+from intake.accounts import Account, Role
+from intake.i18n import _
+from intake.services.session import Session
+from intake.settings import SettingsFile
+from intake.ui import ops
+from intake.ui.failures import explain
+from intake.ui.language import LanguageManager
+
+if TYPE_CHECKING:
+    from intake.ui.kiosk.window import KioskWindow
+    from intake.ui.main_window import MainWindow
+
+
+def _ignore(_result: object) -> None:
+    pass
+
+
+class Shell(QObject):
+    """What the application controller knows of a shell: start it, hear it opened or failed."""
+
+    opened = QtSignal()
+    failed = QtSignal(object)  # the exception; the gate says what went wrong
+
+    def __init__(
+        self,
+        session: Session,
+        account: Account,
+        language: LanguageManager,
+        settings_file: SettingsFile,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.account = account
+        self.language = language
+        self.settings_file = settings_file
+
+    def start(self) -> None:
+        raise NotImplementedError
+
+    def _failed(self, exc: BaseException) -> None:
+        self.failed.emit(exc)
+
+
+class PhoneShell(Shell):
+    """The phone line: home, calls, history, directory, the idle lock."""
+
+    window: MainWindow | None = None
+
+    def start(self) -> None:
+        from intake.ui.call.start import load_call_data  # noqa: PLC0415
+
+        session, account = self.session, self.account
+        ops.run_in_background(
+            lambda: load_call_data(session, account.id, sees_all=account.role is Role.SUPERVISOR),
+            self._ready,
+            self._failed,
+            name="call-data",
+        )
+
+    def _ready(self, data: object) -> None:
+        # Imported here: the main window (and Babel's date formatting) is not needed to paint
+        # the first screen, so it stays off the start-up path.
+        from intake.ui.call.start import services_for  # noqa: PLC0415
+        from intake.ui.main_window import MainWindow  # noqa: PLC0415
+
+        settings = self.settings_file.load()
+        services, drafts, due = services_for(data, self.session, self.account, settings)
+        window = MainWindow(
+            self.language,
+            self.account,
+            self.session.cipher_version,
+            self.session.sqlite_version,
+            services,
+            settings.idle_lock_minutes,
+        )
+        self.window = window
+        window.unlock_requested.connect(self._unlock)
+        window.locked_now.connect(self._audit_lock)
+        window.discard_draft.connect(self._discard_draft)
+        window.offer_resume(drafts)
+        window.home.show_followups(due)
+        window.show()
+        self.opened.emit()
+
+    def _discard_draft(self, contact_id: str) -> None:
+        assert self.window is not None
+        assert self.window.services is not None
+        drafts = self.window.services.drafts
+        ops.run_in_background(
+            lambda: drafts.discard(contact_id), _ignore, self._window_failed, name="discard"
+        )
+
+    def _audit_lock(self) -> None:
+        session, account_id = self.session, self.account.id
+        ops.run_in_background(
+            lambda: session.locked(account_id), _ignore, self._window_failed, name="audit-lock"
+        )
+
+    def _unlock(self, pin: str) -> None:
+        session, account_id = self.session, self.account.id
+        ops.run_in_background(
+            lambda: session.unlock(account_id, pin),
+            self._unlocked,
+            self._window_failed,
+            name="unlock-pin",
+        )
+
+    def _unlocked(self, account: Account | None) -> None:
+        if self.window is None:
+            return
+        if account is None:
+            self.window.lock_page.show_error(
+                lambda: (_("That PIN is not right"), _("Type it again."))
+            )
+        else:
+            self.window.unlock()
+
+    def _window_failed(self, exc: BaseException) -> None:
+        if self.window is not None:
+            self.window.lock_page.show_error(explain(exc))
+
+
+class KioskShell(Shell):
+    """The kiosk: full screen, anonymous visits, left only with a supervisor's PIN."""
+
+    window: KioskWindow | None = None
+
+    def start(self) -> None:
+        from intake.ui.kiosk.start import load_kiosk_data  # noqa: PLC0415
+
+        session, account_id = self.session, self.account.id
+        ops.run_in_background(
+            lambda: load_kiosk_data(session, account_id),
+            self._ready,
+            self._failed,
+            name="kiosk-data",
+        )
+
+    def _ready(self, data: object) -> None:
+        from intake.ui.kiosk.start import build_kiosk  # noqa: PLC0415
+
+        settings = self.settings_file.load()
+        window = build_kiosk(data, self.language, self.session, self.account, settings)
+        self.window = window
+        window.exit_requested.connect(self._exit)
+        window.showFullScreen()
+        self.opened.emit()
+
+    def _exit(self, account_id: str, pin: str) -> None:
+        session = self.session
+        ops.run_in_background(
+            lambda: session.may_leave_kiosk(account_id, pin),
+            self._exit_checked,
+            self._exit_failed,
+            name="kiosk-exit-pin",
+        )
+
+    def _exit_checked(self, allowed: bool) -> None:
+        window = self.window
+        if window is None:
+            return
+        if not allowed:
+            window.staff.show_error(
+                lambda: (_("That PIN is not right"), _("Only a supervisor can leave kiosk mode."))
+            )
+            return
+        window.allow_exit()
+        window.close()
+
+    def _exit_failed(self, exc: BaseException) -> None:
+        if self.window is not None:
+            self.window.staff.show_error(explain(exc))
