@@ -154,7 +154,10 @@ def test_each_audited_action_gives_exactly_one_row(store: Store, actor: str) -> 
     record = contact()
     steps = [
         ("create", lambda: save_contact(store, record, actor)),
-        ("edit", lambda: save_contact(store, dataclasses.replace(record, outcome="x"), actor)),
+        (
+            "edit",
+            lambda: save_contact(store, dataclasses.replace(record, outcome="declined"), actor),
+        ),
         ("open", lambda: get_contact(store, record.id, actor)),
         ("create", lambda: add_note(store, "n-1", record.id, "text", actor)),
         ("hold", lambda: set_hold(store, record.id, True, actor)),
