@@ -516,7 +516,16 @@ class MainWindow(Retranslatable, QMainWindow):
         if self.services is None or self.locked:
             return
         if self.history_page is None:
-            self.history_page = HistoryPage(self.services.store, self.account, self.pages)
+            # Recommended programs by name, in the interface language (not their ids).
+            programs = {p.id: p for p in self.services.router.programs}
+            self.history_page = HistoryPage(
+                self.services.store,
+                self.account,
+                self.pages,
+                program_names=lambda code, language: (
+                    p.name.text.get(language) if (p := programs.get(code)) else ""
+                ),
+            )
             self.pages.addWidget(self.history_page)
         else:
             self.history_page.apply_filters()  # calls saved since are listed too
