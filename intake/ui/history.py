@@ -317,7 +317,7 @@ class HistoryPage(Retranslatable, QWidget):
         self.model.loaded.connect(self._show_status)
         self.model.modelReset.connect(self._forget_opened)
         # The detail always shows the selected row: choosing another opens it (audited).
-        self.table.selectionModel().currentRowChanged.connect(self._selection_moved)
+        self.table.selectionModel().selectionChanged.connect(self._selection_moved)
         self.retranslate_ui()
         self.apply_filters()
 
@@ -392,11 +392,12 @@ class HistoryPage(Retranslatable, QWidget):
         if contact_id is not None and contact_id != self._opening:  # not twice (audited)
             self._open(contact_id)
 
-    def _selection_moved(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid() and current.row() < len(self.model.rows):
-            contact_id = self.model.rows[current.row()].id
-            if self._opened is None or self._opened.record.id != contact_id:
-                self._open(contact_id)
+    def _selection_moved(self, *_args: object) -> None:
+        contact_id = self.selected_id()
+        if contact_id is not None and (
+            self._opened is None or self._opened.record.id != contact_id
+        ):
+            self._open(contact_id)
 
     def _forget_opened(self) -> None:
         """The list changed (a search, a filter): what was open may not be in it any more, and
