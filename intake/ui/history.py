@@ -296,8 +296,10 @@ class HistoryPage(Retranslatable, QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        # The opened contact is read in full: as much room as the list.
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        detail_scroll.setMinimumHeight(160)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(filters)
@@ -372,6 +374,8 @@ class HistoryPage(Retranslatable, QWidget):
         self.status.setText(_("The search could not run. Try again."))
 
     def _show_status(self) -> None:
+        # Rows arrive after the header was sized: fit the columns to them (no "2026-…").
+        self.table.resizeColumnsToContents()
         count = self.model.rowCount()
         more = self.model.canFetchMore(QModelIndex())
         if more:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from intake.accounts import Account
 from intake.i18n import _, current_language, ngettext, pgettext
-from intake.i18n.formatting import QT_DATETIME_FORMATS
+from intake.i18n.formatting import QT_DATETIME_FORMATS, format_stamp
 from intake.provinces import PROVINCES, province_name
 from intake.services.worklist import WorkItem
 from intake.storage.db import Store
@@ -40,7 +40,7 @@ from intake.vocabulary_labels import label
 
 WORKLIST_KEY = "F9"
 Index = QModelIndex | QPersistentModelIndex
-COLUMNS = 7
+COLUMNS = 6
 
 
 class WorklistModel(QAbstractTableModel):
@@ -72,15 +72,11 @@ class WorklistModel(QAbstractTableModel):
             if item.overdue(self.now):
                 return _("Overdue: {when}").format(when=due)
             return due
-        if column == 3:
-            return when_with_zone(item.due_at.isoformat())
+        if column == 3:  # the header says whose time: no zone name needed
+            return format_stamp(item.due_at.astimezone(), language=current_language())
         if column == 4:
             if item.best_time in ("morning", "afternoon", "evening"):
                 return label("best-time", item.best_time)
-            return "—"
-        if column == 5:
-            if item.province in PROVINCES:
-                return province_name(item.province, current_language())
             return "—"
         return item.claimed_by_name or "—"
 
@@ -107,7 +103,6 @@ class WorklistModel(QAbstractTableModel):
             pgettext("column", "Due (caller's time)"),
             pgettext("column", "Due (your time)"),
             pgettext("column", "Best time"),
-            pgettext("column", "Province or territory"),
             pgettext("column", "Taken by"),
         )[section]
 
@@ -368,10 +363,13 @@ class WorklistPage(Retranslatable, QWidget):
             self.detail.setText(_("Choose an item to see what to do."))
             return
         lines = [
-            _("{kind} · {risk} · {channel}").format(
+            _("{kind} · {risk} · {channel} · {province}").format(
                 kind=label("work-kind", item.kind),
                 risk=label("risk", item.risk),
                 channel=label("channel", item.channel),
+                province=province_name(item.province, current_language())
+                if item.province in PROVINCES
+                else "—",
             ),
             _("Due: {caller} for the caller; {yours} for you.").format(
                 caller=when_with_zone(item.due_at.isoformat(), item.time_zone),
