@@ -55,6 +55,7 @@ bench: $(TESTS)
 	$(PY) tests/bench/bench_call_save.py
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_kiosk.py
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_call.py
+	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_worklist.py
 
 # The wheel that `pip install .` would install, into dist/.
 wheel: $(STAMP)

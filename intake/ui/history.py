@@ -69,7 +69,20 @@ def when_with_zone(iso: str, zone_name: str | None = None) -> str:
     except Exception:
         moment = moment.astimezone()
     language = current_language()
-    return f"{format_stamp(moment, language=language)} ({zone_label(moment, language)})"
+    return f"{format_stamp(moment, language=language)} ({_zone_name(moment, language)})"
+
+
+# A zone's name for one offset in one language: the same for every time a list shows (the
+# worklist formats hundreds of them), and slow to ask the locale data for each time.
+_ZONE_NAMES: dict[tuple[str, object, str], str] = {}
+
+
+def _zone_name(moment: datetime, language: str) -> str:
+    key = (str(getattr(moment.tzinfo, "key", moment.tzinfo)), moment.utcoffset(), language)
+    name = _ZONE_NAMES.get(key)
+    if name is None:
+        name = _ZONE_NAMES[key] = zone_label(moment, language)
+    return name
 
 
 def _channel(code: str) -> str:

@@ -48,12 +48,24 @@ class WorklistModel(QAbstractTableModel):
         super().__init__(parent)
         self.items: list[WorkItem] = []
         self.now = datetime.now(UTC)
+        # A row's words, made the first time the row is shown (dates in two zones are costly to
+        # format; with 5,000 items only the rows on screen are ever formatted).
+        self._texts: dict[int, tuple[str, ...]] = {}
 
     def set_items(self, items: list[WorkItem]) -> None:
         self.beginResetModel()
         self.items = items
         self.now = datetime.now(UTC)
+        self._texts = {}
         self.endResetModel()
+
+    def row_texts(self, row: int) -> tuple[str, ...]:
+        texts = self._texts.get(row)
+        if texts is None:
+            item = self.items[row]
+            texts = tuple(self.text(item, column) for column in range(COLUMNS))
+            self._texts[row] = texts
+        return texts
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self.items)
@@ -85,7 +97,7 @@ class WorklistModel(QAbstractTableModel):
             return None
         item = self.items[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.text(item, index.column())
+            return self.row_texts(index.row())[index.column()]
         if role == Qt.ItemDataRole.BackgroundRole and (
             item.alert or (index.column() == 2 and item.overdue(self.now))
         ):
@@ -107,6 +119,7 @@ class WorklistModel(QAbstractTableModel):
         )[section]
 
     def retranslate(self) -> None:
+        self._texts = {}
         if self.items:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.items) - 1, COLUMNS - 1))
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, COLUMNS - 1)
@@ -143,6 +156,8 @@ class WorklistPage(Retranslatable, QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        # Columns fit the first rows (the most urgent), not all 5,000: Qt would format each one.
+        header.setResizeContentsPrecision(40)
         self.detail = QLabel(self)
         self.detail.setObjectName("worklist-detail")
         self.detail.setWordWrap(True)
@@ -221,7 +236,7 @@ class WorklistPage(Retranslatable, QWidget):
                     self.table.selectRow(row)
                     break
         self._show_selected()
-        self.retranslate_ui()
+        self._show_summary()
 
     def _load_failed(self, _exc: BaseException) -> None:
         self._message = _("The worklist could not be read. Try again.")
@@ -385,8 +400,7 @@ class WorklistPage(Retranslatable, QWidget):
             lines.append(_("Callback number: {number}").format(number=self._number[1] or "—"))
         self.detail.setText("\n".join(lines))
 
-    def retranslate_ui(self) -> None:
-        self.title.setText(_("Worklist: callbacks and follow-ups"))
+    def _show_summary(self) -> None:
         items = self.model.items
         alerts = sum(1 for item in items if item.alert)
         self.alert.setVisible(alerts > 0)
@@ -407,6 +421,10 @@ class WorklistPage(Retranslatable, QWidget):
                 count=overdue
             )
         self.status.setText(summary + (f" — {self._message}" if self._message else ""))
+
+    def retranslate_ui(self) -> None:
+        self.title.setText(_("Worklist: callbacks and follow-ups"))
+        self._show_summary()
         self.claim_button.setText(_("Claim"))
         self.release_button.setText(_("Give it back"))
         self.number_button.setText(_("Show the number"))

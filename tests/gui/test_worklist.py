@@ -142,3 +142,26 @@ def test_f9_opens_the_worklist(
     qtbot.keyClick(window, Qt.Key.Key_F9)
     qtbot.waitUntil(lambda: window.worklist_page is not None, timeout=10_000)
     assert window.pages.currentWidget() is window.worklist_page
+
+
+def test_a_call_started_by_mistake_is_abandoned(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    app = make_app(lang)
+    window = main_window_of(qtbot, app)
+    window.new_call()
+    page = window.call_page
+    assert page is not None
+    assert page.abandon_button.isVisible()
+    assert foreign_texts(window, lang) == []
+    contact_id = page.call.contact_id
+    page.abandon("test-call")
+    qtbot.waitUntil(lambda: window.call_page is None, timeout=10_000)
+    wait_idle(qtbot)
+    store = app.store
+    assert store is not None
+    assert store.query("SELECT id, outcome FROM contacts") == [(contact_id, "abandoned")]
+    assert store.query("SELECT detail FROM audit WHERE action = 'abandon'") == [
+        ("reason=test-call",)
+    ]
+    assert store.query("SELECT count(*) FROM drafts") == [(0,)]
