@@ -28,7 +28,7 @@ from intake.accounts import Account
 from intake.i18n import _, current_language, ngettext, pgettext
 from intake.i18n.formatting import QT_DATETIME_FORMATS, format_stamp
 from intake.provinces import PROVINCES, province_name
-from intake.services.worklist import WorkItem
+from intake.services.worklist import Summary, WorkItem
 from intake.storage.db import Store
 from intake.storage.errors import StoreError
 from intake.ui import ops
@@ -39,25 +39,53 @@ from intake.vocabulary import WORK_OUTCOMES
 from intake.vocabulary_labels import label
 
 WORKLIST_KEY = "F9"
+PAGE_SIZE = 200
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = 6
 
 
 class WorklistModel(QAbstractTableModel):
+    """A screenful at a time, in working order; scrolling to the end asks for the next."""
+
+    more_wanted = QtSignal(tuple)  # the key to continue after
+
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.items: list[WorkItem] = []
+        self._more = False
+        self._loading = False
         self.now = datetime.now(UTC)
         # A row's words, made the first time the row is shown (dates in two zones are costly to
         # format; with 5,000 items only the rows on screen are ever formatted).
         self._texts: dict[int, tuple[str, ...]] = {}
 
-    def set_items(self, items: list[WorkItem]) -> None:
+    def set_items(self, items: list[WorkItem], *, more: bool = False) -> None:
         self.beginResetModel()
         self.items = items
         self.now = datetime.now(UTC)
         self._texts = {}
+        self._more, self._loading = more, False
         self.endResetModel()
+
+    def canFetchMore(self, parent: Index) -> bool:
+        return not parent.isValid() and self._more and not self._loading and bool(self.items)
+
+    def fetchMore(self, parent: Index) -> None:
+        if self.canFetchMore(parent):
+            self._loading = True
+            self.more_wanted.emit(self.items[-1].key)
+
+    def append(self, result: tuple[tuple[int, str, str], list[WorkItem]]) -> None:
+        after, items = result
+        if not self.items or self.items[-1].key != after:
+            return  # the list was refreshed meanwhile
+        self._loading = False
+        self._more = len(items) == PAGE_SIZE
+        if items:
+            first = len(self.items)
+            self.beginInsertRows(QModelIndex(), first, first + len(items) - 1)
+            self.items.extend(items)
+            self.endInsertRows()
 
     def row_texts(self, row: int) -> tuple[str, ...]:
         texts = self._texts.get(row)
@@ -154,10 +182,12 @@ class WorklistPage(Retranslatable, QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Columns are fitted to the first rows (the most urgent) when the list arrives and when
+        # the language changes, not re-measured on every repaint: Qt would ask every cell again.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        # Columns fit the first rows (the most urgent), not all 5,000: Qt would format each one.
         header.setResizeContentsPrecision(40)
+        self._fitted = False
         self.detail = QLabel(self)
         self.detail.setObjectName("worklist-detail")
         self.detail.setWordWrap(True)
@@ -215,21 +245,42 @@ class WorklistPage(Retranslatable, QWidget):
         self.close_button.clicked.connect(self.close_item)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self._message = ""
+        self._summary = Summary(0, 0, 0)
+        self.model.more_wanted.connect(self._fetch_more)
         self.retranslate_ui()
         self.refresh()
 
-    # Loading ------------------------------------------------------------------------------
-    def refresh(self) -> None:
+    def _fetch_more(self, after: tuple[int, str, str]) -> None:
         from intake.services.worklist import open_items  # noqa: PLC0415
 
         store = self.store
         ops.run_in_background(
-            lambda: open_items(store), self._arrived, self._load_failed, name="worklist"
+            lambda: (after, open_items(store, PAGE_SIZE, after)),
+            self.model.append,
+            self._load_failed,
+            name="worklist-more",
         )
 
-    def _arrived(self, items: list[WorkItem]) -> None:
+    # Loading ------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """The counts and the first screenful (the most urgent); more as the list scrolls."""
+        from intake.services.worklist import open_items, summary  # noqa: PLC0415
+
+        store = self.store
+        ops.run_in_background(
+            lambda: (summary(store), open_items(store, PAGE_SIZE)),
+            self._arrived,
+            self._load_failed,
+            name="worklist",
+        )
+
+    def _arrived(self, result: tuple[Summary, list[WorkItem]]) -> None:
+        self._summary, items = result
         keep = self.selected()
-        self.model.set_items(items)
+        self.model.set_items(items, more=len(items) == PAGE_SIZE)
+        if not self._fitted and items:
+            self.table.resizeColumnsToContents()
+            self._fitted = True
         if keep is not None:
             for row, item in enumerate(items):
                 if item.id == keep.id:
@@ -401,8 +452,8 @@ class WorklistPage(Retranslatable, QWidget):
         self.detail.setText("\n".join(lines))
 
     def _show_summary(self) -> None:
-        items = self.model.items
-        alerts = sum(1 for item in items if item.alert)
+        counts = self._summary
+        alerts = counts.alerts
         self.alert.setVisible(alerts > 0)
         self.alert.setText(
             ngettext(
@@ -411,10 +462,9 @@ class WorklistPage(Retranslatable, QWidget):
                 alerts,
             ).format(count=alerts)
         )
-        now = datetime.now(UTC)
-        overdue = sum(1 for item in items if item.overdue(now))
-        summary = ngettext("{count} item open", "{count} items open", len(items)).format(
-            count=len(items)
+        overdue = counts.overdue
+        summary = ngettext("{count} item open", "{count} items open", counts.open).format(
+            count=counts.open
         )
         if overdue:
             summary += " · " + ngettext("{count} overdue", "{count} overdue", overdue).format(
@@ -444,4 +494,6 @@ class WorklistPage(Retranslatable, QWidget):
             self.when.setDateTime(QDateTime.currentDateTime().addDays(1))
         self.table.setAccessibleName(_("Worklist"))
         self.model.retranslate()
+        if self._fitted:
+            self.table.resizeColumnsToContents()
         self._show_selected()

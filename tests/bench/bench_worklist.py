@@ -5,8 +5,9 @@
 
 100,000 stored contacts, 5,000 open items (follow-ups from calls and kiosk callback requests, a
 mix of risks and due times, some claimed, with attempts), plus closed ones. Measured:
-1. The service query (`worklist.open_items`: every open item in working order, joined with its
-   contact, callback and claimer), warm and cold (the first query on a freshly opened store).
+1. The first screen's queries (the counts, and the first 200 items in working order joined
+   with their contact, callback and claimer), warm and cold (just after opening the store).
+   For comparison, reading every open item at once.
 2. Opening the window: the query plus filling the table model and laying out the visible rows,
    as `WorklistPage` does on arrival.
 Beside them, the floor: reading the same open rows from `work_items` alone, unordered, with no
@@ -33,6 +34,7 @@ from intake.pins import hash_pin
 from intake.services import worklist
 from intake.storage.account_store import insert_account
 from intake.storage.db import Store, create_store, open_store
+from intake.ui.worklist import PAGE_SIZE
 
 PASSPHRASE = "benchmark passphrase, not a secret"
 GOAL_MS = 100.0
@@ -136,13 +138,21 @@ def main() -> None:
         store.close()
 
         store = open_store(path, PASSPHRASE, head="ignore")
+
+        def first_screen() -> object:
+            return worklist.summary(store), worklist.open_items(store, PAGE_SIZE)
+
         cold_start = time.perf_counter()
-        worklist.open_items(store)
+        first_screen()
         cold = (time.perf_counter() - cold_start) * 1000
         floor, _ = median_ms(
-            lambda: store.query("SELECT id, due_at FROM work_items WHERE status = 'open'"), runs
+            lambda: store.query(
+                "SELECT id, due_at FROM work_items WHERE status = 'open' LIMIT ?", (PAGE_SIZE,)
+            ),
+            runs,
         )
-        query, query_max = median_ms(lambda: worklist.open_items(store), runs)
+        query, query_max = median_ms(first_screen, runs)
+        every, _ = median_ms(lambda: worklist.open_items(store), max(3, runs // 3))
 
         from intake.ui.app import create_qapplication
         from intake.ui.worklist import WorklistPage
@@ -157,9 +167,12 @@ def main() -> None:
         app.processEvents()
 
         def open_window() -> None:
-            page._arrived(worklist.open_items(store))
+            page._arrived(first_screen())  # type: ignore[arg-type]
             app.processEvents()  # lay out and paint the visible rows
 
+        first_start = time.perf_counter()
+        open_window()  # the first time also fits the columns to the rows
+        first_open = (time.perf_counter() - first_start) * 1000
         window, window_max = median_ms(open_window, runs)
         from intake.ui import ops
 
@@ -173,13 +186,18 @@ def main() -> None:
             {"contacts": contacts, "open_items": found, "runs": runs, "quick": args.quick},
         )
     )
-    print(f"floor (open rows, no join, unordered):  median {floor:7.1f} ms")
-    print(f"worklist query, cold:                    {cold:7.1f} ms")
-    print(f"worklist query, warm:                   median {query:7.1f} ms (max {query_max:.1f})")
+    print(f"floor ({PAGE_SIZE} open rows, no join, no order): median {floor:7.1f} ms")
+    print(f"first screen (counts + {PAGE_SIZE} items), cold:    {cold:7.1f} ms")
+    print(
+        f"first screen (counts + {PAGE_SIZE} items), warm: median {query:7.1f} ms (max {query_max:.1f})"
+    )
+    print(f"every open item at once (for comparison): median {every:7.1f} ms")
     print(f"worklist window opens:                  median {window:7.1f} ms (max {window_max:.1f})")
+    print(f"worklist window, first open (fits its columns): {first_open:7.1f} ms")
     print(f"ratio query / floor: {query / max(floor, 0.001):.2f}x")
     print(f"ratio window / goal ({GOAL_MS:.0f} ms): {window / GOAL_MS:.2f}x")
-    verdict = "met" if window < GOAL_MS else "NOT met"
+    print(f"ratio first open / goal ({GOAL_MS:.0f} ms): {first_open / GOAL_MS:.2f}x")
+    verdict = "met" if max(window, first_open) < GOAL_MS else "NOT met"
     print(f"goal: the worklist opens in under {GOAL_MS:.0f} ms: {verdict}")
 
 

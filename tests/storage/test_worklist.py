@@ -196,3 +196,26 @@ def test_the_store_refuses_a_code_outside_the_vocabulary(
         save_contact(store, dataclasses.replace(contact(), **{column: value}), actor)
     assert store.query("SELECT count(*) FROM contacts") == [(0,)]
     save_contact(store, contact(), actor)  # a known code is accepted
+
+
+def test_the_order_follows_a_risk_changed_later(store: Store, actor: str) -> None:
+    early = phone_followup(store, actor, NOW + timedelta(hours=1), risk="concern")
+    late = phone_followup(store, actor, NOW + timedelta(hours=5), risk="concern")
+    assert [i.id for i in worklist.open_items(store)] == [early, late]
+    contact_id = worklist.get_item(store, late).contact_id  # type: ignore[union-attr]
+    with store.transaction() as conn:  # the call is saved again: risk found to be imminent
+        conn.execute("UPDATE contacts SET risk = 'imminent' WHERE id = ?", (contact_id,))
+    assert [i.id for i in worklist.open_items(store)] == [late, early]
+
+
+def test_pages_continue_in_order_and_the_counts_cover_everything(store: Store, actor: str) -> None:
+    made = [
+        phone_followup(store, actor, NOW + timedelta(hours=hour), risk="concern")
+        for hour in (-2, 1, 2, 3, 4)
+    ]
+    kiosk = kiosk_request(store, "imminent")
+    first = worklist.open_items(store, 2)
+    rest = worklist.open_items(store, 10, after=first[-1].key)
+    assert [i.id for i in first + rest] == [kiosk, *made]
+    counts = worklist.summary(store, datetime.now(UTC) + timedelta(seconds=1))
+    assert (counts.open, counts.overdue, counts.alerts) == (6, 2, 1)  # the kiosk one is due now

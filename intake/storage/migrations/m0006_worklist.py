@@ -46,6 +46,19 @@ def _contacts_violation() -> str:
     return " OR ".join(scalar + lists)
 
 
+def rank(contact: str) -> str:
+    """The order a volunteer works the list in, from a contact row's columns (`contact` is the
+    row's name: c, new): a high-risk kiosk request first (0), then imminent, high, not screened,
+    concern, none. Kept on each item (and kept up to date when a contact's risk changes), so the
+    list is read in order from one index, a screenful at a time."""
+    return (
+        f"CASE WHEN {contact}.channel = 'kiosk' AND {contact}.risk IN ('high', 'imminent') THEN 0 "
+        f"WHEN {contact}.risk = 'imminent' THEN 1 WHEN {contact}.risk = 'high' THEN 2 "
+        f"WHEN {contact}.crisis_actions LIKE '%\"safety-not-screened\"%' THEN 3 "
+        f"WHEN {contact}.risk = 'concern' THEN 4 ELSE 5 END"
+    )
+
+
 def vocabulary_triggers() -> list[str]:
     condition = _contacts_violation()
     work = (
@@ -80,9 +93,11 @@ STATEMENTS = [
         claimed_at TEXT,
         outcome    TEXT,
         closed_at  TEXT,
-        created_at TEXT NOT NULL
+        created_at TEXT NOT NULL,
+        rank       INTEGER NOT NULL DEFAULT 5   -- see rank(): the working order
     ) STRICT""",
     "CREATE INDEX work_items_open ON work_items (status, due_at)",
+    "CREATE INDEX work_items_queue ON work_items (status, rank, due_at, id)",
     "CREATE INDEX work_items_contact ON work_items (contact_id)",
     """CREATE TABLE work_attempts (
         id      TEXT PRIMARY KEY,
@@ -112,6 +127,15 @@ STATEMENTS = [
     """CREATE TRIGGER work_callback_changed AFTER UPDATE OF status ON callbacks BEGIN
         UPDATE work_items SET status = new.status
         WHERE id = new.id AND kind = 'callback' AND status IS NOT new.status;
+    END""",
+    # The working order follows the contact's risk, set when the item is made or the risk changes.
+    f"""CREATE TRIGGER work_rank_new AFTER INSERT ON work_items BEGIN
+        UPDATE work_items SET rank = (SELECT {rank("c")} FROM contacts c WHERE c.id = new.contact_id)
+        WHERE id = new.id;
+    END""",
+    f"""CREATE TRIGGER work_rank_follows_contact AFTER UPDATE OF channel, risk, crisis_actions
+    ON contacts BEGIN
+        UPDATE work_items SET rank = {rank("new")} WHERE contact_id = new.id;
     END""",
     # What was open before this version.
     "INSERT INTO work_items (id, kind, contact_id, due_at, status, created_at) "
