@@ -187,6 +187,8 @@ class WorklistPage(Retranslatable, QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setResizeContentsPrecision(40)
+        # (a column's width is measured over the rows the *vertical* header's precision says)
+        self.table.verticalHeader().setResizeContentsPrecision(40)
         self._fitted = False
         self.detail = QLabel(self)
         self.detail.setObjectName("worklist-detail")
