@@ -46,6 +46,7 @@ from intake.ui.widgets import (
 if TYPE_CHECKING:
     from intake.ui.call.base import CallServices
     from intake.ui.call.page import CallPage
+    from intake.ui.console import ConsolePage
     from intake.ui.directory_browser import DirectoryBrowser
     from intake.ui.history import HistoryPage
     from intake.ui.worklist import WorklistPage
@@ -402,6 +403,13 @@ class MainWindow(Retranslatable, QMainWindow):
         self.worklist_action, self.worklist_button = self._header_action(
             header, "worklist", "F9", self.show_worklist
         )
+        # The supervisor console: supervisors only (the button is not even shown to others).
+        self.console_action, self.console_button = self._header_action(
+            header, "console", "Ctrl+Shift+C", self.show_console
+        )
+        supervisor = account.role is Role.SUPERVISOR
+        self.console_action.setEnabled(supervisor)
+        self.console_button.setVisible(supervisor)
         # What needs the call services and must not be reachable while locked.
         self.workspace_actions = (
             self.new_call_action,
@@ -413,6 +421,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.history_page: HistoryPage | None = None
         self.directory_page: DirectoryBrowser | None = None
         self.worklist_page: WorklistPage | None = None
+        self.console_page: ConsolePage | None = None
         header.arrange(
             identity=(self.app_name, self.signed_in),
             actions=(
@@ -420,6 +429,7 @@ class MainWindow(Retranslatable, QMainWindow):
                 self.worklist_button,
                 self.history_button,
                 self.directory_button,
+                *((self.console_button,) if account.role is Role.SUPERVISOR else ()),
             ),
             tools=(self.language_switch, self.lock_button, self.about_button, self.quit_button),
         )
@@ -466,6 +476,10 @@ class MainWindow(Retranslatable, QMainWindow):
         self.new_call_action.setToolTip(_("Start a call (Ctrl+N)"))
         self.history_action.setText(pgettext("action", "History"))
         self.history_action.setToolTip(_("Past contacts, note search and follow-ups (Ctrl+H)"))
+        self.console_action.setText(pgettext("action", "Console"))
+        self.console_action.setToolTip(
+            _("Accounts, on-call supervisor and settings (supervisors, Ctrl+Shift+C)")
+        )
         self.worklist_action.setText(pgettext("action", "Worklist"))
         self.worklist_action.setToolTip(_("Callbacks and follow-ups to make (F9)"))
         self.directory_action.setText(pgettext("action", "Directory"))
@@ -565,6 +579,18 @@ class MainWindow(Retranslatable, QMainWindow):
             self.worklist_page.refresh()
         self.pages.setCurrentWidget(self.worklist_page)
         self.worklist_page.table.setFocus()
+
+    def show_console(self) -> None:
+        from intake.ui.console import ConsolePage  # noqa: PLC0415 - supervisors only
+
+        if self.services is None or self.locked or self.account.role is not Role.SUPERVISOR:
+            return
+        if self.console_page is None:
+            self.console_page = ConsolePage(self.services.store, self.account, self.pages)
+            self.pages.addWidget(self.console_page)
+        else:
+            self.console_page.refresh()
+        self.pages.setCurrentWidget(self.console_page)
 
     def refresh_worklist_count(self) -> None:
         """The home page's count of callbacks and follow-ups due by tomorrow, everyone's (the

@@ -39,7 +39,7 @@ from intake.vocabulary import WORK_OUTCOMES
 from intake.vocabulary_labels import label
 
 WORKLIST_KEY = "F9"
-PAGE_SIZE = 200
+PAGE_SIZE = 60  # more than a large screen shows; each row read costs page decryptions
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = 6
 
