@@ -165,3 +165,23 @@ def test_a_call_started_by_mistake_is_abandoned(
         ("reason=test-call",)
     ]
     assert store.query("SELECT count(*) FROM drafts") == [(0,)]
+
+
+def test_a_follow_up_in_the_past_is_refused_with_a_message(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    from tests.gui.test_call import NOTE, fill_whole_call, start_call, steps
+
+    _app, window, page = start_call(qtbot, make_app, lang)
+    fill_whole_call(qtbot, page)
+    wrapup = steps(page)[5]
+    wrapup.due.setDateTime(wrapup.due.dateTime().addDays(-30))
+    wrapup.save_button.click()
+    assert wrapup.banner.title.text() == _("That time has already passed")
+    assert window.call_page is page  # not saved, not closed: nothing lost
+    assert wrapup.notes.toPlainText() == NOTE
+    assert foreign_texts(window, lang) == []
+    wait_idle(qtbot)
+    store = window.services.store if window.services else None
+    assert store is not None
+    assert store.query("SELECT count(*) FROM contacts") == [(0,)]
