@@ -45,6 +45,7 @@ class ContactDetail:
     callbacks: tuple[CallbackInfo, ...]
     work: tuple[WorkInfo, ...]
     may_reveal: bool
+    on_hold: bool = False  # a legal hold keeps it out of retention purges
 
 
 def _role(store: Store, actor: str) -> str | None:
@@ -94,6 +95,7 @@ def open_contact(store: Store, contact_id: str, actor: str) -> ContactDetail:
         callbacks,
         tuple(work),
         _may_reveal(store, contact_id, actor),
+        bool(store.query("SELECT on_hold FROM contacts WHERE id = ?", (contact_id,))[0][0]),
     )
 
 

@@ -279,6 +279,10 @@ class HistoryPage(Retranslatable, QWidget):
         self.reveal_button = QPushButton(self)
         self.reveal_button.setObjectName("history-reveal-number")
         self.reveal_button.hide()
+        # A legal hold (supervisors only; audited by the service).
+        self.hold_button = QPushButton(self)
+        self.hold_button.setObjectName("history-hold")
+        self.hold_button.hide()
         self.detail = QLabel(self)
         self.detail.setObjectName("history-detail")
         self.detail.setWordWrap(True)
@@ -301,6 +305,7 @@ class HistoryPage(Retranslatable, QWidget):
         right_layout.addWidget(detail_scroll, 1)
         right_buttons = QHBoxLayout()
         right_buttons.addStretch(1)
+        right_buttons.addWidget(self.hold_button)
         right_buttons.addWidget(self.reveal_button)
         right_buttons.addWidget(self.followup_done)
         right_layout.addLayout(right_buttons)
@@ -329,6 +334,7 @@ class HistoryPage(Retranslatable, QWidget):
         self.open_button.clicked.connect(self.open_selected)
         self.followup_done.clicked.connect(self.complete_followup)
         self.reveal_button.clicked.connect(self.reveal_number)
+        self.hold_button.clicked.connect(self.toggle_hold)
         self.model.loaded.connect(self._show_status)
         self.model.modelReset.connect(self._forget_opened)
         # The detail always shows the selected row: choosing another opens it (audited).
@@ -459,6 +465,25 @@ class HistoryPage(Retranslatable, QWidget):
             name="reveal-number",
         )
 
+    def toggle_hold(self) -> None:
+        from intake.services.accounts import hold_record  # noqa: PLC0415
+
+        if self._opened is None:
+            return
+        store, actor = self.store, self.account.id
+        contact_id, hold = self._opened.record.id, not self._opened.on_hold
+
+        def hold_it() -> str:
+            hold_record(store, actor, contact_id, hold)
+            return contact_id
+
+        ops.run_in_background(
+            hold_it,
+            self._open,
+            self._search_failed,
+            name="legal-hold",
+        )
+
     def _number_revealed(self, result: tuple[str, str | None]) -> None:
         contact_id, number = result
         if self._opened is not None and self._opened.record.id == contact_id:
@@ -541,6 +566,12 @@ class HistoryPage(Retranslatable, QWidget):
             bool(detail and detail.may_reveal and has_number and self._number is None)
         )
         self.reveal_button.setText(_("Show the callback number"))
+        self.hold_button.setVisible(detail is not None and self.account.role is Role.SUPERVISOR)
+        self.hold_button.setText(
+            _("Release the legal hold")
+            if detail is not None and detail.on_hold
+            else _("Put on legal hold")
+        )
         if detail is None:
             self.detail.setText(_("Choose a contact and press Enter to open it."))
             return
@@ -582,6 +613,8 @@ class HistoryPage(Retranslatable, QWidget):
         ]
         if self._number is not None:
             lines.append(_("Callback number: {number}").format(number=self._number or "—"))
+        if detail.on_hold:
+            lines.append(_("On legal hold: kept past the retention period."))
         if not record.consent_notes:
             lines.append(_("The caller declined notes."))
         for note in notes:

@@ -164,3 +164,40 @@ def test_a_volunteer_reveals_only_their_own_callers_number(
     finally:
         wait_idle(qtbot)
         store.close()
+
+
+def test_a_supervisor_puts_a_record_on_legal_hold(
+    qtbot: QtBot, store_path: Path, lang: Language
+) -> None:
+    set_language(lang)
+    store = make_store(store_path)
+    try:
+        kiosk_visit(store)
+        _window, page = page_for(qtbot, store, supervisor(store))
+        qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
+        page.table.selectRow(0)
+        qtbot.waitUntil(page.hold_button.isVisible, timeout=10_000)
+        page.hold_button.click()
+        qtbot.waitUntil(lambda: page._opened is not None and page._opened.on_hold, timeout=10_000)
+        assert store.query("SELECT on_hold FROM contacts") == [(1,)]
+        assert store.query("SELECT record FROM audit WHERE action = 'hold'") == [("kiosk-nb",)]
+        assert foreign_texts(page.window(), lang) == []
+    finally:
+        wait_idle(qtbot)
+        store.close()
+
+
+def test_a_volunteer_is_not_offered_the_hold(qtbot: QtBot, store_path: Path) -> None:
+    store = make_store(store_path)
+    try:
+        with store.transaction() as conn:
+            volunteer = insert_account(conn, "Volunteer Vi", Role.VOLUNTEER.value, "x")
+        save_contact(store, contact(id="c-mine"), volunteer)
+        _window, page = page_for(qtbot, store, Account(volunteer, "Volunteer Vi", Role.VOLUNTEER))
+        qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
+        page.table.selectRow(0)
+        qtbot.waitUntil(lambda: page._opened is not None, timeout=10_000)
+        assert not page.hold_button.isVisible()
+    finally:
+        wait_idle(qtbot)
+        store.close()
