@@ -65,3 +65,22 @@ def test_the_page_is_never_built_for_a_volunteer(qtbot: QtBot, store_path: Path)
             ConsolePage(store, Account("v", "Volunteer Vi", Role.VOLUNTEER), holder)
     finally:
         store.close()
+
+
+def test_the_on_call_contact_set_in_the_console_reaches_the_crisis_route(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    from intake.storage.db import open_store
+    from tests.conftest import PASSPHRASE
+
+    store = open_store(existing_store, PASSPHRASE)
+    boss = store.query("SELECT id FROM accounts WHERE role = 'supervisor'")[0][0]
+    console.set_on_call_contact(store, boss, "Dr Roy, 613-555-0100")
+    store.close()
+    app = make_app(lang)
+    window = main_window_of(qtbot, app)
+    window.new_call()
+    page = window.call_page
+    assert page is not None
+    page.open_crisis()
+    qtbot.waitUntil(lambda: "Dr Roy, 613-555-0100" in page.crisis.supervisor.text(), timeout=10_000)

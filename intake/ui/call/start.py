@@ -43,6 +43,12 @@ def load_call_data(store: Store, account_id: str, *, sees_all: bool = False) -> 
     )
 
 
+def store_on_call_contact(store: Store) -> str | None:
+    from intake.services.accounts import on_call_contact  # noqa: PLC0415
+
+    return on_call_contact(store)
+
+
 def services_for(
     data: object, store: Store, account: Account, settings: Settings
 ) -> tuple[CallServices, list[tuple[str, dict[str, Any]]], int]:
@@ -54,7 +60,9 @@ def services_for(
         store=store,
         account_id=account.id,
         volunteer_name=spoken_name(account.display_name),
-        on_call_contact=settings.on_call_contact,
+        # Set in the supervisor console (kept in the encrypted store); an older settings file's
+        # value until a supervisor sets it there.
+        on_call_contact=store_on_call_contact(store) or settings.on_call_contact,
         now=lambda: datetime.now().astimezone(),
     )
     return services, data.drafts, data.followups_due
