@@ -38,6 +38,14 @@ ACTIONS = frozenset(
         "init",
         "kiosk-start",
         "kiosk-exit",
+        # The worklist, abandoned calls and the supervisor console (codes in `detail`).
+        "claim",
+        "attempt",
+        "reschedule",
+        "close",
+        "reveal",
+        "abandon",
+        "console",
     }
 )
 

@@ -7,6 +7,7 @@ to the end (Qt's canFetchMore/fetchMore), and each page is found by keyset, not 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -31,26 +33,25 @@ from PySide6.QtWidgets import (
 )
 
 from intake.accounts import Account, Role
-from intake.call import CRISIS_ACTIONS, OUTCOMES, TOPICS
-from intake.i18n import _, current_language, ngettext, pgettext, translate
+from intake.i18n import _, current_language, ngettext, pgettext
 from intake.i18n.formatting import format_stamp
 from intake.provinces import PROVINCES, province_name, provinces_by_name
+from intake.services.history import ContactDetail
 from intake.storage.db import Store
-from intake.storage.records import (
-    ContactRecord,
-    FollowUp,
-    HistoryFilter,
-    HistoryRow,
-    Note,
-    Page,
-)
+from intake.storage.records import HistoryFilter, HistoryRow, Page
+from intake.timezones import zone, zone_label
 from intake.ui import ops
-from intake.ui.call.steps import RISK_NAMES
 from intake.ui.language import Retranslatable
 from intake.ui.widgets import collated, heading, refill_combo
+from intake.vocabulary import OUTCOMES as OUTCOME_CODES
+from intake.vocabulary_labels import label
 
 PAGE_SIZE = 100
 Index = QModelIndex | QPersistentModelIndex
+
+
+# A program's name in a language, from the directory ("" when the directory does not know it).
+ProgramNames = Callable[[str, str], str]
 
 
 def _when(iso: str) -> str:
@@ -58,8 +59,34 @@ def _when(iso: str) -> str:
     return format_stamp(moment, language=current_language())
 
 
+def when_with_zone(iso: str, zone_name: str | None = None) -> str:
+    """A stored time in a named zone (the caller's) or this computer's, with the zone said."""
+    moment = datetime.fromisoformat(iso)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        moment = moment.astimezone(zone(zone_name)) if zone_name else moment.astimezone()
+    except Exception:
+        moment = moment.astimezone()
+    language = current_language()
+    return f"{format_stamp(moment, language=language)} ({_zone_name(moment, language)})"
+
+
+# A zone's name for one offset in one language: the same for every time a list shows (the
+# worklist formats hundreds of them), and slow to ask the locale data for each time.
+_ZONE_NAMES: dict[tuple[str, object, str], str] = {}
+
+
+def _zone_name(moment: datetime, language: str) -> str:
+    key = (str(getattr(moment.tzinfo, "key", moment.tzinfo)), moment.utcoffset(), language)
+    name = _ZONE_NAMES.get(key)
+    if name is None:
+        name = _ZONE_NAMES[key] = zone_label(moment, language)
+    return name
+
+
 def _channel(code: str) -> str:
-    return pgettext("channel", "Phone") if code == "phone" else pgettext("channel", "Kiosk")
+    return label("channel", code)
 
 
 def _province(code: str | None) -> str:
@@ -67,11 +94,11 @@ def _province(code: str | None) -> str:
 
 
 def _risk(code: str) -> str:
-    return translate(RISK_NAMES.get(code, RISK_NAMES["none"]))
+    return label("risk", code)
 
 
 def _outcome(code: str | None) -> str:
-    return translate(OUTCOMES[code]) if code in OUTCOMES else (code or "—")
+    return label("outcome", code)
 
 
 class HistoryModel(QAbstractTableModel):
@@ -177,11 +204,19 @@ class HistoryModel(QAbstractTableModel):
 
 
 class HistoryPage(Retranslatable, QWidget):
-    def __init__(self, store: Store, account: Account, parent: QWidget) -> None:
+    def __init__(
+        self,
+        store: Store,
+        account: Account,
+        parent: QWidget,
+        program_names: ProgramNames | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("history-page")
         self.store = store
         self.account = account
+        self.program_names = program_names
+        self._number: str | None = None  # revealed on request, for the contact open now
         # A volunteer sees their own contacts; a supervisor sees everyone's.
         self.base = HistoryFilter(
             created_by=None if account.role is Role.SUPERVISOR else account.id
@@ -211,16 +246,16 @@ class HistoryPage(Retranslatable, QWidget):
         filters.addWidget(self.search, 1, 0, 1, 3)
         filters.addWidget(self.due, 1, 3)
         self.search_label.setBuddy(self.search)
-        for column, (label, combo) in enumerate(
+        for column, (caption, combo) in enumerate(
             (
                 (self.province_label, self.province),
                 (self.outcome_label, self.outcome),
                 (self.since_label, self.since),
             )
         ):
-            label.setBuddy(combo)
+            caption.setBuddy(combo)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-            filters.addWidget(label, 2, column)
+            filters.addWidget(caption, 2, column)
             filters.addWidget(combo, 3, column)
         filters.setColumnStretch(3, 1)
         self.model = HistoryModel(store, self.base, self)
@@ -241,6 +276,13 @@ class HistoryPage(Retranslatable, QWidget):
         self.followup_done = QPushButton(self)
         self.followup_done.setObjectName("history-followup-done")
         self.followup_done.hide()
+        self.reveal_button = QPushButton(self)
+        self.reveal_button.setObjectName("history-reveal-number")
+        self.reveal_button.hide()
+        # A legal hold (supervisors only; audited by the service).
+        self.hold_button = QPushButton(self)
+        self.hold_button.setObjectName("history-hold")
+        self.hold_button.hide()
         self.detail = QLabel(self)
         self.detail.setObjectName("history-detail")
         self.detail.setWordWrap(True)
@@ -261,21 +303,28 @@ class HistoryPage(Retranslatable, QWidget):
         detail_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         detail_scroll.setWidget(self.detail)
         right_layout.addWidget(detail_scroll, 1)
-        right_layout.addWidget(self.followup_done, 0, Qt.AlignmentFlag.AlignRight)
+        right_buttons = QHBoxLayout()
+        right_buttons.addStretch(1)
+        right_buttons.addWidget(self.hold_button)
+        right_buttons.addWidget(self.reveal_button)
+        right_buttons.addWidget(self.followup_done)
+        right_layout.addLayout(right_buttons)
         # The contact opened under the list, not beside it: the table keeps the full width for
         # its labelled columns, and a long record scrolls instead of being cut.
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        # The opened contact is read in full: as much room as the list.
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        detail_scroll.setMinimumHeight(160)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(filters)
         layout.addWidget(self.status)
         layout.addWidget(splitter, 1)
-        self._opened: tuple[ContactRecord, list[Note]] | None = None
-        self._followups: list[FollowUp] = []
+        self._opened: ContactDetail | None = None
+        self._opening: str | None = None  # the contact asked for last
         self._fill_choices()
         self.search.returnPressed.connect(self.apply_filters)
         for combo in (self.province, self.outcome, self.since):
@@ -284,7 +333,12 @@ class HistoryPage(Retranslatable, QWidget):
         self.table.activated.connect(self.open_selected)
         self.open_button.clicked.connect(self.open_selected)
         self.followup_done.clicked.connect(self.complete_followup)
+        self.reveal_button.clicked.connect(self.reveal_number)
+        self.hold_button.clicked.connect(self.toggle_hold)
         self.model.loaded.connect(self._show_status)
+        self.model.modelReset.connect(self._forget_opened)
+        # The detail always shows the selected row: choosing another opens it (audited).
+        self.table.selectionModel().selectionChanged.connect(self._selection_moved)
         self.retranslate_ui()
         self.apply_filters()
 
@@ -292,7 +346,7 @@ class HistoryPage(Retranslatable, QWidget):
     def _fill_choices(self) -> None:
         every = (pgettext("filter", "All"), None)
         refill_combo(self.province, [every, *collated(provinces_by_name(current_language()))])
-        outcomes = ((translate(label), code) for code, label in OUTCOMES.items())
+        outcomes = ((label("outcome", code), code) for code in OUTCOME_CODES)
         refill_combo(self.outcome, [every, *outcomes])
         refill_combo(
             self.since,
@@ -339,6 +393,8 @@ class HistoryPage(Retranslatable, QWidget):
         self.status.setText(_("The search could not run. Try again."))
 
     def _show_status(self) -> None:
+        # Rows arrive after the header was sized: fit the columns to them (no "2026-…").
+        self.table.resizeColumnsToContents()
         count = self.model.rowCount()
         more = self.model.canFetchMore(QModelIndex())
         if more:
@@ -348,37 +404,99 @@ class HistoryPage(Retranslatable, QWidget):
         self.status.setText(text.format(count=count))
 
     # Opening a record -------------------------------------------------------------------
-    def open_selected(self) -> None:
+    def selected_id(self) -> str | None:
         selected = self.table.selectionModel().selectedRows()
-        if not selected:
-            return
-        self._open(self.model.rows[selected[0].row()].id)
+        if not selected or selected[0].row() >= len(self.model.rows):
+            return None
+        return self.model.rows[selected[0].row()].id
+
+    def open_selected(self) -> None:
+        contact_id = self.selected_id()
+        if contact_id is not None and contact_id != self._opening:  # not twice (audited)
+            self._open(contact_id)
+
+    def _selection_moved(self, *_args: object) -> None:
+        contact_id = self.selected_id()
+        if contact_id is not None and (
+            self._opened is None or self._opened.record.id != contact_id
+        ):
+            self._open(contact_id)
+
+    def _forget_opened(self) -> None:
+        """The list changed (a search, a filter): what was open may not be in it any more, and
+        nothing is selected, so the detail asks for a choice rather than show another contact.
+        Nothing opens by itself: every opening is a person's choice, and audited."""
+        self._opened = None
+        self._opening = None
+        self._number = None
+        self._show_detail()
 
     def _open(self, contact_id: str) -> None:
-        from intake.storage.records import get_contact, open_followups  # noqa: PLC0415
+        from intake.services.history import open_contact  # noqa: PLC0415
 
         store, actor = self.store, self.account.id
+        self._opening = contact_id
         ops.run_in_background(
-            # get_contact audits who opened what, and when.
-            lambda: (get_contact(store, contact_id, actor), open_followups(store, contact_id)),
+            # open_contact audits who opened what, and when.
+            lambda: open_contact(store, contact_id, actor),
             self._opened_record,
             self._search_failed,
             name="open-contact",
         )
 
-    def _opened_record(
-        self, result: tuple[tuple[ContactRecord, list[Note]], list[FollowUp]]
-    ) -> None:
-        self._opened, self._followups = result
+    def _opened_record(self, detail: ContactDetail) -> None:
+        if detail.record.id != self._opening or detail.record.id != self.selected_id():
+            return  # another row was chosen meanwhile: show that one, not this
+        if self._opened is None or self._opened.record.id != detail.record.id:
+            self._number = None
+        self._opened = detail
         self._show_detail()
+
+    def reveal_number(self) -> None:
+        from intake.services.history import reveal_number  # noqa: PLC0415
+
+        if self._opened is None:
+            return
+        store, actor, contact_id = self.store, self.account.id, self._opened.record.id
+        ops.run_in_background(
+            lambda: (contact_id, reveal_number(store, contact_id, actor)),
+            self._number_revealed,
+            self._search_failed,
+            name="reveal-number",
+        )
+
+    def toggle_hold(self) -> None:
+        from intake.services.accounts import hold_record  # noqa: PLC0415
+
+        if self._opened is None:
+            return
+        store, actor = self.store, self.account.id
+        contact_id, hold = self._opened.record.id, not self._opened.on_hold
+
+        def hold_it() -> str:
+            hold_record(store, actor, contact_id, hold)
+            return contact_id
+
+        ops.run_in_background(
+            hold_it,
+            self._open,
+            self._search_failed,
+            name="legal-hold",
+        )
+
+    def _number_revealed(self, result: tuple[str, str | None]) -> None:
+        contact_id, number = result
+        if self._opened is not None and self._opened.record.id == contact_id:
+            self._number = number or ""
+            self._show_detail()
 
     def complete_followup(self) -> None:
         from intake.storage.records import complete_followup  # noqa: PLC0415
 
-        if not self._followups or self._opened is None:
+        if self._opened is None or not self._opened.followups:
             return
         store, actor = self.store, self.account.id
-        followup, contact_id = self._followups[0].id, self._opened[0].id
+        followup, contact_id = self._opened.followups[0].id, self._opened.record.id
         self.followup_done.setEnabled(False)
         ops.run_in_background(
             lambda: (complete_followup(store, followup, actor), contact_id)[1],
@@ -392,19 +510,85 @@ class HistoryPage(Retranslatable, QWidget):
         self._open(contact_id)
         self.apply_filters()  # it leaves the "follow-up due" list
 
+    def _programs(self, referrals: tuple[dict[str, Any], ...]) -> str:
+        language = current_language()
+        names = []
+        for referral in referrals:
+            code = str(referral.get("program"))
+            name = self.program_names(code, language) if self.program_names else ""
+            # A program no longer in the directory keeps its id, marked as such.
+            names.append(name or _("{id} (no longer in the directory)").format(id=code))
+        return ", ".join(names) or "—"
+
+    def _callback_lines(self, detail: ContactDetail) -> list[str]:
+        lines = []
+        for callback in detail.callbacks:
+            if callback.best_time in ("morning", "afternoon", "evening"):
+                best = label("best-time", callback.best_time)
+            elif callback.best_time:
+                best = when_with_zone(callback.best_time, callback.time_zone)
+            else:
+                best = "—"
+            lines.append(
+                _("Callback: {best} · {status}").format(
+                    best=best, status=label("work-status", callback.status)
+                )
+            )
+        for item in detail.work:
+            lines.append(
+                _("Worklist: {kind}, due {due}, {status}").format(
+                    kind=label("work-kind", item.kind),
+                    due=when_with_zone(item.due_at),
+                    status=label("work-status", item.status)
+                    if item.outcome is None
+                    else label("work-outcome", item.outcome),
+                )
+            )
+            for at, result in item.attempts:
+                lines.append(
+                    "  · "
+                    + _("{when}: {result}").format(
+                        when=when_with_zone(at), result=label("attempt", result)
+                    )
+                )
+        return lines
+
     def _show_detail(self) -> None:
-        self.followup_done.setVisible(bool(self._followups))
-        if self._followups:
-            due = _when(self._followups[0].due_at)
+        detail = self._opened
+        self.followup_done.setVisible(bool(detail and detail.followups))
+        if detail is not None and detail.followups:
+            due = when_with_zone(detail.followups[0].due_at)
             self.followup_done.setText(_("Mark the follow-up due {when} as done").format(when=due))
-        if self._opened is None:
+        has_number = detail is not None and (
+            any(c.has_number for c in detail.callbacks) or detail.record.callback_number
+        )
+        self.reveal_button.setVisible(
+            bool(detail and detail.may_reveal and has_number and self._number is None)
+        )
+        self.reveal_button.setText(_("Show the callback number"))
+        self.hold_button.setVisible(detail is not None and self.account.role is Role.SUPERVISOR)
+        self.hold_button.setText(
+            _("Release the legal hold")
+            if detail is not None and detail.on_hold
+            else _("Put on legal hold")
+        )
+        if detail is None:
             self.detail.setText(_("Choose a contact and press Enter to open it."))
             return
-        record, notes = self._opened
+        record, notes = detail.record, detail.notes
+        caller_zone = next((c.time_zone for c in detail.callbacks if c.time_zone), None)
+        if caller_zone is None and record.province in PROVINCES:
+            caller_zone = PROVINCES[record.province].zone
         lines = [
-            _("Started: {when}").format(when=_when(record.started_at)),
+            _("Started: {when}").format(when=when_with_zone(record.started_at)),
             _("Channel: {channel}").format(channel=_channel(record.channel)),
             _("Province or territory: {province}").format(province=_province(record.province)),
+            _("Caller's time zone: {zone}").format(
+                zone=zone_label(datetime.now(zone(caller_zone)), current_language())
+                if caller_zone
+                else "—"
+            ),
+            _("Who: {role}").format(role=label("role", record.role)),
             _("Risk: {tier}").format(
                 # Stored as "none" with this mark (records.history_page lists it the same way).
                 tier=_risk(
@@ -414,21 +598,23 @@ class HistoryPage(Retranslatable, QWidget):
                 )
             ),
             _("Topics: {topics}").format(
-                topics=", ".join(translate(TOPICS[t]) for t in record.topics if t in TOPICS) or "—"
+                topics=", ".join(label("topic", t) for t in record.topics) or "—"
             ),
-            _("Programs offered: {programs}").format(
-                programs=", ".join(str(r.get("program")) for r in record.referrals) or "—"
+            _("Kind of help: {need}").format(need=label("need", record.need)),
+            _("Formats: {formats}").format(
+                formats=", ".join(label("format", f) for f in record.formats) or "—"
             ),
+            _("Programs offered: {programs}").format(programs=self._programs(record.referrals)),
             _("Crisis route: {actions}").format(
-                actions=", ".join(
-                    translate(CRISIS_ACTIONS[a])
-                    for a in record.crisis_actions
-                    if a in CRISIS_ACTIONS
-                )
-                or "—"
+                actions=", ".join(label("crisis-action", a) for a in record.crisis_actions) or "—"
             ),
             _("Outcome: {outcome}").format(outcome=_outcome(record.outcome)),
+            *self._callback_lines(detail),
         ]
+        if self._number is not None:
+            lines.append(_("Callback number: {number}").format(number=self._number or "—"))
+        if detail.on_hold:
+            lines.append(_("On legal hold: kept past the retention period."))
         if not record.consent_notes:
             lines.append(_("The caller declined notes."))
         for note in notes:

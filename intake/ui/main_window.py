@@ -7,7 +7,7 @@ The phone-line and kiosk workflows will live in the workspace; locking hides the
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from intake.accounts import Account, Role
 from intake.i18n import N_, _, current_language, ngettext, pgettext
 from intake.i18n.formatting import format_date, format_time
+from intake.ui import ops
 from intake.ui.about import show_about
 from intake.ui.idle import IdleWatch
 from intake.ui.language import LanguageManager, Retranslatable
@@ -46,8 +47,10 @@ if TYPE_CHECKING:
     from intake.services.drafts import Draft
     from intake.ui.call.base import CallServices
     from intake.ui.call.page import CallPage
+    from intake.ui.console import ConsolePage
     from intake.ui.directory_browser import DirectoryBrowser
     from intake.ui.history import HistoryPage
+    from intake.ui.worklist import WorklistPage
 
 SESSION_LIMIT_MS = 12 * 60 * 60 * 1000  # a sign-in never lasts longer than 12 hours
 
@@ -411,6 +414,17 @@ class MainWindow(Retranslatable, QMainWindow):
         self.reports_button.setVisible(coordinates)
         self.matching_page: QWidget | None = None
         self.reports_page: QWidget | None = None
+        # The worklist: every callback and follow-up owed (F9: F keys are free in a call).
+        self.worklist_action, self.worklist_button = self._header_action(
+            header, "worklist", "F9", self.show_worklist
+        )
+        # The supervisor console: supervisors only (the button is not even shown to others).
+        self.console_action, self.console_button = self._header_action(
+            header, "console", "Ctrl+Shift+C", self.show_console
+        )
+        supervisor = account.role is Role.SUPERVISOR
+        self.console_action.setEnabled(supervisor)
+        self.console_button.setVisible(supervisor)
         # What needs the call services and must not be reachable while locked.
         self.workspace_actions = (
             self.new_call_action,
@@ -418,18 +432,24 @@ class MainWindow(Retranslatable, QMainWindow):
             self.directory_action,
             self.matching_action,
             self.reports_action,
+            self.worklist_action,
         )
         self._enable_workspace(True)
         self.history_page: HistoryPage | None = None
         self.directory_page: DirectoryBrowser | None = None
+        self.worklist_page: WorklistPage | None = None
+        self.console_page: ConsolePage | None = None
         header.arrange(
             identity=(self.app_name, self.signed_in),
             actions=(
                 self.new_call_button,
+                self.new_call_button,
+                self.worklist_button,
                 self.history_button,
                 self.directory_button,
                 self.matching_button,
                 self.reports_button,
+                *((self.console_button,) if account.role is Role.SUPERVISOR else ()),
             ),
             tools=(self.language_switch, self.lock_button, self.about_button, self.quit_button),
         )
@@ -462,6 +482,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.session_limit.start()
         self.resize(1100, 760)
         self.retranslate_ui()
+        self.refresh_worklist_count()
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Peer Support Intake"))
@@ -475,6 +496,12 @@ class MainWindow(Retranslatable, QMainWindow):
         self.new_call_action.setToolTip(_("Start a call (Ctrl+N)"))
         self.history_action.setText(pgettext("action", "History"))
         self.history_action.setToolTip(_("Past contacts, note search and follow-ups (Ctrl+H)"))
+        self.console_action.setText(pgettext("action", "Console"))
+        self.console_action.setToolTip(
+            _("Accounts, on-call supervisor and settings (supervisors, Ctrl+Shift+C)")
+        )
+        self.worklist_action.setText(pgettext("action", "Worklist"))
+        self.worklist_action.setToolTip(_("Callbacks and follow-ups to make (F9)"))
         self.directory_action.setText(pgettext("action", "Directory"))
         self.directory_action.setToolTip(
             _("Every program, with how sure we are of each fact (Ctrl+D)")
@@ -547,13 +574,63 @@ class MainWindow(Retranslatable, QMainWindow):
         if self.services is None or self.locked:
             return
         if self.history_page is None:
-            # The History screen still takes the store (its services are issue 16's).
-            self.history_page = HistoryPage(self.services.session.store, self.account, self.pages)
+            # Recommended programs by name, in the interface language (not their ids).
+            programs = {p.id: p for p in self.services.router.programs}
+            self.history_page = HistoryPage(
+                self.services.session.store,
+                self.account,
+                self.pages,
+                program_names=lambda code, language: (
+                    p.name.text.get(language) if (p := programs.get(code)) else ""
+                ),
+            )
             self.pages.addWidget(self.history_page)
         else:
             self.history_page.apply_filters()  # calls saved since are listed too
         self.pages.setCurrentWidget(self.history_page)
         self.history_page.search.setFocus()
+
+    def show_worklist(self) -> None:
+        from intake.ui.worklist import WorklistPage  # noqa: PLC0415 - not needed to sign in
+
+        if self.services is None or self.locked:
+            return
+        if self.worklist_page is None:
+            self.worklist_page = WorklistPage(self.services.session.store, self.account, self.pages)
+            self.worklist_page.changed.connect(self.refresh_worklist_count)
+            self.pages.addWidget(self.worklist_page)
+        else:
+            self.worklist_page.refresh()
+        self.pages.setCurrentWidget(self.worklist_page)
+        self.worklist_page.table.setFocus()
+
+    def show_console(self) -> None:
+        from intake.ui.console import ConsolePage  # noqa: PLC0415 - supervisors only
+
+        if self.services is None or self.locked or self.account.role is not Role.SUPERVISOR:
+            return
+        if self.console_page is None:
+            self.console_page = ConsolePage(self.services.session.store, self.account, self.pages)
+            self.pages.addWidget(self.console_page)
+        else:
+            self.console_page.refresh()
+        self.pages.setCurrentWidget(self.console_page)
+
+    def refresh_worklist_count(self) -> None:
+        """The home page's count of callbacks and follow-ups due by tomorrow, everyone's (the
+        worklist is the team's: a kiosk request belongs to nobody until someone claims it)."""
+        if self.services is None:
+            return
+        from intake.services.worklist import due_count  # noqa: PLC0415
+
+        store = self.services.session.store
+        by = datetime.now(UTC) + timedelta(days=1)
+        ops.run_in_background(
+            lambda: due_count(store, by),
+            self.home.show_followups,
+            lambda _exc: None,  # the count stays as it was; the worklist itself says more
+            name="worklist-count",
+        )
 
     def show_followups(self) -> None:
         self.show_history()
@@ -566,7 +643,7 @@ class MainWindow(Retranslatable, QMainWindow):
         if self.services is None or self.locked:
             return
         if self.matching_page is None:
-            self.matching_page = MatchingPage(self.services.store, self.account, self.pages)
+            self.matching_page = MatchingPage(self.services.session.store, self.account, self.pages)
             self.pages.addWidget(self.matching_page)
         self.pages.setCurrentWidget(self.matching_page)
 
@@ -576,7 +653,7 @@ class MainWindow(Retranslatable, QMainWindow):
         if self.services is None or self.locked:
             return
         if self.reports_page is None:
-            self.reports_page = ReportsPage(self.services.store, self.account, self.pages)
+            self.reports_page = ReportsPage(self.services.session.store, self.account, self.pages)
             self.pages.addWidget(self.reports_page)
         self.pages.setCurrentWidget(self.reports_page)
 
@@ -628,6 +705,7 @@ class MainWindow(Retranslatable, QMainWindow):
     def _call_saved(self, _contact_id: str) -> None:
         page = self.call_page
         self.call_page = None
+        self.refresh_worklist_count()  # a follow-up promised in the call counts at once
         self.pages.setCurrentWidget(self.home)
         self.home.show_saved(True)
         if page is not None:

@@ -154,7 +154,10 @@ def test_each_audited_action_gives_exactly_one_row(store: Store, actor: str) -> 
     record = contact()
     steps = [
         ("create", lambda: save_contact(store, record, actor)),
-        ("edit", lambda: save_contact(store, dataclasses.replace(record, outcome="x"), actor)),
+        (
+            "edit",
+            lambda: save_contact(store, dataclasses.replace(record, outcome="declined"), actor),
+        ),
         ("open", lambda: get_contact(store, record.id, actor)),
         ("create", lambda: add_note(store, "n-1", record.id, "text", actor)),
         ("hold", lambda: set_hold(store, record.id, True, actor)),
@@ -184,7 +187,11 @@ def test_audit_never_holds_content(store: Store, actor: str) -> None:
 @pytest.mark.parametrize("tamper", ["edit", "delete", "reorder", "drop-last"])
 def test_audit_tampering_is_detected(store: Store, actor: str, tamper: str) -> None:
     for index in range(4):
-        save_contact(store, contact(outcome=str(index)), actor)
+        save_contact(
+            store,
+            contact(outcome=("referred", "declined", "information", "callback")[index]),
+            actor,
+        )
     with store.transaction() as conn:
         with pytest.raises(sqlcipher3.IntegrityError, match="append-only"):
             conn.execute("UPDATE audit SET actor = 'someone' WHERE seq = 2")

@@ -18,6 +18,7 @@ from intake.storage.migrations import (
     m0005_audit_key,
     m0006_search_owner,
     m0007_matching,
+    m0008_worklist,
 )
 
 
@@ -36,6 +37,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "audit-key", m0005_audit_key.apply),
     Migration(6, "search-owner", m0006_search_owner.apply),
     Migration(7, "matching", m0007_matching.apply),
+    Migration(8, "worklist", m0008_worklist.apply),
 )
 
 LATEST = MIGRATIONS[-1].version

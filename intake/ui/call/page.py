@@ -113,6 +113,12 @@ class CallPage(Retranslatable, QWidget):
         side.addWidget(self.risk)
         side.addWidget(self.crisis_button)
         side.addWidget(self.autosave_state)
+        # A call started by mistake: abandon it with a short reason (issue 16).
+        self.abandon_button = QPushButton(self)
+        self.abandon_button.setObjectName("abandon-call")
+        self.abandon_button.setProperty("secondary", True)
+        self.abandon_button.clicked.connect(self.ask_abandon)
+        side.addWidget(self.abandon_button)
 
         self.stack = QStackedWidget(self)
         self.steps: dict[str, StepPage] = {
@@ -341,6 +347,64 @@ class CallPage(Retranslatable, QWidget):
     def stop(self) -> None:
         self.autosave.stop()
 
+    # Abandoning a call started by mistake -------------------------------------------------
+    def ask_abandon(self) -> None:
+        from PySide6.QtWidgets import QInputDialog  # noqa: PLC0415
+
+        from intake.vocabulary import ABANDON_REASONS  # noqa: PLC0415
+        from intake.vocabulary_labels import label  # noqa: PLC0415
+
+        names = [label("abandon-reason", code) for code in ABANDON_REASONS]
+        chosen, ok = QInputDialog.getItem(
+            self,
+            _("Abandon this call"),
+            _("Nothing of this call will be kept but a line saying it was abandoned. Why?"),
+            names,
+            0,
+            False,
+        )
+        if ok and chosen in names:
+            self.abandon(ABANDON_REASONS[names.index(chosen)])
+
+    def abandon(self, reason: str) -> None:
+        """Keep only a coded "abandoned" line (audited with the reason), and drop the draft."""
+        from intake.services.abandon import abandon_call  # noqa: PLC0415
+
+        if self._saving_draft:  # the autosave would write the draft back: after it
+            QTimer.singleShot(50, lambda: self.abandon(reason))
+            return
+        self._saving_call = True
+        self.autosave.stop()
+        call, store, actor = self.call, self.services.session.store, self.services.account_id
+        language = current_language()
+        ops.run_in_background(
+            lambda: abandon_call(
+                store,
+                contact_id=call.contact_id,
+                started_at=call.started_at,
+                ui_language=language,
+                caller_language=call.caller_language,
+                risk=call.risk,
+                crisis_actions=tuple(call.crisis_actions),
+                reason=reason,
+                draft_id=call.contact_id,
+                actor=actor,
+            ),
+            self._saved,
+            self._abandon_failed,
+            name="abandon-call",
+        )
+
+    def _abandon_failed(self, exc: BaseException) -> None:
+        from PySide6.QtWidgets import QMessageBox  # noqa: PLC0415
+
+        from intake.ui.failures import explain  # noqa: PLC0415
+
+        self._saving_call = False
+        self.autosave.start()
+        title, advice = explain(exc)()
+        QMessageBox.warning(self, title, advice)
+
     def retranslate_ui(self) -> None:
         for row, step in enumerate(STEPS):
             item = self.step_list.item(row)
@@ -352,6 +416,7 @@ class CallPage(Retranslatable, QWidget):
         self.crisis_button.setToolTip(
             _("Who to call now for the caller's province, and the warm-transfer steps")
         )
+        self.abandon_button.setText(_("Abandon (started by mistake)"))
         self.back_button.setText(_("Previous step"))
         self.next_button.setText(_("Next step"))
         self.back_button.setToolTip("Ctrl+PgUp")

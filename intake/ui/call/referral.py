@@ -319,6 +319,15 @@ class WrapUpStep(StepPage):
             self.call.followup_number = parsed.e164
             if not self.call.followup_due:
                 self._due()
+            # A follow-up in the past is a promise nobody can keep: refused, said (issue 16).
+            from intake.services.worklist import DueInPast, check_due  # noqa: PLC0415
+
+            try:
+                check_due(datetime.fromisoformat(self.call.followup_due), self.services.now())
+            except DueInPast as refused:
+                self.show_error(refused.explain)
+                self.due.setFocus()
+                return
         if problems := rescue_problems(self.call.risk, self.call.crisis_actions, self.call.outcome):
             self.show_error(lambda: rescue_message(problems))
             return

@@ -43,6 +43,12 @@ def load_call_data(session: Session, account_id: str, *, sees_all: bool = False)
     )
 
 
+def store_on_call_contact(session: Session) -> str | None:
+    from intake.services.accounts import on_call_contact  # noqa: PLC0415
+
+    return on_call_contact(session.store)
+
+
 def services_for(
     data: object, session: Session, account: Account, settings: Settings
 ) -> tuple[CallServices, list[Draft], int]:
@@ -56,7 +62,9 @@ def services_for(
         session=session,
         account_id=account.id,
         volunteer_name=spoken_name(account.display_name),
-        on_call_contact=settings.on_call_contact,
+        # Set in the supervisor console (kept in the encrypted store); an older settings file's
+        # value until a supervisor sets it there.
+        on_call_contact=store_on_call_contact(session) or settings.on_call_contact,
         now=lambda: datetime.now().astimezone(),
     )
     return services, data.drafts, data.followups_due

@@ -1,0 +1,264 @@
+"""The supervisor console (supervisors only; every action audited by the service): accounts,
+the on-call supervisor's contact, the idle lock time and the retention period. Thin: the rules
+live in intake.services.accounts; every call runs on a worker thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake.accounts import Account, Role
+from intake.i18n import _, ngettext, pgettext
+from intake.services import accounts as console
+from intake.storage.db import Store
+from intake.storage.errors import StoreError
+from intake.ui import ops
+from intake.ui.history import when_with_zone
+from intake.ui.language import Retranslatable
+from intake.ui.widgets import heading, refill_combo
+from intake.vocabulary_labels import label
+
+
+class ConsolePage(Retranslatable, QWidget):
+    def __init__(self, store: Store, account: Account, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("console-page")
+        if account.role is not Role.SUPERVISOR:
+            raise PermissionError("the console is for supervisors")  # the window never offers it
+        self.store = store
+        self.account = account
+        self._rows: list[console.AccountRow] = []
+        self.captions: dict[str, QLabel] = {}
+        self._message = ""
+        self.title = heading(self, "console-title")
+        self.status = QLabel(self)
+        self.status.setObjectName("console-status")
+        self.status.setWordWrap(True)
+        # Accounts
+        self.accounts_box = QGroupBox(self)
+        self.table = QTableWidget(0, 3, self.accounts_box)
+        self.table.setObjectName("console-accounts")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.clear_button = QPushButton(self.accounts_box)
+        self.clear_button.setObjectName("console-clear-lockout")
+        self.new_pin = QLineEdit(self.accounts_box)
+        self.new_pin.setObjectName("console-new-pin")
+        self.new_pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.reset_button = QPushButton(self.accounts_box)
+        self.reset_button.setObjectName("console-reset-pin")
+        self.name = QLineEdit(self.accounts_box)
+        self.name.setObjectName("console-name")
+        self.role = QComboBox(self.accounts_box)
+        self.role.setObjectName("console-role")
+        self.pin = QLineEdit(self.accounts_box)
+        self.pin.setObjectName("console-pin")
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.add_button = QPushButton(self.accounts_box)
+        self.add_button.setObjectName("console-add")
+        row_actions = QHBoxLayout()
+        row_actions.addWidget(self.clear_button)
+        row_actions.addSpacing(16)
+        row_actions.addWidget(self.new_pin)
+        row_actions.addWidget(self.reset_button)
+        row_actions.addStretch(1)
+        self.add_form = QFormLayout()
+        self.add_form.addRow(self._caption("name"), self.name)
+        self.add_form.addRow(self._caption("role"), self.role)
+        self.add_form.addRow(self._caption("pin"), self.pin)
+        self.add_form.addRow("", self.add_button)
+        box = QVBoxLayout(self.accounts_box)
+        box.addWidget(self.table, 1)
+        box.addLayout(row_actions)
+        box.addLayout(self.add_form)
+        # Settings kept in the encrypted store
+        self.settings_box = QGroupBox(self)
+        self.on_call = QLineEdit(self.settings_box)
+        self.on_call.setObjectName("console-on-call")
+        self.idle = QSpinBox(self.settings_box)
+        self.idle.setObjectName("console-idle")
+        self.idle.setRange(*console.IDLE_RANGE)
+        self.retention = QSpinBox(self.settings_box)
+        self.retention.setObjectName("console-retention")
+        self.retention.setRange(*console.RETENTION_RANGE)
+        self.save_settings = QPushButton(self.settings_box)
+        self.save_settings.setObjectName("console-save-settings")
+        self.settings_form = QFormLayout(self.settings_box)
+        self.settings_form.addRow(self._caption("on_call"), self.on_call)
+        self.settings_form.addRow(self._caption("idle"), self.idle)
+        self.settings_form.addRow(self._caption("retention"), self.retention)
+        self.settings_form.addRow("", self.save_settings)
+        columns = QHBoxLayout()
+        columns.addWidget(self.accounts_box, 3)
+        columns.addWidget(self.settings_box, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.status)
+        layout.addLayout(columns, 1)
+        self.clear_button.clicked.connect(self.clear_lockout)
+        self.reset_button.clicked.connect(self.reset_pin)
+        self.add_button.clicked.connect(self.add_account)
+        self.save_settings.clicked.connect(self.save)
+        self.retranslate_ui()
+        self.refresh()
+
+    def _caption(self, name: str) -> QLabel:
+        caption = QLabel(self)
+        self.captions[name] = caption
+        return caption
+
+    # Loading ------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        store, actor = self.store, self.account.id
+
+        def load() -> tuple[list[console.AccountRow], str | None, str | None, str | None]:
+            return (
+                console.accounts(store, actor),
+                console.on_call_contact(store),
+                console.setting(store, console.IDLE_KEY),
+                console.setting(store, console.RETENTION_KEY),
+            )
+
+        ops.run_in_background(load, self._loaded, self._failed, name="console")
+
+    def _loaded(self, result: tuple[list[console.AccountRow], Any, Any, Any]) -> None:
+        self._rows, on_call, idle, retention = result
+        self.on_call.setText(on_call or "")
+        self.idle.setValue(int(idle) if idle else 15)
+        self.retention.setValue(int(retention) if retention else 365)
+        self._fill_table()
+
+    def _fill_table(self) -> None:
+        self.table.setRowCount(len(self._rows))
+        for row, account in enumerate(self._rows):
+            lock = (
+                _("Locked until {when}").format(when=when_with_zone(account.locked_until))
+                if account.locked_until
+                else ngettext(
+                    "{count} failed PIN try", "{count} failed PIN tries", account.failed_pins
+                ).format(count=account.failed_pins)
+                if account.failed_pins
+                else "—"
+            )
+            for column, text in enumerate(
+                (account.name, label("account-role", account.role), lock)
+            ):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, StoreError):
+            title, advice = exc.explain()
+            self._message = f"{title}. {advice}"
+        else:
+            self._message = _("That could not be done. Try again.")
+        self.retranslate_ui()
+
+    def _run(self, action: Callable[[], object], done: str) -> None:
+        def finished(_result: object) -> None:
+            self._message = done
+            self.retranslate_ui()
+            self.refresh()
+
+        ops.run_in_background(action, finished, self._failed, name="console-action")
+
+    def _selected(self) -> console.AccountRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self._rows[rows[0].row()] if rows and rows[0].row() < len(self._rows) else None
+
+    # Actions -----------------------------------------------------------------------------
+    def clear_lockout(self) -> None:
+        chosen = self._selected()
+        if chosen is None:
+            return
+        store, actor = self.store, self.account.id
+        self._run(
+            lambda: console.clear_lockout(store, actor, chosen.id),
+            _("The lockout was cleared."),
+        )
+
+    def reset_pin(self) -> None:
+        chosen = self._selected()
+        if chosen is None:
+            return
+        store, actor, pin = self.store, self.account.id, self.new_pin.text()
+        self.new_pin.clear()
+        self._run(
+            lambda: console.reset_pin(store, actor, chosen.id, pin),
+            _("The PIN was changed. Give it to the person in confidence."),
+        )
+
+    def add_account(self) -> None:
+        store, actor = self.store, self.account.id
+        name, role, pin = self.name.text(), self.role.currentData(), self.pin.text()
+        self.pin.clear()
+        self._run(
+            lambda: console.add_account(store, actor, name, role, pin),
+            _("The account was added."),
+        )
+        self.name.clear()
+
+    def save(self) -> None:
+        store, actor = self.store, self.account.id
+        on_call, idle, retention = self.on_call.text(), self.idle.value(), self.retention.value()
+
+        def write() -> None:
+            console.set_on_call_contact(store, actor, on_call)
+            console.set_idle_minutes(store, actor, idle)
+            console.set_retention_days(store, actor, retention)
+
+        self._run(write, _("The settings were saved."))
+
+    def retranslate_ui(self) -> None:
+        self.title.setText(_("Supervisor console"))
+        self.status.setText(self._message)
+        self.status.setVisible(bool(self._message))
+        self.accounts_box.setTitle(_("Accounts"))
+        self.table.setHorizontalHeaderLabels(
+            [
+                pgettext("column", "Name"),
+                pgettext("column", "Role"),
+                pgettext("column", "Sign-in"),
+            ]
+        )
+        self.clear_button.setText(_("Clear the lockout"))
+        self.new_pin.setPlaceholderText(_("New PIN"))
+        self.new_pin.setAccessibleName(_("New PIN"))
+        self.reset_button.setText(_("Set this PIN"))
+        self.captions["name"].setText(pgettext("field label", "Name"))
+        self.captions["role"].setText(pgettext("field label", "Role"))
+        self.captions["pin"].setText(pgettext("field label", "PIN"))
+        self.add_button.setText(_("Add the account"))
+        refill_combo(
+            self.role,
+            [(label("account-role", code), code) for code in console.ADDABLE_ROLES],
+        )
+        self.settings_box.setTitle(_("Settings (kept in the encrypted store)"))
+        self.captions["on_call"].setText(
+            pgettext("field label", "On-call supervisor (name and number)")
+        )
+        self.captions["idle"].setText(pgettext("field label", "Lock after (minutes idle)"))
+        self.captions["retention"].setText(pgettext("field label", "Keep records for (days)"))
+        self.save_settings.setText(_("Save the settings"))
+        self.table.setAccessibleName(_("Accounts"))
+        self._fill_table()

@@ -1,0 +1,114 @@
+"""The supervisor console's service: every action a supervisor's only, refused to a volunteer
+(from the refusing side), and audited without names, PINs or numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from intake.accounts import Role
+from intake.services import accounts as console
+from intake.storage.account_store import check_pin, insert_account
+from intake.storage.db import Store
+from intake.storage.errors import NotAllowed
+from intake.storage.records import save_contact
+from tests.storage.helpers import contact
+
+
+def _volunteer(store: Store) -> str:
+    with store.transaction() as conn:
+        return insert_account(conn, "Volunteer Vi", Role.VOLUNTEER.value, "x")
+
+
+def test_a_supervisor_adds_an_account_that_can_sign_in(store: Store, actor: str) -> None:
+    new = console.add_account(store, actor, "  Dr Lee  ", "volunteer", "739251")
+    account = check_pin(store, new, "739251")
+    assert account is not None
+    assert account.display_name == "Dr Lee"
+    assert account.role is Role.VOLUNTEER
+    details = store.query("SELECT detail FROM audit WHERE action = 'console'")
+    assert details == [("account-added role=volunteer",)]
+    assert "Lee" not in repr(store.query("SELECT * FROM audit"))
+
+
+@pytest.mark.parametrize(
+    ("name", "pin", "error"),
+    [
+        ("", "739251", console.BadName),
+        ("Dr Sam Okafor", "739251", console.BadName),  # taken (the fixture's supervisor)
+        ("Dr Lee", "1234", console.BadPin),
+        ("Dr Lee", "000000", console.BadPin),
+        ("Dr Lee", "12ab56", console.BadPin),
+    ],
+)
+def test_bad_accounts_are_refused(
+    store: Store, actor: str, name: str, pin: str, error: type[Exception]
+) -> None:
+    before = store.query("SELECT count(*) FROM accounts")
+    with pytest.raises(error):
+        console.add_account(store, actor, name, "volunteer", pin)
+    assert store.query("SELECT count(*) FROM accounts") == before
+
+
+def test_a_volunteer_is_refused_every_console_action(store: Store, actor: str) -> None:
+    volunteer = _volunteer(store)
+    record = contact()
+    save_contact(store, record, actor)
+    refused = [
+        lambda: console.accounts(store, volunteer),
+        lambda: console.add_account(store, volunteer, "Dr Lee", "supervisor", "739251"),
+        lambda: console.reset_pin(store, volunteer, actor, "739251"),
+        lambda: console.clear_lockout(store, volunteer, actor),
+        lambda: console.set_on_call_contact(store, volunteer, "Me, 555-0100"),
+        lambda: console.set_idle_minutes(store, volunteer, 600),
+        lambda: console.set_retention_days(store, volunteer, 3000),
+        lambda: console.hold_record(store, volunteer, record.id, True),
+    ]
+    for action in refused:
+        with pytest.raises(NotAllowed):
+            action()
+    assert console.on_call_contact(store) is None
+    assert store.query("SELECT on_hold FROM contacts") == [(0,)]
+    assert store.query("SELECT count(*) FROM audit WHERE action = 'console'") == [(0,)]
+
+
+def test_pin_reset_and_lockout(store: Store, actor: str) -> None:
+    volunteer = _volunteer(store)
+    with store.transaction() as conn:
+        conn.execute(
+            "UPDATE accounts SET failed_pins = 7, locked_until = '2999-01-01T00:00:00+00:00' "
+            "WHERE id = ?",
+            (volunteer,),
+        )
+    locked = next(a for a in console.accounts(store, actor) if a.id == volunteer)
+    assert locked.failed_pins == 7
+    assert locked.locked_until is not None
+    console.clear_lockout(store, actor, volunteer)
+    assert store.query(
+        "SELECT failed_pins, locked_until FROM accounts WHERE id = ?", (volunteer,)
+    ) == [(0, None)]
+    console.reset_pin(store, actor, volunteer, "582039")
+    assert check_pin(store, volunteer, "582039") is not None
+
+
+def test_settings_live_in_the_encrypted_store(store: Store, actor: str) -> None:
+    console.set_on_call_contact(store, actor, "Dr Roy, 613-555-0100")
+    console.set_idle_minutes(store, actor, 10)
+    console.set_retention_days(store, actor, 730)
+    assert console.on_call_contact(store) == "Dr Roy, 613-555-0100"
+    assert console.setting(store, "idle_lock_minutes") == "10"
+    assert console.setting(store, "retention_days") == "730"
+    with pytest.raises(console.OutOfRange):
+        console.set_idle_minutes(store, actor, 0)
+    with pytest.raises(console.OutOfRange):
+        console.set_retention_days(store, actor, 5)
+    assert "555" not in repr(store.query("SELECT * FROM audit"))
+    record = contact()
+    save_contact(store, record, actor)
+    console.hold_record(store, actor, record.id, True)
+    assert store.query("SELECT on_hold FROM contacts") == [(1,)]
+
+
+def test_the_name_limit_said_is_the_limit_kept() -> None:
+    from intake.storage.errors import MAX_NAME_LENGTH
+
+    assert f"at most {MAX_NAME_LENGTH} characters" in console.BadName.title
