@@ -192,8 +192,7 @@ class ServerUnreachable(StoreError):
 class BadServerAddress(StoreError):
     title = N_("The shared store's address cannot be read")
     advice = N_(
-        "Check the server address given at set-up (for example "
-        "postgresql://intake@server.example/intake?sslmode=verify-full)."
+        "Check the server address given at set-up, or ask the coordinator of your line for it."
     )
 
 
