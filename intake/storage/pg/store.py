@@ -571,9 +571,16 @@ class PgStore:
 
     # accounts
 
-    def add_account(self, display_name: str, role: str, pin_hash: str) -> str:
+    def add_account(
+        self, display_name: str, role: str, pin_hash: str, *, audited: bool = False
+    ) -> str:
+        """A new account; `audited`: as `intake db add-account` does (who added it is the
+        person at the server's console, so no actor)."""
         with self.writing() as w:
-            return _insert_account(w, display_name, role, pin_hash)
+            account_id = _insert_account(w, display_name, role, pin_hash)
+            if audited:
+                w.audit(None, "create", account_id, f"account role={role}")
+            return account_id
 
     def list_accounts(self) -> list[Account]:
         rows = self.query("SELECT id, display_name, role FROM accounts")
