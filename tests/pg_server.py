@@ -61,6 +61,7 @@ class PgServer:
     bin_dir: Path
     root: Path  # owned by the server's account: data/, the socket, the log
     run_as: tuple[int, int] | None
+    durable: bool = False  # fsync on (the benchmark compares with a fully synced file)
 
     @property
     def data_dir(self) -> Path:
@@ -109,11 +110,10 @@ class PgServer:
                 f"-p {PORT}",
                 "-c max_connections=60",
                 "-c shared_buffers=16MB",
-                # A test server: the OS page cache is durable enough (a killed postgres loses
-                # nothing that was committed; only a machine crash would).
-                "-c fsync=off",
-                "-c full_page_writes=off",
             ]
+            # A test server: the OS page cache is durable enough (a killed postgres loses
+            # nothing that was committed; only a machine crash would).
+            + ([] if self.durable else ["-c fsync=off", "-c full_page_writes=off"])
         )
         result = self._run(
             str(self.bin_dir / "pg_ctl"),
@@ -169,7 +169,7 @@ class PgServer:
 
 
 @contextlib.contextmanager
-def running_server() -> Iterator[PgServer]:
+def running_server(*, durable: bool = False) -> Iterator[PgServer]:
     """Start a throwaway server; stop it and remove its folder afterwards.
 
     ServerUnavailable when the machine has no PostgreSQL binaries; any other failure to start
@@ -186,7 +186,7 @@ def running_server() -> Iterator[PgServer]:
         if run_as is not None:
             os.chown(root, *run_as)
         os.chmod(root, 0o700)
-        server = PgServer(bin_dir, root, run_as)
+        server = PgServer(bin_dir, root, run_as, durable)
         server.init()
         server.start()
         try:
