@@ -329,6 +329,11 @@ class PgStore:
         self._keys = keys
         self._mutex = threading.RLock()
 
+    @property
+    def line_keys(self) -> LineKeys:
+        """The keys this station derived from the line key (for the local outbox)."""
+        return self._keys
+
     # connections and transactions
 
     def _connection(self) -> psycopg.Connection[Any]:
