@@ -328,6 +328,13 @@ class PgStore:
         self._conn = conn
         self._keys = keys
         self._mutex = threading.RLock()
+        # The line account this connection is, when the server enforces who sees what
+        # (row-level security, security.py); None for the line's owner role.
+        self.session_account: str | None = None
+        with server_errors():
+            if conn.execute("SELECT to_regproc('intake_me') IS NOT NULL").fetchone() == (True,):
+                me = conn.execute("SELECT intake_me()").fetchone()
+                self.session_account = me[0] if me else None
 
     @property
     def line_keys(self) -> LineKeys:
@@ -505,8 +512,21 @@ class PgStore:
     def claim_callback(self, callback_id: str, actor: str) -> str | None:
         """Claim an open callback for `actor`: its number if this volunteer now holds it (or
         already did), None if someone else claimed it first or it is closed. The row is locked
-        for the check and the claim, so two stations never both get it; audited."""
+        for the check and the claim, so two stations never both get it; audited.
+
+        Under row-level security (`security.py`) the server decides: the claim goes through
+        `intake_claim_callback`, for the connection's own account only."""
         with self.writing() as w:
+            if self.session_account is not None:
+                if actor != self.session_account:
+                    raise errors.NotAllowed()
+                outcome = w.q("SELECT intake_claim_callback(%s)", (callback_id,)).fetchone()
+                if outcome is None or outcome[0] not in ("won", "yours"):
+                    return None
+                row = w.q("SELECT number FROM callbacks WHERE id = %s", (callback_id,)).fetchone()
+                if outcome[0] == "won":
+                    w.audit(actor, "edit", callback_id, "callback claimed")
+                return self._keys.open("callbacks", "number", callback_id, row[0] if row else None)
             row = w.q(
                 "SELECT number, status, claimed_by FROM callbacks WHERE id = %s FOR UPDATE",
                 (callback_id,),
@@ -520,6 +540,15 @@ class PgStore:
                 )
                 w.audit(actor, "edit", callback_id, "callback claimed")
             return self._keys.open("callbacks", "number", callback_id, row[0])
+
+    def open_worklist(self) -> list[tuple[str, str, str, str | None, str | None]]:
+        """The line's open callbacks and follow-ups (kind, id, contact id, due, claimed by),
+        whoever's they are; no number, name or note. Needs row-level security's view."""
+        rows = self.query(
+            "SELECT kind, id, contact_id, due_at, claimed_by FROM open_worklist "
+            "ORDER BY kind, due_at NULLS LAST, id"
+        )
+        return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
     def claimed_by(self, callback_id: str) -> str | None:
         rows = self.query("SELECT claimed_by FROM callbacks WHERE id = %s", (callback_id,))
