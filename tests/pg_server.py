@@ -168,6 +168,18 @@ class PgServer:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def _base_folder(run_as: tuple[int, int] | None) -> str:
+    """The temp folder, or /tmp when the server's account could not reach into it (a test's
+    TMPDIR under root's own 0700 folder)."""
+    base = Path(tempfile.gettempdir())
+    if run_as is None:
+        return str(base)
+    for folder in (base, *base.parents):
+        if not os.stat(folder).st_mode & 0o001:
+            return "/tmp"
+    return str(base)
+
+
 @contextlib.contextmanager
 def running_server(*, durable: bool = False) -> Iterator[PgServer]:
     """Start a throwaway server; stop it and remove its folder afterwards.
@@ -181,7 +193,7 @@ def running_server(*, durable: bool = False) -> Iterator[PgServer]:
             "$INTAKE_PG_BIN, /usr/local/bin, the PATH or /usr/lib/postgresql/*/bin"
         )
     run_as = _run_as()
-    root = Path(tempfile.mkdtemp(prefix="intake-pg-"))
+    root = Path(tempfile.mkdtemp(prefix="intake-pg-", dir=_base_folder(run_as)))
     try:
         if run_as is not None:
             os.chown(root, *run_as)

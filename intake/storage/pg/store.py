@@ -359,8 +359,16 @@ class PgStore:
                 writer.flush_audit()
 
     def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
-        with self._mutex, server_errors():
-            return list(self._connection().execute(sql, params).fetchall())
+        """Rows of one read. A connection the server dropped (it restarted) is replaced and the
+        read tried once more: reads are safe to repeat, writes are not retried here."""
+        for attempt in (1, 2):
+            try:
+                with self._mutex, server_errors():
+                    return list(self._connection().execute(sql, params).fetchall())
+            except errors.ServerUnreachable:
+                if attempt == 2 or not self._conn.broken:
+                    raise
+        raise AssertionError("unreachable")
 
     # contacts, notes, search, history
 
