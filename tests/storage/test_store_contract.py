@@ -341,3 +341,93 @@ def test_a_whole_call_is_saved_once_through_the_service(
         (snap.contact_id, derived_id(snap.contact_id, "note"))
     ]
     assert any_store.verify_audit() == []
+
+
+ENDED = "2026-11-22T04:00:00-05:00"
+
+
+def _state(store: RecordStore, call: Call, actor: str) -> dict[str, object]:
+    """What a call left in the store, read through the interface."""
+    counts = store.counts()
+    notes: list[str] = []
+    if counts["contacts"]:
+        notes = [n.body for n in store.get_contact(call.contact_id, actor)[1]]
+    return {
+        "contacts": counts["contacts"],
+        "notes": notes,
+        "followups": len(store.open_followups(call.contact_id)),
+        "callback": store.callback_number(derived_id(call.contact_id, "callback")),
+        "drafts": len(store.drafts(actor)),
+    }
+
+
+def test_a_resumed_half_saved_call_keeps_its_edits(any_store: RecordStore, any_actor: str) -> None:
+    call = _call()
+    any_store.save_draft(call.contact_id, any_actor, call.payload())
+    any_store.save_contact(call.record("en", ENDED), any_actor)
+    any_store.add_note(derived_id(call.contact_id, "note"), call.contact_id, call.notes, any_actor)
+    [(_id, payload)] = any_store.drafts(any_actor)
+    resumed = Call.from_payload(payload)
+    resumed.notes = "Trois gardes de nuit. Rappelée : elle va mieux."
+    resumed.followup_number = "+15145550199"
+    save_call(any_store, snapshot(resumed, "en", ENDED), any_actor)
+    assert _state(any_store, call, any_actor) == {
+        "contacts": 1,
+        "notes": ["Trois gardes de nuit. Rappelée : elle va mieux."],
+        "followups": 1,
+        "callback": "+15145550199",
+        "drafts": 0,
+    }
+    assert any_store.search_notes("rappelee") != []
+    assert any_store.search_notes("epuisee") == []  # the old words left the index
+    assert any_store.verify_audit() == []
+
+
+def test_emptied_note_and_unticked_followup_are_not_kept(
+    any_store: RecordStore, any_actor: str
+) -> None:
+    call = _call()
+    save_call(any_store, snapshot(call, "en", ENDED), any_actor)
+    call.notes = ""
+    call.followup = False
+    save_call(any_store, snapshot(call, "en", ENDED), any_actor)
+    state = _state(any_store, call, any_actor)
+    assert (state["notes"], state["followups"], state["callback"]) == ([], 0, None)
+    assert any_store.search_notes("gardes") == []
+
+
+def test_a_note_or_name_over_the_limit_is_refused_and_nothing_is_written(
+    any_store: RecordStore, any_actor: str
+) -> None:
+    from intake.storage.errors import MAX_NAME_LENGTH, MAX_NOTE_LENGTH, NameTooLong
+
+    call = _call()
+    any_store.save_draft(call.contact_id, any_actor, call.payload())
+    call.notes = "n" * (MAX_NOTE_LENGTH + 1)
+    with pytest.raises(NoteTooLong):
+        save_call(any_store, snapshot(call, "en", ENDED), any_actor)
+    call.notes = "n" * MAX_NOTE_LENGTH  # the limit itself is allowed
+    call.anonymous, call.caller_name = False, "N" * (MAX_NAME_LENGTH + 1)
+    with pytest.raises(NameTooLong):
+        save_call(any_store, snapshot(call, "en", ENDED), any_actor)
+    assert any_store.counts()["contacts"] == 0
+    assert len(any_store.drafts(any_actor)) == 1  # the draft keeps everything
+    call.caller_name = "Dr Élise Roy"
+    save_call(any_store, snapshot(call, "en", ENDED), any_actor)
+    loaded, notes = any_store.get_contact(call.contact_id, any_actor)
+    assert loaded.caller_name == "Dr Élise Roy"
+    assert len(notes[0].body) == MAX_NOTE_LENGTH
+
+
+def test_a_call_needing_a_rescue_is_refused_until_it_is_recorded(
+    any_store: RecordStore, any_actor: str
+) -> None:
+    from intake.safety import RescueMissing
+
+    call = _call()
+    call.risk = "imminent"
+    any_store.save_draft(call.contact_id, any_actor, call.payload())
+    with pytest.raises(RescueMissing):
+        save_call(any_store, snapshot(call, "en", ENDED), any_actor)
+    assert any_store.counts()["contacts"] == 0
+    assert len(any_store.drafts(any_actor)) == 1
