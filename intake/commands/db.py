@@ -378,6 +378,34 @@ def run_purge(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_move(args: argparse.Namespace) -> int:
+    from intake.storage.db import open_store  # noqa: PLC0415
+    from intake.storage.pg.move import move_file_to_server  # noqa: PLC0415
+    from intake.storage.pg.store import open_shared_store  # noqa: PLC0415
+
+    server = _server(args)
+    if server is None:
+        raise InputProblem(_("Give the shared store's address with --server (or INTAKE_SERVER)."))
+    path = _store(args)
+    store = open_store(path, read_secret(_("Store passphrase: ")))
+    try:
+        shared = open_shared_store(server, read_secret(_("Line passphrase (shared store): ")))
+        try:
+            added = move_file_to_server(store, shared, None)
+        finally:
+            shared.close()
+    finally:
+        store.close()
+    print(
+        _(
+            "Moved to the shared store: {contacts} contacts, {notes} notes, {callbacks} "
+            "callbacks, {followups} follow-ups, {drafts} drafts and {accounts} accounts (rows it "
+            "already had were left as they were). {path} was not changed."
+        ).format(path=path, **added)
+    )
+    return 0
+
+
 def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         try:
@@ -413,7 +441,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     actions = db.add_subparsers(
         dest="action",
         required=True,
-        metavar="{init,add-account,check,backup,restore,accept,rekey,purge}",
+        metavar="{init,add-account,check,backup,restore,accept,rekey,move-to-server,purge}",
     )
 
     def action(
@@ -463,6 +491,11 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         run_accept,
     )
     action("rekey", _("change the store passphrase"), run_rekey)
+    action(
+        "move-to-server",
+        _("copy this station's store file into the shared store given with --server"),
+        run_move,
+    )
     purge = action(
         "purge", _("shred free text and identifiers past the retention period"), run_purge
     )
