@@ -7,8 +7,8 @@ temp folder that only that account owns. It listens on a unix socket in that fol
 TCP port, so servers of parallel runs never collide), with `trust` authentication for that
 socket: nothing outside the folder can reach it.
 
-Where the binaries are (first found): $INTAKE_PG_BIN, /usr/local/bin, the PATH, then
-/usr/lib/postgresql/<version>/bin.
+Where the binaries are: $INTAKE_PG_BIN when set (that folder only); otherwise the first of
+/usr/local/bin, the PATH and /usr/lib/postgresql/<version>/bin that has all three.
 """
 
 from __future__ import annotations
@@ -35,13 +35,15 @@ class ServerUnavailable(RuntimeError):
 
 
 def find_binaries() -> Path | None:
-    candidates: list[Path] = []
     if configured := os.environ.get("INTAKE_PG_BIN"):
-        candidates.append(Path(configured))
-    candidates.append(Path("/usr/local/bin"))
-    if found := shutil.which("initdb"):
-        candidates.append(Path(found).parent)
-    candidates.extend(Path(p) for p in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True))
+        candidates = [Path(configured)]  # that folder only, when given
+    else:
+        candidates = [Path("/usr/local/bin")]
+        if found := shutil.which("initdb"):
+            candidates.append(Path(found).parent)
+        candidates.extend(
+            Path(p) for p in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
+        )
     for folder in candidates:
         if all(os.access(folder / name, os.X_OK) for name in BINARIES):
             return folder
@@ -189,8 +191,12 @@ def running_server(*, durable: bool = False) -> Iterator[PgServer]:
     bin_dir = find_binaries()
     if bin_dir is None:
         raise ServerUnavailable(
-            "PostgreSQL server binaries (initdb, pg_ctl, postgres) were not found in "
-            "$INTAKE_PG_BIN, /usr/local/bin, the PATH or /usr/lib/postgresql/*/bin"
+            "PostgreSQL server binaries (initdb, pg_ctl, postgres) were not found "
+            + (
+                f"in $INTAKE_PG_BIN ({os.environ['INTAKE_PG_BIN']})"
+                if os.environ.get("INTAKE_PG_BIN")
+                else "in /usr/local/bin, the PATH or /usr/lib/postgresql/*/bin"
+            )
         )
     run_as = _run_as()
     root = Path(tempfile.mkdtemp(prefix="intake-pg-", dir=_base_folder(run_as)))
