@@ -48,6 +48,14 @@ def build_parser(*, full: bool = True, command: str | None = None) -> argparse.A
         help=_("the encrypted store file (default: $INTAKE_STORE, else the per-user data folder)"),
     )
     parser.add_argument(
+        "--server",
+        metavar="URL",
+        help=_(
+            "the shared store's PostgreSQL address, in place of --store (default: "
+            "$INTAKE_SERVER); used by the db commands"
+        ),
+    )
+    parser.add_argument(
         "--kiosk",
         action="store_true",
         help=_(
@@ -128,6 +136,17 @@ def main(argv: list[str] | None = None) -> int:
     args.terminal_language = terminal
     if getattr(args, "handler", None) is not None:
         return int(args.handler(args))
+    if args.server or os.environ.get("INTAKE_SERVER"):
+        # Never fall back to a file on this computer when a shared store was asked for: the
+        # line's records would split in two without anyone noticing.
+        print(
+            _(
+                "intake: the window does not open the shared store yet; only the db commands "
+                "use --server and INTAKE_SERVER. Start the window without them."
+            ),
+            file=sys.stderr,
+        )
+        return 2
     from intake.display import display_problem  # noqa: PLC0415 - the window's path only
 
     if (problem := display_problem()) is not None:

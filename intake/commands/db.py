@@ -98,6 +98,38 @@ def _store(args: argparse.Namespace, *, must_exist: bool = True) -> Path:
     return _check_path(path, must_exist=must_exist, folder_may_be_made=not must_exist)
 
 
+def _server(args: argparse.Namespace) -> str | None:
+    """The shared store's connection string (--server, else $INTAKE_SERVER), or None for the
+    store file. A password is never taken in it (it would land in shell history and process
+    lists): the server's password goes in the PostgreSQL password file (~/.pgpass)."""
+    import os  # noqa: PLC0415
+
+    given = getattr(args, "db_server", None) or getattr(args, "server", None)
+    url = given or os.environ.get("INTAKE_SERVER") or None
+    if url is None:
+        return None
+    from intake.storage.pg.store import check_connection_string  # noqa: PLC0415
+
+    if check_connection_string(url).get("password"):
+        raise InputProblem(
+            _(
+                "Do not put the server's password in its address: keep it in the PostgreSQL "
+                "password file (~/.pgpass) of the account that runs this command."
+            )
+        )
+    return url
+
+
+def _not_for_server(args: argparse.Namespace) -> None:
+    if _server(args) is not None:
+        raise InputProblem(
+            _(
+                "This command works on the store file only. For the shared store, see "
+                "docs/shared-store.md (backups there are made with pg_dump and stay encrypted)."
+            )
+        )
+
+
 def _new_passphrase(prompt: str) -> str:
     value = read_secret(prompt, confirm=True)
     problem = passphrase_problem(value)
@@ -112,13 +144,23 @@ def run_init(args: argparse.Namespace) -> int:
     from intake.storage.account_store import insert_account  # noqa: PLC0415
     from intake.storage.db import create_store  # noqa: PLC0415
 
-    path = _store(args, must_exist=False)
+    server = _server(args)
+    path = None if server is not None else _store(args, must_exist=False)
     supervisor = _display_name(args.supervisor)
     passphrase = _new_passphrase(_("New store passphrase: "))
     pin = read_secret(_("PIN for {name}: ").format(name=supervisor), confirm=True)
     if (problem := pin_problem(pin)) is not None:
         raise InputProblem(explain_pin(problem))
     pin_hash = hash_pin(pin)
+    if server is not None:
+        from intake.storage.pg.store import add_supervisor, create_shared_store  # noqa: PLC0415
+
+        create_shared_store(
+            server, passphrase, initialize=add_supervisor(supervisor, pin_hash)
+        ).close()
+        print(_("Created the shared store on the server."))
+        return 0
+    assert path is not None
     store = create_store(
         path,
         passphrase,
@@ -136,6 +178,8 @@ def run_add_account(args: argparse.Namespace) -> int:
     from intake.storage.db import open_store  # noqa: PLC0415
 
     name = _display_name(args.name)
+    if (server := _server(args)) is not None:
+        return _add_shared_account(server, name, args.role)
     store = open_store(_store(args), read_secret(_("Store passphrase: ")))
     try:
         taken = {a.display_name.casefold() for a in list_accounts(store)}
@@ -154,9 +198,53 @@ def run_add_account(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_shared_account(server: str, name: str, role: str) -> int:
+    from intake.pins import hash_pin  # noqa: PLC0415
+    from intake.storage.pg.store import open_shared_store  # noqa: PLC0415
+
+    store = open_shared_store(server, read_secret(_("Store passphrase: ")))
+    try:
+        taken = {a.display_name.casefold() for a in store.list_accounts()}
+        if name.casefold() in taken:
+            raise InputProblem(_("An account named {name} already exists.").format(name=name))
+        pin = read_secret(_("PIN for {name}: ").format(name=name), confirm=True)
+        if (problem := pin_problem(pin)) is not None:
+            raise InputProblem(explain_pin(problem))
+        store.add_account(name, role, hash_pin(pin), audited=True)
+    finally:
+        store.close()
+    print(_("Added {name}; they can now sign in with their PIN.").format(name=name))
+    return 0
+
+
+def _check_shared(server: str) -> int:
+    from intake.storage.pg.store import open_shared_store  # noqa: PLC0415
+
+    store = open_shared_store(server, read_secret(_("Store passphrase: ")))
+    try:
+        problems = store.verify_audit()
+    finally:
+        store.close()
+    if not problems:
+        print(_("The shared store opens with this passphrase; the audit log is complete."))
+        return 0
+    for problem in problems:
+        print(f"audit row {problem.seq}: {problem.what}", file=sys.stderr)  # as `db check`
+    print(
+        _(
+            "The shared store's audit log was changed on the server. Nothing was changed here; "
+            "tell the coordinator of your line and compare with a pg_dump backup."
+        ),
+        file=sys.stderr,
+    )
+    return 1
+
+
 def run_check(args: argparse.Namespace) -> int:
     from intake.storage.maintenance import check_store  # noqa: PLC0415
 
+    if (server := _server(args)) is not None:
+        return _check_shared(server)
     path = _store(args)
     report = check_store(path, read_secret(_("Store passphrase: ")))
     if report.ok:
@@ -186,6 +274,7 @@ def run_backup(args: argparse.Namespace) -> int:
     from intake.storage.db import open_store  # noqa: PLC0415
     from intake.storage.maintenance import backup_store  # noqa: PLC0415
 
+    _not_for_server(args)
     live = _store(args)
     dest = _backup_destination(Path(args.dest), live, force=args.force)
     store = open_store(live, read_secret(_("Store passphrase: ")))
@@ -218,6 +307,7 @@ def _backup_destination(dest: Path, live: Path, *, force: bool) -> Path:
 def run_restore(args: argparse.Namespace) -> int:
     from intake.storage.maintenance import restore_store  # noqa: PLC0415
 
+    _not_for_server(args)
     source_passphrase = read_secret(_("Backup passphrase: "))
     store_passphrase = _new_passphrase(_("Passphrase for the restored store: "))
     source = _check_path(Path(args.src), must_exist=True)
@@ -232,9 +322,20 @@ def run_restore(args: argparse.Namespace) -> int:
 def run_rekey(args: argparse.Namespace) -> int:
     from intake.storage.maintenance import rekey_store  # noqa: PLC0415
 
+    server = _server(args)
     current = read_secret(_("Current store passphrase: "))
     new = _new_passphrase(_("New store passphrase: "))
-    rekey_store(_store(args), current, new)
+    if server is not None:
+        from intake.storage.pg.store import open_shared_store  # noqa: PLC0415
+
+        shared = open_shared_store(server, current)
+        try:
+            shared.rekey(new)
+        finally:
+            shared.close()
+        open_shared_store(server, new).close()  # proven by reopening with the new one
+    else:
+        rekey_store(_store(args), current, new)
     print(_("The store passphrase was changed and verified."))
     return 0
 
@@ -242,6 +343,7 @@ def run_rekey(args: argparse.Namespace) -> int:
 def run_accept(args: argparse.Namespace) -> int:
     from intake.storage.maintenance import accept_store  # noqa: PLC0415
 
+    _not_for_server(args)
     path = _store(args)
     accept_store(path, read_secret(_("Store passphrase: ")))
     print(_("{path} is now the store in use here.").format(path=path))
@@ -252,6 +354,7 @@ def run_purge(args: argparse.Namespace) -> int:
     from intake.storage.db import open_store  # noqa: PLC0415
     from intake.storage.retention import purge  # noqa: PLC0415
 
+    _not_for_server(args)
     store = open_store(_store(args), read_secret(_("Store passphrase: ")))
     try:
         report = purge(store, datetime.now(UTC), None, dry_run=args.dry_run)
@@ -271,6 +374,34 @@ def run_purge(args: argparse.Namespace) -> int:
             drafts=report.drafts_deleted,
             held=report.held_skipped,
         )
+    )
+    return 0
+
+
+def run_move(args: argparse.Namespace) -> int:
+    from intake.storage.db import open_store  # noqa: PLC0415
+    from intake.storage.pg.move import move_file_to_server  # noqa: PLC0415
+    from intake.storage.pg.store import open_shared_store  # noqa: PLC0415
+
+    server = _server(args)
+    if server is None:
+        raise InputProblem(_("Give the shared store's address with --server (or INTAKE_SERVER)."))
+    path = _store(args)
+    store = open_store(path, read_secret(_("Store passphrase: ")))
+    try:
+        shared = open_shared_store(server, read_secret(_("Line passphrase (shared store): ")))
+        try:
+            added = move_file_to_server(store, shared, None)
+        finally:
+            shared.close()
+    finally:
+        store.close()
+    print(
+        _(
+            "Moved to the shared store: {contacts} contacts, {notes} notes, {callbacks} "
+            "callbacks, {followups} follow-ups, {drafts} drafts and {accounts} accounts (rows it "
+            "already had were left as they were). {path} was not changed."
+        ).format(path=path, **added)
     )
     return 0
 
@@ -310,7 +441,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     actions = db.add_subparsers(
         dest="action",
         required=True,
-        metavar="{init,add-account,check,backup,restore,accept,rekey,purge}",
+        metavar="{init,add-account,check,backup,restore,accept,rekey,move-to-server,purge}",
     )
 
     def action(
@@ -323,6 +454,15 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
             type=Path,
             metavar=_("PATH"),
             help=_("the store file (default: $INTAKE_STORE, else the per-user data folder)"),
+        )
+        parser.add_argument(
+            "--server",
+            dest="db_server",
+            metavar="URL",
+            help=_(
+                "the shared store's PostgreSQL address, in place of --store "
+                "(default: $INTAKE_SERVER)"
+            ),
         )
         parser.set_defaults(handler=_guarded(handler))
         return parser
@@ -351,6 +491,11 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         run_accept,
     )
     action("rekey", _("change the store passphrase"), run_rekey)
+    action(
+        "move-to-server",
+        _("copy this station's store file into the shared store given with --server"),
+        run_move,
+    )
     purge = action(
         "purge", _("shred free text and identifiers past the retention period"), run_purge
     )

@@ -18,17 +18,8 @@ from intake.i18n import Language
 from intake.provinces import PROVINCES
 from intake.safety import RescueMissing, rescue_problems
 from intake.storage.db import Store
-from intake.storage.records import (
-    ContactRecord,
-    cancel_followup,
-    drop_note,
-    followups_due,
-    put_callback,
-    put_followup,
-    put_note,
-    remove_draft,
-    write_contact,
-)
+from intake.storage.interface import RecordStore, writing
+from intake.storage.records import ContactRecord, followups_due
 
 DEFAULT_ZONE = "America/Toronto"
 
@@ -76,7 +67,7 @@ def derived_id(contact_id: str, what: str) -> str:
     return str(uuid.uuid5(uuid.UUID(contact_id), what))
 
 
-def save_call(store: Store, snap: CallSnapshot, actor: str | None) -> str:
+def save_call(store: Store | RecordStore, snap: CallSnapshot, actor: str | None) -> str:
     """Write the whole call in one transaction; returns the contact id.
 
     A high or imminent call is refused (RescueMissing, nothing written, the draft kept) until
@@ -88,17 +79,16 @@ def save_call(store: Store, snap: CallSnapshot, actor: str | None) -> str:
     note_id = derived_id(contact_id, "note")
     followup_id = derived_id(contact_id, "followup")
     callback_id = derived_id(contact_id, "callback")
-    with store.transaction() as conn:
-        write_contact(conn, snap.record, actor)
+    with writing(store) as w:
+        w.write_contact(snap.record, actor)
         if snap.note is not None:
-            put_note(conn, note_id, contact_id, snap.note, actor)
+            w.put_note(note_id, contact_id, snap.note, actor)
         else:
-            drop_note(conn, note_id, actor)
+            w.drop_note(note_id, actor)
         if snap.followup is not None:
             plan = snap.followup
-            put_followup(conn, followup_id, contact_id, plan.due_utc, actor)
-            put_callback(
-                conn,
+            w.put_followup(followup_id, contact_id, plan.due_utc, actor)
+            w.put_callback(
                 callback_id,
                 contact_id,
                 number=plan.number,
@@ -107,8 +97,8 @@ def save_call(store: Store, snap: CallSnapshot, actor: str | None) -> str:
                 actor=actor,
             )
         else:
-            cancel_followup(conn, followup_id, callback_id, actor)
-        remove_draft(conn, snap.draft_id)
+            w.cancel_followup(followup_id, callback_id, actor)
+        w.remove_draft(snap.draft_id)
     return contact_id
 
 

@@ -188,3 +188,26 @@ class StoreGone(StoreError):
         "Nothing more can be saved to it. What is on screen is still here: write down what you "
         "need, close the application, then put the store back or restore it from a backup."
     )
+
+
+class ServerUnreachable(StoreError):
+    title = N_("The shared store's server cannot be reached")
+    advice = N_(
+        "Routing, the directory and the crisis route keep working. Check the network; if it "
+        "keeps happening, tell the coordinator of your line."
+    )
+
+
+class BadServerAddress(StoreError):
+    title = N_("The shared store's address cannot be read")
+    advice = N_(
+        "Check the server address given at set-up, or ask the coordinator of your line for it."
+    )
+
+
+class InsecureServer(StoreError):
+    title = N_("The shared store's server must be reached over TLS")
+    advice = N_(
+        "A server on another computer is only used with an encrypted connection: add "
+        "sslmode=verify-full to its address. Nothing was sent."
+    )

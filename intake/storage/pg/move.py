@@ -1,0 +1,129 @@
+"""Moving a single station's store file into the shared store (`intake db move-to-server`).
+
+Every row keeps its id, times and authors; free text and identifiers are sealed on this station
+as they are read, so the server never sees them. The file is only read, never changed. Rows
+already on the server (same id) are left as they are, so running the move again, after an
+interruption or by mistake, adds nothing. One audit row on the server records the move and its
+counts; the file's own audit log stays in the file (its chain is keyed by the file's key).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from intake.storage.db import Store
+from intake.storage.pg.store import PgStore, PgWriter
+
+_CONTACT_COLUMNS = (
+    "id, channel, started_at, ended_at, ui_language, caller_language, role, province, "
+    "about_colleague, topics, need, formats, risk, referrals, crisis_actions, outcome, "
+    "consent_notes, caller_name, callback_number, created_by, on_hold, shredded_at"
+)
+
+
+def _inserted(w: PgWriter, sql: str, params: tuple[Any, ...]) -> int:
+    return int(w.q(sql + " ON CONFLICT (id) DO NOTHING", params).rowcount)
+
+
+def move_file_to_server(file: Store, shared: PgStore, actor: str | None) -> dict[str, int]:
+    """Copy every account, contact, note, callback, follow-up and draft; the rows added, by
+    table (0 for rows the server already had)."""
+    keys = shared.line_keys
+    added = dict.fromkeys(("accounts", "contacts", "notes", "callbacks", "followups", "drafts"), 0)
+    with shared.writing() as w:
+        for account_id, name, role, pin_hash, failed, locked, created in file.query(
+            "SELECT id, display_name, role, pin_hash, failed_pins, locked_until, created_at "
+            "FROM accounts"
+        ):
+            added["accounts"] += _inserted(
+                w,
+                "INSERT INTO accounts (id, display_name, role, pin_hash, failed_pins, "
+                "locked_until, created_at) "
+                "VALUES (%s, %s, %s, %s, %s, %s, coalesce(%s::timestamptz, now()))",
+                (
+                    account_id,
+                    keys.seal("accounts", "display_name", account_id, name),
+                    role,
+                    keys.seal("accounts", "pin_hash", account_id, pin_hash),
+                    failed,
+                    datetime.fromisoformat(locked) if locked else None,
+                    _timestamp(created),
+                ),
+            )
+        for row in file.query(f"SELECT {_CONTACT_COLUMNS} FROM contacts"):
+            values = list(row)
+            contact_id = values[0]
+            values[8], values[16], values[20] = bool(values[8]), bool(values[16]), bool(values[20])
+            values[17] = keys.seal("contacts", "caller_name", contact_id, values[17])
+            values[18] = keys.seal("contacts", "callback_number", contact_id, values[18])
+            added["contacts"] += _inserted(
+                w,
+                f"INSERT INTO contacts ({_CONTACT_COLUMNS}) VALUES ({', '.join(['%s'] * 22)})",
+                tuple(values),
+            )
+        for note_id, contact_id, author, created_at, body in file.query(
+            "SELECT id, contact_id, author, created_at, body FROM notes ORDER BY rowid"
+        ):
+            if _inserted(
+                w,
+                "INSERT INTO notes (id, contact_id, author, created_at, body) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                (
+                    note_id,
+                    contact_id,
+                    author,
+                    created_at,
+                    keys.seal("notes", "body", note_id, body),
+                ),
+            ):
+                w._index_note(note_id, body)
+                added["notes"] += 1
+        for callback_id, contact_id, number, best_time, zone, status, created_at in file.query(
+            "SELECT id, contact_id, number, best_time, time_zone, status, created_at FROM callbacks"
+        ):
+            added["callbacks"] += _inserted(
+                w,
+                "INSERT INTO callbacks (id, contact_id, number, best_time, time_zone, status, "
+                "created_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                (
+                    callback_id,
+                    contact_id,
+                    keys.seal("callbacks", "number", callback_id, number),
+                    keys.seal("callbacks", "best_time", callback_id, best_time),
+                    zone,
+                    status,
+                    created_at,
+                ),
+            )
+        for row in file.query(
+            "SELECT id, contact_id, due_at, status, created_by, created_at FROM followups"
+        ):
+            added["followups"] += _inserted(
+                w,
+                "INSERT INTO followups (id, contact_id, due_at, status, created_by, created_at) "
+                "VALUES (%s, %s, %s, %s, %s, %s)",
+                tuple(row),
+            )
+        for draft_id, account_id, updated_at, payload in file.query(
+            "SELECT id, account_id, updated_at, payload FROM drafts"
+        ):
+            data = json.dumps(json.loads(payload), ensure_ascii=False, sort_keys=True)
+            added["drafts"] += _inserted(
+                w,
+                "INSERT INTO drafts (id, account_id, updated_at, payload) VALUES (%s, %s, %s, %s)",
+                (draft_id, account_id, updated_at, keys.seal("drafts", "payload", draft_id, data)),
+            )
+        detail = "moved from a station file: " + " ".join(f"{k}={v}" for k, v in added.items())
+        w.audit(actor, "restore", None, detail)
+    return added
+
+
+def _timestamp(value: str | None) -> datetime | None:
+    if not value or value == "now":
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None

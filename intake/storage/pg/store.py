@@ -1,0 +1,846 @@
+"""The shared store: PostgreSQL behind the storage interface, never seeing plaintext.
+
+One connection per station (autocommit outside transactions; each write is one explicit
+transaction). Everything a person could be recognised by is sealed on the station before it is
+sent (see `crypto`); the server keeps coded values, random ids, times and counts.
+
+Concurrency, the way a team needs it:
+- a claimed callback or follow-up is claimed by exactly one volunteer: the row is locked
+  (`SELECT … FOR UPDATE`) and the claim written in the same transaction;
+- the audit chain stays one line under concurrent writers: a transaction's audit rows are
+  appended at its end, under the lock of the single `audit_head` row (always the last lock a
+  transaction takes, so it cannot take part in a deadlock), and the chain's HMAC key is one the
+  server never sees;
+- PIN lockout is read, compared and written under the account row's lock, so overlapping
+  tries from two stations each count;
+- a new callback or follow-up is announced on the `intake_worklist` channel (LISTEN/NOTIFY,
+  ids only).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+from psycopg import conninfo
+
+from intake import __version__
+from intake.accounts import Account, Role
+from intake.pins import verify_pin
+from intake.storage import audit, errors
+from intake.storage.account_store import lock_duration
+from intake.storage.audit import GENESIS, AuditProblem
+from intake.storage.pg import crypto, schema
+from intake.storage.pg.crypto import LineKeys
+from intake.storage.records import (
+    _COLUMNS,
+    _JSON_FIELDS,
+    ContactRecord,
+    FollowUp,
+    HistoryFilter,
+    HistoryRow,
+    Note,
+    Page,
+    RecordMissing,
+    _check_consent,
+    _check_note,
+)
+
+CHANNEL = "intake_worklist"
+_SEALED_CONTACT_FIELDS = ("caller_name", "callback_number")
+_LOCAL_HOSTS = {"", "localhost", "127.0.0.1", "::1"}
+_TLS_MODES = {"require", "verify-ca", "verify-full"}
+_DRAFT_TEXT_KEYS = ("notes", "caller_name", "callback_number")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def check_connection_string(dsn: str) -> dict[str, Any]:
+    """The parsed connection string; refused (InsecureServer) when it reaches a server on
+    another machine without TLS. A unix socket or localhost needs none."""
+    try:
+        params = conninfo.conninfo_to_dict(dsn)
+    except psycopg.ProgrammingError as exc:
+        raise errors.BadServerAddress() from exc
+    hosts = str(params.get("host") or "").split(",")
+    remote = [h for h in hosts if h.strip() not in _LOCAL_HOSTS and not h.startswith("/")]
+    if remote and params.get("sslmode") not in _TLS_MODES:
+        raise errors.InsecureServer()
+    return params
+
+
+@contextlib.contextmanager
+def server_errors() -> Iterator[None]:
+    """A lost or refused connection arrives as ServerUnreachable; anything else is raised."""
+    try:
+        yield
+    except psycopg.OperationalError as exc:
+        state = exc.sqlstate or ""
+        if not state or state.startswith("08") or state in ("57P01", "57P02", "57P03"):
+            raise errors.ServerUnreachable() from exc
+        raise
+
+
+def _connect(dsn: str) -> psycopg.Connection[Any]:
+    check_connection_string(dsn)
+    with server_errors():
+        return psycopg.connect(dsn, autocommit=True, connect_timeout=5)
+
+
+class PgWriter:
+    """The rows of one transaction; its audit rows are chained in when it commits."""
+
+    def __init__(self, conn: psycopg.Connection[Any], keys: LineKeys) -> None:
+        self.conn = conn
+        self.keys = keys
+        self._audit: list[tuple[str | None, str, str | None, str]] = []
+
+    def q(self, sql: str, params: tuple[Any, ...] = ()) -> psycopg.Cursor[Any]:
+        return self.conn.execute(sql, params)
+
+    def audit(
+        self, actor: str | None, action: str, record: str | None = None, detail: str = ""
+    ) -> None:
+        if action not in audit.ACTIONS:
+            raise ValueError(f"unknown audit action {action!r}")
+        self._audit.append((actor, action, record, detail))
+
+    def flush_audit(self) -> None:
+        """Append this transaction's audit rows under the head row's lock (taken last)."""
+        if not self._audit:
+            return
+        head = self.q("SELECT seq, hash FROM audit_head FOR UPDATE").fetchone()
+        if head is None:
+            raise errors.StoreDamaged()
+        seq, prev = int(head[0]), str(head[1])
+        rows = []
+        for actor, action, record, detail in self._audit:
+            seq += 1
+            at = datetime.now(UTC).isoformat(timespec="microseconds")
+            digest = audit._digest((prev, seq, at, actor, action, record, detail), self.keys.audit)
+            rows.append((seq, at, actor, action, record, detail, prev, digest))
+            prev = digest
+        with self.conn.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO audit (seq, at, actor, action, record, detail, prev_hash, hash) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                rows,
+            )
+        self.q("UPDATE audit_head SET seq = %s, hash = %s", (seq, prev))
+        self._audit.clear()
+
+    # contacts
+
+    def _contact_row(self, record: ContactRecord) -> tuple[Any, ...]:
+        values = asdict(record)
+        for name in _JSON_FIELDS:
+            values[name] = json.dumps(list(values[name]), ensure_ascii=False, sort_keys=True)
+        for name in _SEALED_CONTACT_FIELDS:
+            values[name] = self.keys.seal("contacts", name, record.id, values[name])
+        return tuple(values[name] for name in _COLUMNS)
+
+    def contact_from_row(self, row: tuple[Any, ...]) -> ContactRecord:
+        values = dict(zip(_COLUMNS, row, strict=True))
+        for name in _JSON_FIELDS:
+            values[name] = tuple(json.loads(values[name]))
+        for name in _SEALED_CONTACT_FIELDS:
+            values[name] = self.keys.open("contacts", name, values["id"], values[name])
+        return ContactRecord(**values)
+
+    def _locked_contact(self, contact_id: str) -> ContactRecord | None:
+        row = self.q(
+            f"SELECT {', '.join(_COLUMNS)} FROM contacts WHERE id = %s FOR UPDATE", (contact_id,)
+        ).fetchone()
+        return None if row is None else self.contact_from_row(row)
+
+    def write_contact(self, record: ContactRecord, actor: str | None) -> str:
+        _check_consent(record)
+        existing = self._locked_contact(record.id)
+        if existing is None:
+            placeholders = ", ".join(["%s"] * len(_COLUMNS))
+            created = self.q(
+                f"INSERT INTO contacts ({', '.join(_COLUMNS)}, created_by) "
+                f"VALUES ({placeholders}, %s) ON CONFLICT (id) DO NOTHING",
+                (*self._contact_row(record), actor),
+            ).rowcount
+            if created:
+                self.audit(actor, "create", record.id, "contact")
+                return "created"
+            existing = self._locked_contact(record.id)  # another station saved it just now
+            assert existing is not None
+        if existing == record:
+            return "unchanged"
+        row = self._contact_row(record)
+        assignments = ", ".join(f"{name} = %s" for name in _COLUMNS[1:])
+        self.q(f"UPDATE contacts SET {assignments} WHERE id = %s", (*row[1:], record.id))
+        if not record.consent_notes and existing.consent_notes:
+            # Consent withdrawn: what was kept under it goes now.
+            self.q("DELETE FROM notes WHERE contact_id = %s", (record.id,))
+            self.q("UPDATE callbacks SET number = NULL WHERE contact_id = %s", (record.id,))
+        self.audit(actor, "edit", record.id, "contact")
+        return "updated"
+
+    def require_consent(self, contact_id: str) -> None:
+        row = self.q(
+            "SELECT consent_notes FROM contacts WHERE id = %s FOR SHARE", (contact_id,)
+        ).fetchone()
+        if row is None:
+            raise RecordMissing()
+        if not row[0]:
+            raise errors.ConsentRefused()
+
+    # notes
+
+    def _index_note(self, note_id: str, body: str) -> None:
+        self.q("DELETE FROM note_words WHERE note_id = %s", (note_id,))
+        tokens = self.keys.blind_tokens(body)
+        if tokens:
+            with self.conn.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO note_words (token, note_id) VALUES (%s, %s)",
+                    [(token, note_id) for token in tokens],
+                )
+
+    def put_note(self, note_id: str, contact_id: str, body: str, actor: str | None) -> str:
+        _check_note(body)
+        self.require_consent(contact_id)
+        existing = self.q("SELECT body FROM notes WHERE id = %s FOR UPDATE", (note_id,)).fetchone()
+        sealed = self.keys.seal("notes", "body", note_id, body)
+        if existing is None:
+            self.q(
+                "INSERT INTO notes (id, contact_id, author, created_at, body) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                (note_id, contact_id, actor, _now(), sealed),
+            )
+            self._index_note(note_id, body)
+            self.audit(actor, "create", note_id, f"note contact={contact_id}")
+            return "created"
+        if self.keys.open("notes", "body", note_id, existing[0]) == body:
+            return "unchanged"
+        self.q("UPDATE notes SET body = %s WHERE id = %s", (sealed, note_id))
+        self._index_note(note_id, body)
+        self.audit(actor, "edit", note_id, f"note contact={contact_id}")
+        return "updated"
+
+    def drop_note(self, note_id: str, actor: str | None) -> bool:
+        if self.q("DELETE FROM notes WHERE id = %s", (note_id,)).rowcount == 0:
+            return False
+        self.audit(actor, "edit", note_id, "note removed")
+        return True
+
+    # callbacks and follow-ups
+
+    def put_callback(
+        self,
+        callback_id: str,
+        contact_id: str,
+        *,
+        number: str,
+        best_time: str,
+        time_zone: str,
+        actor: str | None,
+    ) -> str:
+        self.require_consent(contact_id)
+        existing = self.q(
+            "SELECT number, best_time, time_zone, status FROM callbacks WHERE id = %s FOR UPDATE",
+            (callback_id,),
+        ).fetchone()
+        sealed_number = self.keys.seal("callbacks", "number", callback_id, number)
+        sealed_time = self.keys.seal("callbacks", "best_time", callback_id, best_time)
+        if existing is None:
+            self.q(
+                "INSERT INTO callbacks (id, contact_id, number, best_time, time_zone, created_at) "
+                "VALUES (%s, %s, %s, %s, %s, %s)",
+                (callback_id, contact_id, sealed_number, sealed_time, time_zone, _now()),
+            )
+            self.audit(actor, "create", callback_id, f"callback contact={contact_id}")
+            return "created"
+        current = (
+            self.keys.open("callbacks", "number", callback_id, existing[0]),
+            self.keys.open("callbacks", "best_time", callback_id, existing[1]),
+            existing[2],
+            existing[3],
+        )
+        if current == (number, best_time, time_zone, "open"):
+            return "unchanged"
+        self.q(
+            "UPDATE callbacks SET number = %s, best_time = %s, time_zone = %s, status = 'open' "
+            "WHERE id = %s",
+            (sealed_number, sealed_time, time_zone, callback_id),
+        )
+        self.audit(actor, "edit", callback_id, f"callback contact={contact_id}")
+        return "updated"
+
+    def put_followup(
+        self, followup_id: str, contact_id: str, due_at: str, actor: str | None
+    ) -> str:
+        existing = self.q(
+            "SELECT due_at, status FROM followups WHERE id = %s FOR UPDATE", (followup_id,)
+        ).fetchone()
+        if existing is None:
+            self.q(
+                "INSERT INTO followups (id, contact_id, due_at, created_by, created_at) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                (followup_id, contact_id, due_at, actor, _now()),
+            )
+            self.audit(actor, "create", followup_id, f"followup contact={contact_id}")
+            return "created"
+        if tuple(existing) == (due_at, "open"):
+            return "unchanged"
+        self.q(
+            "UPDATE followups SET due_at = %s, status = 'open' WHERE id = %s",
+            (due_at, followup_id),
+        )
+        self.audit(actor, "edit", followup_id, f"followup contact={contact_id}")
+        return "updated"
+
+    def cancel_followup(self, followup_id: str, callback_id: str, actor: str | None) -> None:
+        changed = self.q(
+            "UPDATE followups SET status = 'cancelled' WHERE id = %s AND status = 'open'",
+            (followup_id,),
+        ).rowcount
+        self.q(
+            "UPDATE callbacks SET status = 'cancelled', number = NULL "
+            "WHERE id = %s AND status = 'open'",
+            (callback_id,),
+        )
+        if changed:
+            self.audit(actor, "edit", followup_id, "followup cancelled")
+
+    def remove_draft(self, draft_id: str) -> None:
+        self.q("DELETE FROM drafts WHERE id = %s", (draft_id,))
+
+
+class PgStore:
+    """An open shared store: the station's connection and the line's keys (in memory only)."""
+
+    def __init__(self, dsn: str, conn: psycopg.Connection[Any], keys: LineKeys) -> None:
+        self.dsn = dsn
+        self._conn = conn
+        self._keys = keys
+        self._mutex = threading.RLock()
+        # The line account this connection is, when the server enforces who sees what
+        # (row-level security, security.py); None for the line's owner role.
+        self.session_account: str | None = None
+        with server_errors():
+            if conn.execute("SELECT to_regproc('intake_me') IS NOT NULL").fetchone() == (True,):
+                me = conn.execute("SELECT intake_me()").fetchone()
+                self.session_account = me[0] if me else None
+
+    @property
+    def line_keys(self) -> LineKeys:
+        """The keys this station derived from the line key (for the local outbox)."""
+        return self._keys
+
+    # connections and transactions
+
+    def _connection(self) -> psycopg.Connection[Any]:
+        if self._conn.closed or self._conn.broken:
+            self._conn = _connect(self.dsn)  # the server came back
+        return self._conn
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[PgWriter]:
+        """One transaction; its audit rows are chained in just before it commits."""
+        with self._mutex, server_errors():
+            conn = self._connection()
+            with conn.transaction():
+                writer = PgWriter(conn, self._keys)
+                yield writer
+                writer.flush_audit()
+
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+        """Rows of one read. A connection the server dropped (it restarted) is replaced and the
+        read tried once more: reads are safe to repeat, writes are not retried here."""
+        for attempt in (1, 2):
+            try:
+                with self._mutex, server_errors():
+                    return list(self._connection().execute(sql, params).fetchall())
+            except errors.ServerUnreachable:
+                if attempt == 2 or not self._conn.broken:
+                    raise
+        raise AssertionError("unreachable")
+
+    # contacts, notes, search, history
+
+    def save_contact(self, record: ContactRecord, actor: str | None) -> str:
+        _check_consent(record)
+        with self.writing() as w:
+            return w.write_contact(record, actor)
+
+    def get_contact(self, contact_id: str, actor: str | None) -> tuple[ContactRecord, list[Note]]:
+        with self.writing() as w:
+            row = w.q(
+                f"SELECT {', '.join(_COLUMNS)} FROM contacts WHERE id = %s", (contact_id,)
+            ).fetchone()
+            if row is None:
+                raise RecordMissing()
+            notes = [
+                Note(r[0], r[1], r[2], str(self._keys.open("notes", "body", r[0], r[3])), r[4])
+                for r in w.q(
+                    "SELECT id, contact_id, created_at, body, author FROM notes "
+                    "WHERE contact_id = %s ORDER BY created_at, id",
+                    (contact_id,),
+                )
+            ]
+            w.audit(actor, "open", contact_id, "contact")
+            return w.contact_from_row(row), notes
+
+    def add_note(self, note_id: str, contact_id: str, body: str, actor: str | None) -> str:
+        _check_note(body)
+        with self.writing() as w:
+            w.require_consent(contact_id)
+            if w.q("SELECT 1 FROM notes WHERE id = %s", (note_id,)).fetchone() is not None:
+                return "unchanged"
+            return w.put_note(note_id, contact_id, body, actor)
+
+    def search_notes(
+        self, text: str, limit: int = 50, *, created_by: str | None = None
+    ) -> list[tuple[str, str]]:
+        """(contact id, note id) of notes holding every word, newest first, found through the
+        blind index (the server matches keyed hashes of words; it never sees a word)."""
+        tokens = self._keys.blind_tokens(text)
+        if not tokens:
+            return []
+        mine = "AND n.contact_id IN (SELECT id FROM contacts WHERE created_by = %s) "
+        rows = self.query(
+            "SELECT n.contact_id, n.id FROM notes n WHERE n.id IN ("
+            "SELECT note_id FROM note_words WHERE token = ANY(%s) "
+            "GROUP BY note_id HAVING count(*) = %s) "
+            + (mine if created_by is not None else "")
+            + "ORDER BY n.seq DESC LIMIT %s",
+            (tokens, len(tokens), *((created_by,) if created_by is not None else ()), limit),
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def history_page(
+        self,
+        after: tuple[str, str] | None = None,
+        limit: int = 50,
+        filters: HistoryFilter | None = None,
+    ) -> Page:
+        filters = filters or HistoryFilter()
+        where, params = filters.where()
+        where = "true" if where == "1" else where.replace("?", "%s")
+        if filters.contact_ids is not None and not filters.contact_ids:
+            where = where.replace("id IN (NULL)", "false")
+        if after is not None:
+            where += " AND (started_at, id) < (%s, %s)"
+            params = (*params, *after)
+        rows = self.query(
+            "SELECT id, started_at, channel, province, "
+            "CASE WHEN position('\"safety-not-screened\"' in crisis_actions) > 0 "
+            "THEN 'not-screened' ELSE risk END, outcome "
+            f"FROM contacts WHERE {where} ORDER BY started_at DESC, id DESC LIMIT %s",
+            (*params, limit),
+        )
+        page = tuple(HistoryRow(*r) for r in rows)
+        next_key = (page[-1].started_at, page[-1].id) if len(page) == limit else None
+        return Page(page, next_key)
+
+    # callbacks and follow-ups
+
+    def add_callback(
+        self,
+        callback_id: str,
+        contact_id: str,
+        *,
+        number: str,
+        best_time: str,
+        time_zone: str,
+        actor: str | None,
+    ) -> str:
+        with self.writing() as w:
+            w.require_consent(contact_id)
+            if w.q("SELECT 1 FROM callbacks WHERE id = %s", (callback_id,)).fetchone():
+                return "unchanged"
+            return w.put_callback(
+                callback_id,
+                contact_id,
+                number=number,
+                best_time=best_time,
+                time_zone=time_zone,
+                actor=actor,
+            )
+
+    def add_followup(
+        self, followup_id: str, contact_id: str, due_at: str, actor: str | None
+    ) -> str:
+        with self.writing() as w:
+            if w.q("SELECT 1 FROM followups WHERE id = %s", (followup_id,)).fetchone():
+                return "unchanged"
+            return w.put_followup(followup_id, contact_id, due_at, actor)
+
+    def followups_due(
+        self, by: str, created_by: str | None = None, limit: int = 200
+    ) -> list[FollowUp]:
+        rows = self.query(
+            "SELECT followups.id, followups.contact_id, followups.due_at, contacts.province "
+            "FROM followups JOIN contacts ON contacts.id = followups.contact_id "
+            "WHERE followups.status = 'open' AND followups.due_at <= %s "
+            "AND (%s::text IS NULL OR contacts.created_by = %s) "
+            "ORDER BY followups.due_at LIMIT %s",
+            (by, created_by, created_by, limit),
+        )
+        return [FollowUp(*r) for r in rows]
+
+    def open_followups(self, contact_id: str) -> list[FollowUp]:
+        rows = self.query(
+            "SELECT followups.id, followups.contact_id, followups.due_at, contacts.province "
+            "FROM followups JOIN contacts ON contacts.id = followups.contact_id "
+            "WHERE followups.contact_id = %s AND followups.status = 'open' "
+            "ORDER BY followups.due_at",
+            (contact_id,),
+        )
+        return [FollowUp(*r) for r in rows]
+
+    def complete_followup(self, followup_id: str, actor: str | None) -> bool:
+        with self.writing() as w:
+            changed = w.q(
+                "UPDATE followups SET status = 'done' WHERE id = %s AND status = 'open'",
+                (followup_id,),
+            ).rowcount
+            if changed:
+                w.audit(actor, "edit", followup_id, "followup done")
+        return bool(changed)
+
+    def callback_number(self, callback_id: str) -> str | None:
+        rows = self.query("SELECT number FROM callbacks WHERE id = %s", (callback_id,))
+        return self._keys.open("callbacks", "number", callback_id, rows[0][0]) if rows else None
+
+    def claim_callback(self, callback_id: str, actor: str) -> str | None:
+        """Claim an open callback for `actor`: its number if this volunteer now holds it (or
+        already did), None if someone else claimed it first or it is closed. The row is locked
+        for the check and the claim, so two stations never both get it; audited.
+
+        Under row-level security (`security.py`) the server decides: the claim goes through
+        `intake_claim_callback`, for the connection's own account only."""
+        with self.writing() as w:
+            if self.session_account is not None:
+                if actor != self.session_account:
+                    raise errors.NotAllowed()
+                outcome = w.q("SELECT intake_claim_callback(%s)", (callback_id,)).fetchone()
+                if outcome is None or outcome[0] not in ("won", "yours"):
+                    return None
+                row = w.q("SELECT number FROM callbacks WHERE id = %s", (callback_id,)).fetchone()
+                if outcome[0] == "won":
+                    w.audit(actor, "edit", callback_id, "callback claimed")
+                return self._keys.open("callbacks", "number", callback_id, row[0] if row else None)
+            row = w.q(
+                "SELECT number, status, claimed_by FROM callbacks WHERE id = %s FOR UPDATE",
+                (callback_id,),
+            ).fetchone()
+            if row is None or row[1] != "open" or row[2] not in (None, actor):
+                return None
+            if row[2] is None:
+                w.q(
+                    "UPDATE callbacks SET claimed_by = %s, claimed_at = now() WHERE id = %s",
+                    (actor, callback_id),
+                )
+                w.audit(actor, "edit", callback_id, "callback claimed")
+            return self._keys.open("callbacks", "number", callback_id, row[0])
+
+    def open_worklist(self) -> list[tuple[str, str, str, str | None, str | None]]:
+        """The line's open callbacks and follow-ups (kind, id, contact id, due, claimed by),
+        whoever's they are; no number, name or note. Needs row-level security's view."""
+        rows = self.query(
+            "SELECT kind, id, contact_id, due_at, claimed_by FROM open_worklist "
+            "ORDER BY kind, due_at NULLS LAST, id"
+        )
+        return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+    def claimed_by(self, callback_id: str) -> str | None:
+        rows = self.query("SELECT claimed_by FROM callbacks WHERE id = %s", (callback_id,))
+        return rows[0][0] if rows else None
+
+    # drafts
+
+    def save_draft(self, draft_id: str, account_id: str | None, payload: dict[str, Any]) -> None:
+        if not payload.get("consent_notes") and any(payload.get(k) for k in _DRAFT_TEXT_KEYS):
+            raise errors.ConsentRefused()
+        data = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+        sealed = self._keys.seal("drafts", "payload", draft_id, data)
+        with self.writing() as w:
+            w.q(
+                "INSERT INTO drafts (id, account_id, updated_at, payload) "
+                "VALUES (%s, %s, %s, %s) ON CONFLICT (id) DO UPDATE SET "
+                "updated_at = excluded.updated_at, payload = excluded.payload",
+                (draft_id, account_id, _now(), sealed),
+            )
+
+    def drafts(self, account_id: str | None) -> list[tuple[str, dict[str, Any]]]:
+        rows = self.query(
+            "SELECT id, payload FROM drafts WHERE account_id IS NOT DISTINCT FROM %s "
+            "ORDER BY updated_at DESC",
+            (account_id,),
+        )
+        return [
+            (r[0], json.loads(str(self._keys.open("drafts", "payload", r[0], r[1])))) for r in rows
+        ]
+
+    def delete_draft(self, draft_id: str) -> None:
+        with self.writing() as w:
+            w.remove_draft(draft_id)
+
+    # retention
+
+    def set_hold(self, contact_id: str, on_hold: bool, actor: str) -> None:
+        with self.writing() as w:
+            role = w.q("SELECT role FROM accounts WHERE id = %s", (actor,)).fetchone()
+            if role is None or role[0] != "supervisor":
+                raise errors.NotAllowed()
+            changed = w.q(
+                "UPDATE contacts SET on_hold = %s WHERE id = %s", (on_hold, contact_id)
+            ).rowcount
+            if changed == 0:
+                raise RecordMissing()
+            w.audit(actor, "hold" if on_hold else "release", contact_id, "contact")
+
+    def on_hold(self, contact_id: str) -> bool:
+        rows = self.query("SELECT on_hold FROM contacts WHERE id = %s", (contact_id,))
+        if not rows:
+            raise RecordMissing()
+        return bool(rows[0][0])
+
+    # accounts
+
+    def add_account(
+        self, display_name: str, role: str, pin_hash: str, *, audited: bool = False
+    ) -> str:
+        """A new account; `audited`: as `intake db add-account` does (who added it is the
+        person at the server's console, so no actor)."""
+        with self.writing() as w:
+            account_id = _insert_account(w, display_name, role, pin_hash)
+            if audited:
+                w.audit(None, "create", account_id, f"account role={role}")
+            return account_id
+
+    def list_accounts(self) -> list[Account]:
+        rows = self.query("SELECT id, display_name, role FROM accounts")
+        accounts = [
+            Account(r[0], str(self._keys.open("accounts", "display_name", r[0], r[1])), Role(r[2]))
+            for r in rows
+        ]
+        return sorted(accounts, key=lambda a: (a.display_name.casefold(), a.id))
+
+    def check_pin(
+        self, account_id: str, pin: str, now: datetime | None = None, *, action: str = "sign-in"
+    ) -> Account | None:
+        """As `account_store.check_pin`: the slow hash outside any transaction, then the lockout
+        read, compared and written under the account row's lock (FOR UPDATE), so tries that
+        overlap on two stations each count and none slips past a lockout."""
+        now = now or datetime.now(UTC)
+        rows = self.query("SELECT pin_hash FROM accounts WHERE id = %s", (account_id,))
+        if not rows:
+            return None
+        sealed_hash = bytes(rows[0][0])
+        right = verify_pin(
+            pin, str(self._keys.open("accounts", "pin_hash", account_id, sealed_hash))
+        )
+        locked = False
+        with self.writing() as w:
+            row = w.q(
+                "SELECT display_name, role, pin_hash, failed_pins, locked_until FROM accounts "
+                "WHERE id = %s FOR UPDATE",
+                (account_id,),
+            ).fetchone()
+            if row is None:
+                return None
+            name, role, pin_hash, failed_pins, locked_until = row
+            if locked_until is not None and now < locked_until:
+                w.audit(account_id, "failed-sign-in", account_id, "locked")
+                locked = True
+            elif right and bytes(pin_hash) == sealed_hash:
+                w.q(
+                    "UPDATE accounts SET failed_pins = 0, locked_until = NULL WHERE id = %s",
+                    (account_id,),
+                )
+                w.audit(account_id, action, account_id)
+                display = str(self._keys.open("accounts", "display_name", account_id, name))
+                return Account(account_id, display, Role(role))
+            else:
+                failures = int(failed_pins) + 1
+                duration = lock_duration(failures)
+                w.q(
+                    "UPDATE accounts SET failed_pins = %s, locked_until = %s WHERE id = %s",
+                    (failures, now + duration if duration else None, account_id),
+                )
+                w.audit(account_id, "failed-sign-in", account_id, f"failures={failures}")
+        if locked:
+            raise errors.AccountLocked()
+        return None
+
+    def record_event(self, account_id: str, action: str) -> None:
+        with self.writing() as w:
+            w.audit(account_id, action, account_id)
+
+    # the audit log
+
+    def audit_trail(self) -> list[tuple[str, str | None, str | None, str]]:
+        return [
+            (r[0], r[1], r[2], r[3])
+            for r in self.query("SELECT action, actor, record, detail FROM audit ORDER BY seq")
+        ]
+
+    def verify_audit(self) -> list[AuditProblem]:
+        """Every row follows the one before, with its HMAC under the line's audit key, and the
+        head row names the last one (a cut tail shows)."""
+        problems: list[AuditProblem] = []
+        prev, expected = GENESIS, 1
+        with self.writing() as w:
+            head = w.q("SELECT seq, hash FROM audit_head FOR SHARE").fetchone()
+            rows = w.q(
+                "SELECT seq, at, actor, action, record, detail, prev_hash, hash "
+                "FROM audit ORDER BY seq"
+            ).fetchall()
+        for seq, at, actor, action, record, detail, prev_hash, stored in rows:
+            if seq != expected:
+                problems.append(AuditProblem(seq, f"rows {expected} to {seq - 1} are missing"))
+            if prev_hash != prev:
+                problems.append(AuditProblem(seq, "does not follow the previous row"))
+            digest = audit._digest(
+                (prev_hash, seq, at, actor, action, record, detail), self._keys.audit
+            )
+            if digest != stored:
+                problems.append(AuditProblem(seq, "was changed after it was written"))
+            prev, expected = stored, seq + 1
+        if head is None or head[0] >= expected or (head[0] == expected - 1 and head[1] != prev):
+            problems.append(AuditProblem(int(head[0]) if head else 0, "the last rows were removed"))
+        return problems
+
+    def counts(self) -> dict[str, int]:
+        return {t: int(self.query(f'SELECT count(*) FROM "{t}"')[0][0]) for t in schema.TABLES}
+
+    # keys
+
+    def rekey(self, new_passphrase: str, actor: str | None = None) -> None:
+        """Rewrap the line key under a new passphrase; no record is re-encrypted."""
+        line_key = self._line_key
+        with self.writing() as w:
+            w.q(
+                "UPDATE meta SET value = %s WHERE key = 'line_key'",
+                (crypto.wrap_line_key(line_key, new_passphrase),),
+            )
+            w.audit(actor, "rekey", None, "line key rewrapped")
+
+    _line_key: bytes = b""
+
+    def close(self) -> None:
+        with self._mutex, contextlib.suppress(psycopg.Error):
+            self._conn.close()
+
+
+def _insert_account(w: PgWriter, display_name: str, role: str, pin_hash: str) -> str:
+    account_id = str(uuid.uuid4())
+    w.q(
+        "INSERT INTO accounts (id, display_name, role, pin_hash) VALUES (%s, %s, %s, %s)",
+        (
+            account_id,
+            w.keys.seal("accounts", "display_name", account_id, display_name.strip()),
+            Role(role).value,
+            w.keys.seal("accounts", "pin_hash", account_id, pin_hash),
+        ),
+    )
+    return account_id
+
+
+def create_shared_store(
+    dsn: str,
+    passphrase: str,
+    *,
+    initialize: Callable[[PgWriter], object] | None = None,
+) -> PgStore:
+    """Create the shared store's tables in an empty database, with a new line key wrapped
+    under `passphrase`; `initialize(writer)` adds the first rows (the first supervisor). All in
+    one transaction. An existing shared store is never replaced (StoreExists)."""
+    conn = _connect(dsn)
+    try:
+        with server_errors():
+            exists = conn.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()
+            if exists and exists[0]:
+                raise errors.StoreExists()
+            line_key = crypto.new_line_key()
+            keys = LineKeys.derive(line_key)
+            with conn.transaction():
+                for statement in schema.STATEMENTS:
+                    conn.execute(statement)
+                with conn.cursor() as cursor:
+                    cursor.executemany(
+                        "INSERT INTO meta (key, value) VALUES (%s, %s)",
+                        [
+                            ("schema_version", str(schema.VERSION)),
+                            ("line_key", crypto.wrap_line_key(line_key, passphrase)),
+                            ("created_at", _now()),
+                            ("created_by_version", __version__),
+                        ],
+                    )
+                conn.execute("INSERT INTO audit_head (seq, hash) VALUES (0, %s)", (GENESIS,))
+                writer = PgWriter(conn, keys)
+                if initialize is not None:
+                    initialize(writer)
+                writer.audit(None, "init", None, "shared store")
+                writer.flush_audit()
+    except BaseException:
+        conn.close()
+        raise
+    store = PgStore(dsn, conn, keys)
+    store._line_key = line_key
+    return store
+
+
+def open_shared_store(dsn: str, passphrase: str) -> PgStore:
+    """Open the shared store: the line key is unwrapped on this station (WrongPassphrase if the
+    passphrase does not open it); a store from a newer version is refused."""
+    conn = _connect(dsn)
+    try:
+        with server_errors():
+            present = conn.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()
+            if not present or not present[0]:
+                raise errors.StoreMissing()
+            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        if int(meta.get("schema_version", "0")) > schema.VERSION:
+            raise errors.StoreFromFuture()
+        line_key = crypto.unwrap_line_key(meta["line_key"], passphrase)
+    except BaseException:
+        conn.close()
+        raise
+    store = PgStore(dsn, conn, LineKeys.derive(line_key))
+    store._line_key = line_key
+    return store
+
+
+def add_supervisor(display_name: str, pin_hash: str) -> Callable[[PgWriter], object]:
+    return lambda w: _insert_account(w, display_name, Role.SUPERVISOR.value, pin_hash)
+
+
+class WorklistListener:
+    """Hears new callbacks and follow-ups announced by any station (LISTEN/NOTIFY, ids only).
+
+    Listening starts when it is made; `wait` returns the (table, id) pairs heard within
+    `timeout` seconds. A screen runs it on a worker thread and refreshes its list."""
+
+    def __init__(self, dsn: str) -> None:
+        self._conn = _connect(dsn)
+        with server_errors():
+            self._conn.execute(f"LISTEN {CHANNEL}")
+
+    def wait(self, timeout: float, stop_after: int = 1) -> list[tuple[str, str]]:
+        heard = []
+        with server_errors():
+            for note in self._conn.notifies(timeout=timeout, stop_after=stop_after):
+                table, _, item = note.payload.partition(" ")
+                heard.append((table, item))
+        return heard
+
+    def close(self) -> None:
+        with contextlib.suppress(psycopg.Error):
+            self._conn.close()

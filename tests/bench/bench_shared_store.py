@@ -1,0 +1,211 @@
+"""The shared PostgreSQL store beside the SQLCipher file, in one run:
+
+1. save p95: a whole call (record, note, follow-up, callback, draft removal) through
+   `save_call`, alternating one save on each store so a busy machine slows both alike;
+2. note search p95 at 100,000 notes (two-word searches; FTS5 on the file, the blind index on
+   the server);
+3. claims under four concurrent stations: four threads, each with its own connection to the
+   shared store, race to claim the same callbacks (row lock); on the file, the nearest thing a
+   single station has: four threads completing follow-ups on the one store.
+
+    .venv/bin/python tests/bench/bench_shared_store.py [--quick] [--notes N]
+
+Starts its own throwaway PostgreSQL (tests/pg_server.py). Prints medians, p95s and ratios
+(shared / file). Not collected by pytest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from intake.call import Call  # noqa: E402
+from intake.pins import hash_pin  # noqa: E402
+from intake.services.calls import save_call, snapshot  # noqa: E402
+from intake.storage.account_store import insert_account  # noqa: E402
+from intake.storage.db import create_store  # noqa: E402
+from intake.storage.interface import RecordStore  # noqa: E402
+from intake.storage.local import LocalRecords  # noqa: E402
+from intake.storage.pg.store import (  # noqa: E402
+    PgStore,
+    add_supervisor,
+    create_shared_store,
+    open_shared_store,
+)
+from tests.pg_server import running_server  # noqa: E402
+
+PASSPHRASE = "benchmark passphrase, not a secret"
+WORDS = [
+    f"{stem}{n}" for stem in ("garde", "nuit", "stress", "appel", "fatigue") for n in range(400)
+]
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) >= 20 else max(values)
+
+
+def line(label: str, file_ms: list[float], shared_ms: list[float]) -> None:
+    fm, sm = statistics.median(file_ms), statistics.median(shared_ms)
+    fp, sp = p95(file_ms), p95(shared_ms)
+    print(
+        f"{label}: file median {fm:.2f} ms p95 {fp:.2f} ms | shared median {sm:.2f} ms "
+        f"p95 {sp:.2f} ms | ratio p95 shared/file {sp / fp:.2f}x (median {sm / fm:.2f}x)"
+    )
+
+
+def timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return (time.perf_counter() - start) * 1000
+
+
+def a_call(index: int) -> Call:
+    return Call(
+        contact_id=str(uuid.uuid4()),
+        started_at=f"2026-11-22T03:{index % 60:02d}:00-05:00",
+        consent_notes=True,
+        role="physician",
+        province="QC",
+        risk="concern",
+        topics=["burnout"],
+        need="peer",
+        notes=" ".join(random.choices(WORDS, k=12)),
+        followup=True,
+        followup_number="+15145550142",
+        followup_due="2026-11-29T10:00:00-05:00",
+        outcome="referred",
+        step="wrapup",
+    )
+
+
+def bench_saves(stores: dict[str, RecordStore], actor: dict[str, str], saves: int) -> None:
+    times: dict[str, list[float]] = {name: [] for name in stores}
+    for index in range(saves):
+        for name, store in stores.items():
+            snap = snapshot(a_call(index), "en", "2026-11-22T04:00:00-05:00")
+            times[name].append(timed(lambda s=store, n=name, sn=snap: save_call(s, sn, actor[n])))
+    line(f"save a whole call ({saves} each)", times["file"], times["shared"])
+
+
+def load_notes(store: RecordStore, actor: str, notes: int) -> None:
+    contact_id = None
+    batch = 1000
+    for start in range(0, notes, batch):
+        with store.writing() as w:
+            for index in range(start, min(notes, start + batch)):
+                if index % 10 == 0:
+                    call = a_call(index)
+                    record = call.record("en", "2026-11-22T04:00:00-05:00")
+                    w.write_contact(record, actor)
+                    contact_id = record.id
+                assert contact_id is not None
+                w.put_note(
+                    str(uuid.uuid4()), contact_id, " ".join(random.choices(WORDS, k=12)), actor
+                )
+
+
+def bench_search(stores: dict[str, RecordStore], notes: int, searches: int) -> None:
+    times: dict[str, list[float]] = {name: [] for name in stores}
+    for _ in range(searches):
+        query = " ".join(random.sample(WORDS, 2))
+        for name, store in stores.items():
+            times[name].append(timed(lambda s=store, q=query: s.search_notes(q)))
+    line(f"note search at {notes:,} notes ({searches} each)", times["file"], times["shared"])
+
+
+def bench_claims(file: LocalRecords, shared: PgStore, ids: dict[str, str], items: int) -> None:
+    actor = ids["shared"]
+    stations = [open_shared_store(shared.dsn, PASSPHRASE) for _ in range(4)]
+    volunteers = [shared.add_account(f"Station {i}", "volunteer", "x") for i in range(4)]
+    record = a_call(0).record("en", "2026-11-22T04:00:00-05:00")
+    shared.save_contact(record, actor)
+    file.save_contact(record, ids["file"])
+    callbacks = [str(uuid.uuid4()) for _ in range(items)]
+    for item in callbacks:
+        shared.add_callback(
+            item,
+            record.id,
+            number="+15145550142",
+            best_time="evening",
+            time_zone="America/Toronto",
+            actor=actor,
+        )
+        file.add_followup(item, record.id, "2026-11-29T10:00:00-05:00", ids["file"])
+
+    def race(claim: Callable[[int, str], object]) -> list[float]:
+        barrier = threading.Barrier(4)
+        lock = threading.Lock()
+        spent: list[float] = []
+
+        def station(index: int) -> None:
+            order = callbacks[:]
+            random.Random(index).shuffle(order)
+            barrier.wait()
+            for item in order:
+                took = timed(lambda i=item: claim(index, i))
+                with lock:
+                    spent.append(took)
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(station, range(4)))
+        return spent
+
+    shared_times = race(lambda i, item: stations[i].claim_callback(item, volunteers[i]))
+    file_times = race(lambda _i, item: file.complete_followup(item, ids["file"]))
+    won = sum(1 for item in callbacks if shared.claimed_by(item) is not None)
+    assert won == items, "every callback claimed exactly once"
+    for station in stations:
+        station.close()
+    line(f"claim under four stations ({items} items x 4)", file_times, shared_times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="small data, seconds")
+    parser.add_argument("--notes", type=int, default=None)
+    args = parser.parse_args()
+    saves, searches, items = (30, 40, 20) if args.quick else (300, 300, 200)
+    notes = args.notes or (2_000 if args.quick else 100_000)
+    random.seed(18)
+    with running_server(durable=True) as server, tempfile.TemporaryDirectory() as folder:
+        pin_hash = hash_pin("482916")
+        ids: dict[str, str] = {}
+
+        def first(conn: object) -> None:
+            ids["file"] = insert_account(conn, "Bench", "supervisor", pin_hash)
+
+        file = LocalRecords(create_store(Path(folder) / "store.db", PASSPHRASE, initialize=first))
+        shared = create_shared_store(
+            server.create_database(), PASSPHRASE, initialize=add_supervisor("Bench", pin_hash)
+        )
+        ids["shared"] = shared.list_accounts()[0].id
+        stores: dict[str, RecordStore] = {"file": file, "shared": shared}
+        print(
+            f"PostgreSQL test server (unix socket, fsync on) and SQLCipher file "
+            f"(synchronous FULL); notes {notes:,}"
+        )
+        bench_saves(stores, ids, saves)
+        started = time.perf_counter()
+        for name, store in stores.items():
+            load_notes(store, ids[name], notes)
+        print(f"(loaded {notes:,} notes into each in {time.perf_counter() - started:.0f} s)")
+        bench_search(stores, notes, searches)
+        bench_claims(file, shared, ids, items)
+        file.close()
+        shared.close()
+
+
+if __name__ == "__main__":
+    main()

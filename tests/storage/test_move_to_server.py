@@ -1,0 +1,107 @@
+"""Moving a single station's file into the shared store: everything arrives with its ids, times
+and authors, reads back the same through the interface, the file is not changed, and a second
+run adds nothing."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from intake.call import Call
+from intake.pins import hash_pin
+from intake.services.calls import save_call, snapshot
+from intake.storage.local import LocalRecords
+from intake.storage.pg.move import move_file_to_server
+from intake.storage.pg.store import create_shared_store, open_shared_store
+from tests.conftest import PASSPHRASE, PIN, make_store
+from tests.storage.test_db_cli import GOOD, db
+from tests.storage.test_store_contract import _call
+
+LINE = "the line passphrase, long enough"
+
+
+def _fill(file: LocalRecords) -> tuple[str, list[Call]]:
+    actor = file.list_accounts()[0].id
+    volunteer = file.add_account("Bénévole Anne", "volunteer", hash_pin("739105"))
+    calls = [_call() for _ in range(3)]
+    calls[1].followup = False
+    for index, call in enumerate(calls):
+        save_call(
+            file, snapshot(call, "fr", "2026-11-22T04:00:00-05:00"), [actor, volunteer][index % 2]
+        )
+    file.save_draft("in-progress", volunteer, {"consent_notes": True, "notes": "à moitié"})
+    file.set_hold(calls[0].contact_id, True, actor)
+    return actor, calls
+
+
+def test_a_station_file_moves_whole_and_twice_adds_nothing(store_path: Path, pg_dsn: str) -> None:
+    file = LocalRecords(make_store(store_path))
+    actor, calls = _fill(file)
+    before = hashlib.sha256(store_path.read_bytes()).hexdigest()
+    shared = create_shared_store(pg_dsn, LINE)
+    try:
+        added = move_file_to_server(file.store, shared, None)
+        assert added == {
+            "accounts": 2,
+            "contacts": 3,
+            "notes": 3,
+            "callbacks": 2,
+            "followups": 2,
+            "drafts": 1,
+        }
+        assert hashlib.sha256(store_path.read_bytes()).hexdigest() == before
+        assert shared.history_page() == file.history_page()
+        for call in calls:
+            assert shared.get_contact(call.contact_id, actor) == file.get_contact(
+                call.contact_id, actor
+            )
+        assert shared.search_notes("epuisee") == file.search_notes("epuisee")
+        assert shared.drafts(file.list_accounts()[0].id) == file.drafts(file.list_accounts()[0].id)
+        assert shared.on_hold(calls[0].contact_id) is True
+        assert [a.display_name for a in shared.list_accounts()] == [
+            a.display_name for a in file.list_accounts()
+        ]
+        assert shared.check_pin(actor, PIN) is not None  # the same PIN signs in
+        assert move_file_to_server(file.store, shared, None) == dict.fromkeys(added, 0)
+        assert shared.verify_audit() == []
+        moves = [r[3] for r in shared.audit_trail() if r[0] == "restore"]
+        assert len(moves) == 2
+        assert moves[0].startswith("moved from a station file: accounts=2 contacts=3")
+    finally:
+        shared.close()
+        file.close()
+
+
+def test_move_to_server_from_the_command_line(store_path: Path, pg_dsn: str) -> None:
+    file = LocalRecords(make_store(store_path))
+    _fill(file)
+    file.close()
+    create_shared_store(pg_dsn, LINE).close()
+    done = db(
+        "move-to-server",
+        "--store",
+        str(store_path),
+        "--server",
+        pg_dsn,
+        stdin=f"{PASSPHRASE}\n{LINE}\n",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "3 contacts, 3 notes" in done.stdout
+    shared = open_shared_store(pg_dsn, LINE)
+    try:
+        assert shared.counts()["contacts"] == 3
+    finally:
+        shared.close()
+    wrong = db(
+        "move-to-server",
+        "--store",
+        str(store_path),
+        "--server",
+        pg_dsn,
+        stdin=f"{PASSPHRASE}\nnot the line passphrase\n",
+    )
+    assert wrong.returncode == 1
+    assert "passphrase does not open" in wrong.stderr
+    missing = db("move-to-server", "--store", str(store_path), stdin=f"{GOOD}\n")
+    assert missing.returncode == 2
+    assert "--server" in missing.stderr

@@ -1,0 +1,106 @@
+"""Server down, nothing lost: the server is stopped in the middle of a run of saves and
+restarted; every call arrives exactly once, and nothing waits in clear on this computer."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+
+from intake.call import Call
+from intake.services.calls import snapshot
+from intake.services.outbox import Outbox, save_or_queue
+from tests.pg_server import running_server
+from tests.storage.conftest import make_shared_store
+
+ENDED = "2026-11-22T04:00:00-05:00"
+
+
+def a_call(index: int, tag: str) -> Call:
+    return Call(
+        contact_id=str(uuid.uuid4()),
+        started_at=f"2026-11-22T03:{index:02d}:00-05:00",
+        consent_notes=True,
+        anonymous=False,
+        caller_name=f"Dr Hors-ligne {tag}",
+        role="physician",
+        province="ON",
+        callback_number="+16135550142",
+        risk="concern",
+        topics=["burnout"],
+        need="peer",
+        notes=f"Note {tag} numéro {index}",
+        followup=index % 2 == 0,
+        followup_number="+16135550142",
+        followup_due="2026-11-23T09:00:00-05:00",
+        outcome="referred",
+        step="wrapup",
+    )
+
+
+def test_the_server_stopped_mid_run_loses_and_duplicates_nothing(tmp_path: Path) -> None:
+    tag = uuid.uuid4().hex[:8]
+    with running_server() as server:
+        store = make_shared_store(server.create_database())
+        actor = store.list_accounts()[0].id
+        outbox = Outbox(tmp_path / "outbox", store.line_keys)
+        calls = [a_call(index, tag) for index in range(12)]
+        outcomes = []
+        for index, call in enumerate(calls):
+            if index == 4:
+                server.stop("immediate")
+            if index == 9:
+                server.start()
+            outcomes.append(save_or_queue(store, outbox, snapshot(call, "en", ENDED), actor))
+            if index == 6:
+                # The same call saved again while the server is down: its newer snapshot
+                # replaces the one waiting, it is not queued twice.
+                call.outcome = "declined"
+                outcomes.append(save_or_queue(store, outbox, snapshot(call, "en", ENDED), actor))
+        assert outcomes == ["saved"] * 4 + ["queued"] * 6 + ["saved"] * 3
+        assert outbox.pending() == []
+        counts = store.counts()
+        assert counts["contacts"] == 12
+        assert counts["notes"] == 12
+        assert counts["followups"] == 6
+        assert store.get_contact(calls[6].contact_id, actor)[0].outcome == "declined"
+        assert store.verify_audit() == []
+        store.close()
+
+
+def test_a_call_delivered_twice_changes_nothing(tmp_path: Path, pg_dsn: str) -> None:
+    store = make_shared_store(pg_dsn)
+    try:
+        actor = store.list_accounts()[0].id
+        outbox = Outbox(tmp_path / "outbox", store.line_keys)
+        snap = snapshot(a_call(1, "twice"), "en", ENDED)
+        outbox.put(snap, actor)
+        kept = tmp_path / "kept.call"
+        shutil.copy(outbox.folder / f"{snap.contact_id}.call", kept)
+        assert outbox.deliver(store) == 1
+        audited = len(store.audit_trail())
+        # A crash between the save and the file's removal: the same file is delivered again.
+        shutil.copy(kept, outbox.folder / f"{snap.contact_id}.call")
+        assert outbox.deliver(store) == 1
+        assert len(store.audit_trail()) == audited
+        assert store.counts()["contacts"] == 1
+    finally:
+        store.close()
+
+
+def test_what_waits_in_the_outbox_is_sealed(tmp_path: Path, pg_dsn: str) -> None:
+    store = make_shared_store(pg_dsn)
+    try:
+        outbox = Outbox(tmp_path / "outbox", store.line_keys)
+        tag = uuid.uuid4().hex[:8]
+        snap = snapshot(a_call(2, tag), "fr", ENDED)
+        outbox.put(snap, None)
+        [path] = list((tmp_path / "outbox").iterdir())
+        data = path.read_bytes()
+        assert path.stat().st_mode & 0o077 == 0
+        for text in (tag, "Hors-ligne", "6135550142", "numéro"):
+            assert text.encode() not in data
+            assert text.encode("utf-16-le") not in data
+        assert outbox.read(snap.contact_id) == (snap, None)
+    finally:
+        store.close()

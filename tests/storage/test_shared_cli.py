@@ -1,0 +1,91 @@
+"""`intake db … --server URL` (or INTAKE_SERVER) as the person who installs a shared store runs
+it: passphrases and PINs on standard input, never in the address."""
+
+from __future__ import annotations
+
+import pytest
+
+from intake.storage.pg.store import open_shared_store
+from tests.storage.test_db_cli import GOOD, db
+
+
+def test_init_add_account_check_and_rekey_on_the_server(pg_dsn: str) -> None:
+    done = db("init", "--server", pg_dsn, "--supervisor", "Sam Lee", stdin=f"{GOOD}\n246810\n")
+    assert done.returncode == 0, done.stderr
+    assert "shared store" in done.stdout
+    env = {"INTAKE_SERVER": pg_dsn}
+    done = db("add-account", "--name", "Alex Roy", stdin=f"{GOOD}\n739105\n", env=env)
+    assert done.returncode == 0, done.stderr
+    assert db("check", stdin=f"{GOOD}\n", env=env).returncode == 0
+    done = db("rekey", "--server", pg_dsn, stdin=f"{GOOD}\nthe new line passphrase\n")
+    assert done.returncode == 0, done.stderr
+    refused = db("check", stdin=f"{GOOD}\n", env=env)
+    assert refused.returncode == 1
+    assert "passphrase does not open" in refused.stderr
+    assert db("check", stdin="the new line passphrase\n", env=env).returncode == 0
+    store = open_shared_store(pg_dsn, "the new line passphrase")
+    try:
+        assert sorted(a.display_name for a in store.list_accounts()) == ["Alex Roy", "Sam Lee"]
+        assert [r[0] for r in store.audit_trail()] == ["init", "create", "rekey"]
+    finally:
+        store.close()
+
+
+def test_a_second_init_on_the_server_is_refused(pg_dsn: str) -> None:
+    first = db("init", "--server", pg_dsn, "--supervisor", "Sam Lee", stdin=f"{GOOD}\n246810\n")
+    assert first.returncode == 0, first.stderr
+    again = db("init", "--server", pg_dsn, "--supervisor", "Kim", stdin=f"{GOOD}\n246810\n")
+    assert again.returncode == 1
+    assert "already exists" in again.stderr
+
+
+@pytest.mark.parametrize(
+    "command", [["backup", "b.db"], ["restore", "b.db"], ["accept"], ["purge"]]
+)
+def test_file_only_commands_say_so_for_the_server(pg_dsn: str, command: list[str]) -> None:
+    done = db(*command, "--server", pg_dsn, stdin=f"{GOOD}\n{GOOD}\n")
+    assert done.returncode == 2
+    assert "store file only" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_addresses_that_would_leak_are_refused(tmp_path: object) -> None:
+    with_password = "postgresql://intake:secret@db.example.org/intake?sslmode=verify-full"
+    done = db("check", "--server", with_password, stdin=f"{GOOD}\n")
+    assert done.returncode == 2
+    assert "password" in done.stderr
+    assert "secret" not in done.stderr
+    plain = db("check", "--server", "postgresql://intake@db.example.org/intake", stdin=f"{GOOD}\n")
+    assert plain.returncode == 1
+    assert "TLS" in plain.stderr
+
+
+def test_french_messages_for_the_server(pg_dsn: str) -> None:
+    done = db(
+        "check",
+        "--server",
+        "postgresql://intake@db.example.org/intake",
+        stdin=f"{GOOD}\n",
+        env={"LANG": "fr_CA.UTF-8"},
+    )
+    assert done.returncode == 1
+    assert "doit être joint par TLS" in done.stderr
+
+
+def test_the_window_never_falls_back_to_a_file_when_a_server_was_asked_for() -> None:
+    import subprocess
+    import sys
+
+    from tests.storage.test_db_cli import ROOT
+
+    done = subprocess.run(
+        [sys.executable, "-m", "intake", "--server", "postgresql://intake@/intake"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+    )
+    assert done.returncode == 2
+    assert "shared store" in done.stderr
