@@ -10,8 +10,7 @@ class Role(Enum):
     VOLUNTEER = "volunteer"
     SUPERVISOR = "supervisor"
     KIOSK = "kiosk"
-    # Peer-support matching (issue 17); the accounts table accepts them once its role
-    # check is widened (the accounts work of issue 16).
+    # Peer-support matching: coordinators run it, peer supporters are matched (migration 9).
     COORDINATOR = "coordinator"
     PEER_SUPPORTER = "peer-supporter"
 

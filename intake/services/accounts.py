@@ -20,9 +20,8 @@ from intake.storage.db import Store
 from intake.storage.errors import MAX_NAME_LENGTH, NotAllowed, StoreError
 from intake.storage.records import set_hold
 
-# Roles the accounts table accepts today. Coordinators and peer supporters are in the vocabulary
-# (intake.vocabulary.ACCOUNT_ROLES) but need the accounts table rebuilt first (see the report).
-ADDABLE_ROLES = ("volunteer", "supervisor")
+# Every account role but the kiosk's (a kiosk account is made by setting up a kiosk).
+ADDABLE_ROLES = ("volunteer", "supervisor", "coordinator", "peer-supporter")
 IDLE_RANGE = (1, 720)  # minutes, as the settings file allowed
 RETENTION_RANGE = (30, 3650)  # days
 ON_CALL_KEY = "on_call_contact"

@@ -101,7 +101,9 @@ def test_settings_live_in_the_encrypted_store(store: Store, actor: str) -> None:
         console.set_idle_minutes(store, actor, 0)
     with pytest.raises(console.OutOfRange):
         console.set_retention_days(store, actor, 5)
-    assert "555" not in repr(store.query("SELECT * FROM audit"))
+    audit_rows = repr(store.query("SELECT * FROM audit"))
+    assert "Roy" not in audit_rows
+    assert "613-555-0100" not in audit_rows
     record = contact()
     save_contact(store, record, actor)
     console.hold_record(store, actor, record.id, True)
@@ -112,3 +114,30 @@ def test_the_name_limit_said_is_the_limit_kept() -> None:
     from intake.storage.errors import MAX_NAME_LENGTH
 
     assert f"at most {MAX_NAME_LENGTH} characters" in console.BadName.title
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("coordinator", Role.COORDINATOR), ("peer-supporter", Role.PEER_SUPPORTER)],
+)
+def test_a_supervisor_adds_coordinators_and_peer_supporters(
+    store: Store, actor: str, role: str, expected: Role
+) -> None:
+    # Migration 9 widened the accounts table's role check for the matching roles.
+    new = console.add_account(store, actor, "Dr Rae Kim", role, "739251")
+    account = check_pin(store, new, "739251")
+    assert account is not None
+    assert account.role is expected
+
+
+def test_the_store_still_refuses_a_role_outside_the_vocabulary(store: Store) -> None:
+    import sqlcipher3  # noqa: PLC0415
+
+    # The CHECK itself, below the Python that would refuse it first.
+    with pytest.raises(sqlcipher3.IntegrityError), store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO accounts (id, display_name, role, pin_hash, created_at) "
+            "VALUES ('a', 'Dr Who', 'admin', 'x', '2026-12-01')"
+        )
+    with pytest.raises(ValueError, match="cannot be added"):
+        console.add_account(store, "nobody", "Dr Who", "kiosk", "739251")

@@ -19,6 +19,7 @@ from intake.storage.migrations import (
     m0006_search_owner,
     m0007_matching,
     m0008_worklist,
+    m0009_account_roles,
 )
 
 
@@ -38,6 +39,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "search-owner", m0006_search_owner.apply),
     Migration(7, "matching", m0007_matching.apply),
     Migration(8, "worklist", m0008_worklist.apply),
+    Migration(9, "account-roles", m0009_account_roles.apply),
 )
 
 LATEST = MIGRATIONS[-1].version
