@@ -131,7 +131,7 @@ def test_a_supervisor_adds_coordinators_and_peer_supporters(
 
 
 def test_the_store_still_refuses_a_role_outside_the_vocabulary(store: Store) -> None:
-    import sqlcipher3  # noqa: PLC0415
+    import sqlcipher3
 
     # The CHECK itself, below the Python that would refuse it first.
     with pytest.raises(sqlcipher3.IntegrityError), store.transaction() as conn:
