@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLayout,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -260,9 +261,9 @@ class LockPage(Retranslatable, QWidget):
 
 
 class HeaderBar(QWidget):
-    """The header: one row when it fits, else two (who is signed in and the workspace actions
-    move to a second row), so the window fits a 1280-px screen in French and at a large font.
-    Nothing is hidden behind an overflow arrow or cut."""
+    """The header: one row when it fits, else two (the workspace actions and who is signed in move
+    to a second row), so the window fits a 1280-px screen in French and at
+    a large font with every team page's button. Nothing is hidden behind an overflow arrow or cut."""
 
     SPACING = 12
 
@@ -336,20 +337,34 @@ class HeaderBar(QWidget):
                 pass
         first, *rest = self._identity
         self._top.addWidget(first)
-        below = self._top if one_row else self._bottom
-        for widget in rest:
-            below.addWidget(widget)
-        below.addSpacing(self.SPACING)
+        if one_row:
+            for widget in rest:
+                self._top.addWidget(widget)
+            self._top.addSpacing(self.SPACING)
         for widget in self._actions:
-            below.addWidget(widget)
+            (self._top if one_row else self._bottom).addWidget(widget)
         if not one_row:
+            # Who is signed in, at the end of the actions' row: the tools fill the first row.
             self._bottom.addStretch(1)
+            for widget in rest:
+                self._bottom.addWidget(widget)
         self._top.addStretch(1)
         tools = self._tools
         self._top.addWidget(tools[0])
         self._top.addSpacing(self.SPACING)
         for widget in tools[1:]:
             self._top.addWidget(widget)
+
+
+def scrolling(page: QWidget, parent: QWidget) -> QScrollArea:
+    """A page in a scroll area, so that a page taller or wider than a 1280x720 screen (the
+    coordinator's forms beside their lists) scrolls instead of pushing the window off-screen."""
+    scroller = QScrollArea(parent)
+    scroller.setObjectName(f"{page.objectName() or 'page'}-scroller")
+    scroller.setFrameShape(QFrame.Shape.NoFrame)
+    scroller.setWidgetResizable(True)
+    scroller.setWidget(page)
+    return scroller
 
 
 class MainWindow(Retranslatable, QMainWindow):
@@ -414,6 +429,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.reports_button.setVisible(coordinates)
         self.matching_page: QWidget | None = None
         self.reports_page: QWidget | None = None
+        self.matching_scroller: QScrollArea | None = None
+        self.reports_scroller: QScrollArea | None = None
         # The worklist: every callback and follow-up owed (F9: F keys are free in a call).
         self.worklist_action, self.worklist_button = self._header_action(
             header, "worklist", "F9", self.show_worklist
@@ -442,7 +459,6 @@ class MainWindow(Retranslatable, QMainWindow):
         header.arrange(
             identity=(self.app_name, self.signed_in),
             actions=(
-                self.new_call_button,
                 self.new_call_button,
                 self.worklist_button,
                 self.history_button,
@@ -642,20 +658,22 @@ class MainWindow(Retranslatable, QMainWindow):
 
         if self.services is None or self.locked:
             return
-        if self.matching_page is None:
+        if self.matching_page is None or self.matching_scroller is None:
             self.matching_page = MatchingPage(self.services.session.store, self.account, self.pages)
-            self.pages.addWidget(self.matching_page)
-        self.pages.setCurrentWidget(self.matching_page)
+            self.matching_scroller = scrolling(self.matching_page, self.pages)
+            self.pages.addWidget(self.matching_scroller)
+        self.pages.setCurrentWidget(self.matching_scroller)
 
     def show_reports(self) -> None:
         from intake.ui.reports import ReportsPage  # noqa: PLC0415 - not needed to sign in
 
         if self.services is None or self.locked:
             return
-        if self.reports_page is None:
+        if self.reports_page is None or self.reports_scroller is None:
             self.reports_page = ReportsPage(self.services.session.store, self.account, self.pages)
-            self.pages.addWidget(self.reports_page)
-        self.pages.setCurrentWidget(self.reports_page)
+            self.reports_scroller = scrolling(self.reports_page, self.pages)
+            self.pages.addWidget(self.reports_scroller)
+        self.pages.setCurrentWidget(self.reports_scroller)
 
     def show_directory(self) -> None:
         from intake.ui.directory_browser import DirectoryBrowser  # noqa: PLC0415

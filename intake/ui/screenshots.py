@@ -200,6 +200,20 @@ def render_call(language: Language, out: Path, workdir: Path) -> list[Path]:
         if directory.results.item(row).data(Qt.ItemDataRole.UserRole) == "qc-pamq":
             directory.results.setCurrentRow(row)
     shot("directory")
+    # The team's pages: the worklist (the follow-up just promised), the supervisor console, and
+    # the coordinator's matching and reports, at the smallest supported size and a large one.
+    for size in ((1280, 720), (1920, 1080)):
+        window.resize(*size)
+        for name, show in (
+            ("worklist", window.show_worklist),
+            ("console", window.show_console),
+            ("matching", window.show_matching),
+            ("reports", window.show_reports),
+        ):
+            show()
+            settle(app)
+            shots.append(save(window, out, f"team-{name}-{size[0]}", language))
+    window.resize(1200, 860)
     window.new_call()
     assert window.call_page is not None
     window.call_page.steps["greeting"].consent_yes.click()  # type: ignore[attr-defined]

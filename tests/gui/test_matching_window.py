@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 import pypdfium2 as pdfium
+from PySide6.QtWidgets import QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from intake.i18n import Language
@@ -21,6 +22,12 @@ from tests.gui.conftest import AppFactory, main_window_of, store_of
 from tests.matching.seed import SENTINELS, seed
 
 REQUESTER = "Aurelian Fitzquark"
+
+
+def shown_page(window: QWidget) -> QWidget | None:
+    """The page on screen: the coordinator's pages sit in a scroll area (1280x720 screens)."""
+    shown = window.pages.currentWidget()  # type: ignore[attr-defined]
+    return shown.widget() if isinstance(shown, QScrollArea) else shown
 
 
 def _roster(path: Path) -> tuple[str, str, str]:
@@ -70,7 +77,7 @@ def test_the_coordinator_matches_a_request_and_exports_the_report(
     window = main_window_of(qtbot, app)
     assert window.matching_button.isVisibleTo(window)
     window.matching_action.trigger()
-    page = window.pages.currentWidget()
+    page = shown_page(window)
     assert isinstance(page, MatchingPage)
 
     qtbot.keyClicks(page.name, REQUESTER)
@@ -112,7 +119,7 @@ def test_the_coordinator_matches_a_request_and_exports_the_report(
     assert opens >= 4
 
     window.reports_action.trigger()
-    reports = window.pages.currentWidget()
+    reports = shown_page(window)
     assert isinstance(reports, ReportsPage)
     reports.start.setDate(reports.start.date().fromString("2026-01", "yyyy-MM"))
     reports.end.setDate(reports.end.date().fromString("2026-12", "yyyy-MM"))
@@ -146,7 +153,7 @@ def test_the_closure_survey_is_saved_anonymously_and_an_empty_one_is_refused(
     app = make_app(lang)
     window = main_window_of(qtbot, app)
     window.matching_action.trigger()
-    page = window.pages.currentWidget()
+    page = shown_page(window)
     assert isinstance(page, MatchingPage)
     page.survey_button.click()  # nothing chosen
     assert page.banner.isVisibleTo(page)
@@ -166,7 +173,7 @@ def test_a_coordinator_adds_a_peer_to_the_roster_and_a_blank_one_is_refused(
     app = make_app(lang)
     window = main_window_of(qtbot, app)
     window.matching_action.trigger()
-    page = window.pages.currentWidget()
+    page = shown_page(window)
     assert isinstance(page, MatchingPage)
     panel = page.roster_panel
     panel.add_button.click()
