@@ -380,7 +380,9 @@ class KioskSession(Retranslatable, QWidget):
     def _show_results(self) -> None:
         answers = self.answers
         assert answers is not None
-        self._result = self.services.router.route(answers.request(self.services.now()))
+        self._result = self.services.router.route(
+            answers.request(self.services.now()), limit=MAX_CARDS
+        )
         guidance = self.services.guidance if answers.about_colleague else ()
         self.results.show_result(self._result, guidance, answers.language)
         self.results_shown = True
