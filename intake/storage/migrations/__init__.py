@@ -16,6 +16,7 @@ from intake.storage.migrations import (
     m0003_feedback,
     m0004_indexes,
     m0005_audit_key,
+    m0006_family,
 )
 
 
@@ -32,6 +33,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "feedback", m0003_feedback.apply),
     Migration(4, "indexes", m0004_indexes.apply),
     Migration(5, "audit-key", m0005_audit_key.apply),
+    Migration(6, "family", m0006_family.apply),
 )
 
 LATEST = MIGRATIONS[-1].version
