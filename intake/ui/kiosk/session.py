@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLay
 
 from intake.callback_numbers import CallbackNumber
 from intake.crisis import crisis_plan
-from intake.guidance import Section
+from intake.guidance import Section, family_guidance
 from intake.i18n import Language, _, current_language, pgettext
 from intake.kiosk import (
     FORMATS,
@@ -383,8 +383,12 @@ class KioskSession(Retranslatable, QWidget):
         self._result = self.services.router.route(
             answers.request(self.services.now()), limit=MAX_CARDS
         )
-        guidance = self.services.guidance if answers.about_colleague else ()
-        self.results.show_result(self._result, guidance, answers.language)
+        family = answers.who == "family"
+        if family:
+            guidance = family_guidance()  # what the call reads to a family member
+        else:
+            guidance = self.services.guidance if answers.about_colleague else ()
+        self.results.show_result(self._result, guidance, answers.language, family=family)
         self.results_shown = True
         self._go(self.results)
         self._save_record()
