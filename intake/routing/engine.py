@@ -238,6 +238,12 @@ def _public_service(program: Program) -> bool:
     return program.kind == "emergency" or program.id == NINE_EIGHT_EIGHT
 
 
+def may_not_run(program: Program) -> bool:
+    """Whether the program is shown as one that may no longer run (the "may-not-run" warning),
+    in the call and in the directory browser alike: never emergency services or 9-8-8."""
+    return program.doubt is not None and not _public_service(program)
+
+
 def _office_hours(program: Program, local: datetime) -> bool:
     """Whether a program whose hours are unknown may be answering: a working day, 8:00-18:00."""
     return (
@@ -497,7 +503,7 @@ class Router:
             for warning, _stale, _prov, provinces in self._static_warnings[program.id]
             if warning is not None and (not provinces or province in provinces)
         ]
-        if program.doubt is not None:
+        if may_not_run(program):
             warnings.insert(0, "may-not-run")
         if language == "fr" and not program.name.fr_official:
             warnings.append("unofficial-french-name")
