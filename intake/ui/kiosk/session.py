@@ -368,6 +368,7 @@ class KioskSession(Retranslatable, QWidget):
             language=language,
             about_colleague=bool(answers and answers.about_colleague),
             risk=answers.risk if answers else "imminent",
+            about_family=bool(answers and answers.who == "family"),
         )
         self.crisis.show_plan(plan, language)
         self.crisis_shown = True
