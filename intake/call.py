@@ -193,6 +193,7 @@ class Call:
             role=self.role,
             province=self.province,
             about_colleague=self.about_colleague,
+            about_family=self.about_family,
             topics=tuple(self.topics),
             need=self.need,
             formats=tuple(self.modes + self.channels),

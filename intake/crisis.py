@@ -73,6 +73,7 @@ def crisis_plan(
     language: str = "en",
     about_colleague: bool = False,
     risk: str = "imminent",
+    about_family: bool = False,
 ) -> CrisisPlan:
     tier = ordering_tier(risk)
     if province is None:
@@ -91,6 +92,7 @@ def crisis_plan(
             role=role,
             language=language,
             about_colleague=about_colleague,
+            about_family=about_family,
             risk=tier,
         )
     )

@@ -177,6 +177,7 @@ class KioskAnswers:
             role=self.role,
             province=self.province,
             about_colleague=self.about_colleague,
+            about_family=self.who == "family",
             need=self.need,
             formats=(self.format,) if self.format in ("one-on-one", "group") else (),
             risk=self.risk if self.risk in SEVERITY else "none",

@@ -21,12 +21,14 @@ The policy is a volunteer's reasoning, in ordered tiers (docs/routing.md says it
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import heapq
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, tzinfo
+from itertools import islice
 from typing import Any, Literal
 
-from intake.directory.model import Contact, Program, Provenance
+from intake.directory.model import Contact, Hours, Program, Provenance
 from intake.provinces import ALL, CODES, PROVINCES
 from intake.routing.holiday_dates import is_holiday
 from intake.timezones import zone
@@ -123,6 +125,36 @@ TIER_INFO = 60  # general information
 
 # An eligible program with what the eligibility split knows: its tier and reasons.
 _Entry = tuple[Program, int, tuple[str, ...]]
+# The full rows' sort key, flat: crisis rank, tier, doubt, format/channel/language mismatch, no
+# verified contact, closed now, eligibility to confirm, -score, id.
+_Key = tuple[int, int, bool, bool, bool, bool, bool, int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _PreparedSplit:
+    items: tuple[_Prepared, ...]
+    # The unpinned items' key parts, flat: rank, tier, doubt, languages missing, no verified
+    # contact, unconfirmed, id, shape, promotable, index in `items`.
+    plain: tuple[tuple[Any, ...], ...]
+    pinned: tuple[int, ...]  # indexes in `items`
+    own_hours: tuple[Hours, ...]  # of the caller's own province's programs
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """An eligible program with the parts of its sort key that one eligibility split fixes."""
+
+    entry: _Entry
+    rank: int
+    tier: int
+    doubt: bool
+    unconfirmed: bool
+    no_verified_contact: bool
+    language_missing: tuple[bool, bool]  # a verified list of languages without (en, fr)
+    shape: int  # programs with the same format, channels, community and languages share it
+    promotable: bool  # to the 24/7 tier when nothing of the caller's own is open
+    pinned: bool  # 9-8-8 at "concern", or a program the topic calls for
+    any_hour_line: bool
 
 
 class RoutingInputError(ValueError):
@@ -206,6 +238,12 @@ def _public_service(program: Program) -> bool:
     return program.kind == "emergency" or program.id == NINE_EIGHT_EIGHT
 
 
+def may_not_run(program: Program) -> bool:
+    """Whether the program is shown as one that may no longer run (the "may-not-run" warning),
+    in the call and in the directory browser alike: never emergency services or 9-8-8."""
+    return program.doubt is not None and not _public_service(program)
+
+
 def _office_hours(program: Program, local: datetime) -> bool:
     """Whether a program whose hours are unknown may be answering: a working day, 8:00-18:00."""
     return (
@@ -217,6 +255,10 @@ def _office_hours(program: Program, local: datetime) -> bool:
 
 class Router:
     """Holds the directory with its indexes; `route()` answers one request."""
+
+    # With `limit`, below this many eligible programs the full route cut to `limit` is quicker
+    # than ranking on the cheap key (measured: tests/bench/bench_routing.py).
+    first_only_above = 150
 
     def __init__(self, programs: Iterable[Program]) -> None:
         self.programs = tuple(programs)
@@ -258,6 +300,15 @@ class Router:
         self._shapes = {
             p.id: (*p.formats.value, p.outside_community, p.languages.value) for p in self.programs
         }
+        shape_numbers: dict[tuple[object, ...], int] = {}
+        self._shape_ids = {
+            pid: shape_numbers.setdefault(shape, len(shape_numbers))
+            for pid, shape in self._shapes.items()
+        }
+        self._shape_programs: dict[int, Program] = {}
+        for p in self.programs:
+            self._shape_programs.setdefault(self._shape_ids[p.id], p)
+        self._prepared_splits: dict[int, tuple[tuple[_Entry, ...], _PreparedSplit]] = {}
 
     @staticmethod
     def _fact_warnings(
@@ -388,13 +439,18 @@ class Router:
     ) -> tuple[int, bool, list[str]]:
         """Score within a tier, whether the format or channel asked for is missing, reasons."""
         score, static = self._fits[request.need][program.id]
-        reasons = [*static, *split_reasons]
-        mismatch = False
+        bonus, mismatch, matched = self._shape_fit(program, request)
+        return score + bonus, mismatch, [*static, *split_reasons, *matched]
+
+    def _shape_fit(self, program: Program, request: Request) -> tuple[int, bool, tuple[str, ...]]:
+        """What the format, channel, community and language asked for add to the score, whether
+        the format or channel asked for is missing, and the reasons they give."""
+        bonus, mismatch, reasons = 0, False, []
         modes, channels, outside, languages = self._shapes[program.id]
         if request.modes and modes:
             if request.modes & modes:
                 reasons.append("format-match")
-                score += 10
+                bonus += 10
             else:
                 mismatch = True
         elif not request.modes and modes == {"group"}:
@@ -402,16 +458,16 @@ class Router:
         if request.channels and channels:
             if request.channels & channels:
                 reasons.append("channel-match")
-                score += 8
+                bonus += 8
             else:
                 mismatch = True
         if request.outside_community and outside:
             reasons.append("outside-community")
-            score += 20
+            bonus += 20
         if request.language in languages:
             reasons.append("serves-language")
-            score += 8
-        return score, mismatch, reasons
+            bonus += 8
+        return bonus, mismatch, tuple(reasons)
 
     def _crisis_rank(self, program: Program, request: Request) -> int:
         """Lower comes first. Only used on the crisis route."""
@@ -427,17 +483,9 @@ class Router:
                 return rank
         return len(order)
 
-    def _warnings(
-        self, program: Program, request: Request, contacts: tuple[Contact, ...]
-    ) -> list[str]:
+    def _warnings(self, program: Program, request: Request) -> list[str]:
         # Everything but staleness depends only on (program, province, language): computed once.
-        key = (program.id, request.province, request.language)
-        static = self._warning_cache.get(key)
-        if static is None:
-            static = self._warning_cache[key] = self._static_warnings_for(
-                program, request.province, request.language, contacts
-            )
-        warnings = list(static)
+        warnings = list(self._static_warnings_cached(program, request.province, request.language))
         oldest = request.at.date() - STALE_AFTER
         if self._oldest_check[program.id] < oldest:
             for _warning, stale, provenance, provinces in self._static_warnings[program.id]:
@@ -455,7 +503,7 @@ class Router:
             for warning, _stale, _prov, provinces in self._static_warnings[program.id]
             if warning is not None and (not provinces or province in provinces)
         ]
-        if program.doubt is not None:
+        if may_not_run(program):
             warnings.insert(0, "may-not-run")
         if language == "fr" and not program.name.fr_official:
             warnings.append("unofficial-french-name")
@@ -541,10 +589,8 @@ class Router:
             reasons.insert(0, "crisis-988")
         elif crisis and hours.always_open and program.kind == "crisis-line":
             reasons.insert(0, "crisis-line-24-7")
-        contacts = self._contacts[program.id]
-        if self._regional_contacts[program.id]:
-            contacts = tuple(c for c in contacts if c.offered_in(request.province))
-        warnings = self._warnings(program, request, contacts)
+        contacts = self._province_contacts(program, request.province)
+        warnings = self._warnings(program, request)
         unconfirmed = "confirm-eligibility" in reasons
         if unconfirmed:
             warnings.append("confirm-eligibility")
@@ -560,7 +606,14 @@ class Router:
         rank = self._crisis_rank(program, request) if crisis else 0
         return [rank, tier, key, program, reasons, open_now, next_open, contacts, warnings, score]
 
-    def route(self, request: Request) -> Result:
+    def route(self, request: Request, limit: int | None = None) -> Result:
+        """Every eligible program in order; with `limit`, only the first `limit` of that same
+        order (what a screen shows), built without computing the rest in full."""
+        if limit is not None:
+            if len(self._split(request)[0]) > self.first_only_above:
+                return self._route_first(request, max(limit, 0))
+            full = self.route(request)
+            return replace(full, recommendations=full.recommendations[: max(limit, 0)])
         crisis = request.risk in ("high", "imminent")
         caller_zone = zone(PROVINCES[request.province].zone)
         eligible, excluded = self._split(request)
@@ -605,3 +658,272 @@ class Router:
             for _r, _t, _k, program, reasons, open_now, next_open, contacts, warnings, score in rows
         )
         return Result(crisis, request.risk, recommendations, excluded)
+
+    # -- the first few only ------------------------------------------------------------------
+    def _prepared(self, request: Request) -> _PreparedSplit:
+        """The eligible programs with every part of their sort key that does not depend on the
+        time, the help wanted, format, channel or language: cached with the eligibility split."""
+        eligible, _excluded = self._split(request)
+        cached = self._prepared_splits.get(id(eligible))
+        if cached is not None and cached[0] is eligible:
+            return cached[1]
+        crisis = request.risk in ("high", "imminent")
+        concern = request.risk == "concern"
+        province = request.province
+        items = []
+        for entry in eligible:
+            program, tier, split_reasons = entry
+            hours = program.hours
+            public = _public_service(program)
+            contacts = self._province_contacts(program, province)
+            languages = program.languages
+            verified_languages = (
+                not public
+                and bool(languages.value)
+                and languages.provenance.status == "verified"
+                and "other" not in languages.value
+            )
+            items.append(
+                _Prepared(
+                    entry=entry,
+                    rank=self._crisis_rank(program, request) if crisis else 0,
+                    tier=tier,
+                    doubt=program.doubt is not None,
+                    unconfirmed="confirm-eligibility" in split_reasons,
+                    no_verified_contact=not public
+                    and all(c.provenance.status == "unverified" for c in contacts),
+                    language_missing=(
+                        verified_languages and "en" not in languages.value,
+                        verified_languages and "fr" not in languages.value,
+                    ),
+                    shape=self._shape_ids[program.id],
+                    promotable=tier in (TIER_ROLE, TIER_NATIONAL)
+                    and hours.always_open
+                    and program.doubt is None,
+                    pinned=not crisis
+                    and (
+                        (concern and program.id == NINE_EIGHT_EIGHT)
+                        or bool(program.topics & request.topics)
+                    ),
+                    any_hour_line=self._any_hour_line(program),
+                )
+            )
+        prepared = _PreparedSplit(
+            tuple(items),
+            tuple(
+                (
+                    i.rank,
+                    i.tier,
+                    i.doubt,
+                    i.language_missing,
+                    i.no_verified_contact,
+                    i.unconfirmed,
+                    i.entry[0].id,
+                    i.shape,
+                    i.promotable,
+                    index,
+                )
+                for index, i in enumerate(items)
+                if not i.pinned
+            ),
+            tuple(index for index, i in enumerate(items) if i.pinned),
+            tuple(i.entry[0].hours for i in items if i.tier == TIER_OWN),
+        )
+        if len(self._prepared_splits) >= 512:
+            self._prepared_splits.clear()
+        self._prepared_splits[id(eligible)] = (eligible, prepared)
+        return prepared
+
+    def _cheap_keys(
+        self, split: _PreparedSplit, request: Request, *, promote: bool
+    ) -> tuple[list[tuple[_Key, int]], list[tuple[_Key, int]]]:
+        """The sort keys without the clock ("closed now" False) of the unpinned and the pinned
+        items, each with its index in `split.items`."""
+        prepared = split.items
+        fits = self._fits[request.need]
+        french = request.language == "fr"
+        # Format, channel, community and language fit: once per kind of program (few kinds).
+        shape_fits = {
+            shape: self._shape_fit(program, request)
+            for shape, program in self._shape_programs.items()
+        }
+        keyed: list[tuple[_Key, int]] = [
+            (
+                (
+                    rank,
+                    TIER_ANY_HOUR if promotable and promote else tier,
+                    doubt,
+                    shape_fits[shape][1] or language_missing[french],
+                    no_verified_contact,
+                    False,  # closed now: assumed open until the program comes up
+                    unconfirmed,
+                    -(fits[pid][0] + shape_fits[shape][0]),
+                    pid,
+                ),
+                index,
+            )
+            for (
+                rank,
+                tier,
+                doubt,
+                language_missing,
+                no_verified_contact,
+                unconfirmed,
+                pid,
+                shape,
+                promotable,
+                index,
+            ) in split.plain
+        ]
+        pinned: list[tuple[_Key, int]] = []
+        for index in split.pinned:
+            item = prepared[index]
+            program = item.entry[0]
+            bonus, mismatch, _reasons = shape_fits[item.shape]
+            pinned.append(
+                (
+                    (
+                        item.rank,
+                        TIER_ANY_HOUR if item.promotable and promote else item.tier,
+                        item.doubt,
+                        mismatch or item.language_missing[french],
+                        item.no_verified_contact,
+                        False,
+                        item.unconfirmed,
+                        -(fits[program.id][0] + bonus),
+                        program.id,
+                    ),
+                    index,
+                )
+            )
+        return keyed, pinned
+
+    def _route_first(self, request: Request, limit: int) -> Result:
+        """As `route()` cut to `limit`. Every eligible program gets the part of its sort key that
+        needs no clock (the same order as the full rows' key, with "closed now" assumed False);
+        a heap then gives them in that order, and only a program that comes up is asked whether
+        it is open: if closed, it goes back with its true key. Only the programs shown get their
+        full row (reasons, next opening, contacts, staleness warnings).
+        tests/routing/test_route_first.py compares this with the full route."""
+        crisis = request.risk in ("high", "imminent")
+        caller_zone = zone(PROVINCES[request.province].zone)
+        _eligible, excluded = self._split(request)
+        split = self._prepared(request)
+        prepared = split.items
+        local_times: dict[str, datetime] = {}
+
+        def local_time(hours: Any) -> datetime:
+            local = local_times.get(hours.tz)
+            if local is None:
+                local = local_times[hours.tz] = request.at.astimezone(zone(hours.tz))
+            return local
+
+        def closed_now(program: Program) -> bool:
+            local = local_time(program.hours)
+            open_now = program.hours.open_at_local(local)
+            return open_now is False or (open_now is None and not _office_hours(program, local))
+
+        # Is anything of the caller's own province or territory answering now?
+        own_open = crisis or any(
+            hours.open_at_local(local_time(hours)) for hours in split.own_hours
+        )
+        keyed, pinned = self._cheap_keys(split, request, promote=not own_open)
+        # Lines open at any hour are never closed: their keys are already exact.
+        lines = [pair for pair in keyed if prepared[pair[1]].any_hour_line]
+
+        def closed_key(key: _Key, index: int) -> _Key:
+            if closed_now(prepared[index].entry[0]):
+                return (*key[:5], True, *key[6:])
+            return key
+
+        def in_order(heap: list[tuple[_Key, int]]) -> Iterator[tuple[_Key, int]]:
+            heapq.heapify(heap)
+            settled: set[int] = set()
+            while heap:
+                key, index = heap[0]
+                if index in settled or prepared[index].entry[0].hours.always_open:
+                    yield heapq.heappop(heap)
+                    continue
+                settled.add(index)
+                true_key = closed_key(key, index)
+                if true_key is key:
+                    yield heapq.heappop(heap)
+                else:
+                    heapq.heapreplace(heap, (true_key, index))
+
+        if pinned and keyed:
+            # Pinned places: 9-8-8 second at "concern", then the programs the topic calls for.
+            pinned = sorted(
+                ((closed_key(key, index), index) for key, index in pinned),
+                key=lambda pair: (prepared[pair[1]].entry[0].id != NINE_EIGHT_EIGHT, pair[0]),
+            )
+            rest = in_order(list(keyed))
+            head = [next(rest), *pinned]
+            order = head + list(islice(rest, max(limit - len(head), 0)))
+            head_lines = [pair for pair in head if prepared[pair[1]].any_hour_line]
+            alternative_pair = head_lines[0] if head_lines else min(lines, default=None)
+        else:
+            lines += [pair for pair in pinned if prepared[pair[1]].any_hour_line]
+            order = list(islice(in_order(keyed + pinned), limit))
+            alternative_pair = min(lines, default=None)
+        if alternative_pair is not None:
+            alternative: str | None = prepared[alternative_pair[1]].entry[0].id
+        else:
+            alternative = NINE_EIGHT_EIGHT if NINE_EIGHT_EIGHT in self._by_id else None
+        recommendations = self._shown(
+            [prepared[index].entry for _key, index in order[:limit]],
+            request,
+            alternative,
+            local_times,
+            caller_zone,
+        )
+        return Result(crisis, request.risk, tuple(recommendations), excluded)
+
+    def _shown(
+        self,
+        entries: list[_Entry],
+        request: Request,
+        alternative: str | None,
+        local_times: dict[str, datetime],
+        caller_zone: tzinfo,
+    ) -> list[Recommendation]:
+        """The full rows of the programs shown, as in `route()`."""
+        recommendations = []
+        for entry in entries:
+            row = self._row(entry, request, local_times, caller_zone)
+            program, reasons, open_now, next_open, contacts, warnings, score = row[3:]
+            recommendations.append(
+                Recommendation(
+                    program,
+                    tuple(reasons),
+                    open_now,
+                    next_open,
+                    contacts,
+                    tuple(warnings),
+                    alternative if open_now is False and alternative != program.id else None,
+                    score,
+                )
+            )
+        return recommendations
+
+    @staticmethod
+    def _any_hour_line(program: Program) -> bool:
+        return program.hours.always_open and program.kind in _LINE_KINDS
+
+    def _province_contacts(self, program: Program, province: str) -> tuple[Contact, ...]:
+        contacts = self._contacts[program.id]
+        if self._regional_contacts[program.id]:
+            contacts = tuple(c for c in contacts if c.offered_in(province))
+        return contacts
+
+    def _static_warnings_cached(
+        self, program: Program, province: str, language: str
+    ) -> tuple[str, ...]:
+        """The warnings that depend only on (program, province, language), computed once."""
+        key = (program.id, province, language)
+        static = self._warning_cache.get(key)
+        if static is None:
+            static = self._warning_cache[key] = self._static_warnings_for(
+                program, province, language, self._province_contacts(program, province)
+            )
+        return static

@@ -49,6 +49,7 @@ _COLUMNS = (
     "consent_notes",
     "caller_name",
     "callback_number",
+    "about_family",
 )
 
 
@@ -77,6 +78,7 @@ class ContactRecord:
     consent_notes: bool = False
     caller_name: str | None = None
     callback_number: str | None = None
+    about_family: bool = False  # about a physician in the caller's family (migration 6)
 
     def row(self) -> tuple[Any, ...]:
         values = asdict(self)
@@ -84,6 +86,7 @@ class ContactRecord:
             values[name] = json.dumps(list(values[name]), ensure_ascii=False, sort_keys=True)
         values["about_colleague"] = int(self.about_colleague)
         values["consent_notes"] = int(self.consent_notes)
+        values["about_family"] = int(self.about_family)
         return tuple(values[name] for name in _COLUMNS)
 
 
@@ -93,6 +96,7 @@ def _record(row: Sequence[Any]) -> ContactRecord:
         values[name] = tuple(json.loads(values[name]))
     values["about_colleague"] = bool(values["about_colleague"])
     values["consent_notes"] = bool(values["consent_notes"])
+    values["about_family"] = bool(values["about_family"])
     return ContactRecord(**values)
 
 

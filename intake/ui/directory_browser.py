@@ -25,8 +25,8 @@ from intake.directory.model import Program, Provenance
 from intake.i18n import _, current_language, language_name, pgettext, translate
 from intake.i18n.formatting import format_date
 from intake.provinces import ALL, ROLE_NAMES, province_name, provinces_by_name
-from intake.routing.engine import Router
-from intake.routing.reasons import FIELDS
+from intake.routing.engine import Router, may_not_run
+from intake.routing.reasons import FIELDS, warning_text
 from intake.routing.render import contact_line
 from intake.ui.call.steps import FORMAT_NAMES
 from intake.ui.language import Retranslatable
@@ -117,9 +117,15 @@ class DirectoryBrowser(Retranslatable, QWidget):
         self.results.blockSignals(True)
         self.results.clear()
         for program in browse(self.router.programs, self.filters(), language):
-            item = QListWidgetItem(program.name.text.get(language))
+            name = program.name.text.get(language)
+            kind = translate(KIND_NAMES[program.kind])
+            if may_not_run(program):
+                # As the call's recommendations warn; never on 9-1-1 or 9-8-8.
+                name = _("{name} (may no longer run)").format(name=name)
+                kind = f"{kind}\n{warning_text('may-not-run')}"
+            item = QListWidgetItem(name)
             item.setData(Qt.ItemDataRole.UserRole, program.id)
-            item.setToolTip(translate(KIND_NAMES[program.kind]))
+            item.setToolTip(kind)
             self.results.addItem(item)
             if program.id == keep:
                 self.results.setCurrentItem(item)
@@ -216,6 +222,10 @@ def describe(program: Program, now: datetime) -> str:
         f"({program.name.text.get(other)}) {_status(program.name.provenance)}",
         translate(KIND_NAMES[program.kind]),
         "",
+    ]
+    if may_not_run(program) and program.doubt is not None:
+        lines += [f"! {warning_text('may-not-run')} {program.doubt.get(language)}", ""]
+    lines += [
         program.description.get(language),
         program.serves.get(language),
         "",

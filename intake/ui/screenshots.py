@@ -243,8 +243,9 @@ def _open_kiosk(language: Language, workdir: Path) -> IntakeApplication:
 
 
 def render_kiosk(language: Language, out: Path, workdir: Path) -> list[Path]:
-    """Every kiosk screen, portrait and landscape: a physician's path, a colleague's path,
-    the crisis screen, a mistyped callback number, "are you still there?" and the staff panel."""
+    """Every kiosk screen, portrait and landscape: a physician's path, a colleague's path, a
+    family member's results, the crisis screen, a mistyped callback number, "are you still
+    there?" and the staff panel."""
     app = create_qapplication(sys.argv[:1])
     controller = _open_kiosk(language, workdir)
     window = controller.kiosk_window
@@ -308,6 +309,23 @@ def render_kiosk(language: Language, out: Path, workdir: Path) -> list[Path]:
         ):
             session.questions[step].choices[answer].click()
         shot("results-colleague")
+        window.wipe()
+        session = window.session
+        session.welcome.buttons[language].click()
+        for step, answer in (
+            ("who", "family"),
+            ("province", "ON"),
+            ("safety", "no"),
+            ("safety:in_progress", "no"),
+            ("safety:plan", "no"),
+            ("safety:timing", "no"),
+            ("safety:means", "no"),
+            ("need", "peer"),
+            ("format", "either"),
+            ("service_language", "either"),
+        ):
+            session.questions[step].choices[answer].click()
+        shot("results-family")  # the family guidance beside or above the programs
         window.wipe()
         window.session.welcome.buttons[language].click()
         window.session.questions["who"].choices["resident"].click()

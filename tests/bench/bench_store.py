@@ -263,7 +263,7 @@ def save_minimal(store: Store, record: ContactRecord, body: str) -> float:
     columns = (
         "id, channel, started_at, ended_at, ui_language, caller_language, role, province, "
         "about_colleague, topics, need, formats, risk, referrals, crisis_actions, outcome, "
-        "consent_notes, caller_name, callback_number"
+        "consent_notes, caller_name, callback_number, about_family"
     )
     row = record.row()
     now = datetime.now(UTC).isoformat()

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from intake.guidance import family_guidance
 from intake.i18n import Language
 from tests.gui.conftest import AppFactory
-from tests.gui.test_call import start_call, steps
+from tests.gui.test_call import crisis_entries, start_call, steps
 from tests.gui.texts import foreign_texts
 
 
@@ -55,3 +55,26 @@ def test_a_spouse_calling_about_their_physician_partner(
     assert shown[0] == "on-oma-php"  # supports the family and the physician
     assert "ca-kids-help-phone" not in shown
     assert "on-oma-peer-support" in shown  # for the physician they worry about
+
+
+def test_the_crisis_panel_of_a_family_call_names_the_line_that_serves_families(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    """An NWT spouse worried about their physician partner: the crisis panel gives 9-8-8 and
+    emergency services first, the NWT Help Line, and the AMA's Physician and Family Support
+    Program that NWT Medical Association members use (the recommendations list it too)."""
+    _app, window, page = start_call(qtbot, make_app, lang)
+    greeting, who, *_rest = steps(page)
+    greeting.consent_no.click()
+    page.next_step()
+    who.role.setCurrentIndex(who.role.findData("family"))
+    who.about_family.click()
+    who.province.setCurrentIndex(who.province.findData("NT"))
+    page.open_crisis()  # as F12 or the crisis button does, from any step
+    assert page.current_step == "crisis"
+    qtbot.waitUntil(lambda: "crisis-entry-nt-nwtma" in crisis_entries(page), timeout=5_000)
+    entries = [e for e in crisis_entries(page) if e.startswith("crisis-entry-")]
+    assert entries.index("crisis-entry-ca-988") < entries.index("crisis-entry-nt-nwtma")
+    assert entries.index("crisis-entry-ca-911") < entries.index("crisis-entry-nt-nwtma")
+    assert "crisis-entry-nt-help-line" in entries
+    assert foreign_texts(window, lang) == []

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from intake.callback_numbers import NumberProblem, explain
+from intake.guidance import family_guidance, load_guidance
 from intake.i18n import Language, _, current_language
 from intake.safety import load_screen
 from intake.settings import SettingsFile
@@ -722,3 +723,52 @@ def test_screens_say_where_focus_goes(
     for screen in window.session.stack.findChildren(KioskScreen):
         target = screen.first_focus()
         assert target is None or target.focusPolicy() != Qt.FocusPolicy.NoFocus
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)], ids=["portrait", "landscape"])
+def test_family_path_ends_with_the_family_guidance(
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    lang: Language,
+    size: tuple[int, int],
+) -> None:
+    """A visitor worried about a physician in their family gets the guidance the call reads to
+    a family member (not the workplace guidance for a colleague), beside or above the programs."""
+    _app, window = start_kiosk(qtbot, make_app, settings_file, lang, size=size)
+    session = begin(window, lang)
+    answer(session, (("who", "family"), ("province", "ON")))
+    answer(
+        session,
+        (*SAFETY_NO, ("need", "peer"), ("format", "either"), ("service_language", "either")),
+    )
+    assert session.current is session.results
+    layout = session.results.cards_layout
+    in_layout = [layout.itemAt(index).widget() for index in range(layout.count())]
+    guidance = [card for card in in_layout if card.objectName() == "kiosk-guidance"]
+    assert len(guidance) == 1
+    texts = "\n".join(label.text() for label in guidance[0].findChildren(QLabel))
+    for section in family_guidance():
+        assert section.title.get(lang) in texts
+        assert section.points[0].get(lang) in texts
+    titles = [label.text() for label in guidance[0].findChildren(QLabel, "guidance-section")]
+    assert titles == [section.title.get(lang) for section in family_guidance()]
+    assert titles != [section.title.get(lang) for section in load_guidance()]  # not the workplace
+    assert _("Helping a colleague in distress") not in texts
+    assert session.results.title.text() != _("How to help your colleague, and who can help")
+    assert session.results.title.text() != _("Programs that can help")
+    # The programs are still there, beside the guidance (landscape) or under it (portrait).
+    placed = {
+        layout.itemAt(index).widget().objectName(): layout.getItemPosition(index)
+        for index in range(layout.count())
+    }
+    guidance_at = placed.pop("kiosk-guidance")
+    assert placed
+    assert all(name.startswith("kiosk-card-") for name in placed)
+    program_at = min(placed.values())
+    if size[0] > size[1]:
+        assert guidance_at[1] < program_at[1]  # a column of its own, to the left
+    else:
+        assert guidance_at[0] < program_at[0]  # above
+    assert_in_language(window, lang)

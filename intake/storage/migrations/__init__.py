@@ -20,6 +20,7 @@ from intake.storage.migrations import (
     m0007_matching,
     m0008_worklist,
     m0009_account_roles,
+    m0010_family,
 )
 
 
@@ -40,6 +41,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "matching", m0007_matching.apply),
     Migration(8, "worklist", m0008_worklist.apply),
     Migration(9, "account-roles", m0009_account_roles.apply),
+    Migration(10, "family", m0010_family.apply),
 )
 
 LATEST = MIGRATIONS[-1].version

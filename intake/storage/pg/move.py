@@ -19,7 +19,7 @@ from intake.storage.pg.store import PgStore, PgWriter
 _CONTACT_COLUMNS = (
     "id, channel, started_at, ended_at, ui_language, caller_language, role, province, "
     "about_colleague, topics, need, formats, risk, referrals, crisis_actions, outcome, "
-    "consent_notes, caller_name, callback_number, created_by, on_hold, shredded_at"
+    "consent_notes, caller_name, callback_number, created_by, on_hold, shredded_at, about_family"
 )
 
 
@@ -55,12 +55,13 @@ def move_file_to_server(file: Store, shared: PgStore, actor: str | None) -> dict
         for row in file.query(f"SELECT {_CONTACT_COLUMNS} FROM contacts"):
             values = list(row)
             contact_id = values[0]
-            values[8], values[16], values[20] = bool(values[8]), bool(values[16]), bool(values[20])
+            for flag in (8, 16, 20, 22):  # about_colleague, consent_notes, on_hold, about_family
+                values[flag] = bool(values[flag])
             values[17] = keys.seal("contacts", "caller_name", contact_id, values[17])
             values[18] = keys.seal("contacts", "callback_number", contact_id, values[18])
             added["contacts"] += _inserted(
                 w,
-                f"INSERT INTO contacts ({_CONTACT_COLUMNS}) VALUES ({', '.join(['%s'] * 22)})",
+                f"INSERT INTO contacts ({_CONTACT_COLUMNS}) VALUES ({', '.join(['%s'] * 23)})",
                 tuple(values),
             )
         for note_id, contact_id, author, created_at, body in file.query(

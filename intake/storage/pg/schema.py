@@ -36,6 +36,7 @@ STATEMENTS = [
         role            text,
         province        text,
         about_colleague boolean NOT NULL DEFAULT false,
+        about_family    boolean NOT NULL DEFAULT false,
         topics          text NOT NULL DEFAULT '[]',
         need            text,
         formats         text NOT NULL DEFAULT '[]',

@@ -170,6 +170,7 @@ class CrisisPanel(StepPage):
             language=call.caller_language,
             about_colleague=call.about_colleague,
             risk=call.risk,
+            about_family=call.about_family,
         )
         for code, box in self.action_boxes.items():
             box.setChecked(code in call.crisis_actions)

@@ -51,6 +51,7 @@ class ResultsScreen(KioskScreen):
         self._result: Result | None = None
         self._guidance: tuple[Section, ...] = ()
         self._language: Language = "en"
+        self._family = False  # the guidance is for a physician's family member
         self._laid_out_wide = False
         self.cards = QWidget(self)
         self.cards.setObjectName("kiosk-cards")
@@ -76,14 +77,22 @@ class ResultsScreen(KioskScreen):
         self.retranslate_ui()
 
     def show_result(
-        self, result: Result, guidance: tuple[Section, ...], language: Language
+        self,
+        result: Result,
+        guidance: tuple[Section, ...],
+        language: Language,
+        *,
+        family: bool = False,
     ) -> None:
         self._result, self._guidance, self._language = result, guidance, language
+        self._family = family
         self.retranslate_ui()
         self.scroller.verticalScrollBar().setValue(0)
 
     def retranslate_ui(self) -> None:
-        if self._guidance:
+        if self._guidance and self._family:
+            self.title.setText(_("How to support the physician in your family, and who can help"))
+        elif self._guidance:
             self.title.setText(_("How to help your colleague, and who can help"))
         else:
             self.title.setText(_("Programs that can help"))
@@ -105,8 +114,11 @@ class ResultsScreen(KioskScreen):
         recommendations = self._result.recommendations[:MAX_CARDS]
         # Guidance beside the programs on a landscape screen, above them on a portrait one.
         column, row = 0, 0
+        # Remembered, so a resize that turns the screen lays the cards out again (the screen
+        # may be filled before it has its real size).
+        self._laid_out_wide = self._wide
         if self._guidance:
-            if self._wide:
+            if self._laid_out_wide:
                 self.cards_layout.addWidget(
                     self._guidance_card(), 0, 0, max(len(recommendations), 1), 1
                 )
@@ -122,19 +134,19 @@ class ResultsScreen(KioskScreen):
         return self.width() > self.height() * 1.2
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        was_wide = self._laid_out_wide
         super().resizeEvent(event)
-        self._laid_out_wide = self._wide
-        if self._guidance and was_wide != self._laid_out_wide:
+        if self._guidance and self._laid_out_wide != self._wide:
             self._fill()
 
     def _guidance_card(self) -> QWidget:
         language = self._language
         frame, layout = card(self.cards, "kiosk-guidance")
         frame.setProperty("guidance", True)
-        layout.addWidget(
-            text_label(frame, "guidance-title", _("Helping a colleague in distress"), level=2)
-        )
+        if self._family:
+            title = _("Supporting a physician in your family")
+        else:
+            title = _("Helping a colleague in distress")
+        layout.addWidget(text_label(frame, "guidance-title", title, level=2))
         for section in self._guidance:
             layout.addWidget(text_label(frame, "guidance-section", section.title.get(language)))
             points = "\n".join(f"•  {point.get(language)}" for point in section.points)

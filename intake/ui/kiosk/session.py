@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLay
 
 from intake.callback_numbers import CallbackNumber
 from intake.crisis import crisis_plan
-from intake.guidance import Section
+from intake.guidance import Section, family_guidance
 from intake.i18n import Language, _, current_language, pgettext
 from intake.kiosk import (
     FORMATS,
@@ -364,6 +364,7 @@ class KioskSession(Retranslatable, QWidget):
             language=language,
             about_colleague=bool(answers and answers.about_colleague),
             risk=answers.risk if answers else "imminent",
+            about_family=bool(answers and answers.who == "family"),
         )
         self.crisis.show_plan(plan, language)
         self.crisis_shown = True
@@ -376,9 +377,15 @@ class KioskSession(Retranslatable, QWidget):
     def _show_results(self) -> None:
         answers = self.answers
         assert answers is not None
-        self._result = self.services.router.route(answers.request(self.services.now()))
-        guidance = self.services.guidance if answers.about_colleague else ()
-        self.results.show_result(self._result, guidance, answers.language)
+        self._result = self.services.router.route(
+            answers.request(self.services.now()), limit=MAX_CARDS
+        )
+        family = answers.who == "family"
+        if family:
+            guidance = family_guidance()  # what the call reads to a family member
+        else:
+            guidance = self.services.guidance if answers.about_colleague else ()
+        self.results.show_result(self._result, guidance, answers.language, family=family)
         self.results_shown = True
         self._go(self.results)
         self._save_record()
