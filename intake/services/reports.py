@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from intake import vocabulary_labels
 from intake.i18n import N_, NP_, _, language_name, translate
 from intake.provinces import PROVINCES
 from intake.routing.holiday_dates import REGIONS, is_holiday
@@ -69,21 +70,11 @@ KINDS: dict[str, Label] = {
     "local": NP_("match kind", "Local"),
     "inter-site": NP_("match kind", "Inter-site"),
 }
-ROLES: dict[str, Label] = {
-    "physician": NP_("report role", "Physician"),
-    "resident": NP_("report role", "Resident"),
-    "student": NP_("report role", "Medical student"),
-    "family": NP_("report role", "Family of a physician"),
-    "colleague": NP_("report role", "About a colleague"),
-    "retired": NP_("report role", "Retired physician"),
-}
+# A contact's role and outcome read as everywhere else (History, the worklist): the one
+# vocabulary's labels, so that a kiosk visit or an abandoned call is named, never "unknown".
+ROLES: dict[str, Label] = dict(vocabulary_labels.ROLES)
 OUTCOMES: dict[str, Label] = {
-    "referred": NP_("outcome", "Referred to a program"),
-    "information": NP_("outcome", "Information given"),
-    "crisis-connected": NP_("outcome", "Connected to crisis help"),
-    "callback": NP_("outcome", "Callback arranged"),
-    "declined": NP_("outcome", "Caller declined help"),
-    "disconnected": NP_("outcome", "Call disconnected"),
+    **vocabulary_labels.OUTCOMES,
     "supported": NP_("match outcome", "Supported by the peer"),
     "referred-on": NP_("match outcome", "Referred on to other help"),
     "no-contact": NP_("match outcome", "Could not be reached"),

@@ -21,7 +21,7 @@ SENTINELS = (
 )
 SITES = ("Surrey Memorial", "Royal Columbian", "Kelowna General", "Nanaimo", "Tiny Clinic")
 PROVINCES = ("BC", "AB", "ON", "QC", "NU")
-ROLES = ("physician", "resident", "student", "family", "colleague")
+ROLES = ("physician", "resident", "student", "family", "retired")
 OUTCOMES = ("referred", "information", "callback", "declined", "crisis-connected")
 
 
