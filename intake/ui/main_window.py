@@ -261,11 +261,13 @@ class LockPage(Retranslatable, QWidget):
 
 
 class HeaderBar(QWidget):
-    """The header: one row when it fits, else two (the workspace actions and who is signed in move
-    to a second row), so the window fits a 1280-px screen in French and at
-    a large font with every team page's button. Nothing is hidden behind an overflow arrow or cut."""
+    """The header: one row when it fits; else the workspace actions move to a second row, and who
+    is signed in goes to the end of that row, or to a third row of its own when even that does not
+    fit (French at a large font with every team page's button). So the window fits a 1280-px
+    screen; nothing is hidden behind an overflow arrow or cut."""
 
     SPACING = 12
+    ROWS = ("one", "two", "three")
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -273,14 +275,19 @@ class HeaderBar(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._top = QHBoxLayout()
         self._bottom = QHBoxLayout()
+        self._third = QHBoxLayout()
         self._column = QVBoxLayout(self)
         self._column.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
-        self._column.addLayout(self._top)
-        self._column.addLayout(self._bottom)
+        for row in (self._top, self._bottom, self._third):
+            self._column.addLayout(row)
         self._identity: tuple[QWidget, ...] = ()
         self._actions: tuple[QWidget, ...] = ()
         self._tools: tuple[QWidget, ...] = ()
-        self.one_row: bool | None = None
+        self.rows: str | None = None
+
+    @property
+    def one_row(self) -> bool:
+        return self.rows == "one"
 
     def arrange(
         self,
@@ -289,34 +296,37 @@ class HeaderBar(QWidget):
         tools: tuple[QWidget, ...],
     ) -> None:
         self._identity, self._actions, self._tools = identity, actions, tools
-        self._lay_out(one_row=True)
+        self._lay_out("one")
 
     def _width(self, widgets: tuple[QWidget, ...]) -> int:
         shown = [w for w in widgets if not w.isHidden()]
         spacing = max(self._top.spacing(), 0)
         return sum(w.sizeHint().width() for w in shown) + spacing * max(len(shown) - 1, 0)
 
-    def _one_row_width(self) -> int:
+    def _margins(self) -> int:
         margins = self._column.contentsMargins()
+        return margins.left() + margins.right()
+
+    def _rows_for(self, width: int) -> str:
         parts = (self._identity, self._actions, self._tools)
-        return (
-            sum(self._width(part) for part in parts)
-            + 3 * self.SPACING
-            + margins.left()
-            + margins.right()
-        )
+        one = sum(self._width(part) for part in parts) + 3 * self.SPACING + self._margins()
+        if width >= one:
+            return "one"
+        two = self._width(self._actions) + self._width(self._identity[1:]) + 2 * self.SPACING
+        return "two" if width >= two + self._margins() else "three"
 
     def minimumSizeHint(self) -> QSize:
-        margins = self._column.contentsMargins()
         first, *rest = self._identity or (None,)
         top = self._width(self._tools) + (first.minimumSizeHint().width() if first else 0)
-        bottom = self._width(self._actions) + sum(w.minimumSizeHint().width() for w in rest)
+        bottom = self._width(self._actions)
+        third = sum(w.minimumSizeHint().width() for w in rest)
         height = super().minimumSizeHint().height()
-        return QSize(max(top, bottom) + 2 * self.SPACING + margins.left() + margins.right(), height)
+        widest = max(top, bottom, third) + 2 * self.SPACING + self._margins()
+        return QSize(widest, height)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._lay_out(one_row=self.width() >= self._one_row_width())
+        self._lay_out(self._rows_for(self.width()))
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -325,29 +335,32 @@ class HeaderBar(QWidget):
             QTimer.singleShot(0, self, self._recheck)  # dropped if the header is gone
 
     def _recheck(self) -> None:
-        self._lay_out(one_row=self.width() >= self._one_row_width())
+        self._lay_out(self._rows_for(self.width()))
         self.updateGeometry()
 
-    def _lay_out(self, *, one_row: bool) -> None:
-        if one_row == self.one_row:
+    def _lay_out(self, rows: str) -> None:
+        if rows == self.rows:
             return
-        self.one_row = one_row
-        for row in (self._top, self._bottom):
+        self.rows = rows
+        for row in (self._top, self._bottom, self._third):
             while row.takeAt(0) is not None:
                 pass
         first, *rest = self._identity
         self._top.addWidget(first)
-        if one_row:
+        if rows == "one":
             for widget in rest:
                 self._top.addWidget(widget)
             self._top.addSpacing(self.SPACING)
         for widget in self._actions:
-            (self._top if one_row else self._bottom).addWidget(widget)
-        if not one_row:
-            # Who is signed in, at the end of the actions' row: the tools fill the first row.
+            (self._top if rows == "one" else self._bottom).addWidget(widget)
+        if rows != "one":
+            # Who is signed in: after the actions, or on its own row when that is too wide.
             self._bottom.addStretch(1)
+            where = self._bottom if rows == "two" else self._third
             for widget in rest:
-                self._bottom.addWidget(widget)
+                where.addWidget(widget)
+            if rows == "three":
+                self._third.addStretch(1)
         self._top.addStretch(1)
         tools = self._tools
         self._top.addWidget(tools[0])
