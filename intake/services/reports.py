@@ -370,9 +370,14 @@ def build(data: ReportData, period: Period) -> Report:
         Statistic(
             "average_helpful",
             N_("Average helpfulness (1 to 5)"),
+            # The average is one more equation over the survey_helpful cells (a weighted sum):
+            # published beside a table with hidden cells it could pin them down, so it is
+            # published only when that table hides nothing.
             suppress_statistic(
                 round(statistics.fmean(ratings), 1) if ratings else None, len(ratings)
-            ),
+            )
+            if None not in satisfaction[0].published.values()
+            else None,
             len(ratings),
         ),
     )

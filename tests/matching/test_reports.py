@@ -46,3 +46,31 @@ def test_an_empty_period_is_a_report_of_zeros(store: Store) -> None:
     report = make_report(store, Period(date(2020, 1, 1), date(2020, 1, 31)), NOW)
     assert all(t.published.total == 0 for t in report.tables)
     assert report.statistics[0].value is None
+
+
+def test_the_average_is_not_published_beside_a_survey_table_with_hidden_cells() -> None:
+    """Counts by rating (1-5) and channel (closure, kiosk) whose table hides four cells: the
+    average, an extra weighted sum over those cells, pinned the hidden ones down (a reviewer
+    recovered rating-1 kiosk = 1 and rating-5 closure = 1 from the average 3.2)."""
+    from intake.services.reports import build
+    from intake.storage.report_data import ReportData
+
+    counts = {1: (0, 1), 2: (0, 6), 3: (9, 7), 4: (5, 7), 5: (1, 0)}
+    survey = [
+        (channel, rating, None, n)
+        for rating, pair in counts.items()
+        for channel, n in zip(("closure", "kiosk"), pair, strict=True)
+        if n
+    ]
+    data = ReportData([], [], [], [], [], survey, [])
+    report = build(data, YEAR)
+    table = next(t for t in report.tables if t.key == "survey_helpful")
+    assert None in table.published.values()  # the scenario: some cells are hidden
+    average = next(s for s in report.statistics if s.key == "average_helpful")
+    assert average.value is None
+
+    # With nothing hidden, the average is published.
+    plain = [("closure", rating, None, 6) for rating in (1, 2, 3, 4, 5)]
+    report = build(ReportData([], [], [], [], [], plain, []), YEAR)
+    average = next(s for s in report.statistics if s.key == "average_helpful")
+    assert average.value == 3.0
