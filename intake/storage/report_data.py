@@ -41,7 +41,9 @@ def read(store: Store, period: Period, now_iso: str) -> ReportData:
     contacts = store.query(
         "SELECT substr(started_at, 1, 7), channel, coalesce(province, '?'), caller_language, "
         "coalesce(role, '?'), coalesce(outcome, '?'), count(*) FROM contacts "
-        "WHERE started_at >= ? AND started_at < ? GROUP BY 1, 2, 3, 4, 5, 6",
+        # A call abandoned as started by mistake was never a contact with anyone.
+        "WHERE started_at >= ? AND started_at < ? AND outcome IS NOT 'abandoned' "
+        "GROUP BY 1, 2, 3, 4, 5, 6",
         (start, stop),
     )
     referrals = store.query(

@@ -74,3 +74,14 @@ def test_the_average_is_not_published_beside_a_survey_table_with_hidden_cells() 
     report = build(ReportData([], [], [], [], [], plain, []), YEAR)
     average = next(s for s in report.statistics if s.key == "average_helpful")
     assert average.value == 3.0
+
+
+def test_an_abandoned_call_is_not_counted_as_a_contact(store: Store, coordinator: str) -> None:
+    from intake.storage.records import save_contact
+    from intake.storage.report_data import read
+    from tests.storage.helpers import contact
+
+    for outcome in ("referred", "referred", "abandoned"):
+        save_contact(store, contact(outcome=outcome), coordinator)
+    counted = sum(row[-1] for row in read(store, YEAR, NOW.isoformat()).contacts)
+    assert counted == 2
