@@ -131,6 +131,9 @@ class ConsolePage(Retranslatable, QWidget):
     # Loading ------------------------------------------------------------------------------
     def refresh(self) -> None:
         store, actor = self.store, self.account.id
+        # Until the store's values are shown, the spin boxes hold their minimums (1 minute, 30
+        # days): saving then would cut the retention period. Save waits for the load.
+        self.save_settings.setEnabled(False)
 
         def load() -> tuple[list[console.AccountRow], str | None, str | None, str | None]:
             return (
@@ -147,6 +150,7 @@ class ConsolePage(Retranslatable, QWidget):
         self.on_call.setText(on_call or "")
         self.idle.setValue(int(idle) if idle else 15)
         self.retention.setValue(int(retention) if retention else 365)
+        self.save_settings.setEnabled(True)
         self._fill_table()
 
     def _fill_table(self) -> None:

@@ -56,6 +56,22 @@ def test_a_supervisor_uses_the_console(
     assert foreign_texts(window, lang) == []
 
 
+def test_settings_cannot_be_saved_before_the_stored_values_are_shown(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    # Before the load, the spin boxes hold their minimums (1 minute, 30 days): a Save then
+    # would have cut the retention period to 30 days.
+    app = make_app(lang)
+    window = main_window_of(qtbot, app)
+    window.show_console()
+    page = window.console_page
+    assert page is not None
+    assert not page.save_settings.isEnabled()
+    qtbot.waitUntil(page.save_settings.isEnabled, timeout=10_000)
+    assert page.retention.value() == 365
+    assert foreign_texts(window, lang) == []
+
+
 def test_the_page_is_never_built_for_a_volunteer(qtbot: QtBot, store_path: Path) -> None:
     store = make_store(store_path)
     try:
