@@ -28,7 +28,9 @@ DEFAULT_ZONE = "America/Toronto"
 DAY_STARTS, DAY_ENDS = time(8, 0), time(21, 0)
 # Roles that may see any callback number; a volunteer sees the number of an item they claimed.
 SEE_ANY_NUMBER = frozenset({"supervisor", "coordinator"})
-WORKING_ROLES = frozenset({"volunteer", "supervisor", "coordinator", "peer-supporter"})
+# Who works the line's callbacks: not a peer supporter (a physician on the matching roster, who
+# sees only their own matches) and never a kiosk.
+WORKING_ROLES = frozenset({"volunteer", "supervisor", "coordinator"})
 
 
 class WorkError(StoreError):
@@ -339,11 +341,13 @@ def reveal_number(store: Store, item_id: str, actor: str) -> str | None:
     with store.transaction() as conn:
         role = _role(conn, actor)
         row = conn.execute(
-            "SELECT w.claimed_by, w.contact_id FROM work_items w WHERE w.id = ?", (item_id,)
+            "SELECT w.claimed_by, w.contact_id, w.status FROM work_items w WHERE w.id = ?",
+            (item_id,),
         ).fetchone()
         if row is None:
             raise ItemClosed()
-        if role not in SEE_ANY_NUMBER and row[0] != actor:
+        # A volunteer sees the number only while they hold an open item (not after it closed).
+        if role not in SEE_ANY_NUMBER and (row[0] != actor or row[2] != "open"):
             raise NotAllowed()
         number = conn.execute(
             "SELECT number FROM callbacks WHERE contact_id = ? AND number IS NOT NULL "

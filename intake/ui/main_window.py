@@ -452,6 +452,9 @@ class MainWindow(Retranslatable, QMainWindow):
         self.console_action, self.console_button = self._header_action(
             header, "console", "Ctrl+Shift+C", self.show_console
         )
+        # The line's callbacks are worked by volunteers, supervisors and coordinators.
+        self.worklist_button.setVisible(account.role is not Role.PEER_SUPPORTER)
+        self.worklist_action.setEnabled(account.role is not Role.PEER_SUPPORTER)
         supervisor = account.role is Role.SUPERVISOR
         self.console_action.setEnabled(supervisor)
         self.console_button.setVisible(supervisor)

@@ -163,12 +163,28 @@ def test_numbers_are_revealed_to_those_allowed_and_audited(store: Store, actor: 
     assert "0123" not in repr(store.query("SELECT detail FROM audit"))
 
 
-def test_a_kiosk_account_cannot_work_the_list(store: Store) -> None:
+@pytest.mark.parametrize("role", [Role.KIOSK, Role.PEER_SUPPORTER])
+def test_a_kiosk_or_a_peer_supporter_cannot_work_the_list(store: Store, role: Role) -> None:
+    # A peer supporter is a physician on the matching roster: not someone who calls back the
+    # line's callers or sees their numbers.
     with store.transaction() as conn:
-        kiosk = insert_account(conn, "Kiosk 1", Role.KIOSK.value, "x")
+        other = insert_account(conn, "Dr Pat Roster", role.value, "x")
     item = kiosk_request(store)
     with pytest.raises(NotAllowed):
-        worklist.claim(store, item, kiosk)
+        worklist.claim(store, item, other)
+    with pytest.raises(NotAllowed):
+        worklist.reveal_number(store, item, other)
+
+
+def test_a_volunteer_no_longer_sees_the_number_once_the_item_is_closed(store: Store) -> None:
+    volunteer = _volunteer(store)
+    item = kiosk_request(store)
+    worklist.claim(store, item, volunteer)
+    assert worklist.reveal_number(store, item, volunteer) == "+15065550123"
+    with store.transaction() as conn:
+        conn.execute("UPDATE work_items SET status = 'done' WHERE id = ?", (item,))
+    with pytest.raises(NotAllowed):
+        worklist.reveal_number(store, item, volunteer)
 
 
 def test_daytime_check_in_the_callers_zone() -> None:
