@@ -234,6 +234,13 @@ def test_a_burst_of_wrong_pins_counts_every_one_and_locks(
         any_store.check_pin(any_actor, PIN)
 
 
+@pytest.mark.parametrize("role", ["coordinator", "peer-supporter"])
+def test_both_stores_take_the_matching_roles(any_store: RecordStore, role: str) -> None:
+    # The file store accepts them since migration 9; a move to the shared store must too.
+    added = any_store.add_account("Dr Rae Kim", role, hash_pin("739105"))
+    assert {a.id: a.role.value for a in any_store.list_accounts()}[added] == role
+
+
 def test_accounts_are_listed_by_name(any_store: RecordStore) -> None:
     any_store.add_account("Volunteer B", "volunteer", hash_pin("739105"))
     any_store.add_account("anne Volunteer", "volunteer", hash_pin("739105"))

@@ -20,7 +20,7 @@ STATEMENTS = [
     """CREATE TABLE accounts (
         id           text PRIMARY KEY,
         display_name bytea NOT NULL,
-        role         text NOT NULL CHECK (role IN ('volunteer', 'supervisor', 'kiosk')),
+        role         text NOT NULL CHECK (role IN ('volunteer', 'supervisor', 'kiosk', 'coordinator', 'peer-supporter')),
         pin_hash     bytea NOT NULL,
         failed_pins  integer NOT NULL DEFAULT 0,
         locked_until timestamptz,
