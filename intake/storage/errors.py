@@ -93,6 +93,11 @@ class ConsentRefused(StoreError):
     advice = N_("Only coded answers are kept for this contact: no notes, names or phone numbers.")
 
 
+class FollowupHeld(StoreError):
+    title = N_("Someone else is working on this follow-up")
+    advice = N_("It stays open in the worklist until they close it. Nothing was changed.")
+
+
 class AccountLocked(StoreError):
     title = N_("Too many wrong PINs")
     advice = N_("Wait a few minutes, then try again. A supervisor can help if you forgot your PIN.")

@@ -22,6 +22,7 @@ from intake.storage.errors import (
     MAX_NAME_LENGTH,
     MAX_NOTE_LENGTH,
     ConsentRefused,
+    FollowupHeld,
     NameTooLong,
     NotAllowed,
     NoteTooLong,
@@ -522,8 +523,16 @@ def open_followups(store: Store, contact_id: str) -> list[FollowUp]:
 
 
 def complete_followup(store: Store, followup_id: str, actor: str | None) -> bool:
-    """Mark a follow-up done (audited); False if it was not open (already done by someone)."""
+    """Mark a follow-up done (audited); False if it was not open (already done by someone).
+    FollowupHeld if another person has claimed its worklist item: they are calling."""
     with store.transaction() as conn:
+        held = conn.execute(
+            "SELECT 1 FROM work_items WHERE id = ? AND status = 'open' "
+            "AND claimed_by IS NOT NULL AND claimed_by IS NOT ?",
+            (followup_id, actor),
+        ).fetchone()
+        if held is not None:
+            raise FollowupHeld()
         changed = conn.execute(
             "UPDATE followups SET status = 'done' WHERE id = ? AND status = 'open'",
             (followup_id,),

@@ -501,9 +501,16 @@ class HistoryPage(Retranslatable, QWidget):
         ops.run_in_background(
             lambda: (complete_followup(store, followup, actor), contact_id)[1],
             self._followup_completed,
-            self._search_failed,
+            self._followup_failed,
             name="followup-done",
         )
+
+    def _followup_failed(self, exc: BaseException) -> None:
+        from intake.ui.failures import explain  # noqa: PLC0415
+
+        self.followup_done.setEnabled(True)
+        title, advice = explain(exc)()
+        self.status.setText(f"{title}. {advice}")
 
     def _followup_completed(self, contact_id: str) -> None:
         self.followup_done.setEnabled(True)

@@ -235,3 +235,18 @@ def test_pages_continue_in_order_and_the_counts_cover_everything(store: Store, a
     assert [i.id for i in first + rest] == [kiosk, *made]
     counts = worklist.summary(store, datetime.now(UTC) + timedelta(seconds=1))
     assert (counts.open, counts.overdue, counts.alerts) == (6, 2, 1)  # the kiosk one is due now
+
+
+def test_history_cannot_close_a_follow_up_someone_else_is_working_on(
+    store: Store, actor: str
+) -> None:
+    from intake.storage.errors import FollowupHeld
+    from intake.storage.records import complete_followup
+
+    caller = _volunteer(store)
+    followup = phone_followup(store, actor, NOW + timedelta(hours=2))
+    worklist.claim(store, followup, caller)  # the item's id is the follow-up's
+    with pytest.raises(FollowupHeld):
+        complete_followup(store, followup, actor)  # the contact's creator, from History
+    assert store.query("SELECT status FROM followups WHERE id = ?", (followup,)) == [("open",)]
+    assert complete_followup(store, followup, caller)  # the one holding it may
