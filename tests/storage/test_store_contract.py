@@ -172,7 +172,9 @@ def test_each_audited_action_gives_exactly_one_row(any_store: RecordStore, any_a
         ("create", lambda: any_store.save_contact(record, any_actor)),
         (
             "edit",
-            lambda: any_store.save_contact(dataclasses.replace(record, outcome="x"), any_actor),
+            lambda: any_store.save_contact(
+                dataclasses.replace(record, outcome="declined"), any_actor
+            ),
         ),
         ("open", lambda: any_store.get_contact(record.id, any_actor)),
         ("create", lambda: any_store.add_note("n-1", record.id, "text", any_actor)),
