@@ -276,9 +276,22 @@ def build(data: ReportData, period: Period) -> Report:
     site_totals: Counter[str] = Counter()
     for (site, _kind), n in req_site_kind.items():
         site_totals[site] += n
+    shown = {site for site, n in site_totals.items() if n >= SMALLEST_SHOWN}
+    # The province table publishes each province's requests: minus the sites listed for that
+    # province, it tells what that province's merged small sites hold. While that remainder is a
+    # small count (1 to 4), the province's smallest listed site joins the merged ones too.
+    for province in {site.split(" · ", 1)[0] for site in site_totals}:
+        listed = sorted(
+            (n, site)
+            for site, n in site_totals.items()
+            if site in shown and site.startswith(f"{province} · ")
+        )
+        everything = sum(n for site, n in site_totals.items() if site.startswith(f"{province} · "))
+        while listed and 0 < everything - sum(n for n, _ in listed) < SMALLEST_SHOWN:
+            shown.discard(listed.pop(0)[1])
     merged: Counter[tuple[str, str]] = Counter()
     for (site, kind), n in req_site_kind.items():
-        merged[(site if site_totals[site] >= SMALLEST_SHOWN else "", kind)] += n
+        merged[(site if site in shown else "", kind)] += n
     sites = sorted({s for s, _ in merged if s}) + ([""] if any(not s for s, _ in merged) else [])
 
     matches_month_kind: Counter[tuple[str, str]] = Counter()

@@ -85,3 +85,30 @@ def test_an_abandoned_call_is_not_counted_as_a_contact(store: Store, coordinator
         save_contact(store, contact(outcome=outcome), coordinator)
     counted = sum(row[-1] for row in read(store, YEAR, NOW.isoformat()).contacts)
     assert counted == 2
+
+
+def test_a_provinces_small_sites_cannot_be_recovered_from_the_province_total() -> None:
+    """Ontario: Site A 10 requests, Site B 3 (Quebec likewise). Listing Site A (10) beside
+    Ontario's published total (13) gave away Site B's 3, which merging small sites was to hide."""
+    from intake.services.reports import build
+    from intake.storage.report_data import ReportData
+
+    def asked(province: str, site: str, n: int) -> tuple[object, ...]:
+        return ("2026-03", "phone", province, site, "en", "physician", 0, "open", None, n)
+
+    # The merged row holds Ontario's Site B and Quebec's Site D (6): shown, so Site A is too.
+    requests = [asked("ON", "Site A", 10), asked("ON", "Site B", 3)]
+    requests += [asked("QC", "Site C", 10), asked("QC", "Site D", 3)]
+    report = build(ReportData([], [], [], requests, [], [], []), YEAR)
+    provinces = next(t for t in report.tables if t.key == "requests_province_language")
+    sites = next(t for t in report.tables if t.key == "requests_site_kind")
+    ontario = provinces.published.row_totals[provinces.rows.index("ON")]
+    listed = [
+        total
+        for row, total in zip(sites.rows, sites.published.row_totals or (), strict=False)
+        if row.startswith("ON · ")
+    ]
+    assert ontario == 13  # the province table publishes it
+    if all(t is not None for t in listed):
+        remainder = ontario - sum(t for t in listed if t is not None)
+        assert not 0 < remainder < SMALLEST_SHOWN, (ontario, listed)
