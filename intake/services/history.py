@@ -7,6 +7,7 @@ Qt-free: the window formats what it gets here with the vocabulary's labels.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from intake.storage import audit
 from intake.storage.db import Store
@@ -53,13 +54,24 @@ def _role(store: Store, actor: str) -> str | None:
     return str(rows[0][0]) if rows else None
 
 
-def _may_reveal(store: Store, contact_id: str, actor: str) -> bool:
-    role = _role(store, actor)
+def _may_reveal(store: Store, contact_id: str, actor: str, conn: Any = None) -> bool:
+    """A supervisor or coordinator, or the volunteer who took the call. With `conn`, read inside
+    that transaction, so the check and the read of the number see the same store."""
+
+    def rows(sql: str, params: tuple[Any, ...]) -> list[Any]:
+        return (
+            list(conn.execute(sql, params).fetchall())
+            if conn is not None
+            else store.query(sql, params)
+        )
+
+    role_rows = rows("SELECT role FROM accounts WHERE id = ?", (actor,))
+    role = str(role_rows[0][0]) if role_rows else None
     if role in SEE_ANY_NUMBER:
         return True
     if role != "volunteer":
         return False
-    owner = store.query("SELECT created_by FROM contacts WHERE id = ?", (contact_id,))
+    owner = rows("SELECT created_by FROM contacts WHERE id = ?", (contact_id,))
     return bool(owner) and owner[0][0] == actor
 
 
@@ -101,9 +113,9 @@ def open_contact(store: Store, contact_id: str, actor: str) -> ContactDetail:
 
 def reveal_number(store: Store, contact_id: str, actor: str) -> str | None:
     """The contact's callback number (the latest kept), audited; NotAllowed for other roles."""
-    if not _may_reveal(store, contact_id, actor):
-        raise NotAllowed()
     with store.transaction() as conn:
+        if not _may_reveal(store, contact_id, actor, conn):
+            raise NotAllowed()
         row = conn.execute(
             "SELECT number FROM callbacks WHERE contact_id = ? AND number IS NOT NULL "
             "ORDER BY created_at DESC LIMIT 1",
