@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
+from intake import vocabulary_labels
 from intake.i18n import N_, NP_, Language
 from intake.routing.engine import Need, Request
 from intake.safety import SEVERITY
@@ -25,17 +26,8 @@ STEP_NAMES = {
     "recommendations": NP_("call step", "Recommendations"),
     "wrapup": NP_("call step", "Wrap-up"),
 }
-TOPICS = {
-    "burnout": NP_("topic", "Workload and burnout"),
-    "complaint": NP_("topic", "A complaint or litigation"),
-    "adverse-outcome": NP_("topic", "An adverse outcome"),
-    "relationships": NP_("topic", "Relationships"),
-    "grief": NP_("topic", "Grief"),
-    "substance-use": NP_("topic", "Substance use"),
-    "mental-health": NP_("topic", "Mental health"),
-    "career": NP_("topic", "Career transition"),
-    "harassment": NP_("topic", "Harassment"),
-}
+# The labels are the one vocabulary's (intake.vocabulary_labels), shared with History.
+TOPICS = vocabulary_labels.TOPICS
 # What each kind of help is, in one line the volunteer can read aloud (in the caller's language).
 NEED_SCRIPTS = {
     "peer": N_(
@@ -46,41 +38,23 @@ NEED_SCRIPTS = {
     "coaching": N_("Coaching: a trained coach helps you set goals and work toward them."),
     "information": N_("Information: where to find resources and programs near you."),
 }
+# How a call can end at wrap-up: not "abandoned" (its own action) nor the kiosk's outcomes.
 OUTCOMES = {
-    "referred": NP_("outcome", "Referred to a program"),
-    "information": NP_("outcome", "Information given"),
-    "crisis-connected": NP_("outcome", "Connected to crisis help"),
-    "callback": NP_("outcome", "Callback arranged"),
-    "declined": NP_("outcome", "Caller declined help"),
-    "disconnected": NP_("outcome", "Call disconnected"),
+    code: vocabulary_labels.OUTCOMES[code]
+    for code in (
+        "referred",
+        "information",
+        "crisis-connected",
+        "callback",
+        "declined",
+        "disconnected",
+    )
 }
+# What the call's crisis route records; the kiosk's marks are the kiosk's own.
 CRISIS_ACTIONS = {
-    "crisis-route-opened": NP_("crisis action", "Crisis route opened"),
-    "emergency-called": NP_("crisis action", "Emergency services called"),
-    "988-offered": NP_("crisis action", "9-8-8 offered"),
-    "warm-transfer": NP_("crisis action", "Warm transfer started"),
-    "connection-confirmed": NP_("crisis action", "Connection confirmed"),
-    "supervisor-informed": NP_("crisis action", "On-call supervisor informed"),
-    # A documented reason when the connection could not be confirmed, or the supervisor not
-    # informed (codes from intake.safety; a high or imminent call needs one or the other).
-    "no-connection:declined-with-plan": NP_(
-        "crisis action", "No connection: the caller declined and agreed to a safety plan"
-    ),
-    "no-connection:disconnected": NP_(
-        "crisis action", "No connection: the call dropped before it could be confirmed"
-    ),
-    "no-connection:already-with-help": NP_(
-        "crisis action", "No connection: already with emergency services or a clinician"
-    ),
-    "supervisor-not-informed:not-reachable": NP_(
-        "crisis action", "Supervisor not informed: could not be reached"
-    ),
-    "supervisor-not-informed:none-on-call": NP_(
-        "crisis action", "Supervisor not informed: nobody on call"
-    ),
-    # Not an action: the safety screen was never answered (the risk column then says "none",
-    # the only value the stored schema allows; this mark says it was not screened).
-    "safety-not-screened": NP_("crisis action", "Safety screen not done"),
+    code: label
+    for code, label in vocabulary_labels.CRISIS_ACTIONS.items()
+    if not code.startswith("kiosk-")
 }
 # The marks the volunteer ticks in the crisis panel (the reasons are chosen from lists there).
 TICKED_ACTIONS = (

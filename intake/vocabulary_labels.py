@@ -81,6 +81,8 @@ CRISIS_ACTIONS: dict[str, Label] = {
     "warm-transfer": NP_("crisis action", "Warm transfer started"),
     "connection-confirmed": NP_("crisis action", "Connection confirmed"),
     "supervisor-informed": NP_("crisis action", "On-call supervisor informed"),
+    # A documented reason when the connection could not be confirmed, or the supervisor not
+    # informed (codes from intake.safety; a high or imminent call needs one or the other).
     "no-connection:declined-with-plan": NP_(
         "crisis action", "No connection: the caller declined and agreed to a safety plan"
     ),
@@ -96,6 +98,8 @@ CRISIS_ACTIONS: dict[str, Label] = {
     "supervisor-not-informed:none-on-call": NP_(
         "crisis action", "Supervisor not informed: nobody on call"
     ),
+    # Not an action: the safety screen was never answered (the risk column then says "none",
+    # the only value the stored schema allows; this mark says it was not screened).
     "safety-not-screened": NP_("crisis action", "Safety screen not done"),
     "kiosk-crisis-screen": NP_("crisis action", "Kiosk crisis screen shown"),
     "kiosk-staff-alerted": NP_("crisis action", "Kiosk staff alerted"),
