@@ -128,33 +128,39 @@ _Entry = tuple[Program, int, tuple[str, ...]]
 # The full rows' sort key, flat: crisis rank, tier, doubt, format/channel/language mismatch, no
 # verified contact, closed now, eligibility to confirm, -score, id.
 _Key = tuple[int, int, bool, bool, bool, bool, bool, int, str]
+# What ranking needs of one program in one province that no request changes, flat (unpacked in
+# the hot loop): program, doubt, no verified contact, (English missing, French missing) from a
+# verified list of languages, shape number, open at all hours and not in doubt (may be promoted
+# to the 24/7 tier), a line open at any hour, its hours' number, (crisis rank at high, at
+# imminent), is 9-8-8, its fit by help wanted.
+_Member = tuple[
+    Program,
+    bool,
+    bool,
+    tuple[bool, bool],
+    int,
+    bool,
+    bool,
+    int,
+    tuple[int, int],
+    bool,
+    dict[str, tuple[int, tuple[str, ...]]],
+]
 
 
 @dataclass(frozen=True, slots=True)
-class _PreparedSplit:
-    items: tuple[_Prepared, ...]
-    # The unpinned items' key parts, flat: rank, tier, doubt, languages missing, no verified
-    # contact, unconfirmed, id, shape, promotable, index in `items`.
-    plain: tuple[tuple[Any, ...], ...]
-    pinned: tuple[int, ...]  # indexes in `items`
-    own_hours: tuple[Hours, ...]  # of the caller's own province's programs
+class _Class:
+    """Programs of one province that eligibility, tier and the split's reasons cannot tell
+    apart: what decides them is read once, from `program`, for all the members."""
+
+    program: Program
+    members: tuple[_Member, ...]
+    positions: tuple[int, ...]  # each member's place in the directory, for the exclusions' order
+    hours: tuple[int, ...]  # the members' distinct hours, open at all hours first
 
 
-@dataclass(frozen=True, slots=True)
-class _Prepared:
-    """An eligible program with the parts of its sort key that one eligibility split fixes."""
-
-    entry: _Entry
-    rank: int
-    tier: int
-    doubt: bool
-    unconfirmed: bool
-    no_verified_contact: bool
-    language_missing: tuple[bool, bool]  # a verified list of languages without (en, fr)
-    shape: int  # programs with the same format, channels, community and languages share it
-    promotable: bool  # to the 24/7 tier when nothing of the caller's own is open
-    pinned: bool  # 9-8-8 at "concern", or a program the topic calls for
-    any_hour_line: bool
+# An eligible class with its tier and reasons for one request.
+_Group = tuple[_Class, int, tuple[str, ...]]
 
 
 class RoutingInputError(ValueError):
@@ -213,7 +219,7 @@ class Recommendation:
     score: int = field(default=0, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Exclusion:
     id: str
     reason: str
@@ -246,11 +252,60 @@ def may_not_run(program: Program) -> bool:
 
 def _office_hours(program: Program, local: datetime) -> bool:
     """Whether a program whose hours are unknown may be answering: a working day, 8:00-18:00."""
+    return _office_hours_in(program.hours.region, local)
+
+
+def _office_hours_in(region: str, local: datetime) -> bool:
     return (
         local.weekday() < 5
         and time(8) <= local.time() < time(18)
-        and not is_holiday(program.hours.region, local.date())
+        and not is_holiday(region, local.date())
     )
+
+
+def _class_signature(program: Program) -> tuple[object, ...]:
+    """Everything eligibility, the tier and the split's reasons read of a program."""
+    return (
+        program.listing,
+        program.kind,
+        program.audience,
+        program.topics,
+        program.roles,
+        program.scope,
+    )
+
+
+class _Clock:
+    """Whether each distinct opening hours is open, or closed to a caller, at one moment: asked
+    once per hours, however many programs share them."""
+
+    def __init__(self, at: datetime, hours: list[Hours], local_times: dict[str, datetime]) -> None:
+        self.at, self.hours, self.local_times = at, hours, local_times
+        self._open: dict[int, bool | None] = {}
+        self._closed: dict[int, bool] = {}
+
+    def local_time(self, hours: Hours) -> datetime:
+        local = self.local_times.get(hours.tz)
+        if local is None:
+            local = self.local_times[hours.tz] = self.at.astimezone(zone(hours.tz))
+        return local
+
+    def opened(self, number: int) -> bool | None:
+        if number not in self._open:
+            hours = self.hours[number]
+            self._open[number] = hours.open_at_local(self.local_time(hours))
+        return self._open[number]
+
+    def closed(self, number: int) -> bool:
+        """Closed now; unknown hours are assumed to be office hours."""
+        found = self._closed.get(number)
+        if found is None:
+            state = self.opened(number)
+            hours = self.hours[number]
+            found = self._closed[number] = state is False or (
+                state is None and not _office_hours_in(hours.region, self.local_time(hours))
+            )
+        return found
 
 
 class Router:
@@ -261,41 +316,45 @@ class Router:
     first_only_above = 150
 
     def __init__(self, programs: Iterable[Program]) -> None:
+        """Only what every request needs is built here, in single passes; what depends on a
+        province (its classes) or is needed only for the programs shown (warnings, sorted
+        contacts) is built on first use. At 10,000 programs the index took seconds when it
+        built per-province exclusion lists and every program's warnings up front."""
         self.programs = tuple(programs)
         self._by_id = {p.id: p for p in self.programs}
-        self._serving: dict[str, tuple[Program, ...]] = {}
-        self._outside: dict[str, tuple[Exclusion, ...]] = {}
-        for code in CODES:
-            serving = tuple(p for p in self.programs if code in p.provinces or ALL in p.provinces)
-            served = {p.id for p in serving}  # ids: comparing whole programs is quadratic
-            self._serving[code] = serving
-            self._outside[code] = tuple(
-                Exclusion(p.id, "not-available-here" if p.kind == "emergency" else "outside-region")
-                for p in self.programs
-                if p.id not in served
+        self._position = {p.id: i for i, p in enumerate(self.programs)}
+        serving: dict[str, list[Program]] = {code: [] for code in CODES}
+        outside: dict[str, list[Exclusion]] = {code: [] for code in CODES}
+        for p in self.programs:
+            provinces = p.provinces
+            if ALL in provinces:
+                for code in CODES:
+                    serving[code].append(p)
+                continue
+            # One exclusion per program, shared by every province it does not serve.
+            far = Exclusion(
+                p.id, "not-available-here" if p.kind == "emergency" else "outside-region"
             )
-        self._static_warnings = {p.id: self._fact_warnings(p) for p in self.programs}
-        self._oldest_check = {
-            p.id: min(
-                (prov.checked for _w, _s, prov, _p in self._static_warnings[p.id]),
-                default=date.max,
-            )
-            for p in self.programs
-        }
-        self._warning_cache: dict[tuple[str, str, str], tuple[str, ...]] = {}
-        self._regional_contacts = {
-            p.id: any(c.provinces for c in p.contacts) for p in self.programs
-        }
-        self._splits: dict[
-            tuple[object, ...], tuple[tuple[_Entry, ...], tuple[Exclusion, ...]]
+            for code in CODES:
+                if code in provinces:
+                    serving[code].append(p)
+                else:
+                    outside[code].append(far)
+        self._serving = {code: tuple(found) for code, found in serving.items()}
+        self._outside = {code: tuple(found) for code, found in outside.items()}
+        self._static_warnings: dict[
+            str, tuple[tuple[str | None, str, Provenance, frozenset[str]], ...]
         ] = {}
-        self._fits = {need: {p.id: self._fit(p, need) for p in self.programs} for need in NEEDS}
-        # Emergency cards keep the directory's order: what to dial first is curated there.
-        self._contacts = {
-            p.id: p.contacts
-            if p.kind == "emergency"
-            else tuple(sorted(p.contacts, key=_contact_order))
+        self._oldest_check: dict[str, date] = {}
+        self._warning_cache: dict[tuple[str, str, str], tuple[str, ...]] = {}
+        self._contacts: dict[str, tuple[tuple[Contact, ...], bool]] = {}
+        # The fit depends on the kind, what it also offers and whether it is national: shared.
+        fits: dict[tuple[object, ...], dict[str, tuple[int, tuple[str, ...]]]] = {}
+        self._fit_of = {
+            p.id: fits.get(signature)
+            or fits.setdefault(signature, {need: self._fit(p, need) for need in NEEDS})
             for p in self.programs
+            for signature in ((p.kind, p.also, ALL in p.provinces),)
         }
         self._shapes = {
             p.id: (*p.formats.value, p.outside_community, p.languages.value) for p in self.programs
@@ -308,7 +367,16 @@ class Router:
         self._shape_programs: dict[int, Program] = {}
         for p in self.programs:
             self._shape_programs.setdefault(self._shape_ids[p.id], p)
-        self._prepared_splits: dict[int, tuple[tuple[_Entry, ...], _PreparedSplit]] = {}
+        self._provinces: dict[str, tuple[_Class, ...]] = {}
+        self._hours_numbers: dict[int, int] = {}  # by id: the loader shares equal hours
+        self._hours: list[Hours] = []
+        self._class_exclusions: dict[tuple[int, str], tuple[Exclusion, ...]] = {}
+        # Built now rather than on first use, so that a process that keeps the router for its
+        # lifetime can move all of it out of the collector's way at once (gc.freeze).
+        self._program_parts: dict[str, tuple[Any, ...]] = {}
+        for code in CODES:
+            self._province(code)
+        self._program_parts.clear()
 
     @staticmethod
     def _fact_warnings(
@@ -330,6 +398,17 @@ class Router:
             warning = None if provenance.status == "verified" else f"{provenance.status}:{label}"
             found.append((warning, f"stale:{label}", provenance, provinces))
         return tuple(found)
+
+    def _facts_of(
+        self, program: Program
+    ) -> tuple[tuple[str | None, str, Provenance, frozenset[str]], ...]:
+        found = self._static_warnings.get(program.id)
+        if found is None:
+            found = self._static_warnings[program.id] = self._fact_warnings(program)
+            self._oldest_check[program.id] = min(
+                (prov.checked for _w, _s, prov, _p in found), default=date.max
+            )
+        return found
 
     def get(self, program_id: str) -> Program | None:
         return self._by_id.get(program_id)
@@ -438,7 +517,7 @@ class Router:
         self, program: Program, request: Request, split_reasons: tuple[str, ...]
     ) -> tuple[int, bool, list[str]]:
         """Score within a tier, whether the format or channel asked for is missing, reasons."""
-        score, static = self._fits[request.need][program.id]
+        score, static = self._fit_of[program.id][request.need]
         bonus, mismatch, matched = self._shape_fit(program, request)
         return score + bonus, mismatch, [*static, *split_reasons, *matched]
 
@@ -471,10 +550,14 @@ class Router:
 
     def _crisis_rank(self, program: Program, request: Request) -> int:
         """Lower comes first. Only used on the crisis route."""
+        return self._crisis_rank_at(program, imminent=request.risk == "imminent")
+
+    @staticmethod
+    def _crisis_rank_at(program: Program, *, imminent: bool) -> int:
         emergency = program.kind == "emergency"
         is_988 = program.id == NINE_EIGHT_EIGHT
         always = program.hours.always_open and program.kind in _LINE_KINDS
-        if request.risk == "imminent":
+        if imminent:
             order = (emergency, is_988, always and program.kind == "crisis-line", always)
         else:
             order = (is_988, emergency, always and program.kind == "crisis-line", always)
@@ -487,8 +570,9 @@ class Router:
         # Everything but staleness depends only on (program, province, language): computed once.
         warnings = list(self._static_warnings_cached(program, request.province, request.language))
         oldest = request.at.date() - STALE_AFTER
+        facts = self._facts_of(program)
         if self._oldest_check[program.id] < oldest:
-            for _warning, stale, provenance, provinces in self._static_warnings[program.id]:
+            for _warning, stale, provenance, provinces in facts:
                 if provenance.checked < oldest and (not provinces or request.province in provinces):
                     warnings.append(stale)
         return warnings
@@ -500,7 +584,7 @@ class Router:
             return ()
         warnings = [
             warning
-            for warning, _stale, _prov, provinces in self._static_warnings[program.id]
+            for warning, _stale, _prov, provinces in self._facts_of(program)
             if warning is not None and (not provinces or province in provinces)
         ]
         if may_not_run(program):
@@ -519,39 +603,130 @@ class Router:
             warnings.append("language-not-offered")
         return tuple(warnings)
 
-    def _split(self, request: Request) -> tuple[tuple[_Entry, ...], tuple[Exclusion, ...]]:
-        """Eligible programs and exclusions; they depend on few fields, so they are cached."""
-        key = (
-            request.province,
-            request.role,
-            request.about_colleague,
-            request.about_family,
-            request.indigenous,
-            request.veteran,
-            request.young,
-            request.risk,
-            request.topics,
+    def _province(self, province: str) -> tuple[_Class, ...]:
+        """The programs serving `province`, in classes, with what ranking needs of each that no
+        request changes."""
+        found = self._provinces.get(province)
+        if found is not None:
+            return found
+        position = self._position
+        classes: dict[tuple[object, ...], list[tuple[int, _Member]]] = {}
+        representative: dict[tuple[object, ...], Program] = {}
+        for program in self._serving[province]:
+            signature = _class_signature(program)
+            representative.setdefault(signature, program)
+            classes.setdefault(signature, []).append(
+                (position[program.id], self._member(program, province))
+            )
+        built = []
+        for signature, members in classes.items():
+            hours: dict[int, bool] = {}
+            for _position, member in members:
+                hours[member[7]] = member[0].hours.always_open
+            built.append(
+                _Class(
+                    representative[signature],
+                    tuple(member for _position, member in members),
+                    tuple(number for number, _member in members),
+                    tuple(sorted(hours, key=lambda number: not hours[number])),
+                )
+            )
+        found = self._provinces[province] = tuple(built)
+        return found
+
+    def _member(self, program: Program, province: str) -> _Member:
+        parts = self._program_parts.get(program.id)
+        if parts is None:
+            parts = self._program_parts[program.id] = self._parts(program)
+        public, doubt, language_missing, shape, promotable, line, hours, ranks, is_988, fits = parts
+        no_verified_contact = not public and all(
+            c.provenance.status == "unverified" for c in self._province_contacts(program, province)
         )
-        cached = self._splits.get(key)
-        if cached is None:
-            eligible: list[_Entry] = []
-            excluded = list(self._outside[request.province])
-            for program in self._serving[request.province]:
-                reason = self._exclusion(program, request)
-                if reason is None:
-                    eligible.append(
-                        (
-                            program,
-                            self._tier(program, request),
-                            self._split_reasons(program, request),
-                        )
-                    )
-                else:
-                    excluded.append(Exclusion(program.id, reason))
-            if len(self._splits) >= 512:  # bounded: each entry holds the whole directory
-                self._splits.clear()
-            cached = self._splits[key] = (tuple(eligible), tuple(excluded))
-        return cached
+        return (
+            program,
+            doubt,
+            no_verified_contact,
+            language_missing,
+            shape,
+            promotable,
+            line,
+            hours,
+            ranks,
+            is_988,
+            fits,
+        )
+
+    def _parts(self, program: Program) -> tuple[Any, ...]:
+        """What a member is that does not depend on the province."""
+        hours = program.hours
+        public = _public_service(program)
+        languages = program.languages
+        verified_languages = (
+            not public
+            and bool(languages.value)
+            and languages.provenance.status == "verified"
+            and "other" not in languages.value
+        )
+        hours_number = self._hours_numbers.get(id(hours))
+        if hours_number is None:
+            hours_number = self._hours_numbers[id(hours)] = len(self._hours)
+            self._hours.append(hours)
+        return (
+            public,
+            program.doubt is not None,
+            (
+                verified_languages and "en" not in languages.value,
+                verified_languages and "fr" not in languages.value,
+            ),
+            self._shape_ids[program.id],
+            hours.always_open and program.doubt is None,
+            self._any_hour_line(program),
+            hours_number,
+            (
+                self._crisis_rank_at(program, imminent=False),
+                self._crisis_rank_at(program, imminent=True),
+            ),
+            program.id == NINE_EIGHT_EIGHT,
+            self._fit_of[program.id],
+        )
+
+    def _eligibility(self, request: Request) -> tuple[list[_Group], tuple[Exclusion, ...]]:
+        """The eligible classes with their tier and reasons, and every exclusion (outside the
+        province first, then the others in the directory's order). Decided once per class, not
+        per program: no per-request cache of the whole directory to grow and collect."""
+        groups: list[_Group] = []
+        excluded: list[Iterable[tuple[int, Exclusion]]] = []
+        for cls in self._province(request.province):
+            program = cls.program
+            reason = self._exclusion(program, request)
+            if reason is None:
+                groups.append(
+                    (cls, self._tier(program, request), self._split_reasons(program, request))
+                )
+                continue
+            key = (id(cls), reason)
+            exclusions = self._class_exclusions.get(key)
+            if exclusions is None:
+                exclusions = self._class_exclusions[key] = tuple(
+                    Exclusion(member[0].id, reason) for member in cls.members
+                )
+            excluded.append(zip(cls.positions, exclusions, strict=True))
+        inside = sorted(pair for exclusions in excluded for pair in exclusions)
+        return groups, self._outside[request.province] + tuple(
+            exclusion for _number, exclusion in inside
+        )
+
+    def _split(self, request: Request) -> tuple[tuple[_Entry, ...], tuple[Exclusion, ...]]:
+        """Eligible programs (with tier and reasons) and exclusions."""
+        groups, excluded = self._eligibility(request)
+        return (
+            tuple(
+                (member[0], tier, reasons)
+                for cls, tier, reasons in groups
+                for member in cls.members
+            ),
+            excluded,
+        )
 
     def _row(
         self,
@@ -609,16 +784,25 @@ class Router:
     def route(self, request: Request, limit: int | None = None) -> Result:
         """Every eligible program in order; with `limit`, only the first `limit` of that same
         order (what a screen shows), built without computing the rest in full."""
+        groups, excluded = self._eligibility(request)
         if limit is not None:
-            if len(self._split(request)[0]) > self.first_only_above:
-                return self._route_first(request, max(limit, 0))
-            full = self.route(request)
+            if sum(len(cls.members) for cls, _tier, _reasons in groups) > self.first_only_above:
+                return self._route_first(request, max(limit, 0), groups, excluded)
+            full = self._route_all(request, groups, excluded)
             return replace(full, recommendations=full.recommendations[: max(limit, 0)])
+        return self._route_all(request, groups, excluded)
+
+    def _route_all(
+        self, request: Request, groups: list[_Group], excluded: tuple[Exclusion, ...]
+    ) -> Result:
         crisis = request.risk in ("high", "imminent")
         caller_zone = zone(PROVINCES[request.province].zone)
-        eligible, excluded = self._split(request)
         local_times: dict[str, datetime] = {}
-        rows = [self._row(entry, request, local_times, caller_zone) for entry in eligible]
+        rows = [
+            self._row((member[0], tier, reasons), request, local_times, caller_zone)
+            for cls, tier, reasons in groups
+            for member in cls.members
+        ]
         # Is anything of the caller's own province or territory answering now?
         own_open = any(row[1] == TIER_OWN and row[5] for row in rows)
         if not crisis and not own_open:
@@ -660,179 +844,37 @@ class Router:
         return Result(crisis, request.risk, recommendations, excluded)
 
     # -- the first few only ------------------------------------------------------------------
-    def _prepared(self, request: Request) -> _PreparedSplit:
-        """The eligible programs with every part of their sort key that does not depend on the
-        time, the help wanted, format, channel or language: cached with the eligibility split."""
-        eligible, _excluded = self._split(request)
-        cached = self._prepared_splits.get(id(eligible))
-        if cached is not None and cached[0] is eligible:
-            return cached[1]
-        crisis = request.risk in ("high", "imminent")
-        concern = request.risk == "concern"
-        province = request.province
-        items = []
-        for entry in eligible:
-            program, tier, split_reasons = entry
-            hours = program.hours
-            public = _public_service(program)
-            contacts = self._province_contacts(program, province)
-            languages = program.languages
-            verified_languages = (
-                not public
-                and bool(languages.value)
-                and languages.provenance.status == "verified"
-                and "other" not in languages.value
-            )
-            items.append(
-                _Prepared(
-                    entry=entry,
-                    rank=self._crisis_rank(program, request) if crisis else 0,
-                    tier=tier,
-                    doubt=program.doubt is not None,
-                    unconfirmed="confirm-eligibility" in split_reasons,
-                    no_verified_contact=not public
-                    and all(c.provenance.status == "unverified" for c in contacts),
-                    language_missing=(
-                        verified_languages and "en" not in languages.value,
-                        verified_languages and "fr" not in languages.value,
-                    ),
-                    shape=self._shape_ids[program.id],
-                    promotable=tier in (TIER_ROLE, TIER_NATIONAL)
-                    and hours.always_open
-                    and program.doubt is None,
-                    pinned=not crisis
-                    and (
-                        (concern and program.id == NINE_EIGHT_EIGHT)
-                        or bool(program.topics & request.topics)
-                    ),
-                    any_hour_line=self._any_hour_line(program),
-                )
-            )
-        prepared = _PreparedSplit(
-            tuple(items),
-            tuple(
-                (
-                    i.rank,
-                    i.tier,
-                    i.doubt,
-                    i.language_missing,
-                    i.no_verified_contact,
-                    i.unconfirmed,
-                    i.entry[0].id,
-                    i.shape,
-                    i.promotable,
-                    index,
-                )
-                for index, i in enumerate(items)
-                if not i.pinned
-            ),
-            tuple(index for index, i in enumerate(items) if i.pinned),
-            tuple(i.entry[0].hours for i in items if i.tier == TIER_OWN),
-        )
-        if len(self._prepared_splits) >= 512:
-            self._prepared_splits.clear()
-        self._prepared_splits[id(eligible)] = (eligible, prepared)
-        return prepared
-
-    def _cheap_keys(
-        self, split: _PreparedSplit, request: Request, *, promote: bool
-    ) -> tuple[list[tuple[_Key, int]], list[tuple[_Key, int]]]:
-        """The sort keys without the clock ("closed now" False) of the unpinned and the pinned
-        items, each with its index in `split.items`."""
-        prepared = split.items
-        fits = self._fits[request.need]
-        french = request.language == "fr"
-        # Format, channel, community and language fit: once per kind of program (few kinds).
-        shape_fits = {
-            shape: self._shape_fit(program, request)
-            for shape, program in self._shape_programs.items()
-        }
-        keyed: list[tuple[_Key, int]] = [
-            (
-                (
-                    rank,
-                    TIER_ANY_HOUR if promotable and promote else tier,
-                    doubt,
-                    shape_fits[shape][1] or language_missing[french],
-                    no_verified_contact,
-                    False,  # closed now: assumed open until the program comes up
-                    unconfirmed,
-                    -(fits[pid][0] + shape_fits[shape][0]),
-                    pid,
-                ),
-                index,
-            )
-            for (
-                rank,
-                tier,
-                doubt,
-                language_missing,
-                no_verified_contact,
-                unconfirmed,
-                pid,
-                shape,
-                promotable,
-                index,
-            ) in split.plain
-        ]
-        pinned: list[tuple[_Key, int]] = []
-        for index in split.pinned:
-            item = prepared[index]
-            program = item.entry[0]
-            bonus, mismatch, _reasons = shape_fits[item.shape]
-            pinned.append(
-                (
-                    (
-                        item.rank,
-                        TIER_ANY_HOUR if item.promotable and promote else item.tier,
-                        item.doubt,
-                        mismatch or item.language_missing[french],
-                        item.no_verified_contact,
-                        False,
-                        item.unconfirmed,
-                        -(fits[program.id][0] + bonus),
-                        program.id,
-                    ),
-                    index,
-                )
-            )
-        return keyed, pinned
-
-    def _route_first(self, request: Request, limit: int) -> Result:
+    def _route_first(
+        self,
+        request: Request,
+        limit: int,
+        groups: list[_Group],
+        excluded: tuple[Exclusion, ...],
+    ) -> Result:
         """As `route()` cut to `limit`. Every eligible program gets the part of its sort key that
         needs no clock (the same order as the full rows' key, with "closed now" assumed False);
         a heap then gives them in that order, and only a program that comes up is asked whether
-        it is open: if closed, it goes back with its true key. Only the programs shown get their
-        full row (reasons, next opening, contacts, staleness warnings).
+        it is open (once per distinct opening hours): if closed, it goes back with its true key.
+        Only the programs shown get their full row (reasons, next opening, contacts, warnings).
         tests/routing/test_route_first.py compares this with the full route."""
         crisis = request.risk in ("high", "imminent")
         caller_zone = zone(PROVINCES[request.province].zone)
-        _eligible, excluded = self._split(request)
-        split = self._prepared(request)
-        prepared = split.items
         local_times: dict[str, datetime] = {}
 
-        def local_time(hours: Any) -> datetime:
-            local = local_times.get(hours.tz)
-            if local is None:
-                local = local_times[hours.tz] = request.at.astimezone(zone(hours.tz))
-            return local
-
-        def closed_now(program: Program) -> bool:
-            local = local_time(program.hours)
-            open_now = program.hours.open_at_local(local)
-            return open_now is False or (open_now is None and not _office_hours(program, local))
+        clock = _Clock(request.at, self._hours, local_times)
+        opened, closed = clock.opened, clock.closed
 
         # Is anything of the caller's own province or territory answering now?
         own_open = crisis or any(
-            hours.open_at_local(local_time(hours)) for hours in split.own_hours
+            opened(number)
+            for cls, tier, _reasons in groups
+            if tier == TIER_OWN
+            for number in cls.hours
         )
-        keyed, pinned = self._cheap_keys(split, request, promote=not own_open)
-        # Lines open at any hour are never closed: their keys are already exact.
-        lines = [pair for pair in keyed if prepared[pair[1]].any_hour_line]
+        items, entries, keyed, pinned, lines = self._cheap_keys(request, groups, own_open=own_open)
 
         def closed_key(key: _Key, index: int) -> _Key:
-            if closed_now(prepared[index].entry[0]):
+            if closed(items[index][7]):
                 return (*key[:5], True, *key[6:])
             return key
 
@@ -841,7 +883,7 @@ class Router:
             settled: set[int] = set()
             while heap:
                 key, index = heap[0]
-                if index in settled or prepared[index].entry[0].hours.always_open:
+                if index in settled or items[index][0].hours.always_open:
                     yield heapq.heappop(heap)
                     continue
                 settled.add(index)
@@ -855,29 +897,100 @@ class Router:
             # Pinned places: 9-8-8 second at "concern", then the programs the topic calls for.
             pinned = sorted(
                 ((closed_key(key, index), index) for key, index in pinned),
-                key=lambda pair: (prepared[pair[1]].entry[0].id != NINE_EIGHT_EIGHT, pair[0]),
+                key=lambda pair: (not items[pair[1]][9], pair[0]),
             )
-            rest = in_order(list(keyed))
+            rest = in_order(keyed)
             head = [next(rest), *pinned]
             order = head + list(islice(rest, max(limit - len(head), 0)))
-            head_lines = [pair for pair in head if prepared[pair[1]].any_hour_line]
+            head_lines = [pair for pair in head if items[pair[1]][6]]
             alternative_pair = head_lines[0] if head_lines else min(lines, default=None)
         else:
-            lines += [pair for pair in pinned if prepared[pair[1]].any_hour_line]
+            lines += [pair for pair in pinned if items[pair[1]][6]]
             order = list(islice(in_order(keyed + pinned), limit))
             alternative_pair = min(lines, default=None)
         if alternative_pair is not None:
-            alternative: str | None = prepared[alternative_pair[1]].entry[0].id
+            alternative: str | None = items[alternative_pair[1]][0].id
         else:
             alternative = NINE_EIGHT_EIGHT if NINE_EIGHT_EIGHT in self._by_id else None
         recommendations = self._shown(
-            [prepared[index].entry for _key, index in order[:limit]],
+            [entries[index] for _key, index in order[:limit]],
             request,
             alternative,
             local_times,
             caller_zone,
         )
         return Result(crisis, request.risk, tuple(recommendations), excluded)
+
+    def _cheap_keys(
+        self, request: Request, groups: list[_Group], *, own_open: bool
+    ) -> tuple[
+        list[_Member],
+        list[_Entry],
+        list[tuple[_Key, int]],
+        list[tuple[_Key, int]],
+        list[tuple[_Key, int]],
+    ]:
+        """Every eligible program's sort key without the clock ("closed now" False), each with
+        its index in the returned members and entries: the unpinned, the pinned, and the
+        unpinned lines open at any hour (their keys are exact)."""
+        crisis = request.risk in ("high", "imminent")
+        imminent = request.risk == "imminent"
+        concern = request.risk == "concern"
+        french = request.language == "fr"
+        need = request.need
+        shape_fits: dict[int, tuple[int, bool, tuple[str, ...]]] = {}
+        items: list[_Member] = []
+        entries: list[_Entry] = []
+        keyed: list[tuple[_Key, int]] = []
+        pinned: list[tuple[_Key, int]] = []
+        lines: list[tuple[_Key, int]] = []
+        for cls, tier, reasons in groups:
+            unconfirmed = "confirm-eligibility" in reasons
+            topic = not crisis and bool(cls.program.topics & request.topics)
+            promote = not own_open and tier in (TIER_ROLE, TIER_NATIONAL)
+            for member in cls.members:
+                (
+                    program,
+                    doubt,
+                    no_verified_contact,
+                    language_missing,
+                    shape,
+                    promotable,
+                    any_hour_line,
+                    _hours,
+                    ranks,
+                    is_988,
+                    fits,
+                ) = member
+                shape_fit = shape_fits.get(shape)
+                if shape_fit is None:
+                    shape_fit = shape_fits[shape] = self._shape_fit(
+                        self._shape_programs[shape], request
+                    )
+                pair = (
+                    (
+                        ranks[imminent] if crisis else 0,
+                        TIER_ANY_HOUR if promote and promotable else tier,
+                        doubt,
+                        shape_fit[1] or language_missing[french],
+                        no_verified_contact,
+                        False,  # closed now: assumed open until the program comes up
+                        unconfirmed,
+                        -(fits[need][0] + shape_fit[0]),
+                        program.id,
+                    ),
+                    len(items),
+                )
+                items.append(member)
+                entries.append((program, tier, reasons))
+                if topic or (concern and is_988):
+                    pinned.append(pair)
+                else:
+                    keyed.append(pair)
+                    if any_hour_line:  # never closed: its key is already exact
+                        lines.append(pair)
+
+        return items, entries, keyed, pinned, lines
 
     def _shown(
         self,
@@ -911,8 +1024,17 @@ class Router:
         return program.hours.always_open and program.kind in _LINE_KINDS
 
     def _province_contacts(self, program: Program, province: str) -> tuple[Contact, ...]:
-        contacts = self._contacts[program.id]
-        if self._regional_contacts[program.id]:
+        found = self._contacts.get(program.id)
+        if found is None:
+            # Emergency cards keep the directory's order: what to dial first is curated there.
+            ordered = (
+                program.contacts
+                if program.kind == "emergency"
+                else tuple(sorted(program.contacts, key=_contact_order))
+            )
+            found = self._contacts[program.id] = (ordered, any(c.provinces for c in ordered))
+        contacts, regional = found
+        if regional:
             contacts = tuple(c for c in contacts if c.offered_in(province))
         return contacts
 
