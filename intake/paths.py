@@ -15,8 +15,6 @@ import os
 from importlib import resources
 from pathlib import Path
 
-import platformdirs
-
 ORGANIZATION = "PeerSupport"
 APPLICATION = "Intake"
 # One name with the organisation folder in it: platformdirs adds the "author" level on Windows
@@ -24,11 +22,19 @@ APPLICATION = "Intake"
 _NAME = os.path.join(ORGANIZATION, APPLICATION)
 
 
+# platformdirs is imported by the functions that use it: `intake route` reads only shipped data
+# (and its cache folder) and starts faster without it.
+
+
 def data_folder() -> Path:
+    import platformdirs  # noqa: PLC0415
+
     return platformdirs.user_data_path(_NAME, appauthor=False, roaming=True)
 
 
 def config_folder() -> Path:
+    import platformdirs  # noqa: PLC0415
+
     return platformdirs.user_config_path(_NAME, appauthor=False, roaming=True)
 
 

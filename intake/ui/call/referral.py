@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from intake.call import OUTCOMES, Call
 from intake.callback_numbers import CallbackNumber, explain, parse_callback
-from intake.i18n import _, current_language, pgettext, translate
+from intake.i18n import _, current_language, ngettext, pgettext, translate
 from intake.i18n.formatting import QT_DATETIME_FORMATS
 from intake.provinces import PROVINCES
 from intake.routing.engine import Recommendation, Result
@@ -34,6 +34,11 @@ from intake.safety import rescue_problems
 from intake.timezones import zone
 from intake.ui.call.base import CallServices, ReadAloud, StepPage, shown_number
 from intake.ui.widgets import Message, MessageBanner, clear_layout, refill_combo
+
+# How many programs the call shows: the kiosk's five and a few more for the volunteer to offer.
+# Both ask the router for the first n of the same ranking (route(limit=n)), so the call's first
+# five are the kiosk's five for the same caller; the directory browser lists every program.
+CALL_CARDS = 8
 
 
 class RecommendationsStep(StepPage):
@@ -46,8 +51,12 @@ class RecommendationsStep(StepPage):
         self.cards.setObjectName("recommendation-cards")
         self.cards_layout = QVBoxLayout(self.cards)
         self.cards_layout.setContentsMargins(0, 0, 0, 0)
+        self.more = QLabel(self)
+        self.more.setObjectName("recommendations-more")
+        self.more.setWordWrap(True)
         self.body.addWidget(self.missing)
         self.body.addWidget(self.cards)
+        self.body.addWidget(self.more)
         self.body.addStretch(1)
         self.result: Result | None = None
         self.offered: dict[str, QCheckBox] = {}
@@ -66,8 +75,16 @@ class RecommendationsStep(StepPage):
         self.result = (
             None
             if call.province is None
-            else self.services.router.route(call.request(self.services.now()))
+            else self.services.router.route(call.request(self.services.now()), limit=CALL_CARDS)
         )
+
+    def _not_shown(self) -> int:
+        """How many eligible programs are not on a card (every program is either recommended
+        or excluded, so the eligible count needs no full route)."""
+        if self.result is None:
+            return 0
+        eligible = len(self.services.router.programs) - len(self.result.excluded)
+        return max(eligible - len(self.result.recommendations), 0)
 
     def retranslate_ui(self) -> None:
         self.title.setText(pgettext("call step", "Recommendations"))
@@ -76,6 +93,15 @@ class RecommendationsStep(StepPage):
         )
         self.missing.setText(_("Choose the province or territory first (Who is calling)."))
         self.missing.setVisible(self.result is None)
+        hidden = self._not_shown()
+        self.more.setText(
+            ngettext(
+                "{count} other program fits less well: the directory lists it.",
+                "{count} other programs fit less well: the directory lists them.",
+                hidden,
+            ).format(count=hidden)
+        )
+        self.more.setVisible(hidden > 0)
         built = self._built_for
         if built is not None and built[0] is self.result and built[1] == self.call.caller_language:
             self._retranslate_cards()
