@@ -6,8 +6,10 @@ phonenumbers. `load_directory` here returns what `intake.directory.load.load_dir
 from a pickle written after a successful load. The pickle is keyed by a hash of everything the
 result depends on: the bytes of the shipped and override files, and the source of the loader,
 model and vocabularies (so a change to the rules, or a new check, never meets a stale copy).
-A missing, unreadable or foreign cache file simply means a normal load. The directory is public
-information: nothing confidential is cached. Stored in the per-user cache folder
+A missing, unreadable or foreign cache file simply means a normal load. Reading a pickle can run
+code, so a cache file is read only when it and its folder belong to this user and nobody else can
+write to them, and only after the key written in front of the pickle matches. The directory is
+public information: nothing confidential is cached. Stored in the per-user cache folder
 ($XDG_CACHE_HOME, or INTAKE_CACHE to choose another; INTAKE_CACHE=off disables it).
 """
 
@@ -40,7 +42,7 @@ _SOURCES = (
     _PACKAGE.parent / "vocabulary.py",
     _PACKAGE.parent / "timezones.py",
 )
-_FORMAT = b"intake-directory-cache-1"
+_FORMAT = b"intake-directory-cache-2"
 
 
 def cache_folder() -> Path | None:
@@ -84,11 +86,19 @@ def load_directory(override: Path | None = None, shipped: Path | None = None) ->
         key = ""
     if folder is not None:
         cached = folder / f"directory-{key[:32]}.pickle"
-        with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            with cached.open("rb") as fp, _collector_paused():
-                stored_key, programs = pickle.load(fp)
-            if stored_key == key:
-                return _long_lived(list(programs))
+        with (
+            contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError),
+            cached.open("rb") as fp,
+        ):
+            if (
+                _private(folder)
+                and _private(cached, os.fstat(fp.fileno()))
+                and fp.readline() == key.encode() + b"\n"
+            ):
+                with _collector_paused():
+                    stored_key, programs = pickle.load(fp)
+                if stored_key == key:
+                    return _long_lived(list(programs))
     from intake.directory.load import load_directory as parse  # noqa: PLC0415
 
     programs = parse(override, shipped)
@@ -121,13 +131,27 @@ def _long_lived(programs: list[Program]) -> list[Program]:
     return programs
 
 
-def _store(folder: Path, name: str, value: object) -> None:
-    """Written whole or not at all (a temporary file renamed into place); failures ignored."""
+def _private(path: Path, status: os.stat_result | None = None) -> bool:
+    """Owned by this user, and nobody else may write to it (always true where there are no
+    POSIX owners: the per-user cache folder is private there)."""
+    getuid = getattr(os, "getuid", None)
+    if getuid is None:
+        return True
+    status = status or path.stat()
+    return status.st_uid == getuid() and not status.st_mode & 0o022
+
+
+def _store(folder: Path, name: str, value: tuple[str, object]) -> None:
+    """Written whole or not at all (a temporary file renamed into place), owner-only, the key
+    in front of the pickle; failures ignored."""
     with contextlib.suppress(OSError, pickle.PicklingError):
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not _private(folder):
+            return  # it would never be read back
         fd, temporary = tempfile.mkstemp(dir=folder, prefix=".directory-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fp:
+                fp.write(value[0].encode() + b"\n")
                 pickle.dump(value, fp, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, folder / name)
         except BaseException:

@@ -91,3 +91,66 @@ def test_the_collector_is_left_as_it_was_and_the_directory_kept_out_of_it(
     finally:
         gc.unfreeze()
         (gc.enable if was else gc.disable)()
+
+
+RAN: list[str] = []
+
+
+def _ran(what: str) -> None:
+    RAN.append(what)
+
+
+class _Planted:
+    """What a pickle planted by someone else could run while being read."""
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (_ran, ("unpickled",))
+
+
+def _plant(stored: Path, key: str) -> None:
+    """A file with the right key whose pickle would run code when read."""
+    stored.write_bytes(key.encode() + b"\n" + pickle.dumps((key, [_Planted()])))
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "getuid"), reason="POSIX permissions")
+@pytest.mark.parametrize("loosen", ["file", "folder"])
+def test_a_cache_file_others_could_write_is_never_read(folder: Path, loosen: str) -> None:
+    """The compiled copy is a pickle, and reading a pickle can run code: it is read only from
+    an owner-only file in an owner-only folder; otherwise the directory is loaded normally."""
+    cache.load_directory()
+    (stored,) = folder.glob("directory-*.pickle")
+    key = stored.read_bytes().split(b"\n", 1)[0].decode()
+    _plant(stored, key)
+    (stored if loosen == "file" else folder).chmod(0o666 if loosen == "file" else 0o777)
+    RAN.clear()
+    assert cache.load_directory() == full_load()
+    assert RAN == []
+
+
+def test_the_key_is_checked_before_anything_is_unpickled(folder: Path) -> None:
+    cache.load_directory()
+    (stored,) = folder.glob("directory-*.pickle")
+    _plant(stored, "0" * 64)  # another key: the pickle after it is never read
+    RAN.clear()
+    assert cache.load_directory() == full_load()
+    assert RAN == []
+
+
+def test_the_cache_is_private_to_its_owner(folder: Path) -> None:
+    cache.load_directory()
+    (stored,) = folder.glob("directory-*.pickle")
+    assert stored.stat().st_mode & 0o077 == 0
+    assert folder.stat().st_mode & 0o077 == 0
+
+
+def test_a_planted_pickle_would_be_noticed(folder: Path) -> None:
+    """The planted file does run code when read as it is: the tests above are not vacuous."""
+    cache.load_directory()
+    (stored,) = folder.glob("directory-*.pickle")
+    key = stored.read_bytes().split(b"\n", 1)[0].decode()
+    _plant(stored, key)
+    RAN.clear()
+    with stored.open("rb") as fp:
+        fp.readline()
+        pickle.load(fp)
+    assert RAN == ["unpickled"]
