@@ -12,8 +12,11 @@ application "Intake") so a store created by an earlier version is found where it
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
+
+# platformdirs and importlib.resources are imported where they are used: the window's start
+# needs neither before its first paint when the store and settings are named (about 15-20 ms of
+# CPU each on this machine), and the shipped data files are read only after sign-in.
 
 ORGANIZATION = "PeerSupport"
 APPLICATION = "Intake"
@@ -22,18 +25,14 @@ APPLICATION = "Intake"
 _NAME = os.path.join(ORGANIZATION, APPLICATION)
 
 
-# platformdirs is imported by the functions that use it: `intake route` reads only shipped data
-# (and its cache folder) and starts faster without it.
-
-
 def data_folder() -> Path:
-    import platformdirs  # noqa: PLC0415
+    import platformdirs  # noqa: PLC0415 - see above
 
     return platformdirs.user_data_path(_NAME, appauthor=False, roaming=True)
 
 
 def config_folder() -> Path:
-    import platformdirs  # noqa: PLC0415
+    import platformdirs  # noqa: PLC0415 - see above
 
     return platformdirs.user_config_path(_NAME, appauthor=False, roaming=True)
 
@@ -51,4 +50,6 @@ def default_settings() -> Path:
 def shipped(name: str) -> Path:
     """A data file shipped in the package (resources/ in the source tree, intake.resources once
     installed), as a real file: wheels are installed unzipped and bundles unpack their data."""
+    from importlib import resources  # noqa: PLC0415 - see above
+
     return Path(str(resources.files("intake.resources").joinpath(name)))

@@ -9,6 +9,7 @@ Retranslating only sets labels: text already typed into fields is never touched.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, QTranslator
@@ -16,6 +17,12 @@ from PySide6.QtCore import Signal as QtSignal
 
 from intake.i18n import Language, current_language, set_language
 from intake.settings import SettingsFile
+from intake.ui import ops
+
+log = logging.getLogger(__name__)
+
+# The object name of the application's input filter (intake.ui.widgets.EnterPressesButtons).
+INPUT_FILTER = "enter-presses-buttons"
 
 QT_LOCALES: dict[Language, QLocale] = {
     "en": QLocale(QLocale.Language.English, QLocale.Country.Canada),
@@ -49,6 +56,8 @@ class LanguageManager(QObject):
         self.setObjectName("language-manager")
         self._settings_file = settings_file
         self._qt_translator: QTranslator | None = None
+        self._wanted: Language | None = None  # the last choice to write to the settings file
+        self._writing: Language | None = None  # the choice a worker is writing now
         # One translator per language, loaded once and reused: installing a new one on every
         # switch kept each old one alive (about 87 KB each; a kiosk switches at every visit).
         self._qt_translators: dict[Language, QTranslator | None] = {}
@@ -62,13 +71,23 @@ class LanguageManager(QObject):
         set_language(language)
         QLocale.setDefault(QT_LOCALES[language])
         app = QCoreApplication.instance()
-        swapped = self._swap_qt_translator(language)
-        if app is not None:
-            if not swapped:
-                QCoreApplication.sendEvent(app, QEvent(QEvent.Type.LanguageChange))
-            # QApplication posts LanguageChange to each window: deliver them before returning,
-            # so callers (and tests) see every window in the new language at once.
-            QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
+        # The application's input filter (Enter on buttons, activity for the idle watches) is
+        # Python: every event of every widget crossed into it, a third of a switch's time.
+        # A switch delivers no input, so it steps aside while the widgets retranslate.
+        shared = app.findChild(QObject, INPUT_FILTER) if app is not None else None
+        if app is not None and shared is not None:
+            app.removeEventFilter(shared)
+        try:
+            swapped = self._swap_qt_translator(language)
+            if app is not None:
+                if not swapped:
+                    QCoreApplication.sendEvent(app, QEvent(QEvent.Type.LanguageChange))
+                # QApplication posts LanguageChange to each window: deliver them before
+                # returning, so callers (and tests) see every window in the new language at once.
+                QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
+        finally:
+            if app is not None and shared is not None:
+                app.installEventFilter(shared)
         self.changed.emit(language)
 
     def switch(self, language: Language) -> None:
@@ -76,7 +95,33 @@ class LanguageManager(QObject):
         if language == self.language:
             return
         self.apply(language)
-        self._settings_file.save(self._settings_file.load().with_language(language))
+        self._remember(language)
+
+    def _remember(self, language: Language) -> None:
+        """Write the choice on a worker thread: the file is synced to disk, which took 20-45 ms
+        on the UI thread, after the windows had already changed. One write at a time, and the
+        last choice is the one written (switching twice quickly never leaves the first)."""
+        self._wanted = language
+        if self._writing is not None:
+            return  # written when the running write ends
+        self._writing = language
+        settings_file = self._settings_file
+        ops.run_in_background(
+            lambda: settings_file.save(settings_file.load().with_language(language)),
+            self._written,
+            self._write_failed,
+            name="save-language",
+        )
+
+    def _written(self, _result: object = None) -> None:
+        written, self._writing = self._writing, None
+        if self._wanted is not None and self._wanted != written:
+            self._remember(self._wanted)
+
+    def _write_failed(self, exc: BaseException) -> None:
+        # The switch itself worked; only the next start may open in the previous language.
+        log.warning("interface language not saved: %s", type(exc).__name__)
+        self._written()
 
     def _swap_qt_translator(self, language: Language) -> bool:
         """Install Qt's own catalog for `language` in place of the previous one; True if changed.

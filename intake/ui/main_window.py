@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QScrollArea,
-    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -35,6 +34,7 @@ from intake.ui.about import show_about
 from intake.ui.idle import IdleWatch
 from intake.ui.language import LanguageManager, Retranslatable
 from intake.ui.widgets import (
+    CurrentPageStack,
     LanguageSwitch,
     Message,
     MessageBanner,
@@ -486,7 +486,7 @@ class MainWindow(Retranslatable, QMainWindow):
             tools=(self.language_switch, self.lock_button, self.about_button, self.quit_button),
         )
 
-        self.pages = QStackedWidget(self)
+        self.pages = CurrentPageStack(self)  # lays out only the page on screen
         self.home = HomePage(account, cipher_version, self.pages)
         self.lock_page = LockPage(account, self.pages)
         self.pages.addWidget(self.home)

@@ -209,3 +209,102 @@ class EnterPressesButtons(QObject):
             watched.animateClick()
             return True
         return False
+
+
+class CurrentPageStack(QWidget):
+    """Pages shown one at a time, like QStackedWidget, but only the page on screen is laid out.
+
+    QStackedWidget asks every page for its size and height-for-width, hidden ones included, on
+    every re-layout: after a language switch that meant measuring and shaping the wrapped text
+    of all the call's steps (a third of the switch) to show one of them. Here the hidden pages
+    are hidden widgets in a box layout, which Qt leaves out of the layout; a page is measured
+    when it is shown.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._pages: list[QWidget] = []
+        self._current: QWidget | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(0)
+
+    def addWidget(self, page: QWidget) -> int:
+        page.setParent(self)
+        self._pages.append(page)
+        self._layout.addWidget(page)
+        if self._current is None:
+            self._current = page
+            page.show()
+        else:
+            page.hide()
+        return len(self._pages) - 1
+
+    def removeWidget(self, page: QWidget) -> None:
+        """Take `page` out (hidden, not deleted); the next page, or else the previous, shows."""
+        if page not in self._pages:
+            return
+        index = self._pages.index(page)
+        self._pages.remove(page)
+        self._layout.removeWidget(page)
+        if page is self._current:
+            self._current = None
+            if self._pages:
+                self.setCurrentWidget(self._pages[min(index, len(self._pages) - 1)])
+        page.hide()
+
+    def count(self) -> int:
+        return len(self._pages)
+
+    def widget(self, index: int) -> QWidget | None:
+        return self._pages[index] if 0 <= index < len(self._pages) else None
+
+    def indexOf(self, page: QWidget) -> int:
+        return self._pages.index(page) if page in self._pages else -1
+
+    def currentWidget(self) -> QWidget | None:
+        return self._current
+
+    def currentIndex(self) -> int:
+        return -1 if self._current is None else self._pages.index(self._current)
+
+    def setCurrentIndex(self, index: int) -> None:
+        page = self.widget(index)
+        if page is not None:
+            self.setCurrentWidget(page)
+
+    def setCurrentWidget(self, page: QWidget) -> None:
+        """As QStackedLayout does it, focus included: focus on the old page moves into the new."""
+        old = self._current
+        if page is old or page not in self._pages:
+            return
+        focus = self.window().focusWidget()
+        had_focus = old is not None and focus is not None and old.isAncestorOf(focus)
+        updates = self.updatesEnabled()
+        self.setUpdatesEnabled(False)
+        if old is not None:
+            old.clearFocus()
+            old.hide()
+        self._current = page
+        page.raise_()
+        page.show()
+        if had_focus and focus is not None:
+            target = page.focusWidget() or _next_focusable(focus, page)
+            (target or page).setFocus()
+        self.setUpdatesEnabled(updates)
+
+
+def _next_focusable(start: QWidget, page: QWidget) -> QWidget | None:
+    """The first widget after `start` in the focus chain that can take focus inside `page`."""
+    widget = start.nextInFocusChain()
+    while widget is not None and widget is not start:
+        if (
+            widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and widget.focusProxy() is None
+            and widget.isVisibleTo(page)
+            and widget.isEnabled()
+            and page.isAncestorOf(widget)
+        ):
+            return widget
+        widget = widget.nextInFocusChain()
+    return None

@@ -19,7 +19,10 @@ language switch for comparison. Not collected by pytest. BENCH_CONTACTS override
 
 from __future__ import annotations
 
+import contextlib
+import cProfile
 import os
+import pstats
 import statistics
 import sys
 import tempfile
@@ -144,7 +147,13 @@ def main() -> int:
 
     parser = argparse.ArgumentParser(description="the phone-line workflow in the real windows")
     parser.add_argument("--quick", action="store_true", help="small data, a few seconds")
-    sizes = Sizes(parser.parse_args().quick)
+    parser.add_argument(
+        "--profile-switch",
+        action="store_true",
+        help="also print where the interface-language switches spend their time (cProfile)",
+    )
+    args = parser.parse_args()
+    sizes = Sizes(args.quick)
     app = create_qapplication(sys.argv[:1])
     with tempfile.TemporaryDirectory(prefix="intake-bench-") as folder:
         work = Path(folder)
@@ -207,15 +216,25 @@ def main() -> int:
 
         # 3. Language switches on the filled call.
         ui_switch, ui_old_clock, caller_switch = [], [], []
+        ui_cpu: list[
+            float
+        ] = []  # the process's CPU time: the wall clock also counts waiting for a core
+        profiler = cProfile.Profile() if args.profile_switch else None
         for index in range(sizes.switches):
             button = window.language_switch.buttons["fr" if index % 2 == 0 else "en"]
             if index < sizes.switches // 2:
-                ui_switch.append(until_painted(button.click, window))
+                cpu_start = time.process_time()
+                with profiler or contextlib.nullcontext():
+                    ui_switch.append(until_painted(button.click, window))
+                ui_cpu.append((time.process_time() - cpu_start) * 1000)
             else:
                 ui_old_clock.append(click_and_repaint(button.click, window))
                 settle(app)
             caller_switch.append(until_painted(page.toggle_caller_language, window))
         controller.language.apply("en")
+        if profiler is not None:
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
 
         # 5. Autosave: what the UI thread pays.
         autosave_ui = []
@@ -272,6 +291,7 @@ def main() -> int:
         )
         print(line("step to step", steps_ms, base=bare_steps, goal=50))
         print(line("interface language, filled call", ui_switch, goal=50))
+        print(line("  the same, CPU time of the process", ui_cpu, goal=50))
         print(line("  the same, old clock (click+repaint)", ui_old_clock, goal=50))
         print(line("caller language, filled call", caller_switch, goal=50))
         print(line("open history (first page shown)", opening, goal=200))

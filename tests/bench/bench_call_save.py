@@ -1,11 +1,12 @@
 """Saving a whole call: one transaction (intake.services.calls) against the five separate
 transactions it replaced (record, note, follow-up, callback, draft removal), side by side.
 
-    .venv/bin/python tests/bench/bench_call_save.py
+    .venv/bin/python tests/bench/bench_call_save.py [--quick]
 
 Both run on encrypted stores with the same settings (journal TRUNCATE, FULL sync), alternating
 one save each, so a busy machine slows both alike. Goal: the ratio new/old at most 1.0.
-Not collected by pytest.
+Not collected by pytest. --quick runs 20 saves of each (the test suite runs it so the script
+cannot rot; it ran the full 300 until it honoured the flag).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from intake.storage.records import (
 
 PASSPHRASE = "benchmark passphrase, not a secret"
 SAVES = 300
+QUICK_SAVES = 20
 ACTOR = "bench"
 
 
@@ -100,21 +102,27 @@ def timed(store: Store, save: object) -> float:
 
 
 def main() -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="saving a whole call: one transaction or five")
+    parser.add_argument("--quick", action="store_true", help="20 saves of each, a few seconds")
+    saves = QUICK_SAVES if parser.parse_args().quick else SAVES
     with tempfile.TemporaryDirectory(prefix="intake-bench-call-") as folder:
         old, new = store_at(Path(folder) / "old.db"), store_at(Path(folder) / "new.db")
         for _ in range(10):  # warm both
             timed(old, five_transactions), timed(new, save_call)
         before, after = [], []
-        for _ in range(SAVES):
+        for _ in range(saves):
             before.append(timed(old, five_transactions))
             after.append(timed(new, save_call))
         old.close(), new.close()
-    print(f"saving a whole call, {SAVES} alternating saves (encrypted, FULL sync)")
+    print(f"saving a whole call, {saves} alternating saves (encrypted, FULL sync)")
     for label, values in (("five transactions", before), ("one transaction", after)):
         print(f"  {label:18} median {statistics.median(values) * 1000:6.2f} ms")
     ratio = statistics.median(after) / statistics.median(before)
     print(f"  ratio new/old median {ratio:.2f}x   (goal: at most 1.0x)")
-    return 0 if ratio <= 1.0 else 1
+    # A quick run is too short to judge the goal on a busy machine: it only has to run.
+    return 0 if ratio <= 1.0 or saves == QUICK_SAVES else 1
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from intake.i18n import Language, _, current_language
+from intake.ui import ops
 from intake.ui.main_window import MainWindow
 from tests.gui.conftest import AppFactory, sign_in
 from tests.gui.texts import foreign_texts, visible_texts
@@ -41,7 +42,8 @@ def test_switch_en_fr_en_keeps_what_was_typed(
     assert setup.banner.title.text() == "Les deux phrases de passe ne sont pas identiques."
     assert QLocale().language() == QLocale.Language.French
     assert app.gate.setup.language_switch.buttons["fr"].isChecked()  # both switches agree
-    assert json.loads((tmp_path / "settings.json").read_text())["ui_language"] == "fr"
+    # The choice is written on a worker thread, after the windows have changed.
+    qtbot.waitUntil(lambda: saved_language(tmp_path) == "fr")
 
     app.gate.setup.language_switch.buttons["en"].click()
     assert_all_in("en", app.gate)
@@ -81,9 +83,20 @@ def test_every_open_window_switches_at_once(
     assert window.lock_page.pin.text() == "12"
 
 
-def test_the_choice_persists_to_the_next_start(make_app: AppFactory, existing_store: Path) -> None:
+def saved_language(folder: Path) -> str | None:
+    try:
+        value = json.loads((folder / "settings.json").read_text())["ui_language"]
+    except (OSError, ValueError, KeyError):
+        return None
+    return str(value)
+
+
+def test_the_choice_persists_to_the_next_start(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path
+) -> None:
     first = make_app("en")
     first.gate.language_switch.buttons["fr"].click()
+    qtbot.waitUntil(lambda: not ops.running())  # written on a worker thread
     first.gate.close()
     second = make_app()  # reads the settings file only
     assert current_language() == "fr"
@@ -132,3 +145,52 @@ def test_switching_on_the_recommendations_retranslates_the_cards_in_place(
     window.language_switch.buttons[lang].click()
     assert_all_in(lang, window)
     assert [label.text() for label in before] == texts
+
+
+def test_switching_quickly_back_and_forth_remembers_the_last_choice(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path
+) -> None:
+    """Writes run on a worker one at a time; a switch made while one runs is written after it,
+    so the file never ends on an earlier choice than the one on screen."""
+    first = make_app("en")
+    folder = first.settings_file.path.parent
+    buttons = first.gate.language_switch.buttons
+    for language in ("fr", "en", "fr", "en", "fr"):
+        buttons[language].click()  # type: ignore[index]
+    assert current_language() == "fr"
+    qtbot.waitUntil(lambda: not ops.running() and saved_language(folder) == "fr")
+    buttons["en"].click()
+    qtbot.waitUntil(lambda: not ops.running())
+    assert saved_language(folder) == "en"
+
+
+def test_a_switch_on_a_filled_call_builds_and_destroys_no_widget(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    """Every step, the crisis panel and the window retranslate the widgets they have: after a
+    switch and back, the window holds exactly the same widget objects (rebuilding cards and
+    lists was most of a switch's cost), and the steps nobody looks at stay hidden."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from tests.gui.test_call import fill_whole_call, start_call
+
+    _app, window, page = start_call(qtbot, make_app, lang)
+    fill_whole_call(qtbot, page)
+    page.show_step("recommendations")
+    page.show_step("wrapup")
+
+    def widgets() -> set[int]:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        return {id(widget) for widget in window.findChildren(QWidget)}
+
+    before = widgets()
+    keep = window.findChildren(QWidget)  # held, so no id is reused while the test runs
+    other: Language = "fr" if lang == "en" else "en"
+    window.language_switch.buttons[other].click()
+    assert_all_in(other, window)
+    assert widgets() == before
+    assert [step for step, p in page.steps.items() if p.isVisible()] == ["wrapup"]
+    window.language_switch.buttons[lang].click()
+    assert_all_in(lang, window)
+    assert widgets() == before
+    assert len(keep) == len(before)

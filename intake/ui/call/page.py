@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSizePolicy,
-    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -32,7 +31,7 @@ from intake.ui.call.crisis import CrisisPanel
 from intake.ui.call.referral import RecommendationsStep, WrapUpStep, rescue_message
 from intake.ui.call.steps import RISK_NAMES, GreetingStep, NeedsStep, SafetyStep, WhoStep
 from intake.ui.language import Retranslatable
-from intake.ui.widgets import ENDONYMS
+from intake.ui.widgets import ENDONYMS, CurrentPageStack
 
 log = logging.getLogger(__name__)
 AUTOSAVE_MS = 3000
@@ -120,7 +119,7 @@ class CallPage(Retranslatable, QWidget):
         self.abandon_button.clicked.connect(self.ask_abandon)
         side.addWidget(self.abandon_button)
 
-        self.stack = QStackedWidget(self)
+        self.stack = CurrentPageStack(self)
         self.steps: dict[str, StepPage] = {
             "greeting": GreetingStep(call, services, self.stack),
             "who": WhoStep(call, services, self.stack),

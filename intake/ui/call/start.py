@@ -32,7 +32,9 @@ def load_call_data(session: Session, account_id: str, *, sees_all: bool = False)
     volunteer's unfinished calls (a crash or a closed window leaves one behind) and how many
     follow-ups are due by tomorrow (a supervisor's count covers everyone's)."""
     from intake.directory.load import load_directory, override_from_environment  # noqa: PLC0415
+    from intake.i18n.formatting import preload  # noqa: PLC0415
 
+    preload()  # both languages' dates: the first language switch then reads nothing
     by = (datetime.now(UTC) + timedelta(days=1)).isoformat()
     return CallData(
         Router(load_directory(override_from_environment())),
