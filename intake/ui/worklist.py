@@ -106,7 +106,10 @@ class WorklistModel(QAbstractTableModel):
             risk = label("risk", item.risk)
             return "⚠ " + risk if item.alert else risk
         if column == 1:
-            return label("work-kind", item.kind)
+            kind = label("work-kind", item.kind)
+            if item.messages_ok:
+                return _("{kind} · message OK").format(kind=kind)
+            return kind
         if column == 2:
             due = when_with_zone(item.due_at.isoformat(), item.time_zone)
             if item.overdue(self.now):
@@ -447,7 +450,9 @@ class WorklistPage(Retranslatable, QWidget):
                 count=item.attempts
             ),
         ]
-        if not item.messages_ok:
+        if item.messages_ok:
+            lines.append(_("A message may be left: the person agreed to one."))
+        else:
             lines.append(_("No message may be left: the person did not agree to one."))
         if self._number is not None and self._number[0] == item.id:
             lines.append(_("Callback number: {number}").format(number=self._number[1] or "—"))
