@@ -31,9 +31,9 @@ class Session:
         self.accounts: list[Account] = self._list_accounts()
 
     def _list_accounts(self) -> list[Account]:
-        from intake.storage.account_store import list_accounts  # noqa: PLC0415
+        from intake.storage.account_store import active_accounts  # noqa: PLC0415
 
-        return list_accounts(self.store)
+        return active_accounts(self.store)
 
     @property
     def cipher_version(self) -> str:

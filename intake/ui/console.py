@@ -1,12 +1,14 @@
-"""The supervisor console (supervisors only; every action audited by the service): accounts,
-the on-call supervisor's contact, the idle lock time and the retention period. Thin: the rules
-live in intake.services.accounts; every call runs on a worker thread."""
+"""The supervisor console (supervisors only; every action audited by the service), in tabs:
+accounts (add, disable, reset a PIN, clear a lockout); settings (the on-call supervisor's
+contact, the idle lock time, the retention period, the kiosk's policy); directory checks. Thin:
+the rules live in intake.services.accounts; every call runs on a worker thread."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +30,7 @@ from PySide6.QtWidgets import (
 from intake.accounts import Account, Role
 from intake.i18n import _, ngettext, pgettext
 from intake.services import accounts as console
+from intake.settings import Settings
 from intake.storage.db import Store
 from intake.storage.errors import StoreError
 from intake.ui import ops
@@ -37,6 +41,8 @@ from intake.vocabulary_labels import label
 
 
 class ConsolePage(Retranslatable, QWidget):
+    idle_saved = QtSignal(int)  # minutes: the window's idle lock follows at once
+
     def __init__(self, store: Store, account: Account, parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("console-page")
@@ -68,6 +74,9 @@ class ConsolePage(Retranslatable, QWidget):
         self.new_pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.reset_button = QPushButton(self.accounts_box)
         self.reset_button.setObjectName("console-reset-pin")
+        self.disable_button = QPushButton(self.accounts_box)
+        self.disable_button.setObjectName("console-disable")
+        self.disable_button.setEnabled(False)
         self.name = QLineEdit(self.accounts_box)
         self.name.setObjectName("console-name")
         self.role = QComboBox(self.accounts_box)
@@ -82,6 +91,8 @@ class ConsolePage(Retranslatable, QWidget):
         row_actions.addSpacing(16)
         row_actions.addWidget(self.new_pin)
         row_actions.addWidget(self.reset_button)
+        row_actions.addSpacing(16)
+        row_actions.addWidget(self.disable_button)
         row_actions.addStretch(1)
         self.add_form = QFormLayout()
         self.add_form.addRow(self._caption("name"), self.name)
@@ -109,17 +120,50 @@ class ConsolePage(Retranslatable, QWidget):
         self.settings_form.addRow(self._caption("idle"), self.idle)
         self.settings_form.addRow(self._caption("retention"), self.retention)
         self.settings_form.addRow("", self.save_settings)
-        columns = QHBoxLayout()
-        columns.addWidget(self.accounts_box, 3)
-        columns.addWidget(self.settings_box, 2)
+        # The kiosk's policy (kept in the encrypted store; where a kiosk stands stays its own)
+        self.kiosk_box = QGroupBox(self)
+        self.kiosk_idle = QSpinBox(self.kiosk_box)
+        self.kiosk_idle.setObjectName("console-kiosk-idle")
+        self.kiosk_idle.setRange(*console.KIOSK_RANGES["kiosk_idle_seconds"])
+        self.kiosk_countdown = QSpinBox(self.kiosk_box)
+        self.kiosk_countdown.setObjectName("console-kiosk-countdown")
+        self.kiosk_countdown.setRange(*console.KIOSK_RANGES["kiosk_countdown_seconds"])
+        self.kiosk_crisis_idle = QSpinBox(self.kiosk_box)
+        self.kiosk_crisis_idle.setObjectName("console-kiosk-crisis-idle")
+        self.kiosk_crisis_idle.setRange(*console.KIOSK_RANGES["kiosk_crisis_idle_seconds"])
+        self.kiosk_alert = QComboBox(self.kiosk_box)
+        self.kiosk_alert.setObjectName("console-kiosk-alert")
+        self.save_kiosk = QPushButton(self.kiosk_box)
+        self.save_kiosk.setObjectName("console-save-kiosk")
+        self.save_kiosk.setEnabled(False)
+        self.kiosk_form = QFormLayout(self.kiosk_box)
+        self.kiosk_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.kiosk_form.addRow(self._caption("kiosk_idle"), self.kiosk_idle)
+        self.kiosk_form.addRow(self._caption("kiosk_countdown"), self.kiosk_countdown)
+        self.kiosk_form.addRow(self._caption("kiosk_crisis_idle"), self.kiosk_crisis_idle)
+        self.kiosk_form.addRow(self._caption("kiosk_alert"), self.kiosk_alert)
+        self.kiosk_form.addRow("", self.save_kiosk)
+        settings_tab = QWidget(self)
+        settings_column = QVBoxLayout(settings_tab)
+        settings_column.addWidget(self.settings_box)
+        settings_column.addWidget(self.kiosk_box)
+        settings_column.addStretch(1)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("console-tabs")
+        self.tabs.addTab(self.accounts_box, "")
+        self.tabs.addTab(settings_tab, "")
+        self.directory_tab: QWidget | None = None
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.status)
-        layout.addLayout(columns, 1)
+        layout.addWidget(self.tabs, 1)
         self.clear_button.clicked.connect(self.clear_lockout)
         self.reset_button.clicked.connect(self.reset_pin)
         self.add_button.clicked.connect(self.add_account)
         self.save_settings.clicked.connect(self.save)
+        self.save_kiosk.clicked.connect(self.save_kiosk_policy)
+        self.disable_button.clicked.connect(self.toggle_disabled)
+        self.table.itemSelectionChanged.connect(self._show_selected)
         self.retranslate_ui()
         self.refresh()
 
@@ -134,30 +178,39 @@ class ConsolePage(Retranslatable, QWidget):
         # Until the store's values are shown, the spin boxes hold their minimums (1 minute, 30
         # days): saving then would cut the retention period. Save waits for the load.
         self.save_settings.setEnabled(False)
+        self.save_kiosk.setEnabled(False)
 
-        def load() -> tuple[list[console.AccountRow], str | None, str | None, str | None]:
+        def load() -> tuple[list[console.AccountRow], Any, Any, Any, console.KioskPolicy]:
             return (
                 console.accounts(store, actor),
                 console.on_call_contact(store),
-                console.setting(store, console.IDLE_KEY),
-                console.setting(store, console.RETENTION_KEY),
+                console.idle_minutes(store),
+                console.retention_days(store),
+                console.kiosk_policy(store, Settings()),
             )
 
         ops.run_in_background(load, self._loaded, self._failed, name="console")
 
-    def _loaded(self, result: tuple[list[console.AccountRow], Any, Any, Any]) -> None:
-        self._rows, on_call, idle, retention = result
+    def _loaded(self, result: tuple[list[console.AccountRow], Any, Any, Any, Any]) -> None:
+        self._rows, on_call, idle, retention, kiosk = result
         self.on_call.setText(on_call or "")
-        self.idle.setValue(int(idle) if idle else 15)
-        self.retention.setValue(int(retention) if retention else 365)
+        self.idle.setValue(idle or Settings().idle_lock_minutes)
+        self.retention.setValue(retention or 365)
+        self.kiosk_idle.setValue(kiosk.idle_seconds)
+        self.kiosk_countdown.setValue(kiosk.countdown_seconds)
+        self.kiosk_crisis_idle.setValue(kiosk.crisis_idle_seconds)
+        self.kiosk_alert.setCurrentIndex(max(0, self.kiosk_alert.findData(kiosk.staff_alert)))
         self.save_settings.setEnabled(True)
+        self.save_kiosk.setEnabled(True)
         self._fill_table()
 
     def _fill_table(self) -> None:
         self.table.setRowCount(len(self._rows))
         for row, account in enumerate(self._rows):
             lock = (
-                _("Locked until {when}").format(when=when_with_zone(account.locked_until))
+                pgettext("account", "Disabled: cannot sign in")
+                if account.disabled
+                else _("Locked until {when}").format(when=when_with_zone(account.locked_until))
                 if account.locked_until
                 else ngettext(
                     "{count} failed PIN try", "{count} failed PIN tries", account.failed_pins
@@ -169,6 +222,7 @@ class ConsolePage(Retranslatable, QWidget):
                 (account.name, label("account-role", account.role), lock)
             ):
                 self.table.setItem(row, column, QTableWidgetItem(text))
+        self._show_selected()
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, StoreError):
@@ -178,8 +232,12 @@ class ConsolePage(Retranslatable, QWidget):
             self._message = _("That could not be done. Try again.")
         self.retranslate_ui()
 
-    def _run(self, action: Callable[[], object], done: str) -> None:
+    def _run(
+        self, action: Callable[[], object], done: str, after: Callable[[], None] | None = None
+    ) -> None:
         def finished(_result: object) -> None:
+            if after is not None:
+                after()
             self._message = done
             self.retranslate_ui()
             self.refresh()
@@ -190,7 +248,40 @@ class ConsolePage(Retranslatable, QWidget):
         rows = self.table.selectionModel().selectedRows()
         return self._rows[rows[0].row()] if rows and rows[0].row() < len(self._rows) else None
 
+    def _show_selected(self) -> None:
+        chosen = self._selected()
+        self.disable_button.setEnabled(chosen is not None and chosen.id != self.account.id)
+        if chosen is not None and chosen.disabled:
+            self.disable_button.setText(_("Enable the account"))
+        else:
+            self.disable_button.setText(_("Disable the account"))
+
     # Actions -----------------------------------------------------------------------------
+    def toggle_disabled(self) -> None:
+        chosen = self._selected()
+        if chosen is None:
+            return
+        store, actor, disable = self.store, self.account.id, not chosen.disabled
+        self._run(
+            lambda: console.set_disabled(store, actor, chosen.id, disable),
+            _("The account was disabled: it can no longer sign in.")
+            if disable
+            else _("The account was enabled again."),
+        )
+
+    def save_kiosk_policy(self) -> None:
+        store, actor = self.store, self.account.id
+        policy = console.KioskPolicy(
+            self.kiosk_idle.value(),
+            self.kiosk_countdown.value(),
+            self.kiosk_crisis_idle.value(),
+            self.kiosk_alert.currentData(),
+        )
+        self._run(
+            lambda: console.set_kiosk_policy(store, actor, policy),
+            _("The kiosk settings were saved. A kiosk uses them from its next start."),
+        )
+
     def clear_lockout(self) -> None:
         chosen = self._selected()
         if chosen is None:
@@ -231,7 +322,10 @@ class ConsolePage(Retranslatable, QWidget):
             console.set_idle_minutes(store, actor, idle)
             console.set_retention_days(store, actor, retention)
 
-        self._run(write, _("The settings were saved."))
+        def saved() -> None:
+            self.idle_saved.emit(idle)
+
+        self._run(write, _("The settings were saved."), after=saved)
 
     def retranslate_ui(self) -> None:
         self.title.setText(_("Supervisor console"))
@@ -264,5 +358,27 @@ class ConsolePage(Retranslatable, QWidget):
         self.captions["idle"].setText(pgettext("field label", "Lock after (minutes idle)"))
         self.captions["retention"].setText(pgettext("field label", "Keep records for (days)"))
         self.save_settings.setText(_("Save the settings"))
+        self.tabs.setTabText(0, _("Accounts"))
+        self.tabs.setTabText(1, _("Settings"))
+        self.kiosk_box.setTitle(_("Kiosks (kept in the encrypted store)"))
+        self.captions["kiosk_idle"].setText(
+            pgettext("field label", "Ask “Are you still there?” after (seconds untouched)")
+        )
+        self.captions["kiosk_countdown"].setText(
+            pgettext("field label", "Then wipe the visit after (seconds)")
+        )
+        self.captions["kiosk_crisis_idle"].setText(
+            pgettext("field label", "On the crisis screen, ask after (seconds)")
+        )
+        self.captions["kiosk_alert"].setText(pgettext("field label", "Alert the staff with"))
+        refill_combo(
+            self.kiosk_alert,
+            [
+                (pgettext("staff alert", "A sound and a flag"), "sound-and-flag"),
+                (pgettext("staff alert", "A flag only"), "flag"),
+            ],
+        )
+        self.save_kiosk.setText(_("Save the kiosk settings"))
+        self._show_selected()
         self.table.setAccessibleName(_("Accounts"))
         self._fill_table()

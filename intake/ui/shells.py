@@ -72,7 +72,7 @@ class PhoneShell(Shell):
     def _ready(self, data: object) -> None:
         # Imported here: the main window (and Babel's date formatting) is not needed to paint
         # the first screen, so it stays off the start-up path.
-        from intake.ui.call.start import services_for  # noqa: PLC0415
+        from intake.ui.call.start import idle_minutes_for, services_for  # noqa: PLC0415
         from intake.ui.main_window import MainWindow  # noqa: PLC0415
 
         settings = self.settings_file.load()
@@ -83,7 +83,7 @@ class PhoneShell(Shell):
             self.session.cipher_version,
             self.session.sqlite_version,
             services,
-            settings.idle_lock_minutes,
+            idle_minutes_for(data, settings),
         )
         self.window = window
         window.unlock_requested.connect(self._unlock)

@@ -11,8 +11,12 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from intake.accounts import Account, Role
-from intake.i18n import Language, _
+from intake.i18n import Language, _, pgettext
 from intake.services import accounts as console
+from intake.services.session import Session
+from intake.settings import Settings, SettingsFile
+from intake.storage.account_store import check_pin
+from intake.storage.errors import AccountDisabled
 from intake.ui.console import ConsolePage
 from tests.conftest import make_store
 from tests.gui.conftest import AppFactory, main_window_of, wait_idle
@@ -100,3 +104,120 @@ def test_the_on_call_contact_set_in_the_console_reaches_the_crisis_route(
     assert page is not None
     page.open_crisis()
     qtbot.waitUntil(lambda: "Dr Roy, 613-555-0100" in page.crisis.supervisor.text(), timeout=10_000)
+
+
+def _seeded(existing_store: Path, **settings: object) -> str:
+    """Set console values in the store before the application starts; the supervisor's id."""
+    from intake.storage.db import open_store
+    from tests.conftest import PASSPHRASE
+
+    store = open_store(existing_store, PASSPHRASE)
+    try:
+        boss = str(store.query("SELECT id FROM accounts WHERE role = 'supervisor'")[0][0])
+        if "idle" in settings:
+            console.set_idle_minutes(store, boss, int(settings["idle"]))  # type: ignore[call-overload]
+        if "kiosk" in settings:
+            policy = settings["kiosk"]
+            assert isinstance(policy, console.KioskPolicy)
+            console.set_kiosk_policy(store, boss, policy)
+        if "volunteer" in settings:
+            console.add_account(store, boss, str(settings["volunteer"]), "volunteer", "739251")
+    finally:
+        store.close()
+    return boss
+
+
+def test_a_supervisor_disables_an_account_that_then_cannot_sign_in(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    _seeded(existing_store, volunteer="Volunteer Vi")
+    app = make_app(lang)
+    window = main_window_of(qtbot, app)
+    window.show_console()
+    page = window.console_page
+    assert page is not None
+    qtbot.waitUntil(lambda: page.table.rowCount() == 2, timeout=10_000)
+    names = [page.table.item(r, 0).text() for r in range(2)]
+    mine = names.index("Dr Sam Okafor")
+    page.table.selectRow(mine)
+    assert not page.disable_button.isEnabled()  # never your own account
+    page.table.selectRow(1 - mine)
+    assert page.disable_button.isEnabled()
+    page.disable_button.click()
+    disabled = pgettext("account", "Disabled: cannot sign in")
+    qtbot.waitUntil(lambda: page.table.item(1 - mine, 2).text() == disabled, timeout=10_000)
+    assert foreign_texts(window, lang) == []
+    wait_idle(qtbot)
+    store = app.store
+    assert store is not None
+    lee = store.query("SELECT id FROM accounts WHERE display_name = 'Volunteer Vi'")[0][0]
+    assert "Volunteer Vi" not in [a.display_name for a in Session(store).accounts]  # not offered
+    with pytest.raises(AccountDisabled):  # and refused, the right PIN or not
+        check_pin(store, lee, "739251")
+    details = [r[0] for r in store.query("SELECT detail FROM audit WHERE record = ?", (lee,))]
+    assert "account-disabled" in details
+    page.table.selectRow(1 - mine)
+    assert page.disable_button.text() == _("Enable the account")
+
+
+def test_the_idle_lock_saved_in_the_console_is_the_one_used(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    _seeded(existing_store, idle=7)
+    app = make_app(lang)
+    window = main_window_of(qtbot, app)
+    assert window.idle.interval_ms == 7 * 60 * 1000  # not the settings file's 15
+    window.show_console()
+    page = window.console_page
+    assert page is not None
+    qtbot.waitUntil(page.save_settings.isEnabled, timeout=10_000)
+    assert page.idle.value() == 7
+    page.idle.setValue(3)
+    page.save_settings.click()
+    qtbot.waitUntil(lambda: window.idle.interval_ms == 3 * 60 * 1000, timeout=10_000)
+
+
+def test_the_kiosk_settings_saved_in_the_console_are_the_kiosks(
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    lang: Language,
+) -> None:
+    app = make_app(lang)
+    window = main_window_of(qtbot, app)
+    window.show_console()
+    page = window.console_page
+    assert page is not None
+    page.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(page.save_kiosk.isEnabled, timeout=10_000)
+    assert page.kiosk_idle.value() == Settings().kiosk_idle_seconds
+    page.kiosk_idle.setValue(45)
+    page.kiosk_alert.setCurrentIndex(page.kiosk_alert.findData("flag"))
+    page.save_kiosk.click()
+    saved = _("The kiosk settings were saved. A kiosk uses them from its next start.")
+    qtbot.waitUntil(lambda: saved in page.status.text(), timeout=10_000)
+    assert foreign_texts(window, lang) == []
+    wait_idle(qtbot)
+    store = app.store
+    assert store is not None
+    assert console.kiosk_policy(store, Settings()) == console.KioskPolicy(
+        45, Settings().kiosk_countdown_seconds, Settings().kiosk_crisis_idle_seconds, "flag"
+    )
+    assert settings_file.load().kiosk_idle_seconds == Settings().kiosk_idle_seconds  # untouched
+
+
+def test_a_kiosk_uses_the_policy_kept_in_the_store(
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    lang: Language,
+) -> None:
+    from tests.gui.kiosk_helpers import start_kiosk
+
+    _seeded(existing_store, kiosk=console.KioskPolicy(45, 20, 900, "flag"))
+    _app, kiosk = start_kiosk(qtbot, make_app, settings_file, lang, kiosk_idle_seconds=300)
+    assert kiosk.idle.interval_ms == 45 * 1000  # the store's, not the file's 300
+    assert kiosk.crisis_idle_seconds == 900
+    assert kiosk.staff_alert == "flag"

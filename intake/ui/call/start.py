@@ -25,6 +25,7 @@ class CallData:
     guidance: tuple[Section, ...]
     drafts: list[Draft]
     followups_due: int
+    idle_minutes: int | None = None  # set in the console (the encrypted store); None: not set
 
 
 def load_call_data(session: Session, account_id: str, *, sees_all: bool = False) -> CallData:
@@ -32,6 +33,7 @@ def load_call_data(session: Session, account_id: str, *, sees_all: bool = False)
     volunteer's unfinished calls (a crash or a closed window leaves one behind) and how many
     follow-ups are due by tomorrow (a supervisor's count covers everyone's)."""
     from intake.directory.load import load_directory, override_from_environment  # noqa: PLC0415
+    from intake.services.accounts import idle_minutes  # noqa: PLC0415
 
     by = (datetime.now(UTC) + timedelta(days=1)).isoformat()
     return CallData(
@@ -40,7 +42,15 @@ def load_call_data(session: Session, account_id: str, *, sees_all: bool = False)
         load_guidance(),
         Drafts(session.store, account_id).pending(),
         CallDesk(session.store, account_id).followups_due(by, everyone=sees_all),
+        idle_minutes(session.store),
     )
+
+
+def idle_minutes_for(data: object, settings: Settings) -> int:
+    """The idle lock time: the one a supervisor saved in the console, else the settings
+    file's (a station set up before the console existed)."""
+    stored = data.idle_minutes if isinstance(data, CallData) else None
+    return stored or settings.idle_lock_minutes
 
 
 def store_on_call_contact(session: Session) -> str | None:
