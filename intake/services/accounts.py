@@ -214,6 +214,16 @@ def set_on_call_contact(store: Store, actor: str, contact: str | None) -> None:
         audit.append(conn, actor, "console", None, "on-call-contact-set")
 
 
+def first_on_call_contact(conn: Any, supervisor: str, contact: str) -> None:
+    """At first run, inside the transaction that creates the store (audited as the console's
+    setting is)."""
+    text = contact.strip()
+    if not text or len(text) > MAX_NAME_LENGTH:
+        raise BadName()
+    _set(conn, ON_CALL_KEY, text)
+    audit.append(conn, supervisor, "console", None, "on-call-contact-set")
+
+
 def on_call_contact(store: Store) -> str | None:
     return setting(store, ON_CALL_KEY)
 
