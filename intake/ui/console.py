@@ -6,7 +6,7 @@ the rules live in intake.services.accounts; every call runs on a worker thread."
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtWidgets import (
@@ -30,14 +30,16 @@ from PySide6.QtWidgets import (
 from intake.accounts import Account, Role
 from intake.i18n import _, ngettext, pgettext
 from intake.services import accounts as console
+from intake.services.session import StoreError
 from intake.settings import Settings
-from intake.storage.db import Store
-from intake.storage.errors import StoreError
 from intake.ui import ops
 from intake.ui.history import when_with_zone
 from intake.ui.language import Retranslatable
 from intake.ui.widgets import heading, refill_combo
 from intake.vocabulary_labels import label
+
+if TYPE_CHECKING:
+    from intake.services.session import Store
 
 
 class ConsolePage(Retranslatable, QWidget):

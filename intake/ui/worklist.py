@@ -5,7 +5,7 @@ store live in intake.services.worklist; every call runs on a worker thread."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QDateTime, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtCore import Signal as QtSignal
@@ -28,15 +28,18 @@ from intake.accounts import Account
 from intake.i18n import _, current_language, ngettext, pgettext
 from intake.i18n.formatting import QT_DATETIME_FORMATS, format_stamp
 from intake.provinces import PROVINCES, province_name
+from intake.services.session import StoreError
 from intake.services.worklist import Summary, WorkItem
-from intake.storage.db import Store
-from intake.storage.errors import StoreError
 from intake.ui import ops
 from intake.ui.history import when_with_zone
 from intake.ui.language import Retranslatable
 from intake.ui.widgets import heading, refill_combo
 from intake.vocabulary import WORK_OUTCOMES
 from intake.vocabulary_labels import label
+
+if TYPE_CHECKING:
+    from intake.services.session import Store
+
 
 WORKLIST_KEY = "F9"
 PAGE_SIZE = 60  # more than a large screen shows; each row read costs page decryptions
