@@ -32,12 +32,14 @@ def load_call_data(session: Session, account_id: str, *, sees_all: bool = False)
     """Runs on a worker thread: the directory, the safety screen, the guidance, this
     volunteer's unfinished calls (a crash or a closed window leaves one behind) and how many
     follow-ups are due by tomorrow (a supervisor's count covers everyone's)."""
-    from intake.directory.load import load_directory, override_from_environment  # noqa: PLC0415
     from intake.services.accounts import idle_minutes  # noqa: PLC0415
+    from intake.services.directory_checks import current_directory  # noqa: PLC0415
 
     by = (datetime.now(UTC) + timedelta(days=1)).isoformat()
     return CallData(
-        Router(load_directory(override_from_environment())),
+        # With the directory checks a supervisor made in the console: the status shown at the
+        # point of referral follows them.
+        Router(current_directory(session.store)),
         load_screen(),
         load_guidance(),
         Drafts(session.store, account_id).pending(),
