@@ -6,12 +6,15 @@ the rules live in intake.services.accounts; every call runs on a worker thread."
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -28,14 +31,18 @@ from PySide6.QtWidgets import (
 )
 
 from intake.accounts import Account, Role
-from intake.i18n import _, ngettext, pgettext
+from intake.directory.browse import STATUS_NAMES
+from intake.i18n import _, current_language, ngettext, pgettext, translate
+from intake.i18n.formatting import format_date
+from intake.provinces import CODES, province_name
 from intake.services import accounts as console
+from intake.services import directory_checks as checks
 from intake.services.session import StoreError
 from intake.settings import Settings
 from intake.ui import ops
 from intake.ui.history import when_with_zone
 from intake.ui.language import Retranslatable
-from intake.ui.widgets import heading, refill_combo
+from intake.ui.widgets import collated, heading, refill_combo
 from intake.vocabulary_labels import label
 
 if TYPE_CHECKING:
@@ -154,7 +161,10 @@ class ConsolePage(Retranslatable, QWidget):
         self.tabs.setObjectName("console-tabs")
         self.tabs.addTab(self.accounts_box, "")
         self.tabs.addTab(settings_tab, "")
-        self.directory_tab: QWidget | None = None
+        self.directory_tab = DirectoryChecks(store, account, self)
+        self.tabs.addTab(self.directory_tab, "")
+        self.directory_tab.said.connect(self._say)
+        self.tabs.currentChanged.connect(self._tab_shown)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.status)
@@ -249,6 +259,14 @@ class ConsolePage(Retranslatable, QWidget):
     def _selected(self) -> console.AccountRow | None:
         rows = self.table.selectionModel().selectedRows()
         return self._rows[rows[0].row()] if rows and rows[0].row() < len(self._rows) else None
+
+    def _tab_shown(self, index: int) -> None:
+        if self.tabs.widget(index) is self.directory_tab:
+            self.directory_tab.load_once()
+
+    def _say(self, message: str) -> None:
+        self._message = message
+        self.retranslate_ui()
 
     def _show_selected(self) -> None:
         chosen = self._selected()
@@ -362,6 +380,7 @@ class ConsolePage(Retranslatable, QWidget):
         self.save_settings.setText(_("Save the settings"))
         self.tabs.setTabText(0, _("Accounts"))
         self.tabs.setTabText(1, _("Settings"))
+        self.tabs.setTabText(2, _("Directory checks"))
         self.kiosk_box.setTitle(_("Kiosks (kept in the encrypted store)"))
         self.captions["kiosk_idle"].setText(
             pgettext("field label", "Ask “Are you still there?” after (seconds untouched)")
@@ -384,3 +403,240 @@ class ConsolePage(Retranslatable, QWidget):
         self._show_selected()
         self.table.setAccessibleName(_("Accounts"))
         self._fill_table()
+
+
+class DirectoryChecks(Retranslatable, QWidget):
+    """What in the directory is stale (checked over 12 months ago) or not verified, province by
+    province; a supervisor marks a fact checked today with its source, and exports the checks
+    as an organisation directory file for the other stations."""
+
+    said = QtSignal(str)  # what happened, for the console's status line
+
+    def __init__(self, store: Store, account: Account, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("console-directory")
+        self.store = store
+        self.account = account
+        self._loaded = False
+        self.programs: list[Any] = []
+        self.rows: list[checks.ReviewRow] = []
+        self.shown: list[checks.ReviewRow] = []
+        self.hint = QLabel(self)
+        self.hint.setObjectName("directory-checks-hint")
+        self.hint.setWordWrap(True)
+        self.province = QComboBox(self)
+        self.province.setObjectName("directory-checks-province")
+        self.province_label = QLabel(self)
+        self.province_label.setBuddy(self.province)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("directory-checks-summary")
+        self.table = QTableWidget(0, 5, self)
+        self.table.setObjectName("directory-checks-table")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.source = QLineEdit(self)
+        self.source.setObjectName("directory-checks-source")
+        self.source.setMaxLength(checks.MAX_SOURCE)
+        self.source_label = QLabel(self)
+        self.source_label.setBuddy(self.source)
+        self.mark_button = QPushButton(self)
+        self.mark_button.setObjectName("directory-checks-mark")
+        self.export_button = QPushButton(self)
+        self.export_button.setObjectName("directory-checks-export")
+        self.export_button.setProperty("secondary", True)
+        filters = QHBoxLayout()
+        filters.addWidget(self.province_label)
+        filters.addWidget(self.province, 1)
+        filters.addSpacing(16)
+        filters.addWidget(self.summary)
+        filters.addStretch(1)
+        actions = QHBoxLayout()
+        actions.addWidget(self.source_label)
+        actions.addWidget(self.source, 1)
+        actions.addWidget(self.mark_button)
+        actions.addSpacing(16)
+        actions.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.hint)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(actions)
+        self.province.currentIndexChanged.connect(self._fill)
+        self.table.itemSelectionChanged.connect(self._enable)
+        self.mark_button.clicked.connect(self.mark_checked)
+        self.export_button.clicked.connect(self.export)
+        self.retranslate_ui()
+
+    # Loading ------------------------------------------------------------------------------
+    def load_once(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            self.refresh()
+
+    def refresh(self) -> None:
+        from intake.services.directory_checks import current_directory  # noqa: PLC0415
+
+        store = self.store
+        today = date.today()
+
+        def load() -> tuple[list[Any], list[checks.ReviewRow]]:
+            programs = current_directory(store)
+            return programs, checks.review(programs, today)
+
+        ops.run_in_background(load, self._arrived, self._failed, name="directory-checks")
+
+    def _arrived(self, result: tuple[list[Any], list[checks.ReviewRow]]) -> None:
+        self.programs, self.rows = result
+        self._fill()
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, StoreError):
+            title, advice = exc.explain()
+            self.said.emit(f"{title}. {advice}")
+        else:
+            self.said.emit(_("That could not be done. Try again."))
+        self._enable()
+
+    # Showing ------------------------------------------------------------------------------
+    def _group_name(self, group: str) -> str:
+        if group == checks.NATIONAL:
+            return pgettext("directory group", "All provinces")
+        return province_name(group, current_language())
+
+    def _fill(self) -> None:
+        chosen = self.province.currentData()
+        self.shown = [r for r in self.rows if chosen is None or r.group == chosen]
+        language = current_language()
+        self.table.setRowCount(len(self.shown))
+        for row, item in enumerate(self.shown):
+            kind = translate(checks.FACT_NAMES[item.fact_kind()])
+            if item.fact.startswith("contacts["):
+                kind = f"{kind} {int(item.fact[9:-1]) + 1}"
+            why = []
+            if item.status != "verified":
+                why.append(translate(STATUS_NAMES[item.status]))
+            if item.stale:
+                why.append(_("checked more than 12 months ago"))
+            texts = (
+                self._group_name(item.group),
+                item.name_fr if language == "fr" else item.name_en,
+                kind,
+                format_date(
+                    datetime.combine(item.checked, datetime.min.time(), UTC),
+                    fmt="medium",
+                    language=language,
+                ),
+                "; ".join(why),
+            )
+            for column, text in enumerate(texts):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self.summary.setText(
+            ngettext("{count} fact to check", "{count} facts to check", len(self.shown)).format(
+                count=len(self.shown)
+            )
+        )
+        self._enable()
+
+    def _selected(self) -> checks.ReviewRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.shown[rows[0].row()] if rows and rows[0].row() < len(self.shown) else None
+
+    def _enable(self) -> None:
+        self.mark_button.setEnabled(self._selected() is not None)
+        self.export_button.setEnabled(bool(self.programs))
+
+    # Actions ------------------------------------------------------------------------------
+    def mark_checked(self) -> None:
+        chosen = self._selected()
+        if chosen is None:
+            return
+        store, actor, programs = self.store, self.account.id, self.programs
+        source, today = self.source.text(), date.today()
+        self.mark_button.setEnabled(False)
+
+        def done(_result: object) -> None:
+            self.said.emit(_("Marked as checked today. The referral shows it from the next call."))
+            self.refresh()
+
+        ops.run_in_background(
+            lambda: checks.mark_checked(
+                store,
+                actor,
+                programs,
+                entry_id=chosen.entry_id,
+                fact=chosen.fact,
+                source=source,
+                today=today,
+            ),
+            done,
+            self._failed,
+            name="directory-check",
+        )
+
+    def export(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            _("Export the directory checks"),
+            "organisation-directory.toml",
+            _("Directory files (*.toml)"),
+        )
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> None:
+        """Write the organisation directory file (on a worker thread; said when done)."""
+        store, actor, programs = self.store, self.account.id, self.programs
+
+        def write() -> None:
+            text = checks.export_checks(store, actor, programs, checks.stored_checks(store))
+            path.write_text(text, encoding="utf-8")
+
+        def done(_result: object) -> None:
+            self.said.emit(
+                _(
+                    "The checks were exported. Point INTAKE_DIRECTORY at that file on every "
+                    "station to use them there."
+                )
+            )
+
+        ops.run_in_background(write, done, self._failed, name="directory-export")
+
+    def retranslate_ui(self) -> None:
+        self.hint.setText(
+            _(
+                "Facts of the directory that are not verified, or were checked more than 12 "
+                "months ago. Check one with its source (a website, a call to the office), then "
+                "mark it checked today."
+            )
+        )
+        self.province_label.setText(pgettext("field label", "Province"))
+        refill_combo(
+            self.province,
+            [
+                (pgettext("directory group", "Everywhere"), None),
+                (pgettext("directory group", "All provinces"), checks.NATIONAL),
+                *collated((province_name(c, current_language()), c) for c in CODES),
+            ],
+        )
+        self.table.setHorizontalHeaderLabels(
+            [
+                pgettext("column", "Where"),
+                pgettext("column", "Program"),
+                pgettext("column", "Fact"),
+                pgettext("column", "Last checked"),
+                pgettext("column", "Why"),
+            ]
+        )
+        self.source_label.setText(pgettext("field label", "Source"))
+        self.source.setPlaceholderText(_("for example the program's website"))
+        self.mark_button.setText(_("Mark checked today"))
+        self.export_button.setText(_("Export the checks…"))
+        self.table.setAccessibleName(_("Directory checks"))
+        if self.rows:
+            self._fill()
+        self._enable()

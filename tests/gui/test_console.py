@@ -127,6 +127,11 @@ def _seeded(existing_store: Path, **settings: object) -> str:
     return boss
 
 
+def cell(page: ConsolePage, row: int, column: int) -> str:
+    item = page.table.item(row, column)
+    return item.text() if item is not None else ""
+
+
 def test_a_supervisor_disables_an_account_that_then_cannot_sign_in(
     qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
 ) -> None:
@@ -137,7 +142,7 @@ def test_a_supervisor_disables_an_account_that_then_cannot_sign_in(
     page = window.console_page
     assert page is not None
     qtbot.waitUntil(lambda: page.table.rowCount() == 2, timeout=10_000)
-    names = [page.table.item(r, 0).text() for r in range(2)]
+    names = [cell(page, r, 0) for r in range(2)]
     mine = names.index("Dr Sam Okafor")
     page.table.selectRow(mine)
     assert not page.disable_button.isEnabled()  # never your own account
@@ -145,7 +150,7 @@ def test_a_supervisor_disables_an_account_that_then_cannot_sign_in(
     assert page.disable_button.isEnabled()
     page.disable_button.click()
     disabled = pgettext("account", "Disabled: cannot sign in")
-    qtbot.waitUntil(lambda: page.table.item(1 - mine, 2).text() == disabled, timeout=10_000)
+    qtbot.waitUntil(lambda: cell(page, 1 - mine, 2) == disabled, timeout=10_000)
     assert foreign_texts(window, lang) == []
     wait_idle(qtbot)
     store = app.store
@@ -221,3 +226,51 @@ def test_a_kiosk_uses_the_policy_kept_in_the_store(
     assert kiosk.idle.interval_ms == 45 * 1000  # the store's, not the file's 300
     assert kiosk.crisis_idle_seconds == 900
     assert kiosk.staff_alert == "flag"
+
+
+def test_directory_checks_province_by_province_marked_and_exported(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language, tmp_path: Path
+) -> None:
+    from intake.directory.load import load_directory
+    from intake.services import directory_checks as checks
+
+    app = make_app(lang)
+    window = main_window_of(qtbot, app)
+    window.show_console()
+    page = window.console_page
+    assert page is not None
+    page.tabs.setCurrentWidget(page.directory_tab)
+    tab = page.directory_tab
+    qtbot.waitUntil(lambda: tab.table.rowCount() > 0, timeout=20_000)
+    everywhere = tab.table.rowCount()
+    tab.province.setCurrentIndex(tab.province.findData("QC"))
+    assert 0 < tab.table.rowCount() < everywhere
+    assert {r.group for r in tab.shown} == {"QC"}
+    assert foreign_texts(window, lang) == []
+    assert not tab.mark_button.isEnabled()  # nothing chosen yet
+    tab.table.selectRow(0)
+    chosen = tab.shown[0]
+    tab.source.setText("")
+    tab.mark_button.click()  # no source: refused, said, nothing kept
+    refused = _("Say where the fact was checked (at most 200 characters)")
+    qtbot.waitUntil(lambda: refused in page.status.text(), timeout=10_000)
+    store = app.store
+    assert store is not None
+    assert checks.stored_checks(store) == {}
+    tab.table.selectRow(0)
+    tab.source.setText("Site web du programme")
+    tab.mark_button.click()
+    done = _("Marked as checked today. The referral shows it from the next call.")
+    qtbot.waitUntil(lambda: done in page.status.text(), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: all((r.entry_id, r.fact) != (chosen.entry_id, chosen.fact) for r in tab.rows),
+        timeout=20_000,
+    )
+    exported = tmp_path / "organisation.toml"
+    tab.export_to(exported)
+    qtbot.waitUntil(exported.exists, timeout=10_000)
+    wait_idle(qtbot)
+    program = next(p for p in load_directory(exported) if p.id == chosen.entry_id)
+    assert program.facts()[chosen.fact].status == "verified"
+    assert program.facts()[chosen.fact].source == "Site web du programme"
+    assert foreign_texts(window, lang) == []
