@@ -521,16 +521,17 @@ class DirectoryChecks(Retranslatable, QWidget):
                 why.append(translate(STATUS_NAMES[item.status]))
             if item.stale:
                 why.append(_("checked more than 12 months ago"))
+            # The program's (long) name last: the short columns stay in view at 1280 px.
             texts = (
                 self._group_name(item.group),
-                item.name_fr if language == "fr" else item.name_en,
                 kind,
+                "; ".join(why),
                 format_date(
                     datetime.combine(item.checked, datetime.min.time(), UTC),
                     fmt="medium",
                     language=language,
                 ),
-                "; ".join(why),
+                item.name_fr if language == "fr" else item.name_en,
             )
             for column, text in enumerate(texts):
                 self.table.setItem(row, column, QTableWidgetItem(text))
@@ -626,10 +627,10 @@ class DirectoryChecks(Retranslatable, QWidget):
         self.table.setHorizontalHeaderLabels(
             [
                 pgettext("column", "Where"),
-                pgettext("column", "Program"),
                 pgettext("column", "Fact"),
-                pgettext("column", "Last checked"),
                 pgettext("column", "Why"),
+                pgettext("column", "Last checked"),
+                pgettext("column", "Program"),
             ]
         )
         self.source_label.setText(pgettext("field label", "Source"))
