@@ -251,6 +251,8 @@ class WrapUpStep(StepPage):
         self.save_button.clicked.connect(self._save)
         self.refresh()
 
+    _confirmed_due = ""  # a follow-up time outside the caller's daytime, confirmed by saving again
+
     def _zone(self) -> str:
         return PROVINCES[self.call.province].zone if self.call.province else "America/Toronto"
 
@@ -338,12 +340,32 @@ class WrapUpStep(StepPage):
             if not self.call.followup_due:
                 self._due()
             # A follow-up in the past is a promise nobody can keep: refused, said (issue 16).
-            from intake.services.worklist import DueInPast, check_due  # noqa: PLC0415
+            from intake.services.worklist import (  # noqa: PLC0415
+                DueInPast,
+                check_due,
+                outside_daytime,
+            )
 
+            due = datetime.fromisoformat(self.call.followup_due)
             try:
-                check_due(datetime.fromisoformat(self.call.followup_due), self.services.now())
+                check_due(due, self.services.now())
             except DueInPast as refused:
                 self.show_error(refused.explain)
+                self.due.setFocus()
+                return
+            # Outside 8 a.m. to 9 p.m. where the caller lives: asked once, kept if saved again.
+            if outside_daytime(due, self._zone()) and self._confirmed_due != self.call.followup_due:
+                self._confirmed_due = self.call.followup_due
+                when = self.due.text()
+                self.show_error(
+                    lambda: (
+                        _("That follow-up is outside the caller's daytime"),
+                        _(
+                            "{when} is outside 8 a.m. to 9 p.m. in the caller's time zone. Save "
+                            "again to keep it, or choose another time. Nothing was lost."
+                        ).format(when=when),
+                    )
+                )
                 self.due.setFocus()
                 return
         if problems := rescue_problems(self.call.risk, self.call.crisis_actions, self.call.outcome):
