@@ -274,3 +274,24 @@ def test_directory_checks_province_by_province_marked_and_exported(
     assert program.facts()[chosen.fact].status == "verified"
     assert program.facts()[chosen.fact].source == "Site web du programme"
     assert foreign_texts(window, lang) == []
+
+
+def test_a_window_disabled_while_locked_cannot_be_unlocked(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    from tests.conftest import PIN
+
+    app = make_app(lang)
+    window = main_window_of(qtbot, app)
+    store = app.store
+    assert store is not None
+    me = window.account.id
+    other = console.add_account(store, me, "Dr Lee", "supervisor", "739251")
+    window.lock()
+    console.set_disabled(store, other, me, True)  # another supervisor disables this account
+    window.lock_page.pin.setText(PIN)  # the right PIN
+    window.lock_page.unlock_button.click()
+    title = _("This account is disabled")
+    qtbot.waitUntil(lambda: window.lock_page.banner.title.text() == title, timeout=10_000)
+    assert window.locked  # still locked: nothing behind it shown
+    assert foreign_texts(window, lang) == []
