@@ -21,7 +21,7 @@ from typing import Any
 from intake.i18n import N_
 from intake.passphrase import pin_problem
 from intake.pins import hash_pin
-from intake.settings import STAFF_ALERTS, Settings
+from intake.settings import STAFF_ALERTS, Settings, SettingsFile
 from intake.storage import audit
 from intake.storage.account_store import insert_account
 from intake.storage.db import Store
@@ -222,6 +222,21 @@ def first_on_call_contact(conn: Any, supervisor: str, contact: str) -> None:
         raise BadName()
     _set(conn, ON_CALL_KEY, text)
     audit.append(conn, supervisor, "console", None, "on-call-contact-set")
+
+
+def move_on_call_contact(store: Store, settings_file: SettingsFile) -> None:
+    """A station set up before the console kept the on-call contact (a name and a number) in
+    its plaintext settings file: move it into the encrypted store (unless a supervisor has set
+    one there since) and take it out of the file. Audited without the contact."""
+    settings = settings_file.load()
+    text = (settings.on_call_contact or "").strip()
+    if not text:
+        return
+    if on_call_contact(store) is None and len(text) <= MAX_NAME_LENGTH:
+        with store.transaction() as conn:
+            _set(conn, ON_CALL_KEY, text)
+            audit.append(conn, None, "console", None, "on-call-contact-moved")
+    settings_file.save(replace(settings, on_call_contact=None))
 
 
 def on_call_contact(store: Store) -> str | None:

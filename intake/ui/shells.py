@@ -61,9 +61,14 @@ class PhoneShell(Shell):
     def start(self) -> None:
         from intake.ui.call.start import load_call_data  # noqa: PLC0415
 
-        session, account = self.session, self.account
+        session, account, settings_file = self.session, self.account, self.settings_file
         ops.run_in_background(
-            lambda: load_call_data(session, account.id, sees_all=account.role is Role.SUPERVISOR),
+            lambda: load_call_data(
+                session,
+                account.id,
+                sees_all=account.role is Role.SUPERVISOR,
+                settings_file=settings_file,
+            ),
             self._ready,
             self._failed,
             name="call-data",

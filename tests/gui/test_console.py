@@ -295,3 +295,28 @@ def test_a_window_disabled_while_locked_cannot_be_unlocked(
     qtbot.waitUntil(lambda: window.lock_page.banner.title.text() == title, timeout=10_000)
     assert window.locked  # still locked: nothing behind it shown
     assert foreign_texts(window, lang) == []
+
+
+def test_an_on_call_contact_left_in_the_settings_file_moves_into_the_store(
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    lang: Language,
+) -> None:
+    from dataclasses import replace
+
+    settings_file.save(replace(settings_file.load(), on_call_contact="Dr Old, 613-555-0101"))
+    app = make_app(lang)
+    window = main_window_of(qtbot, app)
+    wait_idle(qtbot)
+    store = app.store
+    assert store is not None
+    assert console.on_call_contact(store) == "Dr Old, 613-555-0101"
+    assert "Dr Old" not in settings_file.path.read_text(encoding="utf-8")  # plaintext no more
+    assert "Dr Old" not in repr(store.query("SELECT * FROM audit"))
+    window.new_call()
+    page = window.call_page
+    assert page is not None
+    page.open_crisis()
+    qtbot.waitUntil(lambda: "Dr Old" in page.crisis.supervisor.text(), timeout=10_000)

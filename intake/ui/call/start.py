@@ -13,7 +13,7 @@ from intake.safety import Screen, ScreenError, load_screen
 from intake.services.calls import CallDesk
 from intake.services.drafts import Draft, Drafts
 from intake.services.session import Session
-from intake.settings import Settings
+from intake.settings import Settings, SettingsFile
 from intake.ui.call.base import CallServices
 from intake.ui.widgets import Message
 
@@ -28,13 +28,21 @@ class CallData:
     idle_minutes: int | None = None  # set in the console (the encrypted store); None: not set
 
 
-def load_call_data(session: Session, account_id: str, *, sees_all: bool = False) -> CallData:
+def load_call_data(
+    session: Session,
+    account_id: str,
+    *,
+    sees_all: bool = False,
+    settings_file: SettingsFile | None = None,
+) -> CallData:
     """Runs on a worker thread: the directory, the safety screen, the guidance, this
     volunteer's unfinished calls (a crash or a closed window leaves one behind) and how many
     follow-ups are due by tomorrow (a supervisor's count covers everyone's)."""
-    from intake.services.accounts import idle_minutes  # noqa: PLC0415
+    from intake.services.accounts import idle_minutes, move_on_call_contact  # noqa: PLC0415
     from intake.services.directory_checks import current_directory  # noqa: PLC0415
 
+    if settings_file is not None:  # confidential: out of the plaintext file, into the store
+        move_on_call_contact(session.store, settings_file)
     by = (datetime.now(UTC) + timedelta(days=1)).isoformat()
     return CallData(
         # With the directory checks a supervisor made in the console: the status shown at the
