@@ -94,6 +94,8 @@ class Call:
     followup: bool = False
     followup_number: str = ""
     followup_due: str = ""  # ISO 8601 with the caller's offset
+    # The caller agreed that a message may be left at the follow-up number (default: not).
+    followup_messages_ok: bool = False
     outcome: str | None = None
     crisis_actions: list[str] = field(default_factory=list)
     step: str = "greeting"
@@ -188,3 +190,4 @@ class Call:
         for name in _PRIVATE:
             setattr(self, name, "")
         self.followup = False
+        self.followup_messages_ok = False

@@ -1,6 +1,12 @@
-"""The supervisor console's actions, free of Qt: accounts (add, reset a PIN, see and clear a
-lockout), the on-call supervisor's contact, the idle lock time and the retention period (kept in
-the encrypted store, not the settings file), and a legal hold on a record.
+"""The supervisor console's actions, free of Qt: accounts (add, disable, reset a PIN, see and
+clear a lockout), the on-call supervisor's contact, the idle lock time, the retention period and
+the kiosk's policy (kept in the encrypted store, not the settings file), and a legal hold on a
+record.
+
+What each setting does is read here too, so the window that uses it and the console that sets
+it cannot disagree: `idle_minutes` (the main window's idle lock), the retention period (read by
+`intake.storage.retention.purge`, behind `intake db purge`, from the same key), `kiosk_policy`
+(the kiosk's timers and staff alert) and `on_call_contact` (the crisis route).
 
 Every action checks, inside its own transaction, that the actor is a supervisor, and is audited
 ("console" with a code, never a name, PIN or number). Refusals raise `NotAllowed`.
@@ -8,12 +14,14 @@ Every action checks, inside its own transaction, that the actor is a supervisor,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from intake.i18n import N_
 from intake.passphrase import pin_problem
 from intake.pins import hash_pin
+from intake.settings import STAFF_ALERTS, Settings, SettingsFile
 from intake.storage import audit
 from intake.storage.account_store import insert_account
 from intake.storage.db import Store
@@ -27,6 +35,16 @@ RETENTION_RANGE = (30, 3650)  # days
 ON_CALL_KEY = "on_call_contact"
 IDLE_KEY = "idle_lock_minutes"
 RETENTION_KEY = "retention_days"
+# The kiosk's policy: how long before an unattended visit is wiped, and how the staff are
+# alerted. Policy for the whole program, so in the encrypted store (older stations kept it in
+# the settings file, which is still read until a supervisor saves it here). Where the kiosk
+# stands (its province) and its first language belong to the machine and stay in the file.
+KIOSK_RANGES = {
+    "kiosk_idle_seconds": (15, 3600),
+    "kiosk_countdown_seconds": (5, 300),
+    "kiosk_crisis_idle_seconds": (300, 14400),
+}
+STAFF_ALERT_KEY = "kiosk_staff_alert"
 
 
 class ConsoleError(StoreError):
@@ -49,6 +67,24 @@ class OutOfRange(ConsoleError):
     advice = N_("Idle lock: 1 to 720 minutes. Retention: 30 to 3,650 days. Nothing was changed.")
 
 
+class KioskOutOfRange(ConsoleError):
+    title = N_("A kiosk time is outside what is allowed")
+    advice = N_(
+        "“Are you still there?”: 15 to 3,600 seconds (300 to 14,400 on the crisis screen); "
+        "wiped after a further 5 to 300 seconds. Nothing was changed."
+    )
+
+
+class CannotDisableSelf(ConsoleError):
+    title = N_("You cannot disable your own account")
+    advice = N_("Ask another supervisor. Nothing was changed.")
+
+
+class LastSupervisor(ConsoleError):
+    title = N_("This is the last supervisor who can sign in")
+    advice = N_("Add or enable another supervisor first. Nothing was changed.")
+
+
 @dataclass(frozen=True)
 class AccountRow:
     id: str
@@ -56,23 +92,52 @@ class AccountRow:
     role: str
     failed_pins: int
     locked_until: str | None
+    disabled: bool = False
 
 
 def _supervisor(conn: Any, actor: str) -> None:
-    row = conn.execute("SELECT role FROM accounts WHERE id = ?", (actor,)).fetchone()
-    if row is None or row[0] != "supervisor":
-        raise NotAllowed()
+    row = conn.execute("SELECT role, disabled_at FROM accounts WHERE id = ?", (actor,)).fetchone()
+    if row is None or row[0] != "supervisor" or row[1] is not None:
+        raise NotAllowed()  # a supervisor disabled since their window opened included
 
 
 def accounts(store: Store, actor: str) -> list[AccountRow]:
     with store.transaction() as conn:
         _supervisor(conn, actor)
         rows = conn.execute(
-            "SELECT id, display_name, role, failed_pins, locked_until FROM accounts "
-            "ORDER BY display_name COLLATE NOCASE"
+            "SELECT id, display_name, role, failed_pins, locked_until, disabled_at IS NOT NULL "
+            "FROM accounts ORDER BY display_name COLLATE NOCASE"
         ).fetchall()
         audit.append(conn, actor, "console", None, "accounts-listed")
-    return [AccountRow(r[0], r[1], r[2], int(r[3]), r[4]) for r in rows]
+    return [AccountRow(r[0], r[1], r[2], int(r[3]), r[4], bool(r[5])) for r in rows]
+
+
+def set_disabled(store: Store, actor: str, account_id: str, disabled: bool) -> None:
+    """Disable an account (it can no longer sign in or unlock; its history stays) or enable it
+    again. Never your own account, nor the last supervisor who can sign in (nobody could run
+    the console any more). Audited."""
+    if disabled and account_id == actor:
+        raise CannotDisableSelf()
+    with store.transaction() as conn:
+        _supervisor(conn, actor)
+        row = conn.execute("SELECT role FROM accounts WHERE id = ?", (account_id,)).fetchone()
+        if row is None:
+            raise NotAllowed()
+        if disabled and row[0] == "supervisor":
+            others = conn.execute(
+                "SELECT count(*) FROM accounts WHERE role = 'supervisor' "
+                "AND disabled_at IS NULL AND id != ?",
+                (account_id,),
+            ).fetchone()[0]
+            if not others:
+                raise LastSupervisor()
+        changed = conn.execute(
+            "UPDATE accounts SET disabled_at = ? WHERE id = ? AND (disabled_at IS NULL) = ?",
+            (datetime.now(UTC).isoformat() if disabled else None, account_id, int(disabled)),
+        ).rowcount
+        if changed:
+            action = "account-disabled" if disabled else "account-enabled"
+            audit.append(conn, actor, "console", account_id, action)
 
 
 def add_account(store: Store, actor: str, name: str, role: str, pin: str) -> str:
@@ -149,8 +214,102 @@ def set_on_call_contact(store: Store, actor: str, contact: str | None) -> None:
         audit.append(conn, actor, "console", None, "on-call-contact-set")
 
 
+def first_on_call_contact(conn: Any, supervisor: str, contact: str) -> None:
+    """At first run, inside the transaction that creates the store (audited as the console's
+    setting is)."""
+    text = contact.strip()
+    if not text or len(text) > MAX_NAME_LENGTH:
+        raise BadName()
+    _set(conn, ON_CALL_KEY, text)
+    audit.append(conn, supervisor, "console", None, "on-call-contact-set")
+
+
+def move_on_call_contact(store: Store, settings_file: SettingsFile) -> None:
+    """A station set up before the console kept the on-call contact (a name and a number) in
+    its plaintext settings file: move it into the encrypted store (unless a supervisor has set
+    one there since) and take it out of the file. Audited without the contact."""
+    settings = settings_file.load()
+    text = (settings.on_call_contact or "").strip()
+    if not text:
+        return
+    if on_call_contact(store) is None and len(text) <= MAX_NAME_LENGTH:
+        with store.transaction() as conn:
+            _set(conn, ON_CALL_KEY, text)
+            audit.append(conn, None, "console", None, "on-call-contact-moved")
+    settings_file.save(replace(settings, on_call_contact=None))
+
+
 def on_call_contact(store: Store) -> str | None:
     return setting(store, ON_CALL_KEY)
+
+
+def _stored_int(store: Store, key: str, low: int, high: int) -> int | None:
+    value = setting(store, key)
+    try:
+        number = int(value) if value is not None else None
+    except ValueError:
+        return None
+    return number if number is not None and low <= number <= high else None
+
+
+def idle_minutes(store: Store) -> int | None:
+    """The idle lock time the console saved (None: not set here; the settings file's then)."""
+    return _stored_int(store, IDLE_KEY, *IDLE_RANGE)
+
+
+def retention_days(store: Store) -> int | None:
+    return _stored_int(store, RETENTION_KEY, *RETENTION_RANGE)
+
+
+@dataclass(frozen=True)
+class KioskPolicy:
+    idle_seconds: int
+    countdown_seconds: int
+    crisis_idle_seconds: int
+    staff_alert: str  # STAFF_ALERTS
+
+
+def stored_kiosk_settings(store: Store) -> dict[str, Any]:
+    """The kiosk settings a supervisor saved in the console, by their settings-file names (what
+    is not there was not set here)."""
+    values: dict[str, Any] = {}
+    for key, (low, high) in KIOSK_RANGES.items():
+        number = _stored_int(store, key, low, high)
+        if number is not None:
+            values[key] = number
+    alert = setting(store, STAFF_ALERT_KEY)
+    if alert in STAFF_ALERTS:
+        values[STAFF_ALERT_KEY] = alert
+    return values
+
+
+def kiosk_policy(store: Store, fallback: Settings) -> KioskPolicy:
+    """The kiosk's timers and staff alert: the store's, else (an older station) the file's."""
+    merged = replace(fallback, **stored_kiosk_settings(store))
+    return KioskPolicy(
+        merged.kiosk_idle_seconds,
+        merged.kiosk_countdown_seconds,
+        merged.kiosk_crisis_idle_seconds,
+        merged.kiosk_staff_alert,
+    )
+
+
+def set_kiosk_policy(store: Store, actor: str, policy: KioskPolicy) -> None:
+    chosen = {
+        "kiosk_idle_seconds": policy.idle_seconds,
+        "kiosk_countdown_seconds": policy.countdown_seconds,
+        "kiosk_crisis_idle_seconds": policy.crisis_idle_seconds,
+    }
+    if any(not low <= chosen[k] <= high for k, (low, high) in KIOSK_RANGES.items()):
+        raise KioskOutOfRange()
+    if policy.staff_alert not in STAFF_ALERTS:
+        raise ValueError(f"unknown staff alert {policy.staff_alert!r}")
+    with store.transaction() as conn:
+        _supervisor(conn, actor)
+        for key, value in chosen.items():
+            _set(conn, key, str(value))
+        _set(conn, STAFF_ALERT_KEY, policy.staff_alert)
+        audit.append(conn, actor, "console", None, "kiosk-policy")
 
 
 def set_idle_minutes(store: Store, actor: str, minutes: int) -> None:

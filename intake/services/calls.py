@@ -30,6 +30,7 @@ class FollowUpPlan:
     number: str
     best_time: str  # as agreed with the caller, with the caller's offset
     time_zone: str
+    messages_ok: bool = False  # the caller agreed to a message being left
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ def snapshot(call: Call, ui_language: Language, ended_at: str) -> CallSnapshot:
             number=call.followup_number,
             best_time=call.followup_due,
             time_zone=zone,
+            messages_ok=call.followup_messages_ok,
         )
     return CallSnapshot(call.record(ui_language, ended_at), note, followup, call.contact_id)
 
@@ -94,6 +96,7 @@ def save_call(store: Store | RecordStore, snap: CallSnapshot, actor: str | None)
                 number=plan.number,
                 best_time=plan.best_time,
                 time_zone=plan.time_zone,
+                messages_ok=plan.messages_ok,
                 actor=actor,
             )
         else:

@@ -12,7 +12,55 @@ from typing import Any
 from intake.storage import audit
 from intake.storage.db import Store
 from intake.storage.errors import NotAllowed
-from intake.storage.records import ContactRecord, FollowUp, Note, get_contact, open_followups
+from intake.storage.records import (
+    ContactRecord,
+    FollowUp,
+    HistoryFilter,
+    HistoryRow,
+    Note,
+    Page,
+    get_contact,
+    open_followups,
+)
+from intake.storage.records import complete_followup as _complete_followup
+from intake.storage.records import history_page as _history_page
+from intake.storage.records import search_notes as _search_notes
+
+# What the History window works with, from here rather than from the store (the window holds
+# the store object only to hand it back to these functions).
+__all__ = [
+    "ContactDetail",
+    "HistoryFilter",
+    "HistoryRow",
+    "Page",
+    "complete_followup",
+    "history_page",
+    "open_contact",
+    "reveal_number",
+    "search_notes",
+]
+
+
+def history_page(
+    store: Store, after: tuple[str, str] | None, size: int, filters: HistoryFilter
+) -> Page:
+    """One page of the contact list, newest first, after `after` (a row's key)."""
+    return _history_page(store, after, size, filters)
+
+
+def search_notes(
+    store: Store, text: str, *, limit: int, created_by: str | None
+) -> list[tuple[str, str]]:
+    """(contact id, note id) of notes holding every word, newest first (this volunteer's
+    contacts only, unless `created_by` is None)."""
+    return _search_notes(store, text, limit, created_by=created_by)
+
+
+def complete_followup(store: Store, followup_id: str, actor: str | None) -> bool:
+    """Mark a follow-up done (audited); False if it was not open. Refused (FollowupHeld) while
+    someone else is working on it in the worklist."""
+    return _complete_followup(store, followup_id, actor)
+
 
 # Who may see any contact's callback number; a volunteer sees the numbers of their own contacts
 # (the people they spoke with). Kiosk accounts never.

@@ -19,6 +19,7 @@ class CallbackRequest:
     number: str  # E.164
     best_time: str  # a time-of-day code the person chose
     time_zone: str
+    messages_ok: bool = False  # the person agreed to a message being left
 
 
 def save_visit(
@@ -34,6 +35,7 @@ def save_visit(
                 number=callback.number,
                 best_time=callback.best_time,
                 time_zone=callback.time_zone,
+                messages_ok=callback.messages_ok,
                 actor=actor,
             )
 

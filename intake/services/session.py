@@ -8,7 +8,7 @@ worker thread that does it: painting the first screen does not wait for it.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from intake.accounts import Account, Role
 from intake.storage.errors import StoreError
@@ -31,9 +31,9 @@ class Session:
         self.accounts: list[Account] = self._list_accounts()
 
     def _list_accounts(self) -> list[Account]:
-        from intake.storage.account_store import list_accounts  # noqa: PLC0415
+        from intake.storage.account_store import active_accounts  # noqa: PLC0415
 
-        return list_accounts(self.store)
+        return active_accounts(self.store)
 
     @property
     def cipher_version(self) -> str:
@@ -81,20 +81,24 @@ class Session:
         self.store.close()
 
 
-def create(path: Path, passphrase: str, supervisor_name: str, pin: str) -> Session:
-    """First run: a new encrypted store whose first account is a supervisor."""
+def create(
+    path: Path, passphrase: str, supervisor_name: str, pin: str, on_call: str | None = None
+) -> Session:
+    """First run: a new encrypted store whose first account is a supervisor, with the on-call
+    supervisor's contact when it was given (kept in the store, never in the settings file)."""
     from intake.pins import hash_pin  # noqa: PLC0415
+    from intake.services.accounts import first_on_call_contact  # noqa: PLC0415
     from intake.storage.account_store import insert_account  # noqa: PLC0415
     from intake.storage.db import create_store  # noqa: PLC0415
 
     pin_hash = hash_pin(pin)
-    store = create_store(
-        path,
-        passphrase,
-        initialize=lambda conn: insert_account(
-            conn, supervisor_name, Role.SUPERVISOR.value, pin_hash
-        ),
-    )
+
+    def initialize(conn: Any) -> None:
+        supervisor = insert_account(conn, supervisor_name, Role.SUPERVISOR.value, pin_hash)
+        if on_call:
+            first_on_call_contact(conn, supervisor, on_call)
+
+    store = create_store(path, passphrase, initialize=initialize)
     return Session(store)
 
 

@@ -307,13 +307,15 @@ def reschedule(
 
 
 def close(store: Store, item_id: str, actor: str, outcome: str) -> None:
-    """Close the item with an outcome; its follow-up or callback is done, its number forgotten
-    (the promise is kept; retention would remove it later anyway)."""
+    """Close the item with an outcome: its own follow-up or callback is done. Another promise
+    to the same person (a callback request and a follow-up booked later) stays open, with the
+    number it needs; the number is forgotten once nothing is owed to the person any more (the
+    promise is kept; retention would remove it later anyway)."""
     if outcome not in WORK_OUTCOMES:
         raise ValueError(f"unknown outcome {outcome!r}")
     with store.transaction() as conn:
         role = _role(conn, actor)
-        _status, holder, _kind = _open_row(conn, item_id)
+        _status, holder, kind = _open_row(conn, item_id)
         if holder != actor and role not in SEE_ANY_NUMBER:
             raise NotClaimed()
         conn.execute(
@@ -323,15 +325,24 @@ def close(store: Store, item_id: str, actor: str, outcome: str) -> None:
         contact = conn.execute(
             "SELECT contact_id FROM work_items WHERE id = ?", (item_id,)
         ).fetchone()[0]
+        table = "followups" if kind == "followup" else "callbacks"
         conn.execute(
-            "UPDATE followups SET status = 'done' WHERE contact_id = ? AND status = 'open'",
-            (contact,),
+            f"UPDATE {table} SET status = 'done' WHERE id = ? AND status = 'open'", (item_id,)
         )
-        conn.execute(
-            "UPDATE callbacks SET status = 'done', number = NULL "
-            "WHERE contact_id = ? AND status = 'open'",
+        still_owed = conn.execute(
+            "SELECT 1 FROM work_items WHERE contact_id = ? AND status = 'open' LIMIT 1",
             (contact,),
-        )
+        ).fetchone()
+        if still_owed is None:
+            conn.execute(
+                "UPDATE followups SET status = 'done' WHERE contact_id = ? AND status = 'open'",
+                (contact,),
+            )
+            conn.execute(
+                "UPDATE callbacks SET status = 'done', number = NULL "
+                "WHERE contact_id = ? AND (status = 'open' OR number IS NOT NULL)",
+                (contact,),
+            )
         audit.append(conn, actor, "close", item_id, f"outcome={outcome}")
 
 

@@ -10,7 +10,7 @@ from intake.accounts import Account, Role
 from intake.pins import verify_pin
 from intake.storage import audit
 from intake.storage.db import Store
-from intake.storage.errors import AccountLocked
+from intake.storage.errors import AccountDisabled, AccountLocked
 
 
 def insert_account(conn: Any, display_name: str, role: str, pin_hash: str) -> str:
@@ -31,6 +31,15 @@ def insert_account(conn: Any, display_name: str, role: str, pin_hash: str) -> st
 def list_accounts(store: Store) -> list[Account]:
     rows = store.query(
         "SELECT id, display_name, role FROM accounts ORDER BY display_name COLLATE NOCASE"
+    )
+    return [Account(r[0], r[1], Role(r[2])) for r in rows]
+
+
+def active_accounts(store: Store) -> list[Account]:
+    """The accounts that may sign in (a disabled one is not offered)."""
+    rows = store.query(
+        "SELECT id, display_name, role FROM accounts WHERE disabled_at IS NULL "
+        "ORDER BY display_name COLLATE NOCASE"
     )
     return [Account(r[0], r[1], Role(r[2])) for r in rows]
 
@@ -68,17 +77,19 @@ def check_pin(
         return None
     checked_hash = rows[0][0]
     right = verify_pin(pin, checked_hash)  # slow on purpose: outside the transaction
-    locked = False
+    locked = disabled = False
     with store.transaction() as conn:
         row = conn.execute(
-            "SELECT display_name, role, pin_hash, failed_pins, locked_until FROM accounts "
-            "WHERE id = ?",
+            "SELECT display_name, role, pin_hash, failed_pins, locked_until, "
+            "disabled_at IS NOT NULL FROM accounts WHERE id = ?",
             (account_id,),
         ).fetchone()
         if row is None:
             return None
-        name, role, pin_hash, failed_pins, locked_until = row
-        if locked_until is not None and now < datetime.fromisoformat(locked_until):
+        name, role, pin_hash, failed_pins, locked_until, disabled = row
+        if disabled:  # a supervisor disabled it: neither sign-in nor unlock, right PIN or not
+            audit.append(conn, account_id, "failed-sign-in", account_id, "disabled")
+        elif locked_until is not None and now < datetime.fromisoformat(locked_until):
             audit.append(conn, account_id, "failed-sign-in", account_id, "locked")
             locked = True
         elif right and pin_hash == checked_hash:
@@ -97,6 +108,8 @@ def check_pin(
                 (failures, until, account_id),
             )
             audit.append(conn, account_id, "failed-sign-in", account_id, f"failures={failures}")
+    if disabled:
+        raise AccountDisabled()  # after the commit: the refused try stays audited
     if locked:
         raise AccountLocked()  # after the commit: the refused try stays audited
     return None

@@ -103,6 +103,11 @@ class AccountLocked(StoreError):
     advice = N_("Wait a few minutes, then try again. A supervisor can help if you forgot your PIN.")
 
 
+class AccountDisabled(StoreError):
+    title = N_("This account is disabled")
+    advice = N_("Ask a supervisor to enable it again. Nothing was changed.")
+
+
 class NotAllowed(StoreError):
     title = N_("Only a supervisor can do this")
     advice = N_("Ask the supervisor on duty.")

@@ -41,6 +41,7 @@ class Writer(Protocol):
         best_time: str,
         time_zone: str,
         actor: str | None,
+        messages_ok: bool = False,
     ) -> str: ...
 
     def put_followup(

@@ -41,6 +41,7 @@ class LocalWriter:
         best_time: str,
         time_zone: str,
         actor: str | None,
+        messages_ok: bool = False,
     ) -> str:
         return records.put_callback(
             self._conn,
@@ -50,6 +51,7 @@ class LocalWriter:
             best_time=best_time,
             time_zone=time_zone,
             actor=actor,
+            messages_ok=messages_ok,
         )
 
     def put_followup(

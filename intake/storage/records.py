@@ -213,26 +213,31 @@ def put_callback(
     best_time: str,
     time_zone: str,
     actor: str | None,
+    messages_ok: bool = False,
 ) -> str:
-    """Insert or update an open callback inside the caller's transaction."""
+    """Insert or update an open callback inside the caller's transaction. `messages_ok`: the
+    person agreed that a message may be left at the number (asked where the number is taken;
+    not agreed unless they said so)."""
     _require_consent(conn, contact_id)
+    agreed = 1 if messages_ok else 0
     existing = conn.execute(
-        "SELECT number, best_time, time_zone, status FROM callbacks WHERE id = ?", (callback_id,)
+        "SELECT number, best_time, time_zone, status, messages_ok FROM callbacks WHERE id = ?",
+        (callback_id,),
     ).fetchone()
     if existing is None:
         conn.execute(
-            "INSERT INTO callbacks (id, contact_id, number, best_time, time_zone, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (callback_id, contact_id, number, best_time, time_zone, _now()),
+            "INSERT INTO callbacks (id, contact_id, number, best_time, time_zone, created_at, "
+            "messages_ok) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (callback_id, contact_id, number, best_time, time_zone, _now(), agreed),
         )
         audit.append(conn, actor, "create", callback_id, f"callback contact={contact_id}")
         return "created"
-    if tuple(existing) == (number, best_time, time_zone, "open"):
+    if tuple(existing) == (number, best_time, time_zone, "open", agreed):
         return "unchanged"
     conn.execute(
-        "UPDATE callbacks SET number = ?, best_time = ?, time_zone = ?, status = 'open' "
-        "WHERE id = ?",
-        (number, best_time, time_zone, callback_id),
+        "UPDATE callbacks SET number = ?, best_time = ?, time_zone = ?, status = 'open', "
+        "messages_ok = ? WHERE id = ?",
+        (number, best_time, time_zone, agreed, callback_id),
     )
     audit.append(conn, actor, "edit", callback_id, f"callback contact={contact_id}")
     return "updated"

@@ -98,10 +98,10 @@ class IntakeApplication(QObject):
         self.gate.show()
 
     # First run --------------------------------------------------------------------------
-    def _create(self, passphrase: str, display_name: str, pin: str) -> None:
+    def _create(self, passphrase: str, display_name: str, pin: str, on_call: str = "") -> None:
         path = self.store_path
         ops.run_in_background(
-            lambda: session.create(path, passphrase, display_name, pin),
+            lambda: session.create(path, passphrase, display_name, pin, on_call or None),
             self._created,
             self._create_failed,
             name="create-store",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtCore import Signal as QtSignal
@@ -36,15 +36,17 @@ from intake.accounts import Account, Role
 from intake.i18n import _, current_language, ngettext, pgettext
 from intake.i18n.formatting import format_stamp
 from intake.provinces import PROVINCES, province_name, provinces_by_name
-from intake.services.history import ContactDetail
-from intake.storage.db import Store
-from intake.storage.records import HistoryFilter, HistoryRow, Page
+from intake.services.history import ContactDetail, HistoryFilter, HistoryRow, Page
 from intake.timezones import zone, zone_label
 from intake.ui import ops
 from intake.ui.language import Retranslatable
 from intake.ui.widgets import collated, heading, refill_combo
 from intake.vocabulary import OUTCOMES as OUTCOME_CODES
 from intake.vocabulary_labels import label
+
+if TYPE_CHECKING:
+    from intake.services.session import Store
+
 
 PAGE_SIZE = 100
 Index = QModelIndex | QPersistentModelIndex
@@ -139,7 +141,7 @@ class HistoryModel(QAbstractTableModel):
     def fetchMore(self, parent: Index) -> None:
         if not self.canFetchMore(parent):
             return
-        from intake.storage.records import history_page  # noqa: PLC0415
+        from intake.services.history import history_page  # noqa: PLC0415
 
         self._loading = True
         store, after, filters, generation = self.store, self._next, self.filters, self._generation
@@ -375,7 +377,7 @@ class HistoryPage(Retranslatable, QWidget):
         if not text:
             self.model.reset(self.current_filters())
             return
-        from intake.storage.records import search_notes  # noqa: PLC0415
+        from intake.services.history import search_notes  # noqa: PLC0415
 
         store, owner = self.store, self.base.created_by
         ops.run_in_background(
@@ -491,7 +493,7 @@ class HistoryPage(Retranslatable, QWidget):
             self._show_detail()
 
     def complete_followup(self) -> None:
-        from intake.storage.records import complete_followup  # noqa: PLC0415
+        from intake.services.history import complete_followup  # noqa: PLC0415
 
         if self._opened is None or not self._opened.followups:
             return

@@ -40,6 +40,12 @@ class IdleWatch(QObject):
     def interval_ms(self) -> int:
         return self._timer.interval()
 
+    def set_interval_ms(self, idle_ms: int) -> None:
+        """A new idle time (saved in the console), counted from now."""
+        self._timer.setInterval(idle_ms)
+        if self._timer.isActive():
+            self._timer.start()
+
     def is_active(self) -> bool:
         return self._timer.isActive()
 

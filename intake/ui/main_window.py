@@ -643,10 +643,15 @@ class MainWindow(Retranslatable, QMainWindow):
             return
         if self.console_page is None:
             self.console_page = ConsolePage(self.services.session.store, self.account, self.pages)
+            self.console_page.idle_saved.connect(self.set_idle_minutes)
             self.pages.addWidget(self.console_page)
         else:
             self.console_page.refresh()
         self.pages.setCurrentWidget(self.console_page)
+
+    def set_idle_minutes(self, minutes: int) -> None:
+        """The idle lock time saved in the console applies at once, not at the next sign-in."""
+        self.idle.set_interval_ms(max(1, min(minutes, 720)) * 60 * 1000)
 
     def refresh_worklist_count(self) -> None:
         """The home page's count of callbacks and follow-ups due by tomorrow, everyone's (the

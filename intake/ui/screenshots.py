@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QTableWidget, QWidget
 
 from intake.i18n import LANGUAGES, Language
 from intake.services import session
@@ -213,6 +213,22 @@ def render_call(language: Language, out: Path, workdir: Path) -> list[Path]:
             show()
             settle(app)
             shots.append(save(window, out, f"team-{name}-{size[0]}", language))
+        # The console's other tabs: the settings (the kiosk's among them), directory checks.
+        window.show_console()
+        console = window.console_page
+        if console is not None:
+            table = console.directory_tab.table
+
+            def loaded(table: QTableWidget = table) -> bool:
+                return table.rowCount() > 0
+
+            console.tabs.setCurrentIndex(1)
+            settle(app)
+            shots.append(save(window, out, f"team-console-settings-{size[0]}", language))
+            console.tabs.setCurrentIndex(2)
+            settle(app, loaded, timeout=30)
+            shots.append(save(window, out, f"team-console-directory-{size[0]}", language))
+            console.tabs.setCurrentIndex(0)
     window.resize(1200, 860)
     window.new_call()
     assert window.call_page is not None

@@ -1,4 +1,6 @@
-"""First run: interface language, store passphrase (twice), first supervisor (name + PIN)."""
+"""First run: interface language, store passphrase (twice), first supervisor (name + PIN), and
+optionally the on-call supervisor's contact (kept in the encrypted store, shown on the crisis
+route)."""
 
 from __future__ import annotations
 
@@ -40,9 +42,10 @@ from intake.ui.widgets import (
 
 
 class SetupPage(Retranslatable, QWidget):
-    """Emits `submitted(passphrase, display_name, pin)` once every rule is met."""
+    """Emits `submitted(passphrase, display_name, pin, on_call)` once every rule is met
+    (`on_call`: "name, number", or "" when skipped)."""
 
-    submitted = QtSignal(str, str, str)
+    submitted = QtSignal(str, str, str, str)
 
     def __init__(self, manager: LanguageManager, store_path: Path, parent: QWidget | None = None):
         super().__init__(parent)
@@ -98,6 +101,30 @@ class SetupPage(Retranslatable, QWidget):
         box.addWidget(self.account_hint)
         box.addLayout(form)
 
+        # Optional: who a volunteer calls for support during a crisis call. Skipped, the crisis
+        # route says "not set" until a supervisor sets it in the console.
+        self.on_call_box = QGroupBox(self)
+        self.on_call_hint = hint(self.on_call_box, "on-call-hint")
+        self.on_call_name = QLineEdit(self.on_call_box)
+        self.on_call_name.setObjectName("on-call-name")
+        self.on_call_name.setMaxLength(60)
+        self.on_call_number = QLineEdit(self.on_call_box)
+        self.on_call_number.setObjectName("on-call-number")
+        self.on_call_number.setMaxLength(30)
+        self.on_call_number.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
+        self.on_call_skipped = hint(self.on_call_box, "on-call-skipped")
+        self.on_call_name_label = QLabel(self.on_call_box)
+        self.on_call_number_label = QLabel(self.on_call_box)
+        self.on_call_name_label.setBuddy(self.on_call_name)
+        self.on_call_number_label.setBuddy(self.on_call_number)
+        form = QFormLayout()
+        form.addRow(self.on_call_name_label, self.on_call_name)
+        form.addRow(self.on_call_number_label, self.on_call_number)
+        box = QVBoxLayout(self.on_call_box)
+        box.addWidget(self.on_call_hint)
+        box.addLayout(form)
+        box.addWidget(self.on_call_skipped)
+
         self.banner = MessageBanner(self)
         self.create_button = QPushButton(self)
         self.create_button.setObjectName("create-store")
@@ -114,6 +141,7 @@ class SetupPage(Retranslatable, QWidget):
         form_layout.addWidget(self.language_box)
         form_layout.addWidget(self.passphrase_box)
         form_layout.addWidget(self.account_box)
+        form_layout.addWidget(self.on_call_box)
         form_layout.addWidget(self.banner)
         form_layout.addWidget(self.create_button, 0, Qt.AlignmentFlag.AlignRight)
         form_layout.addStretch(1)
@@ -134,16 +162,20 @@ class SetupPage(Retranslatable, QWidget):
             self.display_name,
             self.pin,
             self.pin_again,
+            self.on_call_name,
+            self.on_call_number,
         ):
             field.returnPressed.connect(self._submit)
+        self.on_call_name.textChanged.connect(self._update_on_call)
+        self.on_call_number.textChanged.connect(self._update_on_call)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
         self.title.setText(_("Set up this workstation"))
         self.intro.setText(
             _(
-                "Nothing is stored yet. These three steps create the encrypted store that will hold "
-                "every record on this computer."
+                "Nothing is stored yet. These steps create the encrypted store that will hold "
+                "every record on this computer; the fourth may be left for later."
             )
         )
         self.language_box.setTitle(_("1. Interface language"))
@@ -171,6 +203,23 @@ class SetupPage(Retranslatable, QWidget):
         self.name_label.setText(_("Display name"))
         self.pin_label.setText(pgettext("field label", "PIN"))
         self.pin_again_label.setText(_("PIN again"))
+        self.on_call_box.setTitle(_("4. On-call supervisor (optional)"))
+        self.on_call_hint.setText(
+            _(
+                "Who volunteers call for support during a crisis call. It is kept in the "
+                "encrypted store and shown on the crisis route; a supervisor can change it later "
+                "in the console."
+            )
+        )
+        self.on_call_name_label.setText(pgettext("field label", "Name"))
+        self.on_call_number_label.setText(pgettext("field label", "Phone number"))
+        self.on_call_skipped.setText(
+            _(
+                "Skipped for now: until a supervisor sets it in the console, the crisis route "
+                "will say that the on-call supervisor is not set."
+            )
+        )
+        self._update_on_call()
         self.set_busy(self._busy)
         self._update_feedback()
 
@@ -193,6 +242,23 @@ class SetupPage(Retranslatable, QWidget):
         else:
             self.passphrase_feedback.setText(explain_passphrase(problem))
 
+    def _update_on_call(self) -> None:
+        skipped = not (self.on_call_name.text().strip() or self.on_call_number.text().strip())
+        self.on_call_skipped.setVisible(skipped)
+
+    def on_call_contact(self) -> str:
+        """ "Name, number" as people write it in the interface language, or "" when skipped
+        (call only once `first_problem` is None)."""
+        from intake.callback_numbers import CallbackNumber, parse_callback  # noqa: PLC0415
+        from intake.i18n import current_language  # noqa: PLC0415
+
+        name, number = self.on_call_name.text().strip(), self.on_call_number.text().strip()
+        if not name and not number:
+            return ""
+        parsed = parse_callback(number)
+        assert isinstance(parsed, CallbackNumber)
+        return f"{name}, {parsed.display(current_language())}"
+
     def first_problem(self) -> tuple[str, QLineEdit] | None:
         problem = passphrase_problem(self.passphrase.text(), self.passphrase_again.text())
         if problem is not None:
@@ -202,6 +268,25 @@ class SetupPage(Retranslatable, QWidget):
         pin = pin_problem(self.pin.text(), self.pin_again.text())
         if pin is not None:
             return explain_pin(pin), self.pin
+        return self._on_call_problem()
+
+    def _on_call_problem(self) -> tuple[str, QLineEdit] | None:
+        from intake.callback_numbers import CallbackNumber, explain, parse_callback  # noqa: PLC0415
+
+        name, number = self.on_call_name.text().strip(), self.on_call_number.text().strip()
+        if not name and not number:
+            return None  # skipped: allowed, and said under the fields
+        if not name:
+            return _("Enter the on-call supervisor's name too, or clear the number."), (
+                self.on_call_name
+            )
+        if not number:
+            return _("Enter the on-call supervisor's number too, or clear the name."), (
+                self.on_call_number
+            )
+        parsed = parse_callback(number)
+        if not isinstance(parsed, CallbackNumber):
+            return explain(parsed), self.on_call_number
         return None
 
     def _problem_message(self) -> tuple[str, str]:
@@ -218,7 +303,10 @@ class SetupPage(Retranslatable, QWidget):
         self.banner.clear()
         self.set_busy(True)
         self.submitted.emit(
-            self.passphrase.text(), self.display_name.text().strip(), self.pin.text()
+            self.passphrase.text(),
+            self.display_name.text().strip(),
+            self.pin.text(),
+            self.on_call_contact(),
         )
 
     def set_busy(self, busy: bool) -> None:

@@ -61,9 +61,14 @@ class PhoneShell(Shell):
     def start(self) -> None:
         from intake.ui.call.start import load_call_data  # noqa: PLC0415
 
-        session, account = self.session, self.account
+        session, account, settings_file = self.session, self.account, self.settings_file
         ops.run_in_background(
-            lambda: load_call_data(session, account.id, sees_all=account.role is Role.SUPERVISOR),
+            lambda: load_call_data(
+                session,
+                account.id,
+                sees_all=account.role is Role.SUPERVISOR,
+                settings_file=settings_file,
+            ),
             self._ready,
             self._failed,
             name="call-data",
@@ -72,7 +77,7 @@ class PhoneShell(Shell):
     def _ready(self, data: object) -> None:
         # Imported here: the main window (and Babel's date formatting) is not needed to paint
         # the first screen, so it stays off the start-up path.
-        from intake.ui.call.start import services_for  # noqa: PLC0415
+        from intake.ui.call.start import idle_minutes_for, services_for  # noqa: PLC0415
         from intake.ui.main_window import MainWindow  # noqa: PLC0415
 
         settings = self.settings_file.load()
@@ -83,7 +88,7 @@ class PhoneShell(Shell):
             self.session.cipher_version,
             self.session.sqlite_version,
             services,
-            settings.idle_lock_minutes,
+            idle_minutes_for(data, settings),
         )
         self.window = window
         window.unlock_requested.connect(self._unlock)

@@ -5,7 +5,7 @@ store live in intake.services.worklist; every call runs on a worker thread."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QDateTime, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtCore import Signal as QtSignal
@@ -28,15 +28,18 @@ from intake.accounts import Account
 from intake.i18n import _, current_language, ngettext, pgettext
 from intake.i18n.formatting import QT_DATETIME_FORMATS, format_stamp
 from intake.provinces import PROVINCES, province_name
+from intake.services.session import StoreError
 from intake.services.worklist import Summary, WorkItem
-from intake.storage.db import Store
-from intake.storage.errors import StoreError
 from intake.ui import ops
 from intake.ui.history import when_with_zone
 from intake.ui.language import Retranslatable
 from intake.ui.widgets import heading, refill_combo
 from intake.vocabulary import WORK_OUTCOMES
 from intake.vocabulary_labels import label
+
+if TYPE_CHECKING:
+    from intake.services.session import Store
+
 
 WORKLIST_KEY = "F9"
 PAGE_SIZE = 60  # more than a large screen shows; each row read costs page decryptions
@@ -106,7 +109,10 @@ class WorklistModel(QAbstractTableModel):
             risk = label("risk", item.risk)
             return "⚠ " + risk if item.alert else risk
         if column == 1:
-            return label("work-kind", item.kind)
+            kind = label("work-kind", item.kind)
+            if item.messages_ok:
+                return _("{kind} · message OK").format(kind=kind)
+            return kind
         if column == 2:
             due = when_with_zone(item.due_at.isoformat(), item.time_zone)
             if item.overdue(self.now):
@@ -447,7 +453,9 @@ class WorklistPage(Retranslatable, QWidget):
                 count=item.attempts
             ),
         ]
-        if not item.messages_ok:
+        if item.messages_ok:
+            lines.append(_("A message may be left: the person agreed to one."))
+        else:
             lines.append(_("No message may be left: the person did not agree to one."))
         if self._number is not None and self._number[0] == item.id:
             lines.append(_("Callback number: {number}").format(number=self._number[1] or "—"))

@@ -142,3 +142,72 @@ def test_creation_failure_keeps_everything_typed(
     assert setup.display_name.text() == "Sam"
     assert setup.create_button.isEnabled()
     app.shutdown()
+
+
+def test_first_run_asks_for_the_on_call_supervisor_and_the_crisis_route_shows_it(
+    qtbot: QtBot, make_app: AppFactory, store_path: Path, lang: Language, tmp_path: Path
+) -> None:
+    app = make_app(lang)
+    setup = app.gate.setup
+    assert setup.on_call_skipped.isVisibleTo(setup)  # nothing typed: the note says what follows
+    fill(
+        setup,
+        passphrase=GOOD_PASSPHRASE,
+        passphrase_again=GOOD_PASSPHRASE,
+        display_name="Dr Léa Gagnon",
+        pin=PIN,
+        pin_again=PIN,
+        on_call_name="Dr Roy",
+    )
+    assert not setup.on_call_skipped.isVisibleTo(setup)
+    setup.create_button.click()  # a name without a number: refused, said, nothing created
+    assert setup.banner.title.text() == _(
+        "Enter the on-call supervisor's number too, or clear the name."
+    )
+    assert not store_path.exists()
+    setup.on_call_number.setText("613 555")
+    setup.create_button.click()
+    assert setup.banner.title.text()  # a number too short: explained
+    assert not store_path.exists()
+    setup.on_call_number.setText("613 555 0100")
+    assert foreign_texts(app.gate, lang) == []
+    setup.create_button.click()
+    wait_idle(qtbot)
+    window = app.main_window
+    assert window is not None
+    window.new_call()
+    page = window.call_page
+    assert page is not None
+    page.open_crisis()
+    qtbot.waitUntil(lambda: "Dr Roy" in page.crisis.supervisor.text(), timeout=10_000)
+    assert "555" in page.crisis.supervisor.text()
+    assert "Dr Roy" not in (tmp_path / "settings.json").read_text(encoding="utf-8")
+    store = app.store
+    assert store is not None
+    assert "Dr Roy" not in repr(store.query("SELECT * FROM audit"))
+
+
+def test_first_run_may_skip_the_on_call_supervisor(
+    qtbot: QtBot, make_app: AppFactory, store_path: Path, lang: Language
+) -> None:
+    app = make_app(lang)
+    setup = app.gate.setup
+    fill(
+        setup,
+        passphrase=GOOD_PASSPHRASE,
+        passphrase_again=GOOD_PASSPHRASE,
+        display_name="Dr Léa Gagnon",
+        pin=PIN,
+        pin_again=PIN,
+    )
+    assert setup.on_call_skipped.isVisibleTo(setup)
+    setup.create_button.click()
+    wait_idle(qtbot)
+    window = app.main_window
+    assert window is not None
+    window.new_call()
+    page = window.call_page
+    assert page is not None
+    page.open_crisis()
+    not_set = _("On-call supervisor: not set. Ask your coordinator to add it to the settings.")
+    qtbot.waitUntil(lambda: page.crisis.supervisor.text() == not_set, timeout=10_000)

@@ -185,3 +185,26 @@ def test_a_follow_up_in_the_past_is_refused_with_a_message(
     store = window.services.session.store if window.services else None
     assert store is not None
     assert store.query("SELECT count(*) FROM contacts") == [(0,)]
+
+
+def test_a_follow_up_outside_the_callers_daytime_is_asked_about_first(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    from tests.gui.test_call import fill_whole_call, start_call, steps
+
+    app, window, page = start_call(qtbot, make_app, lang)
+    fill_whole_call(qtbot, page)  # Ontario: the caller's time is Toronto's
+    wrapup = steps(page)[5]
+    late = wrapup.due.dateTime()
+    late.setTime(late.time().addSecs(12 * 3600))  # 10:00 -> 22:00, the caller's time
+    wrapup.due.setDateTime(late)
+    wrapup.save_button.click()
+    assert wrapup.banner.title.text() == _("That follow-up is outside the caller's daytime")
+    assert window.call_page is page  # asked, not saved: nothing lost
+    assert foreign_texts(window, lang) == []
+    wrapup.save_button.click()  # saving again keeps it
+    qtbot.waitUntil(lambda: window.call_page is None, timeout=10_000)
+    wait_idle(qtbot)
+    store = app.store
+    assert store is not None
+    assert store.query("SELECT count(*) FROM followups") == [(1,)]

@@ -3,14 +3,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from intake.accounts import Role
 from intake.services import accounts as console
-from intake.storage.account_store import check_pin, insert_account
+from intake.settings import Settings
+from intake.storage.account_store import active_accounts, check_pin, insert_account
 from intake.storage.db import Store
-from intake.storage.errors import NotAllowed
+from intake.storage.errors import AccountDisabled, NotAllowed
 from intake.storage.records import save_contact
+from intake.storage.retention import purge
+from tests.conftest import PIN
 from tests.storage.helpers import contact
 
 
@@ -62,6 +67,10 @@ def test_a_volunteer_is_refused_every_console_action(store: Store, actor: str) -
         lambda: console.set_idle_minutes(store, volunteer, 600),
         lambda: console.set_retention_days(store, volunteer, 3000),
         lambda: console.hold_record(store, volunteer, record.id, True),
+        lambda: console.set_disabled(store, volunteer, actor, True),
+        lambda: console.set_kiosk_policy(
+            store, volunteer, console.KioskPolicy(60, 10, 600, "flag")
+        ),
     ]
     for action in refused:
         with pytest.raises(NotAllowed):
@@ -69,6 +78,8 @@ def test_a_volunteer_is_refused_every_console_action(store: Store, actor: str) -
     assert console.on_call_contact(store) is None
     assert store.query("SELECT on_hold FROM contacts") == [(0,)]
     assert store.query("SELECT count(*) FROM audit WHERE action = 'console'") == [(0,)]
+    assert store.query("SELECT count(*) FROM accounts WHERE disabled_at IS NOT NULL") == [(0,)]
+    assert console.setting(store, "kiosk_idle_seconds") is None
 
 
 def test_pin_reset_and_lockout(store: Store, actor: str) -> None:
@@ -141,3 +152,72 @@ def test_the_store_still_refuses_a_role_outside_the_vocabulary(store: Store) -> 
         )
     with pytest.raises(ValueError, match="cannot be added"):
         console.add_account(store, "nobody", "Dr Who", "kiosk", "739251")
+
+
+def test_a_disabled_account_can_neither_sign_in_nor_unlock(store: Store, actor: str) -> None:
+    volunteer = console.add_account(store, actor, "Dr Lee", "volunteer", "739251")
+    console.set_disabled(store, actor, volunteer, True)
+    for action in ("sign-in", "unlock"):
+        with pytest.raises(AccountDisabled):  # the right PIN, refused
+            check_pin(store, volunteer, "739251", action=action)
+    assert volunteer not in {a.id for a in active_accounts(store)}  # not offered at sign-in
+    shown = next(a for a in console.accounts(store, actor) if a.id == volunteer)
+    assert shown.disabled
+    details = [r[0] for r in store.query("SELECT detail FROM audit WHERE record = ?", (volunteer,))]
+    assert "account-disabled" in details
+    assert details.count("disabled") == 2  # each refused try audited
+    console.set_disabled(store, actor, volunteer, False)
+    assert check_pin(store, volunteer, "739251") is not None
+    assert "account-enabled" in [
+        r[0] for r in store.query("SELECT detail FROM audit WHERE record = ?", (volunteer,))
+    ]
+
+
+def test_no_one_disables_themselves_nor_so_the_last_supervisor(store: Store, actor: str) -> None:
+    with pytest.raises(console.CannotDisableSelf):  # the only supervisor, refused
+        console.set_disabled(store, actor, actor, True)
+    other = console.add_account(store, actor, "Dr Lee", "supervisor", "739251")
+    console.set_disabled(store, other, actor, True)  # another supervisor remains: allowed
+    with pytest.raises(AccountDisabled):
+        check_pin(store, actor, PIN)
+    # The one left cannot disable themselves; and the disabled one, though a window of theirs
+    # may still be open, can no longer do anything in the console.
+    with pytest.raises(console.CannotDisableSelf):
+        console.set_disabled(store, other, other, True)
+    with pytest.raises(NotAllowed):
+        console.set_disabled(store, actor, other, True)
+    with pytest.raises(NotAllowed):
+        console.accounts(store, actor)
+    assert check_pin(store, other, "739251") is not None
+    enabled = store.query(
+        "SELECT count(*) FROM accounts WHERE role = 'supervisor' AND disabled_at IS NULL"
+    )
+    assert enabled == [(1,)]
+
+
+def test_the_idle_lock_and_retention_saved_are_the_ones_read(store: Store, actor: str) -> None:
+    assert console.idle_minutes(store) is None  # not set: the settings file's value applies
+    console.set_idle_minutes(store, actor, 7)
+    assert console.idle_minutes(store) == 7
+    # The retention period the console saves is the one the purge (`intake db purge`) uses.
+    old = contact(started_at="2026-01-01T10:00:00+00:00")
+    save_contact(store, old, actor)
+    now = datetime(2026, 3, 1, tzinfo=UTC)  # 59 days later: kept under the default 365
+    assert purge(store, now, actor, dry_run=True).contacts_shredded == 0
+    console.set_retention_days(store, actor, 30)
+    assert console.retention_days(store) == 30
+    assert purge(store, now, actor).contacts_shredded == 1
+
+
+def test_the_kiosk_policy_moves_to_the_store(store: Store, actor: str) -> None:
+    older_station = Settings(kiosk_idle_seconds=90, kiosk_staff_alert="flag")
+    policy = console.kiosk_policy(store, older_station)
+    assert policy == console.KioskPolicy(90, 30, 1800, "flag")  # the file's, until saved here
+    console.set_kiosk_policy(store, actor, console.KioskPolicy(45, 20, 900, "sound-and-flag"))
+    assert console.kiosk_policy(store, older_station) == console.KioskPolicy(
+        45, 20, 900, "sound-and-flag"
+    )
+    with pytest.raises(console.KioskOutOfRange):
+        console.set_kiosk_policy(store, actor, console.KioskPolicy(5, 20, 900, "flag"))
+    assert console.kiosk_policy(store, older_station).idle_seconds == 45
+    assert "kiosk-policy" in [r[0] for r in store.query("SELECT detail FROM audit")]

@@ -90,3 +90,35 @@ def test_m0002_from_version_1_keeps_accounts_and_adds_records(tmp_path: Path) ->
     assert row == ("Sam", 0, None)
     retention = conn.execute("SELECT value FROM meta WHERE key = 'retention_days'").fetchone()  # type: ignore[attr-defined]
     assert retention == ("365",)
+
+
+def test_a_callback_item_cancelled_by_the_old_follow_up_trigger_is_reopened(
+    tmp_path: Path,
+) -> None:
+    """Before the fix, booking a follow-up cancelled the contact's open callback item; the
+    migration that fixes the trigger brings back the ones whose callback is still owed."""
+    fixed = next(m.version for m in MIGRATIONS if m.name == "worklist-console")
+    conn = keyed(tmp_path / "s.db")
+    migrate(conn, target=fixed - 1)
+    run = conn.execute  # type: ignore[attr-defined]
+    run(
+        "INSERT INTO contacts (id, channel, started_at, ui_language, caller_language, risk) "
+        "VALUES ('c1', 'kiosk', '2026-01-01T10:00:00+00:00', 'fr', 'fr', 'high')"
+    )
+    run(
+        "INSERT INTO callbacks (id, contact_id, number, created_at) "
+        "VALUES ('cb1', 'c1', '+15065550123', '2026-01-01T10:00:00+00:00')"
+    )
+    run(
+        "INSERT INTO followups (id, contact_id, due_at, created_at) "
+        "VALUES ('f1', 'c1', '2026-01-08T10:00:00+00:00', '2026-01-01T11:00:00+00:00')"
+    )
+    status = "SELECT id, status FROM work_items ORDER BY id"
+    assert run(status).fetchall() == [("cb1", "cancelled"), ("f1", "open")]  # the defect
+    migrate(conn)
+    assert run(status).fetchall() == [("cb1", "open"), ("f1", "open")]
+    run(
+        "INSERT INTO followups (id, contact_id, due_at, created_at) "
+        "VALUES ('f2', 'c1', '2026-01-09T10:00:00+00:00', '2026-01-01T12:00:00+00:00')"
+    )
+    assert run(status).fetchall() == [("cb1", "open"), ("f1", "open"), ("f2", "open")]

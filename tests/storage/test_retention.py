@@ -81,7 +81,10 @@ def plain_store(path: Path, secure: bool) -> Store:
     apply_migrations(conn)
     if not secure:
         conn.execute("INSERT INTO notes_fts (notes_fts, rank) VALUES ('secure-delete', 0)")
-    conn.execute("INSERT INTO accounts VALUES ('sup', 'Sup', 'supervisor', 'x', 'now', 0, NULL)")
+    conn.execute(
+        "INSERT INTO accounts (id, display_name, role, pin_hash, created_at) "
+        "VALUES ('sup', 'Sup', 'supervisor', 'x', 'now')"
+    )
     conn.execute("COMMIT")
     return Store(conn, path)
 

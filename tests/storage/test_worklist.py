@@ -94,6 +94,45 @@ def test_a_callback_saved_with_its_followup_is_one_item(store: Store, actor: str
     assert worklist.open_items(store)[0].kind == "followup"
 
 
+def test_a_callback_request_and_a_later_follow_up_both_stay_on_the_list(
+    store: Store, actor: str
+) -> None:
+    """A kiosk visitor asked to be called back; a supervisor also books a follow-up for the
+    same contact. Two promises: the follow-up must not cancel the callback still owed."""
+    callback = kiosk_request(store, "high")
+    contact_id = store.query("SELECT contact_id FROM callbacks WHERE id = ?", (callback,))[0][0]
+    followup = str(uuid.uuid4())
+    add_followup(store, followup, contact_id, (NOW + timedelta(days=7)).isoformat(), actor)
+    items = {i.id: i for i in worklist.open_items(store)}
+    assert set(items) == {callback, followup}
+    assert items[callback].kind == "callback"
+    assert items[callback].alert
+    assert items[followup].kind == "followup"
+    # Closing the callback keeps the follow-up open, and its number (it is still owed a call).
+    worklist.claim(store, callback, actor)
+    worklist.close(store, callback, actor, "helped")
+    assert [i.id for i in worklist.open_items(store)] == [followup]
+    worklist.claim(store, followup, actor)
+    assert worklist.reveal_number(store, followup, actor) == "+15065550123"
+    # Closing the last promise forgets the number.
+    worklist.close(store, followup, actor, "helped")
+    assert worklist.open_count(store) == 0
+    assert store.query("SELECT number FROM callbacks") == [(None,)]
+
+
+def test_closing_a_follow_up_leaves_the_contacts_callback_request_open(
+    store: Store, actor: str
+) -> None:
+    callback = kiosk_request(store, "concern")
+    contact_id = store.query("SELECT contact_id FROM callbacks WHERE id = ?", (callback,))[0][0]
+    followup = str(uuid.uuid4())
+    add_followup(store, followup, contact_id, (NOW + timedelta(days=1)).isoformat(), actor)
+    worklist.claim(store, followup, actor)
+    worklist.close(store, followup, actor, "helped")
+    assert [i.id for i in worklist.open_items(store)] == [callback]
+    assert worklist.get_item(store, callback).has_number  # type: ignore[union-attr]
+
+
 def test_two_volunteers_cannot_claim_the_same_item(store_path: Path, store: Store) -> None:
     first, second = _volunteer(store, "Ana"), _volunteer(store, "Ben")
     item = kiosk_request(store)

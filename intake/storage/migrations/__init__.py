@@ -21,6 +21,7 @@ from intake.storage.migrations import (
     m0008_worklist,
     m0009_account_roles,
     m0010_family,
+    m0011_worklist_console,
 )
 
 
@@ -42,6 +43,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "worklist", m0008_worklist.apply),
     Migration(9, "account-roles", m0009_account_roles.apply),
     Migration(10, "family", m0010_family.apply),
+    Migration(11, "worklist-console", m0011_worklist_console.apply),
 )
 
 LATEST = MIGRATIONS[-1].version

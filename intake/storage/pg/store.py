@@ -248,7 +248,9 @@ class PgWriter:
         best_time: str,
         time_zone: str,
         actor: str | None,
+        messages_ok: bool = False,  # not kept yet: the shared store has no worklist (see docs)
     ) -> str:
+        del messages_ok  # not agreed is the safe default where it cannot be kept
         self.require_consent(contact_id)
         existing = self.q(
             "SELECT number, best_time, time_zone, status FROM callbacks WHERE id = %s FOR UPDATE",

@@ -234,6 +234,10 @@ class WrapUpStep(StepPage):
         self.number_problem.setProperty("error", True)
         self.number_problem.setWordWrap(True)
         self.number_problem.hide()
+        # Asked where the number is taken: may someone leave a message there? (Not, unless the
+        # caller says so: a message on a shared phone can out a physician seeking help.)
+        self.messages_ok = QCheckBox(self)
+        self.messages_ok.setObjectName("followup-messages-ok")
         self.due = QDateTimeEdit(self)
         self.due.setObjectName("followup-due")
         self.due.setCalendarPopup(True)
@@ -255,6 +259,7 @@ class WrapUpStep(StepPage):
         form.addRow("", self.followup)
         form.addRow(self.number_label, self.followup_number)
         form.addRow("", self.number_problem)
+        form.addRow("", self.messages_ok)
         form.addRow(self.due_label, self.due)
         form.addRow(self.outcome_label, self.outcome)
         for widget in (self.notes_label, self.notes, self.declined):
@@ -266,10 +271,13 @@ class WrapUpStep(StepPage):
         self.notes.textChanged.connect(self._notes)
         self.followup.toggled.connect(self._followup)
         self.followup_number.textEdited.connect(self._number)
+        self.messages_ok.toggled.connect(self._messages_ok)
         self.due.dateTimeChanged.connect(self._due)
         self.outcome.currentIndexChanged.connect(self._outcome)
         self.save_button.clicked.connect(self._save)
         self.refresh()
+
+    _confirmed_due = ""  # a follow-up time outside the caller's daytime, confirmed by saving again
 
     def _zone(self) -> str:
         return PROVINCES[self.call.province].zone if self.call.province else "America/Toronto"
@@ -285,6 +293,7 @@ class WrapUpStep(StepPage):
         self.followup_number.setText(
             shown_number(self.call.followup_number or self.call.callback_number)
         )
+        self.messages_ok.setChecked(self.call.followup_messages_ok and keep)
         tz = QTimeZone(self._zone().encode())
         if self.call.followup_due:
             due = datetime.fromisoformat(self.call.followup_due)
@@ -302,7 +311,13 @@ class WrapUpStep(StepPage):
 
     def _enable_followup(self) -> None:
         on = self.followup.isChecked() and self.call.keeps_text
-        for widget in (self.followup_number, self.due, self.number_label, self.due_label):
+        for widget in (
+            self.followup_number,
+            self.messages_ok,
+            self.due,
+            self.number_label,
+            self.due_label,
+        ):
             widget.setEnabled(on)
 
     def _notes(self) -> None:
@@ -320,6 +335,11 @@ class WrapUpStep(StepPage):
         self.call.followup_number = text
         self.number_problem.hide()
         self.edited()
+
+    def _messages_ok(self, checked: bool) -> None:
+        if not self._loading:
+            self.call.followup_messages_ok = checked
+            self.edited()
 
     def _due(self) -> None:
         if not self._loading:
@@ -346,12 +366,32 @@ class WrapUpStep(StepPage):
             if not self.call.followup_due:
                 self._due()
             # A follow-up in the past is a promise nobody can keep: refused, said (issue 16).
-            from intake.services.worklist import DueInPast, check_due  # noqa: PLC0415
+            from intake.services.worklist import (  # noqa: PLC0415
+                DueInPast,
+                check_due,
+                outside_daytime,
+            )
 
+            due = datetime.fromisoformat(self.call.followup_due)
             try:
-                check_due(datetime.fromisoformat(self.call.followup_due), self.services.now())
+                check_due(due, self.services.now())
             except DueInPast as refused:
                 self.show_error(refused.explain)
+                self.due.setFocus()
+                return
+            # Outside 8 a.m. to 9 p.m. where the caller lives: asked once, kept if saved again.
+            if outside_daytime(due, self._zone()) and self._confirmed_due != self.call.followup_due:
+                self._confirmed_due = self.call.followup_due
+                when = self.due.text()
+                self.show_error(
+                    lambda: (
+                        _("That follow-up is outside the caller's daytime"),
+                        _(
+                            "{when} is outside 8 a.m. to 9 p.m. in the caller's time zone. Save "
+                            "again to keep it, or choose another time. Nothing was lost."
+                        ).format(when=when),
+                    )
+                )
                 self.due.setFocus()
                 return
         if problems := rescue_problems(self.call.risk, self.call.crisis_actions, self.call.outcome):
@@ -384,6 +424,7 @@ class WrapUpStep(StepPage):
         )
         self.followup.setText(_("The caller wants a follow-up call"))
         self.number_label.setText(pgettext("field label", "Number to call"))
+        self.messages_ok.setText(_("The caller agrees that a message may be left at this number"))
         self.due_label.setText(_("When (the caller's time, {zone})").format(zone=self._zone()))
         # The field was built in the language of its day: give it the current one (« 10 h 00 »).
         self.due.setLocale(QLocale())

@@ -13,7 +13,7 @@ from intake.safety import Screen, ScreenError, load_screen
 from intake.services.calls import CallDesk
 from intake.services.drafts import Draft, Drafts
 from intake.services.session import Session
-from intake.settings import Settings
+from intake.settings import Settings, SettingsFile
 from intake.ui.call.base import CallServices
 from intake.ui.widgets import Message
 
@@ -25,24 +25,44 @@ class CallData:
     guidance: tuple[Section, ...]
     drafts: list[Draft]
     followups_due: int
+    idle_minutes: int | None = None  # set in the console (the encrypted store); None: not set
 
 
-def load_call_data(session: Session, account_id: str, *, sees_all: bool = False) -> CallData:
+def load_call_data(
+    session: Session,
+    account_id: str,
+    *,
+    sees_all: bool = False,
+    settings_file: SettingsFile | None = None,
+) -> CallData:
     """Runs on a worker thread: the directory, the safety screen, the guidance, this
     volunteer's unfinished calls (a crash or a closed window leaves one behind) and how many
     follow-ups are due by tomorrow (a supervisor's count covers everyone's)."""
-    from intake.directory.load import load_directory, override_from_environment  # noqa: PLC0415
     from intake.i18n.formatting import preload  # noqa: PLC0415
+    from intake.services.accounts import idle_minutes, move_on_call_contact  # noqa: PLC0415
+    from intake.services.directory_checks import current_directory  # noqa: PLC0415
 
     preload()  # both languages' dates: the first language switch then reads nothing
+    if settings_file is not None:  # confidential: out of the plaintext file, into the store
+        move_on_call_contact(session.store, settings_file)
     by = (datetime.now(UTC) + timedelta(days=1)).isoformat()
     return CallData(
-        Router(load_directory(override_from_environment())),
+        # With the directory checks a supervisor made in the console: the status shown at the
+        # point of referral follows them.
+        Router(current_directory(session.store)),
         load_screen(),
         load_guidance(),
         Drafts(session.store, account_id).pending(),
         CallDesk(session.store, account_id).followups_due(by, everyone=sees_all),
+        idle_minutes(session.store),
     )
+
+
+def idle_minutes_for(data: object, settings: Settings) -> int:
+    """The idle lock time: the one a supervisor saved in the console, else the settings
+    file's (a station set up before the console existed)."""
+    stored = data.idle_minutes if isinstance(data, CallData) else None
+    return stored or settings.idle_lock_minutes
 
 
 def store_on_call_contact(session: Session) -> str | None:

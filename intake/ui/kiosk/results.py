@@ -187,7 +187,7 @@ class ResultsScreen(KioskScreen):
 
 
 class CallbackScreen(KioskScreen):
-    submitted = QtSignal(object, str)  # CallbackNumber, best time
+    submitted = QtSignal(object, str, bool)  # CallbackNumber, best time, messages agreed
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__("kiosk-callback", parent)
@@ -221,6 +221,11 @@ class CallbackScreen(KioskScreen):
         self.consent = ChoiceButton("consent", self)
         self.consent.setObjectName("kiosk-callback-consent")
         self.consent.toggled.connect(self._mark_consent)
+        # Optional, and off unless the person turns it on: a message left on a shared phone can
+        # tell others they sought help.
+        self.messages = ChoiceButton("messages", self)
+        self.messages.setObjectName("kiosk-callback-messages")
+        self.messages.toggled.connect(self._mark_consent)
         self.submit_button = QPushButton(self)
         self.submit_button.setObjectName("kiosk-callback-submit")
         number_row = QHBoxLayout()
@@ -231,6 +236,7 @@ class CallbackScreen(KioskScreen):
         self.body.addWidget(self.time_label)
         self.body.addLayout(times_row)
         self.body.addWidget(self.consent)
+        self.body.addWidget(self.messages)
         self.body.addWidget(self.error)
         self.body.addStretch(1)
         self.footer.addStretch(1)
@@ -264,6 +270,10 @@ class CallbackScreen(KioskScreen):
         )
         self.consent.set_texts(f"{mark}  {sentence}")
         self.consent.setAccessibleName(sentence)
+        mark = "☑" if self.messages.isChecked() else "☐"
+        sentence = _("If you do not answer, the staff may leave a message at this number.")
+        self.messages.set_texts(f"{mark}  {sentence}")
+        self.messages.setAccessibleName(sentence)
 
     def _submit(self) -> None:
         parsed = parse_callback(self.number.text())
@@ -282,7 +292,7 @@ class CallbackScreen(KioskScreen):
         assert isinstance(parsed, CallbackNumber)
         assert isinstance(checked, ChoiceButton)
         self.submit_button.setEnabled(False)
-        self.submitted.emit(parsed, checked.value)
+        self.submitted.emit(parsed, checked.value, self.messages.isChecked())
 
     def _show_problem(self) -> None:
         from intake.callback_numbers import NumberProblem  # noqa: PLC0415 - enum only

@@ -455,7 +455,9 @@ class KioskSession(Retranslatable, QWidget):
             self._save_again = False
             self._save_record()
 
-    def _save_callback(self, number: CallbackNumber, best_time: str) -> None:
+    def _save_callback(
+        self, number: CallbackNumber, best_time: str, messages_ok: bool = False
+    ) -> None:
         answers = self.answers
         assert answers is not None
         assert answers.province is not None
@@ -465,6 +467,7 @@ class KioskSession(Retranslatable, QWidget):
             number=number.e164,
             best_time=best_time,
             time_zone=PROVINCES[answers.province].zone,
+            messages_ok=messages_ok,
         )
         self._callback_stored = False
         self._save_record()

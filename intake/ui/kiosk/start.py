@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from intake.accounts import Account
 from intake.guidance import Section, load_guidance
@@ -20,13 +21,20 @@ from intake.ui.language import LanguageManager
 class KioskData:
     router: Router
     guidance: tuple[Section, ...]
+    # The program's kiosk policy saved in the console (the encrypted store), by setting name.
+    stored: dict[str, Any] = field(default_factory=dict)
 
 
 def load_kiosk_data(session: Session, account_id: str) -> KioskData:
     """Runs on a worker thread: reads files and writes the audit log, touches no widget."""
     from intake.directory.load import load_directory, override_from_environment  # noqa: PLC0415
+    from intake.services.accounts import stored_kiosk_settings  # noqa: PLC0415
 
-    data = KioskData(Router(load_directory(override_from_environment())), load_guidance())
+    data = KioskData(
+        Router(load_directory(override_from_environment())),
+        load_guidance(),
+        stored_kiosk_settings(session.store),
+    )
     session.kiosk_started(account_id)
     return data
 
@@ -49,6 +57,9 @@ def build_kiosk(
     )
     default_language = settings.kiosk_language or manager.language
     manager.apply(default_language)
+    # The program's policy (timers, staff alert) comes from the encrypted store; an older
+    # station's settings file still counts for what the console has not set.
+    settings = replace(settings, **data.stored)
     return KioskWindow(
         manager,
         services,
