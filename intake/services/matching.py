@@ -26,15 +26,47 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
+from intake.i18n import N_
 from intake.routing.holiday_dates import REGIONS, is_holiday
+from intake.storage import roster as _roster
+from intake.storage.account_store import list_accounts
 from intake.storage.db import Store
+from intake.storage.errors import StoreError
 from intake.storage.roster import (
+    Conflict,
+    CoordinatorOnly,
+    MatchNotOpen,
+    MatchRecord,
+    NoConsent,
+    OwnMatch,
     PeerRecord,
+    PeersOnly,
     RequestRecord,
+    RequestRow,
     answer,
     candidates_pool,
     excluded_for,
 )
+
+# The matching window reaches the store only through this module (import-linter): the records
+# it shows and the refusals it explains are re-exported here.
+__all__ = [
+    "Conflict",
+    "CoordinatorOnly",
+    "MatchNotOpen",
+    "MatchRecord",
+    "NoConsent",
+    "OwnMatch",
+    "PeerAsk",
+    "PeerRecord",
+    "PeersOnly",
+    "ProvinceMissing",
+    "RequestRecord",
+    "RequestRow",
+    "SiteMissing",
+    "Store",
+    "StoreError",
+]
 
 FIRST_CONTACT_BUSINESS_DAYS = 3
 
@@ -206,3 +238,160 @@ def decline(
         when=when,
         first_contact_due=None,
     )
+
+
+# --- what the windows call (one transaction each, audited in the store) ------------------------
+
+
+def request_list(store: Store, actor: str | None) -> list[RequestRow]:
+    return _roster.request_list(store, actor)
+
+
+def open_request(store: Store, request_id: str, actor: str | None) -> RequestRecord:
+    return _roster.open_request(store, request_id, actor)
+
+
+def live_match(store: Store, request_id: str) -> MatchRecord | None:
+    """The request's current match: proposed and unanswered, or accepted."""
+    live = [m for m in _roster.matches_for(store, request_id) if m.answer in (None, "accepted")]
+    return live[-1] if live else None
+
+
+def roster_names(store: Store, actor: str | None) -> dict[str, str | None]:
+    """The roster's names by peer id (coordinators only; the roster's view is audited)."""
+    return {p.id: p.name for p in _roster.roster(store, actor)}
+
+
+def roster(store: Store, actor: str | None) -> list[PeerRecord]:
+    return _roster.roster(store, actor)
+
+
+def save_peer(store: Store, peer: PeerRecord, actor: str | None) -> str:
+    return _roster.save_peer(store, peer, actor)
+
+
+def peer_accounts(store: Store) -> list[tuple[str, str]]:
+    """(display name, account id) of the peer-supporter accounts a roster entry may be linked
+    to, so that the peer sees their own matches."""
+    return [
+        (a.display_name, a.id) for a in list_accounts(store) if a.role.value == "peer-supporter"
+    ]
+
+
+def add_request(store: Store, request: RequestRecord, actor: str | None) -> str:
+    return _roster.add_request(store, request, actor)
+
+
+def propose(
+    store: Store, match_id: str, request_id: str, peer_id: str, actor: str | None, *, when: datetime
+) -> str:
+    return _roster.propose(store, match_id, request_id, peer_id, actor, when=when)
+
+
+def record_first_contact(store: Store, match_id: str, actor: str | None, when: datetime) -> None:
+    """The coordinator or the matched peer records that the peer reached the requester."""
+    _roster.first_contact(store, match_id, actor, when)
+
+
+def close(store: Store, request_id: str, outcome: str, actor: str | None, when: datetime) -> None:
+    """Close a request with a coded outcome (a coordinator, or the peer who accepted it)."""
+    _roster.close_request(store, request_id, outcome, actor, when)
+
+
+def save_closure_survey(
+    store: Store,
+    answer_id: str,
+    *,
+    day: date,
+    language: str,
+    helpful: int | None,
+    recommend: bool | None,
+) -> str:
+    return _roster.save_survey(
+        store,
+        answer_id,
+        day=day,
+        channel="closure",
+        language=language,
+        helpful=helpful,
+        recommend=recommend,
+    )
+
+
+def own_matches(store: Store, actor: str | None) -> list[OwnMatch]:
+    """A peer supporter's own matches with the requester's identity (each one audited)."""
+    return _roster.own_matches(store, actor)
+
+
+# --- a request from a call or a kiosk visit ----------------------------------------------------
+
+
+class SiteMissing(StoreError):
+    title = N_("The site is missing")
+    advice = N_("Type the requester's site or community: the coordinator matches from it.")
+
+
+class ProvinceMissing(StoreError):
+    title = N_("The province or territory is missing")
+    advice = N_("Choose where the requester practises: matching starts from it.")
+
+
+@dataclass(frozen=True)
+class PeerAsk:
+    """What a person asked for at the end of a call or a kiosk visit: a trained peer supporter.
+
+    `consent` is their explicit yes to the request being passed to the program's coordinator
+    (default no: nothing is saved without it). `name` and `reach` are how the coordinator and
+    the matched peer can reach them; at the kiosk they stay empty unless the visitor gives them.
+    """
+
+    consent: bool = False
+    site: str = ""
+    wants_outside: bool = False
+    language: str = "en"
+    format: str | None = None
+    topics: tuple[str, ...] = ()
+    name: str | None = None
+    reach: str | None = None
+
+
+def request_peer(
+    store: Store,
+    request_id: str,
+    source: str,
+    ask: PeerAsk,
+    *,
+    province: str | None,
+    role: str | None,
+    contact_id: str | None,
+    actor: str | None,
+    when: datetime,
+) -> str:
+    """Save the match request a call or a kiosk visit gave rise to; "created" or "unchanged"
+    (the id derives from the contact's, so a retried save adds nothing). Refused without the
+    person's consent (NoConsent) or without a site (SiteMissing): nothing is saved then."""
+    if source not in ("phone", "kiosk"):
+        raise ValueError(f"a request from a call or the kiosk, not {source!r}")
+    if not ask.consent:
+        raise NoConsent()
+    if not province:
+        raise ProvinceMissing()
+    if not ask.site.strip():
+        raise SiteMissing()
+    record = RequestRecord(
+        id=request_id,
+        source=source,
+        province=province,
+        site=ask.site.strip(),
+        language=ask.language if ask.language in ("en", "fr") else "en",
+        consent=True,
+        wants_outside=ask.wants_outside,
+        role=role,
+        format=ask.format or None,
+        topics=ask.topics,
+        contact_id=contact_id,
+        requester_name=(ask.name or "").strip() or None,
+        requester_reach=(ask.reach or "").strip() or None,
+        created_at=when.isoformat(timespec="seconds"),
+    )
+    return _roster.add_request(store, record, actor)

@@ -536,9 +536,13 @@ def first_contact(store: Store, match_id: str, actor: str | None, when: datetime
 def close_request(
     store: Store, request_id: str, outcome: str, actor: str | None, when: datetime
 ) -> None:
-    """Close a request (its open match too) with a coded outcome (coordinators only)."""
+    """Close a request (its open match too) with a coded outcome (coordinators, and the peer
+    who accepted the match)."""
     with store.transaction() as conn:
-        require_coordinator(conn, actor)
+        if role_of(conn, actor) not in COORDINATOR_ROLES and (
+            actor is None or _matched_peer_account(conn, request_id) != actor
+        ):
+            raise CoordinatorOnly()
         changed = conn.execute(
             "UPDATE match_requests SET status = ?, closed_at = ?, outcome = ? "
             "WHERE id = ? AND status NOT IN ('closed', 'withdrawn')",
@@ -556,6 +560,52 @@ def close_request(
             (when.isoformat(), request_id),
         )
         audit.append(conn, actor, "edit", request_id, f"match-request closed outcome={outcome}")
+
+
+class PeersOnly(StoreError):
+    title = N_("This page is for peer supporters")
+    advice = N_("Only a peer supporter sees their own matches here.")
+
+
+# Who may open the page of their own matches: a peer supporter, and a coordinator or supervisor
+# who is on the roster too. A volunteer's account never sees a requester's identity.
+OWN_MATCHES_ROLES = COORDINATOR_ROLES | {"peer-supporter"}
+
+
+@dataclass(frozen=True)
+class OwnMatch:
+    """A match as its peer sees it: the requester's identity, what they asked for, the steps."""
+
+    match_id: str
+    request: RequestRecord
+    answered_at: str | None
+    first_contact_due: str | None
+    first_contact_at: str | None
+    closed_at: str | None
+
+
+def own_matches(store: Store, actor: str | None) -> list[OwnMatch]:
+    """The matches this account's peer accepted (open ones first, then the closed), with the
+    requester's name and how to reach them. Nothing else of the line. Every request shown is
+    audited as opened, with its identity, in the same transaction."""
+    with store.transaction() as conn:
+        if role_of(conn, actor) not in OWN_MATCHES_ROLES:
+            raise PeersOnly()
+        columns = ", ".join(f"r.{c.strip()}" for c in _REQUEST_COLUMNS.split(","))
+        rows = conn.execute(
+            f"SELECT {columns}, m.id, m.answered_at, m.first_contact_due, m.first_contact_at, "
+            "m.closed_at FROM matches AS m JOIN peers AS p ON p.id = m.peer_id "
+            "JOIN match_requests AS r ON r.id = m.request_id "
+            "WHERE p.account_id = ? AND m.answer = 'accepted' "
+            "ORDER BY m.closed_at IS NOT NULL, m.first_contact_due, m.id",
+            (actor,),
+        ).fetchall()
+        for row in rows:
+            audit.append(conn, actor, "open", row[0], "match-request identity=1 own-match")
+        if not rows:
+            audit.append(conn, actor, "open", None, "own-matches rows=0")
+    count = len(_REQUEST_COLUMNS.split(","))
+    return [OwnMatch(r[count], _request(r, True), *r[count + 1 :]) for r in rows]
 
 
 @dataclass(frozen=True)
