@@ -29,7 +29,11 @@ from intake.services.matching import FIRST_CONTACT_BUSINESS_DAYS
 from intake.services.suppression import SMALLEST_SHOWN, Published, suppress, suppress_statistic
 from intake.storage import audit
 from intake.storage.db import Store
+from intake.storage.errors import StoreError
 from intake.storage.report_data import Period, ReportData, read
+
+# The reports window reaches the store only through this module (import-linter).
+__all__ = ["Period", "Report", "Statistic", "Store", "StoreError", "Table"]
 
 Label = str | tuple[str, str]
 
