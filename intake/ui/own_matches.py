@@ -25,22 +25,16 @@ from PySide6.QtWidgets import (
 )
 
 from intake.accounts import Account
-from intake.i18n import NP_, _, current_language, language_name, pgettext, translate
+from intake.i18n import _, current_language, language_name, pgettext
 from intake.provinces import province_name
 from intake.services import matching
 from intake.ui.language import Retranslatable
 from intake.ui.matching import format_name, topic_names
 from intake.ui.widgets import MessageBanner, heading, hint, refill_combo
+from intake.vocabulary import MATCH_OUTCOMES
+from intake.vocabulary_labels import label as vocabulary_label
 
 Clock = Callable[[], datetime]
-
-# How the support ended, as the peer can say it (the coordinator's closure uses the same codes).
-CLOSURES = {
-    "supported": NP_("match outcome", "Supported by the peer"),
-    "referred-on": NP_("match outcome", "Referred on to other help"),
-    "no-contact": NP_("match outcome", "Could not be reached"),
-    "withdrawn": NP_("match outcome", "Withdrew the request"),
-}
 
 
 def _now() -> datetime:
@@ -104,7 +98,11 @@ class OwnMatchesPage(Retranslatable, QWidget):
         )
         self.contact_button.setText(_("First contact made"))
         self.close_button.setText(_("End the support"))
-        refill_combo(self.outcome, [(translate(label), code) for code, label in CLOSURES.items()])
+        # How the support ended: the coded outcomes the coordinator's closure and the reports use.
+        refill_combo(
+            self.outcome,
+            [(vocabulary_label("match-outcome", code), code) for code in MATCH_OUTCOMES],
+        )
         self.banner.retranslate_ui()
         self._fill()
 

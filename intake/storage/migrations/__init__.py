@@ -21,6 +21,7 @@ from intake.storage.migrations import (
     m0008_worklist,
     m0009_account_roles,
     m0010_family,
+    m0011_report_indexes,
 )
 
 
@@ -42,6 +43,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "worklist", m0008_worklist.apply),
     Migration(9, "account-roles", m0009_account_roles.apply),
     Migration(10, "family", m0010_family.apply),
+    Migration(11, "report-indexes", m0011_report_indexes.apply),
 )
 
 LATEST = MIGRATIONS[-1].version
