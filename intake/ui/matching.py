@@ -40,6 +40,7 @@ from intake.services import matching
 from intake.services.matching import Store, StoreError
 from intake.ui.language import Retranslatable
 from intake.ui.widgets import MessageBanner, heading, hint, refill_combo
+from intake.vocabulary import MATCH_OUTCOMES
 from intake.vocabulary_labels import label as vocabulary_label
 
 Clock = Callable[[], datetime]
@@ -173,6 +174,8 @@ class MatchingPage(Retranslatable, QWidget):
         self.contact_button.setObjectName("first-contact")
         self.close_button = QPushButton(self)
         self.close_button.setObjectName("close-request")
+        self.close_outcome = QComboBox(self)
+        self.close_outcome.setObjectName("close-outcome")
         self.roster_note = hint(self, "roster-note")
         # The short anonymous survey offered at closure: its answers are not linked to the
         # request (nor to anyone), and dated to the day only.
@@ -222,8 +225,9 @@ class MatchingPage(Retranslatable, QWidget):
             buttons.addWidget(button)
         side.addLayout(buttons)
         more = QHBoxLayout()
-        for button in (self.conflict_button, self.contact_button, self.close_button):
-            more.addWidget(button)
+        for widget in (self.conflict_button, self.contact_button, self.close_outcome):
+            more.addWidget(widget)
+        more.addWidget(self.close_button)
         side.addLayout(more)
         side.addWidget(self.survey)
         side.addWidget(self.roster_note)
@@ -278,6 +282,10 @@ class MatchingPage(Retranslatable, QWidget):
         self.conflict_button.setText(_("The peer has a conflict"))
         self.contact_button.setText(_("First contact made"))
         self.close_button.setText(_("Close the request"))
+        refill_combo(
+            self.close_outcome,
+            [(vocabulary_label("match-outcome", code), code) for code in MATCH_OUTCOMES],
+        )
         self.survey.setTitle(_("Anonymous survey at closure"))
         self.helpful_label.setText(_("How helpful (1 to 5)"))
         refill_combo(
@@ -482,6 +490,7 @@ class MatchingPage(Retranslatable, QWidget):
             match is not None and match.answer == "accepted" and match.first_contact_at is None
         )
         self.close_button.setEnabled(status in ("open", "proposed", "matched"))
+        self.close_outcome.setEnabled(self.close_button.isEnabled())
 
     # --- steps --------------------------------------------------------------------------------
     def propose(self) -> None:
@@ -532,8 +541,9 @@ class MatchingPage(Retranslatable, QWidget):
         if self._current is None:
             return
         request_id = self._current.id
+        outcome = str(self.close_outcome.currentData() or "supported")
         self._guard(
-            lambda: matching.close(self.store, request_id, "supported", self.account.id, self.now())
+            lambda: matching.close(self.store, request_id, outcome, self.account.id, self.now())
         )
         self._current = None
         self.refresh()
