@@ -335,12 +335,15 @@ class PeerRequestBox(QGroupBox):
 
     def retranslate_ui(self) -> None:
         self.setTitle(_("Ask for a trained peer supporter"))
-        self.consent.setText(_("The caller agrees: pass this request to the peer coordinator"))
+        # Short: a check box's text cannot wrap (a long French one pushed the step sideways at
+        # 1280x720 with a large font); the sentence to read is the wrapped label under it.
+        self.consent.setText(_("The caller said yes"))
         self.explain.setText(
             _(
-                "Read this first: a coordinator will match them with a trained physician peer "
-                "supporter and will contact them. Only the coordinator and the matched peer see "
-                "their name. Leave it unticked if they did not say yes."
+                "Ask first: may we pass this request to the peer coordinator? A coordinator will "
+                "match them with a trained physician peer supporter and will contact them. Only "
+                "the coordinator and the matched peer see their name. Leave it unticked if they "
+                "did not say yes."
             )
         )
         texts = {
@@ -352,7 +355,7 @@ class PeerRequestBox(QGroupBox):
         }
         for caption, key in self.captions:
             caption.setText(texts[key])
-        self.outside.setText(_("Wants a peer from outside their own site"))
+        self.outside.setText(_("Someone from outside their site"))
         self._loading = True
         try:
             refill_combo(self.language, [(language_name(c), c) for c in ("en", "fr")])
