@@ -99,6 +99,15 @@ class Call:
     outcome: str | None = None
     crisis_actions: list[str] = field(default_factory=list)
     step: str = "greeting"
+    # A trained peer supporter asked for at the wrap-up (issue 17): saved as a match request for
+    # the coordinator only with the caller's explicit yes (default no). Whether they want
+    # someone from outside their site is `outside_community`; what about is `topics`.
+    peer_consent: bool = False
+    peer_site: str = ""
+    peer_language: str = ""  # empty: the caller's language
+    peer_format: str = ""
+    peer_name: str = ""  # how the coordinator and the matched peer reach them
+    peer_reach: str = ""
 
     @property
     def keeps_text(self) -> bool:
@@ -110,6 +119,8 @@ class Call:
         if not self.keeps_text:
             for name in _PRIVATE:
                 data[name] = ""
+        if not self.peer_consent:  # the request's identifiers only once the caller said yes
+            data["peer_name"] = data["peer_reach"] = ""
         return data
 
     @classmethod

@@ -76,3 +76,10 @@ ATTEMPT_RESULTS = ("reached", "no-answer", "message-left")
 WORK_OUTCOMES = ("helped", "referred", "declined", "unreachable", "no-longer-needed")
 # The kiosk's best-time choices for a callback (times of day in the person's own zone).
 BEST_TIMES = ("morning", "afternoon", "evening")
+
+# Matching and the sponsors' reports (issue 17). Where a match request or a survey answer came
+# from (the survey is also offered at a request's closure), the kind of match asked for, and how
+# a closed request ended.
+REPORT_CHANNELS = ("phone", "kiosk", "coordinator", "closure")
+MATCH_KINDS = ("local", "inter-site")
+MATCH_OUTCOMES = ("supported", "referred-on", "no-contact", "withdrawn")

@@ -137,6 +137,22 @@ BEST_TIMES: dict[str, Label] = {
     "afternoon": N_("Afternoon (noon to 5 p.m.)"),
     "evening": N_("Evening (5 p.m. to 9 p.m.)"),
 }
+REPORT_CHANNELS: dict[str, Label] = {
+    "phone": NP_("report channel", "Phone line"),
+    "kiosk": NP_("report channel", "Kiosk"),
+    "coordinator": NP_("report channel", "Coordinator"),
+    "closure": NP_("report channel", "At closure"),
+}
+MATCH_KINDS: dict[str, Label] = {
+    "local": NP_("match kind", "Local"),
+    "inter-site": NP_("match kind", "Inter-site"),
+}
+MATCH_OUTCOMES: dict[str, Label] = {
+    "supported": NP_("match outcome", "Supported by the peer"),
+    "referred-on": NP_("match outcome", "Referred on to other help"),
+    "no-contact": NP_("match outcome", "Could not be reached"),
+    "withdrawn": NP_("match outcome", "Withdrew the request"),
+}
 
 # Each list of coded values in the vocabulary, with its labels: the completeness test walks it.
 LABELS: dict[str, tuple[tuple[str, ...], dict[str, Label]]] = {
@@ -155,6 +171,9 @@ LABELS: dict[str, tuple[tuple[str, ...], dict[str, Label]]] = {
     "attempt": (v.ATTEMPT_RESULTS, ATTEMPT_RESULTS),
     "work-outcome": (v.WORK_OUTCOMES, WORK_OUTCOMES),
     "best-time": (v.BEST_TIMES, BEST_TIMES),
+    "report-channel": (v.REPORT_CHANNELS, REPORT_CHANNELS),
+    "match-kind": (v.MATCH_KINDS, MATCH_KINDS),
+    "match-outcome": (v.MATCH_OUTCOMES, MATCH_OUTCOMES),
 }
 
 

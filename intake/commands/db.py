@@ -352,12 +352,16 @@ def run_accept(args: argparse.Namespace) -> int:
 
 def run_purge(args: argparse.Namespace) -> int:
     from intake.storage.db import open_store  # noqa: PLC0415
-    from intake.storage.retention import purge  # noqa: PLC0415
+    from intake.storage.retention import purge, retention_days  # noqa: PLC0415
+    from intake.storage.roster import purge_matching  # noqa: PLC0415
 
     _not_for_server(args)
     store = open_store(_store(args), read_secret(_("Store passphrase: ")))
     try:
-        report = purge(store, datetime.now(UTC), None, dry_run=args.dry_run)
+        now = datetime.now(UTC)
+        report = purge(store, now, None, dry_run=args.dry_run)
+        # The same retention for matching: requesters' identities and departed peers' names.
+        matched = purge_matching(store, now, retention_days(store), None, dry_run=args.dry_run)
     finally:
         store.close()
     heading = _("Dry run: nothing was deleted.") if args.dry_run else _("Purge done.")
@@ -373,6 +377,16 @@ def run_purge(args: argparse.Namespace) -> int:
             callbacks=report.callbacks_deleted,
             drafts=report.drafts_deleted,
             held=report.held_skipped,
+        )
+    )
+    print(
+        _(
+            "Matching: requests closed before the cutoff shredded: {requests}; peers who left "
+            "before it shredded: {peers}; kept on hold: {held}."
+        ).format(
+            requests=matched.requests_shredded,
+            peers=matched.peers_shredded,
+            held=matched.held_skipped,
         )
     )
     return 0

@@ -17,6 +17,7 @@ from intake.call import Call
 from intake.i18n import Language
 from intake.provinces import PROVINCES
 from intake.safety import RescueMissing, rescue_problems
+from intake.services.matching import PeerAsk, request_peer
 from intake.storage.db import Store
 from intake.storage.interface import RecordStore, writing
 from intake.storage.records import ContactRecord, followups_due
@@ -41,6 +42,7 @@ class CallSnapshot:
     note: str | None  # None: no note (declined, or empty)
     followup: FollowUpPlan | None
     draft_id: str
+    peer: PeerAsk | None = None  # a match request, only with the caller's consent (issue 17)
 
     @property
     def contact_id(self) -> str:
@@ -61,7 +63,19 @@ def snapshot(call: Call, ui_language: Language, ended_at: str) -> CallSnapshot:
             time_zone=zone,
             messages_ok=call.followup_messages_ok,
         )
-    return CallSnapshot(call.record(ui_language, ended_at), note, followup, call.contact_id)
+    peer = None
+    if call.peer_consent:
+        peer = PeerAsk(
+            consent=True,
+            site=call.peer_site,
+            wants_outside=call.outside_community,
+            language=call.peer_language or call.caller_language,
+            format=call.peer_format or None,
+            topics=tuple(call.topics),
+            name=call.peer_name,
+            reach=call.peer_reach,
+        )
+    return CallSnapshot(call.record(ui_language, ended_at), note, followup, call.contact_id, peer)
 
 
 def derived_id(contact_id: str, what: str) -> str:
@@ -113,8 +127,24 @@ class CallDesk:
         self._account_id = account_id
 
     def save(self, snap: CallSnapshot) -> str:
-        """Save a finished call in one transaction (see `save_call`); returns its id."""
-        return save_call(self._store, snap, self._account_id)
+        """Save a finished call in one transaction (see `save_call`); returns its id. A match
+        request the caller agreed to follows in its own transaction, under an id derived from
+        the call's: a retried save after a failure here writes the call unchanged and the
+        request once."""
+        contact_id = save_call(self._store, snap, self._account_id)
+        if snap.peer is not None:
+            request_peer(
+                self._store,
+                derived_id(contact_id, "match-request"),
+                "phone",
+                snap.peer,
+                province=snap.record.province,
+                role=snap.record.role,
+                contact_id=contact_id,
+                actor=self._account_id,
+                when=datetime.fromisoformat(snap.record.ended_at or snap.record.started_at),
+            )
+        return contact_id
 
     def followups_due(self, by_utc: str, *, everyone: bool = False) -> int:
         """How many follow-ups are due by then: this volunteer's, or everyone's (supervisor)."""

@@ -4,8 +4,9 @@ request, written together in one transaction (idempotent: the ids come from the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
+from intake.services.matching import PeerAsk, request_peer
 from intake.storage.db import Store
 from intake.storage.feedback import save_feedback
 from intake.storage.records import ContactRecord, put_callback, write_contact
@@ -50,6 +51,23 @@ class KioskDesk:
     def save_visit(self, record: ContactRecord, callback: CallbackRequest | None) -> None:
         """The visit's record and, with consent, its callback request: one transaction."""
         save_visit(self._store, record, callback, self._account_id)
+
+    def request_peer(
+        self, request_id: str, ask: PeerAsk, record: ContactRecord, when: datetime
+    ) -> str:
+        """A request for a trained peer supporter, with the visitor's consent (refused without
+        it), pointing at the visit; anonymous unless they gave a way to reach them."""
+        return request_peer(
+            self._store,
+            request_id,
+            "kiosk",
+            ask,
+            province=record.province,
+            role=record.role,
+            contact_id=record.id,
+            actor=self._account_id,
+            when=when,
+        )
 
     def save_feedback(
         self, feedback_id: str, *, day: date, language: str, rating: int | None, found: bool | None

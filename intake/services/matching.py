@@ -24,17 +24,50 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
+from intake.i18n import N_
 from intake.routing.holiday_dates import REGIONS, is_holiday
+from intake.storage import roster as _roster
+from intake.storage.account_store import list_accounts
 from intake.storage.db import Store
+from intake.storage.errors import StoreError
 from intake.storage.roster import (
+    Conflict,
+    CoordinatorOnly,
+    MatchNotOpen,
+    MatchRecord,
+    NoConsent,
+    OwnMatch,
     PeerRecord,
+    PeersOnly,
     RequestRecord,
+    RequestRow,
     answer,
     candidates_pool,
     excluded_for,
 )
+
+# The matching window reaches the store only through this module (import-linter): the records
+# it shows and the refusals it explains are re-exported here.
+__all__ = [
+    "Conflict",
+    "CoordinatorOnly",
+    "MatchNotOpen",
+    "MatchRecord",
+    "NoConsent",
+    "OwnMatch",
+    "PeerAsk",
+    "PeerRecord",
+    "PeersOnly",
+    "ProvinceMissing",
+    "RequestRecord",
+    "RequestRow",
+    "SiteMissing",
+    "Store",
+    "StoreError",
+]
 
 FIRST_CONTACT_BUSINESS_DAYS = 3
 
@@ -148,19 +181,95 @@ class _Asked:
 def rank(
     request: RequestRecord, peers: Iterable[PeerRecord], asked: frozenset[str] = frozenset()
 ) -> Ranking:
-    """Candidates best first, and every peer left out with the reason why."""
-    wanted = _Asked(request)
-    candidates: list[Candidate] = []
+    """Candidates best first, and every peer left out with the reason why.
+
+    The same rules as `_Asked.exclusion` and `_Asked.candidate` (which the property tests call
+    one peer at a time), in one loop with the request's values held in locals: this runs over
+    the whole roster each time a request is opened (2,000 peers: goal 50 ms)."""
+    key = _key
+    province = request.province
+    site = key(request.site)
+    department = key(request.department)
+    organization = key(request.organization)
+    outside = request.wants_outside
+    language = request.language
+    topics = request.topics
+    topic_reasons = {t: f"topic:{t}" for t in topics}
+    fmt = request.format
+    scored: list[tuple[int, str, PeerRecord, tuple[str, ...], tuple[int, ...]]] = []
     excluded: list[Excluded] = []
     for peer in peers:
-        reason = wanted.exclusion(peer, asked)
-        if reason is None:
-            candidates.append(wanted.candidate(peer))
-        else:
-            excluded.append(Excluded(peer.id, reason))
-    candidates.sort(key=lambda c: c.peer.id)
-    candidates.sort(key=lambda c: c.score, reverse=True)  # stable: ties stay in id order
-    return Ranking(tuple(candidates), tuple(excluded))
+        same = peer.province == province and key(peer.site) == site
+        if outside and same:
+            excluded.append(Excluded(peer.id, SAME_SITE))
+            continue
+        if (department and same and key(peer.department) == department) or (
+            peer.conflicts and _declared(peer.conflicts, site, department)
+        ):
+            excluded.append(Excluded(peer.id, CONFLICT))
+            continue
+        if peer.id in asked:
+            excluded.append(Excluded(peer.id, ALREADY_ASKED))
+            continue
+        spare = peer.capacity - peer.active
+        if not peer.available or spare <= 0:
+            excluded.append(Excluded(peer.id, FULL))
+            continue
+        speaks = language in peer.languages
+        shared = [topic_reasons[t] for t in topics if t in peer.topics] if topics else []
+        locality, where = _closeness(peer, same, outside, province, organization)
+        fits = bool(fmt) and fmt in peer.formats
+        reasons = (
+            "language" if speaks else "no-language",
+            *shared,
+            where,
+            *(("format",) if fits else ()),
+            f"spare:{spare}",
+        )
+        score = (int(speaks), len(shared), locality, int(fits), spare)
+        # The score as one integer for sorting (each part is small and bounded): comparing
+        # tuples per pair was a fifth of the ranking's time.
+        packed = (((score[0] * 64 + score[1]) * 8 + locality) * 2 + score[3]) * 4096 + min(
+            spare, 4095
+        )
+        scored.append((packed, peer.id, peer, reasons, score))
+    # Best score first; ties in id order (stable sorts, C-level keys).
+    scored.sort(key=_ID)
+    scored.sort(key=_PACKED, reverse=True)
+    make = tuple.__new__  # what NamedTuple._make does, without its Python-level call
+    candidates = tuple(
+        make(Candidate, (peer, reasons, score)) for _p, _id, peer, reasons, score in scored
+    )
+    return Ranking(candidates, tuple(excluded))
+
+
+def _declared(conflicts: tuple[Conflict, ...], site: str, department: str) -> bool:
+    """A declared conflict with this department (or the whole site) at the requester's site."""
+    for declared in conflicts:
+        if _key(declared.site) == site and (
+            not declared.department or _key(declared.department) == department
+        ):
+            return True
+    return False
+
+
+def _closeness(
+    peer: PeerRecord, same: bool, outside: bool, province: str, organization: str
+) -> tuple[int, str]:
+    """How close the peer is, as a score part and its reason code."""
+    if outside:
+        return (2, "other-site") if peer.province == province else (0, "other-province")
+    if same:
+        return 3, "same-site"
+    if organization and _key(peer.organization) == organization:
+        return 2, "same-organization"
+    if peer.province == province:
+        return 1, "same-province"
+    return 0, "other-province"
+
+
+_PACKED = itemgetter(0)
+_ID = itemgetter(1)
 
 
 def rank_for(store: Store, request: RequestRecord) -> Ranking:
@@ -206,3 +315,160 @@ def decline(
         when=when,
         first_contact_due=None,
     )
+
+
+# --- what the windows call (one transaction each, audited in the store) ------------------------
+
+
+def request_list(store: Store, actor: str | None) -> list[RequestRow]:
+    return _roster.request_list(store, actor)
+
+
+def open_request(store: Store, request_id: str, actor: str | None) -> RequestRecord:
+    return _roster.open_request(store, request_id, actor)
+
+
+def live_match(store: Store, request_id: str) -> MatchRecord | None:
+    """The request's current match: proposed and unanswered, or accepted."""
+    live = [m for m in _roster.matches_for(store, request_id) if m.answer in (None, "accepted")]
+    return live[-1] if live else None
+
+
+def roster_names(store: Store, actor: str | None) -> dict[str, str | None]:
+    """The roster's names by peer id (coordinators only; the roster's view is audited)."""
+    return {p.id: p.name for p in _roster.roster(store, actor)}
+
+
+def roster(store: Store, actor: str | None) -> list[PeerRecord]:
+    return _roster.roster(store, actor)
+
+
+def save_peer(store: Store, peer: PeerRecord, actor: str | None) -> str:
+    return _roster.save_peer(store, peer, actor)
+
+
+def peer_accounts(store: Store) -> list[tuple[str, str]]:
+    """(display name, account id) of the peer-supporter accounts a roster entry may be linked
+    to, so that the peer sees their own matches."""
+    return [
+        (a.display_name, a.id) for a in list_accounts(store) if a.role.value == "peer-supporter"
+    ]
+
+
+def add_request(store: Store, request: RequestRecord, actor: str | None) -> str:
+    return _roster.add_request(store, request, actor)
+
+
+def propose(
+    store: Store, match_id: str, request_id: str, peer_id: str, actor: str | None, *, when: datetime
+) -> str:
+    return _roster.propose(store, match_id, request_id, peer_id, actor, when=when)
+
+
+def record_first_contact(store: Store, match_id: str, actor: str | None, when: datetime) -> None:
+    """The coordinator or the matched peer records that the peer reached the requester."""
+    _roster.first_contact(store, match_id, actor, when)
+
+
+def close(store: Store, request_id: str, outcome: str, actor: str | None, when: datetime) -> None:
+    """Close a request with a coded outcome (a coordinator, or the peer who accepted it)."""
+    _roster.close_request(store, request_id, outcome, actor, when)
+
+
+def save_closure_survey(
+    store: Store,
+    answer_id: str,
+    *,
+    day: date,
+    language: str,
+    helpful: int | None,
+    recommend: bool | None,
+) -> str:
+    return _roster.save_survey(
+        store,
+        answer_id,
+        day=day,
+        channel="closure",
+        language=language,
+        helpful=helpful,
+        recommend=recommend,
+    )
+
+
+def own_matches(store: Store, actor: str | None) -> list[OwnMatch]:
+    """A peer supporter's own matches with the requester's identity (each one audited)."""
+    return _roster.own_matches(store, actor)
+
+
+# --- a request from a call or a kiosk visit ----------------------------------------------------
+
+
+class SiteMissing(StoreError):
+    title = N_("The site is missing")
+    advice = N_("Type the requester's site or community: the coordinator matches from it.")
+
+
+class ProvinceMissing(StoreError):
+    title = N_("The province or territory is missing")
+    advice = N_("Choose where the requester practises: matching starts from it.")
+
+
+@dataclass(frozen=True)
+class PeerAsk:
+    """What a person asked for at the end of a call or a kiosk visit: a trained peer supporter.
+
+    `consent` is their explicit yes to the request being passed to the program's coordinator
+    (default no: nothing is saved without it). `name` and `reach` are how the coordinator and
+    the matched peer can reach them; at the kiosk they stay empty unless the visitor gives them.
+    """
+
+    consent: bool = False
+    site: str = ""
+    wants_outside: bool = False
+    language: str = "en"
+    format: str | None = None
+    topics: tuple[str, ...] = ()
+    name: str | None = None
+    reach: str | None = None
+
+
+def request_peer(
+    store: Store,
+    request_id: str,
+    source: str,
+    ask: PeerAsk,
+    *,
+    province: str | None,
+    role: str | None,
+    contact_id: str | None,
+    actor: str | None,
+    when: datetime,
+) -> str:
+    """Save the match request a call or a kiosk visit gave rise to; "created" or "unchanged"
+    (the id derives from the contact's, so a retried save adds nothing). Refused without the
+    person's consent (NoConsent) or without a site (SiteMissing): nothing is saved then."""
+    if source not in ("phone", "kiosk"):
+        raise ValueError(f"a request from a call or the kiosk, not {source!r}")
+    if not ask.consent:
+        raise NoConsent()
+    if not province:
+        raise ProvinceMissing()
+    if not ask.site.strip():
+        raise SiteMissing()
+    record = RequestRecord(
+        id=request_id,
+        source=source,
+        province=province,
+        site=ask.site.strip(),
+        language=ask.language if ask.language in ("en", "fr") else "en",
+        consent=True,
+        wants_outside=ask.wants_outside,
+        role=role,
+        format=ask.format or None,
+        topics=ask.topics,
+        contact_id=contact_id,
+        requester_name=(ask.name or "").strip() or None,
+        requester_reach=(ask.reach or "").strip() or None,
+        created_at=when.isoformat(timespec="seconds"),
+    )
+    return _roster.add_request(store, record, actor)

@@ -29,7 +29,11 @@ from intake.services.matching import FIRST_CONTACT_BUSINESS_DAYS
 from intake.services.suppression import SMALLEST_SHOWN, Published, suppress, suppress_statistic
 from intake.storage import audit
 from intake.storage.db import Store
+from intake.storage.errors import StoreError
 from intake.storage.report_data import Period, ReportData, read
+
+# The reports window reaches the store only through this module (import-linter).
+__all__ = ["Period", "Report", "Statistic", "Store", "StoreError", "Table"]
 
 Label = str | tuple[str, str]
 
@@ -60,26 +64,11 @@ class Report:
     statistics: tuple[Statistic, ...]
 
 
-CHANNELS: dict[str, Label] = {
-    "phone": NP_("report channel", "Phone line"),
-    "kiosk": NP_("report channel", "Kiosk"),
-    "coordinator": NP_("report channel", "Coordinator"),
-    "closure": NP_("report channel", "At closure"),
-}
-KINDS: dict[str, Label] = {
-    "local": NP_("match kind", "Local"),
-    "inter-site": NP_("match kind", "Inter-site"),
-}
-# A contact's role and outcome read as everywhere else (History, the worklist): the one
-# vocabulary's labels, so that a kiosk visit or an abandoned call is named, never "unknown".
-ROLES: dict[str, Label] = dict(vocabulary_labels.ROLES)
-OUTCOMES: dict[str, Label] = {
-    **vocabulary_labels.OUTCOMES,
-    "supported": NP_("match outcome", "Supported by the peer"),
-    "referred-on": NP_("match outcome", "Referred on to other help"),
-    "no-contact": NP_("match outcome", "Could not be reached"),
-    "withdrawn": NP_("match outcome", "Withdrew the request"),
-}
+# Channels, kinds of match, roles and outcomes read as everywhere else (History, the worklist,
+# the matching page): the one vocabulary's labels (`intake.vocabulary_labels`), so that a kiosk
+# visit or an abandoned call is named, never "unknown", and both languages say the same thing.
+ROLES = vocabulary_labels.ROLES
+OUTCOMES = {**vocabulary_labels.OUTCOMES, **vocabulary_labels.MATCH_OUTCOMES}
 FOLLOWUPS: dict[str, Label] = {
     "done": NP_("follow-up result", "Done"),
     "open": NP_("follow-up result", "Open, not yet due"),
@@ -123,21 +112,23 @@ COUNT_COLUMN: Label = NP_("report column", "Count")
 
 def label(kind: str, code: str) -> str:
     """A row or column heading in the current language."""
-    if kind == "month":
-        return code
     if kind == "count":
         return translate(COUNT_COLUMN)
     if kind == "language":
         return language_name(code) if code in ("en", "fr") else translate(UNKNOWN)
-    if kind == "site":
-        return translate(OTHER_SITE) if code == "" else code
-    if kind in ("province", "rating", "program"):  # codes read the same in both languages
+    if kind == "site" and code == "":
+        return translate(OTHER_SITE)
+    if kind in ("month", "site", "province", "rating", "program"):  # read the same in both
         return code if code != "?" else translate(UNKNOWN)
+    vocabulary = {
+        "channel": "report-channel",
+        "kind": "match-kind",
+        "role": "role",
+        "outcome": "match-outcome" if code in vocabulary_labels.MATCH_OUTCOMES else "outcome",
+    }.get(kind)
+    if vocabulary is not None and code in vocabulary_labels.LABELS[vocabulary][1]:
+        return vocabulary_labels.label(vocabulary, code)
     table: dict[str, Label] = {
-        "channel": CHANNELS,
-        "kind": KINDS,
-        "role": ROLES,
-        "outcome": OUTCOMES,
         "followup": FOLLOWUPS,
         "delay": DELAYS,
         "answer": ANSWERS,
@@ -199,6 +190,31 @@ def _business_days(start: date, end: date, province: str) -> int:
         if day.weekday() < 5 and not is_holiday(region, day):
             days += 1
     return days
+
+
+class _BusinessDays:
+    """`_business_days` for thousands of matches: per region, the running count of business
+    days over the dates seen, so each match is one subtraction (walking each match's days was
+    most of building a year's report, measured)."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, tuple[int, list[int]]] = {}
+
+    def between(self, start: date, end: date, province: str) -> int:
+        if end <= start:
+            return 0
+        region = province if province in REGIONS else "CA"
+        first_day, last_day = start.toordinal(), end.toordinal()
+        first, running = self._counts.get(region, (first_day, []))
+        if not running or first_day < first or last_day >= first + len(running):
+            first = min(first_day, first) if running else first_day
+            last = max(last_day, first + len(running) - 1) + 366
+            running = [0]
+            for ordinal in range(first + 1, last + 1):
+                day = date.fromordinal(ordinal)
+                running.append(running[-1] + (day.weekday() < 5 and not is_holiday(region, day)))
+            self._counts[region] = (first, running)
+        return running[last_day - first] - running[first_day - first]
 
 
 def _satisfaction(data: ReportData) -> tuple[tuple[Table, ...], list[int]]:
@@ -297,12 +313,13 @@ def build(data: ReportData, period: Period) -> Report:
     matches_month_kind: Counter[tuple[str, str]] = Counter()
     delays: Counter[str] = Counter()
     waited: list[int] = []
+    business = _BusinessDays()
     for month, outside, province, accepted_at, first_at in data.matches:
         matches_month_kind[(month, "inter-site" if outside else "local")] += 1
         if first_at is None:
             delays["none"] += 1
             continue
-        days = _business_days(
+        days = business.between(
             datetime.fromisoformat(accepted_at).date(),
             datetime.fromisoformat(first_at).date(),
             province,

@@ -7,6 +7,8 @@ of grouped scans of the period's rows (the contacts' date index bounds each one)
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -38,24 +40,37 @@ class ReportData:
 
 def read(store: Store, period: Period, now_iso: str) -> ReportData:
     start, stop = period.bounds()
-    contacts = store.query(
-        "SELECT substr(started_at, 1, 7), channel, coalesce(province, '?'), caller_language, "
-        "coalesce(role, '?'), coalesce(outcome, '?'), count(*) FROM contacts "
-        # A call abandoned as started by mistake was never a contact with anyone.
-        "WHERE started_at >= ? AND started_at < ? AND outcome IS NOT 'abandoned' "
-        "GROUP BY 1, 2, 3, 4, 5, 6",
+    # Read in index order (the covering index of migration 11) and counted here: sorting the
+    # year's rows for a GROUP BY in SQL cost more than counting them (measured, 20,000 rows).
+    counted = Counter(
+        store.query(
+            "SELECT substr(started_at, 1, 7), channel, province, caller_language, role, outcome "
+            "FROM contacts "
+            # A call abandoned as started by mistake was never a contact with anyone.
+            "WHERE started_at >= ? AND started_at < ? AND outcome IS NOT 'abandoned'",
+            (start, stop),
+        )
+    )
+    contacts = [
+        (month, channel, province or "?", language, role or "?", outcome or "?", n)
+        for (month, channel, province, language, role, outcome), n in counted.items()
+    ]
+    # Grouped by the referrals' text, decoded once per distinct list below: many contacts were
+    # offered the same programs, and expanding every row's JSON in SQL was a fifth of the report.
+    referral_lists = store.query(
+        "SELECT referrals, count(*) FROM contacts "
+        "WHERE started_at >= ? AND started_at < ? AND referrals <> '[]' GROUP BY 1",
         (start, stop),
     )
-    referrals = store.query(
-        "SELECT json_extract(r.value, '$.program'), count(*) "
-        "FROM contacts, json_each(contacts.referrals) AS r "
-        "WHERE contacts.started_at >= ? AND contacts.started_at < ? "
-        "AND json_extract(r.value, '$.offered') GROUP BY 1",
-        (start, stop),
-    )
+    offered: Counter[str] = Counter()
+    for text, times in referral_lists:
+        for item in json.loads(text):
+            if isinstance(item, dict) and item.get("offered") and item.get("program"):
+                offered[str(item["program"])] += int(times)
     followups = store.query(
         "SELECT CASE WHEN f.status = 'open' AND f.due_at < ? THEN 'overdue' ELSE f.status END, "
-        "count(*) FROM followups AS f JOIN contacts AS c ON c.id = f.contact_id "
+        # The follow-ups first (far fewer than contacts), each one's contact by its key.
+        "count(*) FROM followups AS f CROSS JOIN contacts AS c ON c.id = f.contact_id "
         "WHERE c.started_at >= ? AND c.started_at < ? GROUP BY 1",
         (now_iso, start, stop),
     )
@@ -82,8 +97,8 @@ def read(store: Store, period: Period, now_iso: str) -> ReportData:
         (start, stop),
     )
     return ReportData(
-        [tuple(r) for r in contacts],
-        [(str(r[0]), int(r[1])) for r in referrals],
+        contacts,
+        sorted(offered.items()),
         [(str(r[0]), int(r[1])) for r in followups],
         [tuple(r) for r in requests],
         [tuple(r) for r in matches],

@@ -440,6 +440,12 @@ class MainWindow(Retranslatable, QMainWindow):
         coordinates = account.role in (Role.SUPERVISOR, Role.COORDINATOR)
         self.matching_button.setVisible(coordinates)
         self.reports_button.setVisible(coordinates)
+        # A peer supporter's own matches: nothing else of the line (issue 17).
+        self.own_matches_action, self.own_matches_button = self._header_action(
+            header, "own-matches", None, self.show_own_matches
+        )
+        self.own_matches_button.setVisible(account.role is Role.PEER_SUPPORTER)
+        self.own_matches_page: QWidget | None = None
         self.matching_page: QWidget | None = None
         self.reports_page: QWidget | None = None
         self.matching_scroller: QScrollArea | None = None
@@ -466,6 +472,7 @@ class MainWindow(Retranslatable, QMainWindow):
             self.matching_action,
             self.reports_action,
             self.worklist_action,
+            self.own_matches_action,
         )
         self._enable_workspace(True)
         self.history_page: HistoryPage | None = None
@@ -481,6 +488,7 @@ class MainWindow(Retranslatable, QMainWindow):
                 self.directory_button,
                 self.matching_button,
                 self.reports_button,
+                self.own_matches_button,
                 *((self.console_button,) if account.role is Role.SUPERVISOR else ()),
             ),
             tools=(self.language_switch, self.lock_button, self.about_button, self.quit_button),
@@ -538,6 +546,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.directory_action.setToolTip(
             _("Every program, with how sure we are of each fact (Ctrl+D)")
         )
+        self.own_matches_action.setText(pgettext("action", "My matches"))
+        self.own_matches_action.setToolTip(_("The physicians matched with you"))
         self.matching_action.setText(pgettext("action", "Matching"))
         self.matching_action.setToolTip(_("Match physicians with trained peer supporters"))
         self.reports_action.setText(pgettext("action", "Reports"))
@@ -684,6 +694,20 @@ class MainWindow(Retranslatable, QMainWindow):
             self.matching_scroller = scrolling(self.matching_page, self.pages)
             self.pages.addWidget(self.matching_scroller)
         self.pages.setCurrentWidget(self.matching_scroller)
+
+    def show_own_matches(self) -> None:
+        from intake.ui.own_matches import OwnMatchesPage  # noqa: PLC0415 - not needed to sign in
+
+        if self.services is None or self.locked:
+            return
+        if self.own_matches_page is None:
+            self.own_matches_page = OwnMatchesPage(
+                self.services.session.store, self.account, self.pages
+            )
+            self.pages.addWidget(self.own_matches_page)
+        else:
+            self.own_matches_page.refresh()  # type: ignore[attr-defined]
+        self.pages.setCurrentWidget(self.own_matches_page)
 
     def show_reports(self) -> None:
         from intake.ui.reports import ReportsPage  # noqa: PLC0415 - not needed to sign in

@@ -37,11 +37,11 @@ from intake.call import TOPICS
 from intake.i18n import NP_, _, current_language, language_name, pgettext, translate
 from intake.provinces import province_name, provinces_by_name
 from intake.services import matching
-from intake.storage import roster
-from intake.storage.db import Store
-from intake.storage.errors import StoreError
+from intake.services.matching import Store, StoreError
 from intake.ui.language import Retranslatable
 from intake.ui.widgets import MessageBanner, heading, hint, refill_combo
+from intake.vocabulary import MATCH_OUTCOMES
+from intake.vocabulary_labels import label as vocabulary_label
 
 Clock = Callable[[], datetime]
 
@@ -75,6 +75,22 @@ def reason_text(code: str) -> str:
     }
     return texts.get(code, code)
 
+
+def topic_names(codes: tuple[str, ...]) -> str:
+    """What a request is about, in words (the one vocabulary's labels)."""
+    return ", ".join(vocabulary_label("topic", c) for c in codes)
+
+
+def format_name(code: str | None) -> str:
+    """A format asked for, in words ("" when none was)."""
+    return vocabulary_label("format", code) if code else ""
+
+
+SOURCES_TEXT: dict[str, Callable[[], str]] = {
+    "phone": lambda: _("a call to the line"),
+    "kiosk": lambda: _("the kiosk"),
+    "coordinator": lambda: _("the coordinator"),
+}
 
 STATUS = {
     "open": NP_("request status", "Waiting for a proposal"),
@@ -158,6 +174,8 @@ class MatchingPage(Retranslatable, QWidget):
         self.contact_button.setObjectName("first-contact")
         self.close_button = QPushButton(self)
         self.close_button.setObjectName("close-request")
+        self.close_outcome = QComboBox(self)
+        self.close_outcome.setObjectName("close-outcome")
         self.roster_note = hint(self, "roster-note")
         # The short anonymous survey offered at closure: its answers are not linked to the
         # request (nor to anyone), and dated to the day only.
@@ -207,8 +225,9 @@ class MatchingPage(Retranslatable, QWidget):
             buttons.addWidget(button)
         side.addLayout(buttons)
         more = QHBoxLayout()
-        for button in (self.conflict_button, self.contact_button, self.close_button):
-            more.addWidget(button)
+        for widget in (self.conflict_button, self.contact_button, self.close_outcome):
+            more.addWidget(widget)
+        more.addWidget(self.close_button)
         side.addLayout(more)
         side.addWidget(self.survey)
         side.addWidget(self.roster_note)
@@ -230,9 +249,9 @@ class MatchingPage(Retranslatable, QWidget):
         self.contact_button.clicked.connect(self.first_contact)
         self.close_button.clicked.connect(self.close_request)
         self.survey_button.clicked.connect(self.save_survey)
-        self._rows: list[roster.RequestRow] = []
-        self._current: roster.RequestRecord | None = None
-        self._match: roster.MatchRecord | None = None
+        self._rows: list[matching.RequestRow] = []
+        self._current: matching.RequestRecord | None = None
+        self._match: matching.MatchRecord | None = None
         self._ranking: matching.Ranking | None = None
         self._names: dict[str, str | None] = {}
         self.retranslate_ui()
@@ -263,6 +282,10 @@ class MatchingPage(Retranslatable, QWidget):
         self.conflict_button.setText(_("The peer has a conflict"))
         self.contact_button.setText(_("First contact made"))
         self.close_button.setText(_("Close the request"))
+        refill_combo(
+            self.close_outcome,
+            [(vocabulary_label("match-outcome", code), code) for code in MATCH_OUTCOMES],
+        )
         self.survey.setTitle(_("Anonymous survey at closure"))
         self.helpful_label.setText(_("How helpful (1 to 5)"))
         refill_combo(
@@ -302,7 +325,7 @@ class MatchingPage(Retranslatable, QWidget):
 
     def refresh(self) -> None:
         def load() -> None:
-            self._rows = roster.request_list(self.store, self.account.id)
+            self._rows = matching.request_list(self.store, self.account.id)
 
         self._guard(load)
         self._fill_requests()
@@ -341,7 +364,7 @@ class MatchingPage(Retranslatable, QWidget):
             self.site.setFocus()
             return
         topic = self.topic.currentData()
-        record = roster.RequestRecord(
+        record = matching.RequestRecord(
             id=str(uuid.uuid4()),
             source="coordinator",
             province=str(self.province.currentData()),
@@ -354,7 +377,7 @@ class MatchingPage(Retranslatable, QWidget):
             requester_name=self.name.text().strip() or None,
             requester_reach=self.reach.text().strip() or None,
         )
-        if self._guard(lambda: roster.add_request(self.store, record, self.account.id)):
+        if self._guard(lambda: matching.add_request(self.store, record, self.account.id)):
             for field in (self.name, self.reach, self.site, self.department):
                 field.setText("")
             self.outside.setChecked(False)
@@ -374,16 +397,11 @@ class MatchingPage(Retranslatable, QWidget):
         if request_id is not None:
 
             def load() -> None:
-                self._current = roster.open_request(self.store, request_id, self.account.id)
-                live = [
-                    m
-                    for m in roster.matches_for(self.store, request_id)
-                    if m.answer in (None, "accepted")
-                ]
-                self._match = live[-1] if live else None
+                self._current = matching.open_request(self.store, request_id, self.account.id)
+                self._match = matching.live_match(self.store, request_id)
                 if self._current.status == "open":
                     self._ranking = matching.rank_for(self.store, self._current)
-                    self._names = {p.id: p.name for p in roster.roster(self.store, self.account.id)}
+                    self._names = matching.roster_names(self.store, self.account.id)
 
             self._guard(load)
         self._render()
@@ -409,6 +427,15 @@ class MatchingPage(Retranslatable, QWidget):
             _("Language: {language}").format(language=language_name(request.language)),
             _("Outside their own site: {answer}").format(
                 answer=_("yes") if request.wants_outside else _("no")
+            ),
+            _("What it is about: {topics}").format(
+                topics=topic_names(request.topics) or pgettext("topic", "Not said")
+            ),
+            _("Format: {format}").format(
+                format=format_name(request.format) or pgettext("format", "No preference")
+            ),
+            _("Asked through: {source}").format(
+                source=SOURCES_TEXT.get(request.source, lambda: "—")()
             ),
             _("Status: {status}").format(status=translate(STATUS[request.status])),
         ]
@@ -463,6 +490,7 @@ class MatchingPage(Retranslatable, QWidget):
             match is not None and match.answer == "accepted" and match.first_contact_at is None
         )
         self.close_button.setEnabled(status in ("open", "proposed", "matched"))
+        self.close_outcome.setEnabled(self.close_button.isEnabled())
 
     # --- steps --------------------------------------------------------------------------------
     def propose(self) -> None:
@@ -471,7 +499,7 @@ class MatchingPage(Retranslatable, QWidget):
             return
         request_id = self._current.id
         self._guard(
-            lambda: roster.propose(
+            lambda: matching.propose(
                 self.store, str(uuid.uuid4()), request_id, peer_id, self.account.id, when=self.now()
             )
         )
@@ -503,7 +531,9 @@ class MatchingPage(Retranslatable, QWidget):
         if self._match is None:
             return
         match_id = self._match.id
-        self._guard(lambda: roster.first_contact(self.store, match_id, self.account.id, self.now()))
+        self._guard(
+            lambda: matching.record_first_contact(self.store, match_id, self.account.id, self.now())
+        )
         self.refresh()
         self.show_request()
 
@@ -511,10 +541,9 @@ class MatchingPage(Retranslatable, QWidget):
         if self._current is None:
             return
         request_id = self._current.id
+        outcome = str(self.close_outcome.currentData() or "supported")
         self._guard(
-            lambda: roster.close_request(
-                self.store, request_id, "supported", self.account.id, self.now()
-            )
+            lambda: matching.close(self.store, request_id, outcome, self.account.id, self.now())
         )
         self._current = None
         self.refresh()
@@ -527,11 +556,10 @@ class MatchingPage(Retranslatable, QWidget):
         result: list[str] = []
         saved = self._guard(
             lambda: result.append(
-                roster.save_survey(
+                matching.save_closure_survey(
                     self.store,
                     str(uuid.uuid4()),
                     day=self.now().date(),
-                    channel="closure",
                     language=language,
                     helpful=helpful,
                     recommend=recommend,
@@ -598,6 +626,8 @@ class RosterPanel(Retranslatable, QWidget):
         self.conflict_site.setObjectName("peer-conflict-site")
         self.conflict_department = QLineEdit(self.form)
         self.conflict_department.setObjectName("peer-conflict-department")
+        self.account_link = QComboBox(self.form)
+        self.account_link.setObjectName("peer-account")
         self.add_button = QPushButton(self.form)
         self.add_button.setObjectName("peer-add")
         languages = QHBoxLayout()
@@ -616,6 +646,7 @@ class RosterPanel(Retranslatable, QWidget):
             (self.trained_by, lambda: _("Trained by")),
             (self.conflict_site, lambda: _("Conflict declared: site")),
             (self.conflict_department, lambda: _("Conflict declared: department")),
+            (self.account_link, lambda: _("Their account (to see their own matches)")),
         ]
         for field, text in rows:
             caption = QLabel(self.form)
@@ -629,7 +660,8 @@ class RosterPanel(Retranslatable, QWidget):
         column.addWidget(self.peers, 1)
         column.addWidget(self.form)
         self.add_button.clicked.connect(self.add_peer)
-        self._peers: list[roster.PeerRecord] = []
+        self._peers: list[matching.PeerRecord] = []
+        self._accounts = matching.peer_accounts(store)
         self.retranslate_ui()
         self.refresh()
 
@@ -646,13 +678,17 @@ class RosterPanel(Retranslatable, QWidget):
             + [(translate(label), code) for code, label in TOPICS.items()],
         )
         self.add_button.setText(_("Add to the roster"))
+        refill_combo(
+            self.account_link,
+            [(pgettext("peer account", "None"), None), *self._accounts],
+        )
         self.banner.retranslate_ui()
         self._render()
 
     def refresh(self) -> None:
         """Read the roster (audited as a view) and show it."""
         try:
-            self._peers = roster.roster(self.store, self.account.id)
+            self._peers = matching.roster(self.store, self.account.id)
         except StoreError as exc:
             self.banner.show_message(exc.explain)
             return
@@ -687,7 +723,7 @@ class RosterPanel(Retranslatable, QWidget):
         )
         conflict_site = self.conflict_site.text().strip()
         topic = self.topic.currentData()
-        peer = roster.PeerRecord(
+        peer = matching.PeerRecord(
             id=str(uuid.uuid4()),
             name=name,
             province=str(self.province.currentData()),
@@ -698,7 +734,7 @@ class RosterPanel(Retranslatable, QWidget):
             topics=(topic,) if topic else (),
             conflicts=(
                 (
-                    roster.Conflict(
+                    matching.Conflict(
                         "same-department", conflict_site, self.conflict_department.text().strip()
                     ),
                 )
@@ -708,9 +744,10 @@ class RosterPanel(Retranslatable, QWidget):
             trained_on=datetime.now(UTC).date().isoformat(),
             trained_by=self.trained_by.text().strip() or None,
             capacity=self.capacity.value(),
+            account_id=self.account_link.currentData(),
         )
         try:
-            roster.save_peer(self.store, peer, self.account.id)
+            matching.save_peer(self.store, peer, self.account.id)
         except StoreError as exc:
             self.banner.show_message(exc.explain)
             return

@@ -28,16 +28,16 @@ from intake.accounts import Account
 from intake.i18n import _, translate
 from intake.services.report_pdf import table_figure, write_pdf
 from intake.services.reports import (
+    Period,
     Report,
+    Store,
+    StoreError,
     audit_export,
     label,
     make_report,
     suppression_rule,
     write_csv,
 )
-from intake.storage.db import Store
-from intake.storage.errors import StoreError
-from intake.storage.report_data import Period
 from intake.ui.language import Retranslatable
 from intake.ui.widgets import MessageBanner, heading, hint
 

@@ -22,6 +22,7 @@ from intake.storage.migrations import (
     m0009_account_roles,
     m0010_family,
     m0011_worklist_console,
+    m0012_report_indexes,
 )
 
 
@@ -44,6 +45,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(9, "account-roles", m0009_account_roles.apply),
     Migration(10, "family", m0010_family.apply),
     Migration(11, "worklist-console", m0011_worklist_console.apply),
+    Migration(12, "report-indexes", m0012_report_indexes.apply),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QFormLayout,
     QFrame,
+    QGroupBox,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -22,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.call import OUTCOMES, Call
+from intake.call import OUTCOMES, TOPICS, Call
 from intake.callback_numbers import CallbackNumber, explain, parse_callback
-from intake.i18n import _, current_language, ngettext, pgettext, translate
+from intake.i18n import _, current_language, language_name, ngettext, pgettext, translate
 from intake.i18n.formatting import QT_DATETIME_FORMATS
 from intake.provinces import PROVINCES
 from intake.routing.engine import Recommendation, Result
@@ -33,6 +34,7 @@ from intake.routing.render import contact_line, status_line
 from intake.safety import rescue_problems
 from intake.timezones import zone
 from intake.ui.call.base import CallServices, ReadAloud, StepPage, shown_number
+from intake.ui.call.steps import FORMAT_NAMES
 from intake.ui.widgets import Message, MessageBanner, clear_layout, refill_combo
 
 # How many programs the call shows: the kiosk's five and a few more for the volunteer to offer.
@@ -212,6 +214,187 @@ def rescue_message(problems: tuple[str, ...]) -> tuple[str, str]:
     )
 
 
+class PeerRequestBox(QGroupBox):
+    """ "Ask for a trained peer supporter": a match request for the program's coordinator, saved
+    with the call only when the caller says yes (the box starts unticked; its fields are off
+    until then). What it is about comes from the topics noted earlier; whether they want
+    someone from outside their site is the same answer as on "What is going on"."""
+
+    changed = QtSignal()
+
+    def __init__(self, call: Call, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("peer-request")
+        self.call = call
+        self._loading = False
+        self.consent = QCheckBox(self)
+        self.consent.setObjectName("peer-consent")
+        self.explain = QLabel(self)
+        self.explain.setObjectName("peer-explain")
+        self.explain.setProperty("hint", True)
+        self.explain.setWordWrap(True)
+        self.about = QLabel(self)
+        self.about.setObjectName("peer-about")
+        self.about.setWordWrap(True)
+        self.site = QLineEdit(self)
+        self.site.setObjectName("peer-site")
+        self.site.setMaxLength(200)
+        self.outside = QCheckBox(self)
+        self.outside.setObjectName("peer-outside")
+        self.language = QComboBox(self)
+        self.language.setObjectName("peer-language")
+        self.format = QComboBox(self)
+        self.format.setObjectName("peer-format")
+        self.name = QLineEdit(self)
+        self.name.setObjectName("peer-name")
+        self.name.setMaxLength(200)
+        self.reach = QLineEdit(self)
+        self.reach.setObjectName("peer-reach")
+        self.reach.setMaxLength(200)
+        self.captions: list[tuple[QLabel, str]] = []
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for field, key in (
+            (self.site, "site"),
+            (self.language, "language"),
+            (self.format, "format"),
+            (self.name, "name"),
+            (self.reach, "reach"),
+        ):
+            caption = QLabel(self)
+            caption.setBuddy(field)
+            self.captions.append((caption, key))
+            form.addRow(caption, field)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.consent)
+        layout.addWidget(self.explain)
+        layout.addWidget(self.about)
+        layout.addLayout(form)
+        layout.addWidget(self.outside)
+        self.consent.toggled.connect(self._consent)
+        self.site.textEdited.connect(self._edited)
+        self.name.textEdited.connect(self._edited)
+        self.reach.textEdited.connect(self._edited)
+        self.outside.toggled.connect(self._edited)
+        self.language.currentIndexChanged.connect(self._edited)
+        self.format.currentIndexChanged.connect(self._edited)
+        self.retranslate_ui()
+        self.set_call(call)
+
+    def set_call(self, call: Call) -> None:
+        self.call = call
+        self._loading = True
+        try:
+            self.consent.setChecked(call.peer_consent)
+            self.site.setText(call.peer_site)
+            self.outside.setChecked(call.outside_community)
+            self._select(self.language, call.peer_language or call.caller_language)
+            self._select(self.format, call.peer_format or None)
+            self.name.setText(call.peer_name)
+            self.reach.setText(call.peer_reach)
+        finally:
+            self._loading = False
+        self._enable()
+        self._about()
+
+    @staticmethod
+    def _select(box: QComboBox, value: object) -> None:
+        index = box.findData(value)
+        box.setCurrentIndex(max(index, 0))
+
+    def _enable(self) -> None:
+        on = self.consent.isChecked()
+        for widget in (self.site, self.outside, self.language, self.format, self.name, self.reach):
+            widget.setEnabled(on)
+        for caption, _key in self.captions:
+            caption.setEnabled(on)
+
+    def _consent(self, checked: bool) -> None:
+        if self._loading:
+            return
+        if checked and self.call.keeps_text:
+            # What the caller already gave, offered again; they may change it.
+            if not self.name.text():
+                self.name.setText(self.call.caller_name)
+            if not self.reach.text():
+                self.reach.setText(shown_number(self.call.callback_number))
+        self._enable()
+        self._edited()
+
+    def _edited(self, *_args: object) -> None:
+        if self._loading:
+            return
+        call = self.call
+        call.peer_consent = self.consent.isChecked()
+        call.peer_site = self.site.text()
+        call.outside_community = self.outside.isChecked()
+        call.peer_language = str(self.language.currentData() or "")
+        call.peer_format = str(self.format.currentData() or "")
+        call.peer_name = self.name.text()
+        call.peer_reach = self.reach.text()
+        self.changed.emit()
+
+    def _about(self) -> None:
+        topics = [translate(TOPICS[t]) for t in self.call.topics if t in TOPICS]
+        self.about.setText(
+            _("What it is about: {topics}").format(
+                topics=", ".join(topics) if topics else pgettext("topic", "Not said")
+            )
+        )
+
+    def problem(self) -> Message | None:
+        """What stops the request from being saved, in words (None: nothing)."""
+        if not self.call.province:
+            return lambda: (
+                _("The province or territory is missing"),
+                _("Go back to “{step}” and choose it: matching starts from it.").format(
+                    step=pgettext("call step", "Who is calling")
+                ),
+            )
+        if not self.call.peer_site.strip():
+            self.site.setFocus()
+            return lambda: (
+                _("The site is missing"),
+                _("Type the caller's site or community, or untick the request."),
+            )
+        return None
+
+    def retranslate_ui(self) -> None:
+        self.setTitle(_("Ask for a trained peer supporter"))
+        # Short: a check box's text cannot wrap (a long French one pushed the step sideways at
+        # 1280x720 with a large font); the sentence to read is the wrapped label under it.
+        self.consent.setText(_("The caller said yes"))
+        self.explain.setText(
+            _(
+                "Ask first: may we pass this request to the peer coordinator? A coordinator will "
+                "match them with a trained physician peer supporter and will contact them. Only "
+                "the coordinator and the matched peer see their name. Leave it unticked if they "
+                "did not say yes."
+            )
+        )
+        texts = {
+            "site": _("Their site or community"),
+            "language": _("Language"),
+            "format": _("Format"),
+            "name": _("Name for the coordinator"),
+            "reach": _("How to reach them"),
+        }
+        for caption, key in self.captions:
+            caption.setText(texts[key])
+        self.outside.setText(_("Someone from outside their site"))
+        self._loading = True
+        try:
+            refill_combo(self.language, [(language_name(c), c) for c in ("en", "fr")])
+            refill_combo(
+                self.format,
+                [(pgettext("format", "No preference"), None)]
+                + [(translate(label), code) for code, label in FORMAT_NAMES.items()],
+            )
+        finally:
+            self._loading = False
+        self._about()
+
+
 class WrapUpStep(StepPage):
     save_requested = QtSignal()
 
@@ -251,6 +434,8 @@ class WrapUpStep(StepPage):
         self.number_label.setBuddy(self.followup_number)
         self.due_label.setBuddy(self.due)
         self.outcome_label.setBuddy(self.outcome)
+        self.peer = PeerRequestBox(call, self)
+        self.peer.changed.connect(self.edited)
         self.banner = MessageBanner(self)
         self.save_button = QPushButton(self)
         self.save_button.setObjectName("save-call")
@@ -265,6 +450,7 @@ class WrapUpStep(StepPage):
         for widget in (self.notes_label, self.notes, self.declined):
             self.body.addWidget(widget)
         self.body.addLayout(form)
+        self.body.addWidget(self.peer)
         self.body.addWidget(self.banner)
         self.body.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignRight)
         self.body.addStretch(1)
@@ -304,6 +490,7 @@ class WrapUpStep(StepPage):
         self.due.setDateTime(QDateTime.fromSecsSinceEpoch(int(due.timestamp()), tz))
         self._fill_outcomes()
         self._enable_followup()
+        self.peer.set_call(self.call)
 
     def _fill_outcomes(self) -> None:
         outcomes = ((translate(label), code) for code, label in OUTCOMES.items())
@@ -397,6 +584,9 @@ class WrapUpStep(StepPage):
         if problems := rescue_problems(self.call.risk, self.call.crisis_actions, self.call.outcome):
             self.show_error(lambda: rescue_message(problems))
             return
+        if self.call.peer_consent and (problem := self.peer.problem()) is not None:
+            self.show_error(problem)
+            return
         if self.call.outcome is None:
             self.show_error(
                 lambda: (
@@ -431,6 +621,7 @@ class WrapUpStep(StepPage):
         self.due.setDisplayFormat(QT_DATETIME_FORMATS[current_language()])
         self.outcome_label.setText(pgettext("field label", "Outcome"))
         self._fill_outcomes()
+        self.peer.retranslate_ui()
         self.save_button.setText(_("Save and end the call"))
 
     def first_focus(self) -> QWidget:

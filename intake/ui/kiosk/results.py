@@ -16,11 +16,12 @@ from PySide6.QtWidgets import (
 
 from intake.callback_numbers import CallbackNumber, explain, parse_callback
 from intake.guidance import Section
-from intake.i18n import Language, _, pgettext
+from intake.i18n import Language, _, language_name, pgettext, translate
 from intake.kiosk import BEST_TIMES
 from intake.routing.engine import Recommendation, Result, Router
 from intake.routing.reasons import plain_cautions, self_reason_text
 from intake.routing.render import contact_line, status_line
+from intake.services.matching import PeerAsk
 from intake.ui.kiosk.parts import (
     ChoiceButton,
     KioskScreen,
@@ -33,6 +34,7 @@ from intake.ui.kiosk.parts import (
 )
 from intake.ui.kiosk.screens import options_from
 from intake.ui.widgets import clear_layout
+from intake.vocabulary_labels import TOPICS
 
 MAX_CARDS = 5
 # Reasons that say nothing about fit (every card has them) or that the status line already says.
@@ -43,6 +45,7 @@ _QUIET_REASONS = frozenset(
 
 class ResultsScreen(KioskScreen):
     callback_requested = QtSignal()
+    peer_requested = QtSignal()
     finish_requested = QtSignal()
 
     def __init__(self, router: Router, parent: QWidget) -> None:
@@ -60,11 +63,14 @@ class ResultsScreen(KioskScreen):
         self.cards_layout.setSpacing(14)
         self.callback_button = QPushButton(self)
         self.callback_button.setObjectName("kiosk-ask-callback")
+        self.peer_button = QPushButton(self)
+        self.peer_button.setObjectName("kiosk-ask-peer")
         self.finish_button = QPushButton(self)
         self.finish_button.setObjectName("kiosk-finish")
         self.finish_button.setProperty("secondary", True)
         # Always on screen, under the cards however long they are.
         self.footer.addWidget(self.callback_button)
+        self.footer.addWidget(self.peer_button)
         self.footer.addWidget(self.finish_button)
         # On every results screen, whatever the answers: help at any hour.
         self.line_988 = text_label(self, "kiosk-results-988")
@@ -73,6 +79,7 @@ class ResultsScreen(KioskScreen):
         self.body.addWidget(self.cards)
         self.body.addStretch(1)
         self.callback_button.clicked.connect(self.callback_requested)
+        self.peer_button.clicked.connect(self.peer_requested)
         self.finish_button.clicked.connect(self.finish_requested)
         self.retranslate_ui()
 
@@ -104,6 +111,7 @@ class ResultsScreen(KioskScreen):
             )
         )
         self.callback_button.setText(_("Ask for a callback"))
+        self.peer_button.setText(_("Ask for a trained peer supporter"))
         self.finish_button.setText(pgettext("kiosk", "Finish"))
         self._fill()
 
@@ -326,6 +334,206 @@ class CallbackScreen(KioskScreen):
         return self.number
 
 
+PEER_FORMATS = ("phone", "virtual", "in-person")
+
+
+class PeerScreen(KioskScreen):
+    """Ask for a trained peer supporter: a match request for the program's coordinator.
+
+    Nothing is sent without the visitor's explicit "I agree" (a toggle that starts off). The
+    visit stays anonymous unless they give a way to reach them (optional)."""
+
+    submitted = QtSignal(object)  # PeerAsk
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__("kiosk-peer", parent)
+        self.topics_label = text_label(self, "kiosk-peer-topics-label")
+        self.topic_buttons: dict[str, ChoiceButton] = {}
+        topics = QGridLayout()
+        for index, code in enumerate(TOPICS):
+            button = ChoiceButton(code, self)
+            button.setObjectName(f"kiosk-peer-topic-{code}")
+            topics.addWidget(button, index // 3, index % 3)
+            self.topic_buttons[code] = button
+        self.site_label = text_label(self, "kiosk-peer-site-label")
+        self.site = PrivateLineEdit(self)
+        self.site.setObjectName("kiosk-peer-site")
+        self.site.setMaxLength(200)
+        self.site_label.setBuddy(self.site)
+        self.outside = ChoiceButton("outside", self)
+        self.outside.setObjectName("kiosk-peer-outside")
+        self.outside.toggled.connect(self._mark)
+        self.language_label = text_label(self, "kiosk-peer-language-label")
+        self.languages = QButtonGroup(self)
+        self.language_buttons: dict[str, ChoiceButton] = {}
+        languages = QHBoxLayout()
+        for code in ("en", "fr"):
+            button = ChoiceButton(code, self)
+            button.setObjectName(f"kiosk-peer-language-{code}")
+            self.languages.addButton(button)
+            languages.addWidget(button)
+            self.language_buttons[code] = button
+        self.format_label = text_label(self, "kiosk-peer-format-label")
+        self.formats = QButtonGroup(self)
+        self.formats.setExclusive(False)  # optional: tapping the chosen one again clears it
+        self.format_buttons: dict[str, ChoiceButton] = {}
+        formats = QHBoxLayout()
+        for code in PEER_FORMATS:
+            button = ChoiceButton(code, self)
+            button.setObjectName(f"kiosk-peer-format-{code}")
+            button.clicked.connect(lambda _on=False, c=code: self._one_format(c))
+            formats.addWidget(button)
+            self.format_buttons[code] = button
+        self.reach_label = text_label(self, "kiosk-peer-reach-label")
+        self.reach = PrivateLineEdit(self)
+        self.reach.setObjectName("kiosk-peer-reach")
+        self.reach.setMaxLength(200)
+        self.reach_label.setBuddy(self.reach)
+        self.consent = ChoiceButton("consent", self)
+        self.consent.setObjectName("kiosk-peer-consent")
+        self.consent.toggled.connect(self._mark)
+        self.error = text_label(self, "kiosk-peer-error")
+        self.error.setProperty("error", True)
+        self.error.hide()
+        self.submit_button = QPushButton(self)
+        self.submit_button.setObjectName("kiosk-peer-submit")
+        self.body.addWidget(self.topics_label)
+        self.body.addLayout(topics)
+        self.body.addWidget(self.site_label)
+        self.body.addWidget(self.site)
+        self.body.addWidget(self.outside)
+        self.body.addWidget(self.language_label)
+        self.body.addLayout(languages)
+        self.body.addWidget(self.format_label)
+        self.body.addLayout(formats)
+        self.body.addWidget(self.reach_label)
+        self.body.addWidget(self.reach)
+        self.body.addWidget(self.consent)
+        self.body.addWidget(self.error)
+        self.body.addStretch(1)
+        self.footer.addStretch(1)
+        self.footer.addWidget(self.submit_button)
+        self._problem: str | None = None
+        self.submit_button.clicked.connect(self._submit)
+        self.retranslate_ui()
+
+    def preset(self, language: str, fmt: str | None) -> None:
+        """The visitor's language (and a format they already chose), chosen for them."""
+        self.language_buttons["fr" if language == "fr" else "en"].setChecked(True)
+        if fmt in self.format_buttons:
+            self._one_format(str(fmt), on=True)
+
+    def _one_format(self, code: str, *, on: bool | None = None) -> None:
+        chosen = self.format_buttons[code].isChecked() if on is None else on
+        for other, button in self.format_buttons.items():
+            button.setChecked(chosen and other == code)
+
+    def retranslate_ui(self) -> None:
+        self.title.setText(_("Ask for a trained peer supporter"))
+        self.set_intro(
+            _(
+                "The program's coordinator can match you with a physician trained to offer peer "
+                "support: a colleague who listens, not a therapist. This is optional and "
+                "confidential."
+            )
+        )
+        self.topics_label.setText(_("What would you like support with? (optional)"))
+        for code, button in self.topic_buttons.items():
+            button.set_texts(translate(TOPICS[code]))
+        self.site_label.setText(_("Your site or community (hospital, clinic or town)"))
+        self.site.setAccessibleName(self.site_label.text())
+        self.language_label.setText(_("Language for the support"))
+        for code, button in self.language_buttons.items():
+            button.set_texts(language_name(code))
+        self.format_label.setText(_("How would you like to meet? (optional)"))
+        names = {
+            "phone": pgettext("format", "By phone"),
+            "virtual": pgettext("format", "Video"),
+            "in-person": pgettext("format", "In person"),
+        }
+        for code, button in self.format_buttons.items():
+            button.set_texts(names[code])
+        self.reach_label.setText(
+            _(
+                "How can the coordinator reach you? Phone or email (optional: without it, tell "
+                "the staff at the desk or call the line)"
+            )
+        )
+        self.reach.setAccessibleName(_("How can the coordinator reach you?"))
+        self._mark()
+        self.submit_button.setText(_("Send my request"))
+        self._show_problem()
+
+    def _mark(self) -> None:
+        for button, sentence in (
+            (self.outside, _("I would rather have someone from outside my own site")),
+            (
+                self.consent,
+                _(
+                    "I agree that this request is kept, encrypted, and passed to the peer "
+                    "support coordinator."
+                ),
+            ),
+        ):
+            mark = "☑" if button.isChecked() else "☐"
+            button.set_texts(f"{mark}  {sentence}")
+            button.setAccessibleName(sentence)
+
+    def ask(self) -> PeerAsk:
+        checked = self.languages.checkedButton()
+        fmt = next((c for c, b in self.format_buttons.items() if b.isChecked()), None)
+        return PeerAsk(
+            consent=self.consent.isChecked(),
+            site=self.site.text().strip(),
+            wants_outside=self.outside.isChecked(),
+            language=checked.value if isinstance(checked, ChoiceButton) else "en",
+            format=fmt,
+            topics=tuple(c for c, b in self.topic_buttons.items() if b.isChecked()),
+            reach=self.reach.text().strip() or None,
+        )
+
+    def _submit(self) -> None:
+        ask = self.ask()
+        if not ask.site:
+            self._problem = "site"
+        elif not ask.consent:
+            self._problem = "consent"
+        else:
+            self._problem = None
+        self._show_problem()
+        if self._problem is not None:
+            if self._problem == "site":
+                self.site.setFocus()
+            return
+        self.submit_button.setEnabled(False)
+        self.submitted.emit(ask)
+
+    def _show_problem(self) -> None:
+        texts = {
+            "site": lambda: _("Type your site or community: the coordinator matches from it."),
+            "consent": lambda: _(
+                "Tap “I agree” above to send it, or go back if you would rather not."
+            ),
+            "save": lambda: _(
+                "Your request could not be saved. Nothing you entered is lost: please tell the "
+                "staff at the desk, or try again."
+            ),
+        }
+        if self._problem is None:
+            self.error.hide()
+            return
+        self.error.setText(texts[self._problem]())
+        self.error.show()
+
+    def save_failed(self) -> None:
+        self._problem = "save"
+        self.submit_button.setEnabled(True)
+        self._show_problem()
+
+    def first_focus(self) -> QWidget:
+        return self.site
+
+
 class FeedbackScreen(KioskScreen):
     finished = QtSignal(
         object, object
@@ -334,6 +542,7 @@ class FeedbackScreen(KioskScreen):
     def __init__(self, parent: QWidget) -> None:
         super().__init__("kiosk-feedback", parent)
         self._callback_saved = False
+        self._peer_saved = False
         self.confirmation = text_label(self, "kiosk-feedback-confirmation")
         self.confirmation.setProperty("confirmation", True)
         self.confirmation.hide()
@@ -379,11 +588,20 @@ class FeedbackScreen(KioskScreen):
         self._callback_saved = True
         self.retranslate_ui()
 
+    def peer_saved(self) -> None:
+        self._peer_saved = True
+        self.retranslate_ui()
+
     def retranslate_ui(self) -> None:
         self.title.setText(_("Was this useful?"))
         self.set_intro(_("Both questions are optional. Your answers are kept without your name."))
-        self.confirmation.setText(_("Your callback request was saved. Thank you."))
-        self.confirmation.setVisible(self._callback_saved)
+        saved = []
+        if self._callback_saved:
+            saved.append(_("Your callback request was saved. Thank you."))
+        if self._peer_saved:
+            saved.append(_("Your request for a peer supporter was sent to the coordinator."))
+        self.confirmation.setText("\n".join(saved))
+        self.confirmation.setVisible(bool(saved))
         self.rating_label.setText(_("How useful was this, from 1 to 5?"))
         for value, button in self.rating_buttons.items():
             button.setAccessibleName(_("Rating {value} out of 5").format(value=value))

@@ -41,9 +41,16 @@ from intake.provinces import PROVINCES
 from intake.routing.engine import Result, Router
 from intake.safety import Screen, load_screen
 from intake.services.kiosk import CallbackRequest, ContactRecord, KioskDesk
+from intake.services.matching import PeerAsk
 from intake.ui import ops
 from intake.ui.kiosk.parts import KioskScreen
-from intake.ui.kiosk.results import MAX_CARDS, CallbackScreen, FeedbackScreen, ResultsScreen
+from intake.ui.kiosk.results import (
+    MAX_CARDS,
+    CallbackScreen,
+    FeedbackScreen,
+    PeerScreen,
+    ResultsScreen,
+)
 from intake.ui.kiosk.screens import (
     ChoiceScreen,
     CrisisScreen,
@@ -139,6 +146,10 @@ class KioskSession(Retranslatable, QWidget):
         # later save of the visit carries it), and whether the store has it yet.
         self._callback: CallbackRequest | None = None
         self._callback_stored = False
+        # The request for a peer supporter the person agreed to send (issue 17), likewise.
+        self._peer: PeerAsk | None = None
+        self._peer_stored = False
+        self._peer_id = str(uuid.uuid4())
         # One save at a time, each of the visit as it is then: a save asked for while another
         # runs waits and then writes the latest state, so an older state never lands last.
         self._saving = False
@@ -154,6 +165,7 @@ class KioskSession(Retranslatable, QWidget):
         self._crisis: CrisisScreen | None = None
         self._results: ResultsScreen | None = None
         self._callback_screen: CallbackScreen | None = None
+        self._peer_screen: PeerScreen | None = None
         self._feedback: FeedbackScreen | None = None
 
         self.back_button = QPushButton(self)
@@ -219,6 +231,7 @@ class KioskSession(Retranslatable, QWidget):
         if self._results is None:
             self._results = ResultsScreen(self.services.router, self.stack)
             self._results.callback_requested.connect(lambda: self._go(self.callback))
+            self._results.peer_requested.connect(self._ask_peer)
             self._results.finish_requested.connect(lambda: self._go(self.feedback))
             self.stack.addWidget(self._results)
         return self._results
@@ -230,6 +243,21 @@ class KioskSession(Retranslatable, QWidget):
             self._callback_screen.submitted.connect(self._save_callback)
             self.stack.addWidget(self._callback_screen)
         return self._callback_screen
+
+    @property
+    def peer(self) -> PeerScreen:
+        if self._peer_screen is None:
+            self._peer_screen = PeerScreen(self.stack)
+            self._peer_screen.submitted.connect(self._save_peer)
+            self.stack.addWidget(self._peer_screen)
+        return self._peer_screen
+
+    def _ask_peer(self) -> None:
+        answers = self.answers
+        screen = self.peer
+        if answers is not None and self._peer is None:
+            screen.preset(answers.service_language or answers.language, answers.format)
+        self._go(screen)
 
     @property
     def feedback(self) -> FeedbackScreen:
@@ -423,30 +451,47 @@ class KioskSession(Retranslatable, QWidget):
         record, callback = self._record(), self._callback
         desk = self.services.desk
         with_callback = callback is not None and not self._callback_stored
+        peer, peer_id, when = self._peer, self._peer_id, self.services.now()
+        with_peer = peer is not None and not self._peer_stored
+
+        def save() -> None:
+            # The visit first: the request points at it, and saves run one at a time.
+            desk.save_visit(record, callback)
+            if with_peer and peer is not None:
+                desk.request_peer(peer_id, peer, record, when)
+
         self._saving = True
         ops.run_in_background(
-            lambda: desk.save_visit(record, callback),
-            partial(self._visit_saved, with_callback),
-            partial(self._visit_failed, with_callback),
-            name="kiosk-callback" if with_callback else "kiosk-save",
+            save,
+            partial(self._visit_saved, with_callback, with_peer),
+            partial(self._visit_failed, with_callback, with_peer),
+            name="kiosk-callback" if with_callback or with_peer else "kiosk-save",
         )
 
-    def _visit_saved(self, with_callback: bool, _result: object) -> None:
+    def _visit_saved(self, with_callback: bool, with_peer: bool, _result: object) -> None:
         self._saving = False
         if with_callback:
             self._callback_stored = True
             self.feedback.callback_saved()
             if self.current is self.callback:
                 self._go(self.feedback)
+        if with_peer:
+            self._peer_stored = True
+            self.feedback.peer_saved()
+            if self.current is self.peer:
+                self._go(self.feedback)
         self._next_save()
 
-    def _visit_failed(self, with_callback: bool, exc: BaseException) -> None:
+    def _visit_failed(self, with_callback: bool, with_peer: bool, exc: BaseException) -> None:
         self._saving = False
         if with_callback and not self._callback_stored:
             # Not kept: the person is told on the callback screen and can try again.
             self._callback = None
             self.callback.save_failed()
-        else:
+        if with_peer and not self._peer_stored:
+            self._peer = None
+            self.peer.save_failed()
+        if not (with_callback or with_peer):
             _log_failure(exc)
         self._next_save()
 
@@ -470,6 +515,12 @@ class KioskSession(Retranslatable, QWidget):
             messages_ok=messages_ok,
         )
         self._callback_stored = False
+        self._save_record()
+
+    def _save_peer(self, ask: PeerAsk) -> None:
+        """The person agreed (the screen checked): saved with the visit, one save at a time."""
+        self._peer = ask
+        self._peer_stored = False
         self._save_record()
 
     def _save_feedback(self, rating: int | None, found: bool | None) -> None:
