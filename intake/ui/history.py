@@ -36,8 +36,7 @@ from intake.accounts import Account, Role
 from intake.i18n import _, current_language, ngettext, pgettext
 from intake.i18n.formatting import format_stamp
 from intake.provinces import PROVINCES, province_name, provinces_by_name
-from intake.services.history import ContactDetail
-from intake.storage.db import Store
+from intake.services.history import ContactDetail, HistoryStore
 from intake.storage.records import HistoryFilter, HistoryRow, Page
 from intake.timezones import zone, zone_label
 from intake.ui import ops
@@ -106,7 +105,7 @@ class HistoryModel(QAbstractTableModel):
 
     loaded = QtSignal()
 
-    def __init__(self, store: Store, filters: HistoryFilter, parent: QWidget) -> None:
+    def __init__(self, store: HistoryStore, filters: HistoryFilter, parent: QWidget) -> None:
         super().__init__(parent)
         self.store = store
         self.filters = filters
@@ -139,7 +138,7 @@ class HistoryModel(QAbstractTableModel):
     def fetchMore(self, parent: Index) -> None:
         if not self.canFetchMore(parent):
             return
-        from intake.storage.records import history_page  # noqa: PLC0415
+        from intake.services.history import history_page  # noqa: PLC0415
 
         self._loading = True
         store, after, filters, generation = self.store, self._next, self.filters, self._generation
@@ -206,7 +205,7 @@ class HistoryModel(QAbstractTableModel):
 class HistoryPage(Retranslatable, QWidget):
     def __init__(
         self,
-        store: Store,
+        store: HistoryStore,
         account: Account,
         parent: QWidget,
         program_names: ProgramNames | None = None,
@@ -375,7 +374,7 @@ class HistoryPage(Retranslatable, QWidget):
         if not text:
             self.model.reset(self.current_filters())
             return
-        from intake.storage.records import search_notes  # noqa: PLC0415
+        from intake.services.history import search_notes  # noqa: PLC0415
 
         store, owner = self.store, self.base.created_by
         ops.run_in_background(
@@ -466,7 +465,7 @@ class HistoryPage(Retranslatable, QWidget):
         )
 
     def toggle_hold(self) -> None:
-        from intake.services.accounts import hold_record  # noqa: PLC0415
+        from intake.services.history import hold_record  # noqa: PLC0415
 
         if self._opened is None:
             return
@@ -491,7 +490,7 @@ class HistoryPage(Retranslatable, QWidget):
             self._show_detail()
 
     def complete_followup(self) -> None:
-        from intake.storage.records import complete_followup  # noqa: PLC0415
+        from intake.services.history import complete_followup  # noqa: PLC0415
 
         if self._opened is None or not self._opened.followups:
             return

@@ -10,7 +10,6 @@ from intake.guidance import GuidanceError, Section, load_guidance
 from intake.i18n import _
 from intake.routing.engine import Router
 from intake.safety import Screen, ScreenError, load_screen
-from intake.services.calls import CallDesk
 from intake.services.drafts import Draft, Drafts
 from intake.services.session import Session
 from intake.settings import Settings
@@ -38,13 +37,16 @@ def load_call_data(session: Session, account_id: str, *, sees_all: bool = False)
         Router(load_directory(override_from_environment())),
         load_screen(),
         load_guidance(),
-        Drafts(session.store, account_id).pending(),
-        CallDesk(session.store, account_id).followups_due(by, everyone=sees_all),
+        Drafts(session.records, account_id).pending(),
+        session.call_desk(account_id).followups_due(by, everyone=sees_all),
     )
 
 
 def store_on_call_contact(session: Session) -> str | None:
     from intake.services.accounts import on_call_contact  # noqa: PLC0415
+
+    if session.shared:
+        return None  # kept by the console, which does not use the server yet: the settings'
 
     return on_call_contact(session.store)
 
@@ -57,8 +59,8 @@ def services_for(
         router=data.router,
         screen=data.screen,
         guidance=data.guidance,
-        desk=CallDesk(session.store, account.id),
-        drafts=Drafts(session.store, account.id),
+        desk=session.call_desk(account.id),
+        drafts=Drafts(session.records, account.id),
         session=session,
         account_id=account.id,
         volunteer_name=spoken_name(account.display_name),
