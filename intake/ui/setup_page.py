@@ -169,8 +169,8 @@ class SetupPage(Retranslatable, QWidget):
         self.title.setText(_("Set up this workstation"))
         self.intro.setText(
             _(
-                "Nothing is stored yet. These three steps create the encrypted store that will hold "
-                "every record on this computer."
+                "Nothing is stored yet. These four steps choose where this workstation keeps its "
+                "records, protect them with a passphrase, and name the first supervisor."
             )
         )
         self.language_box.setTitle(_("1. Interface language"))
