@@ -354,12 +354,22 @@ def run_purge(args: argparse.Namespace) -> int:
     from intake.storage.db import open_store  # noqa: PLC0415
     from intake.storage.retention import purge  # noqa: PLC0415
 
-    _not_for_server(args)
-    store = open_store(_store(args), read_secret(_("Store passphrase: ")))
-    try:
-        report = purge(store, datetime.now(UTC), None, dry_run=args.dry_run)
-    finally:
-        store.close()
+    if (server := _server(args)) is not None:
+        from intake.storage.pg.store import open_shared_store  # noqa: PLC0415
+
+        shared = open_shared_store(server, read_secret(_("Store passphrase: ")))
+        try:
+            report = shared.purge(datetime.now(UTC), None, dry_run=args.dry_run)
+            if not args.dry_run:
+                shared.vacuum()
+        finally:
+            shared.close()
+    else:
+        store = open_store(_store(args), read_secret(_("Store passphrase: ")))
+        try:
+            report = purge(store, datetime.now(UTC), None, dry_run=args.dry_run)
+        finally:
+            store.close()
     heading = _("Dry run: nothing was deleted.") if args.dry_run else _("Purge done.")
     print(heading)
     print(

@@ -39,9 +39,7 @@ def test_a_second_init_on_the_server_is_refused(pg_dsn: str) -> None:
     assert "already exists" in again.stderr
 
 
-@pytest.mark.parametrize(
-    "command", [["backup", "b.db"], ["restore", "b.db"], ["accept"], ["purge"]]
-)
+@pytest.mark.parametrize("command", [["backup", "b.db"], ["restore", "b.db"], ["accept"]])
 def test_file_only_commands_say_so_for_the_server(pg_dsn: str, command: list[str]) -> None:
     done = db(*command, "--server", pg_dsn, stdin=f"{GOOD}\n{GOOD}\n")
     assert done.returncode == 2

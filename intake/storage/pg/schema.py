@@ -65,6 +65,20 @@ PIN_FUNCTION = f"""CREATE OR REPLACE FUNCTION intake_pin_attempt(
     END
 $$"""
 
+# Every retention purge, dry runs included: counts only, never content (as the file store).
+PURGE_REPORTS = """CREATE TABLE IF NOT EXISTS purge_reports (
+        id                text PRIMARY KEY,
+        at                text NOT NULL,
+        actor             text,
+        cutoff            text NOT NULL,
+        dry_run           boolean NOT NULL,
+        contacts_shredded integer NOT NULL,
+        notes_deleted     integer NOT NULL,
+        callbacks_deleted integer NOT NULL,
+        drafts_deleted    integer NOT NULL,
+        held_skipped      integer NOT NULL
+    )"""
+
 STATEMENTS = [
     """CREATE TABLE meta (
         key   text PRIMARY KEY,
@@ -192,12 +206,15 @@ STATEMENTS = [
         FOR EACH ROW EXECUTE FUNCTION intake_worklist_notify()""",
     PIN_FUNCTION,
     "REVOKE ALL ON FUNCTION intake_pin_attempt(text, boolean, bytea, timestamptz) FROM PUBLIC",
+    PURGE_REPORTS,
 ]
 
-# Added to a shared store made before them, when its owner opens it (`open_shared_store`).
+# Added to a shared store made before them, when its owner opens it (`open_shared_store`);
+# each may run again harmlessly.
 UPGRADES = [
     PIN_FUNCTION,
     "REVOKE ALL ON FUNCTION intake_pin_attempt(text, boolean, bytea, timestamptz) FROM PUBLIC",
+    PURGE_REPORTS,
 ]
 
 TABLES = (

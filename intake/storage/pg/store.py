@@ -25,7 +25,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -34,7 +34,7 @@ from psycopg import conninfo
 from intake import __version__
 from intake.accounts import Account, Role
 from intake.pins import verify_pin
-from intake.storage import audit, errors
+from intake.storage import audit, errors, retention
 from intake.storage.audit import GENESIS, AuditProblem
 from intake.storage.pg import crypto, schema
 from intake.storage.pg.crypto import LineKeys
@@ -666,6 +666,98 @@ class PgStore:
         if not rows:
             raise RecordMissing()
         return bool(rows[0][0])
+
+    def retention_days(self) -> int:
+        rows = self.query("SELECT value FROM meta WHERE key = 'retention_days'")
+        return int(rows[0][0]) if rows else retention.DEFAULT_DAYS
+
+    def set_retention_days(self, days: int, actor: str | None) -> None:
+        if days < 1:
+            raise ValueError("retention must be at least one day")
+        with self.writing() as w:
+            w.q(
+                "INSERT INTO meta (key, value) VALUES ('retention_days', %s) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (str(days),),
+            )
+            w.audit(actor, "edit", "retention_days", f"days={days}")
+
+    def purge(
+        self, now: datetime, actor: str | None, dry_run: bool = False
+    ) -> retention.PurgeReport:
+        """Retention on the server, as `retention.purge` on the file: past the retention
+        period, notes (and their search tokens), callbacks and old drafts are deleted and the
+        contact's name and number cleared; the coded answers stay; contacts on hold are
+        skipped. Every run, dry runs included, leaves a report of counts and an audit row.
+        The deleted rows were ciphertext; PostgreSQL reclaims their space at the next VACUUM
+        (`intake db purge --server` runs one when it may)."""
+        if now.tzinfo is None:
+            raise ValueError("now must carry a time zone")
+        cutoff = (now - timedelta(days=self.retention_days())).isoformat()
+        due = "started_at < %(cutoff)s AND NOT on_hold AND shredded_at IS NULL"
+        of_due = f"contact_id IN (SELECT id FROM contacts WHERE {due})"
+        args = {"cutoff": cutoff, "now": now.isoformat()}
+        with self.writing() as w:
+            w.conn.execute(f"SELECT id FROM contacts WHERE {due} FOR UPDATE", args)
+
+            def count(sql: str) -> int:
+                row = w.conn.execute(sql, args).fetchone()
+                return int(row[0]) if row else 0
+
+            report = retention.PurgeReport(
+                cutoff,
+                dry_run,
+                count(f"SELECT count(*) FROM contacts WHERE {due}"),
+                count(f"SELECT count(*) FROM notes WHERE {of_due}"),
+                count(f"SELECT count(*) FROM callbacks WHERE {of_due}"),
+                count("SELECT count(*) FROM drafts WHERE updated_at < %(cutoff)s"),
+                count(
+                    "SELECT count(*) FROM contacts WHERE started_at < %(cutoff)s AND on_hold "
+                    "AND shredded_at IS NULL"
+                ),
+            )
+            if not dry_run:
+                w.conn.execute(f"DELETE FROM notes WHERE {of_due}", args)
+                w.conn.execute(f"DELETE FROM callbacks WHERE {of_due}", args)
+                w.conn.execute("DELETE FROM drafts WHERE updated_at < %(cutoff)s", args)
+                w.conn.execute(
+                    "UPDATE contacts SET caller_name = NULL, callback_number = NULL, "
+                    f"shredded_at = %(now)s WHERE {due}",
+                    args,
+                )
+            w.q(
+                "INSERT INTO purge_reports (id, at, actor, cutoff, dry_run, contacts_shredded, "
+                "notes_deleted, callbacks_deleted, drafts_deleted, held_skipped) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                (
+                    str(uuid.uuid4()),
+                    now.isoformat(),
+                    actor,
+                    cutoff,
+                    dry_run,
+                    report.contacts_shredded,
+                    report.notes_deleted,
+                    report.callbacks_deleted,
+                    report.drafts_deleted,
+                    report.held_skipped,
+                ),
+            )
+            w.audit(
+                actor,
+                "purge",
+                None,
+                f"dry_run={int(dry_run)} contacts={report.contacts_shredded} "
+                f"notes={report.notes_deleted} callbacks={report.callbacks_deleted} "
+                f"drafts={report.drafts_deleted} held={report.held_skipped}",
+            )
+        return report
+
+    def vacuum(self) -> None:
+        """Reclaim the space of deleted rows now (the server skips, with a warning, the tables
+        this login does not own: only the line's owner role vacuums)."""
+        with self._mutex, server_errors():
+            for table in ("notes", "note_words", "callbacks", "drafts", "contacts"):
+                self._connection().execute(f'VACUUM "{table}"')
 
     # accounts
 
