@@ -514,7 +514,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.server_status.setContentsMargins(10, 6, 10, 6)
         # Local to this strip: calm when connected, amber while calls wait, red for a problem.
         self.server_status.setStyleSheet(
-            'QLabel#server-status { border-bottom: 1px solid #c8ccd0; }'
+            "QLabel#server-status { border-bottom: 1px solid #c8ccd0; }"
             'QLabel#server-status[state="connected"] { background: #e6f2ea; color: #14532d; }'
             'QLabel#server-status[state="waiting"] { background: #fff4ce; color: #5c3c00; }'
             'QLabel#server-status[state="problem"] { background: #fde7e9; color: #7a1020; }'

@@ -56,6 +56,11 @@ class UnlockPage(Retranslatable, QWidget):
         self.title.setText(_("Unlock the store"))
         self.intro.setText(
             _(
+                "The line's records are on its shared server, encrypted on each computer. Type "
+                "the line passphrase to open them."
+            )
+            if self._server is not None
+            else _(
                 "Everything this application keeps is encrypted. Type the store passphrase to open it."
             )
         )
