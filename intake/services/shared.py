@@ -87,7 +87,7 @@ class SharedSession(Session):
 
     @property
     def cipher_version(self) -> str:
-        return "AES-256-GCM"
+        return ""  # no SQLCipher here: the About box names the server instead
 
     @property
     def sqlite_version(self) -> str:

@@ -893,6 +893,7 @@ class MainWindow(Retranslatable, QMainWindow):
             self.call_page.save_draft()
             self.call_page.stop()
         self.idle.stop()
+        self.server_poll.stop()  # the session closes after the window
         super().closeEvent(event)
 
     def show_about(self) -> None:

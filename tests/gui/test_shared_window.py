@@ -21,6 +21,7 @@ from intake.services.calls import save_call, snapshot
 from intake.settings import SettingsFile
 from intake.storage.pg.store import PgStore, open_shared_store
 from intake.ui import ops
+from intake.ui.about import about_text
 from intake.ui.app import IntakeApplication, create_qapplication
 from intake.ui.main_window import MainWindow
 from tests.conftest import PASSPHRASE
@@ -126,6 +127,10 @@ def test_a_whole_call_on_the_shared_server_and_another_stations_call_in_history(
     assert window.history_action.isEnabled()
     assert window.new_call_action.isEnabled()
     assert foreign_texts(window, lang) == []
+    # The About box names the server, not a SQLCipher that is not there.
+    about = about_text(*window._versions)
+    assert "PostgreSQL" in about
+    assert "SQLCipher" not in about
 
     contact_id = save_whole_call(qtbot, window)
     assert window.home.status.isVisible()
