@@ -136,17 +136,17 @@ def main(argv: list[str] | None = None) -> int:
     args.terminal_language = terminal
     if getattr(args, "handler", None) is not None:
         return int(args.handler(args))
-    if args.server or os.environ.get("INTAKE_SERVER"):
-        # Never fall back to a file on this computer when a shared store was asked for: the
-        # line's records would split in two without anyone noticing.
-        print(
-            _(
-                "intake: the window does not open the shared store yet; only the db commands "
-                "use --server and INTAKE_SERVER. Start the window without them."
-            ),
-            file=sys.stderr,
-        )
+    server = args.server or os.environ.get("INTAKE_SERVER") or None
+    if server is not None and args.store is not None:
+        # Never both: the line's records would split in two without anyone noticing.
+        print(_("intake: use --store or --server, not both."), file=sys.stderr)
         return 2
+    if server is not None:
+        from intake.services.shared import address_problem  # noqa: PLC0415
+
+        if (wrong := address_problem(server)) is not None:
+            print(f"intake: {wrong[0]}. {wrong[1]}", file=sys.stderr)
+            return 2
     from intake.display import display_problem  # noqa: PLC0415 - the window's path only
 
     if (problem := display_problem()) is not None:
@@ -159,4 +159,4 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     from intake.ui.app import run  # noqa: PLC0415 - only the GUI pays for importing Qt
 
-    return run(store_from(args), kiosk=args.kiosk)
+    return run(store_from(args), kiosk=args.kiosk, server=server)

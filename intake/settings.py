@@ -38,6 +38,9 @@ class Settings:
     # Phone line (issue 5): lock after this long without a key or click (at most 12 hours).
     idle_lock_minutes: int = 15
     on_call_contact: str | None = None  # shown on the crisis route, e.g. "Dr Lee, 555-0100"
+    # The line's shared PostgreSQL store (issue 18), chosen at set-up; None: the file on this
+    # computer. An address only: a password is never kept here (it goes in ~/.pgpass).
+    server: str | None = None
     schema_version: int = SCHEMA_VERSION
 
     def with_language(self, language: Language) -> Settings:
@@ -69,6 +72,9 @@ def _validated(raw: dict[str, Any]) -> Settings:
     contact = values.get("on_call_contact")
     if contact is not None and (not isinstance(contact, str) or not contact.strip()):
         values.pop("on_call_contact")
+    server = values.get("server")
+    if server is not None and (not isinstance(server, str) or not server.strip()):
+        values.pop("server")
     for name, (low, high) in _SECONDS.items():
         value = values.get(name)
         if value is not None and (

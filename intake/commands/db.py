@@ -355,15 +355,26 @@ def run_purge(args: argparse.Namespace) -> int:
     from intake.storage.retention import purge, retention_days  # noqa: PLC0415
     from intake.storage.roster import purge_matching  # noqa: PLC0415
 
-    _not_for_server(args)
-    store = open_store(_store(args), read_secret(_("Store passphrase: ")))
-    try:
-        now = datetime.now(UTC)
-        report = purge(store, now, None, dry_run=args.dry_run)
-        # The same retention for matching: requesters' identities and departed peers' names.
-        matched = purge_matching(store, now, retention_days(store), None, dry_run=args.dry_run)
-    finally:
-        store.close()
+    now = datetime.now(UTC)
+    if (server := _server(args)) is not None:
+        from intake.storage.pg.store import open_shared_store  # noqa: PLC0415
+
+        shared = open_shared_store(server, read_secret(_("Store passphrase: ")))
+        try:
+            report = shared.purge(now, None, dry_run=args.dry_run)
+            if not args.dry_run:
+                shared.vacuum()
+        finally:
+            shared.close()
+        matched = None  # the shared store holds no matching yet (docs/shared-store.md)
+    else:
+        store = open_store(_store(args), read_secret(_("Store passphrase: ")))
+        try:
+            report = purge(store, now, None, dry_run=args.dry_run)
+            # The same retention for matching: requesters' identities and departed peers' names.
+            matched = purge_matching(store, now, retention_days(store), None, dry_run=args.dry_run)
+        finally:
+            store.close()
     heading = _("Dry run: nothing was deleted.") if args.dry_run else _("Purge done.")
     print(heading)
     print(
@@ -379,6 +390,8 @@ def run_purge(args: argparse.Namespace) -> int:
             held=report.held_skipped,
         )
     )
+    if matched is None:
+        return 0
     print(
         _(
             "Matching: requests closed before the cutoff shredded: {requests}; peers who left "

@@ -19,8 +19,8 @@ from intake.provinces import PROVINCES
 from intake.safety import RescueMissing, rescue_problems
 from intake.services.matching import PeerAsk, request_peer
 from intake.storage.db import Store
-from intake.storage.interface import RecordStore, writing
-from intake.storage.records import ContactRecord, followups_due
+from intake.storage.interface import RecordStore, records_of, writing
+from intake.storage.records import ContactRecord
 
 DEFAULT_ZONE = "America/Toronto"
 
@@ -122,7 +122,7 @@ def save_call(store: Store | RecordStore, snap: CallSnapshot, actor: str | None)
 class CallDesk:
     """The phone line's writes and counts for one signed-in volunteer."""
 
-    def __init__(self, store: Store, account_id: str) -> None:
+    def __init__(self, store: Store | RecordStore, account_id: str) -> None:
         self._store = store
         self._account_id = account_id
 
@@ -148,4 +148,5 @@ class CallDesk:
 
     def followups_due(self, by_utc: str, *, everyone: bool = False) -> int:
         """How many follow-ups are due by then: this volunteer's, or everyone's (supervisor)."""
-        return len(followups_due(self._store, by_utc, None if everyone else self._account_id))
+        due = records_of(self._store).followups_due(by_utc, None if everyone else self._account_id)
+        return len(due)

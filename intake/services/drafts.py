@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from intake.call import Call
 from intake.i18n import Language
 from intake.storage.db import Store
-from intake.storage.records import delete_draft, drafts, save_draft
+from intake.storage.interface import RecordStore, records_of
 
 
 @dataclass(frozen=True)
@@ -50,23 +50,23 @@ def draft_of(call: Call) -> Draft:
 class Drafts:
     """One volunteer's drafts in the open store."""
 
-    def __init__(self, store: Store, account_id: str) -> None:
-        self._store = store
+    def __init__(self, store: Store | RecordStore, account_id: str) -> None:
+        self._records = records_of(store)
         self._account_id = account_id
 
     def autosave(self, draft: Draft) -> None:
         """Write the draft (not audited: it is saved every few seconds). Take the draft with
         `draft_of` on the UI thread, then call this on a worker thread."""
-        save_draft(self._store, draft.contact_id, self._account_id, draft.state.payload())
+        self._records.save_draft(draft.contact_id, self._account_id, draft.state.payload())
 
     def pending(self) -> list[Draft]:
         """This volunteer's unfinished calls, the most recently saved first."""
         found = []
-        for _draft_id, payload in drafts(self._store, self._account_id):
+        for _draft_id, payload in self._records.drafts(self._account_id):
             state = Call.from_payload(payload)
             found.append(Draft(state.contact_id, datetime.fromisoformat(state.started_at), state))
         return found
 
     def discard(self, contact_id: str) -> None:
         """Forget an unfinished call (the volunteer chose not to resume it)."""
-        delete_draft(self._store, contact_id)
+        self._records.delete_draft(contact_id)

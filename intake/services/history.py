@@ -7,11 +7,12 @@ Qt-free: the window formats what it gets here with the vocabulary's labels.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from intake.storage import audit
 from intake.storage.db import Store
 from intake.storage.errors import NotAllowed
+from intake.storage.interface import RecordStore, records_of
 from intake.storage.records import (
     ContactRecord,
     FollowUp,
@@ -22,9 +23,12 @@ from intake.storage.records import (
     get_contact,
     open_followups,
 )
-from intake.storage.records import complete_followup as _complete_followup
-from intake.storage.records import history_page as _history_page
-from intake.storage.records import search_notes as _search_notes
+
+if TYPE_CHECKING:
+    from intake.storage.pg.store import PgStore
+
+# What History reads: the SQLCipher file, or the shared store.
+HistoryStore = Store | RecordStore
 
 # What the History window works with, from here rather than from the store (the window holds
 # the store object only to hand it back to these functions).
@@ -32,35 +36,15 @@ __all__ = [
     "ContactDetail",
     "HistoryFilter",
     "HistoryRow",
+    "HistoryStore",
     "Page",
     "complete_followup",
     "history_page",
+    "hold_record",
     "open_contact",
     "reveal_number",
     "search_notes",
 ]
-
-
-def history_page(
-    store: Store, after: tuple[str, str] | None, size: int, filters: HistoryFilter
-) -> Page:
-    """One page of the contact list, newest first, after `after` (a row's key)."""
-    return _history_page(store, after, size, filters)
-
-
-def search_notes(
-    store: Store, text: str, *, limit: int, created_by: str | None
-) -> list[tuple[str, str]]:
-    """(contact id, note id) of notes holding every word, newest first (this volunteer's
-    contacts only, unless `created_by` is None)."""
-    return _search_notes(store, text, limit, created_by=created_by)
-
-
-def complete_followup(store: Store, followup_id: str, actor: str | None) -> bool:
-    """Mark a follow-up done (audited); False if it was not open. Refused (FollowupHeld) while
-    someone else is working on it in the worklist."""
-    return _complete_followup(store, followup_id, actor)
-
 
 # Who may see any contact's callback number; a volunteer sees the numbers of their own contacts
 # (the people they spoke with). Kiosk accounts never.
@@ -123,9 +107,11 @@ def _may_reveal(store: Store, contact_id: str, actor: str, conn: Any = None) -> 
     return bool(owner) and owner[0][0] == actor
 
 
-def open_contact(store: Store, contact_id: str, actor: str) -> ContactDetail:
+def open_contact(store: Store | RecordStore, contact_id: str, actor: str) -> ContactDetail:
     """The contact with its notes, follow-ups, callbacks (without their numbers) and worklist
     items; opening it is audited (records.get_contact)."""
+    if not isinstance(store, Store):
+        return _open_shared(cast("PgStore", store), contact_id, actor)
     record, notes = get_contact(store, contact_id, actor)
     callbacks = tuple(
         CallbackInfo(r[0], r[1], r[2], bool(r[3]), bool(r[4]))
@@ -159,8 +145,10 @@ def open_contact(store: Store, contact_id: str, actor: str) -> ContactDetail:
     )
 
 
-def reveal_number(store: Store, contact_id: str, actor: str) -> str | None:
+def reveal_number(store: Store | RecordStore, contact_id: str, actor: str) -> str | None:
     """The contact's callback number (the latest kept), audited; NotAllowed for other roles."""
+    if not isinstance(store, Store):
+        return cast("PgStore", store).reveal_number(contact_id, actor, SEE_ANY_NUMBER)
     with store.transaction() as conn:
         if not _may_reveal(store, contact_id, actor, conn):
             raise NotAllowed()
@@ -176,3 +164,64 @@ def reveal_number(store: Store, contact_id: str, actor: str) -> str | None:
             ).fetchone()
         audit.append(conn, actor, "reveal", contact_id, "callback-number")
     return None if row is None else str(row[0])
+
+
+def _open_shared(store: PgStore, contact_id: str, actor: str) -> ContactDetail:
+    """`open_contact` on the shared store: the same detail, its sealed fields opened on this
+    station. The worklist's tables are not on the server yet, so `work` is empty."""
+    record, notes = store.get_contact(contact_id, actor)
+    callbacks = tuple(
+        CallbackInfo(best_time, zone, status, has_number, False)
+        for best_time, zone, status, has_number in store.contact_callbacks(contact_id)
+    )
+    role = store.account_role(actor)
+    may_reveal = role in SEE_ANY_NUMBER or (
+        role == "volunteer" and record_owner(store, contact_id) == actor
+    )
+    return ContactDetail(
+        record,
+        tuple(notes),
+        tuple(store.open_followups(contact_id)),
+        callbacks,
+        (),
+        may_reveal,
+        store.on_hold(contact_id),
+    )
+
+
+def record_owner(store: PgStore, contact_id: str) -> str | None:
+    rows = store.query("SELECT created_by FROM contacts WHERE id = %s", (contact_id,))
+    return str(rows[0][0]) if rows and rows[0][0] is not None else None
+
+
+# What History reads and writes, on either store (the SQLCipher file through the same `records`
+# functions as always).
+
+
+def history_page(
+    store: Store | RecordStore,
+    after: tuple[str, str] | None = None,
+    limit: int = 50,
+    filters: HistoryFilter | None = None,
+) -> Page:
+    return records_of(store).history_page(after, limit, filters)
+
+
+def search_notes(
+    store: Store | RecordStore, text: str, limit: int = 50, *, created_by: str | None = None
+) -> list[tuple[str, str]]:
+    return records_of(store).search_notes(text, limit, created_by=created_by)
+
+
+def complete_followup(store: Store | RecordStore, followup_id: str, actor: str | None) -> bool:
+    return records_of(store).complete_followup(followup_id, actor)
+
+
+def hold_record(store: Store | RecordStore, actor: str, contact_id: str, on_hold: bool) -> None:
+    """A legal hold (supervisors only, audited), on either store."""
+    if isinstance(store, Store):
+        from intake.services.accounts import hold_record as hold_in_file  # noqa: PLC0415
+
+        hold_in_file(store, actor, contact_id, on_hold)
+        return
+    store.set_hold(contact_id, on_hold, actor)

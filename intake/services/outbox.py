@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 from dataclasses import asdict
 from pathlib import Path
@@ -26,6 +27,9 @@ from intake.storage.pg.crypto import LineKeys
 from intake.storage.records import _JSON_FIELDS, ContactRecord
 
 SUFFIX = ".call"
+SET_ASIDE = "set-aside"
+
+log = logging.getLogger(__name__)
 
 
 def _to_json(snap: CallSnapshot, actor: str | None) -> str:
@@ -90,13 +94,41 @@ class Outbox:
         with contextlib.suppress(FileNotFoundError):
             self._path(contact_id).unlink()
 
+    def set_aside(self) -> list[str]:
+        """The ids of waiting calls that could not be delivered (a damaged file, or a call the
+        server refused) and were moved to the `set-aside` folder, kept for a person to look at."""
+        folder = self.folder / SET_ASIDE
+        if not folder.is_dir():
+            return []
+        return sorted(p.name.removesuffix(SUFFIX) for p in folder.glob(f"*{SUFFIX}"))
+
+    def _set_aside(self, contact_id: str, exc: BaseException) -> None:
+        folder = self.folder / SET_ASIDE
+        folder.mkdir(exist_ok=True, mode=0o700)
+        os.replace(self._path(contact_id), folder / f"{contact_id}{SUFFIX}")
+        # The id is a random UUID and the reason a class name: no note, name or number.
+        log.warning(
+            "outbox: call %s could not be delivered (%s); set aside in %s",
+            contact_id,
+            type(exc).__name__,
+            folder,
+        )
+
     def deliver(self, store: RecordStore) -> int:
         """Send every waiting call, oldest first; the number delivered. Stops (raising
-        ServerUnreachable) at the first one the server does not take; the rest keep waiting."""
+        ServerUnreachable) when the server cannot be reached; the rest keep waiting. A file
+        that cannot be delivered for any other reason (damaged on disk, refused by the
+        server) is set aside (`set_aside`) and the calls behind it are still delivered."""
         delivered = 0
         for contact_id in self.pending():
-            snap, actor = self.read(contact_id)
-            save_call(store, snap, actor)
+            try:
+                snap, actor = self.read(contact_id)
+                save_call(store, snap, actor)
+            except ServerUnreachable:
+                raise
+            except Exception as exc:  # one bad file must not hold back the rest
+                self._set_aside(contact_id, exc)
+                continue
             self.remove(contact_id)
             delivered += 1
         return delivered

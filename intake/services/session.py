@@ -15,7 +15,9 @@ from intake.storage.errors import StoreError
 from intake.storage.location import store_exists
 
 if TYPE_CHECKING:
+    from intake.services.calls import CallDesk
     from intake.storage.db import Store
+    from intake.storage.interface import RecordStore
 
 __all__ = ["Session", "Store", "StoreError", "create", "store_exists", "unlock"]
 
@@ -26,9 +28,21 @@ class Session:
     `store` is handed on to the services built for a shell (calls, drafts, kiosk visits,
     history); the windows never query it themselves."""
 
+    shared = False  # True for the shared PostgreSQL store (intake.services.shared)
+
     def __init__(self, store: Store) -> None:
         self.store = store
         self.accounts: list[Account] = self._list_accounts()
+
+    @property
+    def records(self) -> Store | RecordStore:
+        """What the call desk, drafts and History read and write: this file."""
+        return self.store
+
+    def call_desk(self, account_id: str) -> CallDesk:
+        from intake.services.calls import CallDesk  # noqa: PLC0415
+
+        return CallDesk(self.store, account_id)
 
     def _list_accounts(self) -> list[Account]:
         from intake.storage.account_store import active_accounts  # noqa: PLC0415

@@ -221,3 +221,19 @@ class InsecureServer(StoreError):
         "A server on another computer is only used with an encrypted connection: add "
         "sslmode=verify-full to its address. Nothing was sent."
     )
+
+
+class NotOnServer(StoreError):
+    title = N_("This part of the application does not use the shared server yet")
+    advice = N_(
+        "Calls, History and the directory work with the shared server. This screen still "
+        "works only with a store on this computer; nothing was changed."
+    )
+
+
+class StoreNeedsOwner(StoreError):
+    title = N_("The shared store must first be updated by its owner")
+    advice = N_(
+        "This version adds a safeguard to the line's server. Ask the person who looks after it "
+        "to run any intake db command with the owner's address once; nothing was changed."
+    )

@@ -146,3 +146,11 @@ def writing(store: Store | RecordStore) -> AbstractContextManager[Writer]:
     if isinstance(store, Store):
         return LocalRecords(store).writing()
     return store.writing()
+
+
+def records_of(store: Store | RecordStore) -> RecordStore:
+    """Either store as a `RecordStore`: the SQLCipher `Store` through `LocalRecords` (which calls
+    the same `records` functions as always), any other store as it is."""
+    if isinstance(store, Store):
+        return LocalRecords(store)
+    return store

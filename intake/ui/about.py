@@ -13,10 +13,20 @@ from intake.i18n import _
 
 
 def about_text(cipher_version: str, sqlite_version: str) -> str:
-    versions = _(
-        "Version {version}\n\nQt {qt} · PySide6 {pyside} · Python {python}\n"
-        "SQLCipher {sqlcipher} (SQLite {sqlite})"
-    ).format(
+    """`cipher_version` empty: the line's shared server, whose version is `sqlite_version`."""
+    template = (
+        _(
+            "Version {version}\n\nQt {qt} · PySide6 {pyside} · Python {python}\n"
+            "SQLCipher {sqlcipher} (SQLite {sqlite})"
+        )
+        if cipher_version
+        else _(
+            "Version {version}\n\nQt {qt} · PySide6 {pyside} · Python {python}\n"
+            "Shared server: {sqlite}; notes, names and numbers sealed on this computer "
+            "(AES-256-GCM)"
+        )
+    )
+    versions = template.format(
         version=__version__,
         qt=qVersion(),
         pyside=PySide6.__version__,

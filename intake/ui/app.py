@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +43,11 @@ def default_settings_path() -> Path:
     return paths.default_settings()
 
 
+def default_outbox() -> Path:
+    """Where calls saved while the shared server cannot be reached wait, sealed."""
+    return paths.data_folder() / "outbox"
+
+
 def _wrong_pin() -> tuple[str, str]:
     return _("That PIN does not match this name"), _("Check the name and type the PIN again.")
 
@@ -52,12 +58,21 @@ class IntakeApplication(QObject):
     reached only through intake.services."""
 
     def __init__(
-        self, store_path: Path, settings_file: SettingsFile, *, kiosk: bool = False
+        self,
+        store_path: Path,
+        settings_file: SettingsFile,
+        *,
+        kiosk: bool = False,
+        server: str | None = None,
+        outbox: Path | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("intake-application")
         self.store_path = store_path
         self.settings_file = settings_file
+        # The line's shared server (issue 18): --server, INTAKE_SERVER, or chosen at set-up.
+        self.server = server or settings_file.load().server
+        self.outbox = outbox or default_outbox()
         self.kiosk = kiosk or settings_file.load().kiosk
         self.session: Session | None = None
         self.account: Account | None = None
@@ -93,12 +108,21 @@ class IntakeApplication(QObject):
         page.submitted.connect(handlers[page.objectName()])  # type: ignore[attr-defined]
 
     def start(self) -> None:
+        if self.server is not None:
+            self.gate.unlock.use_server(self.server)
+            self.gate.show_page(self.gate.unlock)
+            self.gate.show()
+            return
         first_run = not session.store_exists(self.store_path)
         self.gate.show_page(self.gate.setup if first_run else self.gate.unlock)
         self.gate.show()
 
     # First run --------------------------------------------------------------------------
     def _create(self, passphrase: str, display_name: str, pin: str, on_call: str = "") -> None:
+        if (address := self.gate.setup.server()) is not None:
+            # The on-call contact is kept by the console, which does not use the server yet.
+            self._create_shared(address, passphrase, display_name, pin)
+            return
         path = self.store_path
         ops.run_in_background(
             lambda: session.create(path, passphrase, display_name, pin, on_call or None),
@@ -114,11 +138,49 @@ class IntakeApplication(QObject):
         self.settings_file.save(self.settings_file.load().with_language(self.language.language))
         self._open_shell(opened.accounts[0])
 
+    def _create_shared(self, address: str, passphrase: str, display_name: str, pin: str) -> None:
+        from intake.services.shared import create_shared  # noqa: PLC0415 - shared lines only
+
+        outbox = self.outbox
+        ops.run_in_background(
+            lambda: create_shared(address, passphrase, display_name, pin, outbox),
+            lambda result: self._created_shared(address, *result),
+            self._create_failed,
+            name="create-shared-store",
+        )
+
+    def _created_shared(self, address: str, opened: Session, created: bool) -> None:
+        self.server = address
+        self.settings_file.save(
+            replace(self.settings_file.load().with_language(self.language.language), server=address)
+        )
+        self.gate.setup.forget_secrets()
+        self.gate.setup.set_busy(False)
+        self.session = opened
+        if created:
+            self._open_shell(opened.accounts[0])
+            return
+        # The line's server was already set up: this station joins it; sign in as yourself.
+        self.gate.unlock.use_server(address)
+        self.gate.signin.set_accounts(opened.accounts)
+        self.gate.show_page(self.gate.signin)
+
     def _create_failed(self, exc: BaseException) -> None:
         self.gate.setup.show_error(explain(exc))
 
     # Unlock and sign in -----------------------------------------------------------------
     def _unlock(self, passphrase: str) -> None:
+        if self.server is not None:
+            from intake.services.shared import unlock_shared  # noqa: PLC0415 - shared lines only
+
+            address, outbox = self.server, self.outbox
+            ops.run_in_background(
+                lambda: unlock_shared(address, passphrase, outbox),
+                self._unlocked,
+                self._unlock_failed,
+                name="open-shared-store",
+            )
+            return
         path = self.store_path
         ops.run_in_background(
             lambda: session.unlock(path, passphrase),
@@ -197,11 +259,14 @@ def create_qapplication(argv: list[str]) -> QApplication:
     return app  # type: ignore[no-any-return]
 
 
-def run(store: Path | None, *, kiosk: bool = False) -> int:
+def run(store: Path | None, *, kiosk: bool = False, server: str | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app = create_qapplication(sys.argv[:1])
     controller = IntakeApplication(
-        store or default_store_path(), SettingsFile(default_settings_path()), kiosk=kiosk
+        store or default_store_path(),
+        SettingsFile(default_settings_path()),
+        kiosk=kiosk,
+        server=server,
     )
     controller.start()
     code = app.exec()

@@ -36,7 +36,7 @@ from intake.accounts import Account, Role
 from intake.i18n import _, current_language, ngettext, pgettext
 from intake.i18n.formatting import format_stamp
 from intake.provinces import PROVINCES, province_name, provinces_by_name
-from intake.services.history import ContactDetail, HistoryFilter, HistoryRow, Page
+from intake.services.history import ContactDetail, HistoryFilter, HistoryRow, HistoryStore, Page
 from intake.timezones import zone, zone_label
 from intake.ui import ops
 from intake.ui.language import Retranslatable
@@ -108,7 +108,7 @@ class HistoryModel(QAbstractTableModel):
 
     loaded = QtSignal()
 
-    def __init__(self, store: Store, filters: HistoryFilter, parent: QWidget) -> None:
+    def __init__(self, store: HistoryStore, filters: HistoryFilter, parent: QWidget) -> None:
         super().__init__(parent)
         self.store = store
         self.filters = filters
@@ -208,7 +208,7 @@ class HistoryModel(QAbstractTableModel):
 class HistoryPage(Retranslatable, QWidget):
     def __init__(
         self,
-        store: Store,
+        store: HistoryStore,
         account: Account,
         parent: QWidget,
         program_names: ProgramNames | None = None,
@@ -468,7 +468,7 @@ class HistoryPage(Retranslatable, QWidget):
         )
 
     def toggle_hold(self) -> None:
-        from intake.services.accounts import hold_record  # noqa: PLC0415
+        from intake.services.history import hold_record  # noqa: PLC0415
 
         if self._opened is None:
             return

@@ -46,6 +46,7 @@ from intake.ui.widgets import (
 
 if TYPE_CHECKING:
     from intake.services.drafts import Draft
+    from intake.services.shared import ServerStatus
     from intake.ui.call.base import CallServices
     from intake.ui.call.page import CallPage
     from intake.ui.console import ConsolePage
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
     from intake.ui.history import HistoryPage
     from intake.ui.worklist import WorklistPage
 
+SERVER_POLL_MS = 10_000  # how often the shared server's state is checked
 SESSION_LIMIT_MS = 12 * 60 * 60 * 1000  # a sign-in never lasts longer than 12 hours
 
 ROLE_NAMES = {
@@ -77,6 +79,7 @@ class HomePage(Retranslatable, QWidget):
         self.setObjectName("home-page")
         self._account = account
         self._cipher_version = cipher_version
+        self.on_server = False  # the shared store: the security line says so
         self._opened_at = datetime.now().astimezone()
         self._draft: Draft | None = None
         self._saved_message = False
@@ -183,7 +186,13 @@ class HomePage(Retranslatable, QWidget):
         self.resume_button.setText(_("Resume the call"))
         self.discard_button.setText(_("Discard it"))
         self.security.setText(
-            _("Records are encrypted at rest with SQLCipher {version}.").format(
+            _(
+                "Notes, names and numbers are encrypted on this computer before they reach the "
+                "line's shared server. The worklist, the console, matching and reports do not "
+                "use the shared server yet."
+            )
+            if self.on_server
+            else _("Records are encrypted at rest with SQLCipher {version}.").format(
                 version=self._cipher_version
             )
         )
@@ -401,6 +410,8 @@ class MainWindow(Retranslatable, QMainWindow):
         self.call_page: CallPage | None = None
         self._before_lock: QWidget | None = None
         self._versions = (cipher_version, sqlite_version)
+        self._server: ServerStatus | None = None  # the shared server's state (issue 18)
+        self.unavailable: tuple[QAction, ...] = ()  # screens not on the shared server yet
 
         # A plain header row, not a QToolBar: a toolbar hides whatever does not fit behind an
         # overflow arrow, and the French labels are longer.
@@ -503,6 +514,20 @@ class MainWindow(Retranslatable, QMainWindow):
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(header)
+        # The shared server's state (issue 18): hidden on a store on this computer.
+        self.server_status = QLabel(central)
+        self.server_status.setObjectName("server-status")
+        self.server_status.setWordWrap(True)
+        self.server_status.setVisible(False)
+        self.server_status.setContentsMargins(10, 6, 10, 6)
+        # Local to this strip: calm when connected, amber while calls wait, red for a problem.
+        self.server_status.setStyleSheet(
+            "QLabel#server-status { border-bottom: 1px solid #c8ccd0; }"
+            'QLabel#server-status[state="connected"] { background: #e6f2ea; color: #14532d; }'
+            'QLabel#server-status[state="waiting"] { background: #fff4ce; color: #5c3c00; }'
+            'QLabel#server-status[state="problem"] { background: #fde7e9; color: #7a1020; }'
+        )
+        column.addWidget(self.server_status)
         column.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
@@ -521,12 +546,19 @@ class MainWindow(Retranslatable, QMainWindow):
         self.session_limit.timeout.connect(self.lock)
         self.session_limit.start()
         self.resize(1100, 760)
+        self.server_poll = QTimer(self)
+        self.server_poll.setObjectName("server-poll")
+        self.server_poll.setInterval(SERVER_POLL_MS)
+        self.server_poll.timeout.connect(self.refresh_server_status)
+        if services is not None and services.session.shared:
+            self._use_shared_store()
         self.retranslate_ui()
         self.refresh_worklist_count()
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Peer Support Intake"))
         self.app_name.setText(_("Peer Support Intake"))
+        self._retranslate_server()
         self.signed_in.setText(
             _("Signed in: {name} ({role})").format(
                 name=self.account.display_name, role=role_name(self.account.role)
@@ -584,7 +616,86 @@ class MainWindow(Retranslatable, QMainWindow):
 
     def _enable_workspace(self, on: bool) -> None:
         for action in self.workspace_actions:
-            action.setEnabled(on and self.services is not None)
+            action.setEnabled(on and self.services is not None and action not in self.unavailable)
+
+    # The shared server (issue 18) ---------------------------------------------------------
+    def _use_shared_store(self) -> None:
+        """Screens whose services do not use the server yet are shown disabled, saying why; the
+        server's state shows under the header and is checked every few seconds (which also
+        delivers calls kept in the outbox once the server answers)."""
+        self.home.on_server = True
+        self.unavailable = (
+            self.worklist_action,
+            self.console_action,
+            self.matching_action,
+            self.reports_action,
+        )
+        for action in self.unavailable:
+            action.setEnabled(False)
+        self.server_status.setVisible(True)
+        self.server_poll.start()
+        self.refresh_server_status()
+
+    def refresh_server_status(self) -> None:
+        if self.services is None or not self.services.session.shared:
+            return
+        session = self.services.session
+        ops.run_in_background(
+            session.status,  # type: ignore[attr-defined]
+            self.show_server_status,
+            lambda _exc: self.show_server_status(None),
+            name="server-status",
+        )
+
+    def show_server_status(self, status: ServerStatus | None) -> None:
+        self._server = status
+        self._retranslate_server()
+
+    def _retranslate_server(self) -> None:
+        for action in self.unavailable:
+            action.setToolTip(_("Not available on the shared server yet"))
+        if not self.unavailable:
+            return
+        status = self._server
+        if status is None:
+            text, state = _("Shared server: checking…"), "checking"
+        elif status.connected and not status.waiting:
+            text, state = _("Shared server: connected"), "connected"
+        elif status.connected:
+            text = ngettext(
+                "Shared server: connected; sending {count} call kept on this computer",
+                "Shared server: connected; sending {count} calls kept on this computer",
+                status.waiting,
+            ).format(count=status.waiting)
+            state = "connected"
+        elif status.waiting:
+            text = ngettext(
+                "Shared server: not reachable. {count} call is waiting, kept encrypted on this "
+                "computer; it will be sent when the server answers.",
+                "Shared server: not reachable. {count} calls are waiting, kept encrypted on this "
+                "computer; they will be sent when the server answers.",
+                status.waiting,
+            ).format(count=status.waiting)
+            state = "waiting"
+        else:
+            text = _(
+                "Shared server: not reachable. Calls you save are kept encrypted on this "
+                "computer until it answers."
+            )
+            state = "waiting"
+        if status is not None and status.set_aside:
+            text += " " + ngettext(
+                "{count} kept call could not be sent: tell the person who looks after this "
+                "computer.",
+                "{count} kept calls could not be sent: tell the person who looks after this "
+                "computer.",
+                status.set_aside,
+            ).format(count=status.set_aside)
+            state = "problem"
+        self.server_status.setText(text)
+        self.server_status.setProperty("state", state)
+        self.server_status.style().unpolish(self.server_status)
+        self.server_status.style().polish(self.server_status)
 
     def lock(self) -> None:
         if self.locked:
@@ -610,6 +721,11 @@ class MainWindow(Retranslatable, QMainWindow):
         if not self.locked:
             self.lock()
 
+    def _not_on_server(self) -> bool:
+        """True (nothing opened) for a screen that does not use the shared server yet; its
+        action is disabled, this is the guard behind it (a shortcut, a test)."""
+        return self.services is not None and self.services.session.shared
+
     def show_history(self) -> None:
         from intake.ui.history import HistoryPage  # noqa: PLC0415 - not needed to sign in
 
@@ -619,7 +735,7 @@ class MainWindow(Retranslatable, QMainWindow):
             # Recommended programs by name, in the interface language (not their ids).
             programs = {p.id: p for p in self.services.router.programs}
             self.history_page = HistoryPage(
-                self.services.session.store,
+                self.services.session.records,
                 self.account,
                 self.pages,
                 program_names=lambda code, language: (
@@ -635,6 +751,8 @@ class MainWindow(Retranslatable, QMainWindow):
     def show_worklist(self) -> None:
         from intake.ui.worklist import WorklistPage  # noqa: PLC0415 - not needed to sign in
 
+        if self._not_on_server():
+            return
         if self.services is None or self.locked:
             return
         if self.worklist_page is None:
@@ -649,6 +767,8 @@ class MainWindow(Retranslatable, QMainWindow):
     def show_console(self) -> None:
         from intake.ui.console import ConsolePage  # noqa: PLC0415 - supervisors only
 
+        if self._not_on_server():
+            return
         if self.services is None or self.locked or self.account.role is not Role.SUPERVISOR:
             return
         if self.console_page is None:
@@ -667,6 +787,17 @@ class MainWindow(Retranslatable, QMainWindow):
         """The home page's count of callbacks and follow-ups due by tomorrow, everyone's (the
         worklist is the team's: a kiosk request belongs to nobody until someone claims it)."""
         if self.services is None:
+            return
+        if self.services.session.shared:
+            # No worklist on the server yet: the follow-ups due, as at sign-in.
+            desk, everyone = self.services.desk, self.account.role is Role.SUPERVISOR
+            when = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+            ops.run_in_background(
+                lambda: desk.followups_due(when, everyone=everyone),
+                self.home.show_followups,
+                lambda _exc: None,
+                name="followups-count",
+            )
             return
         from intake.services.worklist import due_count  # noqa: PLC0415
 
@@ -687,6 +818,8 @@ class MainWindow(Retranslatable, QMainWindow):
     def show_matching(self) -> None:
         from intake.ui.matching import MatchingPage  # noqa: PLC0415 - not needed to sign in
 
+        if self._not_on_server():
+            return
         if self.services is None or self.locked:
             return
         if self.matching_page is None or self.matching_scroller is None:
@@ -712,6 +845,8 @@ class MainWindow(Retranslatable, QMainWindow):
     def show_reports(self) -> None:
         from intake.ui.reports import ReportsPage  # noqa: PLC0415 - not needed to sign in
 
+        if self._not_on_server():
+            return
         if self.services is None or self.locked:
             return
         if self.reports_page is None or self.reports_scroller is None:
@@ -768,6 +903,7 @@ class MainWindow(Retranslatable, QMainWindow):
     def _call_saved(self, _contact_id: str) -> None:
         page = self.call_page
         self.call_page = None
+        self.refresh_server_status()  # saved on the server, or kept in the outbox
         self.refresh_worklist_count()  # a follow-up promised in the call counts at once
         self.pages.setCurrentWidget(self.home)
         self.home.show_saved(True)
@@ -786,6 +922,7 @@ class MainWindow(Retranslatable, QMainWindow):
             self.call_page.save_draft()
             self.call_page.stop()
         self.idle.stop()
+        self.server_poll.stop()  # the session closes after the window
         super().closeEvent(event)
 
     def show_about(self) -> None:

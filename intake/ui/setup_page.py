@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QRadioButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -61,6 +62,30 @@ class SetupPage(Retranslatable, QWidget):
         box = QVBoxLayout(self.language_box)
         box.addWidget(self.language_hint)
         box.addWidget(self.language_switch, 0, Qt.AlignmentFlag.AlignLeft)
+
+        # Where the line's records are kept (issue 18): this computer's encrypted file, or the
+        # line's shared PostgreSQL server (its address; TLS outside this computer).
+        self.where_box = QGroupBox(self)
+        self.where_hint = hint(self.where_box, "where-hint")
+        self.this_computer = QRadioButton(self.where_box)
+        self.this_computer.setObjectName("store-this-computer")
+        self.this_computer.setChecked(True)
+        self.shared_server = QRadioButton(self.where_box)
+        self.shared_server.setObjectName("store-shared-server")
+        self.server_address = QLineEdit(self.where_box)
+        self.server_address.setObjectName("server-address")
+        self.server_address.setEnabled(False)
+        self.server_label = QLabel(self.where_box)
+        self.server_label.setBuddy(self.server_address)
+        self.server_hint = hint(self.where_box, "server-hint")
+        box = QVBoxLayout(self.where_box)
+        box.addWidget(self.where_hint)
+        box.addWidget(self.this_computer)
+        box.addWidget(self.shared_server)
+        box.addWidget(self.server_label)
+        box.addWidget(self.server_address)
+        box.addWidget(self.server_hint)
+        self.shared_server.toggled.connect(self._where_changed)
 
         self.passphrase_box = QGroupBox(self)
         self.passphrase_hint = hint(self.passphrase_box, "passphrase-hint")
@@ -139,6 +164,7 @@ class SetupPage(Retranslatable, QWidget):
         form_layout.addWidget(self.title)
         form_layout.addWidget(self.intro)
         form_layout.addWidget(self.language_box)
+        form_layout.addWidget(self.where_box)
         form_layout.addWidget(self.passphrase_box)
         form_layout.addWidget(self.account_box)
         form_layout.addWidget(self.on_call_box)
@@ -162,6 +188,7 @@ class SetupPage(Retranslatable, QWidget):
             self.display_name,
             self.pin,
             self.pin_again,
+            self.server_address,
             self.on_call_name,
             self.on_call_number,
         ):
@@ -174,13 +201,34 @@ class SetupPage(Retranslatable, QWidget):
         self.title.setText(_("Set up this workstation"))
         self.intro.setText(
             _(
-                "Nothing is stored yet. These steps create the encrypted store that will hold "
-                "every record on this computer; the fourth may be left for later."
+                "Nothing is stored yet. These steps choose where this workstation keeps its "
+                "records, protect them with a passphrase and name the first supervisor; the last "
+                "one may be left for later."
             )
         )
         self.language_box.setTitle(_("1. Interface language"))
         self.language_hint.setText(_("You can change it at any time from the top of the window."))
-        self.passphrase_box.setTitle(_("2. Store passphrase"))
+        self.where_box.setTitle(_("2. Where the records are kept"))
+        self.where_hint.setText(
+            _(
+                "A line with one computer keeps its records here. A line whose volunteers work "
+                "from several computers keeps them on its shared server, so a call taken here "
+                "can be seen from the others."
+            )
+        )
+        self.this_computer.setText(_("On this computer (an encrypted file)"))
+        self.shared_server.setText(_("On the line's shared server (PostgreSQL)"))
+        self.server_label.setText(_("Server address"))
+        self.server_hint.setText(
+            _(
+                "Ask the coordinator of your line for it. A server on another computer must be "
+                "reached over TLS (the address ends with sslmode=verify-full). Never put the "
+                "server's password in the address. If the line's server is already set up, type "
+                "the line passphrase below: the name and PIN are then not used, and you sign in "
+                "with your own account."
+            )
+        )
+        self.passphrase_box.setTitle(_("3. Store passphrase"))
         self.passphrase_hint.setText(
             _(
                 "The passphrase encrypts everything this application keeps. It is never saved "
@@ -191,9 +239,11 @@ class SetupPage(Retranslatable, QWidget):
         self.passphrase_label.setText(pgettext("field label", "Passphrase"))
         self.passphrase_again_label.setText(_("Passphrase again"))
         self.location.setText(
-            _("The store will be created at: {path}").format(path=self._store_path)
+            _("The records will be kept on the shared server.")
+            if self.shared_server.isChecked()
+            else _("The store will be created at: {path}").format(path=self._store_path)
         )
-        self.account_box.setTitle(_("3. First supervisor"))
+        self.account_box.setTitle(_("4. First supervisor"))
         self.account_hint.setText(
             _(
                 "The supervisor signs in with a name and a PIN of {low} to {high} digits, and can "
@@ -203,7 +253,7 @@ class SetupPage(Retranslatable, QWidget):
         self.name_label.setText(_("Display name"))
         self.pin_label.setText(pgettext("field label", "PIN"))
         self.pin_again_label.setText(_("PIN again"))
-        self.on_call_box.setTitle(_("4. On-call supervisor (optional)"))
+        self.on_call_box.setTitle(_("5. On-call supervisor (optional)"))
         self.on_call_hint.setText(
             _(
                 "Who volunteers call for support during a crisis call. It is kept in the "
@@ -259,7 +309,29 @@ class SetupPage(Retranslatable, QWidget):
         assert isinstance(parsed, CallbackNumber)
         return f"{name}, {parsed.display(current_language())}"
 
+    def _where_changed(self, shared: bool) -> None:
+        self.server_address.setEnabled(shared)
+        # The on-call contact is kept in this computer's store by the console; the shared server
+        # does not hold it yet, so the step is not offered for a shared line.
+        self.on_call_box.setVisible(not shared)
+        self.retranslate_ui()
+        if shared:
+            self.server_address.setFocus()
+
+    def server(self) -> str | None:
+        """The shared server's address if one was chosen; None: a file on this computer."""
+        return self.server_address.text().strip() if self.shared_server.isChecked() else None
+
     def first_problem(self) -> tuple[str, QLineEdit] | None:
+        if self.shared_server.isChecked():
+            from intake.services.shared import address_problem  # noqa: PLC0415 - rarely
+
+            address = self.server_address.text().strip()
+            if not address:
+                return _("Type the shared server's address."), self.server_address
+            if (wrong := address_problem(address)) is not None:
+                title, advice = wrong
+                return f"{title}. {advice}", self.server_address
         problem = passphrase_problem(self.passphrase.text(), self.passphrase_again.text())
         if problem is not None:
             return explain_passphrase(problem), self.passphrase
@@ -268,7 +340,7 @@ class SetupPage(Retranslatable, QWidget):
         pin = pin_problem(self.pin.text(), self.pin_again.text())
         if pin is not None:
             return explain_pin(pin), self.pin
-        return self._on_call_problem()
+        return None if self.shared_server.isChecked() else self._on_call_problem()
 
     def _on_call_problem(self) -> tuple[str, QLineEdit] | None:
         from intake.callback_numbers import CallbackNumber, explain, parse_callback  # noqa: PLC0415
@@ -312,7 +384,13 @@ class SetupPage(Retranslatable, QWidget):
     def set_busy(self, busy: bool) -> None:
         self._busy = busy
         self.create_button.setEnabled(not busy)
-        self.create_button.setText(_("Creating…") if busy else _("Create the encrypted store"))
+        self.create_button.setText(
+            _("Creating…")
+            if busy
+            else _("Connect to the shared server")
+            if self.shared_server.isChecked()
+            else _("Create the encrypted store")
+        )
 
     def show_error(self, message: Message) -> None:
         """Creation failed: keep everything typed so the person can simply try again."""

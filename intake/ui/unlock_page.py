@@ -20,6 +20,7 @@ class UnlockPage(Retranslatable, QWidget):
         super().__init__(parent)
         self.setObjectName("unlock-page")
         self._store_path = store_path
+        self._server: str | None = None  # the line's shared server, when that is what opens
         self._busy = False
         self.title = heading(self, "unlock-title")
         self.intro = hint(self, "unlock-intro")
@@ -55,12 +56,27 @@ class UnlockPage(Retranslatable, QWidget):
         self.title.setText(_("Unlock the store"))
         self.intro.setText(
             _(
+                "The line's records are on its shared server, encrypted on each computer. Type "
+                "the line passphrase to open them."
+            )
+            if self._server is not None
+            else _(
                 "Everything this application keeps is encrypted. Type the store passphrase to open it."
             )
         )
         self.passphrase_label.setText(pgettext("field label", "Passphrase"))
-        self.location.setText(_("Store: {path}").format(path=self._store_path))
+        self.location.setText(
+            _("Shared server: {address}").format(address=self._server)
+            if self._server is not None
+            else _("Store: {path}").format(path=self._store_path)
+        )
         self.set_busy(self._busy)
+
+    def use_server(self, address: str) -> None:
+        """The passphrase opens the line's shared store on this server (its address holds no
+        password: set-up and the command line refuse one that does)."""
+        self._server = address
+        self.retranslate_ui()
 
     def _submit(self) -> None:
         if self._busy:

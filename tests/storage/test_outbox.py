@@ -3,6 +3,7 @@ restarted; every call arrives exactly once, and nothing waits in clear on this c
 
 from __future__ import annotations
 
+import os
 import shutil
 import uuid
 from pathlib import Path
@@ -102,5 +103,36 @@ def test_what_waits_in_the_outbox_is_sealed(tmp_path: Path, pg_dsn: str) -> None
             assert text.encode() not in data
             assert text.encode("utf-16-le") not in data
         assert outbox.read(snap.contact_id) == (snap, None)
+    finally:
+        store.close()
+
+
+def test_one_bad_file_is_set_aside_and_the_rest_delivered(tmp_path: Path, pg_dsn: str) -> None:
+    """A queued file that cannot be read (damaged on disk) must not hold back the calls
+    behind it: it is set aside with a message, and every other call is delivered."""
+    store = make_shared_store(pg_dsn)
+    try:
+        actor = store.list_accounts()[0].id
+        outbox = Outbox(tmp_path / "outbox", store.line_keys)
+        snaps = [snapshot(a_call(index, "bad"), "en", ENDED) for index in range(3)]
+        for snap in snaps:
+            outbox.put(snap, actor)
+        damaged = outbox.folder / f"{snaps[0].contact_id}.call"
+        data = bytearray(damaged.read_bytes())
+        data[-1] ^= 0xFF  # one flipped bit: the seal no longer opens
+        damaged.write_bytes(bytes(data))
+        # The damaged file is the oldest: it is tried first.
+        os.utime(damaged, (1, 1))
+
+        assert outbox.deliver(store) == 2
+        assert outbox.pending() == []
+        assert outbox.set_aside() == [snaps[0].contact_id]
+        assert store.counts()["contacts"] == 2
+        assert store.get_contact(snaps[2].contact_id, actor)[0].id == snaps[2].contact_id
+        # Kept, not deleted: the person who looks after the computer can look at it.
+        assert list((outbox.folder / "set-aside").iterdir())
+        # Delivering again does not try it again nor count it.
+        assert outbox.deliver(store) == 0
+        assert outbox.set_aside() == [snaps[0].contact_id]
     finally:
         store.close()

@@ -10,7 +10,74 @@ and the roster/match tables; retention purge reports; feedback.
 
 from __future__ import annotations
 
+from intake.storage.account_store import FIRST_LOCK, FREE_ATTEMPTS, LONGEST_LOCK
+
 VERSION = 1
+
+# PIN tries, enforced by the server: the failure count is read, compared and written in this one
+# function, under the account row's lock, so tries from several stations each count and none
+# slips past a lockout; a station's login may not write the count itself (security.py). The
+# station checks the PIN (its hash is sealed under the line key) and says whether it was right,
+# with the sealed hash it checked against: a right PIN is taken only while the account is not
+# locked, and, under row-level security, only for the connection's own account. The schedule is
+# the file store's (account_store.lock_duration).
+PIN_FUNCTION = f"""CREATE OR REPLACE FUNCTION intake_pin_attempt(
+        p_account text, p_right boolean, p_hash bytea, p_now timestamptz)
+    RETURNS TABLE (outcome text, failures integer, name bytea, account_role text)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+    #variable_conflict use_column
+    DECLARE
+        acct record;
+        me text;
+        tries integer;
+    BEGIN
+        SELECT a.display_name, a.role, a.pin_hash, a.failed_pins, a.locked_until INTO acct
+          FROM accounts a WHERE a.id = p_account FOR UPDATE;
+        IF NOT FOUND THEN
+            RETURN;
+        END IF;
+        IF acct.locked_until IS NOT NULL AND p_now < acct.locked_until THEN
+            RETURN QUERY SELECT 'locked'::text, acct.failed_pins, acct.display_name, acct.role;
+            RETURN;
+        END IF;
+        IF p_right AND acct.pin_hash = p_hash THEN
+            IF to_regproc('intake_me') IS NOT NULL THEN
+                EXECUTE 'SELECT intake_me()' INTO me;
+                IF me IS NOT NULL AND me <> p_account THEN
+                    RAISE EXCEPTION 'a sign-in clears only its own account'
+                        USING ERRCODE = '42501';
+                END IF;
+            END IF;
+            UPDATE accounts SET failed_pins = 0, locked_until = NULL WHERE id = p_account;
+            RETURN QUERY SELECT 'right'::text, 0, acct.display_name, acct.role;
+            RETURN;
+        END IF;
+        tries := acct.failed_pins + 1;
+        UPDATE accounts SET failed_pins = tries, locked_until = CASE
+            WHEN tries < {FREE_ATTEMPTS} THEN NULL
+            ELSE p_now + least(
+                interval '{int(FIRST_LOCK.total_seconds())} seconds'
+                    * power(2, least(tries - {FREE_ATTEMPTS}, 30)),
+                interval '{int(LONGEST_LOCK.total_seconds())} seconds')
+            END
+          WHERE id = p_account;
+        RETURN QUERY SELECT 'wrong'::text, tries, acct.display_name, acct.role;
+    END
+$$"""
+
+# Every retention purge, dry runs included: counts only, never content (as the file store).
+PURGE_REPORTS = """CREATE TABLE IF NOT EXISTS purge_reports (
+        id                text PRIMARY KEY,
+        at                text NOT NULL,
+        actor             text,
+        cutoff            text NOT NULL,
+        dry_run           boolean NOT NULL,
+        contacts_shredded integer NOT NULL,
+        notes_deleted     integer NOT NULL,
+        callbacks_deleted integer NOT NULL,
+        drafts_deleted    integer NOT NULL,
+        held_skipped      integer NOT NULL
+    )"""
 
 STATEMENTS = [
     """CREATE TABLE meta (
@@ -137,6 +204,17 @@ STATEMENTS = [
         FOR EACH ROW EXECUTE FUNCTION intake_worklist_notify()""",
     """CREATE TRIGGER followups_notify AFTER INSERT ON followups
         FOR EACH ROW EXECUTE FUNCTION intake_worklist_notify()""",
+    PIN_FUNCTION,
+    "REVOKE ALL ON FUNCTION intake_pin_attempt(text, boolean, bytea, timestamptz) FROM PUBLIC",
+    PURGE_REPORTS,
+]
+
+# Added to a shared store made before them, when its owner opens it (`open_shared_store`);
+# each may run again harmlessly.
+UPGRADES = [
+    PIN_FUNCTION,
+    "REVOKE ALL ON FUNCTION intake_pin_attempt(text, boolean, bytea, timestamptz) FROM PUBLIC",
+    PURGE_REPORTS,
 ]
 
 TABLES = (

@@ -119,7 +119,9 @@ STATEMENTS = [
         for group in GROUPS
         for statement in (
             f"GRANT SELECT ON meta, accounts, audit, audit_head, open_worklist TO {group}",
-            f"GRANT UPDATE (failed_pins, locked_until) ON accounts TO {group}",
+            # PIN tries only through the server's function: no login writes the count itself.
+            f"GRANT EXECUTE ON FUNCTION intake_pin_attempt(text, boolean, bytea, timestamptz) "
+            f"TO {group}",
             f"GRANT INSERT ON audit TO {group}",
             f"GRANT UPDATE ON audit_head TO {group}",
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON contacts, notes, note_words, callbacks, "

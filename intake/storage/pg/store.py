@@ -25,7 +25,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -34,8 +34,7 @@ from psycopg import conninfo
 from intake import __version__
 from intake.accounts import Account, Role
 from intake.pins import verify_pin
-from intake.storage import audit, errors
-from intake.storage.account_store import lock_duration
+from intake.storage import audit, errors, retention
 from intake.storage.audit import GENESIS, AuditProblem
 from intake.storage.pg import crypto, schema
 from intake.storage.pg.crypto import LineKeys
@@ -560,6 +559,63 @@ class PgStore:
         )
         return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
+    def contact_callbacks(self, contact_id: str) -> list[tuple[str | None, str | None, str, bool]]:
+        """(agreed time, caller's time zone, status, has a number) of a contact's callbacks,
+        oldest first; the number itself stays sealed (see `reveal_number`)."""
+        rows = self.query(
+            "SELECT id, best_time, time_zone, status, number IS NOT NULL FROM callbacks "
+            "WHERE contact_id = %s ORDER BY created_at, id",
+            (contact_id,),
+        )
+        return [
+            (self._keys.open("callbacks", "best_time", r[0], r[1]), r[2], r[3], bool(r[4]))
+            for r in rows
+        ]
+
+    def account_role(self, account_id: str) -> str | None:
+        rows = self.query("SELECT role FROM accounts WHERE id = %s", (account_id,))
+        return str(rows[0][0]) if rows else None
+
+    def reveal_number(self, contact_id: str, actor: str, see_any: frozenset[str]) -> str | None:
+        """The contact's latest kept callback number, audited in the same transaction: for a
+        role in `see_any`, or the volunteer who took the call; NotAllowed for anyone else."""
+        with self.writing() as w:
+            role = w.q("SELECT role FROM accounts WHERE id = %s", (actor,)).fetchone()
+            owner = w.q("SELECT created_by FROM contacts WHERE id = %s", (contact_id,)).fetchone()
+            allowed = role is not None and (
+                role[0] in see_any or (role[0] == "volunteer" and owner == (actor,))
+            )
+            if not allowed:
+                raise errors.NotAllowed()
+            row = w.q(
+                "SELECT id, number FROM callbacks WHERE contact_id = %s AND number IS NOT NULL "
+                "ORDER BY created_at DESC, id DESC LIMIT 1",
+                (contact_id,),
+            ).fetchone()
+            if row is not None:
+                number = self._keys.open("callbacks", "number", row[0], row[1])
+            else:
+                kept = w.q(
+                    "SELECT callback_number FROM contacts WHERE id = %s", (contact_id,)
+                ).fetchone()
+                number = self._keys.open(
+                    "contacts", "callback_number", contact_id, kept[0] if kept else None
+                )
+            w.audit(actor, "reveal", contact_id, "callback-number")
+        return number
+
+    def ping(self) -> bool:
+        """True when the server answers now (a dropped connection is replaced first)."""
+        try:
+            self.query("SELECT 1")
+        except errors.ServerUnreachable:
+            return False
+        return True
+
+    @property
+    def server_version(self) -> str:
+        return str(self._conn.info.server_version)
+
     def claimed_by(self, callback_id: str) -> str | None:
         rows = self.query("SELECT claimed_by FROM callbacks WHERE id = %s", (callback_id,))
         return rows[0][0] if rows else None
@@ -613,6 +669,98 @@ class PgStore:
             raise RecordMissing()
         return bool(rows[0][0])
 
+    def retention_days(self) -> int:
+        rows = self.query("SELECT value FROM meta WHERE key = 'retention_days'")
+        return int(rows[0][0]) if rows else retention.DEFAULT_DAYS
+
+    def set_retention_days(self, days: int, actor: str | None) -> None:
+        if days < 1:
+            raise ValueError("retention must be at least one day")
+        with self.writing() as w:
+            w.q(
+                "INSERT INTO meta (key, value) VALUES ('retention_days', %s) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (str(days),),
+            )
+            w.audit(actor, "edit", "retention_days", f"days={days}")
+
+    def purge(
+        self, now: datetime, actor: str | None, dry_run: bool = False
+    ) -> retention.PurgeReport:
+        """Retention on the server, as `retention.purge` on the file: past the retention
+        period, notes (and their search tokens), callbacks and old drafts are deleted and the
+        contact's name and number cleared; the coded answers stay; contacts on hold are
+        skipped. Every run, dry runs included, leaves a report of counts and an audit row.
+        The deleted rows were ciphertext; PostgreSQL reclaims their space at the next VACUUM
+        (`intake db purge --server` runs one when it may)."""
+        if now.tzinfo is None:
+            raise ValueError("now must carry a time zone")
+        cutoff = (now - timedelta(days=self.retention_days())).isoformat()
+        due = "started_at < %(cutoff)s AND NOT on_hold AND shredded_at IS NULL"
+        of_due = f"contact_id IN (SELECT id FROM contacts WHERE {due})"
+        args = {"cutoff": cutoff, "now": now.isoformat()}
+        with self.writing() as w:
+            w.conn.execute(f"SELECT id FROM contacts WHERE {due} FOR UPDATE", args)
+
+            def count(sql: str) -> int:
+                row = w.conn.execute(sql, args).fetchone()
+                return int(row[0]) if row else 0
+
+            report = retention.PurgeReport(
+                cutoff,
+                dry_run,
+                count(f"SELECT count(*) FROM contacts WHERE {due}"),
+                count(f"SELECT count(*) FROM notes WHERE {of_due}"),
+                count(f"SELECT count(*) FROM callbacks WHERE {of_due}"),
+                count("SELECT count(*) FROM drafts WHERE updated_at < %(cutoff)s"),
+                count(
+                    "SELECT count(*) FROM contacts WHERE started_at < %(cutoff)s AND on_hold "
+                    "AND shredded_at IS NULL"
+                ),
+            )
+            if not dry_run:
+                w.conn.execute(f"DELETE FROM notes WHERE {of_due}", args)
+                w.conn.execute(f"DELETE FROM callbacks WHERE {of_due}", args)
+                w.conn.execute("DELETE FROM drafts WHERE updated_at < %(cutoff)s", args)
+                w.conn.execute(
+                    "UPDATE contacts SET caller_name = NULL, callback_number = NULL, "
+                    f"shredded_at = %(now)s WHERE {due}",
+                    args,
+                )
+            w.q(
+                "INSERT INTO purge_reports (id, at, actor, cutoff, dry_run, contacts_shredded, "
+                "notes_deleted, callbacks_deleted, drafts_deleted, held_skipped) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                (
+                    str(uuid.uuid4()),
+                    now.isoformat(),
+                    actor,
+                    cutoff,
+                    dry_run,
+                    report.contacts_shredded,
+                    report.notes_deleted,
+                    report.callbacks_deleted,
+                    report.drafts_deleted,
+                    report.held_skipped,
+                ),
+            )
+            w.audit(
+                actor,
+                "purge",
+                None,
+                f"dry_run={int(dry_run)} contacts={report.contacts_shredded} "
+                f"notes={report.notes_deleted} callbacks={report.callbacks_deleted} "
+                f"drafts={report.drafts_deleted} held={report.held_skipped}",
+            )
+        return report
+
+    def vacuum(self) -> None:
+        """Reclaim the space of deleted rows now (the server skips, with a warning, the tables
+        this login does not own: only the line's owner role vacuums)."""
+        with self._mutex, server_errors():
+            for table in ("notes", "note_words", "callbacks", "drafts", "contacts"):
+                self._connection().execute(f'VACUUM "{table}"')
+
     # accounts
 
     def add_account(
@@ -638,8 +786,9 @@ class PgStore:
         self, account_id: str, pin: str, now: datetime | None = None, *, action: str = "sign-in"
     ) -> Account | None:
         """As `account_store.check_pin`: the slow hash outside any transaction, then the lockout
-        read, compared and written under the account row's lock (FOR UPDATE), so tries that
-        overlap on two stations each count and none slips past a lockout."""
+        read, compared and written by the server in one function (`intake_pin_attempt`, under
+        the account row's lock), so tries that overlap on two stations each count, none slips
+        past a lockout, and a station's login cannot write the count itself."""
         now = now or datetime.now(UTC)
         rows = self.query("SELECT pin_hash FROM accounts WHERE id = %s", (account_id,))
         if not rows:
@@ -648,36 +797,24 @@ class PgStore:
         right = verify_pin(
             pin, str(self._keys.open("accounts", "pin_hash", account_id, sealed_hash))
         )
-        locked = False
         with self.writing() as w:
             row = w.q(
-                "SELECT display_name, role, pin_hash, failed_pins, locked_until FROM accounts "
-                "WHERE id = %s FOR UPDATE",
-                (account_id,),
+                "SELECT outcome, failures, name, account_role "
+                "FROM intake_pin_attempt(%s, %s, %s, %s)",
+                (account_id, right, sealed_hash, now),
             ).fetchone()
             if row is None:
                 return None
-            name, role, pin_hash, failed_pins, locked_until = row
-            if locked_until is not None and now < locked_until:
-                w.audit(account_id, "failed-sign-in", account_id, "locked")
-                locked = True
-            elif right and bytes(pin_hash) == sealed_hash:
-                w.q(
-                    "UPDATE accounts SET failed_pins = 0, locked_until = NULL WHERE id = %s",
-                    (account_id,),
-                )
+            outcome, failures, name, role = row
+            if outcome == "right":
                 w.audit(account_id, action, account_id)
                 display = str(self._keys.open("accounts", "display_name", account_id, name))
                 return Account(account_id, display, Role(role))
+            if outcome == "locked":
+                w.audit(account_id, "failed-sign-in", account_id, "locked")
             else:
-                failures = int(failed_pins) + 1
-                duration = lock_duration(failures)
-                w.q(
-                    "UPDATE accounts SET failed_pins = %s, locked_until = %s WHERE id = %s",
-                    (failures, now + duration if duration else None, account_id),
-                )
                 w.audit(account_id, "failed-sign-in", account_id, f"failures={failures}")
-        if locked:
+        if outcome == "locked":
             raise errors.AccountLocked()
         return None
 
@@ -812,12 +949,28 @@ def open_shared_store(dsn: str, passphrase: str) -> PgStore:
         if int(meta.get("schema_version", "0")) > schema.VERSION:
             raise errors.StoreFromFuture()
         line_key = crypto.unwrap_line_key(meta["line_key"], passphrase)
+        _upgrade(conn)
     except BaseException:
         conn.close()
         raise
     store = PgStore(dsn, conn, LineKeys.derive(line_key))
     store._line_key = line_key
     return store
+
+
+def _upgrade(conn: psycopg.Connection[Any]) -> None:
+    """Add the server functions a store made by an earlier version lacks. Only its owner may;
+    a station's own login cannot, and the station then says the store needs its owner."""
+    with server_errors():
+        present = conn.execute("SELECT to_regproc('intake_pin_attempt') IS NOT NULL").fetchone()
+        if present and present[0]:
+            return
+        try:
+            with conn.transaction():
+                for statement in schema.UPGRADES:
+                    conn.execute(statement)
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise errors.StoreNeedsOwner() from exc
 
 
 def add_supervisor(display_name: str, pin_hash: str) -> Callable[[PgWriter], object]:

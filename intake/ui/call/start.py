@@ -10,7 +10,6 @@ from intake.guidance import GuidanceError, Section, load_guidance
 from intake.i18n import _
 from intake.routing.engine import Router
 from intake.safety import Screen, ScreenError, load_screen
-from intake.services.calls import CallDesk
 from intake.services.drafts import Draft, Drafts
 from intake.services.session import Session
 from intake.settings import Settings, SettingsFile
@@ -43,18 +42,28 @@ def load_call_data(
     from intake.services.directory_checks import current_directory  # noqa: PLC0415
 
     preload()  # both languages' dates: the first language switch then reads nothing
-    if settings_file is not None:  # confidential: out of the plaintext file, into the store
-        move_on_call_contact(session.store, settings_file)
-    by = (datetime.now(UTC) + timedelta(days=1)).isoformat()
-    return CallData(
+    idle: int | None = None
+    if session.shared:
+        # The directory checks, the on-call contact and the idle time are kept by the console in
+        # the station's file; the shared server does not hold them yet (docs/shared-store.md).
+        from intake.directory.load import load_directory, override_from_environment  # noqa: PLC0415
+
+        programs = load_directory(override_from_environment())
+    else:
+        if settings_file is not None:  # confidential: out of the plaintext file, into the store
+            move_on_call_contact(session.store, settings_file)
         # With the directory checks a supervisor made in the console: the status shown at the
         # point of referral follows them.
-        Router(current_directory(session.store)),
+        programs = current_directory(session.store)
+        idle = idle_minutes(session.store)
+    by = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    return CallData(
+        Router(programs),
         load_screen(),
         load_guidance(),
-        Drafts(session.store, account_id).pending(),
-        CallDesk(session.store, account_id).followups_due(by, everyone=sees_all),
-        idle_minutes(session.store),
+        Drafts(session.records, account_id).pending(),
+        session.call_desk(account_id).followups_due(by, everyone=sees_all),
+        idle,
     )
 
 
@@ -68,6 +77,9 @@ def idle_minutes_for(data: object, settings: Settings) -> int:
 def store_on_call_contact(session: Session) -> str | None:
     from intake.services.accounts import on_call_contact  # noqa: PLC0415
 
+    if session.shared:
+        return None  # kept by the console, which does not use the server yet: the settings'
+
     return on_call_contact(session.store)
 
 
@@ -79,8 +91,8 @@ def services_for(
         router=data.router,
         screen=data.screen,
         guidance=data.guidance,
-        desk=CallDesk(session.store, account.id),
-        drafts=Drafts(session.store, account.id),
+        desk=session.call_desk(account.id),
+        drafts=Drafts(session.records, account.id),
         session=session,
         account_id=account.id,
         volunteer_name=spoken_name(account.display_name),

@@ -1,0 +1,177 @@
+"""The gate and the phone line on the shared PostgreSQL store, free of Qt.
+
+`SharedSession` is the `Session` a station gets when it works on the line's server instead of a
+file on this computer: the same sign-in, lock and audit, with the server's accounts. Saving a
+call goes through the local encrypted outbox (`intake.services.outbox`): when the server cannot
+be reached the call waits, sealed, on this computer, and is delivered without duplicates when
+it answers again. `status()` says which, for the header.
+
+Screens whose services do not use the server yet (the worklist, the supervisor console,
+matching and reports) reach for `store`, the SQLCipher file, and get `NotOnServer`, a typed
+error that explains itself; the main window shows them disabled in the first place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from intake.accounts import Account, Role
+from intake.services.calls import CallDesk, CallSnapshot
+from intake.services.outbox import Outbox, save_or_queue
+from intake.services.session import Session
+from intake.storage.errors import NotOnServer, ServerUnreachable, StoreExists
+
+if TYPE_CHECKING:
+    from intake.storage.db import Store
+    from intake.storage.interface import RecordStore
+    from intake.storage.pg.store import PgStore
+
+# The screens that still read the SQLCipher file directly: shown disabled on the server.
+NOT_ON_SERVER = frozenset({"worklist", "console", "matching", "reports"})
+
+
+@dataclass(frozen=True)
+class ServerStatus:
+    connected: bool
+    waiting: int  # calls kept in the outbox on this computer
+    set_aside: int  # outbox files that could not be delivered (damaged or refused)
+
+
+class SharedCallDesk(CallDesk):
+    """Saves on the server, or in the outbox while the server cannot be reached."""
+
+    def __init__(self, store: PgStore, outbox: Outbox, account_id: str) -> None:
+        super().__init__(store, account_id)
+        self._pg = store
+        self._outbox = outbox
+        self.last: Literal["saved", "queued"] | None = None
+
+    def save(self, snap: CallSnapshot) -> str:
+        self.last = save_or_queue(self._pg, self._outbox, snap, self._account_id)
+        return snap.contact_id
+
+    def followups_due(self, by_utc: str, *, everyone: bool = False) -> int:
+        try:
+            return super().followups_due(by_utc, everyone=everyone)
+        except ServerUnreachable:
+            return 0  # the header says the server cannot be reached
+
+
+class SharedSession(Session):
+    """An open shared store (the line key unwrapped on this station) and its accounts."""
+
+    shared = True
+
+    def __init__(self, store: PgStore, outbox: Outbox) -> None:
+        self.pg = store
+        self.outbox = outbox
+        self.accounts = store.list_accounts()
+
+    @property
+    def store(self) -> Store:
+        """The SQLCipher file the older screens read: there is none on a shared server."""
+        raise NotOnServer()
+
+    @store.setter
+    def store(self, _value: Store) -> None:
+        raise NotOnServer()
+
+    @property
+    def records(self) -> Store | RecordStore:
+        return self.pg
+
+    def call_desk(self, account_id: str) -> CallDesk:
+        return SharedCallDesk(self.pg, self.outbox, account_id)
+
+    @property
+    def cipher_version(self) -> str:
+        return ""  # no SQLCipher here: the About box names the server instead
+
+    @property
+    def sqlite_version(self) -> str:
+        return f"PostgreSQL {self.server_version}"
+
+    @property
+    def server_version(self) -> str:
+        number = int(self.pg.server_version)
+        return f"{number // 10000}.{number % 10000}"
+
+    @property
+    def supervisors(self) -> list[Account]:
+        return [a for a in self.accounts if a.role is Role.SUPERVISOR]
+
+    def _check(self, account_id: str, pin: str, action: str) -> Account | None:
+        return self.pg.check_pin(account_id, pin, action=action)
+
+    def _event(self, account_id: str, action: str) -> None:
+        self.pg.record_event(account_id, action)
+
+    def status(self) -> ServerStatus:
+        """Deliver what waits if the server answers, then say where things stand. Runs on a
+        worker thread (the header asks every few seconds and after each save)."""
+        connected = self.pg.ping()
+        if connected:
+            try:
+                self.outbox.deliver(self.pg)
+            except ServerUnreachable:
+                connected = False
+        return ServerStatus(connected, len(self.outbox.pending()), len(self.outbox.set_aside()))
+
+    def close(self) -> None:
+        self.pg.close()
+
+
+def outbox_for(store: PgStore, folder: Path) -> Outbox:
+    return Outbox(folder, store.line_keys)
+
+
+def unlock_shared(address: str, passphrase: str, outbox_folder: Path) -> SharedSession:
+    """Open the line's shared store with the line passphrase (typed StoreError when it cannot
+    be: the server cannot be reached, TLS is missing, the passphrase is wrong)."""
+    from intake.storage.pg.store import open_shared_store  # noqa: PLC0415 - psycopg on demand
+
+    store = open_shared_store(address, passphrase)
+    return SharedSession(store, outbox_for(store, outbox_folder))
+
+
+def create_shared(
+    address: str, passphrase: str, supervisor_name: str, pin: str, outbox_folder: Path
+) -> tuple[SharedSession, bool]:
+    """First run on a shared server: create the line's store with its first supervisor; or,
+    when the server already holds the line's store, open it with the line passphrase (the
+    station joins the line; the name and PIN typed are not used). True when it was created."""
+    from intake.pins import hash_pin  # noqa: PLC0415
+    from intake.storage.pg.store import add_supervisor, create_shared_store  # noqa: PLC0415
+
+    try:
+        store = create_shared_store(
+            address, passphrase, initialize=add_supervisor(supervisor_name, hash_pin(pin))
+        )
+    except StoreExists:
+        return unlock_shared(address, passphrase, outbox_folder), False
+    return SharedSession(store, outbox_for(store, outbox_folder)), True
+
+
+def address_problem(address: str) -> tuple[str, str] | None:
+    """What is wrong with a shared server's address typed at set-up, as (title, advice) in the
+    person's language; None if it can be used. Refused: one that cannot be read, one that
+    reaches another computer without TLS, one that holds a password."""
+    from intake.i18n import _  # noqa: PLC0415
+    from intake.storage.errors import StoreError  # noqa: PLC0415
+    from intake.storage.pg.store import check_connection_string  # noqa: PLC0415
+
+    try:
+        params = check_connection_string(address)
+    except StoreError as exc:
+        return exc.explain()
+    if params.get("password"):
+        return (
+            _("The server's password must not be in its address"),
+            _(
+                "Keep it in the PostgreSQL password file (~/.pgpass) of this computer's account, "
+                "and type the address without it."
+            ),
+        )
+    return None

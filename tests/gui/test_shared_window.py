@@ -1,0 +1,278 @@
+"""The window on the line's shared PostgreSQL store (issue 18): unlock with the line passphrase,
+sign in, take a whole call, see History of a call saved from another station; screens that do
+not use the server yet are disabled, saying why; while the server is down, saves wait in the
+local encrypted outbox, the header says so, and they are delivered once, when it returns.
+
+Everything real: the throwaway PostgreSQL server of tests/pg_server.py, the real window, a
+second store object (another station) to read back what the window saved."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from intake.call import Call
+from intake.i18n import Language, _
+from intake.services.calls import save_call, snapshot
+from intake.settings import SettingsFile
+from intake.storage.pg.store import PgStore, open_shared_store
+from intake.ui import ops
+from intake.ui.about import about_text
+from intake.ui.app import IntakeApplication, create_qapplication
+from intake.ui.main_window import MainWindow
+from tests.conftest import PASSPHRASE
+from tests.gui.conftest import main_window_of, wait_idle
+from tests.gui.test_call import NOTE, OTTAWA_E164, fill_whole_call, steps
+from tests.gui.texts import foreign_texts
+from tests.pg_server import running_server
+from tests.storage.conftest import make_shared_store, pg_dsn, pg_server
+
+__all__ = ["pg_dsn", "pg_server"]  # fixtures used here
+
+OTHER_NOTE = "Appel de l'autre poste : épuisée après les gardes de nuit"
+
+
+def other_station_saves_a_call(dsn: str) -> tuple[str, str]:
+    """Another station (its own connection and store object) saves a call; (its id, author)."""
+    other = open_shared_store(dsn, PASSPHRASE)
+    try:
+        author = other.list_accounts()[0].id
+        call = Call(
+            contact_id=str(uuid.uuid4()),
+            started_at="2026-11-30T02:10:00+00:00",
+            consent_notes=True,
+            role="resident",
+            province="QC",
+            risk="concern",
+            topics=["burnout"],
+            need="peer",
+            notes=OTHER_NOTE,
+            outcome="referred",
+            step="wrapup",
+        )
+        return save_call(other, snapshot(call, "fr", "2026-11-30T02:40:00+00:00"), author), author
+    finally:
+        other.close()
+
+
+@pytest.fixture
+def shared_app(
+    qtbot: QtBot, settings_file: SettingsFile, tmp_path: Path
+) -> Iterator[type[IntakeApplication]]:
+    """Builds applications on a server address; closes them after the test."""
+    created: list[IntakeApplication] = []
+
+    def factory(dsn: str, language: Language) -> IntakeApplication:
+        create_qapplication([])
+        settings_file.save(settings_file.load().with_language(language))
+        app = IntakeApplication(
+            tmp_path / "never.db", settings_file, server=dsn, outbox=tmp_path / "outbox"
+        )
+        qtbot.addWidget(app.gate)
+        app.start()
+        created.append(app)
+        return app
+
+    yield factory  # type: ignore[misc]
+    for app in created:
+        qtbot.waitUntil(lambda: not ops.running(), timeout=20_000)
+        if app.main_window is not None:
+            app.main_window.server_poll.stop()
+            app.main_window.close()
+            app.main_window.deleteLater()
+        app.shutdown()
+
+
+def save_whole_call(qtbot: QtBot, window: MainWindow) -> str:
+    window.new_call()
+    page = window.call_page
+    assert page is not None
+    fill_whole_call(qtbot, page)
+    contact_id = page.call.contact_id
+    steps(page)[5].save_button.click()
+    qtbot.waitUntil(lambda: window.call_page is None, timeout=20_000)
+    wait_idle(qtbot)
+    return contact_id
+
+
+def status_shows(qtbot: QtBot, window: MainWindow, text: str) -> None:
+    window.refresh_server_status()
+    qtbot.waitUntil(lambda: text in window.server_status.text(), timeout=20_000)
+
+
+def test_a_whole_call_on_the_shared_server_and_another_stations_call_in_history(
+    qtbot: QtBot, shared_app: object, pg_dsn: str, lang: Language
+) -> None:
+    make_shared_store(pg_dsn).close()
+    other_id, _author = other_station_saves_a_call(pg_dsn)
+    app = shared_app(pg_dsn, lang)  # type: ignore[operator]
+    assert pg_dsn.rsplit("host=", maxsplit=1)[-1][:10] in app.gate.unlock.location.text()
+    window = main_window_of(qtbot, app)
+    assert app.session is not None
+    assert app.session.shared
+    status_shows(qtbot, window, _("Shared server: connected"))
+    # Screens that do not use the server yet: disabled, saying why; never a traceback.
+    for action in (window.worklist_action, window.matching_action, window.reports_action):
+        assert not action.isEnabled()
+        assert action.toolTip() == _("Not available on the shared server yet")
+    window.show_worklist()
+    assert window.worklist_page is None
+    window.lock()
+    window.unlock()  # unlocking does not switch them back on
+    assert not window.worklist_action.isEnabled()
+    assert window.history_action.isEnabled()
+    assert window.new_call_action.isEnabled()
+    assert foreign_texts(window, lang) == []
+    # The About box names the server, not a SQLCipher that is not there.
+    about = about_text(*window._versions)
+    assert "PostgreSQL" in about
+    assert "SQLCipher" not in about
+
+    contact_id = save_whole_call(qtbot, window)
+    assert window.home.status.isVisible()
+    # Read back from a second store object: another station sees the call, decrypted there.
+    reader: PgStore = open_shared_store(pg_dsn, PASSPHRASE)
+    try:
+        record, notes = reader.get_contact(contact_id, None)
+        assert (record.channel, record.caller_language, record.province) == ("phone", lang, "ON")
+        assert record.callback_number == OTTAWA_E164
+        assert [n.body for n in notes] == [NOTE]
+        assert reader.counts()["followups"] == 1
+        assert reader.counts()["drafts"] == 0
+        assert reader.verify_audit() == []
+    finally:
+        reader.close()
+
+    # History lists both calls, and opens the other station's.
+    window.show_history()
+    history = window.history_page
+    assert history is not None
+    qtbot.waitUntil(lambda: history.model.rowCount() == 2, timeout=20_000)
+    ids = [row.id for row in history.model.rows]
+    assert set(ids) == {contact_id, other_id}
+    history.table.selectRow(ids.index(other_id))
+    history.open_selected()
+    qtbot.waitUntil(lambda: OTHER_NOTE in history.detail.text(), timeout=20_000)
+    # Note search goes through the blind index: accents and case folded.
+    history.search.setText("EPUISEE")
+    history.apply_filters()
+    qtbot.waitUntil(lambda: history.model.rowCount() == 1, timeout=20_000)
+    assert foreign_texts(window, lang) == []
+
+
+def test_server_down_saves_wait_in_the_outbox_and_arrive_once(
+    qtbot: QtBot, shared_app: object, lang: Language
+) -> None:
+    with running_server() as server:
+        dsn = server.create_database()
+        make_shared_store(dsn).close()
+        app = shared_app(dsn, lang)  # type: ignore[operator]
+        window = main_window_of(qtbot, app)
+        status_shows(qtbot, window, _("Shared server: connected"))
+
+        server.stop("immediate")
+        contact_id = save_whole_call(qtbot, window)
+        assert window.home.status.isVisible()  # the volunteer's call is kept: it says saved
+        waiting = _(
+            "Shared server: not reachable. {count} call is waiting, kept encrypted on this "
+            "computer; it will be sent when the server answers."
+        ).format(count=1)
+        status_shows(qtbot, window, waiting)
+        assert window.server_status.property("state") == "waiting"
+        assert foreign_texts(window, lang) == []
+
+        server.start()
+        status_shows(qtbot, window, _("Shared server: connected"))
+        assert window.server_status.property("state") == "connected"
+        reader = open_shared_store(dsn, PASSPHRASE)
+        try:
+            assert reader.counts()["contacts"] == 1
+            assert [n.body for n in reader.get_contact(contact_id, None)[1]] == [NOTE]
+            window.refresh_server_status()  # delivering again changes nothing
+            wait_idle(qtbot)
+            assert reader.counts()["contacts"] == 1
+            assert reader.counts()["notes"] == 1
+            assert reader.verify_audit() == []
+        finally:
+            reader.close()
+
+
+def test_set_up_on_a_shared_server_refuses_no_tls_then_creates_the_lines_store(
+    qtbot: QtBot,
+    settings_file: SettingsFile,
+    store_path: Path,
+    tmp_path: Path,
+    pg_dsn: str,
+    lang: Language,
+) -> None:
+    create_qapplication([])
+    settings_file.save(settings_file.load().with_language(lang))
+    app = IntakeApplication(store_path, settings_file, outbox=tmp_path / "outbox")
+    qtbot.addWidget(app.gate)
+    app.start()
+    try:
+        setup = app.gate.setup
+        assert app.gate.pages.currentWidget() is setup
+        assert setup.this_computer.isChecked()
+        assert not setup.server_address.isEnabled()
+        setup.shared_server.click()
+        assert setup.server_address.isEnabled()
+        assert setup.create_button.text() == _("Connect to the shared server")
+        assert foreign_texts(app.gate, lang) == []
+        setup.passphrase.setText(PASSPHRASE)
+        setup.passphrase_again.setText(PASSPHRASE)
+        setup.display_name.setText("Dr Sam Okafor")
+        setup.pin.setText("482916")
+        setup.pin_again.setText("482916")
+        # Refused from the refusing side: another computer without TLS; a password inside.
+        for address, title in (
+            (
+                "postgresql://intake_line@db.example.org/intake",
+                _("The shared store's server must be reached over TLS"),
+            ),
+            (
+                "postgresql://intake_line:secret@localhost/intake",
+                _("The server's password must not be in its address"),
+            ),
+        ):
+            setup.server_address.setText(address)
+            setup.create_button.click()
+            assert title in setup.banner.title.text()
+            assert ops.running() == []  # nothing was sent anywhere
+        assert settings_file.load().server is None
+        setup.server_address.setText(pg_dsn)
+        setup.create_button.click()
+        qtbot.waitUntil(lambda: app.main_window is not None, timeout=20_000)
+        assert settings_file.load().server == pg_dsn  # the next start opens the server
+        assert not store_path.exists()  # no file was made on this computer
+        reader = open_shared_store(pg_dsn, PASSPHRASE)
+        try:
+            assert [a.display_name for a in reader.list_accounts()] == ["Dr Sam Okafor"]
+        finally:
+            reader.close()
+    finally:
+        qtbot.waitUntil(lambda: not ops.running(), timeout=20_000)
+        if app.main_window is not None:
+            app.main_window.server_poll.stop()
+            app.main_window.close()
+        app.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        ("postgresql://intake_line@db.example.org/intake", "TLS"),
+        ("postgresql://intake_line:secret@localhost/intake", "password"),
+    ],
+)
+def test_the_command_line_refuses_an_unsafe_server_address(
+    address: str, expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from intake.cli import main
+
+    assert main(["--server", address]) == 2
+    assert expected in capsys.readouterr().err
