@@ -19,6 +19,7 @@ from intake.provinces import PROVINCES
 from intake.safety import RescueMissing, rescue_problems
 from intake.services.matching import PeerAsk, request_peer
 from intake.storage.db import Store
+from intake.storage.errors import NotOnServer
 from intake.storage.interface import RecordStore, records_of, writing
 from intake.storage.records import ContactRecord
 
@@ -131,8 +132,13 @@ class CallDesk:
         request the caller agreed to follows in its own transaction, under an id derived from
         the call's: a retried save after a failure here writes the call unchanged and the
         request once."""
+        if snap.peer is not None and not isinstance(self._store, Store):
+            # Checked before anything is written: the shared server holds no match requests
+            # yet (the wrap-up does not offer one there).
+            raise NotOnServer()
         contact_id = save_call(self._store, snap, self._account_id)
         if snap.peer is not None:
+            assert isinstance(self._store, Store)
             request_peer(
                 self._store,
                 derived_id(contact_id, "match-request"),

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from intake.storage.pg.store import PgStore
 
 # The screens that still read the SQLCipher file directly: shown disabled on the server.
-NOT_ON_SERVER = frozenset({"worklist", "console", "matching", "reports"})
+NOT_ON_SERVER = frozenset({"worklist", "console", "matching", "own-matches", "reports"})
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtCore import Signal as QtSignal
@@ -43,10 +43,6 @@ from intake.ui.language import Retranslatable
 from intake.ui.widgets import collated, heading, refill_combo
 from intake.vocabulary import OUTCOMES as OUTCOME_CODES
 from intake.vocabulary_labels import label
-
-if TYPE_CHECKING:
-    from intake.services.session import Store
-
 
 PAGE_SIZE = 100
 Index = QModelIndex | QPersistentModelIndex

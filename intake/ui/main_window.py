@@ -628,6 +628,7 @@ class MainWindow(Retranslatable, QMainWindow):
             self.worklist_action,
             self.console_action,
             self.matching_action,
+            self.own_matches_action,
             self.reports_action,
         )
         for action in self.unavailable:
@@ -831,6 +832,8 @@ class MainWindow(Retranslatable, QMainWindow):
     def show_own_matches(self) -> None:
         from intake.ui.own_matches import OwnMatchesPage  # noqa: PLC0415 - not needed to sign in
 
+        if self._not_on_server():
+            return
         if self.services is None or self.locked:
             return
         if self.own_matches_page is None:

@@ -209,5 +209,7 @@ def test_first_run_may_skip_the_on_call_supervisor(
     page = window.call_page
     assert page is not None
     page.open_crisis()
-    not_set = _("On-call supervisor: not set. Ask your coordinator to add it to the settings.")
+    not_set = _(
+        "On-call supervisor: not set. A supervisor can add it in the supervisor console."
+    )
     qtbot.waitUntil(lambda: page.crisis.supervisor.text() == not_set, timeout=10_000)
