@@ -232,7 +232,9 @@ def move_on_call_contact(store: Store, settings_file: SettingsFile) -> None:
     text = (settings.on_call_contact or "").strip()
     if not text:
         return
-    if on_call_contact(store) is None and len(text) <= MAX_NAME_LENGTH:
+    if on_call_contact(store) is None:
+        if len(text) > MAX_NAME_LENGTH:
+            return  # the store would refuse it: left in the file, which the crisis route reads
         with store.transaction() as conn:
             _set(conn, ON_CALL_KEY, text)
             audit.append(conn, None, "console", None, "on-call-contact-moved")

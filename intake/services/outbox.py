@@ -16,6 +16,7 @@ import contextlib
 import json
 import logging
 import os
+import threading
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Literal
@@ -60,6 +61,10 @@ class Outbox:
     def __init__(self, folder: Path, keys: LineKeys) -> None:
         self.folder = folder
         self._keys = keys
+        # One delivery at a time: the status poll and a save both deliver, on worker threads;
+        # two at once would take each other's files (and an older snapshot could overwrite a
+        # newer save). Re-entrant: a save delivers what waits first, under the same lock.
+        self.lock = threading.RLock()
 
     def _path(self, contact_id: str) -> Path:
         return self.folder / f"{contact_id}{SUFFIX}"
@@ -82,8 +87,11 @@ class Outbox:
         """The ids of the calls waiting, oldest first (what the status line counts)."""
         if not self.folder.is_dir():
             return []
-        files = sorted(self.folder.glob(f"*{SUFFIX}"), key=lambda p: (p.stat().st_mtime, p.name))
-        return [p.name.removesuffix(SUFFIX) for p in files]
+        files = []
+        for path in self.folder.glob(f"*{SUFFIX}"):
+            with contextlib.suppress(FileNotFoundError):  # delivered since it was listed
+                files.append((path.stat().st_mtime, path.name))
+        return [name.removesuffix(SUFFIX) for _mtime, name in sorted(files)]
 
     def read(self, contact_id: str) -> tuple[CallSnapshot, str | None]:
         text = self._keys.open("outbox", "call", contact_id, self._path(contact_id).read_bytes())
@@ -119,10 +127,20 @@ class Outbox:
         ServerUnreachable) when the server cannot be reached; the rest keep waiting. A file
         that cannot be delivered for any other reason (damaged on disk, refused by the
         server) is set aside (`set_aside`) and the calls behind it are still delivered."""
+        with self.lock:
+            return self._deliver(store)
+
+    def _deliver(self, store: RecordStore) -> int:
         delivered = 0
         for contact_id in self.pending():
             try:
                 snap, actor = self.read(contact_id)
+            except FileNotFoundError:
+                continue  # replaced or removed since it was listed: nothing to send
+            except Exception as exc:  # damaged on disk: no later try can open it
+                self._set_aside(contact_id, exc)
+                continue
+            try:
                 save_call(store, snap, actor)
             except ServerUnreachable:
                 raise
@@ -141,11 +159,12 @@ def save_or_queue(
 
     Calls already waiting are delivered first, so the server receives them in order; a call
     waiting in the outbox is replaced by this newer snapshot of it."""
-    try:
-        outbox.deliver(store)
-        save_call(store, snap, actor)
-    except ServerUnreachable:
-        outbox.put(snap, actor)
-        return "queued"
-    outbox.remove(snap.contact_id)  # an older snapshot of this call, if one waited
-    return "saved"
+    with outbox.lock:
+        try:
+            outbox.deliver(store)
+            save_call(store, snap, actor)
+        except ServerUnreachable:
+            outbox.put(snap, actor)
+            return "queued"
+        outbox.remove(snap.contact_id)  # an older snapshot of this call, if one waited
+        return "saved"

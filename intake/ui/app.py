@@ -120,8 +120,7 @@ class IntakeApplication(QObject):
     # First run --------------------------------------------------------------------------
     def _create(self, passphrase: str, display_name: str, pin: str, on_call: str = "") -> None:
         if (address := self.gate.setup.server()) is not None:
-            # The on-call contact is kept by the console, which does not use the server yet.
-            self._create_shared(address, passphrase, display_name, pin)
+            self._create_shared(address, passphrase, display_name, pin, on_call)
             return
         path = self.store_path
         ops.run_in_background(
@@ -138,22 +137,28 @@ class IntakeApplication(QObject):
         self.settings_file.save(self.settings_file.load().with_language(self.language.language))
         self._open_shell(opened.accounts[0])
 
-    def _create_shared(self, address: str, passphrase: str, display_name: str, pin: str) -> None:
+    def _create_shared(
+        self, address: str, passphrase: str, display_name: str, pin: str, on_call: str
+    ) -> None:
         from intake.services.shared import create_shared  # noqa: PLC0415 - shared lines only
 
         outbox = self.outbox
         ops.run_in_background(
             lambda: create_shared(address, passphrase, display_name, pin, outbox),
-            lambda result: self._created_shared(address, *result),
+            lambda result: self._created_shared(address, on_call, *result),
             self._create_failed,
             name="create-shared-store",
         )
 
-    def _created_shared(self, address: str, opened: Session, created: bool) -> None:
+    def _created_shared(self, address: str, on_call: str, opened: Session, created: bool) -> None:
         self.server = address
-        self.settings_file.save(
-            replace(self.settings_file.load().with_language(self.language.language), server=address)
-        )
+        settings = self.settings_file.load().with_language(self.language.language)
+        # The shared server does not keep the on-call contact yet (the console, which keeps it
+        # in a file store, is not on the server): this station's settings file holds it, as
+        # before the console, so the crisis route can show it.
+        if on_call:
+            settings = replace(settings, on_call_contact=on_call)
+        self.settings_file.save(replace(settings, server=address))
         self.gate.setup.forget_secrets()
         self.gate.setup.set_busy(False)
         self.session = opened

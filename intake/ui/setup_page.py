@@ -311,9 +311,6 @@ class SetupPage(Retranslatable, QWidget):
 
     def _where_changed(self, shared: bool) -> None:
         self.server_address.setEnabled(shared)
-        # The on-call contact is kept in this computer's store by the console; the shared server
-        # does not hold it yet, so the step is not offered for a shared line.
-        self.on_call_box.setVisible(not shared)
         self.retranslate_ui()
         if shared:
             self.server_address.setFocus()
@@ -340,7 +337,7 @@ class SetupPage(Retranslatable, QWidget):
         pin = pin_problem(self.pin.text(), self.pin_again.text())
         if pin is not None:
             return explain_pin(pin), self.pin
-        return None if self.shared_server.isChecked() else self._on_call_problem()
+        return self._on_call_problem()
 
     def _on_call_problem(self) -> tuple[str, QLineEdit] | None:
         from intake.callback_numbers import CallbackNumber, explain, parse_callback  # noqa: PLC0415

@@ -209,7 +209,5 @@ def test_first_run_may_skip_the_on_call_supervisor(
     page = window.call_page
     assert page is not None
     page.open_crisis()
-    not_set = _(
-        "On-call supervisor: not set. A supervisor can add it in the supervisor console."
-    )
+    not_set = _("On-call supervisor: not set. Ask a supervisor to add it.")
     qtbot.waitUntil(lambda: page.crisis.supervisor.text() == not_set, timeout=10_000)

@@ -245,9 +245,22 @@ def test_set_up_on_a_shared_server_refuses_no_tls_then_creates_the_lines_store(
             assert ops.running() == []  # nothing was sent anywhere
         assert settings_file.load().server is None
         setup.server_address.setText(pg_dsn)
+        # The on-call contact is offered on a shared line too; half filled, it is refused with
+        # a message (a reviewer found set-up stuck on "Creating…" here).
+        assert setup.on_call_box.isVisibleTo(setup)
+        setup.on_call_name.setText("Dr Lucie Gagnon")
+        setup.create_button.click()
+        assert _("Enter the on-call supervisor's number too, or clear the name.") in (
+            setup.banner.title.text()
+        )
+        assert ops.running() == []
+        assert setup.create_button.isEnabled()
+        setup.on_call_number.setText("613-555-0199")
         setup.create_button.click()
         qtbot.waitUntil(lambda: app.main_window is not None, timeout=20_000)
         assert settings_file.load().server == pg_dsn  # the next start opens the server
+        # Kept where the crisis route of a shared line reads it (the server does not hold it).
+        assert "Dr Lucie Gagnon" in (settings_file.load().on_call_contact or "")
         assert not store_path.exists()  # no file was made on this computer
         reader = open_shared_store(pg_dsn, PASSPHRASE)
         try:

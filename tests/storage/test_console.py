@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -221,3 +222,21 @@ def test_the_kiosk_policy_moves_to_the_store(store: Store, actor: str) -> None:
         console.set_kiosk_policy(store, actor, console.KioskPolicy(5, 20, 900, "flag"))
     assert console.kiosk_policy(store, older_station).idle_seconds == 45
     assert "kiosk-policy" in [r[0] for r in store.query("SELECT detail FROM audit")]
+
+
+def test_an_on_call_contact_too_long_for_the_store_stays_in_the_settings_file(
+    store: Store, tmp_path: Path
+) -> None:
+    """A reviewer's finding: an older settings file accepted any length; moving a contact the
+    store refuses took it out of the file anyway, and the crisis route then said "not set"."""
+    from dataclasses import replace
+
+    from intake.settings import SettingsFile
+
+    long_contact = "Dr " + "Tremblay-" * 11 + ", 613-555-0101"
+    assert len(long_contact) > console.MAX_NAME_LENGTH
+    settings_file = SettingsFile(tmp_path / "settings.json")
+    settings_file.save(replace(Settings(), on_call_contact=long_contact))
+    console.move_on_call_contact(store, settings_file)
+    assert console.on_call_contact(store) is None
+    assert settings_file.load().on_call_contact == long_contact  # still shown by the crisis route

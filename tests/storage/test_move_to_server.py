@@ -105,3 +105,25 @@ def test_move_to_server_from_the_command_line(store_path: Path, pg_dsn: str) -> 
     missing = db("move-to-server", "--store", str(store_path), stdin=f"{GOOD}\n")
     assert missing.returncode == 2
     assert "--server" in missing.stderr
+
+
+def test_an_account_disabled_on_the_station_cannot_sign_in_on_the_server(
+    store_path: Path, pg_dsn: str
+) -> None:
+    """A reviewer's finding: the move copied a disabled account as a live one (the shared store
+    has no "disabled"), so a departed volunteer could sign in again with the old PIN."""
+    from intake.services.accounts import set_disabled
+
+    file = LocalRecords(make_store(store_path))
+    actor, _calls = _fill(file)
+    gone = file.add_account("Bénévole partie", "volunteer", hash_pin("581403"))
+    set_disabled(file.store, actor, gone, True)
+    shared = create_shared_store(pg_dsn, LINE)
+    try:
+        move_file_to_server(file.store, shared, None)
+        assert gone not in [a.id for a in shared.list_accounts()]
+        assert shared.check_pin(gone, "581403") is None
+        assert shared.check_pin(actor, PIN) is not None
+    finally:
+        shared.close()
+        file.close()

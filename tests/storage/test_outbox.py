@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import uuid
 from pathlib import Path
+
+import psycopg
+import pytest
 
 from intake.call import Call
 from intake.services.calls import snapshot
 from intake.services.outbox import Outbox, save_or_queue
+from intake.storage.errors import ServerUnreachable
+from intake.storage.pg.store import server_errors
 from tests.pg_server import running_server
 from tests.storage.conftest import make_shared_store
 
@@ -136,3 +142,49 @@ def test_one_bad_file_is_set_aside_and_the_rest_delivered(tmp_path: Path, pg_dsn
         assert outbox.set_aside() == [snaps[0].contact_id]
     finally:
         store.close()
+
+
+def test_deliveries_at_the_same_time_lose_nothing(tmp_path: Path, pg_dsn: str) -> None:
+    """The status poll and a save both deliver what waits, on two worker threads: no call is
+    set aside or lost because the other thread took its file first (a reviewer's finding)."""
+    store = make_shared_store(pg_dsn)
+    try:
+        actor = store.list_accounts()[0].id
+        outbox = Outbox(tmp_path / "outbox", store.line_keys)
+        snaps = [snapshot(a_call(index, "race"), "en", ENDED) for index in range(20)]
+        for snap in snaps:
+            outbox.put(snap, actor)
+        failures: list[BaseException] = []
+
+        def deliver() -> None:
+            try:
+                outbox.deliver(store)
+            except BaseException as exc:
+                failures.append(exc)
+
+        threads = [threading.Thread(target=deliver) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == []
+        assert outbox.pending() == []
+        assert outbox.set_aside() == []
+        assert store.counts()["contacts"] == 20
+    finally:
+        store.close()
+
+
+def test_a_server_that_is_busy_now_is_tried_again_later_not_set_aside() -> None:
+    """A deadlock, a serialization failure, a lock or statement timeout, a server short of
+    resources: the call is fine and the server will take it later. It keeps waiting (the
+    outbox treats it like an unreachable server) instead of being set aside for good."""
+    for error in (
+        psycopg.errors.DeadlockDetected,
+        psycopg.errors.SerializationFailure,
+        psycopg.errors.LockNotAvailable,
+        psycopg.errors.QueryCanceled,
+        psycopg.errors.TooManyConnections,
+    ):
+        with pytest.raises(ServerUnreachable), server_errors():
+            raise error()

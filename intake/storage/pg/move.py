@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from intake.storage.db import Store
-from intake.storage.pg.store import PgStore, PgWriter
+from intake.storage.pg.store import DISABLED_PIN, PgStore, PgWriter
 
 _CONTACT_COLUMNS = (
     "id, channel, started_at, ended_at, ui_language, caller_language, role, province, "
@@ -33,10 +33,13 @@ def move_file_to_server(file: Store, shared: PgStore, actor: str | None) -> dict
     keys = shared.line_keys
     added = dict.fromkeys(("accounts", "contacts", "notes", "callbacks", "followups", "drafts"), 0)
     with shared.writing() as w:
-        for account_id, name, role, pin_hash, failed, locked, created in file.query(
-            "SELECT id, display_name, role, pin_hash, failed_pins, locked_until, created_at "
-            "FROM accounts"
+        for account_id, name, role, pin_hash, failed, locked, created, disabled in file.query(
+            "SELECT id, display_name, role, pin_hash, failed_pins, locked_until, created_at, "
+            "disabled_at IS NOT NULL FROM accounts"
         ):
+            # The shared store has no "disabled" yet: a disabled account moves (its contacts
+            # name it) with a PIN hash nothing matches, and is left out of the sign-in list.
+            kept_hash = DISABLED_PIN if disabled else pin_hash
             added["accounts"] += _inserted(
                 w,
                 "INSERT INTO accounts (id, display_name, role, pin_hash, failed_pins, "
@@ -46,7 +49,7 @@ def move_file_to_server(file: Store, shared: PgStore, actor: str | None) -> dict
                     account_id,
                     keys.seal("accounts", "display_name", account_id, name),
                     role,
-                    keys.seal("accounts", "pin_hash", account_id, pin_hash),
+                    keys.seal("accounts", "pin_hash", account_id, kept_hash),
                     failed,
                     datetime.fromisoformat(locked) if locked else None,
                     _timestamp(created),

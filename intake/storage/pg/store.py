@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -59,6 +60,16 @@ _TLS_MODES = {"require", "verify-ca", "verify-full"}
 _DRAFT_TEXT_KEYS = ("notes", "caller_name", "callback_number")
 
 
+# SQLSTATEs: 08 connection, 40 transaction rollback (deadlock, serialization), 53 insufficient
+# resources; 55P03 lock not available, 57014 statement cancelled (timeout), 57P01-03 shutdown.
+_TRY_LATER_CLASSES = ("08", "40", "53")
+_TRY_LATER = frozenset({"55P03", "57014", "57P01", "57P02", "57P03"})
+
+
+# A disabled account's PIN hash once moved here (intake.storage.pg.move): nothing matches it.
+DISABLED_PIN = "disabled"
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -70,21 +81,33 @@ def check_connection_string(dsn: str) -> dict[str, Any]:
         params = conninfo.conninfo_to_dict(dsn)
     except psycopg.ProgrammingError as exc:
         raise errors.BadServerAddress() from exc
-    hosts = str(params.get("host") or "").split(",")
-    remote = [h for h in hosts if h.strip() not in _LOCAL_HOSTS and not h.startswith("/")]
-    if remote and params.get("sslmode") not in _TLS_MODES:
+    # libpq also reads the host, its numeric address, a service file and the TLS mode from the
+    # environment; whatever names the server counts. A service file cannot be read here, so a
+    # service name counts as another computer.
+    env = os.environ
+    hosts = str(params.get("host") or env.get("PGHOST") or "").split(",")
+    addresses = str(params.get("hostaddr") or env.get("PGHOSTADDR") or "").split(",")
+    remote = (
+        any(h.strip() not in _LOCAL_HOSTS and not h.strip().startswith("/") for h in hosts)
+        or any(a.strip() not in _LOCAL_HOSTS for a in addresses)
+        or bool(params.get("service") or env.get("PGSERVICE"))
+    )
+    if remote and (params.get("sslmode") or env.get("PGSSLMODE")) not in _TLS_MODES:
         raise errors.InsecureServer()
     return params
 
 
 @contextlib.contextmanager
 def server_errors() -> Iterator[None]:
-    """A lost or refused connection arrives as ServerUnreachable; anything else is raised."""
+    """A lost or refused connection arrives as ServerUnreachable, and so does a server that
+    cannot do it now but will later (a deadlock or serialization failure, a lock or statement
+    timeout, a server short of resources): the work is retried, never set aside. Anything
+    else is raised."""
     try:
         yield
     except psycopg.OperationalError as exc:
         state = exc.sqlstate or ""
-        if not state or state.startswith("08") or state in ("57P01", "57P02", "57P03"):
+        if not state or state.startswith(_TRY_LATER_CLASSES) or state in _TRY_LATER:
             raise errors.ServerUnreachable() from exc
         raise
 
@@ -775,10 +798,13 @@ class PgStore:
             return account_id
 
     def list_accounts(self) -> list[Account]:
-        rows = self.query("SELECT id, display_name, role FROM accounts")
+        """The accounts that may sign in (one disabled on its station file before the move is
+        left out: see `move.DISABLED_PIN`)."""
+        rows = self.query("SELECT id, display_name, role, pin_hash FROM accounts")
         accounts = [
             Account(r[0], str(self._keys.open("accounts", "display_name", r[0], r[1])), Role(r[2]))
             for r in rows
+            if self._keys.open("accounts", "pin_hash", r[0], bytes(r[3])) != DISABLED_PIN
         ]
         return sorted(accounts, key=lambda a: (a.display_name.casefold(), a.id))
 

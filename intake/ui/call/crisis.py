@@ -226,9 +226,7 @@ class CrisisPanel(StepPage):
         self.supervisor.setText(
             _("On-call supervisor: {contact}").format(contact=contact)
             if contact
-            else _(
-                "On-call supervisor: not set. A supervisor can add it in the supervisor console."
-            )
+            else _("On-call supervisor: not set. Ask a supervisor to add it.")
         )
         self.plan_box.setTitle(pgettext("group title", "Who to call"))
         self.fill_when_shown(self._fill_plan)
