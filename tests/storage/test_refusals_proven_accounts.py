@@ -159,3 +159,17 @@ def test_a_pin_hash_accepts_its_pin_and_no_other() -> None:
     assert (scheme, int(n), int(r), int(p)) == ("scrypt", 2**14, 8, 1)
     assert len(bytes.fromhex(salt)) == 16
     assert len(bytes.fromhex(digest)) == 32
+
+
+def test_a_lock_set_at_the_current_time_is_kept_in_utc_and_holds(store: Store, actor: str) -> None:
+    """Without an explicit time, the lock is computed from the current UTC time: a lock kept
+    without its zone could not be compared with one written by another station."""
+    before = datetime.now(UTC)
+    for _ in range(FREE_ATTEMPTS):
+        assert check_pin(store, actor, WRONG) is None
+    until = _locked_until(store, actor)
+    assert until is not None
+    assert until.utcoffset() == timedelta(0)
+    assert before + FIRST_LOCK <= until <= datetime.now(UTC) + FIRST_LOCK
+    with pytest.raises(AccountLocked):
+        check_pin(store, actor, PIN, before)  # an explicit time inside the lock: refused
