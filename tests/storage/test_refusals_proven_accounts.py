@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from intake.accounts import Role
+from intake.accounts import Account, Role
 from intake.pins import hash_pin, verify_pin
 from intake.storage.account_store import (
     FIRST_LOCK,
@@ -22,7 +22,7 @@ from intake.storage.account_store import (
 )
 from intake.storage.db import Store
 from intake.storage.errors import AccountLocked
-from tests.conftest import PIN
+from tests.conftest import PIN, SUPERVISOR
 
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 WRONG = "000000"
@@ -102,6 +102,20 @@ def test_every_refused_try_is_audited_against_its_account_never_with_the_pin(
     assert not any(PIN in str(r) or WRONG in str(r) for r in _audit(store))
 
 
+def test_a_sign_in_gives_the_account_with_its_name_and_role(store: Store) -> None:
+    """The role decides what the person may do (holds, purges, the console): it comes back
+    from the check exactly as stored, never guessed."""
+    with store.transaction() as conn:
+        volunteer = insert_account(conn, "Val Volunteer", Role.VOLUNTEER.value, hash_pin("902714"))
+    assert check_pin(store, volunteer, "902714", START) == Account(
+        volunteer, "Val Volunteer", Role.VOLUNTEER
+    )
+    supervisor = next(a for a in list_accounts(store) if a.role is Role.SUPERVISOR)
+    assert check_pin(store, supervisor.id, PIN, START) == Account(
+        supervisor.id, SUPERVISOR, Role.SUPERVISOR
+    )
+
+
 def test_a_sign_in_is_audited_under_the_action_asked_for(store: Store, actor: str) -> None:
     assert check_pin(store, actor, PIN, START) is not None
     assert check_pin(store, actor, PIN, START, action="unlock") is not None
@@ -125,6 +139,14 @@ def test_an_account_name_is_kept_without_its_surrounding_spaces(store: Store) ->
     assert ("Val Volunteer", Role.VOLUNTEER) in [
         (a.display_name, a.role) for a in list_accounts(store) if a.id == new
     ]
+
+
+def test_an_account_is_created_with_a_utc_time(store: Store) -> None:
+    before = datetime.now(UTC)
+    with store.transaction() as conn:
+        new = insert_account(conn, "Val Volunteer", Role.VOLUNTEER.value, hash_pin("902714"))
+    created = store.query("SELECT created_at FROM accounts WHERE id = ?", (new,))[0][0]
+    assert before <= datetime.fromisoformat(created) <= datetime.now(UTC)  # naive: TypeError
 
 
 def test_an_account_with_an_unknown_role_is_refused(store: Store) -> None:
