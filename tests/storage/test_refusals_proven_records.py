@@ -12,15 +12,20 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from intake.accounts import Role
+from intake.pins import hash_pin
+from intake.services import worklist
 from intake.storage import audit
-from intake.storage.account_store import record_event
+from intake.storage.account_store import insert_account, record_event
 from intake.storage.db import Store
-from intake.storage.errors import ConsentRefused, NameTooLong, NoteTooLong
+from intake.storage.errors import ConsentRefused, FollowupHeld, NameTooLong, NoteTooLong
 from intake.storage.records import (
     MAX_NAME_LENGTH,
     MAX_NOTE_LENGTH,
     RecordMissing,
+    add_followup,
     add_note,
+    complete_followup,
     drafts,
     save_contact,
     save_draft,
@@ -224,3 +229,21 @@ def test_without_consent_even_a_lone_callback_number_is_refused(store: Store, ac
     with pytest.raises(ConsentRefused):
         save_contact(store, contact(consent=False, caller_name="Dr B."), actor)
     assert store.query("SELECT count(*) FROM contacts")[0][0] == 0
+
+
+def test_a_follow_up_someone_is_calling_about_cannot_be_closed_by_another(
+    store: Store, actor: str
+) -> None:
+    with store.transaction() as conn:
+        caller = insert_account(conn, "Val Volunteer", Role.VOLUNTEER.value, hash_pin("902714"))
+    record = contact()
+    save_contact(store, record, actor)
+    add_followup(store, "f-1", record.id, "2026-11-25T15:00:00+00:00", actor)
+    worklist.claim(store, "f-1", caller)
+    before = len(_rows(store))
+    with pytest.raises(FollowupHeld):
+        complete_followup(store, "f-1", actor)
+    assert store.query("SELECT status FROM followups") == [("open",)]
+    assert len(_rows(store)) == before  # refused: nothing audited
+    assert complete_followup(store, "f-1", caller) is True  # the one calling may
+    assert _rows(store)[-1][3:7] == (caller, "edit", "f-1", "followup done")
