@@ -247,3 +247,15 @@ def test_a_follow_up_someone_is_calling_about_cannot_be_closed_by_another(
     assert len(_rows(store)) == before  # refused: nothing audited
     assert complete_followup(store, "f-1", caller) is True  # the one calling may
     assert _rows(store)[-1][3:7] == (caller, "edit", "f-1", "followup done")
+
+
+def test_a_hold_and_its_release_are_audited_against_the_record(store: Store, actor: str) -> None:
+    """A legal hold keeps a record past retention: the log must say which one, and who."""
+    record = contact()
+    save_contact(store, record, actor)
+    set_hold(store, record.id, True, actor)
+    set_hold(store, record.id, False, actor)
+    assert [r[3:7] for r in _rows(store)[-2:]] == [
+        (actor, "hold", record.id, "contact"),
+        (actor, "release", record.id, "contact"),
+    ]
