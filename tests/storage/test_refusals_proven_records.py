@@ -259,3 +259,26 @@ def test_a_hold_and_its_release_are_audited_against_the_record(store: Store, act
         (actor, "hold", record.id, "contact"),
         (actor, "release", record.id, "contact"),
     ]
+
+
+def test_a_row_with_empty_fields_is_hashed_with_them_empty(store: Store) -> None:
+    """A purge or a first start is audited without an actor or a record: those fields are
+    hashed as empty text, as documented, not as the word "None"."""
+    with store.transaction() as conn:
+        audit.append(conn, None, "init", None)
+    key = bytes.fromhex(store.query("SELECT value FROM meta WHERE key = 'audit_key'")[0][0])
+    row = _rows(store)[-1]
+    assert row[3:7] == (None, "init", None, "")
+    text = "\x1f".join([str(row[0]), str(row[1]), str(row[2]), "", "init", "", ""])
+    assert row[7] == hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
+
+
+def test_rows_written_before_the_store_had_a_key_are_checked_as_plain_sha256() -> None:
+    key = bytes(range(32))
+    keys = audit.ChainKey(key, 5)
+    assert (keys.for_seq(4), keys.for_seq(5), keys.for_seq(6)) == (None, key, key)
+    assert audit.ChainKey(None, 0).for_seq(9) is None  # a store from before version 5
+    row = ("0" * 64, 1, "2026-11-22T12:00:00+00:00", None, "init", None, "")
+    text = "\x1f".join(["0" * 64, "1", "2026-11-22T12:00:00+00:00", "", "init", "", ""])
+    assert audit._digest(row) == hashlib.sha256(text.encode()).hexdigest()
+    assert audit._digest(row, key) == hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
