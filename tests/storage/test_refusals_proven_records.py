@@ -282,3 +282,18 @@ def test_rows_written_before_the_store_had_a_key_are_checked_as_plain_sha256() -
     text = "\x1f".join(["0" * 64, "1", "2026-11-22T12:00:00+00:00", "", "init", "", ""])
     assert audit._digest(row) == hashlib.sha256(text.encode()).hexdigest()
     assert audit._digest(row, key) == hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
+
+
+def test_the_chain_key_and_where_it_starts_are_read_from_the_store(store: Store) -> None:
+    """A store upgraded from before version 5 has plain rows, then keyed ones from
+    `audit_keyed_from`; a store with no key at all is checked as plain SHA-256."""
+    with store.transaction() as conn:
+        key = bytes.fromhex(
+            conn.execute("SELECT value FROM meta WHERE key = 'audit_key'").fetchone()[0]
+        )
+        conn.execute("UPDATE meta SET value = '7' WHERE key = 'audit_keyed_from'")
+        assert audit.chain_key(conn) == audit.ChainKey(key, 7)
+        conn.execute("DELETE FROM meta WHERE key = 'audit_keyed_from'")
+        assert audit.chain_key(conn) == audit.ChainKey(key, 1)
+        conn.execute("DELETE FROM meta WHERE key = 'audit_key'")
+        assert audit.chain_key(conn) == audit.ChainKey(None, 0)
