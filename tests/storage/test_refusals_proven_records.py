@@ -73,6 +73,7 @@ def test_each_row_is_the_documented_hmac_of_its_fields_under_the_stores_key(
     assert [r[1] for r in rows] == list(range(1, len(rows) + 1))
     assert all(rows[i][0] == rows[i - 1][7] for i in range(1, len(rows)))
     assert rows[-1][3:7] == (actor, "lock", actor, "")
+    assert datetime.fromisoformat(str(rows[-1][2])).utcoffset() == timedelta(0)  # UTC, always
 
 
 def test_an_unknown_audit_action_is_refused_and_nothing_is_written(
