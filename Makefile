@@ -44,9 +44,13 @@ lint: $(DEV)
 # Mutation testing (mutmut) over the refusing code listed in pyproject.toml [tool.mutmut]; prints
 # the share of mutants killed. Slow (minutes per module): not part of .ci/run. Narrow it with
 # MUTANTS, e.g. make mutation MUTANTS='intake.safety.* intake.storage.account_store.*'
+# MUTATION_TESTS narrows the tests run (tools/mutation_run.py), MUTATION_JOBS the parallel runs.
 MUTANTS ?=
-mutation: $(DEV)
-	$(VENV)/bin/mutmut run $(MUTANTS) || true
+MUTATION_TESTS ?=
+MUTATION_JOBS ?=
+mutation: $(DEV) $(TESTS)
+	MUTATION_TESTS='$(MUTATION_TESTS)' $(PY) tools/mutation_run.py run \
+		$(if $(MUTATION_JOBS),--max-children $(MUTATION_JOBS)) $(MUTANTS) || true
 	$(PY) tools/mutation_share.py $(MUTANTS)
 
 # Extract every marked string and merge it into the French catalog (then translate what is new).

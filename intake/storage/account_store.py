@@ -50,10 +50,17 @@ FIRST_LOCK = timedelta(seconds=60)
 LONGEST_LOCK = timedelta(minutes=15)
 
 
+# Doublings past this already exceed the longest lock (60 s x 2**10 > 15 min). Without the cap,
+# timedelta overflowed at the 46th failure: every later wrong PIN raised inside its transaction,
+# uncounted and unaudited, and the account never locked again (found by mutation testing).
+_MAX_DOUBLINGS = 10
+
+
 def lock_duration(failures: int) -> timedelta | None:
     if failures < FREE_ATTEMPTS:
         return None
-    return min(FIRST_LOCK * (1 << (failures - FREE_ATTEMPTS)), LONGEST_LOCK)
+    doublings = min(failures - FREE_ATTEMPTS, _MAX_DOUBLINGS)
+    return min(FIRST_LOCK * (1 << doublings), LONGEST_LOCK)
 
 
 def check_pin(
