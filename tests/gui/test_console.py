@@ -320,3 +320,43 @@ def test_an_on_call_contact_left_in_the_settings_file_moves_into_the_store(
     assert page is not None
     page.open_crisis()
     qtbot.waitUntil(lambda: "Dr Old" in page.crisis.supervisor.text(), timeout=10_000)
+
+
+def test_the_kiosk_routes_with_the_directory_checks_kept_in_the_store(
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    lang: Language,
+) -> None:
+    """The kiosk is a point of referral too: a fact a supervisor checked in the console shows
+    as checked on the kiosk's cards, as it does in a call (it still read the bare directory)."""
+    from datetime import date
+
+    from intake.directory.load import load_directory
+    from intake.services import directory_checks as checks
+    from intake.storage.db import open_store
+    from tests.conftest import PASSPHRASE
+    from tests.gui.kiosk_helpers import start_kiosk
+
+    programs = load_directory()
+    row = checks.review(programs, date.today())[0]
+    store = open_store(existing_store, PASSPHRASE)
+    try:
+        boss = str(store.query("SELECT id FROM accounts WHERE role = 'supervisor'")[0][0])
+        checks.mark_checked(
+            store,
+            boss,
+            programs,
+            entry_id=row.entry_id,
+            fact=row.fact,
+            source="Appel au programme",
+            today=date.today(),
+        )
+    finally:
+        store.close()
+    _app, kiosk = start_kiosk(qtbot, make_app, settings_file, lang)
+    program = kiosk._services.router.get(row.entry_id)  # what it routes with
+    assert program is not None
+    assert program.facts()[row.fact].status == "verified"
+    assert program.facts()[row.fact].source == "Appel au programme"

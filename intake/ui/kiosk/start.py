@@ -27,11 +27,13 @@ class KioskData:
 
 def load_kiosk_data(session: Session, account_id: str) -> KioskData:
     """Runs on a worker thread: reads files and writes the audit log, touches no widget."""
-    from intake.directory.load import load_directory, override_from_environment  # noqa: PLC0415
     from intake.services.accounts import stored_kiosk_settings  # noqa: PLC0415
+    from intake.services.directory_checks import current_directory  # noqa: PLC0415
 
     data = KioskData(
-        Router(load_directory(override_from_environment())),
+        # With the directory checks a supervisor made in the console, as the phone line: the
+        # kiosk's cards are a point of referral too.
+        Router(current_directory(session.store)),
         load_guidance(),
         stored_kiosk_settings(session.store),
     )
