@@ -105,6 +105,10 @@ def test_a_whole_call(
     assert foreign_texts(window, lang) == []
     contact_id = page.call.contact_id
     wrapup = steps(page)[5]
+    # The follow-up's zone as people name it, not the time-zone database's "America/Toronto".
+    assert "America/" not in wrapup.due_label.text()
+    eastern = {"en": "Eastern", "fr": "de l’Est"}[lang]
+    assert eastern in wrapup.due_label.text()
     wrapup.save_button.click()
     qtbot.waitUntil(lambda: window.call_page is None, timeout=10_000)
     wait_idle(qtbot)

@@ -32,7 +32,7 @@ from intake.routing.engine import Recommendation, Result
 from intake.routing.reasons import reason_text, warning_text
 from intake.routing.render import contact_line, status_line
 from intake.safety import rescue_problems
-from intake.timezones import zone
+from intake.timezones import zone, zone_label
 from intake.ui.call.base import CallServices, ReadAloud, StepPage, shown_number
 from intake.ui.call.steps import FORMAT_NAMES
 from intake.ui.widgets import Message, MessageBanner, clear_layout, refill_combo
@@ -618,7 +618,13 @@ class WrapUpStep(StepPage):
         self.followup.setText(_("The caller wants a follow-up call"))
         self.number_label.setText(pgettext("field label", "Number to call"))
         self.messages_ok.setText(_("The caller agrees that a message may be left at this number"))
-        self.due_label.setText(_("When (the caller's time, {zone})").format(zone=self._zone()))
+        # The zone's name as people say it ("Eastern Standard Time"), not its database id.
+        caller_now = self.services.now().astimezone(zone(self._zone()))
+        self.due_label.setText(
+            _("When (the caller's time, {zone})").format(
+                zone=zone_label(caller_now, current_language())
+            )
+        )
         # The field was built in the language of its day: give it the current one (« 10 h 00 »).
         self.due.setLocale(QLocale())
         self.due.setDisplayFormat(QT_DATETIME_FORMATS[current_language()])
