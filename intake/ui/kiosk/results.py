@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QButtonGroup,
     QGridLayout,
     QHBoxLayout,
@@ -68,10 +69,16 @@ class ResultsScreen(KioskScreen):
         self.finish_button = QPushButton(self)
         self.finish_button.setObjectName("kiosk-finish")
         self.finish_button.setProperty("secondary", True)
-        # Always on screen, under the cards however long they are.
-        self.footer.addWidget(self.callback_button)
-        self.footer.addWidget(self.peer_button)
-        self.footer.addWidget(self.finish_button)
+        # Always on screen, under the cards however long they are. On a portrait screen the two
+        # requests go one above the other: side by side with "Finish", their French labels were
+        # cut; a landscape screen keeps them in a row, leaving the height to the cards.
+        self.requests = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.requests.setSpacing(14)
+        self.requests.addWidget(self.callback_button)
+        self.requests.addWidget(self.peer_button)
+        self.footer.addLayout(self.requests)
+        self.footer.addStretch(1)
+        self.footer.addWidget(self.finish_button, 0, Qt.AlignmentFlag.AlignBottom)
         # On every results screen, whatever the answers: help at any hour.
         self.line_988 = text_label(self, "kiosk-results-988")
         self.line_988.setProperty("caution", True)
@@ -143,6 +150,9 @@ class ResultsScreen(KioskScreen):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self.requests.setDirection(
+            QBoxLayout.Direction.LeftToRight if self._wide else QBoxLayout.Direction.TopToBottom
+        )
         if self._guidance and self._laid_out_wide != self._wide:
             self._fill()
 
