@@ -82,7 +82,7 @@ class ContactDetail:
 
 
 def _role(store: Store, actor: str) -> str | None:
-    rows = store.query("SELECT role FROM accounts WHERE id = ?", (actor,))
+    rows = store.query("SELECT role FROM accounts WHERE id = ? AND disabled_at IS NULL", (actor,))
     return str(rows[0][0]) if rows else None
 
 
@@ -97,7 +97,8 @@ def _may_reveal(store: Store, contact_id: str, actor: str, conn: Any = None) -> 
             else store.query(sql, params)
         )
 
-    role_rows = rows("SELECT role FROM accounts WHERE id = ?", (actor,))
+    # A disabled account sees no number, even in a window still open.
+    role_rows = rows("SELECT role FROM accounts WHERE id = ? AND disabled_at IS NULL", (actor,))
     role = str(role_rows[0][0]) if role_rows else None
     if role in SEE_ANY_NUMBER:
         return True

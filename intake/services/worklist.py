@@ -196,7 +196,10 @@ def due_count(store: Store, by: datetime) -> int:
 
 
 def _role(conn: Any, actor: str) -> str:
-    row = conn.execute("SELECT role FROM accounts WHERE id = ?", (actor,)).fetchone()
+    # A disabled account has no role here: refused at once, not only at its next sign-in.
+    row = conn.execute(
+        "SELECT role FROM accounts WHERE id = ? AND disabled_at IS NULL", (actor,)
+    ).fetchone()
     if row is None or row[0] not in WORKING_ROLES:
         raise NotAllowed()
     return str(row[0])

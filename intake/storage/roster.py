@@ -53,7 +53,10 @@ def _check_name(text: str | None) -> None:
 def role_of(conn: Any, account_id: str | None) -> str | None:
     if account_id is None:
         return None
-    row = conn.execute("SELECT role FROM accounts WHERE id = ?", (account_id,)).fetchone()
+    # A disabled account has no role: refused at once, not only at its next sign-in.
+    row = conn.execute(
+        "SELECT role FROM accounts WHERE id = ? AND disabled_at IS NULL", (account_id,)
+    ).fetchone()
     return None if row is None else str(row[0])
 
 

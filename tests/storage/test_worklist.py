@@ -289,3 +289,23 @@ def test_history_cannot_close_a_follow_up_someone_else_is_working_on(
         complete_followup(store, followup, actor)  # the contact's creator, from History
     assert store.query("SELECT status FROM followups WHERE id = ?", (followup,)) == [("open",)]
     assert complete_followup(store, followup, caller)  # the one holding it may
+
+
+def test_a_disabled_account_can_neither_claim_nor_see_a_number(store: Store, actor: str) -> None:
+    """Disabling takes effect at once, not at the next sign-in: a window still open under a
+    disabled account is refused by the store (a reviewer's finding: only the console checked)."""
+    from intake.services import accounts as console
+    from intake.services import history
+
+    volunteer = _volunteer(store)
+    item = kiosk_request(store)
+    mine = contact(risk="concern", callback_number="+16135550199")
+    save_contact(store, mine, volunteer)
+    assert history.reveal_number(store, mine.id, volunteer) == "+16135550199"
+    console.set_disabled(store, actor, volunteer, True)
+    with pytest.raises(NotAllowed):
+        worklist.claim(store, item, volunteer)
+    with pytest.raises(NotAllowed):
+        history.reveal_number(store, mine.id, volunteer)
+    console.set_disabled(store, actor, volunteer, False)
+    worklist.claim(store, item, volunteer)  # enabled again: allowed again
