@@ -20,6 +20,7 @@ from intake.storage import audit
 from intake.storage.db import Store
 from intake.storage.errors import MAX_NAME_LENGTH, NameTooLong, NotAllowed, StoreError
 from intake.storage.records import RecordMissing
+from intake.vocabulary import MATCH_OUTCOMES
 
 
 class CoordinatorOnly(StoreError):
@@ -554,6 +555,8 @@ def close_request(
 ) -> None:
     """Close a request (its open match too) with a coded outcome (coordinators, and the peer
     who accepted the match)."""
+    if outcome not in MATCH_OUTCOMES:  # the one writer of it: reports label every code
+        raise ValueError(f"unknown match outcome {outcome!r}")
     with store.transaction() as conn:
         if role_of(conn, actor) not in COORDINATOR_ROLES and (
             actor is None or _matched_peer_account(conn, request_id) != actor

@@ -74,6 +74,9 @@ NOT_CHECKED = {
     "KIOSK_OUTCOMES": "stored as part of OUTCOMES",
     "ABANDON_REASONS": "kept in the audit detail, checked by intake.services.abandon",
     "BEST_TIMES": "a callback's best time is also typed by a volunteer (free text)",
+    "REPORT_CHANNELS": "stored as match_requests.source and survey.channel, each with a CHECK",
+    "MATCH_KINDS": "not stored: a report derives it from match_requests.wants_outside (0 or 1)",
+    "MATCH_OUTCOMES": "checked by intake.storage.roster.close_request, the one writer of it",
 }
 
 
