@@ -62,7 +62,9 @@ def test_the_whole_match_from_request_to_closure(store: Store, coordinator: str)
     assert is_overdue(item.due, None, date(2026, 11, 27))
     first_contact(store, match_id, coordinator, WHEN + timedelta(days=2))
     assert first_contacts_due(store) == []
-    with pytest.raises(ValueError, match="unknown match outcome"):  # only a coded outcome is kept (reports label it)
+    with pytest.raises(
+        ValueError, match="unknown match outcome"
+    ):  # only a coded outcome is kept (reports label it)
         close_request(store, req.id, "it went well", coordinator, WHEN + timedelta(days=30))
     close_request(store, req.id, "supported", coordinator, WHEN + timedelta(days=30))
     [row] = request_list(store, coordinator, include_closed=True)
