@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from intake.storage import audit
+from intake.storage.account_store import ACTIVE_ROLE
 from intake.storage.db import Store
 from intake.storage.errors import NotAllowed
 from intake.storage.interface import RecordStore, records_of
@@ -81,11 +82,6 @@ class ContactDetail:
     on_hold: bool = False  # a legal hold keeps it out of retention purges
 
 
-def _role(store: Store, actor: str) -> str | None:
-    rows = store.query("SELECT role FROM accounts WHERE id = ? AND disabled_at IS NULL", (actor,))
-    return str(rows[0][0]) if rows else None
-
-
 def _may_reveal(store: Store, contact_id: str, actor: str, conn: Any = None) -> bool:
     """A supervisor or coordinator, or the volunteer who took the call. With `conn`, read inside
     that transaction, so the check and the read of the number see the same store."""
@@ -97,8 +93,7 @@ def _may_reveal(store: Store, contact_id: str, actor: str, conn: Any = None) -> 
             else store.query(sql, params)
         )
 
-    # A disabled account sees no number, even in a window still open.
-    role_rows = rows("SELECT role FROM accounts WHERE id = ? AND disabled_at IS NULL", (actor,))
+    role_rows = rows(ACTIVE_ROLE, (actor,))  # a disabled account: none, even in an open window
     role = str(role_rows[0][0]) if role_rows else None
     if role in SEE_ANY_NUMBER:
         return True

@@ -18,6 +18,7 @@ from typing import Any
 from intake.i18n import N_
 from intake.provinces import PROVINCES
 from intake.storage import audit
+from intake.storage.account_store import active_role
 from intake.storage.db import Store
 from intake.storage.errors import NotAllowed, StoreError
 from intake.timezones import zone
@@ -196,13 +197,10 @@ def due_count(store: Store, by: datetime) -> int:
 
 
 def _role(conn: Any, actor: str) -> str:
-    # A disabled account has no role here: refused at once, not only at its next sign-in.
-    row = conn.execute(
-        "SELECT role FROM accounts WHERE id = ? AND disabled_at IS NULL", (actor,)
-    ).fetchone()
-    if row is None or row[0] not in WORKING_ROLES:
+    role = active_role(conn, actor)
+    if role is None or role not in WORKING_ROLES:
         raise NotAllowed()
-    return str(row[0])
+    return role
 
 
 def _open_row(conn: Any, item_id: str) -> tuple[str, str | None, str]:

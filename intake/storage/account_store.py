@@ -35,6 +35,16 @@ def list_accounts(store: Store) -> list[Account]:
     return [Account(r[0], r[1], Role(r[2])) for r in rows]
 
 
+# An account's role, or nothing when it is disabled: every check that counts reads it here, so
+# disabling takes effect at once, not only at the account's next sign-in.
+ACTIVE_ROLE = "SELECT role FROM accounts WHERE id = ? AND disabled_at IS NULL"
+
+
+def active_role(conn: Any, account_id: str) -> str | None:
+    row = conn.execute(ACTIVE_ROLE, (account_id,)).fetchone()
+    return None if row is None else str(row[0])
+
+
 def active_accounts(store: Store) -> list[Account]:
     """The accounts that may sign in (a disabled one is not offered)."""
     rows = store.query(

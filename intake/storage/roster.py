@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from intake.i18n import N_
 from intake.storage import audit
+from intake.storage.account_store import active_role
 from intake.storage.db import Store
 from intake.storage.errors import MAX_NAME_LENGTH, NameTooLong, NotAllowed, StoreError
 from intake.storage.records import RecordMissing
@@ -54,11 +55,7 @@ def _check_name(text: str | None) -> None:
 def role_of(conn: Any, account_id: str | None) -> str | None:
     if account_id is None:
         return None
-    # A disabled account has no role: refused at once, not only at its next sign-in.
-    row = conn.execute(
-        "SELECT role FROM accounts WHERE id = ? AND disabled_at IS NULL", (account_id,)
-    ).fetchone()
-    return None if row is None else str(row[0])
+    return active_role(conn, account_id)
 
 
 def require_coordinator(conn: Any, account_id: str | None) -> None:
