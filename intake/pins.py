@@ -42,3 +42,33 @@ def verify_pin(pin: str, stored: str) -> bool:
     except ValueError:
         return False
     return hmac.compare_digest(candidate.hex(), digest)
+
+
+def pin_parameters(stored: str) -> tuple[str, bytes] | None:
+    """Split a stored hash into what a station needs to derive the PIN's key (the scheme, its
+    costs and the salt, as text) and the key itself; None for anything else (a disabled
+    account's marker). The shared store keeps the first sealed and only a hash of the second
+    (`pin_verifier`), so its server decides whether a PIN was right."""
+    parts = stored.split("$")
+    if len(parts) != 6 or parts[0] != "scrypt":
+        return None
+    try:
+        key = bytes.fromhex(parts[5])
+        int(parts[1]), int(parts[2]), int(parts[3]), bytes.fromhex(parts[4])
+    except ValueError:
+        return None
+    return "$".join(parts[:5]), key
+
+
+def derive_pin_key(pin: str, parameters: str) -> bytes | None:
+    """The key `pin` gives under `parameters` (as made by `pin_parameters`); None if they
+    cannot be read. Slow on purpose (scrypt), as `verify_pin`."""
+    try:
+        scheme, n, r, p, salt = parameters.split("$")
+        if scheme != "scrypt":
+            return None
+        return hashlib.scrypt(
+            pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=_KEY_BYTES
+        )
+    except ValueError:
+        return None

@@ -11,6 +11,7 @@ import copy
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, Protocol
 
 from intake.call import Call
 from intake.i18n import Language
@@ -47,17 +48,33 @@ def draft_of(call: Call) -> Draft:
     return Draft(state.contact_id, datetime.fromisoformat(state.started_at), state)
 
 
+class DraftRecords(Protocol):
+    """Where drafts are kept: either store, or the shared store with its local outbox to fall
+    back on (`intake.services.outbox.OutboxDrafts`, whose save says "kept-here")."""
+
+    def save_draft(
+        self, draft_id: str, account_id: str | None, payload: dict[str, Any]
+    ) -> str | None: ...
+
+    def drafts(self, account_id: str | None) -> list[tuple[str, dict[str, Any]]]: ...
+
+    def delete_draft(self, draft_id: str) -> None: ...
+
+
 class Drafts:
     """One volunteer's drafts in the open store."""
 
-    def __init__(self, store: Store | RecordStore, account_id: str) -> None:
-        self._records = records_of(store)
+    def __init__(self, store: Store | RecordStore | DraftRecords, account_id: str) -> None:
+        self._records: DraftRecords = records_of(store) if isinstance(store, Store) else store
         self._account_id = account_id
 
-    def autosave(self, draft: Draft) -> None:
-        """Write the draft (not audited: it is saved every few seconds). Take the draft with
-        `draft_of` on the UI thread, then call this on a worker thread."""
-        self._records.save_draft(draft.contact_id, self._account_id, draft.state.payload())
+    def autosave(self, draft: Draft) -> str:
+        """Write the draft (not audited: it is saved every few seconds); "saved", or
+        "kept-here" when the shared server could not be reached and the draft waits, sealed,
+        on this computer. Take the draft with `draft_of` on the UI thread, then call this on
+        a worker thread."""
+        kept = self._records.save_draft(draft.contact_id, self._account_id, draft.state.payload())
+        return "kept-here" if kept == "kept-here" else "saved"
 
     def pending(self) -> list[Draft]:
         """This volunteer's unfinished calls, the most recently saved first."""

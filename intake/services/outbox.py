@@ -22,13 +22,19 @@ from pathlib import Path
 from typing import Any, Literal
 
 from intake.services.calls import CallSnapshot, FollowUpPlan, save_call
-from intake.storage.errors import ServerUnreachable
+from intake.storage.errors import ConsentRefused, ServerUnreachable
 from intake.storage.interface import RecordStore
 from intake.storage.pg.crypto import LineKeys
-from intake.storage.records import _JSON_FIELDS, ContactRecord
+from intake.storage.records import _JSON_FIELDS, ContactRecord, HistoryFilter
+
+# Free text a draft may hold only with the caller's consent (as the stores check).
+_DRAFT_TEXT_KEYS = ("notes", "caller_name", "callback_number")
 
 SUFFIX = ".call"
 SET_ASIDE = "set-aside"
+DRAFTS = "drafts"  # autosaved calls in progress, kept here while the server cannot be reached
+DRAFT = ".draft"
+DISCARDED = ".discarded"  # a draft discarded while the server could not be told
 
 log = logging.getLogger(__name__)
 
@@ -111,24 +117,113 @@ class Outbox:
         return sorted(p.name.removesuffix(SUFFIX) for p in folder.glob(f"*{SUFFIX}"))
 
     def _set_aside(self, contact_id: str, exc: BaseException) -> None:
+        self._set_aside_file(self._path(contact_id), exc)
+
+    def _set_aside_file(self, path: Path, exc: BaseException) -> None:
         folder = self.folder / SET_ASIDE
         folder.mkdir(exist_ok=True, mode=0o700)
-        os.replace(self._path(contact_id), folder / f"{contact_id}{SUFFIX}")
+        os.replace(path, folder / path.name)
         # The id is a random UUID and the reason a class name: no note, name or number.
         log.warning(
-            "outbox: call %s could not be delivered (%s); set aside in %s",
-            contact_id,
+            "outbox: %s could not be delivered (%s); set aside in %s",
+            path.name,
             type(exc).__name__,
             folder,
         )
+
+    # drafts (calls in progress) kept here while the server cannot be reached
+
+    def _draft_path(self, draft_id: str, suffix: str = DRAFT) -> Path:
+        return self.folder / DRAFTS / f"{draft_id}{suffix}"
+
+    def _write(self, path: Path, data: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        temporary = path.with_suffix(".tmp")
+        fd = os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temporary, path)
+
+    def put_draft(self, draft_id: str, account_id: str | None, payload: dict[str, Any]) -> None:
+        """Keep the latest autosave of a call in progress (sealed, bound to its id); it
+        replaces an earlier one and cancels a discard of the same draft."""
+        text = json.dumps({"account": account_id, "payload": payload}, ensure_ascii=False)
+        sealed = self._keys.seal("outbox", "draft", draft_id, text)
+        assert sealed is not None
+        self._write(self._draft_path(draft_id), sealed)
+        with contextlib.suppress(FileNotFoundError):
+            self._draft_path(draft_id, DISCARDED).unlink()
+
+    def _draft_ids(self, suffix: str) -> list[str]:
+        folder = self.folder / DRAFTS
+        if not folder.is_dir():
+            return []
+        found = []
+        for path in folder.glob(f"*{suffix}"):
+            with contextlib.suppress(FileNotFoundError):
+                found.append((path.stat().st_mtime, path.name.removesuffix(suffix)))
+        return [draft_id for _mtime, draft_id in sorted(found, reverse=True)]
+
+    def _read_draft(self, draft_id: str) -> tuple[str | None, dict[str, Any]]:
+        sealed = self._draft_path(draft_id).read_bytes()
+        text = self._keys.open("outbox", "draft", draft_id, sealed)
+        assert text is not None
+        data = json.loads(text)
+        return data["account"], data["payload"]
+
+    def local_drafts(self, account_id: str | None) -> list[tuple[str, dict[str, Any]]]:
+        """This account's drafts kept here, the most recent first (a damaged file is left
+        for `deliver` to set aside)."""
+        found = []
+        for draft_id in self._draft_ids(DRAFT):
+            with contextlib.suppress(Exception):
+                owner, payload = self._read_draft(draft_id)
+                if owner == account_id:
+                    found.append((draft_id, payload))
+        return found
+
+    def remove_local_draft(self, draft_id: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self._draft_path(draft_id).unlink()
+
+    def discard_later(self, draft_id: str) -> None:
+        """The server could not be told to forget this draft: remember to, when it answers."""
+        self.remove_local_draft(draft_id)
+        self._write(self._draft_path(draft_id, DISCARDED), b"")
+
+    def discarded(self) -> set[str]:
+        return set(self._draft_ids(DISCARDED))
+
+    def _deliver_drafts(self, store: RecordStore) -> None:
+        for draft_id in self._draft_ids(DISCARDED):
+            store.delete_draft(draft_id)
+            with contextlib.suppress(FileNotFoundError):
+                self._draft_path(draft_id, DISCARDED).unlink()
+        for draft_id in reversed(self._draft_ids(DRAFT)):  # oldest first
+            try:
+                owner, payload = self._read_draft(draft_id)
+            except FileNotFoundError:
+                continue
+            except Exception as exc:  # damaged on disk: no later try can open it
+                self._set_aside_file(self._draft_path(draft_id), exc)
+                continue
+            if not _call_saved(store, draft_id):  # a finished call has no draft any more
+                store.save_draft(draft_id, owner, payload)
+            self.remove_local_draft(draft_id)
 
     def deliver(self, store: RecordStore) -> int:
         """Send every waiting call, oldest first; the number delivered. Stops (raising
         ServerUnreachable) when the server cannot be reached; the rest keep waiting. A file
         that cannot be delivered for any other reason (damaged on disk, refused by the
-        server) is set aside (`set_aside`) and the calls behind it are still delivered."""
+        server) is set aside (`set_aside`) and the calls behind it are still delivered.
+        Then the drafts kept here go up (and the discards the server missed)."""
         with self.lock:
-            return self._deliver(store)
+            delivered = self._deliver(store)
+            self._deliver_drafts(store)
+            return delivered
 
     def _deliver(self, store: RecordStore) -> int:
         delivered = 0
@@ -160,6 +255,8 @@ def save_or_queue(
     Calls already waiting are delivered first, so the server receives them in order; a call
     waiting in the outbox is replaced by this newer snapshot of it."""
     with outbox.lock:
+        # The call now holds all its draft held: a draft kept here must not outlive it.
+        outbox.remove_local_draft(snap.draft_id)
         try:
             outbox.deliver(store)
             save_call(store, snap, actor)
@@ -168,3 +265,50 @@ def save_or_queue(
             return "queued"
         outbox.remove(snap.contact_id)  # an older snapshot of this call, if one waited
         return "saved"
+
+
+def _call_saved(store: RecordStore, contact_id: str) -> bool:
+    """Whether the call of this id is on the server (read as History reads, not audited)."""
+    page = store.history_page(limit=1, filters=HistoryFilter(contact_ids=(contact_id,)))
+    return bool(page.rows)
+
+
+class OutboxDrafts:
+    """The drafts of a station on the shared store, with the outbox to fall back on: an
+    autosave the server cannot take now is kept here (sealed) and sent when it answers; the
+    list to resume from merges both, the copy kept here winning (it is the newer)."""
+
+    def __init__(self, store: RecordStore, outbox: Outbox) -> None:
+        self._store = store
+        self._outbox = outbox
+
+    def save_draft(
+        self, draft_id: str, account_id: str | None, payload: dict[str, Any]
+    ) -> Literal["saved", "kept-here"]:
+        if not payload.get("consent_notes") and any(payload.get(k) for k in _DRAFT_TEXT_KEYS):
+            raise ConsentRefused()  # refused here as by the store: nothing kept anywhere
+        with self._outbox.lock:
+            try:
+                self._store.save_draft(draft_id, account_id, payload)
+            except ServerUnreachable:
+                self._outbox.put_draft(draft_id, account_id, payload)
+                return "kept-here"
+            self._outbox.remove_local_draft(draft_id)
+            return "saved"
+
+    def drafts(self, account_id: str | None) -> list[tuple[str, dict[str, Any]]]:
+        local = self._outbox.local_drafts(account_id)
+        try:
+            remote = self._store.drafts(account_id)
+        except ServerUnreachable:
+            remote = []  # the server's own cannot be listed until it answers
+        mine = {draft_id for draft_id, _payload in local} | self._outbox.discarded()
+        return local + [(d, p) for d, p in remote if d not in mine]
+
+    def delete_draft(self, draft_id: str) -> None:
+        with self._outbox.lock:
+            self._outbox.remove_local_draft(draft_id)
+            try:
+                self._store.delete_draft(draft_id)
+            except ServerUnreachable:
+                self._outbox.discard_later(draft_id)

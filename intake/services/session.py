@@ -16,6 +16,7 @@ from intake.storage.location import store_exists
 
 if TYPE_CHECKING:
     from intake.services.calls import CallDesk
+    from intake.services.drafts import DraftRecords
     from intake.storage.db import Store
     from intake.storage.interface import RecordStore
 
@@ -38,6 +39,12 @@ class Session:
     def records(self) -> Store | RecordStore:
         """What the call desk, drafts and History read and write: this file."""
         return self.store
+
+    @property
+    def draft_records(self) -> Store | RecordStore | DraftRecords:
+        """Where calls in progress are autosaved: this file (on the shared store, the server
+        with the local outbox to fall back on)."""
+        return self.records
 
     def call_desk(self, account_id: str) -> CallDesk:
         from intake.services.calls import CallDesk  # noqa: PLC0415

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 
 from intake.accounts import Account, Role
 from intake.services.calls import CallDesk, CallSnapshot
-from intake.services.outbox import Outbox, save_or_queue
+from intake.services.outbox import Outbox, OutboxDrafts, save_or_queue
 from intake.services.session import Session
 from intake.storage.errors import NotOnServer, ServerUnreachable, StoreExists
 
@@ -81,6 +81,12 @@ class SharedSession(Session):
     @property
     def records(self) -> Store | RecordStore:
         return self.pg
+
+    @property
+    def draft_records(self) -> OutboxDrafts:
+        """Autosaves go to the server, or wait sealed in the outbox while it cannot be reached
+        (delivered with the calls that wait, by `status`)."""
+        return OutboxDrafts(self.pg, self.outbox)
 
     def call_desk(self, account_id: str) -> CallDesk:
         return SharedCallDesk(self.pg, self.outbox, account_id)

@@ -83,6 +83,7 @@ class HomePage(Retranslatable, QWidget):
         self._opened_at = datetime.now().astimezone()
         self._draft: Draft | None = None
         self._saved_message = False
+        self._queued = False  # the last call waits in the outbox (the server did not answer)
         self.title = heading(self, "home-title")
         self.session = hint(self, "home-session")
         self.status = QLabel(self)
@@ -141,8 +142,12 @@ class HomePage(Retranslatable, QWidget):
         self.followups.setVisible(due > 0)
         self.retranslate_ui()
 
-    def show_saved(self, saved: bool) -> None:
+    def show_saved(self, saved: bool, *, queued: bool = False) -> None:
+        """Say the call was saved; `queued`: it waits in the outbox on this computer (the
+        shared server did not answer), which is what the person is told, not "saved"."""
         self._saved_message = saved
+        self._queued = queued
+        self.status.setProperty("state", "queued" if queued else "saved")
         self.status.setVisible(saved)
         self.retranslate_ui()
 
@@ -167,7 +172,14 @@ class HomePage(Retranslatable, QWidget):
                 "the window hides everything until your PIN is entered."
             )
         )
-        self.status.setText(_("The call was saved. Thank you."))
+        self.status.setText(
+            _(
+                "The call is kept on this computer, encrypted: the shared server did not answer. "
+                "It will be sent when the server answers. Thank you."
+            )
+            if self._queued
+            else _("The call was saved. Thank you.")
+        )
         if self._draft is not None:
             started = self._draft.started_at
             self.resume_text.setText(
@@ -909,7 +921,11 @@ class MainWindow(Retranslatable, QMainWindow):
         self.refresh_server_status()  # saved on the server, or kept in the outbox
         self.refresh_worklist_count()  # a follow-up promised in the call counts at once
         self.pages.setCurrentWidget(self.home)
-        self.home.show_saved(True)
+        from intake.services.shared import SharedCallDesk  # noqa: PLC0415 - the server's only
+
+        desk = self.services.desk if self.services is not None else None
+        queued = isinstance(desk, SharedCallDesk) and desk.last == "queued"
+        self.home.show_saved(True, queued=queued)
         if page is not None:
             page.stop()
             self.pages.removeWidget(page)

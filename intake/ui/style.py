@@ -35,6 +35,7 @@ QLabel[risk="high"], QLabel[risk="imminent"] { color: #a4161a; font-weight: 700;
 QListWidget#step-list { font-size: $h3; }
 QListWidget#step-list::item { padding: 8px 6px; }
 QLabel#home-status { color: #1f5f2f; font-weight: 600; }
+QLabel#home-status[state="queued"] { color: #7a4b00; }
 QFrame#resume-box { background: #fff4e5; border: 1px solid #b35900; border-radius: 4px; }
 QPushButton:focus { border: 3px solid #1b1f24; padding: 5px 14px; }
 QPushButton[crisis="true"]:focus { padding: 8px 14px; }

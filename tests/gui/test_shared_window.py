@@ -176,7 +176,11 @@ def test_server_down_saves_wait_in_the_outbox_and_arrive_once(
 
         server.stop("immediate")
         contact_id = save_whole_call(qtbot, window)
-        assert window.home.status.isVisible()  # the volunteer's call is kept: it says saved
+        # The home page says what is true: kept here, encrypted, sent later; not "saved".
+        assert window.home.status.isVisible()
+        assert window.home.status.text() == queued_text()
+        assert window.home.status.text() != _("The call was saved. Thank you.")
+        assert window.home.status.property("state") == "queued"
         waiting = _(
             "Shared server: not reachable. {count} call is waiting, kept encrypted on this "
             "computer; it will be sent when the server answers."
@@ -188,15 +192,75 @@ def test_server_down_saves_wait_in_the_outbox_and_arrive_once(
         server.start()
         status_shows(qtbot, window, _("Shared server: connected"))
         assert window.server_status.property("state") == "connected"
+        # The next call saved while the server answers is "saved" again.
+        second = save_whole_call(qtbot, window)
+        assert window.home.status.text() == _("The call was saved. Thank you.")
         reader = open_shared_store(dsn, PASSPHRASE)
         try:
-            assert reader.counts()["contacts"] == 1
+            assert reader.counts()["contacts"] == 2
+            assert reader.get_contact(second, None)[0].id == second
             assert [n.body for n in reader.get_contact(contact_id, None)[1]] == [NOTE]
             window.refresh_server_status()  # delivering again changes nothing
             wait_idle(qtbot)
-            assert reader.counts()["contacts"] == 1
-            assert reader.counts()["notes"] == 1
+            assert reader.counts()["contacts"] == 2
+            assert reader.counts()["notes"] == 2
             assert reader.verify_audit() == []
+        finally:
+            reader.close()
+
+
+def queued_text() -> str:  # read in the current language
+    return _(
+        "The call is kept on this computer, encrypted: the shared server did not answer. "
+        "It will be sent when the server answers. Thank you."
+    )
+
+
+def test_a_draft_autosaved_during_an_outage_is_kept_here_and_sent_once(
+    qtbot: QtBot, shared_app: object, lang: Language
+) -> None:
+    with running_server() as server:
+        dsn = server.create_database()
+        make_shared_store(dsn).close()
+        app = shared_app(dsn, lang)  # type: ignore[operator]
+        window = main_window_of(qtbot, app)
+        status_shows(qtbot, window, _("Shared server: connected"))
+        window.new_call()
+        page = window.call_page
+        assert page is not None
+        fill_whole_call(qtbot, page)
+
+        server.stop("immediate")
+        page._dirty = True
+        page.save_draft()
+        kept = _(
+            "Saved a moment ago on this computer only, encrypted: the shared server did "
+            "not answer. It will be sent when the server answers."
+        )
+        qtbot.waitUntil(lambda: page.autosave_state.text() == kept, timeout=20_000)
+        assert foreign_texts(window, lang) == []
+        drafts = list((app.outbox / "drafts").glob("*.draft"))
+        assert [d.stem for d in drafts] == [page.call.contact_id]
+        assert NOTE.encode() not in drafts[0].read_bytes()
+
+        server.start()
+        status_shows(qtbot, window, _("Shared server: connected"))
+        wait_idle(qtbot)
+        reader = open_shared_store(dsn, PASSPHRASE)
+        try:
+            account = reader.list_accounts()[0].id
+            assert [(d, p["notes"]) for d, p in reader.drafts(account)] == [
+                (page.call.contact_id, NOTE)
+            ]
+            assert list((app.outbox / "drafts").glob("*.draft")) == []
+            contact_id = page.call.contact_id
+            steps(page)[5].save_button.click()
+            qtbot.waitUntil(lambda: window.call_page is None, timeout=20_000)
+            wait_idle(qtbot)
+            assert window.home.status.text() == _("The call was saved. Thank you.")
+            assert reader.drafts(account) == []
+            assert reader.get_contact(contact_id, None)[0].id == contact_id
+            assert reader.counts()["contacts"] == 1
         finally:
             reader.close()
 

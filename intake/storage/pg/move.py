@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from intake.storage.db import Store
-from intake.storage.pg.store import DISABLED_PIN, PgStore, PgWriter
+from intake.storage.pg.store import DISABLED_PIN, PgStore, PgWriter, pin_columns
 
 _CONTACT_COLUMNS = (
     "id, channel, started_at, ended_at, ui_language, caller_language, role, province, "
@@ -40,16 +40,18 @@ def move_file_to_server(file: Store, shared: PgStore, actor: str | None) -> dict
             # The shared store has no "disabled" yet: a disabled account moves (its contacts
             # name it) with a PIN hash nothing matches, and is left out of the sign-in list.
             kept_hash = DISABLED_PIN if disabled else pin_hash
+            sealed_pin, verifier = pin_columns(keys, account_id, kept_hash)
             added["accounts"] += _inserted(
                 w,
-                "INSERT INTO accounts (id, display_name, role, pin_hash, failed_pins, "
-                "locked_until, created_at) "
-                "VALUES (%s, %s, %s, %s, %s, %s, coalesce(%s::timestamptz, now()))",
+                "INSERT INTO accounts (id, display_name, role, pin_hash, pin_verifier, "
+                "failed_pins, locked_until, created_at) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, coalesce(%s::timestamptz, now()))",
                 (
                     account_id,
                     keys.seal("accounts", "display_name", account_id, name),
                     role,
-                    keys.seal("accounts", "pin_hash", account_id, kept_hash),
+                    sealed_pin,
+                    verifier,
                     failed,
                     datetime.fromisoformat(locked) if locked else None,
                     _timestamp(created),

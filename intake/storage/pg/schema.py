@@ -14,15 +14,19 @@ from intake.storage.account_store import FIRST_LOCK, FREE_ATTEMPTS, LONGEST_LOCK
 
 VERSION = 1
 
-# PIN tries, enforced by the server: the failure count is read, compared and written in this one
-# function, under the account row's lock, so tries from several stations each count and none
-# slips past a lockout; a station's login may not write the count itself (security.py). The
-# station checks the PIN (its hash is sealed under the line key) and says whether it was right,
-# with the sealed hash it checked against: a right PIN is taken only while the account is not
-# locked, and, under row-level security, only for the connection's own account. The schedule is
-# the file store's (account_store.lock_duration).
-PIN_FUNCTION = f"""CREATE OR REPLACE FUNCTION intake_pin_attempt(
-        p_account text, p_right boolean, p_hash bytea, p_now timestamptz)
+# PIN tries, decided and counted by the server, on its own clock: the station derives the PIN's
+# key (scrypt, with the account's sealed salt) and sends it; the server compares a hash of it with
+# the account's `pin_verifier` in constant time, and reads, compares and writes the failure count
+# in this one function, under the account row's lock, so tries from several stations each count
+# and none slips past a lockout. A station cannot say a PIN was right, nor choose the time; under
+# row-level security a connection tries only its own account (it cannot lock out anyone else).
+# A station's login may not write the count itself (security.py). The schedule is the file
+# store's (account_store.lock_duration).
+PIN_SIGNATURE = "intake_pin_attempt(text, bytea)"
+# What a person's login reads of the accounts (security.py): all but `pin_verifier`.
+ACCOUNT_COLUMNS = "id, display_name, role, pin_hash, failed_pins, locked_until, created_at, db_role"
+OLD_PIN_SIGNATURE = "intake_pin_attempt(text, boolean, bytea, timestamptz)"
+PIN_FUNCTION = f"""CREATE OR REPLACE FUNCTION intake_pin_attempt(p_account text, p_key bytea)
     RETURNS TABLE (outcome text, failures integer, name bytea, account_role text)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
     #variable_conflict use_column
@@ -30,24 +34,37 @@ PIN_FUNCTION = f"""CREATE OR REPLACE FUNCTION intake_pin_attempt(
         acct record;
         me text;
         tries integer;
+        at timestamptz;
+        offered bytea;
+        diff integer := 0;
     BEGIN
-        SELECT a.display_name, a.role, a.pin_hash, a.failed_pins, a.locked_until INTO acct
+        IF to_regproc('intake_me') IS NOT NULL THEN
+            EXECUTE 'SELECT intake_me()' INTO me;
+            IF me IS NOT NULL AND me <> p_account THEN
+                RAISE EXCEPTION 'a sign-in tries only its own account'
+                    USING ERRCODE = '42501';
+            END IF;
+        END IF;
+        SELECT a.display_name, a.role, a.pin_verifier, a.failed_pins, a.locked_until INTO acct
           FROM accounts a WHERE a.id = p_account FOR UPDATE;
         IF NOT FOUND THEN
             RETURN;
         END IF;
-        IF acct.locked_until IS NOT NULL AND p_now < acct.locked_until THEN
+        at := clock_timestamp();  -- the server's clock, never the station's
+        IF acct.locked_until IS NOT NULL AND at < acct.locked_until THEN
             RETURN QUERY SELECT 'locked'::text, acct.failed_pins, acct.display_name, acct.role;
             RETURN;
         END IF;
-        IF p_right AND acct.pin_hash = p_hash THEN
-            IF to_regproc('intake_me') IS NOT NULL THEN
-                EXECUTE 'SELECT intake_me()' INTO me;
-                IF me IS NOT NULL AND me <> p_account THEN
-                    RAISE EXCEPTION 'a sign-in clears only its own account'
-                        USING ERRCODE = '42501';
-                END IF;
-            END IF;
+        -- Compared in constant time (every byte, whatever differs first).
+        offered := sha256(coalesce(p_key, ''::bytea));
+        IF acct.pin_verifier IS NULL OR length(acct.pin_verifier) <> length(offered) THEN
+            diff := 1;
+        ELSE
+            FOR i IN 0 .. length(offered) - 1 LOOP
+                diff := diff | (get_byte(offered, i) # get_byte(acct.pin_verifier, i));
+            END LOOP;
+        END IF;
+        IF diff = 0 THEN
             UPDATE accounts SET failed_pins = 0, locked_until = NULL WHERE id = p_account;
             RETURN QUERY SELECT 'right'::text, 0, acct.display_name, acct.role;
             RETURN;
@@ -55,7 +72,7 @@ PIN_FUNCTION = f"""CREATE OR REPLACE FUNCTION intake_pin_attempt(
         tries := acct.failed_pins + 1;
         UPDATE accounts SET failed_pins = tries, locked_until = CASE
             WHEN tries < {FREE_ATTEMPTS} THEN NULL
-            ELSE p_now + least(
+            ELSE at + least(
                 interval '{int(FIRST_LOCK.total_seconds())} seconds'
                     * power(2, least(tries - {FREE_ATTEMPTS}, 30)),
                 interval '{int(LONGEST_LOCK.total_seconds())} seconds')
@@ -89,6 +106,7 @@ STATEMENTS = [
         display_name bytea NOT NULL,
         role         text NOT NULL CHECK (role IN ('volunteer', 'supervisor', 'kiosk', 'coordinator', 'peer-supporter')),
         pin_hash     bytea NOT NULL,
+        pin_verifier bytea,
         failed_pins  integer NOT NULL DEFAULT 0,
         locked_until timestamptz,
         created_at   timestamptz NOT NULL DEFAULT now()
@@ -205,16 +223,34 @@ STATEMENTS = [
     """CREATE TRIGGER followups_notify AFTER INSERT ON followups
         FOR EACH ROW EXECUTE FUNCTION intake_worklist_notify()""",
     PIN_FUNCTION,
-    "REVOKE ALL ON FUNCTION intake_pin_attempt(text, boolean, bytea, timestamptz) FROM PUBLIC",
+    f"REVOKE ALL ON FUNCTION {PIN_SIGNATURE} FROM PUBLIC",
     PURGE_REPORTS,
 ]
 
 # Added to a shared store made before them, when its owner opens it (`open_shared_store`);
 # each may run again harmlessly.
 UPGRADES = [
+    "ALTER TABLE accounts ADD COLUMN IF NOT EXISTS pin_verifier bytea",
+    # The older function took the station's word and clock: gone, not only unused.
+    f"DROP FUNCTION IF EXISTS {OLD_PIN_SIGNATURE}",
     PIN_FUNCTION,
-    "REVOKE ALL ON FUNCTION intake_pin_attempt(text, boolean, bytea, timestamptz) FROM PUBLIC",
+    f"REVOKE ALL ON FUNCTION {PIN_SIGNATURE} FROM PUBLIC",
     PURGE_REPORTS,
+    # Per-person group roles (row-level security, security.py) of a store made before the
+    # function: they may call it, and no longer write the count themselves.
+    *(
+        f"""DO $$ BEGIN
+            IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{group}') THEN
+                GRANT EXECUTE ON FUNCTION {PIN_SIGNATURE} TO {group};
+                REVOKE UPDATE, SELECT ON accounts FROM {group};
+                IF EXISTS (SELECT 1 FROM information_schema.columns
+                           WHERE table_name = 'accounts' AND column_name = 'db_role') THEN
+                    GRANT SELECT ({ACCOUNT_COLUMNS}) ON accounts TO {group};
+                END IF;
+            END IF;
+        END $$"""
+        for group in ("intake_volunteer", "intake_supervisor")
+    ),
 ]
 
 TABLES = (

@@ -24,6 +24,8 @@ from typing import Any
 
 from psycopg import sql
 
+from intake.storage.pg.schema import ACCOUNT_COLUMNS, PIN_SIGNATURE
+
 GROUPS = ("intake_volunteer", "intake_supervisor")
 
 STATEMENTS = [
@@ -118,10 +120,12 @@ STATEMENTS = [
         statement
         for group in GROUPS
         for statement in (
-            f"GRANT SELECT ON meta, accounts, audit, audit_head, open_worklist TO {group}",
+            f"GRANT SELECT ON meta, audit, audit_head, open_worklist TO {group}",
+            # Not the PIN verifier: with it and the line passphrase, a login could try every
+            # PIN offline; without it, every try goes through the server and is counted.
+            f"GRANT SELECT ({ACCOUNT_COLUMNS}) ON accounts TO {group}",
             # PIN tries only through the server's function: no login writes the count itself.
-            f"GRANT EXECUTE ON FUNCTION intake_pin_attempt(text, boolean, bytea, timestamptz) "
-            f"TO {group}",
+            f"GRANT EXECUTE ON FUNCTION {PIN_SIGNATURE} TO {group}",
             f"GRANT INSERT ON audit TO {group}",
             f"GRANT UPDATE ON audit_head TO {group}",
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON contacts, notes, note_words, callbacks, "

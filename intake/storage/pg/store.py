@@ -20,6 +20,7 @@ Concurrency, the way a team needs it:
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import threading
@@ -34,7 +35,7 @@ from psycopg import conninfo
 
 from intake import __version__
 from intake.accounts import Account, Role
-from intake.pins import verify_pin
+from intake.pins import derive_pin_key, pin_parameters
 from intake.storage import audit, errors, retention
 from intake.storage.audit import GENESIS, AuditProblem
 from intake.storage.pg import crypto, schema
@@ -811,35 +812,38 @@ class PgStore:
     def check_pin(
         self, account_id: str, pin: str, now: datetime | None = None, *, action: str = "sign-in"
     ) -> Account | None:
-        """As `account_store.check_pin`: the slow hash outside any transaction, then the lockout
-        read, compared and written by the server in one function (`intake_pin_attempt`, under
-        the account row's lock), so tries that overlap on two stations each count, none slips
-        past a lockout, and a station's login cannot write the count itself."""
-        now = now or datetime.now(UTC)
+        """As `account_store.check_pin`, but the server decides: the station derives the PIN's
+        key (the slow scrypt, outside any transaction, with the account's sealed salt) and
+        sends it; `intake_pin_attempt` compares a hash of it with the account's verifier and
+        reads, compares and writes the lockout under the account row's lock, on the server's
+        own clock. `now` is not used here (the file store's tests move it; the server's clock
+        is the only one that counts). Under row-level security a connection may try only its
+        own account (NotAllowed)."""
+        del now
         rows = self.query("SELECT pin_hash FROM accounts WHERE id = %s", (account_id,))
         if not rows:
             return None
-        sealed_hash = bytes(rows[0][0])
-        right = verify_pin(
-            pin, str(self._keys.open("accounts", "pin_hash", account_id, sealed_hash))
-        )
-        with self.writing() as w:
-            row = w.q(
-                "SELECT outcome, failures, name, account_role "
-                "FROM intake_pin_attempt(%s, %s, %s, %s)",
-                (account_id, right, sealed_hash, now),
-            ).fetchone()
-            if row is None:
-                return None
-            outcome, failures, name, role = row
-            if outcome == "right":
-                w.audit(account_id, action, account_id)
-                display = str(self._keys.open("accounts", "display_name", account_id, name))
-                return Account(account_id, display, Role(role))
-            if outcome == "locked":
-                w.audit(account_id, "failed-sign-in", account_id, "locked")
-            else:
-                w.audit(account_id, "failed-sign-in", account_id, f"failures={failures}")
+        parameters = str(self._keys.open("accounts", "pin_hash", account_id, bytes(rows[0][0])))
+        key = derive_pin_key(pin, parameters)  # None for a disabled account: never right
+        try:
+            with self.writing() as w:
+                row = w.q(
+                    "SELECT outcome, failures, name, account_role FROM intake_pin_attempt(%s, %s)",
+                    (account_id, key),
+                ).fetchone()
+                if row is None:
+                    return None
+                outcome, failures, name, role = row
+                if outcome == "right":
+                    w.audit(account_id, action, account_id)
+                    display = str(self._keys.open("accounts", "display_name", account_id, name))
+                    return Account(account_id, display, Role(role))
+                if outcome == "locked":
+                    w.audit(account_id, "failed-sign-in", account_id, "locked")
+                else:
+                    w.audit(account_id, "failed-sign-in", account_id, f"failures={failures}")
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise errors.NotAllowed() from exc
         if outcome == "locked":
             raise errors.AccountLocked()
         return None
@@ -904,15 +908,35 @@ class PgStore:
             self._conn.close()
 
 
+def pin_columns(keys: LineKeys, account_id: str, pin_hash: str) -> tuple[bytes, bytes | None]:
+    """What the server keeps of a PIN hash: the parameters a station needs to derive the PIN's
+    key (scheme, costs, salt), sealed; and the verifier, a SHA-256 of that key, in clear for
+    the server to compare with (`intake_pin_attempt`). The key itself is kept nowhere, so not
+    even the line passphrase turns into a sign-in without the PIN. A disabled account's marker
+    is sealed as it is, with no verifier: nothing matches it."""
+    split = pin_parameters(pin_hash)
+    if split is None:
+        sealed = keys.seal("accounts", "pin_hash", account_id, pin_hash)
+        assert sealed is not None
+        return sealed, None
+    parameters, key = split
+    sealed = keys.seal("accounts", "pin_hash", account_id, parameters)
+    assert sealed is not None
+    return sealed, hashlib.sha256(key).digest()
+
+
 def _insert_account(w: PgWriter, display_name: str, role: str, pin_hash: str) -> str:
     account_id = str(uuid.uuid4())
+    sealed_pin, verifier = pin_columns(w.keys, account_id, pin_hash)
     w.q(
-        "INSERT INTO accounts (id, display_name, role, pin_hash) VALUES (%s, %s, %s, %s)",
+        "INSERT INTO accounts (id, display_name, role, pin_hash, pin_verifier) "
+        "VALUES (%s, %s, %s, %s, %s)",
         (
             account_id,
             w.keys.seal("accounts", "display_name", account_id, display_name.strip()),
             Role(role).value,
-            w.keys.seal("accounts", "pin_hash", account_id, pin_hash),
+            sealed_pin,
+            verifier,
         ),
     )
     return account_id
@@ -975,28 +999,50 @@ def open_shared_store(dsn: str, passphrase: str) -> PgStore:
         if int(meta.get("schema_version", "0")) > schema.VERSION:
             raise errors.StoreFromFuture()
         line_key = crypto.unwrap_line_key(meta["line_key"], passphrase)
-        _upgrade(conn)
+        keys = LineKeys.derive(line_key)
+        _upgrade(conn, keys)
     except BaseException:
         conn.close()
         raise
-    store = PgStore(dsn, conn, LineKeys.derive(line_key))
+    store = PgStore(dsn, conn, keys)
     store._line_key = line_key
     return store
 
 
-def _upgrade(conn: psycopg.Connection[Any]) -> None:
-    """Add the server functions a store made by an earlier version lacks. Only its owner may;
-    a station's own login cannot, and the station then says the store needs its owner."""
+def _upgrade(conn: psycopg.Connection[Any], keys: LineKeys) -> None:
+    """Bring a store made by an earlier version up to this one's server functions and grants.
+    Only its owner may; a station's own login cannot, and the station then says the store
+    needs its owner."""
     with server_errors():
-        present = conn.execute("SELECT to_regproc('intake_pin_attempt') IS NOT NULL").fetchone()
+        present = conn.execute(
+            "SELECT to_regprocedure(%s) IS NOT NULL", (schema.PIN_SIGNATURE,)
+        ).fetchone()
         if present and present[0]:
             return
         try:
             with conn.transaction():
                 for statement in schema.UPGRADES:
                     conn.execute(statement)
+                _upgrade_pins(conn, keys)
         except psycopg.errors.InsufficientPrivilege as exc:
             raise errors.StoreNeedsOwner() from exc
+
+
+def _upgrade_pins(conn: psycopg.Connection[Any], keys: LineKeys) -> None:
+    """Accounts whose sealed PIN hash still holds the PIN's key: keep only its parameters
+    sealed, and the key's verifier for the server (`pin_columns`)."""
+    rows = conn.execute(
+        "SELECT id, pin_hash FROM accounts WHERE pin_verifier IS NULL FOR UPDATE"
+    ).fetchall()
+    for account_id, sealed in rows:
+        stored = str(keys.open("accounts", "pin_hash", account_id, bytes(sealed)))
+        if pin_parameters(stored) is None:
+            continue  # a disabled account's marker: no verifier, nothing matches
+        sealed_pin, verifier = pin_columns(keys, account_id, stored)
+        conn.execute(
+            "UPDATE accounts SET pin_hash = %s, pin_verifier = %s WHERE id = %s",
+            (sealed_pin, verifier, account_id),
+        )
 
 
 def add_supervisor(display_name: str, pin_hash: str) -> Callable[[PgWriter], object]:

@@ -58,7 +58,7 @@ class CallPage(Retranslatable, QWidget):
         self._save_after_draft = False
         self._finished = False
         self._autosave_state: str | None = (
-            None  # "saved" or "failed", shown in the current language
+            None  # "saved", "kept-here" or "failed", shown in the current language
         )
 
         self.step_list = QListWidget(self)
@@ -280,9 +280,10 @@ class CallPage(Retranslatable, QWidget):
             name="autosave",
         )
 
-    def _draft_saved(self, _result: object) -> None:
+    def _draft_saved(self, result: object) -> None:
         self._saving_draft = False
-        self._autosave_state = "saved"
+        # "kept-here": the shared server did not answer; the draft waits, sealed, here.
+        self._autosave_state = "kept-here" if result == "kept-here" else "saved"
         self._show_autosave_state()
         self._save_if_waiting()
 
@@ -297,6 +298,10 @@ class CallPage(Retranslatable, QWidget):
     def _show_autosave_state(self) -> None:
         texts = {
             "saved": _("Saved a moment ago"),
+            "kept-here": _(
+                "Saved a moment ago on this computer only, encrypted: the shared server did "
+                "not answer. It will be sent when the server answers."
+            ),
             "failed": _("Not saved yet: the store did not answer. Retrying."),
         }
         self.autosave_state.setText(texts.get(self._autosave_state or "", ""))

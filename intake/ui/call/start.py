@@ -61,7 +61,7 @@ def load_call_data(
         Router(programs),
         load_screen(),
         load_guidance(),
-        Drafts(session.records, account_id).pending(),
+        Drafts(session.draft_records, account_id).pending(),
         session.call_desk(account_id).followups_due(by, everyone=sees_all),
         idle,
     )
@@ -92,7 +92,7 @@ def services_for(
         screen=data.screen,
         guidance=data.guidance,
         desk=session.call_desk(account.id),
-        drafts=Drafts(session.records, account.id),
+        drafts=Drafts(session.draft_records, account.id),
         session=session,
         account_id=account.id,
         volunteer_name=spoken_name(account.display_name),
