@@ -24,6 +24,7 @@ from intake.services.session import Session
 from intake.storage.errors import NotOnServer, ServerUnreachable, StoreExists
 
 if TYPE_CHECKING:
+    from intake.settings import SettingsFile
     from intake.storage.db import Store
     from intake.storage.interface import RecordStore
     from intake.storage.pg.store import PgStore
@@ -181,3 +182,50 @@ def address_problem(address: str) -> tuple[str, str] | None:
             ),
         )
     return None
+
+
+def check_server(address: str) -> Literal["ready", "empty"]:
+    """Try the shared server at `address` now, as the station would at its next start: the
+    address's rules first (`address_problem`), then a connection (TLS as the address asks; a
+    certificate that cannot be checked is said as such), then whether it holds the line's
+    store ("ready") or not yet ("empty"). Nothing is written; no passphrase is needed. A
+    typed StoreError says what went wrong."""
+    import psycopg  # noqa: PLC0415 - only when a supervisor tests an address
+
+    from intake.storage.errors import (  # noqa: PLC0415
+        ServerCertificateRefused,
+        ServerLoginRefused,
+    )
+    from intake.storage.pg.store import _connect  # noqa: PLC0415
+
+    try:
+        conn = _connect(address)
+    except ServerUnreachable as exc:
+        reason = str(exc.__cause__ or "").lower()
+        if "certificate" in reason or ("ssl" in reason and "verify" in reason):
+            raise ServerCertificateRefused() from exc
+        if "password" in reason or "authentication" in reason:
+            raise ServerLoginRefused() from exc
+        raise
+    except psycopg.OperationalError as exc:  # refused sign-in (SQLSTATE 28…) and the like
+        if (exc.sqlstate or "").startswith("28"):
+            raise ServerLoginRefused() from exc
+        raise ServerUnreachable() from exc
+    try:
+        row = conn.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()
+    except psycopg.Error as exc:
+        raise ServerUnreachable() from exc
+    finally:
+        conn.close()
+    return "ready" if row and row[0] else "empty"
+
+
+def choose_store(settings_file: SettingsFile, address: str | None) -> None:
+    """Keep this station's choice for its next start: the line's shared server at `address`
+    (refused with ValueError if `address_problem` finds one), or None: the encrypted file on
+    this computer. The settings file holds the address only, never a password."""
+    from dataclasses import replace  # noqa: PLC0415
+
+    if address is not None and address_problem(address) is not None:
+        raise ValueError("refused server address")
+    settings_file.save(replace(settings_file.load(), server=address))

@@ -237,3 +237,21 @@ class StoreNeedsOwner(StoreError):
         "This version adds a safeguard to the line's server. Ask the person who looks after it "
         "to run any intake db command with the owner's address once; nothing was changed."
     )
+
+
+class ServerCertificateRefused(StoreError):
+    title = N_("The shared server's certificate could not be checked")
+    advice = N_(
+        "The connection was refused before anything was sent. Check that this computer has the "
+        "certificate of the authority that signed the server's (for PostgreSQL, in "
+        "~/.postgresql/root.crt) and that the address names the server as its certificate does; "
+        "or ask the person who looks after the server."
+    )
+
+
+class ServerLoginRefused(StoreError):
+    title = N_("The shared server refused this computer's sign-in")
+    advice = N_(
+        "Check the user name in the address and the server's password in this computer's "
+        "PostgreSQL password file (~/.pgpass); or ask the person who looks after the server."
+    )

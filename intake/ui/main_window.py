@@ -47,6 +47,7 @@ from intake.ui.widgets import (
 if TYPE_CHECKING:
     from intake.services.drafts import Draft
     from intake.services.shared import ServerStatus
+    from intake.settings import SettingsFile
     from intake.ui.call.base import CallServices
     from intake.ui.call.page import CallPage
     from intake.ui.console import ConsolePage
@@ -73,6 +74,7 @@ def role_name(role: Role) -> str:
 class HomePage(Retranslatable, QWidget):
     resume_requested = QtSignal(object)  # the Draft
     discard_requested = QtSignal(str)
+    settings_requested = QtSignal()  # a supervisor opens the station's settings
 
     def __init__(self, account: Account, cipher_version: str, parent: QWidget) -> None:
         super().__init__(parent)
@@ -118,6 +120,12 @@ class HomePage(Retranslatable, QWidget):
         self.followups.hide()
         self.next_steps = hint(self, "home-next")
         self.security = hint(self, "home-security")
+        # Where this station keeps the line's records: supervisors only.
+        self.settings_button = QPushButton(self)
+        self.settings_button.setObjectName("station-settings-button")
+        self.settings_button.setProperty("secondary", True)
+        self.settings_button.setVisible(account.role is Role.SUPERVISOR)
+        self.settings_button.clicked.connect(self.settings_requested.emit)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.session)
@@ -128,6 +136,7 @@ class HomePage(Retranslatable, QWidget):
         layout.addWidget(self.next_steps)
         layout.addStretch(1)
         layout.addWidget(self.security)
+        layout.addWidget(self.settings_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.resume_button.clicked.connect(self._resume)
         self.discard_button.clicked.connect(self._discard)
         self.retranslate_ui()
@@ -195,6 +204,7 @@ class HomePage(Retranslatable, QWidget):
             ).format(count=self._due)
         )
         self.followups_button.setText(_("Show the follow-ups"))
+        self.settings_button.setText(_("Where this station keeps the records…"))
         self.resume_button.setText(_("Resume the call"))
         self.discard_button.setText(_("Discard it"))
         self.security.setText(
@@ -522,6 +532,10 @@ class MainWindow(Retranslatable, QMainWindow):
         self.lock_page = LockPage(account, self.pages)
         self.pages.addWidget(self.home)
         self.pages.addWidget(self.lock_page)
+        # The station's settings file (set by the shell): where the records are kept.
+        self.settings_file: SettingsFile | None = None
+        self.station_settings: QWidget | None = None
+        self.home.settings_requested.connect(self.show_station_settings)
         central = QWidget(self)
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
@@ -791,6 +805,28 @@ class MainWindow(Retranslatable, QMainWindow):
         else:
             self.console_page.refresh()
         self.pages.setCurrentWidget(self.console_page)
+
+    def show_station_settings(self) -> None:
+        """Where this station keeps the line's records (supervisors; takes effect at the next
+        start)."""
+        from intake.services.shared import SharedSession  # noqa: PLC0415
+        from intake.ui.station_settings import StationSettingsPage  # noqa: PLC0415
+
+        if self.services is None or self.locked or self.account.role is not Role.SUPERVISOR:
+            return
+        if self.settings_file is None:
+            return
+        if self.station_settings is None:
+            session = self.services.session
+            address = session.pg.dsn if isinstance(session, SharedSession) else None
+            page = StationSettingsPage(self.settings_file, address, self.pages)
+            page.closed.connect(lambda: self.pages.setCurrentWidget(self.home))
+            self.pages.addWidget(page)
+            self.station_settings = page
+        else:
+            assert isinstance(self.station_settings, StationSettingsPage)
+            self.station_settings.load()
+        self.pages.setCurrentWidget(self.station_settings)
 
     def set_idle_minutes(self, minutes: int) -> None:
         """The idle lock time saved in the console applies at once, not at the next sign-in."""

@@ -91,6 +91,7 @@ class PhoneShell(Shell):
             idle_minutes_for(data, settings),
         )
         self.window = window
+        window.settings_file = self.settings_file  # the station's settings page writes it
         window.unlock_requested.connect(self._unlock)
         window.locked_now.connect(self._audit_lock)
         window.discard_draft.connect(self._discard_draft)
