@@ -157,6 +157,8 @@ class HomePage(Retranslatable, QWidget):
         self._saved_message = saved
         self._queued = queued
         self.status.setProperty("state", "queued" if queued else "saved")
+        self.status.style().unpolish(self.status)  # the colour follows the state
+        self.status.style().polish(self.status)
         self.status.setVisible(saved)
         self.retranslate_ui()
 

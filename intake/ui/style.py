@@ -36,6 +36,7 @@ QListWidget#step-list { font-size: $h3; }
 QListWidget#step-list::item { padding: 8px 6px; }
 QLabel#home-status { color: #1f5f2f; font-weight: 600; }
 QLabel#home-status[state="queued"] { color: #7a4b00; }
+QLabel#settings-result { color: #1f5f2f; font-weight: 600; }
 QFrame#resume-box { background: #fff4e5; border: 1px solid #b35900; border-radius: 4px; }
 QPushButton:focus { border: 3px solid #1b1f24; padding: 5px 14px; }
 QPushButton[crisis="true"]:focus { padding: 8px 14px; }

@@ -99,21 +99,63 @@ def bench_saves(stores: dict[str, RecordStore], actor: dict[str, str], saves: in
     line(f"save a whole call ({saves} each)", times["file"], times["shared"])
 
 
-def load_notes(store: RecordStore, actor: str, notes: int) -> None:
-    contact_id = None
-    batch = 1000
+def load_notes(stores: dict[str, RecordStore], actor: dict[str, str], notes: int) -> None:
+    """The same notes (12 words each, one contact per ten notes) into both stores, in bulk:
+    what is measured is the search, so the loading skips the per-row audit of a real save.
+    The file gets plain INSERTs (its FTS5 triggers index them); the server gets COPY of the
+    rows a station would send: bodies sealed and the blind-index tokens, made here."""
+    file = stores["file"]
+    shared = stores["shared"]
+    assert isinstance(file, LocalRecords)
+    assert isinstance(shared, PgStore)
+    keys = shared.line_keys
+    rng = random.Random(18)
+    batch = 10_000
     for start in range(0, notes, batch):
-        with store.writing() as w:
-            for index in range(start, min(notes, start + batch)):
-                if index % 10 == 0:
-                    call = a_call(index)
-                    record = call.record("en", "2026-11-22T04:00:00-05:00")
-                    w.write_contact(record, actor)
-                    contact_id = record.id
-                assert contact_id is not None
-                w.put_note(
-                    str(uuid.uuid4()), contact_id, " ".join(random.choices(WORDS, k=12)), actor
-                )
+        contacts, rows = [], []
+        for index in range(start, min(notes, start + batch)):
+            if index % 10 == 0:
+                contact_id = str(uuid.UUID(int=rng.getrandbits(128)))
+                started = f"2026-11-22T03:{index % 60:02d}:{index % 59:02d}+00:00"
+                contacts.append((contact_id, started))
+            note_id = str(uuid.UUID(int=rng.getrandbits(128)))
+            rows.append((note_id, contact_id, started, " ".join(rng.choices(WORDS, k=12))))
+        with file.store.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO contacts (id, channel, started_at, ui_language, caller_language, "
+                "role, province, topics, need, risk, outcome, consent_notes, created_by) "
+                "VALUES (?, 'phone', ?, 'fr', 'fr', 'resident', 'QC', '[\"burnout\"]', "
+                "'peer', 'concern', 'referred', 1, ?)",
+                [(c, t, actor["file"]) for c, t in contacts],
+            )
+            conn.executemany(
+                "INSERT INTO notes (id, contact_id, author, created_at, body) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(n, c, actor["file"], t, b) for n, c, t, b in rows],
+            )
+        with shared.writing() as w, w.conn.cursor() as cursor:
+            with cursor.copy(
+                "COPY contacts (id, channel, started_at, ui_language, caller_language, role, "
+                "province, topics, need, risk, outcome, consent_notes, created_by) FROM STDIN"
+            ) as copy:
+                for contact_id, started in contacts:
+                    copy.write_row(
+                        (contact_id, "phone", started, "fr", "fr", "resident", "QC",
+                         '["burnout"]', "peer", "concern", "referred", True, actor["shared"])
+                    )  # fmt: skip
+            with cursor.copy(
+                "COPY notes (id, contact_id, author, created_at, body) FROM STDIN"
+            ) as copy:
+                for note_id, contact_id, started, body in rows:
+                    sealed = keys.seal("notes", "body", note_id, body)
+                    copy.write_row((note_id, contact_id, actor["shared"], started, sealed))
+            with cursor.copy("COPY note_words (token, note_id) FROM STDIN") as copy:
+                for note_id, _contact, _started, body in rows:
+                    for token in keys.blind_tokens(body):
+                        copy.write_row((token, note_id))
+    with shared.writing() as w:
+        w.q("ANALYZE notes")
+        w.q("ANALYZE note_words")
 
 
 def bench_search(stores: dict[str, RecordStore], notes: int, searches: int) -> None:
@@ -198,8 +240,7 @@ def main() -> None:
         )
         bench_saves(stores, ids, saves)
         started = time.perf_counter()
-        for name, store in stores.items():
-            load_notes(store, ids[name], notes)
+        load_notes(stores, ids, notes)
         print(f"(loaded {notes:,} notes into each in {time.perf_counter() - started:.0f} s)")
         bench_search(stores, notes, searches)
         bench_claims(file, shared, ids, items)
