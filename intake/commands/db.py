@@ -13,11 +13,15 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from intake.i18n import _
 from intake.passphrase import explain_passphrase, explain_pin, passphrase_problem, pin_problem
 from intake.paths import default_store
 from intake.storage.errors import StoreError
+
+if TYPE_CHECKING:
+    from intake.storage.pg.store import PgStore
 
 
 class InputProblem(Exception):
@@ -214,6 +218,85 @@ def _add_shared_account(server: str, name: str, role: str) -> int:
     finally:
         store.close()
     print(_("Added {name}; they can now sign in with their PIN.").format(name=name))
+    return 0
+
+
+def _owner_store(args: argparse.Namespace) -> PgStore:
+    """The shared store opened with the owner's address (row-level security is switched on and
+    accounts mapped by the line's owner role only)."""
+    server = _server(args)
+    if server is None:
+        raise InputProblem(_("This command is for the shared store: give --server URL."))
+    from intake.storage.pg.store import open_shared_store  # noqa: PLC0415
+
+    return open_shared_store(server, read_secret(_("Line passphrase (shared store): ")))
+
+
+def run_row_security(args: argparse.Namespace) -> int:
+    """Switch on who-sees-what on the server (docs/shared-store.md, "Accounts and server
+    roles"): once, with the owner's address; running it again changes nothing."""
+    from intake.storage.pg.security import enable_row_security, row_security_on  # noqa: PLC0415
+
+    store = _owner_store(args)
+    try:
+        if row_security_on(store):
+            print(_("Row-level security is already on for this shared store; nothing changed."))
+            return 0
+        with store.writing() as w:
+            enable_row_security(w.conn, in_transaction=True)
+            w.audit(None, "edit", None, "row security on")
+    finally:
+        store.close()
+    print(
+        _(
+            "Row-level security is on. Map each person's server login to their account with: "
+            "intake db map-account --name NAME --login LOGIN"
+        )
+    )
+    return 0
+
+
+def run_map_account(args: argparse.Namespace) -> int:
+    """Let a server login role (made by the server's administrator, with its own password) act
+    as one line account: supervisors join the group that reads everything, anyone else the
+    group that reads their own."""
+    from intake.accounts import Role  # noqa: PLC0415
+    from intake.storage.pg.security import (  # noqa: PLC0415
+        login_exists,
+        map_account,
+        row_security_on,
+    )
+
+    name = _display_name(args.name)
+    store = _owner_store(args)
+    try:
+        if not row_security_on(store):
+            raise InputProblem(
+                _("Row-level security is not on yet: run intake db row-security first.")
+            )
+        found = [a for a in store.list_accounts() if a.display_name.casefold() == name.casefold()]
+        if not found:
+            raise InputProblem(_("No account is named {name}.").format(name=name))
+        if not login_exists(store, args.login):
+            raise InputProblem(
+                _(
+                    "The server has no login named {login}. Its administrator creates it first "
+                    "(CREATE ROLE {login} LOGIN PASSWORD …), then run this again."
+                ).format(login=args.login)
+            )
+        account = found[0]
+        with store.writing() as w:
+            map_account(
+                w.conn,
+                account.id,
+                args.login,
+                supervisor=account.role is Role.SUPERVISOR,
+                in_transaction=True,
+            )
+            w.audit(None, "edit", account.id, "account mapped to a server login")
+    finally:
+        store.close()
+    print(_("{name} now connects as the server login {login}.").format(name=name, login=args.login))
     return 0
 
 
@@ -468,7 +551,10 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     actions = db.add_subparsers(
         dest="action",
         required=True,
-        metavar="{init,add-account,check,backup,restore,accept,rekey,move-to-server,purge}",
+        metavar=(
+            "{init,add-account,check,backup,restore,accept,rekey,move-to-server,purge,"
+            "row-security,map-account}"
+        ),
     )
 
     def action(
@@ -518,6 +604,20 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         run_accept,
     )
     action("rekey", _("change the store passphrase"), run_rekey)
+    action(
+        "row-security",
+        _("shared store: have the server enforce who sees what (once, as its owner)"),
+        run_row_security,
+    )
+    mapping = action(
+        "map-account",
+        _("shared store: let a person's server login act as their account"),
+        run_map_account,
+    )
+    mapping.add_argument("--name", required=True, metavar=_("NAME"), help=_("display name"))
+    mapping.add_argument(
+        "--login", required=True, metavar=_("LOGIN"), help=_("the person's server login role")
+    )
     action(
         "move-to-server",
         _("copy this station's store file into the shared store given with --server"),

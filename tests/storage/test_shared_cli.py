@@ -97,3 +97,92 @@ def test_the_window_never_falls_back_to_a_file_when_a_server_was_asked_for() -> 
     # refuses rather than pick one: the line's records would split in two.
     assert done.returncode == 2
     assert "--store or --server, not both" in done.stderr
+
+
+def test_switching_on_row_security_and_mapping_an_account_to_a_login(pg_dsn: str) -> None:
+    """`intake db row-security` then `intake db map-account`: a person's own server login then
+    reads only their own calls, and signs in only as themselves; refusals said plainly."""
+    import uuid
+
+    import psycopg
+    from psycopg import sql
+
+    assert (
+        db(
+            "init", "--server", pg_dsn, "--supervisor", "Sam Lee", stdin=f"{GOOD}\n246810\n"
+        ).returncode
+        == 0
+    )
+    assert (
+        db(
+            "add-account", "--server", pg_dsn, "--name", "Alex Roy", stdin=f"{GOOD}\n739105\n"
+        ).returncode
+        == 0
+    )
+    login = f"intake_t{uuid.uuid4().hex[:8]}_alex"
+    # Mapping before row security is on: refused, saying what to run first.
+    early = db(
+        "map-account", "--server", pg_dsn, "--name", "Alex Roy", "--login", login, stdin=f"{GOOD}\n"
+    )
+    assert early.returncode == 2
+    assert "row-security" in early.stderr
+    on = db("row-security", "--server", pg_dsn, stdin=f"{GOOD}\n")
+    assert on.returncode == 0, on.stderr
+    again = db("row-security", "--server", pg_dsn, stdin=f"{GOOD}\n")
+    assert again.returncode == 0, again.stderr  # already on: said, nothing changed
+    # A login the server's administrator has not made yet: refused, saying so.
+    missing = db(
+        "map-account", "--server", pg_dsn, "--name", "Alex Roy", "--login", login, stdin=f"{GOOD}\n"
+    )
+    assert missing.returncode == 2
+    assert login in missing.stderr
+    assert "Traceback" not in missing.stderr
+    with psycopg.connect(pg_dsn, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(login)))
+    try:
+        unknown = db(
+            "map-account",
+            "--server",
+            pg_dsn,
+            "--name",
+            "Nobody",
+            "--login",
+            login,
+            stdin=f"{GOOD}\n",
+        )
+        assert unknown.returncode == 2
+        assert "Nobody" in unknown.stderr
+        done = db(
+            "map-account",
+            "--server",
+            pg_dsn,
+            "--name",
+            "Alex Roy",
+            "--login",
+            login,
+            stdin=f"{GOOD}\n",
+        )
+        assert done.returncode == 0, done.stderr
+        alex_dsn = pg_dsn.replace("postgresql://intake_admin@", f"postgresql://{login}@")
+        owner = open_shared_store(pg_dsn, GOOD)
+        alex = open_shared_store(alex_dsn, GOOD)
+        try:
+            ids = {a.display_name: a.id for a in owner.list_accounts()}
+            assert alex.session_account == ids["Alex Roy"]
+            assert alex.check_pin(ids["Alex Roy"], "739105") is not None
+            from intake.storage.errors import NotAllowed
+
+            with pytest.raises(NotAllowed):
+                alex.check_pin(ids["Sam Lee"], "246810")
+            actions = [r[3] for r in owner.audit_trail() if r[0] == "edit"]
+            assert "row security on" in actions
+            assert "account mapped to a server login" in actions
+        finally:
+            alex.close()
+            owner.close()
+    finally:
+        with psycopg.connect(pg_dsn, autocommit=True) as admin:
+            admin.execute(
+                sql.SQL("REASSIGN OWNED BY {} TO intake_admin").format(sql.Identifier(login))
+            )
+            admin.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(login)))

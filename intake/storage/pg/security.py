@@ -20,6 +20,7 @@ security altogether: never give a station a superuser.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from psycopg import sql
@@ -137,18 +138,30 @@ STATEMENTS = [
 ]
 
 
-def enable_row_security(owner: Any) -> None:
-    """Switch the policies on, on the owner's connection (one transaction)."""
-    with owner.transaction():
+def enable_row_security(owner: Any, *, in_transaction: bool = False) -> None:
+    """Switch the policies on, on the owner's connection (one transaction; `in_transaction`:
+    the caller's)."""
+    with contextlib.nullcontext() if in_transaction else owner.transaction():
         for statement in STATEMENTS:
             owner.execute(statement)
 
 
-def map_account(owner: Any, account_id: str, login_role: str, *, supervisor: bool) -> None:
+def row_security_on(store: Any) -> bool:
+    """Whether `enable_row_security` has run on this shared store."""
+    return bool(store.query("SELECT to_regproc('intake_me') IS NOT NULL")[0][0])
+
+
+def login_exists(store: Any, login_role: str) -> bool:
+    return bool(store.query("SELECT 1 FROM pg_roles WHERE rolname = %s", (login_role,)))
+
+
+def map_account(
+    owner: Any, account_id: str, login_role: str, *, supervisor: bool, in_transaction: bool = False
+) -> None:
     """Let `login_role` (made by the server's administrator, with its password) act as the
     line account `account_id`; it joins the volunteer or supervisor group."""
     group = "intake_supervisor" if supervisor else "intake_volunteer"
-    with owner.transaction():
+    with contextlib.nullcontext() if in_transaction else owner.transaction():
         owner.execute(
             sql.SQL("GRANT {} TO {}").format(sql.Identifier(group), sql.Identifier(login_role))
         )
