@@ -21,6 +21,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Literal
 
+from intake.safety import RescueMissing, rescue_problems
 from intake.services.calls import CallSnapshot, FollowUpPlan, save_call
 from intake.storage.errors import ConsentRefused, ServerUnreachable
 from intake.storage.interface import RecordStore
@@ -205,13 +206,15 @@ class Outbox:
         for draft_id in reversed(self._draft_ids(DRAFT)):  # oldest first
             try:
                 owner, payload = self._read_draft(draft_id)
+                if not _call_saved(store, draft_id):  # a finished call has no draft any more
+                    store.save_draft(draft_id, owner, payload)
             except FileNotFoundError:
                 continue
-            except Exception as exc:  # damaged on disk: no later try can open it
+            except ServerUnreachable:
+                raise
+            except Exception as exc:  # damaged on disk, or refused: no later try would do
                 self._set_aside_file(self._draft_path(draft_id), exc)
                 continue
-            if not _call_saved(store, draft_id):  # a finished call has no draft any more
-                store.save_draft(draft_id, owner, payload)
             self.remove_local_draft(draft_id)
 
     def deliver(self, store: RecordStore) -> int:
@@ -254,17 +257,25 @@ def save_or_queue(
 
     Calls already waiting are delivered first, so the server receives them in order; a call
     waiting in the outbox is replaced by this newer snapshot of it."""
+    # The last guard first, as `save_call` has it: a call it would refuse is never queued
+    # (delivered later it would be set aside, and its draft would be gone).
+    record = snap.record
+    if problems := rescue_problems(record.risk, record.crisis_actions, record.outcome):
+        raise RescueMissing(problems)
     with outbox.lock:
-        # The call now holds all its draft held: a draft kept here must not outlive it.
-        outbox.remove_local_draft(snap.draft_id)
         try:
             outbox.deliver(store)
             save_call(store, snap, actor)
         except ServerUnreachable:
             outbox.put(snap, actor)
-            return "queued"
-        outbox.remove(snap.contact_id)  # an older snapshot of this call, if one waited
-        return "saved"
+            outcome: Literal["saved", "queued"] = "queued"
+        else:
+            outbox.remove(snap.contact_id)  # an older snapshot of this call, if one waited
+            outcome = "saved"
+        # Saved or queued, the call now holds all its draft held: a draft kept here must not
+        # outlive it. (A call refused at saving keeps it: it is all there is of the call.)
+        outbox.remove_local_draft(snap.draft_id)
+        return outcome
 
 
 def _call_saved(store: RecordStore, contact_id: str) -> bool:

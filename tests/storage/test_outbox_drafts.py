@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from intake.call import Call
+from intake.safety import RescueMissing
 from intake.services.calls import snapshot
 from intake.services.drafts import Drafts, draft_of
 from intake.services.outbox import Outbox, OutboxDrafts, save_or_queue
@@ -134,4 +135,42 @@ def test_a_draft_without_consent_is_refused_before_anything_is_kept(tmp_path: Pa
             OutboxDrafts(store, outbox).save_draft(str(uuid.uuid4()), account, payload)
         assert outbox.local_drafts(account) == []
         assert not (tmp_path / "outbox").exists()
+        store.close()
+
+
+def test_a_call_refused_at_saving_keeps_its_draft_here(tmp_path: Path) -> None:
+    """The last guard refuses a call said to be connected to crisis help without the
+    connection recorded: nothing is saved or queued, so the draft kept here must stay (it is
+    all there is of the call)."""
+    with running_server() as server:
+        store, account, outbox, drafts = _setup(server, tmp_path)
+        server.stop("immediate")
+        call = a_call()
+        call.outcome = "crisis-connected"
+        assert drafts.autosave(draft_of(call)) == "kept-here"
+        call.step = "wrapup"
+        snap = snapshot(call, "en", "2026-11-22T08:30:00+00:00")
+        with pytest.raises(RescueMissing):
+            save_or_queue(store, outbox, snap, account)
+        assert [d for d, _p in outbox.local_drafts(account)] == [call.contact_id]
+        assert outbox.pending() == []
+        store.close()
+
+
+def test_a_kept_draft_the_server_refuses_is_set_aside_not_retried_forever(
+    tmp_path: Path,
+) -> None:
+    with running_server() as server:
+        store, account, outbox, drafts = _setup(server, tmp_path)
+        server.stop("immediate")
+        call = a_call()
+        assert drafts.autosave(draft_of(call)) == "kept-here"
+        # Damaged on disk: no later try can open it.
+        kept = tmp_path / "outbox" / "drafts" / f"{call.contact_id}.draft"
+        kept.write_bytes(kept.read_bytes()[:-3] + b"xyz")
+        server.start()
+        outbox.deliver(store)
+        assert outbox.local_drafts(account) == []
+        assert (tmp_path / "outbox" / "set-aside" / kept.name).exists()
+        assert store.drafts(account) == []
         store.close()
