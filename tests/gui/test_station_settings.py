@@ -177,3 +177,37 @@ def test_only_a_supervisor_is_offered_the_stations_settings(qtbot: QtBot, lang: 
     ):
         home = HomePage(Account(f"id-{role.value}", "Dr Lee", role), "4.6", parent)
         assert home.settings_button.isVisibleTo(parent) is shown
+
+
+def test_a_volunteer_cannot_reach_the_stations_settings(
+    qtbot: QtBot,
+    make_app: AppFactory,
+    store_path: Path,
+    settings_file: SettingsFile,
+    lang: Language,
+) -> None:
+    from intake.pins import hash_pin
+    from intake.storage.account_store import insert_account
+    from tests.conftest import PASSPHRASE
+
+    store = make_store(store_path)
+    with store.transaction() as conn:
+        insert_account(conn, "Volunteer Vi", Role.VOLUNTEER.value, hash_pin("739105"))
+    store.close()
+    app = make_app(lang)
+    app.gate.unlock.passphrase.setText(PASSPHRASE)
+    app.gate.unlock.unlock_button.click()
+    wait_idle(qtbot)
+    combo = app.gate.signin.account
+    combo.setCurrentIndex(next(i for i in range(combo.count()) if "Vi" in combo.itemText(i)))
+    app.gate.signin.pin.setText("739105")
+    app.gate.signin.signin_button.click()
+    qtbot.waitUntil(lambda: app.main_window is not None, timeout=20_000)
+    window = app.main_window
+    assert window is not None
+    assert window.account.role is Role.VOLUNTEER
+    assert not window.home.settings_button.isVisible()
+    window.show_station_settings()  # even asked directly (a shortcut, a stray signal)
+    assert window.station_settings is None
+    assert window.pages.currentWidget() is window.home
+    assert settings_file.load().server is None
