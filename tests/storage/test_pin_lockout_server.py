@@ -217,3 +217,26 @@ def test_upgrading_an_older_store_fixes_the_groups_grants(line: Line, pg_dsn: st
         ) == [(1,)]
     finally:
         alice.close()
+
+
+def test_upgrading_a_store_without_row_security_grants_the_groups_nothing(pg_dsn: str) -> None:
+    """The groups are the whole server's (another line's database may have made them): a store
+    that never switched row security on gives them nothing at its upgrade."""
+    owner = make_shared_store(pg_dsn)
+    owner.close()
+    with psycopg.connect(pg_dsn, autocommit=True) as admin:
+        for group in GROUPS:
+            admin.execute(
+                f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{group}') "
+                f"THEN CREATE ROLE {group} NOLOGIN; END IF; END $$"
+            )
+        admin.execute(f"DROP FUNCTION {schema.PIN_SIGNATURE}")  # as made before it
+    open_shared_store(pg_dsn, PASSPHRASE).close()  # the owner's open upgrades it
+    with psycopg.connect(pg_dsn, autocommit=True) as admin:
+        for group in GROUPS:
+            granted = admin.execute(
+                "SELECT has_any_column_privilege(%s, 'accounts', 'SELECT'), "
+                "has_function_privilege(%s, %s, 'EXECUTE')",
+                (group, group, schema.PIN_SIGNATURE),
+            ).fetchone()
+            assert granted == (False, False)

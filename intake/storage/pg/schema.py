@@ -237,16 +237,16 @@ UPGRADES = [
     f"REVOKE ALL ON FUNCTION {PIN_SIGNATURE} FROM PUBLIC",
     PURGE_REPORTS,
     # Per-person group roles (row-level security, security.py) of a store made before the
-    # function: they may call it, and no longer write the count themselves.
+    # function: they may call it, no longer write the count themselves, and no longer read the
+    # verifiers. Only where row-level security was switched on in this database (the groups
+    # are the whole server's: another line's database may have made them).
     *(
         f"""DO $$ BEGIN
-            IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{group}') THEN
+            IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{group}')
+               AND to_regproc('intake_me') IS NOT NULL THEN
                 GRANT EXECUTE ON FUNCTION {PIN_SIGNATURE} TO {group};
                 REVOKE UPDATE, SELECT ON accounts FROM {group};
-                IF EXISTS (SELECT 1 FROM information_schema.columns
-                           WHERE table_name = 'accounts' AND column_name = 'db_role') THEN
-                    GRANT SELECT ({ACCOUNT_COLUMNS}) ON accounts TO {group};
-                END IF;
+                GRANT SELECT ({ACCOUNT_COLUMNS}) ON accounts TO {group};
             END IF;
         END $$"""
         for group in ("intake_volunteer", "intake_supervisor")
