@@ -21,12 +21,12 @@ from intake.storage import audit
 from intake.storage.account_store import active_role
 from intake.storage.db import Store
 from intake.storage.errors import NotAllowed, StoreError
+from intake.storage.interface import RecordStore
 from intake.storage.local import LocalRecords
 from intake.timezones import zone
 from intake.vocabulary import ATTEMPT_RESULTS, WORK_OUTCOMES
 
 if TYPE_CHECKING:
-    from intake.storage.interface import RecordStore
     from intake.storage.pg.store import PgStore
 
 DEFAULT_ZONE = "America/Toronto"
@@ -143,6 +143,9 @@ def _item(row: Any) -> WorkItem:
 
 
 Key = tuple[int, str, str]
+
+# What the worklist window holds and hands back to these functions.
+WorkStore = Store | RecordStore
 
 
 # The worklist on either store: the SQLCipher file (its own SQL below, as always; also when it
