@@ -48,6 +48,8 @@ def test_a_station_file_moves_whole_and_twice_adds_nothing(store_path: Path, pg_
             "callbacks": 2,
             "followups": 2,
             "drafts": 1,
+            "work_items": 2,
+            "work_attempts": 0,
         }
         assert hashlib.sha256(store_path.read_bytes()).hexdigest() == before
         assert shared.history_page() == file.history_page()
@@ -124,6 +126,60 @@ def test_an_account_disabled_on_the_station_cannot_sign_in_on_the_server(
         assert gone not in [a.id for a in shared.list_accounts()]
         assert shared.check_pin(gone, "581403") is None
         assert shared.check_pin(actor, PIN) is not None
+    finally:
+        shared.close()
+        file.close()
+
+
+def test_the_worklist_moves_as_the_file_has_it_and_twice_adds_nothing(
+    store_path: Path, pg_dsn: str
+) -> None:
+    """Claims, attempts, closed items and a kiosk request with a follow-up booked later (two
+    items for one person) arrive as they are; running the move again changes nothing, even
+    after the server's copy was worked on."""
+    from datetime import UTC, datetime, timedelta
+
+    from intake.services import worklist
+    from tests.storage.test_worklist_contract import kiosk_request
+
+    file = LocalRecords(make_store(store_path))
+    actor, _calls = _fill(file)
+    volunteer = next(a.id for a in file.list_accounts() if a.id != actor)
+    request = kiosk_request(file, messages_ok=True)
+    contact_id = worklist.get_item(file, request).contact_id  # type: ignore[union-attr]
+    later = "9c1d7d52-0000-4000-8000-000000000001"
+    with file.writing() as w:
+        w.put_followup(
+            later, contact_id, (datetime.now(UTC) + timedelta(days=2)).isoformat(), actor
+        )
+    worklist.claim(file, request, volunteer)
+    worklist.record_attempt(file, request, volunteer, "message-left")
+    done = worklist.open_items(file)[-1].id
+    worklist.claim(file, done, actor)
+    worklist.close(file, done, actor, "referred")
+    shared = create_shared_store(pg_dsn, LINE)
+    try:
+        added = move_file_to_server(file.store, shared, None)
+        assert (added["work_items"], added["work_attempts"]) == (4, 1)
+
+        def state(store: object) -> list[tuple[object, ...]]:
+            return [
+                (i.id, i.kind, i.due_at, i.claimed_by, i.attempts, i.has_number, i.messages_ok)
+                for i in worklist.open_items(store)  # type: ignore[arg-type]
+            ]
+
+        assert state(shared) == state(file)
+        assert worklist.attempts(shared, request) == worklist.attempts(file, request)
+        assert worklist.get_item(shared, done).claimed_by == actor  # type: ignore[union-attr]
+        assert worklist.open_count(shared) == worklist.open_count(file) == 3
+        worklist.record_attempt(shared, request, volunteer, "no-answer")  # worked on the server
+        again = move_file_to_server(file.store, shared, None)
+        assert again == dict.fromkeys(added, 0)
+        assert [r for _at, r in worklist.attempts(shared, request)] == [
+            "message-left",
+            "no-answer",
+        ]
+        assert shared.verify_audit() == []
     finally:
         shared.close()
         file.close()
