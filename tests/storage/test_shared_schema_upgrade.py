@@ -144,3 +144,18 @@ def test_the_servers_checks_follow_the_vocabulary() -> None:
     ):
         missing = [code for code in codes if f"'{code}'" not in last[name]]
         assert not missing, f"{name}: add a step with vocabulary_checks for {missing}"
+
+
+@pytest.mark.parametrize("start", range(1, schema.VERSION))
+def test_every_earlier_version_reaches_this_one(pg_dsn: str, start: int) -> None:
+    create_shared_store(
+        pg_dsn, PASSPHRASE, initialize=add_supervisor(SUPERVISOR, hash_pin(PIN)), version=start
+    ).close()
+    assert _version(pg_dsn) == start
+    store = open_shared_store(pg_dsn, PASSPHRASE)
+    try:
+        assert _version(pg_dsn) == schema.VERSION
+        assert set(store.counts()) <= _tables(pg_dsn)  # every table this version counts
+        assert store.verify_audit() == []
+    finally:
+        store.close()

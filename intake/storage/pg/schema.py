@@ -224,9 +224,11 @@ TABLES = (
     "callbacks",
     "contacts",
     "drafts",
+    "feedback",
     "followups",
     "note_words",
     "notes",
+    "survey",
     "work_attempts",
     "work_items",
 )
@@ -364,7 +366,33 @@ WORKLIST = [
     "WHERE contact_id NOT IN (SELECT contact_id FROM followups)",
 ]
 
+# Version 3: the de-identified answers (issue 18), as the file's (migrations 3 and 7): the
+# "was this useful?" feedback and the matching survey. Coded values only, dated to the day, no
+# contact, no account, no time of day: nothing in them is sealed because nothing in them leads
+# back to a person.
+FEEDBACK = [
+    """CREATE TABLE feedback (
+        id       text PRIMARY KEY,
+        day      text NOT NULL,
+        channel  text NOT NULL CHECK (channel IN ('phone', 'kiosk')),
+        language text NOT NULL CHECK (language IN ('en', 'fr')),
+        rating   integer CHECK (rating BETWEEN 1 AND 5),
+        found    boolean,
+        CHECK (rating IS NOT NULL OR found IS NOT NULL)
+    )""",
+    """CREATE TABLE survey (
+        id        text PRIMARY KEY,
+        day       text NOT NULL,
+        channel   text NOT NULL CHECK (channel IN ('closure', 'kiosk')),
+        language  text NOT NULL CHECK (language IN ('en', 'fr')),
+        helpful   integer CHECK (helpful BETWEEN 1 AND 5),
+        recommend boolean,
+        CHECK (helpful IS NOT NULL OR recommend IS NOT NULL)
+    )""",
+    "CREATE INDEX survey_day ON survey (day)",
+]
+
 # The steps after version 1, in order: STEPS[n - 2] brings a version n - 1 store to version n.
-STEPS: list[list[str]] = [WORKLIST]
+STEPS: list[list[str]] = [WORKLIST, FEEDBACK]
 
 VERSION = 1 + len(STEPS)
