@@ -427,8 +427,9 @@ def run_move(args: argparse.Namespace) -> int:
         _(
             "Moved to the shared store: {contacts} contacts, {notes} notes, {callbacks} "
             "callbacks, {followups} follow-ups, {work_items} worklist items with {work_attempts} "
-            "attempts, {drafts} drafts and {accounts} accounts (rows it already had were left as "
-            "they were). {path} was not changed."
+            "attempts, {feedback} feedback and {survey} survey answers, {drafts} drafts and "
+            "{accounts} accounts (rows it already had were left as they were). {path} was not "
+            "changed."
         ).format(path=path, **added)
     )
     return 0

@@ -31,6 +31,13 @@ def _fill(file: LocalRecords) -> tuple[str, list[Call]]:
         )
     file.save_draft("in-progress", volunteer, {"consent_notes": True, "notes": "à moitié"})
     file.set_hold(calls[0].contact_id, True, actor)
+    from datetime import date
+
+    from intake.storage.feedback import save_feedback, save_survey
+
+    day = date(2026, 11, 22)
+    save_feedback(file, "f1", day=day, channel="kiosk", language="fr", rating=4, found=True)
+    save_survey(file, "s1", day=day, channel="closure", language="fr", helpful=5, recommend=None)
     return actor, calls
 
 
@@ -50,6 +57,8 @@ def test_a_station_file_moves_whole_and_twice_adds_nothing(store_path: Path, pg_
             "drafts": 1,
             "work_items": 2,
             "work_attempts": 0,
+            "feedback": 1,
+            "survey": 1,
         }
         assert hashlib.sha256(store_path.read_bytes()).hexdigest() == before
         assert shared.history_page() == file.history_page()
@@ -60,6 +69,10 @@ def test_a_station_file_moves_whole_and_twice_adds_nothing(store_path: Path, pg_
         assert shared.search_notes("epuisee") == file.search_notes("epuisee")
         assert shared.drafts(file.list_accounts()[0].id) == file.drafts(file.list_accounts()[0].id)
         assert shared.on_hold(calls[0].contact_id) is True
+        from intake.storage.feedback import feedback_summary, survey_summary
+
+        assert feedback_summary(shared) == feedback_summary(file)
+        assert survey_summary(shared) == survey_summary(file)
         assert [a.display_name for a in shared.list_accounts()] == [
             a.display_name for a in file.list_accounts()
         ]

@@ -28,8 +28,9 @@ def _inserted(w: PgWriter, sql: str, params: tuple[Any, ...]) -> int:
 
 
 def move_file_to_server(file: Store, shared: PgStore, actor: str | None) -> dict[str, int]:
-    """Copy every account, contact, note, callback, follow-up and draft, and the worklist's
-    items and attempts; the rows added, by table (0 for rows the server already had)."""
+    """Copy every account, contact, note, callback, follow-up and draft, the worklist's items
+    and attempts, and the feedback and survey answers; the rows added, by table (0 for rows the
+    server already had)."""
     keys = shared.line_keys
     added = dict.fromkeys(
         (
@@ -41,6 +42,8 @@ def move_file_to_server(file: Store, shared: PgStore, actor: str | None) -> dict
             "drafts",
             "work_items",
             "work_attempts",
+            "feedback",
+            "survey",
         ),
         0,
     )
@@ -134,39 +137,8 @@ def move_file_to_server(file: Store, shared: PgStore, actor: str | None) -> dict
             added["callbacks"] += new
             if new:
                 fresh.add(callback_id)
-        # The worklist as the file has it (claims, outcomes, moved due times). An item the
-        # server's trigger made just now from a follow-up or callback of this run takes the
-        # file's state; one the server already had is left as it is (its station may have
-        # worked it since).
-        for row in file.query(
-            "SELECT id, kind, contact_id, due_at, status, claimed_by, claimed_at, outcome, "
-            "closed_at, created_at FROM work_items ORDER BY created_at, id"
-        ):
-            on_conflict = (
-                "DO UPDATE SET kind = excluded.kind, due_at = excluded.due_at, "
-                "status = excluded.status, claimed_by = excluded.claimed_by, "
-                "claimed_at = excluded.claimed_at, outcome = excluded.outcome, "
-                "closed_at = excluded.closed_at, created_at = excluded.created_at"
-                if row[0] in fresh
-                else "DO NOTHING"
-            )
-            changed = w.q(
-                "INSERT INTO work_items (id, kind, contact_id, due_at, status, claimed_by, "
-                "claimed_at, outcome, closed_at, created_at) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-                f"ON CONFLICT (id) {on_conflict}",
-                tuple(row),
-            ).rowcount
-            added["work_items"] += int(bool(changed))
-        for row in file.query(
-            "SELECT id, item_id, at, actor, result FROM work_attempts ORDER BY at, id"
-        ):
-            added["work_attempts"] += _inserted(
-                w,
-                "INSERT INTO work_attempts (id, item_id, at, actor, result) "
-                "VALUES (%s, %s, %s, %s, %s)",
-                tuple(row),
-            )
+        _move_worklist(file, w, added, fresh)
+        _move_answers(file, w, added)
         for draft_id, account_id, updated_at, payload in file.query(
             "SELECT id, account_id, updated_at, payload FROM drafts"
         ):
@@ -188,3 +160,61 @@ def _timestamp(value: str | None) -> datetime | None:
         return datetime.fromisoformat(value)
     except ValueError:
         return None
+
+
+def _move_worklist(file: Store, w: PgWriter, added: dict[str, int], fresh: set[str]) -> None:
+    # The worklist as the file has it (claims, outcomes, moved due times). An item the
+    # server's trigger made just now from a follow-up or callback of this run takes the
+    # file's state; one the server already had is left as it is (its station may have
+    # worked it since).
+    for row in file.query(
+        "SELECT id, kind, contact_id, due_at, status, claimed_by, claimed_at, outcome, "
+        "closed_at, created_at FROM work_items ORDER BY created_at, id"
+    ):
+        on_conflict = (
+            "DO UPDATE SET kind = excluded.kind, due_at = excluded.due_at, "
+            "status = excluded.status, claimed_by = excluded.claimed_by, "
+            "claimed_at = excluded.claimed_at, outcome = excluded.outcome, "
+            "closed_at = excluded.closed_at, created_at = excluded.created_at"
+            if row[0] in fresh
+            else "DO NOTHING"
+        )
+        changed = w.q(
+            "INSERT INTO work_items (id, kind, contact_id, due_at, status, claimed_by, "
+            "claimed_at, outcome, closed_at, created_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            f"ON CONFLICT (id) {on_conflict}",
+            tuple(row),
+        ).rowcount
+        added["work_items"] += int(bool(changed))
+    for row in file.query(
+        "SELECT id, item_id, at, actor, result FROM work_attempts ORDER BY at, id"
+    ):
+        added["work_attempts"] += _inserted(
+            w,
+            "INSERT INTO work_attempts (id, item_id, at, actor, result) "
+            "VALUES (%s, %s, %s, %s, %s)",
+            tuple(row),
+        )
+
+
+def _move_answers(file: Store, w: PgWriter, added: dict[str, int]) -> None:
+    # The de-identified answers, as they are (coded values, dated to the day).
+    for row in file.query(
+        "SELECT id, day, channel, language, rating, found FROM feedback ORDER BY id"
+    ):
+        added["feedback"] += _inserted(
+            w,
+            "INSERT INTO feedback (id, day, channel, language, rating, found) "
+            "VALUES (%s, %s, %s, %s, %s, %s)",
+            (*row[:5], None if row[5] is None else bool(row[5])),
+        )
+    for row in file.query(
+        "SELECT id, day, channel, language, helpful, recommend FROM survey ORDER BY id"
+    ):
+        added["survey"] += _inserted(
+            w,
+            "INSERT INTO survey (id, day, channel, language, helpful, recommend) "
+            "VALUES (%s, %s, %s, %s, %s, %s)",
+            (*row[:5], None if row[5] is None else bool(row[5])),
+        )
