@@ -170,8 +170,8 @@ def _open_shared(store: PgStore, contact_id: str, actor: str) -> ContactDetail:
     station, its worklist items and their attempts included."""
     record, notes = store.get_contact(contact_id, actor)
     callbacks = tuple(
-        CallbackInfo(best_time, zone, status, has_number, False)
-        for best_time, zone, status, has_number in store.contact_callbacks(contact_id)
+        CallbackInfo(best_time, zone, status, has_number, messages_ok)
+        for best_time, zone, status, has_number, messages_ok in store.contact_callbacks(contact_id)
     )
     role = store.account_role(actor)
     may_reveal = role in SEE_ANY_NUMBER or (

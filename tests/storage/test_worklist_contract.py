@@ -223,6 +223,8 @@ def test_a_message_is_left_only_with_consent(any_store: RecordStore) -> None:
     worklist.claim(any_store, item, volunteer)
     worklist.record_attempt(any_store, item, volunteer, "message-left")
     assert [r for _at, r in worklist.attempts(any_store, item)] == ["message-left"]
+    detail = history.open_contact(any_store, listed.contact_id, any_store.list_accounts()[0].id)
+    assert [c.messages_ok for c in detail.callbacks] == [True]  # History says so on both
 
 
 def test_release_gives_the_item_back(any_store: RecordStore) -> None:

@@ -593,16 +593,24 @@ class PgStore(PgWorklist, PgFeedback):
         )
         return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
-    def contact_callbacks(self, contact_id: str) -> list[tuple[str | None, str | None, str, bool]]:
-        """(agreed time, caller's time zone, status, has a number) of a contact's callbacks,
-        oldest first; the number itself stays sealed (see `reveal_number`)."""
+    def contact_callbacks(
+        self, contact_id: str
+    ) -> list[tuple[str | None, str | None, str, bool, bool]]:
+        """(agreed time, caller's time zone, status, has a number, a message may be left) of a
+        contact's callbacks, oldest first; the number itself stays sealed (`reveal_number`)."""
         rows = self.query(
-            "SELECT id, best_time, time_zone, status, number IS NOT NULL FROM callbacks "
-            "WHERE contact_id = %s ORDER BY created_at, id",
+            "SELECT id, best_time, time_zone, status, number IS NOT NULL, messages_ok "
+            "FROM callbacks WHERE contact_id = %s ORDER BY created_at, id",
             (contact_id,),
         )
         return [
-            (self._keys.open("callbacks", "best_time", r[0], r[1]), r[2], r[3], bool(r[4]))
+            (
+                self._keys.open("callbacks", "best_time", r[0], r[1]),
+                r[2],
+                r[3],
+                bool(r[4]),
+                bool(r[5]),
+            )
             for r in rows
         ]
 
