@@ -650,6 +650,12 @@ class MainWindow(Retranslatable, QMainWindow):
     def show_server_status(self, status: ServerStatus | None) -> None:
         self._server = status
         self._retranslate_server()
+        if status is not None and status.connected:
+            # Other stations' new or claimed items show with each check of the server (every
+            # few seconds), on the worklist if it is open and in the home page's count.
+            if self.worklist_page is not None and self.pages.currentWidget() is self.worklist_page:
+                self.worklist_page.refresh()
+            self.refresh_worklist_count()
 
     def _retranslate_server(self) -> None:
         for action in self.unavailable:

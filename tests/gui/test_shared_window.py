@@ -33,6 +33,7 @@ from tests.gui.test_call import NOTE, OTTAWA_E164, fill_whole_call, steps
 from tests.gui.texts import foreign_texts
 from tests.pg_server import running_server
 from tests.storage.conftest import make_shared_store, pg_dsn, pg_server
+from tests.storage.helpers import contact
 
 __all__ = ["pg_dsn", "pg_server"]  # fixtures used here
 
@@ -212,11 +213,32 @@ def test_a_callback_promised_at_one_station_is_worked_from_another(
     wait_idle(qtbot)
     assert page.model.items[0].claimed_by_name == "Ben Tremblay"
 
+    # A kiosk request saved at another station shows with the next check of the server.
+    station_c: PgStore = open_shared_store(pg_dsn, PASSPHRASE)
+    try:
+        kiosk = contact(channel="kiosk", risk="high", province="NB", callback_number="+15065550123")
+        with station_c.writing() as w:
+            w.write_contact(kiosk, None)
+            w.put_callback(
+                str(uuid.uuid4()),
+                kiosk.id,
+                number="+15065550123",
+                best_time="evening",
+                time_zone="America/Moncton",
+                actor=None,
+            )
+    finally:
+        station_c.close()
+    window.refresh_server_status()  # what the timer does every few seconds
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=20_000)
+    assert page.model.items[0].alert  # first, flagged
+    assert page.alert.isVisible()
+
     window.show_history()
     history = window.history_page
     assert history is not None
-    qtbot.waitUntil(lambda: history.model.rowCount() == 1, timeout=20_000)
-    history.table.selectRow(0)
+    qtbot.waitUntil(lambda: history.model.rowCount() == 2, timeout=20_000)
+    history.table.selectRow([row.id for row in history.model.rows].index(contact_id))
     history.open_selected()
     qtbot.waitUntil(lambda: label("attempt", "no-answer") in history.detail.text(), timeout=20_000)
     assert label("work-kind", "followup") in history.detail.text()
