@@ -6,6 +6,10 @@ volunteer would work it: a high-risk kiosk request first (the person said so on 
 nobody has spoken to them yet), then by risk, then by due time. One volunteer works an item at a
 time: claiming is one conditional UPDATE, so two people pressing "Claim" at once cannot both win.
 Every change and every number revealed is audited, never its content.
+
+Both stores: the SQLCipher file through the SQL below, the shared server through `PgStore`'s
+worklist part (intake/storage/pg/worklist.py: the same tables, kept by the same kind of
+triggers, the item's row locked for a claim), with this module's roles passed in.
 """
 
 from __future__ import annotations

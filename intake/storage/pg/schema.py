@@ -267,11 +267,13 @@ def vocabulary_checks(
 
 WORKLIST = [
     "ALTER TABLE callbacks ADD COLUMN IF NOT EXISTS messages_ok boolean NOT NULL DEFAULT false",
+    # Ordered and paged by (rank, due_at, id) byte by byte, as the file's SQLite compares text,
+    # whatever the database's own collation ("C").
     """CREATE TABLE work_items (
-        id         text PRIMARY KEY,
+        id         text COLLATE "C" PRIMARY KEY,
         kind       text NOT NULL,
         contact_id text NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
-        due_at     text NOT NULL,
+        due_at     text COLLATE "C" NOT NULL,
         status     text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done', 'cancelled')),
         claimed_by text REFERENCES accounts (id),
         claimed_at text,
@@ -285,7 +287,7 @@ WORKLIST = [
     "CREATE INDEX work_items_contact ON work_items (contact_id)",
     """CREATE TABLE work_attempts (
         id      text PRIMARY KEY,
-        item_id text NOT NULL REFERENCES work_items (id) ON DELETE CASCADE,
+        item_id text COLLATE "C" NOT NULL REFERENCES work_items (id) ON DELETE CASCADE,
         at      text NOT NULL,
         actor   text REFERENCES accounts (id),
         result  text NOT NULL
