@@ -509,8 +509,10 @@ def run_move(args: argparse.Namespace) -> int:
     print(
         _(
             "Moved to the shared store: {contacts} contacts, {notes} notes, {callbacks} "
-            "callbacks, {followups} follow-ups, {drafts} drafts and {accounts} accounts (rows it "
-            "already had were left as they were). {path} was not changed."
+            "callbacks, {followups} follow-ups, {work_items} worklist items with {work_attempts} "
+            "attempts, {feedback} feedback and {survey} survey answers, {drafts} drafts and "
+            "{accounts} accounts (rows it already had were left as they were). {path} was not "
+            "changed."
         ).format(path=path, **added)
     )
     return 0

@@ -14,6 +14,7 @@ from intake.storage.account_store import ACTIVE_ROLE
 from intake.storage.db import Store
 from intake.storage.errors import NotAllowed
 from intake.storage.interface import RecordStore, records_of
+from intake.storage.local import LocalRecords
 from intake.storage.records import (
     ContactRecord,
     FollowUp,
@@ -106,6 +107,8 @@ def _may_reveal(store: Store, contact_id: str, actor: str, conn: Any = None) -> 
 def open_contact(store: Store | RecordStore, contact_id: str, actor: str) -> ContactDetail:
     """The contact with its notes, follow-ups, callbacks (without their numbers) and worklist
     items; opening it is audited (records.get_contact)."""
+    if isinstance(store, LocalRecords):
+        store = store.store
     if not isinstance(store, Store):
         return _open_shared(cast("PgStore", store), contact_id, actor)
     record, notes = get_contact(store, contact_id, actor)
@@ -164,11 +167,11 @@ def reveal_number(store: Store | RecordStore, contact_id: str, actor: str) -> st
 
 def _open_shared(store: PgStore, contact_id: str, actor: str) -> ContactDetail:
     """`open_contact` on the shared store: the same detail, its sealed fields opened on this
-    station. The worklist's tables are not on the server yet, so `work` is empty."""
+    station, its worklist items and their attempts included."""
     record, notes = store.get_contact(contact_id, actor)
     callbacks = tuple(
-        CallbackInfo(best_time, zone, status, has_number, False)
-        for best_time, zone, status, has_number in store.contact_callbacks(contact_id)
+        CallbackInfo(best_time, zone, status, has_number, messages_ok)
+        for best_time, zone, status, has_number, messages_ok in store.contact_callbacks(contact_id)
     )
     role = store.account_role(actor)
     may_reveal = role in SEE_ANY_NUMBER or (
@@ -179,7 +182,10 @@ def _open_shared(store: PgStore, contact_id: str, actor: str) -> ContactDetail:
         tuple(notes),
         tuple(store.open_followups(contact_id)),
         callbacks,
-        (),
+        tuple(
+            WorkInfo(kind, status, due, claimer, outcome, tries)
+            for kind, status, due, claimer, outcome, tries in store.work_for_contact(contact_id)
+        ),
         may_reveal,
         store.on_hold(contact_id),
     )

@@ -6,6 +6,10 @@ volunteer would work it: a high-risk kiosk request first (the person said so on 
 nobody has spoken to them yet), then by risk, then by due time. One volunteer works an item at a
 time: claiming is one conditional UPDATE, so two people pressing "Claim" at once cannot both win.
 Every change and every number revealed is audited, never its content.
+
+Both stores: the SQLCipher file through the SQL below, the shared server through `PgStore`'s
+worklist part (intake/storage/pg/worklist.py: the same tables, kept by the same kind of
+triggers, the item's row locked for a claim), with this module's roles passed in.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from intake.i18n import N_
 from intake.provinces import PROVINCES
@@ -21,8 +25,13 @@ from intake.storage import audit
 from intake.storage.account_store import active_role
 from intake.storage.db import Store
 from intake.storage.errors import NotAllowed, StoreError
+from intake.storage.interface import RecordStore
+from intake.storage.local import LocalRecords
 from intake.timezones import zone
 from intake.vocabulary import ATTEMPT_RESULTS, WORK_OUTCOMES
+
+if TYPE_CHECKING:
+    from intake.storage.pg.store import PgStore
 
 DEFAULT_ZONE = "America/Toronto"
 # The caller's daytime: a callback outside it asks the volunteer to confirm.
@@ -139,11 +148,45 @@ def _item(row: Any) -> WorkItem:
 
 Key = tuple[int, str, str]
 
+# What the worklist window holds and hands back to these functions.
+WorkStore = Store | RecordStore
 
-def open_items(store: Store, limit: int = 10_000, after: Key | None = None) -> list[WorkItem]:
+
+# The worklist on either store: the SQLCipher file (its own SQL below, as always; also when it
+# comes as the interface's `LocalRecords`) or the shared server (`PgStore`'s worklist part,
+# intake/storage/pg/worklist.py, with the same rules and this module's policy passed in).
+def _on_server(store: Store | RecordStore) -> PgStore | None:
+    if isinstance(store, (Store, LocalRecords)):
+        return None
+    return cast("PgStore", store)
+
+
+def _file(store: Store | RecordStore) -> Store:
+    return store.store if isinstance(store, LocalRecords) else cast(Store, store)
+
+
+def _refused(code: str | None) -> None:
+    """The server's refusal code as this module's typed error."""
+    if code is None:
+        return
+    raise {
+        "not-allowed": NotAllowed,
+        "closed": ItemClosed,
+        "claimed": AlreadyClaimed,
+        "not-claimed": NotClaimed,
+        "messages-not-agreed": MessagesNotAgreed,
+    }[code]()
+
+
+def open_items(
+    store: Store | RecordStore, limit: int = 10_000, after: Key | None = None
+) -> list[WorkItem]:
     """Open items in working order (high-risk kiosk requests, risk, then due time), `limit` at
     a time after `after` (an item's `key`): read in order from one index, so the first
     screenful costs the same with 50 or 5,000 items open."""
+    if (server := _on_server(store)) is not None:
+        return [_item(r) for r in server.work_open_items(limit, after)]
+    store = _file(store)
     where = "w.status = 'open'"
     params: tuple[object, ...] = ()
     if after is not None:
@@ -162,9 +205,12 @@ class Summary:
     alerts: int  # high-risk kiosk requests still open
 
 
-def summary(store: Store, now: datetime | None = None) -> Summary:
+def summary(store: Store | RecordStore, now: datetime | None = None) -> Summary:
     """The counts the window shows above the list (each one index range)."""
     moment = (now or datetime.now(UTC)).astimezone(UTC).isoformat()
+    if (server := _on_server(store)) is not None:
+        return Summary(*server.work_summary(moment))
+    store = _file(store)
     row = store.query(
         "SELECT (SELECT count(*) FROM work_items WHERE status = 'open'), "
         "(SELECT count(*) FROM work_items WHERE status = 'open' AND due_at < ?), "
@@ -174,20 +220,30 @@ def summary(store: Store, now: datetime | None = None) -> Summary:
     return Summary(int(row[0]), int(row[1]), int(row[2]))
 
 
-def get_item(store: Store, item_id: str) -> WorkItem | None:
+def get_item(store: Store | RecordStore, item_id: str) -> WorkItem | None:
+    if (server := _on_server(store)) is not None:
+        row = server.work_get_item(item_id)
+        return None if row is None else _item(row)
+    store = _file(store)
     rows = store.query(
         _SELECT.replace("INDEXED BY work_items_queue ", "") + "WHERE w.id = ?", (item_id,)
     )
     return _item(rows[0]) if rows else None
 
 
-def open_count(store: Store) -> int:
+def open_count(store: Store | RecordStore) -> int:
     """How many promises are still owed (the home page's count)."""
+    if (server := _on_server(store)) is not None:
+        return server.work_due_count(None)
+    store = _file(store)
     return int(store.query("SELECT count(*) FROM work_items WHERE status = 'open'")[0][0])
 
 
-def due_count(store: Store, by: datetime) -> int:
+def due_count(store: Store | RecordStore, by: datetime) -> int:
     """Open items due at or before `by` (overdue included)."""
+    if (server := _on_server(store)) is not None:
+        return server.work_due_count(by.astimezone(UTC).isoformat())
+    store = _file(store)
     return int(
         store.query(
             "SELECT count(*) FROM work_items WHERE status = 'open' AND due_at <= ?",
@@ -212,9 +268,14 @@ def _open_row(conn: Any, item_id: str) -> tuple[str, str | None, str]:
     return row[0], row[1], row[2]
 
 
-def claim(store: Store, item_id: str, actor: str) -> None:
+def claim(store: Store | RecordStore, item_id: str, actor: str) -> None:
     """Take the item; AlreadyClaimed if someone else holds it. One conditional UPDATE: of two
-    volunteers claiming at once, exactly one wins, whatever the connection."""
+    volunteers claiming at once, exactly one wins, whatever the connection (on the server, the
+    item's row is locked for the check and the write)."""
+    if (server := _on_server(store)) is not None:
+        _refused(server.work_claim(item_id, actor, WORKING_ROLES))
+        return
+    store = _file(store)
     with store.transaction() as conn:
         _role(conn, actor)
         changed = conn.execute(
@@ -228,8 +289,12 @@ def claim(store: Store, item_id: str, actor: str) -> None:
         audit.append(conn, actor, "claim", item_id, "worklist")
 
 
-def release(store: Store, item_id: str, actor: str) -> None:
+def release(store: Store | RecordStore, item_id: str, actor: str) -> None:
     """Give the item back (its holder, or a supervisor)."""
+    if (server := _on_server(store)) is not None:
+        _refused(server.work_release(item_id, actor, WORKING_ROLES, SEE_ANY_NUMBER))
+        return
+    store = _file(store)
     with store.transaction() as conn:
         role = _role(conn, actor)
         _status, holder, _kind = _open_row(conn, item_id)
@@ -249,10 +314,15 @@ def _held(conn: Any, item_id: str, actor: str) -> str:
     return kind
 
 
-def record_attempt(store: Store, item_id: str, actor: str, result: str) -> str:
+def record_attempt(store: Store | RecordStore, item_id: str, actor: str, result: str) -> str:
     """One try to reach the person; a message only if they agreed to one. Returns its id."""
     if result not in ATTEMPT_RESULTS:
         raise ValueError(f"unknown attempt result {result!r}")
+    if (server := _on_server(store)) is not None:
+        refusal, attempt = server.work_record_attempt(item_id, actor, result, WORKING_ROLES)
+        _refused(refusal)
+        return str(attempt)
+    store = _file(store)
     attempt_id = str(uuid.uuid4())
     with store.transaction() as conn:
         _held(conn, item_id, actor)
@@ -272,8 +342,11 @@ def record_attempt(store: Store, item_id: str, actor: str, result: str) -> str:
     return attempt_id
 
 
-def attempts(store: Store, item_id: str) -> list[tuple[str, str]]:
+def attempts(store: Store | RecordStore, item_id: str) -> list[tuple[str, str]]:
     """(when, result) of every try, oldest first."""
+    if (server := _on_server(store)) is not None:
+        return server.work_attempts(item_id)
+    store = _file(store)
     rows = store.query(
         "SELECT at, result FROM work_attempts WHERE item_id = ? ORDER BY at, id", (item_id,)
     )
@@ -295,10 +368,18 @@ def outside_daytime(due: datetime, time_zone: str) -> bool:
 
 
 def reschedule(
-    store: Store, item_id: str, actor: str, due: datetime, now: datetime | None = None
+    store: Store | RecordStore,
+    item_id: str,
+    actor: str,
+    due: datetime,
+    now: datetime | None = None,
 ) -> None:
     check_due(due, now)
     due_utc = due.astimezone(UTC).isoformat()
+    if (server := _on_server(store)) is not None:
+        _refused(server.work_reschedule(item_id, actor, due_utc, WORKING_ROLES))
+        return
+    store = _file(store)
     with store.transaction() as conn:
         kind = _held(conn, item_id, actor)
         conn.execute("UPDATE work_items SET due_at = ? WHERE id = ?", (due_utc, item_id))
@@ -307,13 +388,17 @@ def reschedule(
         audit.append(conn, actor, "reschedule", item_id, "worklist")
 
 
-def close(store: Store, item_id: str, actor: str, outcome: str) -> None:
+def close(store: Store | RecordStore, item_id: str, actor: str, outcome: str) -> None:
     """Close the item with an outcome: its own follow-up or callback is done. Another promise
     to the same person (a callback request and a follow-up booked later) stays open, with the
     number it needs; the number is forgotten once nothing is owed to the person any more (the
     promise is kept; retention would remove it later anyway)."""
     if outcome not in WORK_OUTCOMES:
         raise ValueError(f"unknown outcome {outcome!r}")
+    if (server := _on_server(store)) is not None:
+        _refused(server.work_close(item_id, actor, outcome, WORKING_ROLES, SEE_ANY_NUMBER))
+        return
+    store = _file(store)
     with store.transaction() as conn:
         role = _role(conn, actor)
         _status, holder, kind = _open_row(conn, item_id)
@@ -347,9 +432,14 @@ def close(store: Store, item_id: str, actor: str, outcome: str) -> None:
         audit.append(conn, actor, "close", item_id, f"outcome={outcome}")
 
 
-def reveal_number(store: Store, item_id: str, actor: str) -> str | None:
+def reveal_number(store: Store | RecordStore, item_id: str, actor: str) -> str | None:
     """The callback number, for a supervisor or coordinator, or the volunteer holding the item;
     NotAllowed otherwise. Every reveal is audited (who, which item, when; never the number)."""
+    if (server := _on_server(store)) is not None:
+        refusal, number = server.work_reveal_number(item_id, actor, WORKING_ROLES, SEE_ANY_NUMBER)
+        _refused(refusal)
+        return number
+    store = _file(store)
     with store.transaction() as conn:
         role = _role(conn, actor)
         row = conn.execute(

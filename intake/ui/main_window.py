@@ -212,8 +212,8 @@ class HomePage(Retranslatable, QWidget):
         self.security.setText(
             _(
                 "Notes, names and numbers are encrypted on this computer before they reach the "
-                "line's shared server. The worklist, the console, matching and reports do not "
-                "use the shared server yet."
+                "line's shared server. The console, matching and reports do not use the shared "
+                "server yet."
             )
             if self.on_server
             else _("Records are encrypted at rest with SQLCipher {version}.").format(
@@ -653,7 +653,6 @@ class MainWindow(Retranslatable, QMainWindow):
         delivers calls kept in the outbox once the server answers)."""
         self.home.on_server = True
         self.unavailable = (
-            self.worklist_action,
             self.console_action,
             self.matching_action,
             self.own_matches_action,
@@ -679,6 +678,12 @@ class MainWindow(Retranslatable, QMainWindow):
     def show_server_status(self, status: ServerStatus | None) -> None:
         self._server = status
         self._retranslate_server()
+        if status is not None and status.connected:
+            # Other stations' new or claimed items show with each check of the server (every
+            # few seconds), on the worklist if it is open and in the home page's count.
+            if self.worklist_page is not None and self.pages.currentWidget() is self.worklist_page:
+                self.worklist_page.refresh()
+            self.refresh_worklist_count()
 
     def _retranslate_server(self) -> None:
         for action in self.unavailable:
@@ -780,12 +785,12 @@ class MainWindow(Retranslatable, QMainWindow):
     def show_worklist(self) -> None:
         from intake.ui.worklist import WorklistPage  # noqa: PLC0415 - not needed to sign in
 
-        if self._not_on_server():
-            return
         if self.services is None or self.locked:
             return
         if self.worklist_page is None:
-            self.worklist_page = WorklistPage(self.services.session.store, self.account, self.pages)
+            self.worklist_page = WorklistPage(
+                self.services.session.records, self.account, self.pages
+            )
             self.worklist_page.changed.connect(self.refresh_worklist_count)
             self.pages.addWidget(self.worklist_page)
         else:
@@ -839,20 +844,9 @@ class MainWindow(Retranslatable, QMainWindow):
         worklist is the team's: a kiosk request belongs to nobody until someone claims it)."""
         if self.services is None:
             return
-        if self.services.session.shared:
-            # No worklist on the server yet: the follow-ups due, as at sign-in.
-            desk, everyone = self.services.desk, self.account.role is Role.SUPERVISOR
-            when = (datetime.now(UTC) + timedelta(days=1)).isoformat()
-            ops.run_in_background(
-                lambda: desk.followups_due(when, everyone=everyone),
-                self.home.show_followups,
-                lambda _exc: None,
-                name="followups-count",
-            )
-            return
         from intake.services.worklist import due_count  # noqa: PLC0415
 
-        store = self.services.session.store
+        store = self.services.session.records  # the file, or the shared server's worklist
         by = datetime.now(UTC) + timedelta(days=1)
         ops.run_in_background(
             lambda: due_count(store, by),

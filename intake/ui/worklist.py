@@ -38,7 +38,7 @@ from intake.vocabulary import WORK_OUTCOMES
 from intake.vocabulary_labels import label
 
 if TYPE_CHECKING:
-    from intake.services.session import Store
+    from intake.services.worklist import WorkStore
 
 
 WORKLIST_KEY = "F9"
@@ -164,7 +164,7 @@ class WorklistPage(Retranslatable, QWidget):
 
     changed = QtSignal()  # an item was claimed, tried, moved or closed: counts elsewhere follow
 
-    def __init__(self, store: Store, account: Account, parent: QWidget) -> None:
+    def __init__(self, store: WorkStore, account: Account, parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("worklist-page")
         self.store = store

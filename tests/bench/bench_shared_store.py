@@ -6,9 +6,13 @@
    the server);
 3. claims under four concurrent stations: four threads, each with its own connection to the
    shared store, race to claim the same callbacks (row lock); on the file, the nearest thing a
-   single station has: four threads completing follow-ups on the one store.
+   single station has: four threads completing follow-ups on the one store;
+4. worklist claims under four concurrent stations, the same service on both stores
+   (`intake.services.worklist.claim`): four stations race to claim the same open items, each
+   with its own connection (four connections to the one file; four store objects on the
+   server, the item's row locked). Every item is claimed exactly once on each.
 
-    .venv/bin/python tests/bench/bench_shared_store.py [--quick] [--notes N]
+    .venv/bin/python tests/bench/bench_shared_store.py [--quick] [--notes N] [--only-worklist]
 
 Starts its own throwaway PostgreSQL (tests/pg_server.py). Prints medians, p95s and ratios
 (shared / file). Not collected by pytest.
@@ -17,6 +21,7 @@ Starts its own throwaway PostgreSQL (tests/pg_server.py). Prints medians, p95s a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import statistics
 import sys
@@ -33,9 +38,11 @@ sys.path.insert(0, str(ROOT))
 
 from intake.call import Call  # noqa: E402
 from intake.pins import hash_pin  # noqa: E402
+from intake.services import worklist  # noqa: E402
 from intake.services.calls import save_call, snapshot  # noqa: E402
 from intake.storage.account_store import insert_account  # noqa: E402
-from intake.storage.db import create_store  # noqa: E402
+from intake.storage.db import Store, _configure, _connect, _key_and_verify, create_store  # noqa: E402
+from intake.storage.errors import StoreBusy  # noqa: E402
 from intake.storage.interface import RecordStore  # noqa: E402
 from intake.storage.local import LocalRecords  # noqa: E402
 from intake.storage.pg.store import (  # noqa: E402
@@ -213,10 +220,93 @@ def bench_claims(file: LocalRecords, shared: PgStore, ids: dict[str, str], items
     line(f"claim under four stations ({items} items x 4)", file_times, shared_times)
 
 
+def bench_worklist_claims(
+    file: LocalRecords, shared: PgStore, ids: dict[str, str], items: int
+) -> None:
+    made: dict[str, list[str]] = {}
+    volunteers: dict[str, list[str]] = {}
+    for name, store in (("file", file), ("shared", shared)):
+        volunteers[name] = [store.add_account(f"Station {i}", "volunteer", "x") for i in range(4)]
+        record = a_call(0).record("en", "2026-11-22T04:00:00-05:00")
+        made[name] = [str(uuid.uuid4()) for _ in range(items)]
+        with store.writing() as w:
+            w.write_contact(record, ids[name])
+            for item in made[name]:  # callback requests with no follow-up: one item each
+                w.put_callback(
+                    item,
+                    record.id,
+                    number="+15145550142",
+                    best_time="evening",
+                    time_zone="America/Toronto",
+                    actor=ids[name],
+                )
+    path = file.store.path
+    file_stations: list[RecordStore] = []
+    for _ in range(4):
+        conn = _connect(path)
+        _key_and_verify(conn, PASSPHRASE)
+        _configure(conn)
+        file_stations.append(LocalRecords(Store(conn, path)))
+    shared_stations: list[RecordStore] = [
+        open_shared_store(shared.dsn, PASSPHRASE) for _ in range(4)
+    ]
+
+    busy = {"file": 0, "shared": 0}
+
+    def race(name: str, stations: list[RecordStore]) -> list[float]:
+        barrier = threading.Barrier(4)
+        lock = threading.Lock()
+        spent: list[float] = []
+
+        def station(index: int) -> None:
+            order = made[name][:]
+            random.Random(index).shuffle(order)
+            barrier.wait()
+            for item in order:
+
+                def claim(i: str = item) -> None:
+                    # The file's one writer: a claim that waited past the store's busy time
+                    # is told so (StoreBusy); the station tries again, and it is counted.
+                    while True:
+                        try:
+                            with contextlib.suppress(worklist.AlreadyClaimed):
+                                worklist.claim(stations[index], i, volunteers[name][index])
+                            return
+                        except StoreBusy:
+                            with lock:
+                                busy[name] += 1
+
+                took = timed(claim)
+                with lock:
+                    spent.append(took)
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(station, range(4)))
+        return spent
+
+    shared_times = race("shared", shared_stations)
+    file_times = race("file", file_stations)
+    for name, store in (("file", file), ("shared", shared)):
+        holders = [worklist.get_item(store, item) for item in made[name]]
+        assert all(h is not None and h.claimed_by in volunteers[name] for h in holders), name
+        claims = [r for r in store.audit_trail() if r[0] == "claim"]
+        assert len(claims) == items, f"{name}: every item claimed exactly once"
+    for station in file_stations + shared_stations:
+        station.close()
+    line(f"worklist claim, four stations ({items} items x 4)", file_times, shared_times)
+    print(
+        f"  (claims told the store was busy and tried again: file {busy['file']}, "
+        f"shared {busy['shared']})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="small data, seconds")
     parser.add_argument("--notes", type=int, default=None)
+    parser.add_argument(
+        "--only-worklist", action="store_true", help="only the worklist claims (4.), minutes"
+    )
     args = parser.parse_args()
     saves, searches, items = (30, 40, 20) if args.quick else (300, 300, 200)
     notes = args.notes or (2_000 if args.quick else 100_000)
@@ -238,12 +328,18 @@ def main() -> None:
             f"PostgreSQL test server (unix socket, fsync on) and SQLCipher file "
             f"(synchronous FULL); notes {notes:,}"
         )
+        if args.only_worklist:
+            bench_worklist_claims(file, shared, ids, items)
+            file.close()
+            shared.close()
+            return
         bench_saves(stores, ids, saves)
         started = time.perf_counter()
         load_notes(stores, ids, notes)
         print(f"(loaded {notes:,} notes into each in {time.perf_counter() - started:.0f} s)")
         bench_search(stores, notes, searches)
         bench_claims(file, shared, ids, items)
+        bench_worklist_claims(file, shared, ids, items)
         file.close()
         shared.close()
 

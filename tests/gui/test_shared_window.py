@@ -16,7 +16,9 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from intake.call import Call
-from intake.i18n import Language, _
+from intake.i18n import Language, _, ngettext
+from intake.pins import hash_pin
+from intake.services import worklist
 from intake.services.calls import save_call, snapshot
 from intake.settings import SettingsFile
 from intake.storage.pg.store import PgStore, open_shared_store
@@ -24,12 +26,14 @@ from intake.ui import ops
 from intake.ui.about import about_text
 from intake.ui.app import IntakeApplication, create_qapplication
 from intake.ui.main_window import MainWindow
-from tests.conftest import PASSPHRASE
+from intake.vocabulary_labels import label
+from tests.conftest import PASSPHRASE, PIN
 from tests.gui.conftest import main_window_of, wait_idle
 from tests.gui.test_call import NOTE, OTTAWA_E164, fill_whole_call, steps
 from tests.gui.texts import foreign_texts
 from tests.pg_server import running_server
 from tests.storage.conftest import make_shared_store, pg_dsn, pg_server
+from tests.storage.helpers import contact
 
 __all__ = ["pg_dsn", "pg_server"]  # fixtures used here
 
@@ -116,14 +120,15 @@ def test_a_whole_call_on_the_shared_server_and_another_stations_call_in_history(
     assert app.session.shared
     status_shows(qtbot, window, _("Shared server: connected"))
     # Screens that do not use the server yet: disabled, saying why; never a traceback.
-    for action in (window.worklist_action, window.matching_action, window.reports_action):
+    for action in (window.console_action, window.matching_action, window.reports_action):
         assert not action.isEnabled()
         assert action.toolTip() == _("Not available on the shared server yet")
-    window.show_worklist()
-    assert window.worklist_page is None
+    window.show_console()
+    assert window.console_page is None
     window.lock()
     window.unlock()  # unlocking does not switch them back on
-    assert not window.worklist_action.isEnabled()
+    assert not window.matching_action.isEnabled()
+    assert window.worklist_action.isEnabled()  # the worklist is on the server
     assert window.history_action.isEnabled()
     assert window.new_call_action.isEnabled()
     assert foreign_texts(window, lang) == []
@@ -162,6 +167,81 @@ def test_a_whole_call_on_the_shared_server_and_another_stations_call_in_history(
     history.apply_filters()
     qtbot.waitUntil(lambda: history.model.rowCount() == 1, timeout=20_000)
     assert foreign_texts(window, lang) == []
+
+
+def test_a_callback_promised_at_one_station_is_worked_from_another(
+    qtbot: QtBot, shared_app: object, pg_dsn: str, lang: Language
+) -> None:
+    """The night's callback, picked up in the morning elsewhere: station A (the window) saves a
+    call with a follow-up and a callback number; station B (a second store object, another
+    volunteer) sees it in its worklist, claims it, gets the number and records an attempt;
+    station A's worklist then shows it taken by B with one attempt, refuses A's claim with a
+    message, and History shows the attempt."""
+    make_shared_store(pg_dsn).close()
+    app = shared_app(pg_dsn, lang)  # type: ignore[operator]
+    window = main_window_of(qtbot, app)
+    contact_id = save_whole_call(qtbot, window)
+
+    station_b: PgStore = open_shared_store(pg_dsn, PASSPHRASE)
+    try:
+        ben = station_b.add_account("Ben Tremblay", "volunteer", hash_pin(PIN))
+        items = worklist.open_items(station_b)
+        assert [(i.contact_id, i.kind, i.has_number) for i in items] == [
+            (contact_id, "followup", True)
+        ]
+        item = items[0].id
+        worklist.claim(station_b, item, ben)
+        assert worklist.reveal_number(station_b, item, ben) == OTTAWA_E164
+        worklist.record_attempt(station_b, item, ben, "no-answer")
+    finally:
+        station_b.close()
+
+    assert window.worklist_action.isEnabled()
+    window.show_worklist()
+    page = window.worklist_page
+    assert page is not None
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=20_000)
+    assert page.model.items[0].claimed_by_name == "Ben Tremblay"
+    assert page.model.row_texts(0)[5] == "Ben Tremblay"
+    page.table.selectRow(0)
+    attempts = ngettext("{count} attempt so far.", "{count} attempts so far.", 1).format(count=1)
+    qtbot.waitUntil(lambda: attempts in page.detail.text(), timeout=20_000)
+    assert foreign_texts(window, lang) == []
+    page.claim_button.click()  # refused from the refusing side: Ben holds it
+    refused = _(worklist.AlreadyClaimed.title)
+    qtbot.waitUntil(lambda: refused in page.status.text(), timeout=20_000)
+    wait_idle(qtbot)
+    assert page.model.items[0].claimed_by_name == "Ben Tremblay"
+
+    # A kiosk request saved at another station shows with the next check of the server.
+    station_c: PgStore = open_shared_store(pg_dsn, PASSPHRASE)
+    try:
+        kiosk = contact(channel="kiosk", risk="high", province="NB", callback_number="+15065550123")
+        with station_c.writing() as w:
+            w.write_contact(kiosk, None)
+            w.put_callback(
+                str(uuid.uuid4()),
+                kiosk.id,
+                number="+15065550123",
+                best_time="evening",
+                time_zone="America/Moncton",
+                actor=None,
+            )
+    finally:
+        station_c.close()
+    window.refresh_server_status()  # what the timer does every few seconds
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=20_000)
+    assert page.model.items[0].alert  # first, flagged
+    assert page.alert.isVisible()
+
+    window.show_history()
+    history = window.history_page
+    assert history is not None
+    qtbot.waitUntil(lambda: history.model.rowCount() == 2, timeout=20_000)
+    history.table.selectRow([row.id for row in history.model.rows].index(contact_id))
+    history.open_selected()
+    qtbot.waitUntil(lambda: label("attempt", "no-answer") in history.detail.text(), timeout=20_000)
+    assert label("work-kind", "followup") in history.detail.text()
 
 
 def test_server_down_saves_wait_in_the_outbox_and_arrive_once(

@@ -31,6 +31,13 @@ def _fill(file: LocalRecords) -> tuple[str, list[Call]]:
         )
     file.save_draft("in-progress", volunteer, {"consent_notes": True, "notes": "à moitié"})
     file.set_hold(calls[0].contact_id, True, actor)
+    from datetime import date
+
+    from intake.storage.feedback import save_feedback, save_survey
+
+    day = date(2026, 11, 22)
+    save_feedback(file, "f1", day=day, channel="kiosk", language="fr", rating=4, found=True)
+    save_survey(file, "s1", day=day, channel="closure", language="fr", helpful=5, recommend=None)
     return actor, calls
 
 
@@ -48,6 +55,10 @@ def test_a_station_file_moves_whole_and_twice_adds_nothing(store_path: Path, pg_
             "callbacks": 2,
             "followups": 2,
             "drafts": 1,
+            "work_items": 2,
+            "work_attempts": 0,
+            "feedback": 1,
+            "survey": 1,
         }
         assert hashlib.sha256(store_path.read_bytes()).hexdigest() == before
         assert shared.history_page() == file.history_page()
@@ -58,6 +69,10 @@ def test_a_station_file_moves_whole_and_twice_adds_nothing(store_path: Path, pg_
         assert shared.search_notes("epuisee") == file.search_notes("epuisee")
         assert shared.drafts(file.list_accounts()[0].id) == file.drafts(file.list_accounts()[0].id)
         assert shared.on_hold(calls[0].contact_id) is True
+        from intake.storage.feedback import feedback_summary, survey_summary
+
+        assert feedback_summary(shared) == feedback_summary(file)
+        assert survey_summary(shared) == survey_summary(file)
         assert [a.display_name for a in shared.list_accounts()] == [
             a.display_name for a in file.list_accounts()
         ]
@@ -124,6 +139,60 @@ def test_an_account_disabled_on_the_station_cannot_sign_in_on_the_server(
         assert gone not in [a.id for a in shared.list_accounts()]
         assert shared.check_pin(gone, "581403") is None
         assert shared.check_pin(actor, PIN) is not None
+    finally:
+        shared.close()
+        file.close()
+
+
+def test_the_worklist_moves_as_the_file_has_it_and_twice_adds_nothing(
+    store_path: Path, pg_dsn: str
+) -> None:
+    """Claims, attempts, closed items and a kiosk request with a follow-up booked later (two
+    items for one person) arrive as they are; running the move again changes nothing, even
+    after the server's copy was worked on."""
+    from datetime import UTC, datetime, timedelta
+
+    from intake.services import worklist
+    from tests.storage.test_worklist_contract import kiosk_request
+
+    file = LocalRecords(make_store(store_path))
+    actor, _calls = _fill(file)
+    volunteer = next(a.id for a in file.list_accounts() if a.id != actor)
+    request = kiosk_request(file, messages_ok=True)
+    contact_id = worklist.get_item(file, request).contact_id  # type: ignore[union-attr]
+    later = "9c1d7d52-0000-4000-8000-000000000001"
+    with file.writing() as w:
+        w.put_followup(
+            later, contact_id, (datetime.now(UTC) + timedelta(days=2)).isoformat(), actor
+        )
+    worklist.claim(file, request, volunteer)
+    worklist.record_attempt(file, request, volunteer, "message-left")
+    done = worklist.open_items(file)[-1].id
+    worklist.claim(file, done, actor)
+    worklist.close(file, done, actor, "referred")
+    shared = create_shared_store(pg_dsn, LINE)
+    try:
+        added = move_file_to_server(file.store, shared, None)
+        assert (added["work_items"], added["work_attempts"]) == (4, 1)
+
+        def state(store: object) -> list[tuple[object, ...]]:
+            return [
+                (i.id, i.kind, i.due_at, i.claimed_by, i.attempts, i.has_number, i.messages_ok)
+                for i in worklist.open_items(store)  # type: ignore[arg-type]
+            ]
+
+        assert state(shared) == state(file)
+        assert worklist.attempts(shared, request) == worklist.attempts(file, request)
+        assert worklist.get_item(shared, done).claimed_by == actor  # type: ignore[union-attr]
+        assert worklist.open_count(shared) == worklist.open_count(file) == 3
+        worklist.record_attempt(shared, request, volunteer, "no-answer")  # worked on the server
+        again = move_file_to_server(file.store, shared, None)
+        assert again == dict.fromkeys(added, 0)
+        assert [r for _at, r in worklist.attempts(shared, request)] == [
+            "message-left",
+            "no-answer",
+        ]
+        assert shared.verify_audit() == []
     finally:
         shared.close()
         file.close()

@@ -28,10 +28,26 @@ def _inserted(w: PgWriter, sql: str, params: tuple[Any, ...]) -> int:
 
 
 def move_file_to_server(file: Store, shared: PgStore, actor: str | None) -> dict[str, int]:
-    """Copy every account, contact, note, callback, follow-up and draft; the rows added, by
-    table (0 for rows the server already had)."""
+    """Copy every account, contact, note, callback, follow-up and draft, the worklist's items
+    and attempts, and the feedback and survey answers; the rows added, by table (0 for rows the
+    server already had)."""
     keys = shared.line_keys
-    added = dict.fromkeys(("accounts", "contacts", "notes", "callbacks", "followups", "drafts"), 0)
+    added = dict.fromkeys(
+        (
+            "accounts",
+            "contacts",
+            "notes",
+            "callbacks",
+            "followups",
+            "drafts",
+            "work_items",
+            "work_attempts",
+            "feedback",
+            "survey",
+        ),
+        0,
+    )
+    fresh: set[str] = set()  # follow-ups and callbacks added by this run
     with shared.writing() as w:
         for account_id, name, role, pin_hash, failed, locked, created, disabled in file.query(
             "SELECT id, display_name, role, pin_hash, failed_pins, locked_until, created_at, "
@@ -86,13 +102,29 @@ def move_file_to_server(file: Store, shared: PgStore, actor: str | None) -> dict
             ):
                 w._index_note(note_id, body)
                 added["notes"] += 1
-        for callback_id, contact_id, number, best_time, zone, status, created_at in file.query(
-            "SELECT id, contact_id, number, best_time, time_zone, status, created_at FROM callbacks"
+        for row in file.query(
+            "SELECT id, contact_id, due_at, status, created_by, created_at FROM followups"
         ):
-            added["callbacks"] += _inserted(
+            new = _inserted(
+                w,
+                "INSERT INTO followups (id, contact_id, due_at, status, created_by, created_at) "
+                "VALUES (%s, %s, %s, %s, %s, %s)",
+                tuple(row),
+            )
+            added["followups"] += new
+            if new:
+                fresh.add(row[0])
+        # After the follow-ups, as a call saves them: the server's trigger then makes a callback
+        # an item of its own only where the file did (a callback with no follow-up).
+        for row in file.query(
+            "SELECT id, contact_id, number, best_time, time_zone, status, created_at, "
+            "messages_ok FROM callbacks ORDER BY created_at, id"
+        ):
+            callback_id, contact_id, number, best_time, zone, status, created_at, ok = row
+            new = _inserted(
                 w,
                 "INSERT INTO callbacks (id, contact_id, number, best_time, time_zone, status, "
-                "created_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                "created_at, messages_ok) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
                 (
                     callback_id,
                     contact_id,
@@ -101,17 +133,14 @@ def move_file_to_server(file: Store, shared: PgStore, actor: str | None) -> dict
                     zone,
                     status,
                     created_at,
+                    bool(ok),
                 ),
             )
-        for row in file.query(
-            "SELECT id, contact_id, due_at, status, created_by, created_at FROM followups"
-        ):
-            added["followups"] += _inserted(
-                w,
-                "INSERT INTO followups (id, contact_id, due_at, status, created_by, created_at) "
-                "VALUES (%s, %s, %s, %s, %s, %s)",
-                tuple(row),
-            )
+            added["callbacks"] += new
+            if new:
+                fresh.add(callback_id)
+        _move_worklist(file, w, added, fresh)
+        _move_answers(file, w, added)
         for draft_id, account_id, updated_at, payload in file.query(
             "SELECT id, account_id, updated_at, payload FROM drafts"
         ):
@@ -133,3 +162,61 @@ def _timestamp(value: str | None) -> datetime | None:
         return datetime.fromisoformat(value)
     except ValueError:
         return None
+
+
+def _move_worklist(file: Store, w: PgWriter, added: dict[str, int], fresh: set[str]) -> None:
+    # The worklist as the file has it (claims, outcomes, moved due times). An item the
+    # server's trigger made just now from a follow-up or callback of this run takes the
+    # file's state; one the server already had is left as it is (its station may have
+    # worked it since).
+    for row in file.query(
+        "SELECT id, kind, contact_id, due_at, status, claimed_by, claimed_at, outcome, "
+        "closed_at, created_at FROM work_items ORDER BY created_at, id"
+    ):
+        on_conflict = (
+            "DO UPDATE SET kind = excluded.kind, due_at = excluded.due_at, "
+            "status = excluded.status, claimed_by = excluded.claimed_by, "
+            "claimed_at = excluded.claimed_at, outcome = excluded.outcome, "
+            "closed_at = excluded.closed_at, created_at = excluded.created_at"
+            if row[0] in fresh
+            else "DO NOTHING"
+        )
+        changed = w.q(
+            "INSERT INTO work_items (id, kind, contact_id, due_at, status, claimed_by, "
+            "claimed_at, outcome, closed_at, created_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            f"ON CONFLICT (id) {on_conflict}",
+            tuple(row),
+        ).rowcount
+        added["work_items"] += int(bool(changed))
+    for row in file.query(
+        "SELECT id, item_id, at, actor, result FROM work_attempts ORDER BY at, id"
+    ):
+        added["work_attempts"] += _inserted(
+            w,
+            "INSERT INTO work_attempts (id, item_id, at, actor, result) "
+            "VALUES (%s, %s, %s, %s, %s)",
+            tuple(row),
+        )
+
+
+def _move_answers(file: Store, w: PgWriter, added: dict[str, int]) -> None:
+    # The de-identified answers, as they are (coded values, dated to the day).
+    for row in file.query(
+        "SELECT id, day, channel, language, rating, found FROM feedback ORDER BY id"
+    ):
+        added["feedback"] += _inserted(
+            w,
+            "INSERT INTO feedback (id, day, channel, language, rating, found) "
+            "VALUES (%s, %s, %s, %s, %s, %s)",
+            (*row[:5], None if row[5] is None else bool(row[5])),
+        )
+    for row in file.query(
+        "SELECT id, day, channel, language, helpful, recommend FROM survey ORDER BY id"
+    ):
+        added["survey"] += _inserted(
+            w,
+            "INSERT INTO survey (id, day, channel, language, helpful, recommend) "
+            "VALUES (%s, %s, %s, %s, %s, %s)",
+            (*row[:5], None if row[5] is None else bool(row[5])),
+        )

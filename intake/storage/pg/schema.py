@@ -4,15 +4,16 @@ Columns named `*_sealed` or typed `bytea` hold AES-256-GCM ciphertext made on th
 (intake.storage.pg.crypto); the server only ever sees coded values, ids (random UUIDs), times
 and counts in clear. See docs/shared-store.md for which values stay in clear and why.
 
-Not covered yet (added to the SQLCipher store this round by other work): the worklist tables
-and the roster/match tables; retention purge reports; feedback.
+The schema is versioned: `STATEMENTS` made version 1, and each later version is one step of
+`STEPS`, run once, in order, by the owner role, each in one transaction, with the version it
+reaches recorded in `meta` (`intake.storage.pg.store.upgrade_schema`). A new store runs the
+version 1 statements and then every step, so a new store and an upgraded one are the same.
 """
 
 from __future__ import annotations
 
 from intake.storage.account_store import FIRST_LOCK, FREE_ATTEMPTS, LONGEST_LOCK
-
-VERSION = 1
+from intake.storage.migrations.m0008_worklist import rank
 
 # PIN tries, decided and counted by the server, on its own clock: the station derives the PIN's
 # key (scrypt, with the account's sealed salt) and sends it; the server compares a hash of it with
@@ -259,7 +260,177 @@ TABLES = (
     "callbacks",
     "contacts",
     "drafts",
+    "feedback",
     "followups",
     "note_words",
     "notes",
+    "survey",
+    "work_attempts",
+    "work_items",
 )
+
+
+def _codes(codes: tuple[str, ...]) -> str:
+    return ", ".join(f"'{code}'" for code in codes)
+
+
+# Version 2: the worklist on the server (issue 18). As the file's (migrations 8 and 11): one
+# row of `work_items` per promise, kept in step with `followups` and `callbacks` by triggers,
+# so every path that saves a call (the outbox's delivery and `move-to-server` included) feeds
+# the worklist in its own transaction; `work_attempts` is each try to reach the person.
+# Nothing in either table is free text or a number: kind, status, outcome and result are coded
+# values (checked against the vocabulary), the rest ids, times and the working order, all in
+# clear; the number a volunteer calls stays sealed in `callbacks`, and so does its agreed time.
+# A later version that adds a worklist kind, outcome or result replaces the checks
+# (`vocabulary_checks`), as the file's migrations regenerate their triggers.
+# A step keeps the codes of its day (a step, once shipped, must make the same store whatever
+# the vocabulary became later); tests/storage/test_shared_schema_upgrade.py fails when the
+# vocabulary holds a code no step's checks allow.
+def vocabulary_checks(
+    kinds: tuple[str, ...], outcomes: tuple[str, ...], results: tuple[str, ...]
+) -> list[str]:
+    checks = (
+        ("work_items", "work_items_kind", f"kind IN ({_codes(kinds)})"),
+        ("work_items", "work_items_outcome", f"outcome IS NULL OR outcome IN ({_codes(outcomes)})"),
+        ("work_attempts", "work_attempts_result", f"result IN ({_codes(results)})"),
+    )
+    statements = []
+    for table, name, condition in checks:
+        statements.append(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}")
+        statements.append(f"ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({condition})")
+    return statements
+
+
+WORKLIST = [
+    "ALTER TABLE callbacks ADD COLUMN IF NOT EXISTS messages_ok boolean NOT NULL DEFAULT false",
+    # Ordered and paged by (rank, due_at, id) byte by byte, as the file's SQLite compares text,
+    # whatever the database's own collation ("C").
+    """CREATE TABLE work_items (
+        id         text COLLATE "C" PRIMARY KEY,
+        kind       text NOT NULL,
+        contact_id text NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+        due_at     text COLLATE "C" NOT NULL,
+        status     text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done', 'cancelled')),
+        claimed_by text REFERENCES accounts (id),
+        claimed_at text,
+        outcome    text,
+        closed_at  text,
+        created_at text NOT NULL,
+        rank       integer NOT NULL DEFAULT 5
+    )""",
+    "CREATE INDEX work_items_queue ON work_items (status, rank, due_at, id)",
+    "CREATE INDEX work_items_due ON work_items (status, due_at)",
+    "CREATE INDEX work_items_contact ON work_items (contact_id)",
+    """CREATE TABLE work_attempts (
+        id      text PRIMARY KEY,
+        item_id text COLLATE "C" NOT NULL REFERENCES work_items (id) ON DELETE CASCADE,
+        at      text NOT NULL,
+        actor   text REFERENCES accounts (id),
+        result  text NOT NULL
+    )""",
+    "CREATE INDEX work_attempts_item ON work_attempts (item_id, at)",
+    *vocabulary_checks(
+        ("followup", "callback"),
+        ("helped", "referred", "declined", "unreachable", "no-longer-needed"),
+        ("reached", "no-answer", "message-left"),
+    ),
+    # (The triggers run as the owner: a station's login, under row-level security, writes the item
+    # its follow-up or callback makes without a right of its own on `work_items`.)
+    # A follow-up is an item; a callback with no follow-up (a kiosk request) is one of its own,
+    # due at once; a phone call's callback, written after its follow-up, is that item's number.
+    """CREATE FUNCTION intake_work_from_followup() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER SET search_path = public AS $$
+        BEGIN
+            IF TG_OP = 'INSERT' THEN
+                INSERT INTO work_items (id, kind, contact_id, due_at, status, created_at)
+                VALUES (NEW.id, 'followup', NEW.contact_id, NEW.due_at, NEW.status,
+                        NEW.created_at)
+                ON CONFLICT (id) DO NOTHING;
+            ELSE
+                UPDATE work_items SET due_at = NEW.due_at, status = NEW.status
+                 WHERE id = NEW.id
+                   AND (due_at IS DISTINCT FROM NEW.due_at OR status IS DISTINCT FROM NEW.status);
+            END IF;
+            RETURN NULL;
+        END
+    $$""",
+    """CREATE TRIGGER work_from_followup AFTER INSERT OR UPDATE OF due_at, status ON followups
+        FOR EACH ROW EXECUTE FUNCTION intake_work_from_followup()""",
+    """CREATE FUNCTION intake_work_from_callback() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER SET search_path = public AS $$
+        BEGIN
+            IF TG_OP = 'INSERT' THEN
+                IF NOT EXISTS (SELECT 1 FROM followups WHERE contact_id = NEW.contact_id) THEN
+                    INSERT INTO work_items (id, kind, contact_id, due_at, status, created_at)
+                    VALUES (NEW.id, 'callback', NEW.contact_id, NEW.created_at, NEW.status,
+                            NEW.created_at)
+                    ON CONFLICT (id) DO NOTHING;
+                END IF;
+            ELSE
+                UPDATE work_items SET status = NEW.status
+                 WHERE id = NEW.id AND kind = 'callback' AND status IS DISTINCT FROM NEW.status;
+            END IF;
+            RETURN NULL;
+        END
+    $$""",
+    """CREATE TRIGGER work_from_callback AFTER INSERT OR UPDATE OF status ON callbacks
+        FOR EACH ROW EXECUTE FUNCTION intake_work_from_callback()""",
+    # The working order follows the contact's risk (migration 8's `rank`).
+    f"""CREATE FUNCTION intake_work_rank() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER SET search_path = public AS $$
+        BEGIN
+            NEW.rank := coalesce(
+                (SELECT {rank("c")} FROM contacts c WHERE c.id = NEW.contact_id), 5);
+            RETURN NEW;
+        END
+    $$""",
+    """CREATE TRIGGER work_rank_new BEFORE INSERT ON work_items
+        FOR EACH ROW EXECUTE FUNCTION intake_work_rank()""",
+    f"""CREATE FUNCTION intake_work_rank_follows_contact() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER SET search_path = public AS $$
+        BEGIN
+            UPDATE work_items SET rank = {rank("NEW")} WHERE contact_id = NEW.id;
+            RETURN NULL;
+        END
+    $$""",
+    """CREATE TRIGGER work_rank_follows_contact
+        AFTER UPDATE OF channel, risk, crisis_actions ON contacts
+        FOR EACH ROW EXECUTE FUNCTION intake_work_rank_follows_contact()""",
+    # What was owed before this version.
+    "INSERT INTO work_items (id, kind, contact_id, due_at, status, created_at) "
+    "SELECT id, 'followup', contact_id, due_at, status, created_at FROM followups",
+    "INSERT INTO work_items (id, kind, contact_id, due_at, status, created_at) "
+    "SELECT id, 'callback', contact_id, created_at, status, created_at FROM callbacks "
+    "WHERE contact_id NOT IN (SELECT contact_id FROM followups)",
+]
+
+# Version 3: the de-identified answers (issue 18), as the file's (migrations 3 and 7): the
+# "was this useful?" feedback and the matching survey. Coded values only, dated to the day, no
+# contact, no account, no time of day: nothing in them is sealed because nothing in them leads
+# back to a person.
+FEEDBACK = [
+    """CREATE TABLE feedback (
+        id       text PRIMARY KEY,
+        day      text NOT NULL,
+        channel  text NOT NULL CHECK (channel IN ('phone', 'kiosk')),
+        language text NOT NULL CHECK (language IN ('en', 'fr')),
+        rating   integer CHECK (rating BETWEEN 1 AND 5),
+        found    boolean,
+        CHECK (rating IS NOT NULL OR found IS NOT NULL)
+    )""",
+    """CREATE TABLE survey (
+        id        text PRIMARY KEY,
+        day       text NOT NULL,
+        channel   text NOT NULL CHECK (channel IN ('closure', 'kiosk')),
+        language  text NOT NULL CHECK (language IN ('en', 'fr')),
+        helpful   integer CHECK (helpful BETWEEN 1 AND 5),
+        recommend boolean,
+        CHECK (helpful IS NOT NULL OR recommend IS NOT NULL)
+    )""",
+    "CREATE INDEX survey_day ON survey (day)",
+]
+
+# The steps after version 1, in order: STEPS[n - 2] brings a version n - 1 store to version n.
+STEPS: list[list[str]] = [WORKLIST, FEEDBACK]
+
+VERSION = 1 + len(STEPS)

@@ -40,6 +40,8 @@ from intake.storage import audit, errors, retention
 from intake.storage.audit import GENESIS, AuditProblem
 from intake.storage.pg import crypto, schema
 from intake.storage.pg.crypto import LineKeys
+from intake.storage.pg.feedback import PgFeedback
+from intake.storage.pg.worklist import PgWorklist
 from intake.storage.records import (
     _COLUMNS,
     _JSON_FIELDS,
@@ -271,21 +273,29 @@ class PgWriter:
         best_time: str,
         time_zone: str,
         actor: str | None,
-        messages_ok: bool = False,  # not kept yet: the shared store has no worklist (see docs)
+        messages_ok: bool = False,
     ) -> str:
-        del messages_ok  # not agreed is the safe default where it cannot be kept
         self.require_consent(contact_id)
         existing = self.q(
-            "SELECT number, best_time, time_zone, status FROM callbacks WHERE id = %s FOR UPDATE",
+            "SELECT number, best_time, time_zone, status, messages_ok FROM callbacks "
+            "WHERE id = %s FOR UPDATE",
             (callback_id,),
         ).fetchone()
         sealed_number = self.keys.seal("callbacks", "number", callback_id, number)
         sealed_time = self.keys.seal("callbacks", "best_time", callback_id, best_time)
         if existing is None:
             self.q(
-                "INSERT INTO callbacks (id, contact_id, number, best_time, time_zone, created_at) "
-                "VALUES (%s, %s, %s, %s, %s, %s)",
-                (callback_id, contact_id, sealed_number, sealed_time, time_zone, _now()),
+                "INSERT INTO callbacks (id, contact_id, number, best_time, time_zone, created_at, "
+                "messages_ok) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                (
+                    callback_id,
+                    contact_id,
+                    sealed_number,
+                    sealed_time,
+                    time_zone,
+                    _now(),
+                    messages_ok,
+                ),
             )
             self.audit(actor, "create", callback_id, f"callback contact={contact_id}")
             return "created"
@@ -294,13 +304,14 @@ class PgWriter:
             self.keys.open("callbacks", "best_time", callback_id, existing[1]),
             existing[2],
             existing[3],
+            existing[4],
         )
-        if current == (number, best_time, time_zone, "open"):
+        if current == (number, best_time, time_zone, "open", messages_ok):
             return "unchanged"
         self.q(
-            "UPDATE callbacks SET number = %s, best_time = %s, time_zone = %s, status = 'open' "
-            "WHERE id = %s",
-            (sealed_number, sealed_time, time_zone, callback_id),
+            "UPDATE callbacks SET number = %s, best_time = %s, time_zone = %s, status = 'open', "
+            "messages_ok = %s WHERE id = %s",
+            (sealed_number, sealed_time, time_zone, messages_ok, callback_id),
         )
         self.audit(actor, "edit", callback_id, f"callback contact={contact_id}")
         return "updated"
@@ -345,7 +356,7 @@ class PgWriter:
         self.q("DELETE FROM drafts WHERE id = %s", (draft_id,))
 
 
-class PgStore:
+class PgStore(PgWorklist, PgFeedback):
     """An open shared store: the station's connection and the line's keys (in memory only)."""
 
     def __init__(self, dsn: str, conn: psycopg.Connection[Any], keys: LineKeys) -> None:
@@ -583,16 +594,24 @@ class PgStore:
         )
         return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
-    def contact_callbacks(self, contact_id: str) -> list[tuple[str | None, str | None, str, bool]]:
-        """(agreed time, caller's time zone, status, has a number) of a contact's callbacks,
-        oldest first; the number itself stays sealed (see `reveal_number`)."""
+    def contact_callbacks(
+        self, contact_id: str
+    ) -> list[tuple[str | None, str | None, str, bool, bool]]:
+        """(agreed time, caller's time zone, status, has a number, a message may be left) of a
+        contact's callbacks, oldest first; the number itself stays sealed (`reveal_number`)."""
         rows = self.query(
-            "SELECT id, best_time, time_zone, status, number IS NOT NULL FROM callbacks "
-            "WHERE contact_id = %s ORDER BY created_at, id",
+            "SELECT id, best_time, time_zone, status, number IS NOT NULL, messages_ok "
+            "FROM callbacks WHERE contact_id = %s ORDER BY created_at, id",
             (contact_id,),
         )
         return [
-            (self._keys.open("callbacks", "best_time", r[0], r[1]), r[2], r[3], bool(r[4]))
+            (
+                self._keys.open("callbacks", "best_time", r[0], r[1]),
+                r[2],
+                r[3],
+                bool(r[4]),
+                bool(r[5]),
+            )
             for r in rows
         ]
 
@@ -947,10 +966,12 @@ def create_shared_store(
     passphrase: str,
     *,
     initialize: Callable[[PgWriter], object] | None = None,
+    version: int = schema.VERSION,
 ) -> PgStore:
     """Create the shared store's tables in an empty database, with a new line key wrapped
     under `passphrase`; `initialize(writer)` adds the first rows (the first supervisor). All in
-    one transaction. An existing shared store is never replaced (StoreExists)."""
+    one transaction. An existing shared store is never replaced (StoreExists). `version`: the
+    store as that version made it (the tests of the upgrade make an old one)."""
     conn = _connect(dsn)
     try:
         with server_errors():
@@ -962,11 +983,14 @@ def create_shared_store(
             with conn.transaction():
                 for statement in schema.STATEMENTS:
                     conn.execute(statement)
+                for step in schema.STEPS[: version - 1]:
+                    for statement in step:
+                        conn.execute(statement)
                 with conn.cursor() as cursor:
                     cursor.executemany(
                         "INSERT INTO meta (key, value) VALUES (%s, %s)",
                         [
-                            ("schema_version", str(schema.VERSION)),
+                            ("schema_version", str(version)),
                             ("line_key", crypto.wrap_line_key(line_key, passphrase)),
                             ("created_at", _now()),
                             ("created_by_version", __version__),
@@ -1001,6 +1025,7 @@ def open_shared_store(dsn: str, passphrase: str) -> PgStore:
         line_key = crypto.unwrap_line_key(meta["line_key"], passphrase)
         keys = LineKeys.derive(line_key)
         _upgrade(conn, keys)
+        upgrade_schema(conn)
     except BaseException:
         conn.close()
         raise
@@ -1043,6 +1068,39 @@ def _upgrade_pins(conn: psycopg.Connection[Any], keys: LineKeys) -> None:
             "UPDATE accounts SET pin_hash = %s, pin_verifier = %s WHERE id = %s",
             (sealed_pin, verifier, account_id),
         )
+
+
+def schema_version(conn: psycopg.Connection[Any]) -> int:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 1
+
+
+def upgrade_schema(conn: psycopg.Connection[Any]) -> None:
+    """Bring a store made by an earlier version to this one: each step of `schema.STEPS` once,
+    in order, each in one transaction that also records the version it reached, under the lock
+    of that `meta` row (two stations opening an old store at once: the second finds it done).
+    Only the owner role may; a station's own login gets StoreNeedsOwner, and a store already
+    at this version asks nothing of it."""
+    with server_errors():
+        if schema_version(conn) >= schema.VERSION:
+            return
+        try:
+            for target in range(2, schema.VERSION + 1):
+                with conn.transaction():
+                    row = conn.execute(
+                        "SELECT value FROM meta WHERE key = 'schema_version' FOR UPDATE"
+                    ).fetchone()
+                    if row is not None and int(row[0]) >= target:
+                        continue
+                    for statement in schema.STEPS[target - 2]:
+                        conn.execute(statement)
+                    conn.execute(
+                        "INSERT INTO meta (key, value) VALUES ('schema_version', %s) "
+                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        (str(target),),
+                    )
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise errors.StoreNeedsOwner() from exc
 
 
 def add_supervisor(display_name: str, pin_hash: str) -> Callable[[PgWriter], object]:
