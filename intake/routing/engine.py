@@ -478,6 +478,29 @@ class Router:
         return "role-not-served"
 
     @staticmethod
+    def _possible_exclusions(program: Program) -> tuple[str, ...]:
+        """Every reason `_exclusion` can give for this program, whatever the request (more is
+        harmless: a reason missing here is made when first needed)."""
+        if program.listing == "hide-until-verified":
+            return ("unverified-listing",)
+        if program.kind == "regulatory":
+            return ("regulatory-not-peer-support",)
+        audience = program.audience
+        return tuple(
+            reason
+            for reason, possible in (
+                ("indigenous-specific", "indigenous" in audience),
+                ("veterans-specific", "veterans" in audience),
+                ("youth-only", "youth" in audience),
+                ("emergency-only", program.kind == "emergency"),
+                ("crisis-only", program.kind == "crisis-line"),
+                ("topic-not-raised", bool(program.topics)),
+                ("role-not-served", "anyone" not in program.roles),
+            )
+            if possible
+        )
+
+    @staticmethod
     def _unconfirmed(program: Program, request: Request) -> bool:
         """Shown although the program does not say it serves the caller's role."""
         roles = program.roles
@@ -658,6 +681,13 @@ class Router:
                 )
             )
         found = self._provinces[province] = tuple(built)
+        # Each class's exclusions for every reason it can be left out for, made now: made on
+        # first need, they grew the heap that full collections walk (14,000 at 10,000 programs).
+        for cls in found:
+            for reason in self._possible_exclusions(cls.program):
+                self._class_exclusions[id(cls), reason] = tuple(
+                    Exclusion(member[0].id, reason) for member in cls.members
+                )
         return found
 
     def _member(self, program: Program, province: str) -> _Member:
