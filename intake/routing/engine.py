@@ -396,7 +396,8 @@ class Router:
         self._provinces: dict[str, tuple[_Class, ...]] = {}
         self._hours_numbers: dict[tuple[object, ...], int] = {}
         self._hours: list[Hours] = []
-        self._class_exclusions: dict[tuple[int, str], tuple[Exclusion, ...]] = {}
+        # Each class's exclusions for one reason, with each member's place in the directory.
+        self._class_exclusions: dict[tuple[int, str], tuple[tuple[int, Exclusion], ...]] = {}
         # Built now rather than on first use, so that a process that keeps the router for its
         # lifetime can move all of it out of the collector's way at once (gc.freeze).
         self._program_parts: dict[str, tuple[Any, ...]] = {}
@@ -685,9 +686,7 @@ class Router:
         # first need, they grew the heap that full collections walk (14,000 at 10,000 programs).
         for cls in found:
             for reason in self._possible_exclusions(cls.program):
-                self._class_exclusions[id(cls), reason] = tuple(
-                    Exclusion(member[0].id, reason) for member in cls.members
-                )
+                self._class_exclusions[id(cls), reason] = self._excluded_pairs(cls, reason)
         return found
 
     def _member(self, program: Program, province: str) -> _Member:
@@ -781,7 +780,7 @@ class Router:
         province first, then the others in the directory's order). Decided once per class, not
         per program: no per-request cache of the whole directory to grow and collect."""
         groups: list[_Group] = []
-        excluded: list[Iterable[tuple[int, Exclusion]]] = []
+        inside: list[tuple[int, Exclusion]] = []
         for cls in self._province(request.province):
             program = cls.program
             reason = self._exclusion(program, request)
@@ -791,15 +790,20 @@ class Router:
                 )
                 continue
             key = (id(cls), reason)
-            exclusions = self._class_exclusions.get(key)
-            if exclusions is None:
-                exclusions = self._class_exclusions[key] = tuple(
-                    Exclusion(member[0].id, reason) for member in cls.members
-                )
-            excluded.append(zip(cls.positions, exclusions, strict=True))
-        inside = sorted(pair for exclusions in excluded for pair in exclusions)
+            pairs = self._class_exclusions.get(key)
+            if pairs is None:
+                pairs = self._class_exclusions[key] = self._excluded_pairs(cls, reason)
+            inside += pairs
+        inside.sort()  # runs already in order, places unique: the exclusions are never compared
         return groups, self._outside[request.province] + tuple(
             exclusion for _number, exclusion in inside
+        )
+
+    @staticmethod
+    def _excluded_pairs(group: _Class, reason: str) -> tuple[tuple[int, Exclusion], ...]:
+        return tuple(
+            (number, Exclusion(member[0].id, reason))
+            for number, member in zip(group.positions, group.members, strict=True)
         )
 
     def route(self, request: Request, limit: int | None = None) -> Result:
