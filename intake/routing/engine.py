@@ -21,6 +21,7 @@ The policy is a volunteer's reasoning, in ordered tiers (docs/routing.md says it
 
 from __future__ import annotations
 
+import gc
 import heapq
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -808,7 +809,22 @@ class Router:
 
     def route(self, request: Request, limit: int | None = None) -> Result:
         """Every eligible program in order; with `limit`, only the first `limit` of that same
-        order (what a screen shows), built without computing the rest in full."""
+        order (what a screen shows), built without computing the rest in full.
+
+        The cycle collector waits while a route runs: a route makes thousands of short-lived
+        objects and no cycles, and collections started in its middle promoted them and so set
+        off full collections, each walking the whole index (at 10,000 programs: 18 full
+        collections per 3,000 full routes, each 75 ms of CPU or more). Reference counting still
+        frees what is dropped; the collector resumes as it was."""
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._route(request, limit)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _route(self, request: Request, limit: int | None) -> Result:
         groups, excluded = self._eligibility(request)
         if limit is not None:
             if sum(len(cls.members) for cls, _tier, _reasons in groups) > self.first_only_above:

@@ -85,3 +85,32 @@ def test_recommendations_are_made_with_every_field() -> None:
     result: Result = Router(load_directory()).route(generated_requests(1, seed=1)[0])
     for rec in result.recommendations:
         assert set(vars(rec)) == {f.name for f in fields(Recommendation)}
+
+
+def test_the_collector_waits_during_a_route_and_resumes_as_it_was() -> None:
+    import gc
+
+    router = Router(load_directory())
+    request = generated_requests(1, seed=2)[0]
+    seen: list[str] = []
+
+    def watch(phase: str, _info: dict[str, int]) -> None:
+        seen.append(phase)
+
+    threshold = gc.get_threshold()
+    gc.callbacks.append(watch)
+    gc.set_threshold(1)  # allowed, the collector would run at every allocation
+    try:
+        result = router.route(request)
+    finally:
+        gc.set_threshold(*threshold)
+        gc.callbacks.remove(watch)
+    assert result.recommendations
+    assert seen == []
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        router.route(request)
+        assert not gc.isenabled()  # left off by whoever turned it off
+    finally:
+        gc.enable()
