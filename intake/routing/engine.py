@@ -172,7 +172,8 @@ _Row = tuple[
 ]
 # The sort key of the full route, packed into one integer (the same order as _Key's fields but
 # the id; the id breaks ties beside it): crisis rank, tier, doubt, mismatch, no verified
-# contact, closed now, to confirm, then the score (0 <= score < _SCORE_SPAN, checked at index).
+# contact, closed now, to confirm, then the score (0 <= score < _SCORE_SPAN: a fit is at most
+# 100 and the format, channel, community and language bonuses 46; a test checks it).
 _SCORE_SPAN = 1024
 
 

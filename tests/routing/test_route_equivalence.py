@@ -114,3 +114,16 @@ def test_the_collector_waits_during_a_route_and_resumes_as_it_was() -> None:
         assert not gc.isenabled()  # left off by whoever turned it off
     finally:
         gc.enable()
+
+
+def test_every_score_fits_in_its_place_in_the_packed_key() -> None:
+    """The packed key keeps the score's order only for 0 <= score < _SCORE_SPAN."""
+    from intake.routing.engine import _FIT, _SCORE_SPAN
+
+    bonuses = 10 + 8 + 20 + 8  # format, channel, outside the community, language
+    assert min(v for fit in _FIT.values() for v in fit.values()) >= 0  # a score never below 0
+    assert max(v for fit in _FIT.values() for v in fit.values()) + bonuses < _SCORE_SPAN
+    router = Router(load_directory())
+    for request in generated_requests(300, seed=31):
+        for rec in router.route(request).recommendations:
+            assert 0 <= rec.score < _SCORE_SPAN
