@@ -9,7 +9,8 @@ model and vocabularies (so a change to the rules, or a new check, never meets a 
 A missing, unreadable or foreign cache file simply means a normal load. Reading a pickle can run
 code, so a cache file is read only when it and its folder belong to this user and nobody else can
 write to them, and only after the key written in front of the pickle matches. The directory is
-public information: nothing confidential is cached. Stored in the per-user cache folder
+public information: nothing confidential is cached. Stale copies are pruned when a new one is
+written (the most recently used few are kept; see `_prune`). Stored in the per-user cache folder
 ($XDG_CACHE_HOME, or INTAKE_CACHE to choose another; INTAKE_CACHE=off disables it).
 """
 
@@ -20,8 +21,11 @@ import gc
 import hashlib
 import os
 import pickle
+import re
+import stat
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -98,6 +102,9 @@ def load_directory(override: Path | None = None, shipped: Path | None = None) ->
                 with _collector_paused():
                     stored_key, programs = pickle.load(fp)
                 if stored_key == key:
+                    # Marked as used, so that pruning keeps the copies in use.
+                    with contextlib.suppress(OSError):
+                        os.utime(cached)
                     return _long_lived(list(programs))
     from intake.directory.load import load_directory as parse  # noqa: PLC0415
 
@@ -158,3 +165,48 @@ def _store(folder: Path, name: str, value: tuple[str, object]) -> None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
             raise
+        _prune(folder, keep=name)
+
+
+# Our own names, and nothing else: the copies, and the temporary files they are written to.
+_COPY = re.compile(r"directory-[0-9a-f]{32}\.pickle")
+_TEMPORARY = re.compile(r"\.directory-[A-Za-z0-9_]+\.tmp")
+KEEP = 4  # copies kept: the one just written and the most recently used others
+_ABANDONED_AFTER = 3600.0  # seconds: a temporary file older than this was left by a crash
+
+
+def _prune(folder: Path, keep: str) -> None:
+    """Removes stale copies after a new one is written: each change of the directory files or
+    of the loader left one behind (a few megabytes each at 10,000 programs). Kept: the copy just
+    written and the most recently used others (a cache hit marks its copy as used), up to KEEP,
+    so two directories used in turn (the kiosk's organisation file and the plain one) do not
+    evict each other; and temporary files younger than an hour (another process may be writing).
+    Only in a folder that is ours and that nobody else can write to, only files with our own
+    names, only regular files (a link is never followed) that belong to this user; failures
+    ignored."""
+    with contextlib.suppress(OSError):
+        if not _private(folder):
+            return
+        getuid = getattr(os, "getuid", None)
+        now = time.time()
+        copies: list[tuple[float, str]] = []
+        abandoned: list[str] = []
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = entry.name
+                copy = _COPY.fullmatch(name) is not None
+                if name == keep or not (copy or _TEMPORARY.fullmatch(name)):
+                    continue
+                status = entry.stat(follow_symlinks=False)
+                if not stat.S_ISREG(status.st_mode) or (
+                    getuid is not None and status.st_uid != getuid()
+                ):
+                    continue
+                if copy:
+                    copies.append((status.st_mtime, name))
+                elif now - status.st_mtime > _ABANDONED_AFTER:
+                    abandoned.append(name)
+        copies.sort(reverse=True)
+        for name in [name for _mtime, name in copies[KEEP - 1 :]] + abandoned:
+            with contextlib.suppress(OSError):
+                os.unlink(folder / name)

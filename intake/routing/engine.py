@@ -21,6 +21,7 @@ The policy is a volunteer's reasoning, in ordered tiers (docs/routing.md says it
 
 from __future__ import annotations
 
+import gc
 import heapq
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -111,7 +112,7 @@ _LINE_KINDS = SUPPORT_KINDS | {"crisis-line"}
 _PHYSICIAN_STAGES = frozenset({"resident", "student", "retired"})
 # Facts whose doubt changes what the volunteer says or does at the point of referral; the rest
 # (name, cost, format, languages) stays in the directory browser.
-_REFERRAL_FACTS = ("eligibility", "hours")
+_EVERYWHERE: frozenset[str] = frozenset()
 
 # Tiers, in order. Gaps leave room; lower comes first.
 TIER_GROUP = 10  # programs for a group the caller asked for (Indigenous, Veterans, young people)
@@ -132,7 +133,10 @@ _Key = tuple[int, int, bool, bool, bool, bool, bool, int, str]
 # the hot loop): program, doubt, no verified contact, (English missing, French missing) from a
 # verified list of languages, shape number, open at all hours and not in doubt (may be promoted
 # to the 24/7 tier), a line open at any hour, its hours' number, (crisis rank at high, at
-# imminent), is 9-8-8, its fit by help wanted.
+# imminent), is 9-8-8, its fit by help wanted; then what its recommendation shows: its contacts
+# in the province, its warnings ((English, English with "confirm eligibility"), (French, French
+# with it)), the date of its oldest checked referral fact (staleness), and the reason put first
+# (off the crisis route, on it).
 _Member = tuple[
     Program,
     bool,
@@ -145,7 +149,32 @@ _Member = tuple[
     tuple[int, int],
     bool,
     dict[str, tuple[int, tuple[str, ...]]],
+    tuple[Contact, ...],
+    tuple[tuple[tuple[str, ...], tuple[str, ...]], tuple[tuple[str, ...], tuple[str, ...]]],
+    date,
+    tuple[str | None, str | None],
 ]
+# Whether one distinct opening hours is open at the request's moment: its reason, open now,
+# next opening in the caller's time, closed now (unknown hours: outside office hours).
+_HoursState = tuple[str, bool | None, datetime | None, bool]
+# A ranked program: packed key, id, member, its class's reasons, eligibility to confirm, its
+# format shape's fit (bonus, mismatch, reasons), score, its hours' state, pinned.
+_Row = tuple[
+    int,
+    str,
+    _Member,
+    tuple[str, ...],
+    bool,
+    tuple[int, bool, tuple[str, ...]],
+    int,
+    _HoursState,
+    bool,
+]
+# The sort key of the full route, packed into one integer (the same order as _Key's fields but
+# the id; the id breaks ties beside it): crisis rank, tier, doubt, mismatch, no verified
+# contact, closed now, to confirm, then the score (0 <= score < _SCORE_SPAN: a fit is at most
+# 100 and the format, channel, community and language bonuses 46; a test checks it).
+_SCORE_SPAN = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,7 +375,6 @@ class Router:
             str, tuple[tuple[str | None, str, Provenance, frozenset[str]], ...]
         ] = {}
         self._oldest_check: dict[str, date] = {}
-        self._warning_cache: dict[tuple[str, str, str], tuple[str, ...]] = {}
         self._contacts: dict[str, tuple[tuple[Contact, ...], bool]] = {}
         # The fit depends on the kind, what it also offers and whether it is national: shared.
         fits: dict[tuple[object, ...], dict[str, tuple[int, tuple[str, ...]]]] = {}
@@ -368,12 +396,14 @@ class Router:
         for p in self.programs:
             self._shape_programs.setdefault(self._shape_ids[p.id], p)
         self._provinces: dict[str, tuple[_Class, ...]] = {}
-        self._hours_numbers: dict[int, int] = {}  # by id: the loader shares equal hours
+        self._hours_numbers: dict[tuple[object, ...], int] = {}
         self._hours: list[Hours] = []
-        self._class_exclusions: dict[tuple[int, str], tuple[Exclusion, ...]] = {}
+        # Each class's exclusions for one reason, with each member's place in the directory.
+        self._class_exclusions: dict[tuple[int, str], tuple[tuple[int, Exclusion], ...]] = {}
         # Built now rather than on first use, so that a process that keeps the router for its
         # lifetime can move all of it out of the collector's way at once (gc.freeze).
         self._program_parts: dict[str, tuple[Any, ...]] = {}
+        self._shared_warnings: dict[tuple[str, ...], tuple[str, ...]] = {}
         for code in CODES:
             self._province(code)
         self._program_parts.clear()
@@ -382,21 +412,28 @@ class Router:
     def _fact_warnings(
         program: Program,
     ) -> tuple[tuple[str | None, str, Provenance, frozenset[str]], ...]:
-        """Per referral-relevant fact: its warning (None when verified), its stale warning, its
-        provenance, and the provinces it applies to (empty = all). Built once; route() filters.
-        Emergency services and 9-8-8 get none: their name, cost and eligibility are public."""
+        """Per referral-relevant fact (eligibility, hours, each contact, in that order): its
+        warning (None when verified), its stale warning, its provenance, and the provinces it
+        applies to (empty = all). Built once; route() filters. Emergency services and 9-8-8 get
+        none: their name, cost and eligibility are public."""
         if _public_service(program):
             return ()
-        found = []
-        for name, provenance in program.facts().items():
-            label, provinces = name, frozenset[str]()
-            if name.startswith("contacts["):
-                contact = program.contacts[int(name[9:-1])]
-                label, provinces = f"contact={contact.display_en}", contact.provinces
-            elif name not in _REFERRAL_FACTS:
-                continue
+        found: list[tuple[str | None, str, Provenance, frozenset[str]]] = [
+            (
+                None if provenance.status == "verified" else f"{provenance.status}:{label}",
+                f"stale:{label}",
+                provenance,
+                _EVERYWHERE,
+            )
+            for label, provenance in (
+                ("eligibility", program.eligibility.provenance),
+                ("hours", program.hours.provenance),
+            )
+        ]
+        for contact in program.contacts:
+            label, provenance = f"contact={contact.display_en}", contact.provenance
             warning = None if provenance.status == "verified" else f"{provenance.status}:{label}"
-            found.append((warning, f"stale:{label}", provenance, provinces))
+            found.append((warning, f"stale:{label}", provenance, contact.provinces))
         return tuple(found)
 
     def _facts_of(
@@ -442,6 +479,29 @@ class Router:
         if request.role in _PHYSICIAN_STAGES and "physician" in roles:
             return None  # unknown eligibility is not "no": shown, to confirm
         return "role-not-served"
+
+    @staticmethod
+    def _possible_exclusions(program: Program) -> tuple[str, ...]:
+        """Every reason `_exclusion` can give for this program, whatever the request (more is
+        harmless: a reason missing here is made when first needed)."""
+        if program.listing == "hide-until-verified":
+            return ("unverified-listing",)
+        if program.kind == "regulatory":
+            return ("regulatory-not-peer-support",)
+        audience = program.audience
+        return tuple(
+            reason
+            for reason, possible in (
+                ("indigenous-specific", "indigenous" in audience),
+                ("veterans-specific", "veterans" in audience),
+                ("youth-only", "youth" in audience),
+                ("emergency-only", program.kind == "emergency"),
+                ("crisis-only", program.kind == "crisis-line"),
+                ("topic-not-raised", bool(program.topics)),
+                ("role-not-served", "anyone" not in program.roles),
+            )
+            if possible
+        )
 
     @staticmethod
     def _unconfirmed(program: Program, request: Request) -> bool:
@@ -513,14 +573,6 @@ class Router:
             reasons.append("topic")
         return tuple(reasons)
 
-    def _score(
-        self, program: Program, request: Request, split_reasons: tuple[str, ...]
-    ) -> tuple[int, bool, list[str]]:
-        """Score within a tier, whether the format or channel asked for is missing, reasons."""
-        score, static = self._fit_of[program.id][request.need]
-        bonus, mismatch, matched = self._shape_fit(program, request)
-        return score + bonus, mismatch, [*static, *split_reasons, *matched]
-
     def _shape_fit(self, program: Program, request: Request) -> tuple[int, bool, tuple[str, ...]]:
         """What the format, channel, community and language asked for add to the score, whether
         the format or channel asked for is missing, and the reasons they give."""
@@ -566,22 +618,13 @@ class Router:
                 return rank
         return len(order)
 
-    def _warnings(self, program: Program, request: Request) -> list[str]:
-        # Everything but staleness depends only on (program, province, language): computed once.
-        warnings = list(self._static_warnings_cached(program, request.province, request.language))
-        oldest = request.at.date() - STALE_AFTER
-        facts = self._facts_of(program)
-        if self._oldest_check[program.id] < oldest:
-            for _warning, stale, provenance, provinces in facts:
-                if provenance.checked < oldest and (not provinces or request.province in provinces):
-                    warnings.append(stale)
-        return warnings
-
-    def _static_warnings_for(
-        self, program: Program, province: str, language: str, contacts: tuple[Contact, ...]
-    ) -> tuple[str, ...]:
+    def _warnings_by_language(
+        self, program: Program, province: str, contacts: tuple[Contact, ...]
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The warnings that depend only on (program, province), in English and in French; equal
+        tuples are kept once."""
         if _public_service(program):
-            return ()
+            return (), ()
         warnings = [
             warning
             for warning, _stale, _prov, provinces in self._facts_of(program)
@@ -589,19 +632,28 @@ class Router:
         ]
         if may_not_run(program):
             warnings.insert(0, "may-not-run")
-        if language == "fr" and not program.name.fr_official:
-            warnings.append("unofficial-french-name")
+        french = [*warnings, "unofficial-french-name"] if not program.name.fr_official else None
+        tail = []
         if all(c.provenance.status == "unverified" for c in contacts):
-            warnings.append("no-verified-contact")
+            tail.append("no-verified-contact")
         languages = program.languages
-        if (
-            languages.value
+        verified = (
+            bool(languages.value)
             and languages.provenance.status == "verified"
-            and language not in languages.value
             and "other" not in languages.value
-        ):
-            warnings.append("language-not-offered")
-        return tuple(warnings)
+        )
+        shared = self._shared_warnings
+        english = (
+            *warnings,
+            *tail,
+            *(("language-not-offered",) if verified and "en" not in languages.value else ()),
+        )
+        in_french = (
+            *(warnings if french is None else french),
+            *tail,
+            *(("language-not-offered",) if verified and "fr" not in languages.value else ()),
+        )
+        return shared.setdefault(english, english), shared.setdefault(in_french, in_french)
 
     def _province(self, province: str) -> tuple[_Class, ...]:
         """The programs serving `province`, in classes, with what ranking needs of each that no
@@ -632,6 +684,11 @@ class Router:
                 )
             )
         found = self._provinces[province] = tuple(built)
+        # Each class's exclusions for every reason it can be left out for, made now: made on
+        # first need, they grew the heap that full collections walk (14,000 at 10,000 programs).
+        for cls in found:
+            for reason in self._possible_exclusions(cls.program):
+                self._class_exclusions[id(cls), reason] = self._excluded_pairs(cls, reason)
         return found
 
     def _member(self, program: Program, province: str) -> _Member:
@@ -639,8 +696,24 @@ class Router:
         if parts is None:
             parts = self._program_parts[program.id] = self._parts(program)
         public, doubt, language_missing, shape, promotable, line, hours, ranks, is_988, fits = parts
+        contacts = self._province_contacts(program, province)
         no_verified_contact = not public and all(
-            c.provenance.status == "unverified" for c in self._province_contacts(program, province)
+            c.provenance.status == "unverified" for c in contacts
+        )
+        shared = self._shared_warnings
+        warnings = tuple(
+            (static, shared.setdefault(confirm, confirm))
+            for static in self._warnings_by_language(program, province, contacts)
+            for confirm in ((*static, "confirm-eligibility"),)
+        )
+        self._facts_of(program)
+        prefix = (
+            "emergency-first" if program.kind == "emergency" else "crisis-988" if is_988 else None
+        )
+        crisis_prefix = prefix or (
+            "crisis-line-24-7"
+            if program.hours.always_open and program.kind == "crisis-line"
+            else None
         )
         return (
             program,
@@ -654,6 +727,10 @@ class Router:
             ranks,
             is_988,
             fits,
+            contacts,
+            (warnings[0], warnings[1]),
+            self._oldest_check[program.id],
+            (prefix, crisis_prefix),
         )
 
     def _parts(self, program: Program) -> tuple[Any, ...]:
@@ -667,9 +744,19 @@ class Router:
             and languages.provenance.status == "verified"
             and "other" not in languages.value
         )
-        hours_number = self._hours_numbers.get(id(hours))
+        # Numbered by what decides whether and when it opens: programs whose hours differ only
+        # in their provenance or after-hours text are asked once.
+        schedule = (
+            hours.tz,
+            hours.always_open,
+            hours.weekly,
+            hours.sessions,
+            hours.region,
+            hours.open_on_holidays,
+        )
+        hours_number = self._hours_numbers.get(schedule)
         if hours_number is None:
-            hours_number = self._hours_numbers[id(hours)] = len(self._hours)
+            hours_number = self._hours_numbers[schedule] = len(self._hours)
             self._hours.append(hours)
         return (
             public,
@@ -695,7 +782,7 @@ class Router:
         province first, then the others in the directory's order). Decided once per class, not
         per program: no per-request cache of the whole directory to grow and collect."""
         groups: list[_Group] = []
-        excluded: list[Iterable[tuple[int, Exclusion]]] = []
+        inside: list[tuple[int, Exclusion]] = []
         for cls in self._province(request.province):
             program = cls.program
             reason = self._exclusion(program, request)
@@ -705,85 +792,40 @@ class Router:
                 )
                 continue
             key = (id(cls), reason)
-            exclusions = self._class_exclusions.get(key)
-            if exclusions is None:
-                exclusions = self._class_exclusions[key] = tuple(
-                    Exclusion(member[0].id, reason) for member in cls.members
-                )
-            excluded.append(zip(cls.positions, exclusions, strict=True))
-        inside = sorted(pair for exclusions in excluded for pair in exclusions)
+            pairs = self._class_exclusions.get(key)
+            if pairs is None:
+                pairs = self._class_exclusions[key] = self._excluded_pairs(cls, reason)
+            inside += pairs
+        inside.sort()  # runs already in order, places unique: the exclusions are never compared
         return groups, self._outside[request.province] + tuple(
             exclusion for _number, exclusion in inside
         )
 
-    def _split(self, request: Request) -> tuple[tuple[_Entry, ...], tuple[Exclusion, ...]]:
-        """Eligible programs (with tier and reasons) and exclusions."""
-        groups, excluded = self._eligibility(request)
-        return (
-            tuple(
-                (member[0], tier, reasons)
-                for cls, tier, reasons in groups
-                for member in cls.members
-            ),
-            excluded,
+    @staticmethod
+    def _excluded_pairs(group: _Class, reason: str) -> tuple[tuple[int, Exclusion], ...]:
+        return tuple(
+            (number, Exclusion(member[0].id, reason))
+            for number, member in zip(group.positions, group.members, strict=True)
         )
-
-    def _row(
-        self,
-        entry: _Entry,
-        request: Request,
-        local_times: dict[str, datetime],
-        caller_zone: tzinfo,
-    ) -> list[Any]:
-        """[crisis rank, tier, key within the tier, program, reasons, open now, next opening,
-        contacts, warnings, score] for one eligible program."""
-        program, tier, split_reasons = entry
-        crisis = request.risk in ("high", "imminent")
-        score, mismatch, reasons = self._score(program, request, split_reasons)
-        hours = program.hours
-        local = local_times.get(hours.tz)
-        if local is None:
-            local = local_times[hours.tz] = request.at.astimezone(zone(hours.tz))
-        open_now = hours.open_at_local(local)
-        next_open = None
-        if hours.always_open:
-            reasons.append("open-24-7")
-        elif open_now:
-            reasons.append("open-now")
-        elif open_now is False:
-            reasons.append("closed-now")
-            upcoming = hours.next_open_when_closed(local)
-            next_open = upcoming.astimezone(caller_zone) if upcoming else None
-        else:
-            reasons.append("hours-unknown")
-        # Unknown hours: assume office hours, so not answering at night or on a holiday.
-        closed = open_now is False or (open_now is None and not _office_hours(program, local))
-        if program.kind == "emergency":
-            reasons.insert(0, "emergency-first")
-        elif program.id == NINE_EIGHT_EIGHT:
-            reasons.insert(0, "crisis-988")
-        elif crisis and hours.always_open and program.kind == "crisis-line":
-            reasons.insert(0, "crisis-line-24-7")
-        contacts = self._province_contacts(program, request.province)
-        warnings = self._warnings(program, request)
-        unconfirmed = "confirm-eligibility" in reasons
-        if unconfirmed:
-            warnings.append("confirm-eligibility")
-        key = (
-            program.doubt is not None,
-            mismatch or "language-not-offered" in warnings,
-            "no-verified-contact" in warnings,
-            closed,
-            unconfirmed,
-            -score,
-            program.id,
-        )
-        rank = self._crisis_rank(program, request) if crisis else 0
-        return [rank, tier, key, program, reasons, open_now, next_open, contacts, warnings, score]
 
     def route(self, request: Request, limit: int | None = None) -> Result:
         """Every eligible program in order; with `limit`, only the first `limit` of that same
-        order (what a screen shows), built without computing the rest in full."""
+        order (what a screen shows), built without computing the rest in full.
+
+        The cycle collector waits while a route runs: a route makes thousands of short-lived
+        objects and no cycles, and collections started in its middle promoted them and so set
+        off full collections, each walking the whole index (at 10,000 programs: 18 full
+        collections per 3,000 full routes, each 75 ms of CPU or more). Reference counting still
+        frees what is dropped; the collector resumes as it was."""
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._route(request, limit)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _route(self, request: Request, limit: int | None) -> Result:
         groups, excluded = self._eligibility(request)
         if limit is not None:
             if sum(len(cls.members) for cls, _tier, _reasons in groups) > self.first_only_above:
@@ -795,53 +837,180 @@ class Router:
     def _route_all(
         self, request: Request, groups: list[_Group], excluded: tuple[Exclusion, ...]
     ) -> Result:
+        """Every eligible program in order. A program's sort key is one integer made from what
+        its class (tier, reasons) and its member (doubt, contact, languages, fit) already hold;
+        "closed now", the hours' reason and the next opening are asked once per distinct hours;
+        the recommendations share their reasons and warnings. At 10,000 programs the rows
+        computed program by program (tests/routing/reference_route.py, the oracle this must
+        equal) took 25 ms of CPU per request."""
         crisis = request.risk in ("high", "imminent")
+        imminent = request.risk == "imminent"
+        concern = request.risk == "concern"
+        french = request.language == "fr"
+        need = request.need
         caller_zone = zone(PROVINCES[request.province].zone)
-        local_times: dict[str, datetime] = {}
-        rows = [
-            self._row((member[0], tier, reasons), request, local_times, caller_zone)
-            for cls, tier, reasons in groups
-            for member in cls.members
-        ]
+        clock = _Clock(request.at, self._hours, {})
+        states: dict[int, _HoursState] = {}
+
+        def state_of(number: int) -> _HoursState:
+            found = states[number] = self._hours_state(number, clock, caller_zone)
+            return found
+
         # Is anything of the caller's own province or territory answering now?
-        own_open = any(row[1] == TIER_OWN and row[5] for row in rows)
-        if not crisis and not own_open:
-            # Nothing of the caller's own is answering now: a 24/7 line that serves them first.
-            for row in rows:
-                program = row[3]
-                if (
-                    row[1] in (TIER_ROLE, TIER_NATIONAL)
-                    and program.hours.always_open
-                    and program.doubt is None
-                ):
-                    row[1] = TIER_ANY_HOUR
-        rows.sort(key=lambda row: (row[0], row[1], row[2]))
+        own_open = crisis or any(
+            clock.opened(number)
+            for cls, tier, _reasons in groups
+            if tier == TIER_OWN
+            for number in cls.hours
+        )
+        shape_fits: dict[int, tuple[int, bool, tuple[str, ...]]] = {}
+        span = _SCORE_SPAN
+        rows: list[_Row] = []
+        append = rows.append
+        for cls, tier, reasons in groups:
+            unconfirmed = "confirm-eligibility" in reasons
+            topic = not crisis and bool(cls.program.topics & request.topics)
+            promote = not own_open and tier in (TIER_ROLE, TIER_NATIONAL)
+            for member in cls.members:
+                shape_fit = shape_fits.get(member[4])
+                if shape_fit is None:
+                    shape_fit = shape_fits[member[4]] = self._shape_fit(
+                        self._shape_programs[member[4]], request
+                    )
+                state = states.get(member[7]) or state_of(member[7])
+                score = member[10][need][0] + shape_fit[0]
+                key = (
+                    (
+                        (
+                            (
+                                (
+                                    (
+                                        (member[8][imminent] if crisis else 0) * 128
+                                        + (TIER_ANY_HOUR if promote and member[5] else tier)
+                                    )
+                                    * 2
+                                    + member[1]
+                                )
+                                * 2
+                                + (shape_fit[1] or member[3][french])
+                            )
+                            * 2
+                            + member[2]
+                        )
+                        * 2
+                        + state[3]
+                    )
+                    * 2
+                    + unconfirmed
+                ) * span + (span - 1 - score)
+                append(
+                    (
+                        key,
+                        member[0].id,
+                        member,
+                        reasons,
+                        unconfirmed,
+                        shape_fit,
+                        score,
+                        state,
+                        topic or (concern and member[9]),
+                    )
+                )
+        rows.sort()  # the ids are unique: the members are never compared
         if not crisis:
             # Pinned places: 9-8-8 second at "concern"; a program the topic calls for next.
-            pinned = [r for r in rows if r[3].id == NINE_EIGHT_EIGHT and request.risk == "concern"]
-            pinned += [r for r in rows if r[3].topics & request.topics]
+            pinned = [row for row in rows if row[8]]
             if pinned and len(rows) > len(pinned):
-                pinned_ids = {id(r) for r in pinned}
-                rest = [r for r in rows if id(r) not in pinned_ids]
+                pinned.sort(key=lambda row: not row[2][9])  # stable: 9-8-8 first
+                rest = [row for row in rows if not row[8]]
                 rows = rest[:1] + pinned + rest[1:]
         alternative = next(
-            (row[3].id for row in rows if row[3].hours.always_open and row[3].kind in _LINE_KINDS),
+            (row[1] for row in rows if row[2][6]),
             NINE_EIGHT_EIGHT if NINE_EIGHT_EIGHT in self._by_id else None,
         )
-        recommendations = tuple(
-            Recommendation(
-                program,
-                tuple(reasons),
-                open_now,
-                next_open,
-                contacts,
-                tuple(warnings),
-                alternative if open_now is False and alternative != program.id else None,
-                score,
-            )
-            for _r, _t, _k, program, reasons, open_now, next_open, contacts, warnings, score in rows
-        )
+        recommendations = self._assemble(rows, request, alternative)
         return Result(crisis, request.risk, recommendations, excluded)
+
+    def _hours_state(self, number: int, clock: _Clock, caller_zone: tzinfo) -> _HoursState:
+        """One distinct opening hours at the request's moment (see _HoursState)."""
+        hours = self._hours[number]
+        open_now = clock.opened(number)
+        next_open = None
+        if hours.always_open:
+            reason = "open-24-7"
+        elif open_now:
+            reason = "open-now"
+        elif open_now is False:
+            reason = "closed-now"
+            upcoming = hours.next_open_when_closed(clock.local_time(hours))
+            next_open = upcoming.astimezone(caller_zone) if upcoming else None
+        else:
+            reason = "hours-unknown"
+        return reason, open_now, next_open, clock.closed(number)
+
+    def _assemble(
+        self, rows: Iterable[_Row], request: Request, alternative: str | None
+    ) -> tuple[Recommendation, ...]:
+        """The recommendations of ranked rows. Reasons are made once per combination of what
+        they are made of (kind, class, format shape, hours, first reason); warnings are the
+        member's own unless a fact is stale."""
+        crisis = request.risk in ("high", "imminent")
+        french = request.language == "fr"
+        need = request.need
+        stale_before = request.at.date() - STALE_AFTER
+        made: dict[tuple[int, int, int, str, str | None], tuple[str, ...]] = {}
+        recommendations: list[Recommendation] = []
+        append, new, set_fields = recommendations.append, object.__new__, object.__setattr__
+        for _key, program_id, member, reasons, unconfirmed, shape_fit, score, state, _p in rows:
+            prefix = member[14][crisis]
+            parts = (id(member[10]), id(reasons), member[4], state[0], prefix)
+            full_reasons = made.get(parts)
+            if full_reasons is None:
+                full_reasons = made[parts] = (
+                    *((prefix,) if prefix else ()),
+                    *member[10][need][1],
+                    *reasons,
+                    *shape_fit[2],
+                    state[0],
+                )
+            warnings = member[12][french][unconfirmed]
+            if member[13] < stale_before:
+                warnings = self._with_stale(member, request, stale_before, unconfirmed)
+            open_now = state[1]
+            # What Recommendation(...) makes, field for field, without its frozen __init__'s
+            # eight object.__setattr__ calls (a third of this loop's time at 10,000 programs).
+            recommendation = new(Recommendation)
+            set_fields(
+                recommendation,
+                "__dict__",
+                {
+                    "program": member[0],
+                    "reasons": full_reasons,
+                    "open_now": open_now,
+                    "next_open": state[2],
+                    "contacts": member[11],
+                    "warnings": warnings,
+                    "alternative": (
+                        alternative if open_now is False and alternative != program_id else None
+                    ),
+                    "score": score,
+                },
+            )
+            append(recommendation)
+        return tuple(recommendations)
+
+    def _with_stale(
+        self, member: _Member, request: Request, stale_before: date, unconfirmed: bool
+    ) -> tuple[str, ...]:
+        """The member's warnings with those of its facts last checked before `stale_before`."""
+        province = request.province
+        stale = [
+            warning
+            for _warning, warning, provenance, provinces in self._facts_of(member[0])
+            if provenance.checked < stale_before and (not provinces or province in provinces)
+        ]
+        static = member[12][request.language == "fr"][False]
+        return (*static, *stale, *(("confirm-eligibility",) if unconfirmed else ()))
 
     # -- the first few only ------------------------------------------------------------------
     def _route_first(
@@ -912,14 +1081,21 @@ class Router:
             alternative: str | None = items[alternative_pair[1]][0].id
         else:
             alternative = NINE_EIGHT_EIGHT if NINE_EIGHT_EIGHT in self._by_id else None
-        recommendations = self._shown(
-            [entries[index] for _key, index in order[:limit]],
-            request,
-            alternative,
-            local_times,
-            caller_zone,
-        )
-        return Result(crisis, request.risk, tuple(recommendations), excluded)
+        rows: list[_Row] = [
+            (
+                0,
+                items[index][0].id,
+                items[index],
+                entries[index][2],
+                key[6],
+                self._shape_fit(self._shape_programs[items[index][4]], request),
+                -key[7],
+                self._hours_state(items[index][7], clock, caller_zone),
+                False,
+            )
+            for key, index in order[:limit]
+        ]
+        return Result(crisis, request.risk, self._assemble(rows, request, alternative), excluded)
 
     def _cheap_keys(
         self, request: Request, groups: list[_Group], *, own_open: bool
@@ -961,6 +1137,7 @@ class Router:
                     ranks,
                     is_988,
                     fits,
+                    *_shown,
                 ) = member
                 shape_fit = shape_fits.get(shape)
                 if shape_fit is None:
@@ -992,33 +1169,6 @@ class Router:
 
         return items, entries, keyed, pinned, lines
 
-    def _shown(
-        self,
-        entries: list[_Entry],
-        request: Request,
-        alternative: str | None,
-        local_times: dict[str, datetime],
-        caller_zone: tzinfo,
-    ) -> list[Recommendation]:
-        """The full rows of the programs shown, as in `route()`."""
-        recommendations = []
-        for entry in entries:
-            row = self._row(entry, request, local_times, caller_zone)
-            program, reasons, open_now, next_open, contacts, warnings, score = row[3:]
-            recommendations.append(
-                Recommendation(
-                    program,
-                    tuple(reasons),
-                    open_now,
-                    next_open,
-                    contacts,
-                    tuple(warnings),
-                    alternative if open_now is False and alternative != program.id else None,
-                    score,
-                )
-            )
-        return recommendations
-
     @staticmethod
     def _any_hour_line(program: Program) -> bool:
         return program.hours.always_open and program.kind in _LINE_KINDS
@@ -1037,15 +1187,3 @@ class Router:
         if regional:
             contacts = tuple(c for c in contacts if c.offered_in(province))
         return contacts
-
-    def _static_warnings_cached(
-        self, program: Program, province: str, language: str
-    ) -> tuple[str, ...]:
-        """The warnings that depend only on (program, province, language), computed once."""
-        key = (program.id, province, language)
-        static = self._warning_cache.get(key)
-        if static is None:
-            static = self._warning_cache[key] = self._static_warnings_for(
-                program, province, language, self._province_contacts(program, province)
-            )
-        return static

@@ -181,7 +181,17 @@ def main() -> int:
 
     parser = argparse.ArgumentParser(description="directory load and route() latency")
     parser.add_argument("--quick", action="store_true", help="small data, a few seconds")
-    quick = parser.parse_args().quick
+    parser.add_argument(
+        "--freeze",
+        action="store_true",
+        help="gc.freeze() after the routers are built (as `intake route` does after its load)",
+    )
+    options = parser.parse_args()
+    quick = options.quick
+    import gc
+    import os
+
+    load_before = os.getloadavg()
     count, requests_count = (300, 200) if quick else (10_000, REQUESTS)
     with tempfile.TemporaryDirectory(prefix="intake-bench-") as folder:
         big_file = Path(folder) / "generated.toml"
@@ -195,14 +205,28 @@ def main() -> int:
     begin, begin_cpu = time.perf_counter(), time.process_time()
     big_router = Router(big)
     big_index, big_index_cpu = time.perf_counter() - begin, time.process_time() - begin_cpu
+    if options.freeze:
+        gc.freeze()
+    # Whether the tail is the collector: every collection during the timed routes, by generation.
+    collections: list[tuple[int, float]] = []
+    started = [0.0]
+
+    def collector(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            collections.append((info["generation"], time.perf_counter() - started[0]))
+
+    gc.callbacks.append(collector)
 
     # Two passes over the same requests: the first meets every kind of request for the first
     # time (cold caches), the second shows the steady state of a running application.
     passes: list[tuple[list[float], list[float], list[float], list[float]]] = []
-    # The same calls' CPU time (this thread's): on a machine shared with other work, the wall
+    # The same calls' CPU time (the process's): on a machine shared with other work, the wall
     # clock also counts the time the process waited for a core; the CPU time does not.
     cpu: dict[tuple[int, int], list[float]] = {}
     batch = requests(requests_count)
+    collected: list[list[tuple[int, float]]] = []
     for number in range(2):
         small_times: list[float] = []
         big_times: list[float] = []
@@ -217,11 +241,14 @@ def main() -> int:
                     (big_router, big_first, SHOWN),
                 )
             ):
-                begin, begin_cpu = time.perf_counter(), time.thread_time()
+                begin, begin_cpu = time.perf_counter(), time.process_time()
                 router.route(request, limit=limit)
                 times.append(time.perf_counter() - begin)
-                cpu.setdefault((number, column), []).append(time.thread_time() - begin_cpu)
+                cpu.setdefault((number, column), []).append(time.process_time() - begin_cpu)
         passes.append((small_times, big_times, small_first, big_first))
+        collected.append(list(collections))
+        collections.clear()
+    gc.callbacks.remove(collector)
 
     def row(label: str, values: list[float], goal_ms: float, cpu_values: list[float]) -> str:
         median, p99 = statistics.median(values) * 1000, percentile(values, 0.99) * 1000
@@ -264,6 +291,12 @@ def main() -> int:
         print(row(f"generated, limit={SHOWN}", big_first, 20.0, cpu[number, 3]))
         ratio = statistics.median(big_times) / statistics.median(small_times)
         print(f"  ratio generated/shipped median: {ratio:.1f}x")
+        for generation in range(3):
+            spent = [seconds for found, seconds in collected[number] if found == generation]
+            print(
+                f"  collections of generation {generation} during these routes: {len(spent)},"
+                f" {sum(spent) * 1000:.1f} ms in all, longest {max(spent, default=0) * 1000:.2f} ms"
+            )
         for name, full, first in (
             ("shipped", small_times, small_first),
             ("generated", big_times, big_first),
@@ -275,6 +308,15 @@ def main() -> int:
                 f"{percentile(full, 0.999) / percentile(first, 0.999):.1f}x"
             )
     whole_process(3 if quick else 15)
+    print(
+        "load average (1, 5, 15 min) at the start: {:.1f} {:.1f} {:.1f}; at the end: "
+        "{:.1f} {:.1f} {:.1f} ({} cores){}".format(
+            *load_before,
+            *os.getloadavg(),
+            os.cpu_count(),
+            "; gc.freeze() after indexing" if options.freeze else "",
+        )
+    )
     return 0
 
 

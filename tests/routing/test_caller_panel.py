@@ -60,9 +60,29 @@ def test_panel_covers_what_the_issue_asks() -> None:
         assert len(caller.get("top3", [])) <= 3, caller["name"]
 
 
-@pytest.mark.parametrize("caller", CALLERS, ids=[c["name"] for c in CALLERS])
-def test_caller(caller: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
-    data = route(caller["args"], capsys)
+def _runs() -> list[tuple[dict[str, Any], str]]:
+    """Each caller as written; a caller with `languages` once per language (the language
+    appended last, so it overrides one in `args`)."""
+    runs = []
+    for caller in CALLERS:
+        languages = caller.get("languages")
+        if languages is None:
+            runs.append((caller, caller["args"]))
+        else:
+            runs += [(caller, f"{caller['args']} --language {language}") for language in languages]
+    return runs
+
+
+RUNS = _runs()
+
+
+@pytest.mark.parametrize(
+    ("caller", "args"),
+    RUNS,
+    ids=[c["name"] + (f" ({a.rsplit(' ', 1)[-1]})" if "languages" in c else "") for c, a in RUNS],
+)
+def test_caller(caller: dict[str, Any], args: str, capsys: pytest.CaptureFixture[str]) -> None:
+    data = route(args, capsys)
     ids = [rec["id"] for rec in data["recommendations"]]
     why = caller["why"]
     assert ids, f"nothing recommended. Expected {caller['first']}: {why}"

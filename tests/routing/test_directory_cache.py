@@ -154,3 +154,103 @@ def test_a_planted_pickle_would_be_noticed(folder: Path) -> None:
         fp.readline()
         pickle.load(fp)
     assert RAN == ["unpickled"]
+
+
+# -- pruning stale copies -------------------------------------------------------------------
+def _copy_name(number: int) -> str:
+    return f"directory-{number:032x}.pickle"
+
+
+def _aged(path: Path, seconds_ago: float) -> Path:
+    import os
+    import time
+
+    moment = time.time() - seconds_ago
+    os.utime(path, (moment, moment), follow_symlinks=False)
+    return path
+
+
+def _stale_copies(folder: Path, count: int) -> list[Path]:
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for number in range(count):
+        (folder / _copy_name(number)).write_bytes(b"old")
+    return [_aged(folder / _copy_name(n), 86400 * (n + 1)) for n in range(count)]
+
+
+def test_a_new_copy_prunes_the_least_recently_used_ones(folder: Path, tmp_path: Path) -> None:
+    old = _stale_copies(folder, 6)  # used 1, 2, ... 6 days ago
+    override = tmp_path / "ours.toml"
+    override.write_text(OVERRIDE, encoding="utf-8")
+    cache.load_directory(override)  # parsed, then stored: the stale ones are pruned
+    left = sorted(p.name for p in folder.glob("directory-*.pickle"))
+    assert len(left) == cache.KEEP
+    assert {p.name for p in old[: cache.KEEP - 1]} < set(left)  # the most recently used kept
+    assert not any(p.exists() for p in old[cache.KEEP - 1 :])
+    assert cache.load_directory(override) == full_load(override)  # and the new one is read
+
+
+def test_copies_in_use_are_kept_when_two_directories_take_turns(
+    folder: Path, tmp_path: Path
+) -> None:
+    override = tmp_path / "ours.toml"
+    override.write_text(OVERRIDE, encoding="utf-8")
+    cache.load_directory(None)
+    cache.load_directory(override)
+    plain, ours = sorted(folder.glob("directory-*.pickle"), key=lambda p: p.stat().st_mtime)
+    _aged(plain, 30 * 86400)
+    cache.load_directory(None)  # a hit: marked as used again
+    assert plain.stat().st_mtime > ours.stat().st_mtime - 1
+    _stale_copies(folder, 8)  # older copies left by earlier versions
+    override.write_text(OVERRIDE + "# changed\n", encoding="utf-8")
+    cache.load_directory(override)  # a new copy: prunes the old, keeps the plain one in use
+    assert plain.exists()
+    assert len(list(folder.glob("directory-*.pickle"))) == cache.KEEP
+
+
+def test_only_our_own_files_are_pruned(folder: Path, tmp_path: Path) -> None:
+    """Other names, links (never followed) and a folder others can write to are left alone."""
+    _stale_copies(folder, 6)
+    theirs = []
+    for name in ("notes.txt", "directory-abc.pickle", "directory-old.pickle.bak", "x.tmp"):
+        (folder / name).write_bytes(b"theirs")
+        theirs.append(_aged(folder / name, 90 * 86400))
+    outside = tmp_path / "elsewhere.pickle"
+    outside.write_bytes(b"not ours to delete")
+    link = folder / _copy_name(99)
+    link.symlink_to(outside)
+    _aged(link, 90 * 86400)
+    cache.load_directory(None)
+    assert all(p.exists() for p in theirs)
+    assert link.is_symlink()
+    assert outside.read_bytes() == b"not ours to delete"
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    before = _stale_copies(shared, 6)
+    shared.chmod(0o777)
+    cache._prune(shared, keep="")
+    assert all(p.exists() for p in before)
+
+
+def test_a_copy_owned_by_someone_else_is_not_pruned(folder: Path) -> None:
+    import os
+
+    if not hasattr(os, "getuid") or os.getuid() != 0:
+        pytest.skip("giving a file to another user needs root")
+    stale = _stale_copies(folder, 6)
+    os.chown(stale[-1], 65534, -1, follow_symlinks=False)  # nobody's
+    cache.load_directory(None)
+    assert stale[-1].exists()
+    assert not stale[-2].exists()
+
+
+def test_abandoned_temporary_files_are_pruned_fresh_ones_kept(folder: Path) -> None:
+    folder.mkdir(mode=0o700, parents=True)
+    abandoned = folder / ".directory-abc123.tmp"
+    abandoned.write_bytes(b"half")
+    _aged(abandoned, 2 * 3600)
+    fresh = folder / ".directory-def456.tmp"  # another process may be writing it
+    fresh.write_bytes(b"half")
+    cache.load_directory(None)
+    assert not abandoned.exists()
+    assert fresh.exists()
