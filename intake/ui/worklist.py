@@ -116,7 +116,9 @@ class WorklistModel(QAbstractTableModel):
                 return _("{kind} · message OK").format(kind=kind)
             return kind
         if column == 2:
-            due = when_with_zone(item.due_at.isoformat(), item.time_zone)
+            # The zone's name on a line of its own: on one line ("heure normale de
+            # Terre-Neuve"...) it pushed "Best time" off a 1280-pixel screen in French.
+            due = when_with_zone(item.due_at.isoformat(), item.time_zone).replace(" (", "\n(", 1)
             if item.overdue(self.now):
                 return _("Overdue: {when}").format(when=due)
             return due
@@ -189,6 +191,10 @@ class WorklistPage(Retranslatable, QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        # Two lines to a row: the caller's time, then its zone's name.
+        self.table.verticalHeader().setDefaultSectionSize(
+            2 * self.table.fontMetrics().lineSpacing() + 10
+        )
         header = self.table.horizontalHeader()
         # Columns are fitted to the first rows (the most urgent) when the list arrives and when
         # the language changes, not re-measured on every repaint: Qt would ask every cell again.
@@ -368,6 +374,7 @@ class WorklistPage(Retranslatable, QWidget):
                 if column == 2 and work.overdue:
                     cell.setBackground(QBrush(QColor("#fde2e1")))
                 self.first_table.setItem(row, column, cell)
+        self.first_table.resizeColumnsToContents()
         self.first_table.setVisible(self.coordinates and bool(self.firsts))
         self.first_button.setEnabled(self._first_selected() is not None)
 
