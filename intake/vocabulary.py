@@ -68,9 +68,10 @@ CRISIS_ACTIONS = (
 # Accounts: who signs in. Coordinators and peer supporters join volunteers and supervisors.
 ACCOUNT_ROLES = ("volunteer", "supervisor", "coordinator", "peer-supporter", "kiosk")
 
-# The worklist. Kinds are open to extension (a match's first contact, for instance): add a code
-# here and its label, and the store accepts it.
-WORK_KINDS = ("followup", "callback")
+# The worklist. Kinds are open to extension: add a code here and its label, and a migration that
+# regenerates the store's checks (as version 13 did for "first-contact": the first contact a
+# matched peer supporter owes the physician, due three business days after accepting).
+WORK_KINDS = ("followup", "callback", "first-contact")
 WORK_STATUSES = ("open", "done", "cancelled")
 ATTEMPT_RESULTS = ("reached", "no-answer", "message-left")
 WORK_OUTCOMES = ("helped", "referred", "declined", "unreachable", "no-longer-needed")

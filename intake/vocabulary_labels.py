@@ -114,6 +114,7 @@ ACCOUNT_ROLES: dict[str, Label] = {
 WORK_KINDS: dict[str, Label] = {
     "followup": NP_("worklist item", "Follow-up call"),
     "callback": NP_("worklist item", "Kiosk callback request"),
+    "first-contact": NP_("worklist item", "First contact with a matched physician"),
 }
 WORK_STATUSES: dict[str, Label] = {
     "open": NP_("worklist status", "Open"),

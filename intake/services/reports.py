@@ -16,9 +16,10 @@ import io
 import os
 import statistics
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from intake import vocabulary_labels
@@ -151,6 +152,7 @@ def _two_way(
     rows: Iterable[str],
     columns: Iterable[str],
     *kinds: str,  # the row kind, then the column kind
+    **total: bool,  # keep_total / hide_total (see `_together`)
 ) -> Table:
     row_kind, column_kind = kinds
     row_codes = tuple(rows)
@@ -163,14 +165,32 @@ def _two_way(
         column_kind,
         row_codes,
         column_codes,
-        suppress(cells) if row_codes and column_codes else suppress([]),
+        suppress(cells if row_codes and column_codes else [], **total),
     )
 
 
-def _one_way(key: str, counts: Counter[str], rows: Iterable[str], row_kind: str) -> Table:
+def _one_way(
+    key: str, counts: Counter[str], rows: Iterable[str], row_kind: str, **total: bool
+) -> Table:
     row_codes = tuple(rows)
     cells = [[counts.get(r, 0)] for r in row_codes]
-    return Table(key, TITLES[key], row_kind, "count", row_codes, ("count",), suppress(cells or []))
+    published = suppress(cells or [], **total)
+    return Table(key, TITLES[key], row_kind, "count", row_codes, ("count",), published)
+
+
+def _together(*tables: Callable[..., Table]) -> tuple[Table, ...]:
+    """Tables of the same people (the contacts by month, by province, by role, by outcome...)
+    share their grand total and nothing else. Each is suppressed with the total treated alike:
+    published in all of them (never chosen as a complement), or, when it is a small count or
+    one table cannot do without hiding it, hidden in all of them. A count hidden in one table
+    then cannot be worked out from the others: without the total, tables of different
+    groupings of the same people say nothing about one another, even with the zeros each
+    publishes (docs/reports.md, "Across the tables of one report"; checked exactly by
+    tests/matching/test_cross_table_suppression.py)."""
+    made = tuple(table(keep_total=True) for table in tables)
+    if any(t.published.total is None for t in made):
+        made = tuple(table(hide_total=True) for table in tables)
+    return made
 
 
 def _present(counts: Iterable[str], known: Iterable[str]) -> list[str]:
@@ -262,6 +282,34 @@ def _satisfaction(data: ReportData) -> tuple[tuple[Table, ...], list[int]]:
     ), ratings
 
 
+def _waits(data: ReportData) -> tuple[Counter[tuple[str, str]], Counter[str], list[int]]:
+    """Accepted matches by month and kind, by their wait for a first contact (in business days
+    of the requester's province), and every wait (for the median)."""
+    matches_month_kind: Counter[tuple[str, str]] = Counter()
+    delays: Counter[str] = Counter()
+    waited: list[int] = []
+    business = _BusinessDays()
+    days_of: dict[str, date] = {}  # the same days recur: parsed once each
+    for month, outside, province, accepted_on, first_on, n in data.matches:
+        matches_month_kind[(month, "inter-site" if outside else "local")] += n
+        if first_on is None:
+            delays["none"] += n
+            continue
+        for day in (accepted_on, first_on):
+            if day not in days_of:
+                days_of[day] = date.fromisoformat(day)
+        days = business.between(days_of[accepted_on], days_of[first_on], province)
+        waited.extend([days] * n)
+        delays[
+            "on-time"
+            if days <= FIRST_CONTACT_BUSINESS_DAYS
+            else "late"
+            if days <= FIRST_CONTACT_BUSINESS_DAYS + 2
+            else "very-late"
+        ] += n
+    return matches_month_kind, delays, waited
+
+
 def build(data: ReportData, period: Period) -> Report:
     months = _months(period)
     by_month_channel: Counter[tuple[str, str]] = Counter()
@@ -310,32 +358,12 @@ def build(data: ReportData, period: Period) -> Report:
         merged[(site if site in shown else "", kind)] += n
     sites = sorted({s for s, _ in merged if s}) + ([""] if any(not s for s, _ in merged) else [])
 
-    matches_month_kind: Counter[tuple[str, str]] = Counter()
-    delays: Counter[str] = Counter()
-    waited: list[int] = []
-    business = _BusinessDays()
-    for month, outside, province, accepted_at, first_at in data.matches:
-        matches_month_kind[(month, "inter-site" if outside else "local")] += 1
-        if first_at is None:
-            delays["none"] += 1
-            continue
-        days = business.between(
-            datetime.fromisoformat(accepted_at).date(),
-            datetime.fromisoformat(first_at).date(),
-            province,
-        )
-        waited.append(days)
-        delays[
-            "on-time"
-            if days <= FIRST_CONTACT_BUSINESS_DAYS
-            else "late"
-            if days <= FIRST_CONTACT_BUSINESS_DAYS + 2
-            else "very-late"
-        ] += 1
+    matches_month_kind, delays, waited = _waits(data)
 
     satisfaction, ratings = _satisfaction(data)
-    tables = (
-        _two_way(
+    contacts = _together(
+        partial(
+            _two_way,
             "contacts_month_channel",
             by_month_channel,
             months,
@@ -343,7 +371,8 @@ def build(data: ReportData, period: Period) -> Report:
             "month",
             "channel",
         ),
-        _two_way(
+        partial(
+            _two_way,
             "contacts_province_language",
             by_province_language,
             _present((p for p, _ in by_province_language), PROVINCES),
@@ -351,9 +380,14 @@ def build(data: ReportData, period: Period) -> Report:
             "province",
             "language",
         ),
-        _one_way("contacts_role", by_role, _present(by_role, ROLES), "role"),
-        _one_way("contacts_outcome", by_outcome, _present(by_outcome, OUTCOMES), "outcome"),
-        _two_way(
+        partial(_one_way, "contacts_role", by_role, _present(by_role, ROLES), "role"),
+        partial(
+            _one_way, "contacts_outcome", by_outcome, _present(by_outcome, OUTCOMES), "outcome"
+        ),
+    )
+    requests = _together(
+        partial(
+            _two_way,
             "requests_month_channel",
             req_month_channel,
             months,
@@ -361,8 +395,11 @@ def build(data: ReportData, period: Period) -> Report:
             "month",
             "channel",
         ),
-        _two_way("requests_site_kind", merged, sites, ("local", "inter-site"), "site", "kind"),
-        _two_way(
+        partial(
+            _two_way, "requests_site_kind", merged, sites, ("local", "inter-site"), "site", "kind"
+        ),
+        partial(
+            _two_way,
             "requests_province_language",
             req_province_language,
             _present((p for p, _ in req_province_language), PROVINCES),
@@ -370,8 +407,12 @@ def build(data: ReportData, period: Period) -> Report:
             "province",
             "language",
         ),
-        _one_way("requests_role", req_role, _present(req_role, ROLES), "role"),
-        _two_way(
+        partial(_one_way, "requests_role", req_role, _present(req_role, ROLES), "role"),
+    )
+    # Every accepted match is in both: by month and kind, and by its wait for a first contact.
+    accepted = _together(
+        partial(
+            _two_way,
             "matches_month_kind",
             matches_month_kind,
             months,
@@ -379,7 +420,12 @@ def build(data: ReportData, period: Period) -> Report:
             "month",
             "kind",
         ),
-        _one_way("first_contact", delays, DELAYS, "delay"),
+        partial(_one_way, "first_contact", delays, DELAYS, "delay"),
+    )
+    tables = (
+        *contacts,
+        *requests,
+        *accepted,
         _one_way("requests_outcome", req_outcome, _present(req_outcome, OUTCOMES), "outcome"),
         _one_way(
             "referrals",

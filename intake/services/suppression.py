@@ -83,12 +83,22 @@ def determined(a: np.ndarray, suppressed: Sequence[int]) -> list[int]:
     return [v for v, col in zip(suppressed, null.T, strict=True) if np.abs(col).max() < 1e-9]
 
 
-def suppress(cells: Sequence[Sequence[int]]) -> Published:
-    """The table as it may be published."""
+def suppress(
+    cells: Sequence[Sequence[int]], *, keep_total: bool = False, hide_total: bool = False
+) -> Published:
+    """The table as it may be published.
+
+    A table is often one of several of the same people (a report's tables by month, by province,
+    by role...), which share their grand total and nothing else. `keep_total`: the grand total
+    is published by the others, so it is never chosen as a complement here (the table protects
+    its small counts with its own cells and margins, knowing the total is known). `hide_total`:
+    the others hide it, so it is hidden here too. Either way every table of the group treats the
+    total alike, which is what keeps a count hidden in one table from being worked out with the
+    total another table publishes (docs/reports.md, "Across the tables of one report")."""
     rows = len(cells)
     cols = len(cells[0]) if rows else 0
     if rows == 0 or cols == 0:
-        return Published((), (), (), 0)
+        return Published((), (), (), None if hide_total else 0)
     n, equations = _layout(rows, cols)
     values = [v for row in cells for v in row]
     if cols > 1:
@@ -96,17 +106,24 @@ def suppress(cells: Sequence[Sequence[int]]) -> Published:
     values.extend(sum(cells[r][c] for r in range(rows)) for c in range(cols))
     values.append(sum(values[: rows * cols]))
     a = _matrix(n, equations)
+    # The grand total, and a one-column table's column total (the same number).
+    totals = {n - 1} | ({n - 2} if cols == 1 else set())
     hidden = {v for v in range(n) if 0 < values[v] < SMALLEST_SHOWN}
+    if hide_total:
+        hidden |= totals
+    kept = totals if keep_total else set()
     neighbours: list[set[int]] = [set() for _ in range(n)]
     for eq in equations:
         for v in eq:
             neighbours[v].update(eq)
     while exposed := determined(a, sorted(hidden)):
         near = set().union(*(neighbours[v] for v in exposed))
-        pool = [v for v in near if v not in hidden and values[v] > 0]
+        pool = [v for v in near if v not in hidden | kept and values[v] > 0]
         if not pool:
-            pool = [v for v in range(n) if v not in hidden and values[v] > 0]
+            pool = [v for v in range(n) if v not in hidden | kept and values[v] > 0]
         if not pool:
+            pool = [v for v in range(n) if v not in hidden | kept]
+        if not pool:  # only the total is left to hide: the caller hides it in the others too
             pool = [v for v in range(n) if v not in hidden]
         if not pool:  # everything hidden already: nothing is exposed by construction
             break

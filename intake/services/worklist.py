@@ -1,4 +1,5 @@
-"""The worklist: every callback and follow-up still owed, from calls and kiosk visits alike.
+"""The worklist: every callback and follow-up still owed, from calls and kiosk visits alike, and
+for coordinators the first contacts matched peer supporters owe (`first_contacts`).
 
 A promise made ("someone will call you back") is one row of `work_items` (kept in step with the
 follow-ups and callbacks by the store itself, migration 6). The list is ordered the way a
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 from intake.i18n import N_
@@ -27,6 +28,7 @@ from intake.storage.db import Store
 from intake.storage.errors import NotAllowed, StoreError
 from intake.storage.interface import RecordStore
 from intake.storage.local import LocalRecords
+from intake.storage.roster import FirstContactItem, first_contact_items
 from intake.timezones import zone
 from intake.vocabulary import ATTEMPT_RESULTS, WORK_OUTCOMES
 
@@ -462,3 +464,24 @@ def reveal_number(store: Store | RecordStore, item_id: str, actor: str) -> str |
 
 def _now() -> str:
     return datetime.now(UTC).isoformat()
+
+
+# --- a match's first contact ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FirstContactWork:
+    """A worklist item of kind "first-contact" (see `roster.first_contact_items`)."""
+
+    item: FirstContactItem
+    kind: str  # always "first-contact" (intake.vocabulary.WORK_KINDS)
+    overdue: bool  # past the due date (three business days after acceptance)
+
+
+def first_contacts(store: Store, actor: str, today: date) -> list[FirstContactWork]:
+    """The first contacts matched peers owe, for a coordinator (all) or a peer supporter (their
+    own); CoordinatorOnly for anyone else. Overdue once the due date has passed."""
+    return [
+        FirstContactWork(item, "first-contact", date.fromisoformat(item.due) < today)
+        for item in first_contact_items(store, actor)
+    ]

@@ -1,14 +1,13 @@
 """The counts the sponsors' reports are built from: grouped in SQL, coded values only.
 
 No query here reads a name, a number, a note or any other free text: the columns read are
-coded answers, dates cut to the month or day, and counts. A report over a period is a handful
-of grouped scans of the period's rows (the contacts' date index bounds each one).
+coded answers, dates cut to the month or day, and counts. Contacts, referrals, follow-ups and
+match requests are read from the counts the store keeps per month (migration 13); matches, the
+survey and the feedback (far fewer rows) from their own tables.
 """
 
 from __future__ import annotations
 
-import json
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -33,57 +32,49 @@ class ReportData:
     followups: list[tuple[str, int]]  # done | open | overdue | cancelled, count
     requests: list[tuple[Any, ...]]  # month, source, province, site, language, role,
     #                                   wants_outside, status, outcome, count
-    matches: list[tuple[Any, ...]]  # month, wants_outside, province, accepted_at, first_contact_at
+    # month, wants_outside, province, day accepted, day of first contact (or None), count
+    matches: list[tuple[Any, ...]]
     survey: list[tuple[Any, ...]]  # channel, helpful, recommend, count
     feedback: list[tuple[Any, ...]]  # channel, rating, found, count (the kiosk's and calls')
 
 
 def read(store: Store, period: Period, now_iso: str) -> ReportData:
-    start, stop = period.bounds()
-    # Read in index order (the covering index of migration 11) and counted here: sorting the
-    # year's rows for a GROUP BY in SQL cost more than counting them (measured, 20,000 rows).
-    counted = Counter(
-        store.query(
-            "SELECT substr(started_at, 1, 7), channel, province, caller_language, role, outcome "
-            "FROM contacts "
-            # A call abandoned as started by mistake was never a contact with anyone.
-            "WHERE started_at >= ? AND started_at < ? AND outcome IS NOT 'abandoned'",
-            (start, stop),
-        )
+    """The period's counts from the counts the store keeps per month (migration 13: kept by
+    triggers in the same transaction as every write, purges included), so a year's report reads
+    a few thousand count rows instead of every contact of the year. A report covers whole
+    months (docs/reports.md; the window and `intake report` ask for nothing else)."""
+    if period.start.day != 1 or (period.end + timedelta(days=1)).day != 1:
+        raise ValueError("a report covers whole months")
+    first, last = period.start.isoformat()[:7], period.end.isoformat()[:7]
+    contacts = store.query(
+        "SELECT month, channel, province, language, role, outcome, n FROM report_contacts "
+        # A call abandoned as started by mistake was never a contact with anyone.
+        "WHERE month BETWEEN ? AND ? AND outcome <> 'abandoned'",
+        (first, last),
     )
-    contacts = [
-        (month, channel, province or "?", language, role or "?", outcome or "?", n)
-        for (month, channel, province, language, role, outcome), n in counted.items()
-    ]
-    # Grouped by the referrals' text, decoded once per distinct list below: many contacts were
-    # offered the same programs, and expanding every row's JSON in SQL was a fifth of the report.
-    referral_lists = store.query(
-        "SELECT referrals, count(*) FROM contacts "
-        "WHERE started_at >= ? AND started_at < ? AND referrals <> '[]' GROUP BY 1",
-        (start, stop),
+    offered = store.query(
+        "SELECT program, sum(n) FROM report_referrals WHERE month BETWEEN ? AND ? "
+        "GROUP BY program ORDER BY program",
+        (first, last),
     )
-    offered: Counter[str] = Counter()
-    for text, times in referral_lists:
-        for item in json.loads(text):
-            if isinstance(item, dict) and item.get("offered") and item.get("program"):
-                offered[str(item["program"])] += int(times)
     followups = store.query(
-        "SELECT CASE WHEN f.status = 'open' AND f.due_at < ? THEN 'overdue' ELSE f.status END, "
-        # The follow-ups first (far fewer than contacts), each one's contact by its key.
-        "count(*) FROM followups AS f CROSS JOIN contacts AS c ON c.id = f.contact_id "
-        "WHERE c.started_at >= ? AND c.started_at < ? GROUP BY 1",
-        (now_iso, start, stop),
+        "SELECT CASE WHEN status = 'open' AND due_at < ? THEN 'overdue' ELSE status END, "
+        "sum(n) FROM report_followups WHERE month BETWEEN ? AND ? GROUP BY 1",
+        (now_iso, first, last),
     )
     requests = store.query(
-        "SELECT substr(created_at, 1, 7), source, province, site, language, coalesce(role, '?'), "
-        "wants_outside, status, coalesce(outcome, '?'), count(*) FROM match_requests "
-        "WHERE created_at >= ? AND created_at < ? GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9",
-        (start, stop),
+        "SELECT month, source, province, site, language, role, wants_outside, status, "
+        "outcome, n FROM report_requests WHERE month BETWEEN ? AND ?",
+        (first, last),
     )
+    start, stop = period.bounds()
+    # The day as written (the local date of its own offset), as the wait is counted in days.
     matches = store.query(
-        "SELECT substr(r.created_at, 1, 7), r.wants_outside, r.province, m.answered_at, "
-        "m.first_contact_at FROM matches AS m JOIN match_requests AS r ON r.id = m.request_id "
-        "WHERE m.answer = 'accepted' AND r.created_at >= ? AND r.created_at < ?",
+        "SELECT substr(r.created_at, 1, 7), r.wants_outside, r.province, "
+        "substr(m.answered_at, 1, 10), substr(m.first_contact_at, 1, 10), count(*) "
+        "FROM matches AS m JOIN match_requests AS r ON r.id = m.request_id "
+        "WHERE m.answer = 'accepted' AND r.created_at >= ? AND r.created_at < ? "
+        "GROUP BY 1, 2, 3, 4, 5",
         (start, stop),
     )
     survey = store.query(
@@ -97,8 +88,8 @@ def read(store: Store, period: Period, now_iso: str) -> ReportData:
         (start, stop),
     )
     return ReportData(
-        contacts,
-        sorted(offered.items()),
+        [tuple(r) for r in contacts],
+        [(str(r[0]), int(r[1])) for r in offered],
         [(str(r[0]), int(r[1])) for r in followups],
         [tuple(r) for r in requests],
         [tuple(r) for r in matches],

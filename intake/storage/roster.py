@@ -645,6 +645,47 @@ def first_contacts_due(store: Store, by: date | None = None) -> list[FirstContac
     return [FirstContactDue(*r) for r in rows]
 
 
+@dataclass(frozen=True)
+class FirstContactItem:
+    """A worklist item of kind "first-contact": an accepted match whose peer has not yet
+    reached the physician. Made when the peer accepts (the due date is set then), closed when
+    the first contact is recorded or the request closes. No requester identity: opening the
+    request (audited) shows that."""
+
+    match_id: str
+    request_id: str
+    peer_name: str | None  # shredded once the peer has left, past retention
+    province: str
+    site: str
+    language: str
+    wants_outside: bool
+    due: str  # ISO date
+
+
+def first_contact_items(store: Store, actor: str | None) -> list[FirstContactItem]:
+    """The first contacts owed, soonest due first: every one for a coordinator (or a supervisor,
+    who coordinates until the program names coordinators), a peer supporter's own only, and
+    CoordinatorOnly for anyone else (a volunteer never sees the matching work)."""
+    with store.transaction() as conn:
+        role = role_of(conn, actor)
+        if role in COORDINATOR_ROLES:
+            mine = None
+        elif role == "peer-supporter":
+            mine = actor
+        else:
+            raise CoordinatorOnly()
+        rows = conn.execute(
+            "SELECT m.id, m.request_id, p.name, r.province, r.site, r.language, r.wants_outside, "
+            "m.first_contact_due FROM matches AS m JOIN peers AS p ON p.id = m.peer_id "
+            "JOIN match_requests AS r ON r.id = m.request_id "
+            "WHERE m.answer = 'accepted' AND m.first_contact_at IS NULL AND m.closed_at IS NULL "
+            "AND m.first_contact_due IS NOT NULL AND (? IS NULL OR p.account_id = ?) "
+            "ORDER BY m.first_contact_due, m.id",
+            (mine, mine),
+        ).fetchall()
+    return [FirstContactItem(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7]) for r in rows]
+
+
 # --- the anonymous survey -----------------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -116,6 +117,9 @@ class MatchingPage(Retranslatable, QWidget):
         # Left: the requests, and a new one.
         self.requests = QListWidget(self)
         self.requests.setObjectName("match-requests")
+        # A long line wraps instead of scrolling sideways.
+        self.requests.setWordWrap(True)
+        self.requests.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.form = QGroupBox(self)
         form = QFormLayout(self.form)
         self.name = QLineEdit(self.form)
@@ -181,7 +185,9 @@ class MatchingPage(Retranslatable, QWidget):
         # request (nor to anyone), and dated to the day only.
         self.survey = QGroupBox(self)
         self.survey.setObjectName("closure-survey")
-        survey = QHBoxLayout(self.survey)
+        # Two questions one under the other: side by side they made the page wider than a
+        # 1280-pixel screen (a horizontal scroll bar).
+        survey = QGridLayout(self.survey)
         self.helpful_label = QLabel(self.survey)
         self.helpful = QComboBox(self.survey)
         self.helpful.setObjectName("survey-helpful")
@@ -194,17 +200,19 @@ class MatchingPage(Retranslatable, QWidget):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.survey_button = QPushButton(self.survey)
         self.survey_button.setObjectName("survey-save")
-        for widget in (
-            self.helpful_label,
-            self.helpful,
-            self.recommend_label,
-            self.recommend,
-            self.survey_button,
-        ):
-            survey.addWidget(widget)
+        survey.addWidget(self.helpful_label, 0, 0)
+        survey.addWidget(self.helpful, 0, 1)
+        survey.addWidget(self.recommend_label, 1, 0)
+        survey.addWidget(self.recommend, 1, 1)
+        survey.addWidget(self.survey_button, 2, 1)
+        survey.setColumnStretch(2, 1)
 
+        # An empty list says why it is empty and where requests come from.
+        self.requests_empty = hint(self, "match-requests-empty")
+        self.requests_empty.hide()
         requests_tab = QWidget(self)
         column = QVBoxLayout(requests_tab)
+        column.addWidget(self.requests_empty)
         column.addWidget(self.requests, 1)
         column.addWidget(self.form)
         self.roster_panel = RosterPanel(store, account, self)
@@ -220,15 +228,22 @@ class MatchingPage(Retranslatable, QWidget):
         side.addWidget(self.detail)
         side.addWidget(self.candidates_title)
         side.addWidget(self.candidates, 1)
-        buttons = QHBoxLayout()
-        for button in (self.propose_button, self.accept_button, self.decline_button):
-            buttons.addWidget(button)
-        side.addLayout(buttons)
-        more = QHBoxLayout()
-        for widget in (self.conflict_button, self.contact_button, self.close_outcome):
-            more.addWidget(widget)
-        more.addWidget(self.close_button)
-        side.addLayout(more)
+        # Two to a row: seven actions side by side made the page wider than a 1280-pixel screen.
+        actions = QGridLayout()
+        for index, widget in enumerate(
+            (
+                self.propose_button,
+                self.accept_button,
+                self.decline_button,
+                self.conflict_button,
+                self.contact_button,
+            )
+        ):
+            actions.addWidget(widget, index // 2, index % 2)
+        actions.addWidget(self.close_outcome, 3, 0)
+        actions.addWidget(self.close_button, 3, 1)
+        actions.setColumnStretch(2, 1)
+        side.addLayout(actions)
         side.addWidget(self.survey)
         side.addWidget(self.roster_note)
         split = QSplitter(self)
@@ -309,6 +324,12 @@ class MatchingPage(Retranslatable, QWidget):
                 "peer who accepted. Every opening is recorded."
             )
         )
+        self.requests_empty.setText(
+            _(
+                "No match request yet. Requests arrive from calls and kiosk visits when the "
+                "person agrees to be matched, or add one below."
+            )
+        )
         self.banner.retranslate_ui()
         self._fill_requests()
         self._render()
@@ -350,6 +371,7 @@ class MatchingPage(Retranslatable, QWidget):
             if row.id == keep:
                 self.requests.setCurrentItem(item)
         self.requests.blockSignals(False)
+        self.requests_empty.setVisible(not self._rows)
 
     def _selected_id(self) -> str | None:
         item = self.requests.currentItem()
@@ -599,6 +621,8 @@ class RosterPanel(Retranslatable, QWidget):
         self.peers.setObjectName("roster-peers")
         self.form = QGroupBox(self)
         form = QFormLayout(self.form)
+        # A long caption goes above its field rather than widening the page past the screen.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.name = QLineEdit(self.form)
         self.name.setObjectName("peer-name")
         self.province = QComboBox(self.form)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake.accounts import Account
-from intake.i18n import _, current_language, language_name, pgettext
+from intake.i18n import _, current_language, language_name, ngettext, pgettext
 from intake.provinces import province_name
 from intake.services import matching
 from intake.ui.language import Retranslatable
@@ -57,6 +57,10 @@ class OwnMatchesPage(Retranslatable, QWidget):
         self.title = heading(self, "own-matches-title")
         self.banner = MessageBanner(self)
         self.note = hint(self, "own-matches-note")
+        # The worklist items of kind "first-contact" that are this peer's: what they still owe.
+        self.owed = QLabel(self)
+        self.owed.setObjectName("own-first-contacts-owed")
+        self.owed.setWordWrap(True)
         self.matches = QListWidget(self)
         self.matches.setObjectName("own-matches")
         self.detail = QLabel(self)
@@ -78,6 +82,7 @@ class OwnMatchesPage(Retranslatable, QWidget):
         column.addWidget(self.title)
         column.addWidget(self.banner)
         column.addWidget(self.note)
+        column.addWidget(self.owed)
         column.addWidget(self.matches, 1)
         column.addWidget(self.detail)
         column.addLayout(buttons)
@@ -134,6 +139,33 @@ class OwnMatchesPage(Retranslatable, QWidget):
         self.matches.blockSignals(True)
         self.matches.clear()
         today = self.now().date()
+        owed = [
+            own
+            for own in self._rows
+            if own.closed_at is None and own.first_contact_at is None and own.first_contact_due
+        ]
+        late = sum(1 for own in owed if matching.is_overdue(own.first_contact_due, None, today))
+        if not owed:
+            self.owed.setText(_("You owe no first contact at the moment."))
+        elif late:
+            self.owed.setText(
+                ngettext(
+                    "First contacts you owe: {count}, {late} of them overdue. Reach them first.",
+                    "First contacts you owe: {count}, {late} of them overdue. Reach them first.",
+                    len(owed),
+                ).format(count=len(owed), late=late)
+            )
+        else:
+            self.owed.setText(
+                ngettext(
+                    "First contacts you owe: {count}, due within three business days of accepting.",
+                    "First contacts you owe: {count}, due within three business days of accepting.",
+                    len(owed),
+                ).format(count=len(owed))
+            )
+        self.owed.setProperty("risk", "high" if late else None)
+        self.owed.style().unpolish(self.owed)
+        self.owed.style().polish(self.owed)
         for index, own in enumerate(self._rows):
             request = own.request
             if own.closed_at:

@@ -4,7 +4,7 @@ store live in intake.services.worklist; every call runs on a worker thread."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QDateTime, QModelIndex, QPersistentModelIndex, Qt
@@ -20,16 +20,18 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTableView,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from intake.accounts import Account
+from intake.accounts import Account, Role
 from intake.i18n import _, current_language, ngettext, pgettext
-from intake.i18n.formatting import QT_DATETIME_FORMATS, format_stamp
+from intake.i18n.formatting import QT_DATETIME_FORMATS, format_date, format_stamp
 from intake.provinces import PROVINCES, province_name
 from intake.services.session import StoreError
-from intake.services.worklist import Summary, WorkItem
+from intake.services.worklist import FirstContactWork, Summary, WorkItem
 from intake.ui import ops
 from intake.ui.history import when_with_zone
 from intake.ui.language import Retranslatable
@@ -114,7 +116,9 @@ class WorklistModel(QAbstractTableModel):
                 return _("{kind} · message OK").format(kind=kind)
             return kind
         if column == 2:
-            due = when_with_zone(item.due_at.isoformat(), item.time_zone)
+            # The zone's name on a line of its own: on one line ("heure normale de
+            # Terre-Neuve"...) it pushed "Best time" off a 1280-pixel screen in French.
+            due = when_with_zone(item.due_at.isoformat(), item.time_zone).replace(" (", "\n(", 1)
             if item.overdue(self.now):
                 return _("Overdue: {when}").format(when=due)
             return due
@@ -187,6 +191,10 @@ class WorklistPage(Retranslatable, QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        # Two lines to a row: the caller's time, then its zone's name.
+        self.table.verticalHeader().setDefaultSectionSize(
+            2 * self.table.fontMetrics().lineSpacing() + 10
+        )
         header = self.table.horizontalHeader()
         # Columns are fitted to the first rows (the most urgent) when the list arrives and when
         # the language changes, not re-measured on every repaint: Qt would ask every cell again.
@@ -222,6 +230,28 @@ class WorklistPage(Retranslatable, QWidget):
         self.outcome.setObjectName("worklist-outcome")
         self.close_button = QPushButton(self)
         self.close_button.setObjectName("worklist-close")
+        # A match's first contact (coordinators): what matched peers still owe, soonest first.
+        # A volunteer never sees the matching work; a peer sees their own on "My matches".
+        self.coordinates = account.role in (Role.SUPERVISOR, Role.COORDINATOR)
+        self.firsts: list[FirstContactWork] = []
+        self.first_title = QLabel(self)
+        self.first_title.setObjectName("worklist-first-title")
+        self.first_title.setWordWrap(True)
+        self.first_table = QTableWidget(0, 3, self)
+        self.first_table.setObjectName("worklist-first-contacts")
+        self.first_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.first_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.first_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.first_table.verticalHeader().hide()
+        self.first_table.horizontalHeader().setStretchLastSection(True)
+        self.first_table.setMaximumHeight(150)
+        self.first_button = QPushButton(self)
+        self.first_button.setObjectName("worklist-first-contact")
+        self.first_button.setEnabled(False)
+        self.first_button.clicked.connect(self.first_contact_made)
+        self.first_table.itemSelectionChanged.connect(
+            lambda: self.first_button.setEnabled(self._first_selected() is not None)
+        )
         first = QHBoxLayout()
         for widget in (self.claim_button, self.release_button, self.number_button):
             first.addWidget(widget)
@@ -246,6 +276,13 @@ class WorklistPage(Retranslatable, QWidget):
         layout.addLayout(first)
         layout.addLayout(second)
         layout.addLayout(third)
+        first_row = QHBoxLayout()
+        first_row.addWidget(self.first_title, 1)
+        first_row.addWidget(self.first_button)
+        layout.addLayout(first_row)
+        layout.addWidget(self.first_table)
+        for shown in (self.first_title, self.first_table, self.first_button):
+            shown.setVisible(self.coordinates)
         self.claim_button.clicked.connect(self.claim)
         self.release_button.clicked.connect(self.release)
         self.number_button.clicked.connect(self.reveal_number)
@@ -280,6 +317,86 @@ class WorklistPage(Retranslatable, QWidget):
             self._arrived,
             self._load_failed,
             name="worklist",
+        )
+        if self.coordinates:
+            from intake.services.worklist import first_contacts  # noqa: PLC0415
+
+            actor = self.account.id
+            ops.run_in_background(
+                lambda: first_contacts(store, actor, datetime.now().astimezone().date()),
+                self._firsts_arrived,
+                self._load_failed,
+                name="worklist-first-contacts",
+            )
+
+    def _firsts_arrived(self, firsts: list[FirstContactWork]) -> None:
+        self.firsts = firsts
+        self._show_firsts()
+
+    def _first_selected(self) -> FirstContactWork | None:
+        rows = self.first_table.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= len(self.firsts):
+            return None
+        return self.firsts[rows[0].row()]
+
+    def _show_firsts(self) -> None:
+        late = sum(1 for work in self.firsts if work.overdue)
+        title = ngettext(
+            "First contacts owed by matched peer supporters: {count}",
+            "First contacts owed by matched peer supporters: {count}",
+            len(self.firsts),
+        ).format(count=len(self.firsts))
+        if late:
+            title += " · " + ngettext("{count} overdue", "{count} overdue", late).format(count=late)
+        if not self.firsts:
+            title = _("No first contact is owed: every accepted match has been reached.")
+        self.first_title.setText(title)
+        self.first_table.setHorizontalHeaderLabels(
+            [
+                pgettext("column", "Peer supporter"),
+                pgettext("column", "Physician's site"),
+                pgettext("column", "First contact due by"),
+            ]
+        )
+        self.first_table.setRowCount(len(self.firsts))
+        for row, work in enumerate(self.firsts):
+            item = work.item
+            due = format_date(datetime.combine(date.fromisoformat(item.due), time(12), UTC))
+            cells = (
+                item.peer_name or "—",
+                f"{province_name(item.province, current_language())} · {item.site}"
+                if item.province in PROVINCES
+                else item.site,
+                _("Overdue since {day}").format(day=due) if work.overdue else due,
+            )
+            for column, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                if column == 2 and work.overdue:
+                    cell.setBackground(QBrush(QColor("#fde2e1")))
+                self.first_table.setItem(row, column, cell)
+        self.first_table.resizeColumnsToContents()
+        self.first_table.setVisible(self.coordinates and bool(self.firsts))
+        self.first_button.setEnabled(self._first_selected() is not None)
+
+    def first_contact_made(self) -> None:
+        """The peer reached the physician (a coordinator records it): the item closes."""
+        from intake.services.matching import record_first_contact  # noqa: PLC0415
+
+        work = self._first_selected()
+        if work is None:
+            return
+        store, actor, match_id = self.store, self.account.id, work.item.match_id
+
+        def finished(_result: object) -> None:
+            self._message = _("First contact recorded; the item is closed.")
+            self.changed.emit()
+            self.refresh()
+
+        ops.run_in_background(
+            lambda: record_first_contact(store, match_id, actor, datetime.now(UTC)),
+            finished,
+            self._failed,
+            name="worklist-first-contact",
         )
 
     def _arrived(self, result: tuple[Summary, list[WorkItem]]) -> None:
@@ -492,6 +609,8 @@ class WorklistPage(Retranslatable, QWidget):
             button.setText(label("attempt", code))
         self.reschedule_button.setText(_("Reschedule"))
         self.close_button.setText(_("Close the item"))
+        self.first_button.setText(_("First contact made"))
+        self._show_firsts()
         refill_combo(
             self.outcome,
             [

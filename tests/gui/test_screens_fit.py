@@ -179,3 +179,60 @@ def test_set_up_unlock_and_sign_in_fit(
     assert app.gate.pages.currentWidget() is app.gate.signin
     check_at_laptop_sizes(app.gate, "sign-in", problems)
     assert problems == []
+
+
+def test_the_team_pages_fit(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    """The worklist (its "Best time" column scrolled off at 1280 in French: an overdue kiosk
+    request in Newfoundland's long zone name), with first contacts owed; matching (a horizontal
+    scroll bar at 1280) and reports, filled, as a supervisor who coordinates."""
+    import uuid
+    from datetime import UTC, datetime
+
+    from intake.services import matching
+    from intake.services.kiosk import CallbackRequest, save_visit
+    from intake.storage.db import open_store
+    from tests.conftest import PASSPHRASE
+    from tests.gui.test_worklist import seed
+    from tests.gui.test_worklist_first_contact import _accepted
+    from tests.matching.helpers import request
+    from tests.storage.helpers import contact
+
+    store = open_store(existing_store, PASSPHRASE)
+    boss = store.query("SELECT id FROM accounts WHERE role = 'supervisor'")[0][0]
+    seed(store, boss)
+    visit = contact(
+        channel="kiosk",
+        province="NL",
+        risk="high",
+        topics=(),
+        outcome="callback-requested",
+        crisis_actions=("kiosk-crisis-screen",),
+        callback_number="+17095550123",
+    )
+    callback = CallbackRequest(str(uuid.uuid4()), "+17095550123", "afternoon", "America/St_Johns")
+    save_visit(store, visit, callback, None)
+    for n in range(3):
+        asked = request(wants_outside=bool(n % 2), requester_name=f"Dr Requester {n}")
+        matching.add_request(store, asked, boss)
+    _accepted(store, boss, None, datetime(2026, 4, 6, 15, tzinfo=UTC))
+    _accepted(store, boss, None, datetime.now(UTC))
+    store.close()
+    app = make_app(lang)
+    window = main_window_of(qtbot, app)
+    window.show()
+    problems: list[str] = []
+    window.show_worklist()
+    page = window.worklist_page
+    assert page is not None
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=10_000)
+    qtbot.waitUntil(lambda: page.first_table.rowCount() == 2, timeout=10_000)
+    check_at_laptop_sizes(window, "worklist", problems)
+    window.show_matching()
+    wait_idle(qtbot)
+    check_at_laptop_sizes(window, "matching", problems)
+    window.show_reports()
+    wait_idle(qtbot)
+    check_at_laptop_sizes(window, "reports", problems)
+    assert problems == [], "\n".join(problems)

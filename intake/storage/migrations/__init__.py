@@ -23,6 +23,7 @@ from intake.storage.migrations import (
     m0010_family,
     m0011_worklist_console,
     m0012_report_indexes,
+    m0013_match_work,
 )
 
 
@@ -46,6 +47,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(10, "family", m0010_family.apply),
     Migration(11, "worklist-console", m0011_worklist_console.apply),
     Migration(12, "report-indexes", m0012_report_indexes.apply),
+    Migration(13, "match-work", m0013_match_work.apply),
 )
 
 LATEST = MIGRATIONS[-1].version
