@@ -478,10 +478,19 @@ class FirstContactWork:
     overdue: bool  # past the due date (three business days after acceptance)
 
 
-def first_contacts(store: Store, actor: str, today: date) -> list[FirstContactWork]:
+def tracks_first_contacts(store: Store | RecordStore) -> bool:
+    """Whether this store holds matching, whose first contacts the worklist shows: the file does;
+    the shared server does not yet (its matching is off, `services.shared.NOT_ON_SERVER`)."""
+    return _on_server(store) is None
+
+
+def first_contacts(store: Store | RecordStore, actor: str, today: date) -> list[FirstContactWork]:
     """The first contacts matched peers owe, for a coordinator (all) or a peer supporter (their
-    own); CoordinatorOnly for anyone else. Overdue once the due date has passed."""
+    own); CoordinatorOnly for anyone else. Overdue once the due date has passed. None on a
+    store without matching."""
+    if not tracks_first_contacts(store):
+        return []
     return [
         FirstContactWork(item, "first-contact", date.fromisoformat(item.due) < today)
-        for item in first_contact_items(store, actor)
+        for item in first_contact_items(_file(store), actor)
     ]

@@ -31,7 +31,7 @@ from intake.i18n import _, current_language, ngettext, pgettext
 from intake.i18n.formatting import QT_DATETIME_FORMATS, format_date, format_stamp
 from intake.provinces import PROVINCES, province_name
 from intake.services.session import StoreError
-from intake.services.worklist import FirstContactWork, Summary, WorkItem
+from intake.services.worklist import FirstContactWork, Summary, WorkItem, tracks_first_contacts
 from intake.ui import ops
 from intake.ui.history import when_with_zone
 from intake.ui.language import Retranslatable
@@ -232,7 +232,10 @@ class WorklistPage(Retranslatable, QWidget):
         self.close_button.setObjectName("worklist-close")
         # A match's first contact (coordinators): what matched peers still owe, soonest first.
         # A volunteer never sees the matching work; a peer sees their own on "My matches".
-        self.coordinates = account.role in (Role.SUPERVISOR, Role.COORDINATOR)
+        self.coordinates = account.role in (
+            Role.SUPERVISOR,
+            Role.COORDINATOR,
+        ) and tracks_first_contacts(store)
         self.firsts: list[FirstContactWork] = []
         self.first_title = QLabel(self)
         self.first_title.setObjectName("worklist-first-title")

@@ -430,7 +430,16 @@ FEEDBACK = [
     "CREATE INDEX survey_day ON survey (day)",
 ]
 
+# A matched peer's first contact became a worklist kind (the file's migration 13). On the file it
+# is read from the matches, as it would be here once matching is on the server; the check follows
+# the vocabulary all the same, so the two stores accept the same codes.
+FIRST_CONTACT_KIND = vocabulary_checks(
+    ("followup", "callback", "first-contact"),
+    ("helped", "referred", "declined", "unreachable", "no-longer-needed"),
+    ("reached", "no-answer", "message-left"),
+)
+
 # The steps after version 1, in order: STEPS[n - 2] brings a version n - 1 store to version n.
-STEPS: list[list[str]] = [WORKLIST, FEEDBACK]
+STEPS: list[list[str]] = [WORKLIST, FEEDBACK, FIRST_CONTACT_KIND]
 
 VERSION = 1 + len(STEPS)
