@@ -28,7 +28,7 @@ from intake.storage.db import Store
 from intake.storage.errors import NotAllowed, StoreError
 from intake.storage.interface import RecordStore
 from intake.storage.local import LocalRecords
-from intake.storage.roster import FirstContactItem, first_contact_items
+from intake.storage.roster import FirstContactItem, first_contact, first_contact_items
 from intake.timezones import zone
 from intake.vocabulary import ATTEMPT_RESULTS, WORK_OUTCOMES
 
@@ -494,3 +494,11 @@ def first_contacts(store: Store | RecordStore, actor: str, today: date) -> list[
         FirstContactWork(item, "first-contact", date.fromisoformat(item.due) < today)
         for item in first_contact_items(_file(store), actor)
     ]
+
+
+def record_first_contact(
+    store: Store | RecordStore, match_id: str, actor: str | None, when: datetime
+) -> None:
+    """The coordinator records, from the worklist, that the matched peer reached the physician
+    (the same write as matching's `record_first_contact`; only where matching is kept)."""
+    first_contact(_file(store), match_id, actor, when)

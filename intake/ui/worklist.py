@@ -383,7 +383,7 @@ class WorklistPage(Retranslatable, QWidget):
 
     def first_contact_made(self) -> None:
         """The peer reached the physician (a coordinator records it): the item closes."""
-        from intake.services.matching import record_first_contact  # noqa: PLC0415
+        from intake.services.worklist import record_first_contact  # noqa: PLC0415
 
         work = self._first_selected()
         if work is None:
