@@ -56,7 +56,7 @@ from intake.cli import build_parser
 build_parser(full=False).parse_args(["--store", sys.argv[1]])  # as `intake --store` does
 from intake.settings import SettingsFile
 from intake.ui.app import IntakeApplication, create_qapplication
-app = create_qapplication(sys.argv[:1])
+app = create_qapplication(sys.argv[:1], defer_input_filter=True)  # as `run` does
 controller = IntakeApplication(Path(sys.argv[1]), SettingsFile(Path(sys.argv[2])))
 hook = FirstPaint()
 controller.gate.installEventFilter(hook)
