@@ -174,16 +174,17 @@ class _HeadWriter:
                         return
                 head, key = self._pending
                 self._pending, self._busy = None, True
+            failed = True
             try:
                 store_head.write(self._path, head, key)
                 failed = False
-            except OSError as exc:
+            except Exception as exc:  # this thread must never end with a head "busy"
                 # Committed all the same; a head left behind is accepted at the next open.
                 log.warning("store head not updated: %s", type(exc).__name__)
-                failed = True
-            with self._wake:
-                self._busy, self.failed = False, failed
-                self._wake.notify_all()
+            finally:
+                with self._wake:
+                    self._busy, self.failed = False, failed
+                    self._wake.notify_all()
 
     def flush(self) -> None:
         with self._wake:
@@ -281,6 +282,7 @@ class Store:
         a plaintext copy) is refused by `key_pragma`'s rules.
         """
         key_pragma(passphrase)
+        self.flush_head()  # the file is read whole: no head being written beside it
         with self._mutex, storage_errors():
             self._conn.execute(
                 "ATTACH DATABASE ? AS export KEY ?", (str(path), normalize(passphrase))
@@ -295,6 +297,7 @@ class Store:
     def rekey(self, passphrase: str) -> None:
         """Re-encrypt with a new passphrase; the caller must verify by reopening."""
         statement = key_pragma(passphrase).replace("PRAGMA key", "PRAGMA rekey", 1)
+        self.flush_head()  # a head written meanwhile would note the file's salt mid-rewrite
         with self._mutex, storage_errors():
             self._conn.execute(statement)
 

@@ -188,3 +188,29 @@ def test_the_head_follows_every_save_written_off_the_saving_thread(existing_stor
     with raw(existing_store) as conn:
         newest = conn.execute("SELECT max(seq) FROM audit").fetchone()[0]
     assert json.loads(head_path(existing_store).read_bytes())["seq"] == newest
+
+
+def test_a_head_that_cannot_be_written_loses_no_save_and_is_written_next_time(
+    existing_store: Path,
+) -> None:
+    """The head's own thread fails (the head's name taken by a folder): the saves are kept, the
+    store closes without waiting for ever, and the next save writes the head again."""
+    store = open_store(existing_store, PASSPHRASE)
+    head = head_path(existing_store)
+    try:
+        actor = str(store.query("SELECT id FROM accounts")[0][0])
+        record_event(store, actor, "lock")
+        store.flush_head()
+        head.unlink()
+        head.mkdir()  # os.replace cannot put a file there
+        record_event(store, actor, "lock")
+        store.flush_head()  # returns: the failure is logged, not raised, not hung on
+        assert head.is_dir()
+        head.rmdir()
+        record_event(store, actor, "unlock")
+        store.flush_head()
+        last = int(store.query("SELECT max(seq) FROM audit")[0][0])
+        assert json.loads(head.read_bytes())["seq"] == last
+    finally:
+        store.close()
+    open_store(existing_store, PASSPHRASE).close()  # they agree
