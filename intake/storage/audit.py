@@ -81,7 +81,7 @@ def chain_key(conn: Any) -> ChainKey:
     return ChainKey(bytes.fromhex(rows["audit_key"]), int(rows.get("audit_keyed_from", "1")))
 
 
-_TAIL = (
+CHAIN_TAIL = (
     "SELECT (SELECT seq FROM audit ORDER BY seq DESC LIMIT 1), "
     "(SELECT hash FROM audit ORDER BY seq DESC LIMIT 1), "
     "(SELECT seq FROM sqlite_sequence WHERE name = 'audit'), "
@@ -98,7 +98,7 @@ def append(
         raise ValueError(f"unknown audit action {action!r}")
     # One statement for what the row chains to (the last row, the counter, the key): a whole
     # call appends four rows, and each statement costs a few page look-ups.
-    last_seq, last_hash, counter, hex_key, keyed_from = conn.execute(_TAIL).fetchone()
+    last_seq, last_hash, counter, hex_key, keyed_from = conn.execute(CHAIN_TAIL).fetchone()
     seq = max(last_seq or 0, counter or 0) + 1
     prev = last_hash if last_seq is not None else GENESIS
     at = datetime.now(UTC).isoformat(timespec="microseconds")
