@@ -259,11 +259,12 @@ class Store:
         if not self._mirror_head:
             return
         self._advanced = True
+        last = self._conn.execute("SELECT max(seq) FROM audit").fetchone()[0]
+        if last == self._head_seq and not advanced and not self._head_writer.failed:
+            return  # no audit row added: the head has not changed
         head, key = store_head.current(self._conn)
-        if head.seq == self._head_seq and not advanced and not self._head_writer.failed:
-            return
         self._head_writer.submit(head, key)  # written off this thread (see _HeadWriter)
-        self._head_seq = head.seq
+        self._head_seq = last
 
     def flush_head(self) -> None:
         """Wait until the head beside the store is written (a no-op when none is pending)."""
