@@ -81,18 +81,33 @@ def chain_key(conn: Any) -> ChainKey:
     return ChainKey(bytes.fromhex(rows["audit_key"]), int(rows.get("audit_keyed_from", "1")))
 
 
+CHAIN_TAIL = (
+    "SELECT (SELECT seq FROM audit ORDER BY seq DESC LIMIT 1), "
+    "(SELECT hash FROM audit ORDER BY seq DESC LIMIT 1), "
+    "(SELECT seq FROM sqlite_sequence WHERE name = 'audit'), "
+    "(SELECT value FROM meta WHERE key = 'audit_key'), "
+    "(SELECT value FROM meta WHERE key = 'audit_keyed_from')"
+)
+
+
 def append(
     conn: Any, actor: str | None, action: str, record: str | None = None, detail: str = ""
 ) -> int:
     """Add one row inside the caller's transaction; `detail` holds codes and counts only."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    last = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
-    counter = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").fetchone()
-    seq = max(last[0] if last else 0, counter[0] if counter else 0) + 1
-    prev = last[1] if last else GENESIS
+    # One statement for what the row chains to (the last row, the counter, the key): a whole
+    # call appends four rows, and each statement costs a few page look-ups.
+    last_seq, last_hash, counter, hex_key, keyed_from = conn.execute(CHAIN_TAIL).fetchone()
+    seq = max(last_seq or 0, counter or 0) + 1
+    prev = last_hash if last_seq is not None else GENESIS
     at = datetime.now(UTC).isoformat(timespec="microseconds")
-    key = chain_key(conn).for_seq(seq)
+    keys = (
+        ChainKey(None, 0)
+        if hex_key is None
+        else ChainKey(bytes.fromhex(hex_key), int(keyed_from or "1"))
+    )
+    key = keys.for_seq(seq)
     conn.execute(
         "INSERT INTO audit (seq, at, actor, action, record, detail, prev_hash, hash) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

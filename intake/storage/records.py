@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -82,7 +82,9 @@ class ContactRecord:
     about_family: bool = False  # about a physician in the caller's family (migration 6)
 
     def row(self) -> tuple[Any, ...]:
-        values = asdict(self)
+        # Read field by field: dataclasses.asdict deep-copies every nested value first, which
+        # was a tenth of a call's save in CPU time.
+        values = {name: getattr(self, name) for name in _COLUMNS}
         for name in _JSON_FIELDS:
             values[name] = json.dumps(list(values[name]), ensure_ascii=False, sort_keys=True)
         values["about_colleague"] = int(self.about_colleague)

@@ -20,7 +20,7 @@ from intake.settings import SettingsFile
 from intake.ui import ops
 from intake.ui.failures import explain
 from intake.ui.gate import GateWindow
-from intake.ui.language import LanguageManager, system_language
+from intake.ui.language import INPUT_FILTER, INSTALLED, LanguageManager, system_language
 from intake.ui.shells import KioskShell, PhoneShell, Shell
 from intake.ui.style import style_sheet
 from intake.ui.widgets import EnterPressesButtons
@@ -81,6 +81,7 @@ class IntakeApplication(QObject):
         self.language.apply(settings_file.load().ui_language or system_language())
         self.gate = GateWindow(self.language, store_path)
         self.gate.page_created.connect(self._connect_page)
+        self.gate.first_painted.connect(install_input_filter)
 
     # What tests and tools look at ---------------------------------------------------------
     @property
@@ -251,22 +252,41 @@ class IntakeApplication(QObject):
             self.session = None
 
 
-def create_qapplication(argv: list[str]) -> QApplication:
+def create_qapplication(argv: list[str], *, defer_input_filter: bool = False) -> QApplication:
+    """The QApplication with the style sheet and the application's one input filter.
+
+    `defer_input_filter` (the application's start, `run`): the filter is installed only when
+    the first window has painted (`install_input_filter`, from `GateWindow.first_painted`).
+    Every event of every object passes through a Python filter, and the first one for an
+    object of one of Qt's private classes (the text control of a selectable label, the window
+    handle) makes PySide6 build every class and enum it had left for later, about 180 enums:
+    measured, the largest single part of the start before the first paint. Nobody can press
+    Enter or touch anything before the window is there, so nothing is lost by waiting."""
     existing = QApplication.instance()
     app: Any = existing if existing is not None else QApplication(argv)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setStyleSheet(style_sheet(QApplication.font().pointSizeF()))
-    if app.findChild(EnterPressesButtons, "enter-presses-buttons") is None:
+    if app.findChild(EnterPressesButtons, INPUT_FILTER) is None:
         enter = EnterPressesButtons(app)
-        enter.setObjectName("enter-presses-buttons")
-        app.installEventFilter(enter)
+        enter.setObjectName(INPUT_FILTER)
+        if not defer_input_filter:
+            install_input_filter()
     return app  # type: ignore[no-any-return]
+
+
+def install_input_filter() -> None:
+    """Install the application's input filter (again: Qt keeps one copy of a filter)."""
+    app = QApplication.instance()
+    enter = app.findChild(EnterPressesButtons, INPUT_FILTER) if app else None
+    if app is not None and enter is not None:
+        app.installEventFilter(enter)
+        enter.setProperty(INSTALLED, True)  # the language switch steps it aside and back
 
 
 def run(store: Path | None, *, kiosk: bool = False, server: str | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    app = create_qapplication(sys.argv[:1])
+    app = create_qapplication(sys.argv[:1], defer_input_filter=True)
     controller = IntakeApplication(
         store or default_store_path(),
         SettingsFile(default_settings_path()),

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtCore import Signal as QtSignal
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from intake.i18n import _
@@ -23,6 +24,9 @@ PageT = TypeVar("PageT", bound=QWidget)
 
 class GateWindow(Retranslatable, QWidget):
     page_created = QtSignal(QWidget)
+    # Once, just after the window's first paint has finished: what a person does not need to
+    # see the window is done from here (the application's input filter is installed then).
+    first_painted = QtSignal()
 
     def __init__(self, manager: LanguageManager, store_path: Path) -> None:
         super().__init__()
@@ -37,6 +41,7 @@ class GateWindow(Retranslatable, QWidget):
 
         self._manager = manager
         self._store_path = store_path
+        self._painted = False
         self._setup: SetupPage | None = None
         self._unlock: UnlockPage | None = None
         self._signin: SignInPage | None = None
@@ -52,6 +57,12 @@ class GateWindow(Retranslatable, QWidget):
         self.setMinimumSize(560, 480)
         self.resize(820, 900)
         self.retranslate_ui()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self.first_painted.emit)  # after this paint has finished
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Peer Support Intake"))

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 # The object name of the application's input filter (intake.ui.widgets.EnterPressesButtons).
 INPUT_FILTER = "enter-presses-buttons"
+INSTALLED = "installed"  # its property: true once it filters the application's events
 
 QT_LOCALES: dict[Language, QLocale] = {
     "en": QLocale(QLocale.Language.English, QLocale.Country.Canada),
@@ -75,6 +76,9 @@ class LanguageManager(QObject):
         # Python: every event of every widget crossed into it, a third of a switch's time.
         # A switch delivers no input, so it steps aside while the widgets retranslate.
         shared = app.findChild(QObject, INPUT_FILTER) if app is not None else None
+        # Not installed yet before the first window has painted (`create_qapplication`).
+        if shared is not None and not shared.property(INSTALLED):
+            shared = None
         if app is not None and shared is not None:
             app.removeEventFilter(shared)
         try:

@@ -230,15 +230,20 @@ class CurrentPageStack(QWidget):
         self._layout.setSpacing(0)
 
     def addWidget(self, page: QWidget) -> int:
+        return self.insertWidget(len(self._pages), page)
+
+    def insertWidget(self, index: int, page: QWidget) -> int:
+        """Put `page` at `index` (hidden unless it is the first page); returns its index."""
+        index = max(0, min(index, len(self._pages)))
         page.setParent(self)
-        self._pages.append(page)
-        self._layout.addWidget(page)
+        self._pages.insert(index, page)
+        self._layout.insertWidget(index, page)
         if self._current is None:
             self._current = page
             page.show()
         else:
             page.hide()
-        return len(self._pages) - 1
+        return index
 
     def removeWidget(self, page: QWidget) -> None:
         """Take `page` out (hidden, not deleted); the next page, or else the previous, shows."""

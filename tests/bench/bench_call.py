@@ -26,6 +26,7 @@ import pstats
 import statistics
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -68,6 +69,18 @@ def settle(app: QApplication, until: Callable[[], bool] = lambda: True) -> None:
         app.processEvents()
         time.sleep(0.0005)
     app.processEvents()
+
+
+def scheduler() -> tuple[float, float]:
+    """This thread's time on a core and time waiting for one (ms), from Linux's schedstat;
+    zeros elsewhere. The rest of a wall-clock interval is time the thread was blocked: waiting
+    for the GIL held by a worker, for a lock, for the disk, or sleeping."""
+    try:
+        with open(f"/proc/self/task/{threading.get_native_id()}/schedstat") as stat:
+            on_core, waiting, _slices = stat.read().split()
+    except (OSError, ValueError):
+        return 0.0, 0.0
+    return int(on_core) / 1e6, int(waiting) / 1e6
 
 
 def ms(start: float) -> float:
@@ -219,14 +232,25 @@ def main() -> int:
         ui_cpu: list[
             float
         ] = []  # the process's CPU time: the wall clock also counts waiting for a core
+        # Where the wall clock of a switch goes (the UI thread): on a core, waiting for one
+        # (the machine is busy), or blocked (the GIL held by a worker, a lock, the disk).
+        ui_on_core: list[float] = []
+        ui_waiting: list[float] = []
+        ui_blocked: list[float] = []
         profiler = cProfile.Profile() if args.profile_switch else None
         for index in range(sizes.switches):
             button = window.language_switch.buttons["fr" if index % 2 == 0 else "en"]
             if index < sizes.switches // 2:
+                settle(app)  # the last switch's settings write is not this one's
                 cpu_start = time.process_time()
+                on_core, waiting = scheduler()
                 with profiler or contextlib.nullcontext():
                     ui_switch.append(until_painted(button.click, window))
                 ui_cpu.append((time.process_time() - cpu_start) * 1000)
+                on_core_after, waiting_after = scheduler()
+                ui_on_core.append(on_core_after - on_core)
+                ui_waiting.append(waiting_after - waiting)
+                ui_blocked.append(ui_switch[-1] - ui_on_core[-1] - ui_waiting[-1])
             else:
                 ui_old_clock.append(click_and_repaint(button.click, window))
                 settle(app)
@@ -292,6 +316,10 @@ def main() -> int:
         print(line("step to step", steps_ms, base=bare_steps, goal=50))
         print(line("interface language, filled call", ui_switch, goal=50))
         print(line("  the same, CPU time of the process", ui_cpu, goal=50))
+        if any(ui_on_core):
+            print(line("  UI thread on a core", ui_on_core, goal=50))
+            print(line("  UI thread waiting for a core", ui_waiting))
+            print(line("  UI thread blocked (GIL, locks, disk)", ui_blocked))
         print(line("  the same, old clock (click+repaint)", ui_old_clock, goal=50))
         print(line("caller language, filled call", caller_switch, goal=50))
         print(line("open history (first page shown)", opening, goal=200))

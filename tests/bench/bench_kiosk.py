@@ -6,7 +6,7 @@ Measured on the real kiosk window at 1080×1920 over a real encrypted store, eac
 the tap until the work it queued has run and the next frame is painted (frames.until_painted). Side by side, in the same run and alternating:
 a bare QStackedWidget page switch of the same size (what Qt itself costs), so the ratio shows
 what our screens add. A benchmark, not a test: pytest does not collect it; --quick runs three visits (the test suite
-runs that so the script cannot rot).
+runs that so the script cannot rot); BENCH_VISITS overrides the 40 visits.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from intake.ui.kiosk.session import KioskServices
 from intake.ui.kiosk.window import KioskWindow
 from intake.ui.language import LanguageManager
 
-ROUNDS = 40
+ROUNDS = int(os.environ.get("BENCH_VISITS", "0")) or 40
 GOAL_MS = 50.0
 SIZE = (1080, 1920)
 ANSWERS = (

@@ -56,7 +56,7 @@ from intake.cli import build_parser
 build_parser(full=False).parse_args(["--store", sys.argv[1]])  # as `intake --store` does
 from intake.settings import SettingsFile
 from intake.ui.app import IntakeApplication, create_qapplication
-app = create_qapplication(sys.argv[:1])
+app = create_qapplication(sys.argv[:1], defer_input_filter=True)  # as `run` does
 controller = IntakeApplication(Path(sys.argv[1]), SettingsFile(Path(sys.argv[2])))
 hook = FirstPaint()
 controller.gate.installEventFilter(hook)
@@ -67,13 +67,22 @@ controller.shutdown()
 )
 
 
+CPU: dict[str, list[float]] = {"bare": [], "app": []}
+
+
 def time_child(code: str, *args: str) -> float:
+    """Seconds from spawn to the first paint; the child's CPU time (user + system, start to
+    exit, which follows the paint at once) goes to CPU: on a busy machine the wall clock also
+    counts waiting for a core, the CPU time does not."""
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     line = proc.stdout.readline()
     elapsed = time.perf_counter() - start
-    proc.wait(timeout=30)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    proc.stdout.close()
+    CPU["app" if args else "bare"].append(usage.ru_utime + usage.ru_stime)
     if line.strip() != "painted":
         raise RuntimeError("child did not paint")
     return elapsed
@@ -121,10 +130,15 @@ def main() -> int:
             unlock.append(time.perf_counter() - start)
 
     ratio = statistics.median(app) / statistics.median(bare)
+    bare_cpu, app_cpu = CPU["bare"][1:], CPU["app"][1:]  # the warming runs left out
     print(f"cold start to first paint, {runs} alternating runs each")
     print(f"  bare PySide6 label : {ms(bare)}")
     print(f"  application        : {ms(app)}")
-    print(f"  ratio app / bare   : {ratio:.2f}x   (goal: at most 1.50x)")
+    print(f"  ratio app / bare   : {ratio:.2f}x   (goal: at most 1.30x)")
+    print(
+        f"  CPU time, start to exit: bare {ms(bare_cpu)}, app {ms(app_cpu)}; "
+        f"ratio {statistics.median(app_cpu) / statistics.median(bare_cpu):.2f}x"
+    )
     print(f"unlock (open_store: key derivation + checks + migrations): {ms(unlock)}")
     return 0
 

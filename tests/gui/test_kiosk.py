@@ -772,3 +772,47 @@ def test_family_path_ends_with_the_family_guidance(
     else:
         assert guidance_at[0] < program_at[0]  # above
     assert_in_language(window, lang)
+
+
+def test_the_kiosk_lays_out_only_the_screen_on_show(
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    lang: Language,
+) -> None:
+    """The visit's screens and the window's pages are stacks that lay out only the page on
+    screen (as the call's steps): the screens a visitor has left are hidden and not measured
+    again when the window changes (a language switch, a resize), and a screen shown again is
+    laid out to the stack's full size before it is painted."""
+    from intake.ui.widgets import CurrentPageStack
+
+    _app, window = start_kiosk(qtbot, make_app, settings_file, lang)
+    session = window.session
+    assert isinstance(session.stack, CurrentPageStack)
+    assert isinstance(window.pages, CurrentPageStack)
+    _go_to(window, "safety", lang)
+    left = [screen for screen in session.stack.findChildren(KioskScreen) if screen.isHidden()]
+    assert left
+    assert session.welcome in left
+    assert [s for s in session.stack.findChildren(KioskScreen) if s.isVisible()] == [
+        session.current
+    ]
+    sizes = {id(screen): screen.size() for screen in left}
+    window.setFixedSize(window.height(), window.width())  # turned: upright to landscape
+    qtbot.waitUntil(
+        lambda: session.current is not None and session.current.size() == session.stack.size()
+    )
+    assert {id(screen): screen.size() for screen in left} == sizes  # not laid out while hidden
+    session.back()
+    shown = session.current
+    assert shown is not None
+    assert shown.isVisible()
+    qtbot.waitUntil(lambda: shown.size() == session.stack.size())
+    # The window's own pages: the visit, "still there?", the staff page; one shown at a time.
+    window.wipe()
+    assert window.pages.currentWidget() is window.session
+    assert window.pages.indexOf(window.session) == 0
+    assert [p for p in (window.session, window.still_there, window.staff) if p.isVisible()] == [
+        window.session
+    ]

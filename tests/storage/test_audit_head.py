@@ -5,6 +5,7 @@ accepted; `intake db check` reports a dropped table or trigger, never a tracebac
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -162,3 +163,54 @@ def test_db_check_reports_a_dropped_table_or_trigger(existing_store: Path, dropp
     assert "Traceback" not in done.stderr
     kind, name = dropped.lower().split()
     assert f"{kind} {name} is missing" in done.stderr
+
+
+def test_the_head_follows_every_save_written_off_the_saving_thread(existing_store: Path) -> None:
+    """The head file is written by the store's own thread after each commit (a save no longer
+    waits for it): it never runs ahead of the store, is the newest once flushed, and is
+    complete when the store closes, so the next open finds them in agreement."""
+    store = open_store(existing_store, PASSPHRASE)
+    try:
+        actor = str(store.query("SELECT id FROM accounts")[0][0])
+        for _ in range(20):
+            record_event(store, actor, "lock")
+            written = head_path(existing_store).read_bytes()
+            on_disk = int(json.loads(written)["seq"]) if written else 0
+            last = int(store.query("SELECT max(seq) FROM audit")[0][0])
+            assert on_disk <= last  # behind for a moment at most, never ahead
+        store.flush_head()
+        assert json.loads(head_path(existing_store).read_bytes())["seq"] == last
+        record_event(store, actor, "unlock")
+    finally:
+        store.close()  # waits for the last head
+    reopened = open_store(existing_store, PASSPHRASE)  # "check": refused if they disagree
+    reopened.close()
+    with raw(existing_store) as conn:
+        newest = conn.execute("SELECT max(seq) FROM audit").fetchone()[0]
+    assert json.loads(head_path(existing_store).read_bytes())["seq"] == newest
+
+
+def test_a_head_that_cannot_be_written_loses_no_save_and_is_written_next_time(
+    existing_store: Path,
+) -> None:
+    """The head's own thread fails (the head's name taken by a folder): the saves are kept, the
+    store closes without waiting for ever, and the next save writes the head again."""
+    store = open_store(existing_store, PASSPHRASE)
+    head = head_path(existing_store)
+    try:
+        actor = str(store.query("SELECT id FROM accounts")[0][0])
+        record_event(store, actor, "lock")
+        store.flush_head()
+        head.unlink()
+        head.mkdir()  # os.replace cannot put a file there
+        record_event(store, actor, "lock")
+        store.flush_head()  # returns: the failure is logged, not raised, not hung on
+        assert head.is_dir()
+        head.rmdir()
+        record_event(store, actor, "unlock")
+        store.flush_head()
+        last = int(store.query("SELECT max(seq) FROM audit")[0][0])
+        assert json.loads(head.read_bytes())["seq"] == last
+    finally:
+        store.close()
+    open_store(existing_store, PASSPHRASE).close()  # they agree

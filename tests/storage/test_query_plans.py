@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from intake.storage import audit
 from intake.storage.account_store import insert_account
 from intake.storage.db import Store
 from intake.storage.records import (
@@ -34,11 +35,25 @@ LATER_PAGE = ("2026-06-01T00:00:00+00:00", "ffffffff")
 # The one walk allowed without a search: no filter at all, newest first. Every row matches, so
 # SQLite reads exactly one page of the date-ordered index and stops at the LIMIT.
 UNFILTERED_WALK = "SCAN contacts USING INDEX contacts_history"
-# Appending to the audit chain (opening a contact is audited) reads its last row (the integer
-# key walked backwards, LIMIT 1: one row) and SQLite's counter table (one row per table).
+# Appending to the audit chain (opening a contact is audited) reads, in one statement, its last
+# row (the integer key walked backwards, LIMIT 1: one row, twice), SQLite's counter table (one
+# row per table) and the chain's key by its name.
 AUDIT_APPEND = {
+    audit.CHAIN_TAIL: [
+        "SCAN CONSTANT ROW",
+        "SCALAR SUBQUERY 1",
+        "SCAN audit",
+        "SCALAR SUBQUERY 2",
+        "SCAN audit",
+        "SCALAR SUBQUERY 3",
+        "SCAN sqlite_sequence",
+        "SCALAR SUBQUERY 4",
+        "SEARCH meta USING INDEX sqlite_autoindex_meta_1 (key=?)",
+        "SCALAR SUBQUERY 5",
+        "SEARCH meta USING INDEX sqlite_autoindex_meta_1 (key=?)",
+    ],
+    # The head beside the store, after the commit: the last row again.
     "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1": ["SCAN audit"],
-    "SELECT seq FROM sqlite_sequence WHERE name = 'audit'": ["SCAN sqlite_sequence"],
 }
 
 

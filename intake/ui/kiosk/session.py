@@ -17,7 +17,7 @@ from typing import cast
 
 from PySide6.QtCore import QTimer
 from PySide6.QtCore import Signal as QtSignal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from intake.callback_numbers import CallbackNumber
 from intake.crisis import crisis_plan
@@ -60,6 +60,7 @@ from intake.ui.kiosk.screens import (
     province_options,
 )
 from intake.ui.language import Retranslatable
+from intake.ui.widgets import CurrentPageStack
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +156,9 @@ class KioskSession(Retranslatable, QWidget):
         self._saving = False
         self._save_again = False
 
-        self.stack = QStackedWidget(self)
+        # Lays out only the screen on show (as the call's steps): a visitor's language choice
+        # then re-measures one screen's wrapped text, not every screen built so far.
+        self.stack = CurrentPageStack(self)
         self.stack.setObjectName("kiosk-stack")
         self.welcome = WelcomeScreen(self.stack)
         self.stack.addWidget(self.welcome)

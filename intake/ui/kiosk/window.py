@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -42,7 +41,15 @@ from intake.ui.kiosk.parts import text_label
 from intake.ui.kiosk.session import KioskServices, KioskSession
 from intake.ui.kiosk.style import KIOSK_STYLE
 from intake.ui.language import LanguageManager, Retranslatable
-from intake.ui.widgets import Message, MessageBanner, forget, heading, hint, secret_field
+from intake.ui.widgets import (
+    CurrentPageStack,
+    Message,
+    MessageBanner,
+    forget,
+    heading,
+    hint,
+    secret_field,
+)
 
 STAFF_SHORTCUT = "Ctrl+Alt+Shift+K"
 HELP_NOW = N_("Need help now?")
@@ -243,7 +250,7 @@ class KioskWindow(Retranslatable, QWidget):
         row.addStretch(1)
         row.addWidget(self.help_button)
 
-        self.pages = QStackedWidget(self)
+        self.pages = CurrentPageStack(self)  # lays out only the page on screen
         self.still_there = StillTherePage(self.pages)
         self.staff = StaffPage(supervisors, self.pages)
         self.pages.addWidget(self.still_there)
