@@ -308,12 +308,16 @@ class OutboxDrafts:
             return "saved"
 
     def drafts(self, account_id: str | None) -> list[tuple[str, dict[str, Any]]]:
-        local = self._outbox.local_drafts(account_id)
+        # A call waiting in the outbox is finished: neither the server's older autosave nor one
+        # that landed here after the save may be offered (resuming it would save older text
+        # over the finished call once both are delivered).
+        queued = set(self._outbox.pending())
+        local = [(d, p) for d, p in self._outbox.local_drafts(account_id) if d not in queued]
         try:
             remote = self._store.drafts(account_id)
         except ServerUnreachable:
             remote = []  # the server's own cannot be listed until it answers
-        mine = {draft_id for draft_id, _payload in local} | self._outbox.discarded()
+        mine = {draft_id for draft_id, _payload in local} | self._outbox.discarded() | queued
         return local + [(d, p) for d, p in remote if d not in mine]
 
     def delete_draft(self, draft_id: str) -> None:

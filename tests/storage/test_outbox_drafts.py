@@ -101,7 +101,12 @@ def test_a_call_finished_during_the_outage_leaves_no_draft_behind(tmp_path: Path
         snap = snapshot(call, "en", "2026-11-22T08:30:00+00:00")
         assert save_or_queue(store, outbox, snap, account) == "queued"
         assert outbox.local_drafts(account) == []  # the queued call holds it all now
+        # An autosave still running when the call was saved writes its draft here after it.
+        outbox.put_draft(call.contact_id, account, draft_of(call).state.payload())
         server.start()
+        # Before the outbox is delivered, neither the server's older draft nor the late local
+        # one is offered: resuming either would save older text over the finished call.
+        assert drafts.pending() == []
         assert outbox.deliver(store) == 1
         assert store.counts()["contacts"] == 1
         assert store.drafts(account) == []  # the server's older draft went with the save
