@@ -284,7 +284,24 @@ def run_map_account(args: argparse.Namespace) -> int:
                     "(CREATE ROLE {login} LOGIN PASSWORD …), then run this again."
                 ).format(login=args.login)
             )
+        if len(found) > 1:
+            raise InputProblem(
+                _(
+                    "{count} accounts are named {name}, so which one this login is for cannot be "
+                    "told. Nothing was changed."
+                ).format(count=len(found), name=name)
+            )
         account = found[0]
+        holder = store.query(
+            "SELECT id FROM accounts WHERE db_role = %s AND id <> %s", (args.login, account.id)
+        )
+        if holder:
+            raise InputProblem(
+                _(
+                    "The server login {login} already acts for another account. Give each "
+                    "person their own login."
+                ).format(login=args.login)
+            )
         with store.writing() as w:
             map_account(
                 w.conn,

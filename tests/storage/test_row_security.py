@@ -145,3 +145,51 @@ def test_a_volunteer_cannot_write_a_contact_in_someone_elses_name(line: Line) ->
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         alice.save_contact(contact(), line.accounts["bruno"])
     assert line.owner.counts()["contacts"] == 0
+
+
+def test_a_login_mapped_away_from_its_account_can_try_no_account(line: Line, pg_dsn: str) -> None:
+    """Alice's login leaked, so the owner maps her account to a new login: the old one no longer
+    acts for anyone. It may not try another account's PIN (which would lock that account out),
+    and it is out of the group it was given."""
+    old = line.stations["alice"]
+    old_login = old.query("SELECT session_user")[0][0]
+    sup = line.accounts["sup"]
+    new = f"intake_t{uuid.uuid4().hex[:8]}_alice2"
+    with psycopg.connect(pg_dsn, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(new)))
+        try:
+            map_account(admin, line.accounts["alice"], new, supervisor=False)
+            for _try in range(6):
+                with pytest.raises(NotAllowed):
+                    old.check_pin(sup, "000000")
+            row = line.owner.query("SELECT failed_pins FROM accounts WHERE id = %s", (sup,))
+            assert row == [(0,)]
+            member = admin.execute(
+                "SELECT count(*) FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
+                "JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = %s "
+                "AND g.rolname IN ('intake_volunteer', 'intake_supervisor')",
+                (old_login,),
+            ).fetchone()
+            assert member == (0,)
+        finally:
+            admin.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(new)))
+
+
+def test_a_group_login_mapped_to_no_account_tries_no_ones_pin(line: Line, pg_dsn: str) -> None:
+    """A login put in the volunteers' group by hand, never mapped to an account: the server's
+    PIN function refuses its tries for any account (they would lock that account out)."""
+    stray = f"intake_t{uuid.uuid4().hex[:8]}_stray"
+    sup = line.accounts["sup"]
+    with psycopg.connect(pg_dsn, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(stray)))
+        admin.execute(sql.SQL("GRANT intake_volunteer TO {}").format(sql.Identifier(stray)))
+        station = open_shared_store(_as(pg_dsn, stray), PASSPHRASE)
+        try:
+            for _try in range(6):
+                with pytest.raises(NotAllowed):
+                    station.check_pin(sup, "000000")
+            row = line.owner.query("SELECT failed_pins FROM accounts WHERE id = %s", (sup,))
+            assert row == [(0,)]
+        finally:
+            station.close()
+            admin.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(stray)))

@@ -163,6 +163,14 @@ def test_switching_on_row_security_and_mapping_an_account_to_a_login(pg_dsn: str
             stdin=f"{GOOD}\n",
         )
         assert done.returncode == 0, done.stderr
+        # One login acts for one account: mapping it to a second is refused, saying so.
+        taken = db(
+            "map-account", "--server", pg_dsn, "--name", "Sam Lee", "--login", login,
+            stdin=f"{GOOD}\n",
+        )  # fmt: skip
+        assert taken.returncode == 2
+        assert login in taken.stderr
+        assert "Traceback" not in taken.stderr
         alex_dsn = pg_dsn.replace("postgresql://intake_admin@", f"postgresql://{login}@")
         owner = open_shared_store(pg_dsn, GOOD)
         alex = open_shared_store(alex_dsn, GOOD)
@@ -177,6 +185,18 @@ def test_switching_on_row_security_and_mapping_an_account_to_a_login(pg_dsn: str
             actions = [r[3] for r in owner.audit_trail() if r[0] == "edit"]
             assert "row security on" in actions
             assert "account mapped to a server login" in actions
+            # Two accounts of the same name (two stations' files moved in): which one is
+            # meant cannot be told, so none is mapped.
+            from intake.pins import hash_pin
+
+            owner.add_account("Alex Roy", "volunteer", hash_pin("739105"))
+            twice = db(
+                "map-account", "--server", pg_dsn, "--name", "Alex Roy", "--login", login,
+                stdin=f"{GOOD}\n",
+            )  # fmt: skip
+            assert twice.returncode == 2
+            assert "Alex Roy" in twice.stderr
+            assert "Traceback" not in twice.stderr
         finally:
             alex.close()
             owner.close()

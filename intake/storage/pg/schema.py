@@ -41,7 +41,14 @@ PIN_FUNCTION = f"""CREATE OR REPLACE FUNCTION intake_pin_attempt(p_account text,
     BEGIN
         IF to_regproc('intake_me') IS NOT NULL THEN
             EXECUTE 'SELECT intake_me()' INTO me;
-            IF me IS NOT NULL AND me <> p_account THEN
+            -- A group member's login tries only the account it is mapped to; one mapped to
+            -- none (mapped away, or not yet) tries none. The owner, in no group, may.
+            IF (me IS NOT NULL AND me <> p_account) OR (me IS NULL AND EXISTS (
+                    SELECT 1 FROM pg_auth_members m
+                      JOIN pg_roles g ON g.oid = m.roleid
+                      JOIN pg_roles u ON u.oid = m.member
+                     WHERE u.rolname = session_user
+                       AND g.rolname IN ('intake_volunteer', 'intake_supervisor'))) THEN
                 RAISE EXCEPTION 'a sign-in tries only its own account'
                     USING ERRCODE = '42501';
             END IF;

@@ -161,7 +161,20 @@ def map_account(
     """Let `login_role` (made by the server's administrator, with its password) act as the
     line account `account_id`; it joins the volunteer or supervisor group."""
     group = "intake_supervisor" if supervisor else "intake_volunteer"
+    other = "intake_volunteer" if supervisor else "intake_supervisor"
     with contextlib.nullcontext() if in_transaction else owner.transaction():
+        # The login the account had before (a leaked password, a new person's login) acts for
+        # nobody any more: out of both groups, so it reads nothing and tries no one's PIN.
+        before = owner.execute(
+            "SELECT a.db_role FROM accounts a JOIN pg_roles r ON r.rolname = a.db_role "
+            "WHERE a.id = %s AND a.db_role <> %s",
+            (account_id, login_role),
+        ).fetchone()
+        revoke = [(g, before[0]) for g in (group, other)] if before else []
+        for name, login in [*revoke, (other, login_role)]:
+            owner.execute(
+                sql.SQL("REVOKE {} FROM {}").format(sql.Identifier(name), sql.Identifier(login))
+            )
         owner.execute(
             sql.SQL("GRANT {} TO {}").format(sql.Identifier(group), sql.Identifier(login_role))
         )
