@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from intake.storage.pg.store import PgWriter
+    from intake.storage.pg.writing import Writing as PgWriter
 
 
 class PgFeedback:

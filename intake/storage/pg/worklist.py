@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from intake.storage.pg.crypto import LineKeys
-    from intake.storage.pg.store import PgWriter
+    from intake.storage.pg.writing import Writing as PgWriter
 
 # A disabled account's PIN hash once moved to the server (`store.DISABLED_PIN`): no role.
 _DISABLED_PIN = "disabled"
