@@ -57,6 +57,23 @@ def babel_locale(language: Language | None = None) -> Locale:
     return Locale.parse(BABEL_LOCALES[language or current_language()])
 
 
+def _premier(pattern: str, value: datetime, tz: tzinfo | None, language: Language) -> str:
+    """French writes the first of the month « 1er » (« le 1er décembre »), which CLDR does not;
+    every other day is plain. The day is the one in the zone shown."""
+    if language != "fr" or "d MMMM" not in pattern:
+        return pattern
+    if value.astimezone(tz or value.tzinfo).day != 1:
+        return pattern
+    return pattern.replace("d MMMM", "d'er' MMMM")
+
+
+def _date_pattern(fmt: str, language: Language) -> str:
+    """A named CLDR date format (short, medium, long, full) as its pattern; any other is one."""
+    if fmt not in ("short", "medium", "long", "full"):
+        return fmt
+    return str(babel_locale(language).date_formats[fmt].pattern)
+
+
 def _require_aware(value: datetime) -> None:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError("refusing to format a naive datetime: attach a time zone first")
@@ -71,12 +88,16 @@ def format_datetime(
 ) -> str:
     """Format an aware datetime, shown in `tz` (default: the value's own zone)."""
     _require_aware(value)
+    language = language or current_language()
+    fmt = _premier(fmt, value, tz, language)
     return _babel_datetime(value, fmt, tzinfo=tz or value.tzinfo, locale=babel_locale(language))
 
 
 def format_date(value: datetime, *, fmt: str = "long", language: Language | None = None) -> str:
     _require_aware(value)
-    return _babel_date(value, fmt, locale=babel_locale(language))
+    language = language or current_language()
+    pattern = _premier(_date_pattern(fmt, language), value, None, language)
+    return _babel_date(value, pattern, locale=babel_locale(language))
 
 
 def format_time(

@@ -33,3 +33,19 @@ def test_dates_follow_the_current_language() -> None:
     set_language("en")
     assert format_date(MOMENT) == "January 15, 2026"
     assert format_number(1234.5) == "1,234.5"
+
+
+def test_the_first_of_the_month_is_premier_in_french() -> None:
+    """« le 1er décembre », never « le 1 décembre » (the first day only; other days plain)."""
+    from intake.i18n.formatting import format_moment
+
+    first = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+    toronto = ZoneInfo("America/Toronto")
+    assert format_date(first, language="fr") == "1er décembre 2026"
+    assert format_date(first, fmt="full", language="fr") == "mardi 1er décembre 2026"
+    assert format_moment(first, tz=toronto, language="fr").startswith("mardi 1er décembre à 10")
+    assert format_date(first, language="en") == "December 1, 2026"
+    assert format_date(MOMENT, language="fr") == "15 janvier 2026"
+    # The day in the zone shown: 1 December 03:00 UTC is still 30 November in Toronto.
+    late = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
+    assert format_moment(late, tz=toronto, language="fr").startswith("lundi 30 novembre")
