@@ -209,6 +209,7 @@ def render_call(language: Language, out: Path, workdir: Path) -> list[Path]:
             ("console", window.show_console),
             ("matching", window.show_matching),
             ("reports", window.show_reports),
+            ("station-settings", window.show_station_settings),
         ):
             show()
             settle(app)
