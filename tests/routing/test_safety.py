@@ -217,7 +217,7 @@ def test_an_organisation_can_substitute_its_protocol(tmp_path: Path) -> None:
         # mistake (a tier typed wrong); the loader says so.
         (
             '[[rule]]\ntier = "none"\nwhen = { q = ["yes"] }\nwhy = { en = "a", fr = "b" }\n',
-            "tier must be concern, high or imminent",
+            "rule 1: field tier: must be concern, high or imminent",
         ),
     ],
 )

@@ -1,0 +1,352 @@
+"""A safety-screen file with a mistake is refused with a message that says exactly where and what:
+the file, the question (by its id, or its number when it has none) or the rule (by its number),
+the field, and the problem, in English for the log and in the person's language on the command
+line and in the window. Whoever edits an organisation's protocol must be able to find the line.
+
+Each case changes one thing in a small valid file; the expected English is written out in
+full, and the French must carry the same file, entry and field with the problem translated."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from intake.i18n import current_language, set_language
+from intake.safety import ANSWERS, KINDS, SIGNALS, ScreenError, load_screen
+from intake.services.data_files import describe_screen, describer
+
+Q = (
+    '[[question]]\nid = "q"\nsignal = "desire"\nask = { en = "Q?", fr = "Q ?" }\n'
+    'ask_about_other = { en = "Q?", fr = "Q ?" }\n'
+)
+TEXT = 'ask = { en = "A?", fr = "A ?" }\nask_about_other = { en = "A?", fr = "A ?" }\n'
+BUFFER = (
+    '[[question]]\nid = "keeps"\nsignal = "buffer"\nkind = "choices"\n' + TEXT + "choices = ["
+    '{ id = "family", en = "Family", fr = "Famille" }]\n'
+)
+PROMPT = '[[question]]\nid = "note"\nsignal = "context"\nkind = "prompt"\n' + TEXT
+RULE = '[[rule]]\ntier = "high"\nwhen = { q = ["yes"] }\nwhy = { en = "a", fr = "b" }\n'
+ALL_ANSWERS = ", ".join(ANSWERS)
+
+
+def fr(text: str) -> str:
+    """French typography: a non-breaking space before a colon and inside « »."""
+    return text.replace(" :", "\u00a0:").replace("« ", "«\u00a0").replace(" »", "\u00a0»")
+
+
+# (file text, where the mistake is (after the file), the problem in English)
+CASES: list[tuple[str, str, str]] = [
+    ("x = 1\n", "", "needs at least one [[question]]"),
+    ("question = 5\n", "", "needs at least one [[question]]"),
+    ("question = [1]\n", "question 1", "must be a table"),
+    (Q + "[[question]]\nsignal = 'desire'\n", "question 2: field id", "needs an id"),
+    (Q + "[[question]]\nid = ''\n", "question 2: field id", "needs an id"),
+    (Q + Q, "question q: field id", "this id is used twice"),
+    (
+        Q.replace('"desire"', '"mood"'),
+        "question q: field signal",
+        f"must be one of {', '.join(SIGNALS)}",
+    ),
+    (
+        Q.replace("ask =", 'kind = "scale"\nask ='),
+        "question q: field kind",
+        f"must be one of {', '.join(KINDS)}",
+    ),
+    (
+        Q + 'kiosk = "yes"\n',
+        "question q: field kiosk",
+        "must be true or false, and true only on a yes-no question",
+    ),
+    (
+        Q + PROMPT + "kiosk = true\n",
+        "question note: field kiosk",
+        "must be true or false, and true only on a yes-no question",
+    ),
+    (
+        Q + BUFFER.replace('kind = "choices"\n', ""),
+        "question keeps: field kind",
+        "a buffer is answered in the person's own terms: its kind must be choices",
+    ),
+    (
+        Q + BUFFER.split("choices = [")[0],
+        "question keeps: field choices",
+        "a choices question needs its choices",
+    ),
+    (
+        Q + BUFFER.replace("choices = [", "choices = [{ en = 'F', fr = 'F' }, "),
+        "question keeps: field choices",
+        "choice 1 needs an id, without commas",
+    ),
+    (
+        Q + BUFFER.replace("choices = [", "choices = ['family', "),
+        "question keeps: field choices",
+        "choice 1 needs an id, without commas",
+    ),
+    (
+        Q + BUFFER.replace('id = "family"', 'id = "family,friends"'),
+        "question keeps: field choices",
+        "choice 1 needs an id, without commas",
+    ),
+    (
+        Q + BUFFER.replace("}]", "}, { id = 'work', en = 'Work' }]"),
+        "question keeps: field choices",
+        "choice work needs en and fr text",
+    ),
+    (
+        Q + BUFFER.replace("}]", "}, { id = 'family', en = 'Kin', fr = 'Proches' }]"),
+        "question keeps: field choices",
+        "the choice ids must be unique",
+    ),
+    (Q.replace('fr = "Q ?" }\nask_about', 'fr = "" }\nask_about'), "question q: field ask", ""),
+    (
+        Q.replace("ask_about_other = {", "ask_about_other = 3 #"),
+        "question q: field ask_about_other",
+        "",
+    ),
+    (
+        Q + PROMPT + "ask_if = {}\n",
+        "question note: field ask_if",
+        "must name at least one question",
+    ),
+    (
+        Q + PROMPT + 'ask_if = { mood = ["yes"] }\n',
+        "question note: field ask_if",
+        "no question mood in this file",
+    ),
+    (
+        Q + PROMPT + '[[question]]\nid = "then"\nsignal = "intent"\n' + TEXT + "ask_if = "
+        '{ note = ["yes"] }\n',
+        "question then: field ask_if",
+        "note is not a yes-no question",
+    ),
+    (
+        Q + PROMPT + 'ask_if = { q = "yes" }\n',
+        "question note: field ask_if",
+        f"the answers for q must be among {ALL_ANSWERS}",
+    ),
+    (
+        Q + PROMPT + "ask_if = { q = [] }\n",
+        "question note: field ask_if",
+        f"the answers for q must be among {ALL_ANSWERS}",
+    ),
+    (
+        Q + PROMPT + 'ask_if = { q = ["yes", "maybe"] }\n',
+        "question note: field ask_if",
+        f"the answers for q must be among {ALL_ANSWERS}",
+    ),
+    (PROMPT, "", "needs at least one yes-no question"),
+    ("rule = 5\n" + Q, "", "the rules must be [[rule]] tables"),
+    ("rule = [1]\n" + Q, "rule 1", "must be a table"),
+    (
+        Q + RULE.replace('"high"', '"none"'),
+        "rule 1: field tier",
+        "must be concern, high or imminent",
+    ),
+    (
+        Q + RULE.replace('tier = "high"\n', ""),
+        "rule 1: field tier",
+        "must be concern, high or imminent",
+    ),
+    (
+        Q + RULE + RULE.replace('"high"', '"imminent"'),
+        "rule 2: field tier",
+        "the rules must go from the most to the least severe tier",
+    ),
+    (
+        Q + RULE + RULE.replace('when = { q = ["yes"] }\n', ""),
+        "rule 2: field when",
+        "must name at least one question",
+    ),
+    (
+        Q + RULE + RULE.replace('["yes"]', '["often"]'),
+        "rule 2: field when",
+        f"the answers for q must be among {ALL_ANSWERS}",
+    ),
+    # A buffer is never a yes-no question, so no rule can take it into account: what keeps a
+    # person safe never lowers (nor sets) a tier.
+    (
+        Q + BUFFER + RULE.replace("q = ", "keeps = "),
+        "rule 1: field when",
+        "keeps is not a yes-no question",
+    ),
+    (Q + RULE + RULE.replace(', fr = "b"', ""), "rule 2: field why", "needs en and fr text"),
+]
+for _index, (_text, _where, _problem) in enumerate(CASES):
+    if not _problem:  # the question's texts
+        CASES[_index] = (_text, _where, "needs en and fr text")
+
+
+@pytest.fixture
+def french() -> Iterator[None]:
+    before = current_language()
+    set_language("fr")
+    yield
+    set_language(before)
+
+
+def _refusal(tmp_path: Path, text: str) -> tuple[Path, ScreenError]:
+    path = tmp_path / "screen.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ScreenError) as info:
+        load_screen(path)
+    return path, info.value
+
+
+@pytest.mark.parametrize(("text", "where", "problem"), CASES)
+def test_a_mistake_is_named_where_it_is_in_english(
+    tmp_path: Path, text: str, where: str, problem: str
+) -> None:
+    path, error = _refusal(tmp_path, text)
+    expected = f"{path}: {where}: {problem}" if where else f"{path}: {problem}"
+    assert str(error) == expected
+    assert describe_screen(error) == (
+        f"File: {path} · {_english_where(where)}: {problem}"
+        if where
+        else f"File: {path}: {problem}"
+    )
+
+
+def _english_where(where: str) -> str:
+    """The window's and the command line's way of saying it: 'question “q” · field “id”'."""
+    parts = []
+    for part in where.split(": "):
+        kind, name = part.split(" ", 1)
+        if kind == "question" and not name.isdigit():
+            parts.append(f"question “{name}”")
+        elif kind == "field":
+            parts.append(f"field “{name}”")
+        else:
+            parts.append(part)
+    return " · ".join(parts)
+
+
+def _french_where(where: str) -> str:
+    parts = []
+    for part in where.split(": "):
+        kind, name = part.split(" ", 1)
+        if kind == "question":
+            parts.append(f"question {name}" if name.isdigit() else f"question « {name} »")
+        elif kind == "rule":
+            parts.append(f"règle {name}")
+        else:
+            parts.append(f"champ « {name} »")
+    return fr(" · ".join(parts))
+
+
+@pytest.mark.parametrize(("text", "where", "problem"), CASES)
+def test_a_mistake_is_named_where_it_is_in_french(
+    tmp_path: Path, french: None, text: str, where: str, problem: str
+) -> None:
+    path, error = _refusal(tmp_path, text)
+    said = describe_screen(error)
+    head = fr("Fichier : ") + str(path) + (f" · {_french_where(where)}" if where else "")
+    assert said.startswith(head + fr(" : "))
+    translated = said.removeprefix(head + fr(" : "))
+    assert translated
+    assert translated != problem  # the problem is said in French, not left in English
+    # Values quoted from the file are shown as written, in the French sentence too.
+    for value in error.values.values():
+        assert value in translated
+    # The window says it the same way, at display time.
+    shown = describer(error)
+    assert shown is not None
+    assert shown() == said
+
+
+@pytest.mark.parametrize(
+    ("text", "english", "french_text"),
+    [
+        (
+            Q + RULE.replace('"high"', '"none"'),
+            "rule 1 · field “tier”: must be concern, high or imminent",
+            "règle 1 · champ « tier » : doit être concern, high ou imminent",
+        ),
+        (
+            Q + PROMPT + 'ask_if = { mood = ["yes"] }\n',
+            "question “note” · field “ask_if”: no question mood in this file",
+            "question « note » · champ « ask_if » : aucune question mood dans ce fichier",
+        ),
+        (
+            Q + BUFFER.replace("}]", "}, { id = 'work', en = 'Work' }]"),
+            "question “keeps” · field “choices”: choice work needs en and fr text",
+            "question « keeps » · champ « choices » : le choix work doit avoir un texte en et fr",
+        ),
+    ],
+)
+def test_the_command_line_says_where_in_the_persons_language(
+    tmp_path: Path, text: str, english: str, french_text: str
+) -> None:
+    path = tmp_path / "screen.toml"
+    path.write_text(text, encoding="utf-8")
+    for lang, expected in (
+        ("C.UTF-8", f"intake: File: {path} · {english}"),
+        (
+            "fr_CA.UTF-8",
+            fr("intake : Fichier : ") + f"{path} · " + fr(french_text),
+        ),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "intake", "safety", "check", str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={"PATH": "/usr/bin:/bin", "LANG": lang},
+        )
+        assert done.returncode == 2
+        assert done.stderr.strip() == expected
+        assert "Traceback" not in done.stderr
+
+
+def test_a_file_that_cannot_be_read_says_why(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.toml"
+    with pytest.raises(ScreenError) as info:
+        load_screen(missing)
+    assert str(info.value) == f"{missing}: the file was not found"
+    with pytest.raises(ScreenError) as info:
+        load_screen(tmp_path)
+    assert str(info.value) == f"{tmp_path}: is a folder, not a file"
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes("[[question]]\nid = 'pensées'\n".encode("latin-1"))
+    with pytest.raises(ScreenError) as info:
+        load_screen(latin)
+    assert str(info.value) == f"{latin}: is not UTF-8 text"
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)  # reading it would wait for ever
+    with pytest.raises(ScreenError) as info:
+        load_screen(fifo)
+    assert str(info.value) == f"{fifo}: is not an ordinary file (a device or a pipe, for instance)"
+    with pytest.raises(ScreenError) as info:
+        load_screen(Path("/dev/zero"))
+    assert "not an ordinary file" in str(info.value)
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[question]\n", encoding="utf-8")
+    with pytest.raises(ScreenError) as info:
+        load_screen(bad)
+    assert str(info.value).startswith(f"{bad}: is not valid TOML (")
+
+
+def test_a_file_that_cannot_be_read_says_why_in_french(tmp_path: Path, french: None) -> None:
+    missing = tmp_path / "missing.toml"
+    with pytest.raises(ScreenError) as info:
+        load_screen(missing)
+    assert describe_screen(info.value) == fr(f"Fichier : {missing} : le fichier est introuvable")
+
+
+def test_a_question_or_answer_the_screen_does_not_have_is_named(french: None) -> None:
+    screen = load_screen()
+    with pytest.raises(ScreenError) as info:
+        screen.check_answers({"mood": "yes"})
+    assert str(info.value) == "unknown question(s): mood"
+    assert describe_screen(info.value) == fr("question(s) inconnue(s) : mood")
+    with pytest.raises(ScreenError) as info:
+        screen.check_answers({"plan": "maybe"})
+    assert str(info.value) == f"plan: the answer must be one of {ALL_ANSWERS}"
+    assert describe_screen(info.value) == fr(
+        f"plan : la réponse doit être l’une de ces valeurs : {ALL_ANSWERS}"
+    )
+    assert screen.check_answers({"plan": "yes", "means": None}) is None
