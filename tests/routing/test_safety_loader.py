@@ -78,12 +78,27 @@ CASES: list[tuple[str, str, str]] = [
         "a choices question needs its choices",
     ),
     (
+        Q + BUFFER.split("choices = [")[0] + "choices = []\n",
+        "question keeps: field choices",
+        "a choices question needs its choices",
+    ),
+    (
+        Q + BUFFER.split("choices = [")[0] + "choices = 'family'\n",
+        "question keeps: field choices",
+        "a choices question needs its choices",
+    ),
+    (
         Q + BUFFER.replace("choices = [", "choices = [{ en = 'F', fr = 'F' }, "),
         "question keeps: field choices",
         "choice 1 needs an id, without commas",
     ),
     (
         Q + BUFFER.replace("choices = [", "choices = ['family', "),
+        "question keeps: field choices",
+        "choice 1 needs an id, without commas",
+    ),
+    (
+        Q + BUFFER.replace('id = "family"', 'id = ""'),
         "question keeps: field choices",
         "choice 1 needs an id, without commas",
     ),
@@ -350,3 +365,49 @@ def test_a_question_or_answer_the_screen_does_not_have_is_named(french: None) ->
         f"plan : la réponse doit être l’une de ces valeurs : {ALL_ANSWERS}"
     )
     assert screen.check_answers({"plan": "yes", "means": None}) is None
+    with pytest.raises(ScreenError) as info:
+        screen.question("no_such_question")
+    assert str(info.value) == "unknown question: no_such_question"
+    assert describe_screen(info.value) == fr("question inconnue : no_such_question")
+
+
+def test_a_valid_protocol_is_read_as_written(tmp_path: Path) -> None:
+    """Every field of a question and a rule is kept as the file says (a loader that dropped a
+    choice's words or a follow-up's condition would change what a volunteer reads)."""
+    path = tmp_path / "screen.toml"
+    path.write_text(
+        Q
+        + "kiosk = true\n"
+        + BUFFER.replace("}]", "}, { id = 'work', en = 'Work', fr = 'Travail' }]")
+        + '[[question]]\nid = "then"\nsignal = "intent"\n'
+        + TEXT
+        + 'ask_if = { q = ["yes", "unsure"] }\n'
+        + RULE,
+        encoding="utf-8",
+    )
+    screen = load_screen(path)
+    q, keeps, then = screen.questions
+    assert (q.id, q.signal, q.kind, q.kiosk, q.ask_if, q.choices) == (
+        "q",
+        "desire",
+        "yes-no",
+        True,
+        {},
+        (),
+    )
+    assert (q.ask.en, q.ask.fr, q.ask_about_other.en) == ("Q?", "Q ?", "Q?")
+    assert (keeps.signal, keeps.kind, keeps.kiosk) == ("buffer", "choices", False)
+    assert [(c.id, c.text.en, c.text.fr) for c in keeps.choices] == [
+        ("family", "Family", "Famille"),
+        ("work", "Work", "Travail"),
+    ]
+    assert then.ask_if == {"q": frozenset({"yes", "unsure"})}
+    assert (then.ask.en, then.ask_about_other.fr) == ("A?", "A ?")
+    assert screen.kiosk_questions == (q,)
+    (rule,) = screen.rules
+    assert (rule.tier, rule.when, rule.why.en, rule.why.fr) == (
+        "high",
+        {"q": frozenset({"yes"})},
+        "a",
+        "b",
+    )
