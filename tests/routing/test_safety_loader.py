@@ -194,6 +194,9 @@ CASES: list[tuple[str, str, str]] = [
 for _index, (_text, _where, _problem) in enumerate(CASES):
     if not _problem:  # the question's texts
         CASES[_index] = (_text, _where, "needs en and fr text")
+# Plain ids: mutation testing selects a test by its id, and one with a newline, a space or
+# brackets in it is never selected (its mutants would be counted as survivors).
+IDS = [f"case{index}" for index in range(len(CASES))]
 
 
 @pytest.fixture
@@ -212,7 +215,7 @@ def _refusal(tmp_path: Path, text: str) -> tuple[Path, ScreenError]:
     return path, info.value
 
 
-@pytest.mark.parametrize(("text", "where", "problem"), CASES)
+@pytest.mark.parametrize(("text", "where", "problem"), CASES, ids=IDS)
 def test_a_mistake_is_named_where_it_is_in_english(
     tmp_path: Path, text: str, where: str, problem: str
 ) -> None:
@@ -253,7 +256,7 @@ def _french_where(where: str) -> str:
     return fr(" · ".join(parts))
 
 
-@pytest.mark.parametrize(("text", "where", "problem"), CASES)
+@pytest.mark.parametrize(("text", "where", "problem"), CASES, ids=IDS)
 def test_a_mistake_is_named_where_it_is_in_french(
     tmp_path: Path, french: None, text: str, where: str, problem: str
 ) -> None:
@@ -292,6 +295,7 @@ def test_a_mistake_is_named_where_it_is_in_french(
             "question « keeps » · champ « choices » : le choix work doit avoir un texte en et fr",
         ),
     ],
+    ids=["tier", "ask-if", "choice-text"],
 )
 def test_the_command_line_says_where_in_the_persons_language(
     tmp_path: Path, text: str, english: str, french_text: str
