@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from intake.i18n import current_language, set_language
-from intake.safety import ANSWERS, KINDS, SIGNALS, ScreenError, load_screen
+from intake.safety import ANSWERS, KINDS, SIGNALS, Assessment, ScreenError, load_screen
 from intake.services.data_files import describe_screen, describer
 
 Q = (
@@ -415,3 +415,32 @@ def test_a_valid_protocol_is_read_as_written(tmp_path: Path) -> None:
         "a",
         "b",
     )
+
+
+def test_a_kiosk_is_told_only_of_the_questions_it_asks() -> None:
+    """The kiosk asks fewer questions: what is still open is counted among those only (a
+    question it never asks is not "not asked"), and the route may open once they are answered."""
+    screen = load_screen()
+    kiosk = [q.id for q in screen.kiosk_questions]
+    answers = {"thoughts": "yes"}
+    everywhere = screen.assess(answers)
+    at_kiosk = screen.assess(answers, asked=kiosk)
+    assert set(at_kiosk.not_asked) <= set(kiosk)
+    assert set(at_kiosk.not_asked) < set(everywhere.not_asked)
+    assert at_kiosk.tier == everywhere.tier
+    all_no = {qid: "no" for qid in kiosk}
+    assert screen.assess(all_no, asked=kiosk).not_asked == ()
+    assert screen.assess(all_no, asked=kiosk).capability_asked
+    assert screen.assess(all_no).not_asked != ()
+
+
+def test_a_screen_with_no_answer_is_not_screened_and_says_only_what_is_open() -> None:
+    """Nothing answered: no reasons, nothing to ask again or declined, every question that
+    applies still open, the route not opened by itself."""
+    screen = load_screen()
+    open_questions = tuple(q.id for q in screen.questions if q.answerable and q.applies({}))
+    assert screen.assess({}) == Assessment("not-screened", (), (), (), open_questions, False, False)
+    assert screen.assess({"plan": None}) == screen.assess({})
+    assert screen.tier({}) == "not-screened"
+    assert screen.matching_rule({}) is None
+    assert not screen.assess({}).opens_crisis
