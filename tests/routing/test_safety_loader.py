@@ -444,3 +444,49 @@ def test_a_screen_with_no_answer_is_not_screened_and_says_only_what_is_open() ->
     assert screen.tier({}) == "not-screened"
     assert screen.matching_rule({}) is None
     assert not screen.assess({}).opens_crisis
+
+
+def test_the_route_waits_for_every_capability_and_every_intent_question() -> None:
+    """ "Capability asked" means each capability question and each intent question that applies
+    has an answer: one of either kind left open keeps it false."""
+    screen = load_screen()
+    kinds = {q.id: q.signal for q in screen.questions if q.answerable and q.applies({})}
+    capability = [qid for qid, signal in kinds.items() if signal == "capability"]
+    intent = [qid for qid, signal in kinds.items() if signal == "intent"]
+    assert capability
+    assert intent
+    every = dict.fromkeys(capability + intent, "no")
+    assert screen.assess(every).capability_asked
+    for missing in (capability[0], intent[0]):
+        assert not screen.assess({q: a for q, a in every.items() if q != missing}).capability_asked
+
+
+@pytest.mark.parametrize(
+    ("answer", "under_way"), [("yes", True), ("unsure", True), ("declined", True), ("no", False)]
+)
+def test_an_attempt_that_may_be_under_way_opens_the_route_at_once(
+    answer: str, under_way: bool
+) -> None:
+    assessment = load_screen().assess({"thoughts": "yes", "in_progress": answer})
+    assert assessment.in_progress is under_way
+    assert assessment.opens_crisis is under_way  # before the other questions are answered
+
+
+def test_the_reasons_are_every_rule_that_matched_at_the_tier_found() -> None:
+    screen = load_screen()
+    answers = {"thoughts": "yes", "plan": "yes", "in_progress": "yes", "means": "yes"}
+    assessment = screen.assess(answers)
+    expected = tuple(r for r in screen.rules if r.matches(answers) and r.tier == assessment.tier)
+    assert assessment.tier == "imminent"
+    assert assessment.reasons == expected
+    assert len(expected) >= 1
+    assert all(r.tier == "imminent" for r in assessment.reasons)
+    lower = [r for r in screen.rules if r.matches(answers) and r.tier != "imminent"]
+    assert lower  # rules at lower tiers matched too, and are not given as the reason
+    assert screen.matching_rule(answers) == expected[0]
+
+
+def test_unknown_questions_are_all_named() -> None:
+    with pytest.raises(ScreenError) as info:
+        load_screen().check_answers({"zeta": "yes", "mood": "no", "plan": "no"})
+    assert str(info.value) == "unknown question(s): mood, zeta"
