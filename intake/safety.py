@@ -357,6 +357,11 @@ def parse_screen(text: str, path: Path) -> Screen:
     raw_rules = data.get("rule", [])
     if not isinstance(raw_rules, list):
         raise _At(path).error(N_("the rules must be [[rule]] tables"))
+    if not raw_rules:
+        # Without a rule no answer could ever raise the tier: every call would read "none".
+        raise _At(path).error(
+            N_("needs at least one [[rule]]: without one, no answer raises the tier")
+        )
     for index, raw in enumerate(raw_rules):
         at = _At(path, ("rule", index + 1))
         if not isinstance(raw, dict):

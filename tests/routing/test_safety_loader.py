@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -155,6 +156,9 @@ CASES: list[tuple[str, str, str]] = [
         f"the answers for q must be among {ALL_ANSWERS}",
     ),
     (PROMPT, "", "needs at least one yes-no question"),
+    # Without a rule no answer could raise the tier: every call would read "none".
+    (Q, "", "needs at least one [[rule]]: without one, no answer raises the tier"),
+    (Q + "rule = []\n", "", "needs at least one [[rule]]: without one, no answer raises the tier"),
     ("rule = 5\n" + Q, "", "the rules must be [[rule]] tables"),
     ("rule = [1]\n" + Q, "rule 1", "must be a table"),
     (
@@ -346,7 +350,9 @@ def test_a_file_that_cannot_be_read_says_why(tmp_path: Path) -> None:
     bad.write_text("[[question]\n", encoding="utf-8")
     with pytest.raises(ScreenError) as info:
         load_screen(bad)
-    assert str(info.value).startswith(f"{bad}: is not valid TOML (")
+    with pytest.raises(tomllib.TOMLDecodeError) as parser:
+        tomllib.loads("[[question]\n")
+    assert str(info.value) == f"{bad}: is not valid TOML ({parser.value})"  # the line and column
 
 
 def test_a_file_that_cannot_be_read_says_why_in_french(tmp_path: Path, french: None) -> None:
