@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from intake.i18n import current_language, set_language
+from intake.i18n import _, current_language, set_language
 from intake.safety import ANSWERS, KINDS, SIGNALS, Assessment, ScreenError, load_screen
 from intake.services.data_files import describe_screen, describer
 
@@ -343,6 +343,10 @@ def test_a_file_that_cannot_be_read_says_why(tmp_path: Path) -> None:
     with pytest.raises(ScreenError) as info:
         load_screen(fifo)
     assert str(info.value) == f"{fifo}: is not an ordinary file (a device or a pipe, for instance)"
+    beneath_a_file = latin / "screen.toml"  # a path through a file: the system refuses it
+    with pytest.raises(ScreenError) as info:
+        load_screen(beneath_a_file)
+    assert str(info.value) == f"{beneath_a_file}: cannot be read (Not a directory)"
     with pytest.raises(ScreenError) as info:
         load_screen(Path("/dev/zero"))
     assert "not an ordinary file" in str(info.value)
@@ -360,6 +364,11 @@ def test_a_file_that_cannot_be_read_says_why_in_french(tmp_path: Path, french: N
     with pytest.raises(ScreenError) as info:
         load_screen(missing)
     assert describe_screen(info.value) == fr(f"Fichier : {missing} : le fichier est introuvable")
+    with pytest.raises(ScreenError) as info:
+        load_screen(tmp_path)
+    assert describe_screen(info.value) == fr(f"Fichier : {tmp_path} : ") + _(
+        "is a folder, not a file"
+    )
 
 
 def test_a_question_or_answer_the_screen_does_not_have_is_named(french: None) -> None:
