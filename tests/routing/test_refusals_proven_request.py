@@ -5,7 +5,7 @@ insides are being reworked for speed, its behaviour is not."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -35,6 +35,19 @@ def test_an_unknown_value_is_refused_with_its_exact_name(
     with pytest.raises(RoutingInputError) as info:
         Request(**fields)  # type: ignore[arg-type]
     assert str(info.value) == message
+
+
+class _NoOffset(tzinfo):
+    """A time zone that cannot say its offset: as good as none."""
+
+    def utcoffset(self, dt: datetime | None) -> timedelta | None:
+        return None
+
+
+def test_a_time_zone_without_an_offset_is_refused() -> None:
+    with pytest.raises(RoutingInputError) as info:
+        Request("ON", datetime(2026, 11, 18, 14, 30, tzinfo=_NoOffset()))
+    assert str(info.value) == "the time must carry a time zone"
 
 
 def test_every_known_value_is_accepted() -> None:
