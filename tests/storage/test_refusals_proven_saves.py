@@ -271,6 +271,8 @@ def test_a_follow_up_is_created_moved_reopened_or_cancelled_with_its_callback(
     assert store.query("SELECT due_at, status, created_by FROM followups") == [
         ("2026-11-26T09:00:00+00:00", "open", actor)
     ]
+    # Not said: no message may be left at the number.
+    assert store.query("SELECT messages_ok FROM callbacks") == [(0,)]
     with store.transaction() as conn:
         cancel_followup(conn, "f", "cb", actor)
     assert store.query("SELECT status FROM followups") == [("cancelled",)]
