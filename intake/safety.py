@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Literal
 
 from intake.directory.model import Text
+from intake.i18n import N_
 from intake.paths import shipped
 
 Tier = Literal["not-screened", "none", "concern", "high", "imminent"]
@@ -45,7 +46,36 @@ NO_SUPERVISOR = "supervisor-not-informed:"
 
 
 class ScreenError(ValueError):
-    pass
+    """A mistake in a safety-screen file, or a question or answer the screen does not have.
+
+    Where it is (`file`, `entry`: ("question", its id or number) or ("rule", its number),
+    `field`) and what it is (`problem`: an English sentence marked for translation, with named
+    placeholders filled from `values`, quoted from the file as written). `str()` is all of it
+    in English (the log); intake.services.data_files.describe_screen says it in the person's
+    language (the command line and the window).
+    """
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        file: Path | None = None,
+        entry: tuple[str, str | int] | None = None,
+        field: str | None = None,
+        **values: object,
+    ) -> None:
+        self.problem = problem
+        self.file = file
+        self.entry = entry
+        self.field = field
+        self.values = {name: str(value) for name, value in values.items()}
+        parts = [] if file is None else [str(file)]
+        if entry is not None:
+            parts.append(f"{entry[0]} {entry[1]}")
+        if field is not None:
+            parts.append(f"field {field}")
+        parts.append(problem.format(**self.values))
+        super().__init__(": ".join(parts))
 
 
 class RescueMissing(ValueError):
@@ -121,7 +151,7 @@ class Screen:
         for question in self.questions:
             if question.id == qid:
                 return question
-        raise ScreenError(f"unknown question: {qid}")
+        raise ScreenError(N_("unknown question: {question}"), question=qid)
 
     @property
     def kiosk_questions(self) -> tuple[Question, ...]:
@@ -131,10 +161,16 @@ class Screen:
         known = {q.id: q for q in self.questions if q.answerable}
         unknown = set(answers) - set(known)
         if unknown:
-            raise ScreenError(f"unknown question(s): {', '.join(sorted(unknown))}")
+            raise ScreenError(
+                N_("unknown question(s): {questions}"), questions=", ".join(sorted(unknown))
+            )
         for qid, answer in answers.items():
             if answer is not None and answer not in ANSWERS:
-                raise ScreenError(f"{qid}: the answer must be one of {', '.join(ANSWERS)}")
+                raise ScreenError(
+                    N_("{question}: the answer must be one of {allowed}"),
+                    question=qid,
+                    allowed=", ".join(ANSWERS),
+                )
 
     def tier(self, answers: Mapping[str, str | None]) -> Tier:
         return self.assess(answers).tier
@@ -208,73 +244,97 @@ def rescue_problems(
     return tuple(problems)
 
 
-def _text(value: object, where: str) -> Text:
+@dataclass(frozen=True)
+class _At:
+    """Where in the file a value is: for the loader's messages."""
+
+    file: Path
+    entry: tuple[str, str | int] | None = None
+
+    def error(self, problem: str, field: str | None = None, **values: object) -> ScreenError:
+        return ScreenError(problem, file=self.file, entry=self.entry, field=field, **values)
+
+
+def _text(value: object, at: _At, field: str) -> Text:
     text = Text.from_table(value)
     if text is None:
-        raise ScreenError(f"{where}: needs en and fr text")
+        raise at.error(N_("needs en and fr text"), field)
     return text
 
 
 def _answer_lists(
-    raw: object, where: str, what: str, ids: Mapping[str, Question]
+    raw: object, at: _At, field: str, ids: Mapping[str, Question]
 ) -> dict[str, frozenset[Answer]]:
     if not isinstance(raw, dict) or not raw:
-        raise ScreenError(f"{where}: '{what}' must name at least one question")
+        raise at.error(N_("must name at least one question"), field)
     result: dict[str, frozenset[Answer]] = {}
     for question, allowed in raw.items():
         if question not in ids:
-            raise ScreenError(f"{where}: no question {question!r}")
+            raise at.error(N_("no question {question} in this file"), field, question=question)
         if not ids[question].answerable:
-            raise ScreenError(f"{where}: {question!r} is not a yes-no question")
+            raise at.error(N_("{question} is not a yes-no question"), field, question=question)
         if not isinstance(allowed, list) or not allowed or any(a not in ANSWERS for a in allowed):
-            raise ScreenError(
-                f"{where}: answers for {question!r} must be among {', '.join(ANSWERS)}"
+            raise at.error(
+                N_("the answers for {question} must be among {allowed}"),
+                field,
+                question=question,
+                allowed=", ".join(ANSWERS),
             )
         result[question] = frozenset(allowed)
     return result
 
 
+def _choices(raw: object, at: _At) -> tuple[Choice, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise at.error(N_("a choices question needs its choices"), "choices")
+    choices: list[Choice] = []
+    for number, choice in enumerate(raw, 1):
+        cid = choice.get("id") if isinstance(choice, dict) else None
+        if not isinstance(cid, str) or not cid or "," in cid:
+            raise at.error(
+                N_("choice {number} needs an id, without commas"), "choices", number=number
+            )
+        text = Text.from_table(choice)
+        if text is None:
+            raise at.error(N_("choice {choice} needs en and fr text"), "choices", choice=cid)
+        choices.append(Choice(cid, text))
+    if len({c.id for c in choices}) != len(choices):
+        raise at.error(N_("the choice ids must be unique"), "choices")
+    return tuple(choices)
+
+
 def _question(raw: object, index: int, path: Path, ids: dict[str, Question]) -> Question:
     if not isinstance(raw, dict):
-        raise ScreenError(f"{path}: question {index + 1} must be a table")
+        raise _At(path, ("question", index + 1)).error(N_("must be a table"))
     qid = raw.get("id")
-    where = f"{path}: question {qid or index + 1}"
+    at = _At(path, ("question", qid if isinstance(qid, str) and qid else index + 1))
     if not isinstance(qid, str) or not qid:
-        raise ScreenError(f"{where}: needs an id")
+        raise at.error(N_("needs an id"), "id")
     if qid in ids:
-        raise ScreenError(f"{where}: the id is used twice")
+        raise at.error(N_("this id is used twice"), "id")
     if raw.get("signal") not in SIGNALS:
-        raise ScreenError(f"{where}: signal must be one of {', '.join(SIGNALS)}")
+        raise at.error(N_("must be one of {allowed}"), "signal", allowed=", ".join(SIGNALS))
     kind = raw.get("kind", "yes-no")
     if kind not in KINDS:
-        raise ScreenError(f"{where}: kind must be one of {', '.join(KINDS)}")
+        raise at.error(N_("must be one of {allowed}"), "kind", allowed=", ".join(KINDS))
     kiosk = raw.get("kiosk", False)
     if not isinstance(kiosk, bool) or (kiosk and kind != "yes-no"):
-        raise ScreenError(f"{where}: kiosk must be true or false, and only on a yes-no question")
+        raise at.error(N_("must be true or false, and true only on a yes-no question"), "kiosk")
     if raw["signal"] == "buffer" and kind == "yes-no":
-        raise ScreenError(f"{where}: buffers are answered in the person's own terms (choices)")
-    choices: list[Choice] = []
-    if kind == "choices":
-        raw_choices = raw.get("choices")
-        if not isinstance(raw_choices, list) or not raw_choices:
-            raise ScreenError(f"{where}: a choices question needs its choices")
-        for number, choice in enumerate(raw_choices, 1):
-            cid = choice.get("id") if isinstance(choice, dict) else None
-            if not isinstance(cid, str) or not cid or "," in cid:
-                raise ScreenError(f"{where}: choice {number} needs an id (no commas)")
-            choices.append(Choice(cid, _text(choice, f"{where}: choice {cid}")))
-        if len({c.id for c in choices}) != len(choices):
-            raise ScreenError(f"{where}: choice ids must be unique")
-    ask_if = _answer_lists(raw["ask_if"], where, "ask_if", ids) if "ask_if" in raw else {}
+        raise at.error(
+            N_("a buffer is answered in the person's own terms: its kind must be choices"), "kind"
+        )
+    choices = _choices(raw.get("choices"), at) if kind == "choices" else ()
+    ask_if = _answer_lists(raw["ask_if"], at, "ask_if", ids) if "ask_if" in raw else {}
     return Question(
         qid,
         raw["signal"],
-        _text(raw.get("ask"), where),
-        _text(raw.get("ask_about_other"), where),
+        _text(raw.get("ask"), at, "ask"),
+        _text(raw.get("ask_about_other"), at, "ask_about_other"),
         kind,
         kiosk,
         ask_if,
-        tuple(choices),
+        choices,
     )
 
 
@@ -282,41 +342,56 @@ def parse_screen(text: str, path: Path) -> Screen:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScreenError(f"{path}: not valid TOML ({exc})") from None
+        raise _At(path).error(N_("is not valid TOML ({detail})"), detail=exc) from None
     ids: dict[str, Question] = {}
     raw_questions = data.get("question", [])
     if not isinstance(raw_questions, list) or not raw_questions:
-        raise ScreenError(f"{path}: needs at least one [[question]]")
+        raise _At(path).error(N_("needs at least one [[question]]"))
     for index, raw in enumerate(raw_questions):
         question = _question(raw, index, path, ids)
         ids[question.id] = question
     if not any(q.answerable for q in ids.values()):
-        raise ScreenError(f"{path}: needs at least one yes-no question")
+        raise _At(path).error(N_("needs at least one yes-no question"))
     rules = []
     previous = len(SEVERITY)
     raw_rules = data.get("rule", [])
     if not isinstance(raw_rules, list):
-        raise ScreenError(f"{path}: rules must be [[rule]] tables")
+        raise _At(path).error(N_("the rules must be [[rule]] tables"))
+    if not raw_rules:
+        # Without a rule no answer could ever raise the tier: every call would read "none".
+        raise _At(path).error(
+            N_("needs at least one [[rule]]: without one, no answer raises the tier")
+        )
     for index, raw in enumerate(raw_rules):
-        where = f"{path}: rule {index + 1}"
+        at = _At(path, ("rule", index + 1))
         if not isinstance(raw, dict):
-            raise ScreenError(f"{where}: must be a table")
+            raise at.error(N_("must be a table"))
         tier = raw.get("tier")
         if tier not in SEVERITY or tier == "none":
-            raise ScreenError(f"{where}: tier must be concern, high or imminent")
+            raise at.error(N_("must be concern, high or imminent"), "tier")
         if SEVERITY.index(tier) > previous:
-            raise ScreenError(f"{where}: rules must go from the most to the least severe tier")
+            raise at.error(N_("the rules must go from the most to the least severe tier"), "tier")
         previous = SEVERITY.index(tier)
-        when = _answer_lists(raw.get("when"), where, "when", ids)
-        if any(ids[q].signal == "buffer" for q in when):
-            raise ScreenError(f"{where}: buffers never set a tier")
-        rules.append(Rule(tier, when, _text(raw.get("why"), where)))
+        # A rule names only yes-no questions, and a buffer is never one (its kind must be
+        # choices, checked above): so a buffer never sets, nor lowers, a tier.
+        when = _answer_lists(raw.get("when"), at, "when", ids)
+        rules.append(Rule(tier, when, _text(raw.get("why"), at, "why")))
     return Screen(tuple(ids.values()), tuple(rules))
 
 
 def load_screen(path: Path = SHIPPED) -> Screen:
+    at = _At(path)
     try:
+        if path.exists() and not path.is_dir() and not path.is_file():
+            # A pipe would wait for ever, a device never end.
+            raise at.error(N_("is not an ordinary file (a device or a pipe, for instance)"))
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScreenError(f"{path}: cannot be read ({exc})") from None
+    except FileNotFoundError:
+        raise at.error(N_("the file was not found")) from None
+    except IsADirectoryError:
+        raise at.error(N_("is a folder, not a file")) from None
+    except UnicodeDecodeError:
+        raise at.error(N_("is not UTF-8 text")) from None
+    except OSError as exc:
+        raise at.error(N_("cannot be read ({why})"), why=exc.strerror or exc) from None
     return parse_screen(text, path)

@@ -74,11 +74,12 @@ def _fail(message: str) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     from intake.safety import ScreenError, load_screen  # noqa: PLC0415
+    from intake.services.data_files import describe_screen  # noqa: PLC0415
 
     try:
         screen = load_screen(args.file)
     except ScreenError as exc:
-        return _fail(str(exc))
+        return _fail(describe_screen(exc))
     print(
         _(
             "{file}: {questions} questions ({kiosk} at a kiosk), {rules} rules, no problems found."
@@ -121,11 +122,12 @@ def _parse_answers(
 
 def run_tier(args: argparse.Namespace) -> int:
     from intake.safety import SHIPPED, ScreenError, load_screen  # noqa: PLC0415
+    from intake.services.data_files import describe_screen  # noqa: PLC0415
 
     try:
         screen = load_screen(args.screen or SHIPPED)
     except ScreenError as exc:
-        return _fail(str(exc))
+        return _fail(describe_screen(exc))
     asked = screen.kiosk_questions if args.kiosk else screen.questions
     allowed = [q.id for q in asked if q.answerable]
     answers = _parse_answers(args.answer, allowed, kiosk=args.kiosk)

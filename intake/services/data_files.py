@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from intake.directory.load import DirectoryError
 from intake.i18n import N_, _
+from intake.safety import ScreenError
 
 # (pattern of the loader's English problem, translatable text with the pattern's named groups)
 _PROBLEMS: tuple[tuple[str, str], ...] = (
@@ -136,9 +137,33 @@ def describe(exc: DirectoryError) -> str:
     return _("{where}: {problem}").format(where=where, problem=problem)
 
 
+def describe_screen(exc: ScreenError) -> str:
+    """A mistake in a safety-screen file, in the current language: the file, the question
+    (by its id, or its number when it has none) or the rule (by its number), the field, and
+    the problem. Ids and values quoted from the file are shown as written."""
+    parts = [] if exc.file is None else [_("File: {file}").format(file=exc.file)]
+    if exc.entry is not None:
+        kind, name = exc.entry
+        if kind == "rule":
+            parts.append(_("rule {number}").format(number=name))
+        elif isinstance(name, int):
+            parts.append(_("question {number}").format(number=name))
+        else:
+            parts.append(_("question “{question}”").format(question=name))
+    if exc.field is not None:
+        parts.append(_("field “{field}”").format(field=exc.field))
+    # The problems are marked for translation where the loader states them (intake/safety.py).
+    problem = _(exc.problem).format(**exc.values)
+    if not parts:
+        return problem
+    return _("{where}: {problem}").format(where=" · ".join(parts), problem=problem)
+
+
 def describer(exc: BaseException) -> Callable[[], str] | None:
     """For a window's message: a function giving the description at display time (so a
     language switch while the message is shown changes it too)."""
     if isinstance(exc, DirectoryError):
         return lambda: describe(exc)
+    if isinstance(exc, ScreenError):
+        return lambda: describe_screen(exc)
     return None

@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from intake.i18n import Language, _
 from intake.settings import SettingsFile
+from intake.ui import ops
 from tests.gui.conftest import AppFactory, store_of, wait_idle
 from tests.gui.kiosk_helpers import PHYSICIAN_ANSWERS, answer, begin, start_kiosk
 from tests.gui.test_call import fill_whole_call, start_call, steps
@@ -175,3 +176,74 @@ def test_a_kiosk_request_without_a_site_is_refused(
     qtbot.waitUntil(lambda: session.current is session.feedback, timeout=10_000)
     wait_idle(qtbot)
     assert [r[9] for r in _requests(app)] == ["pat@example.org"]
+
+
+def test_a_peer_request_that_fails_after_the_visit_was_saved_does_not_unsay_the_callback(
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    lang: Language,
+) -> None:
+    """The visitor confirms a callback and then asks for a peer while the results are still being
+    saved, so both go in the same save; the store refuses the peer request after it has kept the
+    visit and its callback. The screens must say what is true: the callback was kept (never
+    "could not be saved"), only the peer request was not; later saves keep the number."""
+    app, window = start_kiosk(qtbot, make_app, settings_file, lang)
+    store = store_of(app)
+    # The store itself refuses the second write (as a full disk would): a real trigger.
+    with store.transaction() as conn:
+        conn.execute(
+            "CREATE TRIGGER test_refuse_requests BEFORE INSERT ON match_requests "
+            "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+        )
+    session = begin(window, lang)
+    answer(session, PHYSICIAN_ANSWERS)  # the results' save starts; not waited for
+    assert ops.running()
+    session.results.callback_button.click()
+    callback = session.callback
+    callback.number.setText("613 555 0142")
+    callback.time_buttons["morning"].click()
+    callback.consent.click()
+    callback.submit_button.click()  # waits for the results' save
+    session.back()
+    session.results.peer_button.click()
+    peer = session.peer
+    peer.site.setText(SITE)
+    peer.consent.click()
+    peer.submit_button.click()  # waits too: one save carries both
+    wait_idle(qtbot)
+    # What is true: the visit and its callback are kept, the request is not.
+    assert store.query("SELECT callback_number, outcome FROM contacts") == [
+        ("+16135550142", "callback-requested")
+    ]
+    assert store.query("SELECT number FROM callbacks") == [("+16135550142",)]
+    assert _requests(app) == []
+    # The callback screen does not say it was not kept; the feedback screen says it was.
+    assert not callback.error.isVisibleTo(callback)  # (shown if the visitor goes back there)
+    assert session.feedback.confirmation.text() == _("Your callback request was saved. Thank you.")
+    # The peer screen, where the visitor is, says its request was not saved, in their language.
+    assert session.current is peer
+    assert peer.error.isVisibleTo(window)
+    assert peer.error.text() == _(
+        "Your request could not be saved. Nothing you entered is lost: please tell the "
+        "staff at the desk, or try again."
+    )
+    assert peer.submit_button.isEnabled()
+    # Trying again once the store accepts it: the request is saved, the callback still there.
+    with store.transaction() as conn:
+        conn.execute("DROP TRIGGER test_refuse_requests")
+    peer.submit_button.click()
+    qtbot.waitUntil(lambda: session.current is session.feedback, timeout=10_000)
+    wait_idle(qtbot)
+    assert len(_requests(app)) == 1
+    assert store.query("SELECT callback_number, outcome FROM contacts") == [
+        ("+16135550142", "callback-requested")
+    ]
+    assert store.query("SELECT number FROM callbacks") == [("+16135550142",)]
+    assert session.feedback.confirmation.text() == "\n".join(
+        (
+            _("Your callback request was saved. Thank you."),
+            _("Your request for a peer supporter was sent to the coordinator."),
+        )
+    )

@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from intake.accounts import Role
+from intake.i18n import Language, set_language
+from intake.i18n import _ as tr
 from intake.pins import hash_pin
 from intake.services import worklist
 from intake.storage import audit
@@ -222,6 +224,27 @@ def test_a_name_or_note_at_its_limit_is_kept_and_one_character_more_is_refused(
     with pytest.raises(NoteTooLong):
         add_note(store, "over", record.id, "n" * (MAX_NOTE_LENGTH + 1), actor)
     assert [r[0] for r in store.query("SELECT id FROM notes")] == ["at-limit"]
+
+
+def test_a_note_over_its_limit_is_refused_saying_its_length_and_the_limit(
+    store: Store, actor: str, lang: Language
+) -> None:
+    """What the person reads: how long the note is and how long it may be, in their language."""
+    record = contact()
+    save_contact(store, record, actor)
+    length = MAX_NOTE_LENGTH + 7
+    with pytest.raises(NoteTooLong) as info:
+        add_note(store, "over", record.id, "n" * length, actor)
+    set_language(lang)
+    title, advice = info.value.explain()
+    assert title == tr("The note is too long to save")
+    assert advice == tr(
+        "A note can have at most {limit} characters; this one has {length}. Shorten it, then "
+        "save again. Nothing was lost."
+    ).format(limit=MAX_NOTE_LENGTH, length=length)
+    assert str(length) in advice
+    assert (advice.startswith("A note")) == (lang == "en")
+    assert store.query("SELECT count(*) FROM notes") == [(0,)]
 
 
 def test_without_consent_even_a_lone_callback_number_is_refused(store: Store, actor: str) -> None:

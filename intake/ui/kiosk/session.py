@@ -457,11 +457,15 @@ class KioskSession(Retranslatable, QWidget):
         peer, peer_id, when = self._peer, self._peer_id, self.services.now()
         with_peer = peer is not None and not self._peer_stored
 
-        def save() -> None:
+        def save() -> Exception | None:
             # The visit first: the request points at it, and saves run one at a time.
             desk.save_visit(record, callback)
             if with_peer and peer is not None:
-                desk.request_peer(peer_id, peer, record, when)
+                try:
+                    desk.request_peer(peer_id, peer, record, when)
+                except Exception as exc:  # the visit is kept: say that only the request failed
+                    return exc
+            return None
 
         self._saving = True
         ops.run_in_background(
@@ -471,14 +475,21 @@ class KioskSession(Retranslatable, QWidget):
             name="kiosk-callback" if with_callback or with_peer else "kiosk-save",
         )
 
-    def _visit_saved(self, with_callback: bool, with_peer: bool, _result: object) -> None:
+    def _visit_saved(
+        self, with_callback: bool, with_peer: bool, peer_failure: Exception | None
+    ) -> None:
+        """The visit (and its callback) is kept; the peer request too unless `peer_failure`: the
+        screens then say exactly that, never that the callback was lost."""
         self._saving = False
         if with_callback:
             self._callback_stored = True
             self.feedback.callback_saved()
             if self.current is self.callback:
                 self._go(self.feedback)
-        if with_peer:
+        if with_peer and peer_failure is not None:
+            self._peer = None
+            self.peer.save_failed()
+        elif with_peer:
             self._peer_stored = True
             self.feedback.peer_saved()
             if self.current is self.peer:
