@@ -14,7 +14,7 @@ from intake.ui.app import IntakeApplication, create_qapplication
 
 
 def wait_for(app: object, done: object, what: str) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # a busy 2-core CI machine: unlock, sign-in, directory
     while not done():  # type: ignore[operator]
         if time.monotonic() > deadline:
             print(f"timed out waiting for {what}")
