@@ -13,7 +13,6 @@ import random
 from datetime import date
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -149,9 +148,6 @@ def _tables(counts: list[int]) -> list[Table]:
 SPARSE = (*(0,) * 24, 1, 2, 3, 6, 9, 15)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 17: site rows of a province sum to its row in the province table"
-)
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(
@@ -174,9 +170,6 @@ def test_no_hidden_request_count_is_recoverable_in_dense_data(counts: list[int])
     assert _recoverable(_tables(counts)) == []
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 17: site rows of a province sum to its row in the province table"
-)
 def test_no_hidden_request_count_is_recoverable_in_many_seeded_sparse_reports() -> None:
     """The same over 300 fixed sparse reports (a reviewer's seeded search found a site's hidden
     row total given away by its province's total minus the province's other sites, e.g.
