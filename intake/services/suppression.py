@@ -12,6 +12,10 @@ is the same in every table that agrees with them, which for these sum constraint
 coordinate is zero across the null space of the constraint matrix restricted to the suppressed
 values. Complements are non-zero, so a suppressed value can move by one in both directions
 along a cycle of suppressed values without any count going negative.
+
+Two tables whose rows are nested (the match requests by site and by province: a province's
+requests are the sum of its sites') are suppressed together as one system, the sums linking
+them included (`suppress_nested`).
 """
 
 from __future__ import annotations
