@@ -16,7 +16,7 @@ import io
 import os
 import statistics
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -27,7 +27,13 @@ from intake.i18n import N_, NP_, _, language_name, translate
 from intake.provinces import PROVINCES
 from intake.routing.holiday_dates import REGIONS, is_holiday
 from intake.services.matching import FIRST_CONTACT_BUSINESS_DAYS
-from intake.services.suppression import SMALLEST_SHOWN, Published, suppress, suppress_statistic
+from intake.services.suppression import (
+    SMALLEST_SHOWN,
+    Published,
+    suppress,
+    suppress_nested,
+    suppress_statistic,
+)
 from intake.storage import audit
 from intake.storage.db import Store
 from intake.storage.errors import StoreError
@@ -178,7 +184,48 @@ def _one_way(
     return Table(key, TITLES[key], row_kind, "count", row_codes, ("count",), published)
 
 
-def _together(*tables: Callable[..., Table]) -> tuple[Table, ...]:
+def _sites_and_provinces(
+    by_site: Counter[tuple[str, str]],
+    sites: Sequence[str],
+    by_province: Counter[tuple[str, str]],
+    provinces: Sequence[str],
+    **total: bool,
+) -> tuple[Table, Table]:
+    """The match requests by site and kind and by province and language. A site lies in one
+    province, so a province's requests are the sum of its sites' (and of its share of the merged
+    small sites, row ""): the two tables are suppressed together, those sums included, or a
+    site's hidden row total would be its province's total minus its other sites."""
+    kinds, languages = ("local", "inter-site"), ("en", "fr")
+    site_cells = [[by_site.get((r, c), 0) for c in kinds] for r in sites]
+    province_cells = [[by_province.get((r, c), 0) for c in languages] for r in provinces]
+    where = {p: i for i, p in enumerate(provinces)}
+    whole_of = [where[site.split(" · ", 1)[0]] if site else None for site in sites]
+    by_site_published, by_province_published = suppress_nested(
+        site_cells if sites else [], province_cells if provinces else [], whole_of, **total
+    )
+    return (
+        Table(
+            "requests_site_kind",
+            TITLES["requests_site_kind"],
+            "site",
+            "kind",
+            tuple(sites),
+            kinds,
+            by_site_published,
+        ),
+        Table(
+            "requests_province_language",
+            TITLES["requests_province_language"],
+            "province",
+            "language",
+            tuple(provinces),
+            languages,
+            by_province_published,
+        ),
+    )
+
+
+def _together(*tables: Callable[..., Table | tuple[Table, ...]]) -> tuple[Table, ...]:
     """Tables of the same people (the contacts by month, by province, by role, by outcome...)
     share their grand total and nothing else. Each is suppressed with the total treated alike:
     published in all of them (never chosen as a complement), or, when it is a small count or
@@ -187,10 +234,15 @@ def _together(*tables: Callable[..., Table]) -> tuple[Table, ...]:
     groupings of the same people say nothing about one another, even with the zeros each
     publishes (docs/reports.md, "Across the tables of one report"; checked exactly by
     tests/matching/test_cross_table_suppression.py)."""
-    made = tuple(table(keep_total=True) for table in tables)
+    made = _flat(table(keep_total=True) for table in tables)
     if any(t.published.total is None for t in made):
-        made = tuple(table(hide_total=True) for table in tables)
+        made = _flat(table(hide_total=True) for table in tables)
     return made
+
+
+def _flat(made: Iterable[Table | tuple[Table, ...]]) -> tuple[Table, ...]:
+    """Tables suppressed together (`_sites_and_provinces`) come as a tuple."""
+    return tuple(t for m in made for t in (m if isinstance(m, tuple) else (m,)))
 
 
 def _present(counts: Iterable[str], known: Iterable[str]) -> list[str]:
@@ -396,16 +448,11 @@ def build(data: ReportData, period: Period) -> Report:
             "channel",
         ),
         partial(
-            _two_way, "requests_site_kind", merged, sites, ("local", "inter-site"), "site", "kind"
-        ),
-        partial(
-            _two_way,
-            "requests_province_language",
+            _sites_and_provinces,
+            merged,
+            sites,
             req_province_language,
             _present((p for p, _ in req_province_language), PROVINCES),
-            ("en", "fr"),
-            "province",
-            "language",
         ),
         partial(_one_way, "requests_role", req_role, _present(req_role, ROLES), "role"),
     )
