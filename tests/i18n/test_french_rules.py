@@ -7,6 +7,7 @@ The rules, picked once:
 - gender doublets in one order, the feminine first (« une ou un », « la ou le », « d’une ou
   d’un »), so that an adjective after them agrees with the nearer, masculine form
 - « counseling », « milieu », « type d’aide », and none of the calques the review found
+- the typographic apostrophe (« l’Est », « n’a »), as everywhere else in the catalog
 """
 
 from __future__ import annotations
@@ -84,6 +85,8 @@ def typography_problems(text: str) -> list[str]:
         problems.append("a space before ; ? or !")
     if re.search(r"\b\d{1,2}:\d\d\b|\b\d{1,2}(:\d\d)?\s?[ap]\.?m\b|\b0\d\sh\b", prose, re.I):
         problems.append("a time not written « 8 h 30 »")
+    if re.search(r"(?<=\w)'(?=\w)", prose):
+        problems.append("a straight apostrophe: write ’")
     if re.search(r"\d h\b", prose):
         problems.append("an ordinary space in « 8 h 30 » (it may break across lines)")
     for found in _DOUBLETS_WRONG_ORDER.findall(prose):
@@ -128,6 +131,7 @@ def test_every_french_text_follows_the_rules() -> None:
         ("informez le ou la responsable", "doublet"),
         ("Consultation psychologique", "counseling"),
         ("Genre d’aide souhaitée", "type d’aide"),
+        ("Rien n'a été changé", "apostrophe"),
     ],
 )
 def test_the_checker_catches_each_kind_of_mistake(text: str, problem: str) -> None:
