@@ -14,6 +14,7 @@ from pathlib import Path
 
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from intake.i18n import _, translate
 from intake.services.reports import Report, Table, label, period_text, suppression_rule
@@ -47,6 +48,9 @@ def table_figure(table: Table, figure: Figure | None = None) -> Figure:
     chart.barh(positions, values, color=BAR)
     chart.set_yticks(positions, labels=names, fontsize=8)
     chart.invert_yaxis()
+    # Counts: from 0, whole numbers, and a scale even when every bar is hidden or zero.
+    chart.set_xlim(0, max([*values, 1.0]) * 1.12)
+    chart.xaxis.set_major_locator(MaxNLocator(integer=True))
     chart.tick_params(axis="x", labelsize=8)
     for y, (value, gone) in enumerate(zip(values, hidden, strict=True)):
         chart.text(

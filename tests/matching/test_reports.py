@@ -112,3 +112,21 @@ def test_a_provinces_small_sites_cannot_be_recovered_from_the_province_total() -
     if all(t is not None for t in listed):
         remainder = ontario - sum(t for t in listed if t is not None)
         assert not 0 < remainder < SMALLEST_SHOWN, (ontario, listed)
+
+
+def test_a_charts_scale_is_whole_counts_from_zero_even_when_everything_is_hidden() -> None:
+    """A count is never negative nor a fraction: the chart's axis starts at 0 with whole-number
+    ticks, also when every bar is hidden or zero (it read -0.04 ... 0.04)."""
+    from intake.services.report_pdf import table_figure
+    from intake.services.reports import build
+    from intake.storage.report_data import ReportData
+
+    data = ReportData([], [], [("done", 20), ("open", 3)], [], [], [], [])
+    report = build(data, Period(date(2026, 1, 1), date(2026, 1, 31)))
+    for table in report.tables:
+        chart = table_figure(table).axes[0]
+        left, right = chart.get_xlim()
+        ticks = [t for t in chart.get_xticks() if left <= t <= right]
+        assert left == 0, table.key
+        assert right >= 1, table.key
+        assert all(float(t).is_integer() for t in ticks), (table.key, ticks)
