@@ -47,6 +47,7 @@ def main(  # noqa: PLR0912 - one station's whole run, in order
     dsn: str, station: int, saves: int, actor: str, callbacks: str, start: str, outbox: str = ""
 ) -> None:
     store = open_shared_store(dsn, PASSPHRASE)
+    Path(f"{start}.ready-{station}").touch()  # opened: an outage may come now
     waiting = Outbox(Path(outbox), store.line_keys) if outbox else None
     to_claim = [c for c in callbacks.split(",") if c]
     while not Path(start).exists():

@@ -361,7 +361,11 @@ def _stations(
     start.touch()
     if outage is not None:
         deadline = time.monotonic() + 300
-        while shared.counts()["contacts"] < 1 + 4 * max(1, STATION_SAVES // 5):
+        # Every station has opened the store (on a busy machine one may start late: stopped
+        # before it opened, it could not start at all), and they are under way.
+        while len(list(tmp_path.glob("start.ready-*"))) < 4 or shared.counts()[
+            "contacts"
+        ] < 1 + 4 * max(1, STATION_SAVES // 5):
             assert time.monotonic() < deadline, "the stations did not get under way"
             time.sleep(0.05)
         outage.stop("immediate")
