@@ -28,7 +28,7 @@ from intake.storage.db import Store
 from intake.storage.errors import NotAllowed, StoreError
 from intake.storage.interface import RecordStore
 from intake.storage.local import LocalRecords
-from intake.storage.roster import FirstContactItem, first_contact, first_contact_items
+from intake.storage.roster import FirstContactItem, first_contact_items
 from intake.timezones import zone
 from intake.vocabulary import ATTEMPT_RESULTS, WORK_OUTCOMES
 
@@ -499,6 +499,8 @@ def first_contacts(store: Store | RecordStore, actor: str, today: date) -> list[
 def record_first_contact(
     store: Store | RecordStore, match_id: str, actor: str | None, when: datetime
 ) -> None:
-    """The coordinator records, from the worklist, that the matched peer reached the physician
-    (the same write as matching's `record_first_contact`; only where matching is kept)."""
-    first_contact(_file(store), match_id, actor, when)
+    """The coordinator records, from the worklist, that the matched peer reached the physician:
+    matching's own writer, given the file (only the file keeps matching)."""
+    from intake.services import matching  # noqa: PLC0415 - matching's holidays, on demand
+
+    matching.record_first_contact(_file(store), match_id, actor, when)
