@@ -11,6 +11,7 @@ from pathlib import Path
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import QDate
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -38,6 +39,7 @@ from intake.services.reports import (
     suppression_rule,
     write_csv,
 )
+from intake.ui import ops
 from intake.ui.language import Retranslatable
 from intake.ui.widgets import MessageBanner, heading, hint
 
@@ -63,6 +65,11 @@ class ReportsPage(Retranslatable, QWidget):
         self.account = account
         self.now = now
         self.report: Report | None = None
+        # Each report asked for gets a number; a report worked out in the background is shown
+        # only if nothing was asked for since (a period chosen meanwhile stays on screen).
+        self._asked = 0
+        self._first_started = False
+        self._working = False  # the first report is being worked out
         self.title = heading(self, "reports-title")
         self.banner = MessageBanner(self)
         self.rule = hint(self, "reports-rule")
@@ -120,6 +127,11 @@ class ReportsPage(Retranslatable, QWidget):
         self.from_label.setText(_("From"))
         self.to_label.setText(_("To"))
         self.show_button.setText(_("Show the report"))
+        self.tables.setPlaceholderText(
+            _("Working out this year's report…")
+            if self._working and self.report is None
+            else _("Choose the months, then show the report")
+        )
         self.csv_button.setText(_("Export CSV…"))
         self.pdf_button.setText(_("Export PDF…"))
         self.rule.setText(suppression_rule())
@@ -133,7 +145,46 @@ class ReportsPage(Retranslatable, QWidget):
         assert isinstance(end, date)
         return Period(date(start.year, start.month, 1), _month_end(end))
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._first_started and self.report is None:
+            self._first_started = True
+            self._build_in_background()
+
+    def _build_in_background(self) -> None:
+        """This year's report, worked out off the UI thread when the page is first opened."""
+        self._asked += 1
+        asked, period, now, store = self._asked, self.period(), self.now(), self.store
+        self._working = True
+        self.retranslate_ui()  # the placeholder says it is being worked out
+        ops.run_in_background(
+            lambda: (asked, make_report(store, period, now)),
+            self._first_arrived,
+            self._first_failed,
+            name="first-report",
+        )
+
+    def _first_arrived(self, result: tuple[int, Report]) -> None:
+        asked, report = result
+        self._working = False
+        if asked == self._asked:  # nothing asked for since
+            self.report = report
+            self.banner.clear()
+        self.retranslate_ui()
+
+    def _first_failed(self, exc: BaseException) -> None:
+        self._working = False
+        if self.report is None:
+            if isinstance(exc, StoreError):
+                self.banner.show_message(exc.explain)
+            else:
+                self.banner.show_message(
+                    lambda: (_("The report could not be worked out"), _("Try again."))
+                )
+        self.retranslate_ui()
+
     def build(self) -> None:
+        self._asked += 1
         period = self.period()
         if period.end < period.start:
             self.banner.show_message(
