@@ -654,8 +654,6 @@ class MainWindow(Retranslatable, QMainWindow):
         self.home.on_server = True
         self.unavailable = (
             self.console_action,
-            self.matching_action,
-            self.own_matches_action,
             self.reports_action,
         )
         for action in self.unavailable:
@@ -863,12 +861,13 @@ class MainWindow(Retranslatable, QMainWindow):
     def show_matching(self) -> None:
         from intake.ui.matching import MatchingPage  # noqa: PLC0415 - not needed to sign in
 
-        if self._not_on_server():
-            return
         if self.services is None or self.locked:
             return
         if self.matching_page is None or self.matching_scroller is None:
-            self.matching_page = MatchingPage(self.services.session.store, self.account, self.pages)
+            # The file, or the shared server (its roster, requests and matches)
+            self.matching_page = MatchingPage(
+                self.services.session.records, self.account, self.pages
+            )
             self.matching_scroller = scrolling(self.matching_page, self.pages)
             self.pages.addWidget(self.matching_scroller)
         self.pages.setCurrentWidget(self.matching_scroller)
@@ -876,13 +875,11 @@ class MainWindow(Retranslatable, QMainWindow):
     def show_own_matches(self) -> None:
         from intake.ui.own_matches import OwnMatchesPage  # noqa: PLC0415 - not needed to sign in
 
-        if self._not_on_server():
-            return
         if self.services is None or self.locked:
             return
         if self.own_matches_page is None:
             self.own_matches_page = OwnMatchesPage(
-                self.services.session.store, self.account, self.pages
+                self.services.session.records, self.account, self.pages
             )
             self.pages.addWidget(self.own_matches_page)
         else:

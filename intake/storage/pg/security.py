@@ -25,6 +25,7 @@ from typing import Any
 
 from psycopg import sql
 
+from intake.storage.pg import roster_security
 from intake.storage.pg.schema import ACCOUNT_COLUMNS, PIN_SIGNATURE
 
 GROUPS = ("intake_volunteer", "intake_supervisor")
@@ -143,6 +144,8 @@ def enable_row_security(owner: Any, *, in_transaction: bool = False) -> None:
     the caller's)."""
     with contextlib.nullcontext() if in_transaction else owner.transaction():
         for statement in STATEMENTS:
+            owner.execute(statement)
+        for statement in roster_security.STATEMENTS:  # the roster's, matching's (own module)
             owner.execute(statement)
 
 
