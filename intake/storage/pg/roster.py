@@ -290,7 +290,9 @@ class PgRoster:
                 "requester_name, requester_reach, role, province, organization, site, "
                 "department, wants_outside, language, format, topics, created_by) "
                 "VALUES (%s, %s, %s, %s, true, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-                "ON CONFLICT (id) DO NOTHING",
+                # No conflict target: naming one needs the right to read the row, which a
+                # volunteer's login has not (row-level security); the id is the only key.
+                "ON CONFLICT DO NOTHING",
                 (
                     rid,
                     request.created_at or _now(),
