@@ -29,6 +29,7 @@ from intake.ui.app import IntakeApplication, create_qapplication
 from intake.ui.main_window import MainWindow
 from intake.ui.matching import MatchingPage
 from intake.ui.own_matches import OwnMatchesPage
+from intake.ui.reports import ReportsPage
 from tests.conftest import PASSPHRASE, PIN
 from tests.gui.conftest import wait_idle
 from tests.gui.texts import foreign_texts
@@ -219,3 +220,51 @@ def test_a_first_contact_owed_shows_on_the_coordinators_worklist_on_the_server(
     assert any("Dr Pat Peer" in t for t in texts)
     assert REQUESTER not in " ".join(texts)  # no identity on the list
     assert foreign_texts(a, lang) == []
+
+
+def test_the_coordinator_makes_and_exports_a_report_from_the_server(
+    qtbot: QtBot, station: Station, pg_dsn: str, lang: Language, tmp_path: Path
+) -> None:
+    coordinator, _account, _roster = _line(pg_dsn)
+    office = open_shared_store(pg_dsn, PASSPHRASE)
+    try:
+        asked = matching.RequestRecord(
+            id=str(uuid.uuid4()),
+            source="coordinator",
+            province="BC",
+            site="Nanaimo",
+            language="fr",
+            consent=True,
+            requester_name=REQUESTER,
+            created_at="2026-03-02T10:00:00+00:00",
+        )
+        matching.add_request(office, asked, coordinator)
+    finally:
+        office.close()
+    a = station(pg_dsn, lang, coordinator)
+    assert a.reports_action.isEnabled()
+    a.reports_action.trigger()
+    shown = a.pages.currentWidget()
+    reports = shown.widget() if isinstance(shown, QScrollArea) else shown
+    assert isinstance(reports, ReportsPage)
+    reports.start.setDate(reports.start.date().fromString("2026-01", "yyyy-MM"))
+    reports.end.setDate(reports.end.date().fromString("2026-12", "yyyy-MM"))
+    reports.show_button.click()
+    qtbot.waitUntil(lambda: reports.tables.count() == 17, timeout=20_000)
+    assert reports.banner.isHidden()
+    csv_path = tmp_path / "report.csv"
+    reports.export("csv", csv_path)
+    text = csv_path.read_text(encoding="utf-8")
+    assert REQUESTER not in text
+    assert "Nanaimo" not in text  # one request: its site is suppressed with its count
+    assert foreign_texts(a, lang) == []
+    reader = open_shared_store(pg_dsn, PASSPHRASE)
+    try:
+        exports = [
+            detail
+            for action, actor, _record, detail in reader.audit_trail()
+            if action == "export" and actor == coordinator
+        ]
+        assert exports == ["report csv 2026-01-01..2026-12-31"]
+    finally:
+        reader.close()

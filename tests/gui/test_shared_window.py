@@ -120,7 +120,7 @@ def test_a_whole_call_on_the_shared_server_and_another_stations_call_in_history(
     assert app.session.shared
     status_shows(qtbot, window, _("Shared server: connected"))
     # Screens that do not use the server yet: disabled, saying why; never a traceback.
-    for action in (window.console_action, window.reports_action):
+    for action in (window.console_action,):
         assert not action.isEnabled()
         assert action.toolTip() == _("Not available on the shared server yet")
     window.show_console()
@@ -129,6 +129,7 @@ def test_a_whole_call_on_the_shared_server_and_another_stations_call_in_history(
     window.unlock()  # unlocking does not switch them back on
     assert window.matching_action.isEnabled()  # matching is on the server (schema 5)
     assert window.own_matches_action.isEnabled()
+    assert window.reports_action.isEnabled()  # reports too, from the server's rows
     assert window.worklist_action.isEnabled()  # the worklist is on the server
     assert window.history_action.isEnabled()
     assert window.new_call_action.isEnabled()
