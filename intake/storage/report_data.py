@@ -16,16 +16,17 @@ from intake.storage.db import Store
 
 if TYPE_CHECKING:
     from intake.storage.interface import RecordStore
-    from intake.storage.pg.reports import PgReports
 
 
-def _on_server(store: Store | RecordStore) -> PgReports | None:
-    """The shared store's reports part, or None for the file."""
+def _on_server(store: Store | RecordStore) -> Any:
+    """The shared store's reports part (`intake.storage.pg.reports.PgReports`, which imports
+    `ReportData` from here: named only as `Any`, so there is no import cycle), or None for the
+    file."""
     from intake.storage.local import LocalRecords  # noqa: PLC0415
 
     if isinstance(store, (Store, LocalRecords)):
         return None
-    return cast("PgReports", store)
+    return store
 
 
 def _file(store: Store | RecordStore) -> Store:
@@ -78,7 +79,7 @@ def read(store: Store | RecordStore, period: Period, now_iso: str) -> ReportData
     first, last = period.start.isoformat()[:7], period.end.isoformat()[:7]
     if (server := _on_server(store)) is not None:
         # The shared server groups its own rows (no kept counts there): intake.storage.pg.reports
-        return server.report_rows(first, last, *period.bounds(), now_iso)
+        return cast("ReportData", server.report_rows(first, last, *period.bounds(), now_iso))
     store = _file(store)
     contacts = store.query(
         "SELECT month, channel, province, language, role, outcome, n FROM report_contacts "

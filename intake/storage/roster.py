@@ -25,20 +25,21 @@ from intake.vocabulary import MATCH_OUTCOMES
 
 if TYPE_CHECKING:
     from intake.storage.interface import RecordStore
-    from intake.storage.pg.roster import PgRoster
 
 # Every function below takes either store: the SQLCipher file (a `Store`, or the `LocalRecords`
 # around it) runs the SQL here; the shared server runs its part (`intake.storage.pg.roster`),
 # the same rules with its names and free text sealed on the station.
 
 
-def _on_server(store: Store | RecordStore) -> PgRoster | None:
-    """The shared store's roster part, or None for the file."""
+def _on_server(store: Store | RecordStore) -> Any:
+    """The shared store's roster part (`intake.storage.pg.roster.PgRoster`, which imports this
+    module's records: named here only as `Any`, so the two modules import no cycle), or None
+    for the file."""
     from intake.storage.local import LocalRecords  # noqa: PLC0415 - no cycle at import
 
     if isinstance(store, (Store, LocalRecords)):
         return None
-    return cast("PgRoster", store)
+    return store
 
 
 def _file(store: Store | RecordStore) -> Store:
@@ -188,7 +189,7 @@ def save_peer(store: Store | RecordStore, peer: PeerRecord, actor: str | None) -
     """Add or update a peer supporter (coordinators only); "created", "updated" or "unchanged"."""
     _check_name(peer.name)
     if (server := _on_server(store)) is not None:
-        return server.roster_save_peer(peer, actor)
+        return cast("str", server.roster_save_peer(peer, actor))
     store = _file(store)
     values = _peer_values(peer)
     with store.transaction() as conn:
@@ -222,7 +223,8 @@ def peer_leaves(
     """Take a peer off the roster (they are never proposed again; their name is shredded at
     retention once their matches are closed)."""
     if (server := _on_server(store)) is not None:
-        return server.roster_peer_leaves(peer_id, actor, when)
+        server.roster_peer_leaves(peer_id, actor, when)
+        return
     store = _file(store)
     with store.transaction() as conn:
         require_coordinator(conn, actor)
@@ -246,7 +248,7 @@ _ACTIVE = (
 def roster(store: Store | RecordStore, actor: str | None) -> list[PeerRecord]:
     """Every peer on the roster with their current load (coordinators only; audited)."""
     if (server := _on_server(store)) is not None:
-        return server.roster_list(actor)
+        return cast("list[PeerRecord]", server.roster_list(actor))
     store = _file(store)
     with store.transaction() as conn:
         require_coordinator(conn, actor)
@@ -261,7 +263,7 @@ def roster(store: Store | RecordStore, actor: str | None) -> list[PeerRecord]:
 def candidates_pool(store: Store | RecordStore) -> list[PeerRecord]:
     """The peers ranking considers, without their names (ranking never needs one)."""
     if (server := _on_server(store)) is not None:
-        return server.roster_pool()
+        return cast("list[PeerRecord]", server.roster_pool())
     store = _file(store)
     rows = store.query(
         f"SELECT {_PEER_COLUMNS.replace('name,', 'NULL,', 1)}, coalesce(load.n, 0) FROM peers "
@@ -276,7 +278,7 @@ def import_peers(store: Store | RecordStore, peers: Sequence[PeerRecord], actor:
     """Add many peers in one transaction (a roster brought over from a spreadsheet); returns
     how many were new. Coordinators only; each new peer audited."""
     if (server := _on_server(store)) is not None:
-        return server.roster_import(peers, actor)
+        return cast("int", server.roster_import(peers, actor))
     store = _file(store)
     added = 0
     with store.transaction() as conn:
@@ -362,7 +364,7 @@ def add_request(store: Store | RecordStore, request: RequestRecord, actor: str |
     _check_name(request.requester_name)
     _check_name(request.requester_reach)
     if (server := _on_server(store)) is not None:
-        return server.roster_add_request(request, actor)
+        return cast("str", server.roster_add_request(request, actor))
     store = _file(store)
     with store.transaction() as conn:
         if request.source == "coordinator":
@@ -411,7 +413,7 @@ def open_request(store: Store | RecordStore, request_id: str, actor: str | None)
     """One request, audited. The requester's name and how to reach them are filled in only for
     a coordinator and for the peer who accepted the match; anyone else gets the coded fields."""
     if (server := _on_server(store)) is not None:
-        return server.roster_open_request(request_id, actor)
+        return cast("RequestRecord", server.roster_open_request(request_id, actor))
     store = _file(store)
     with store.transaction() as conn:
         row = conn.execute(
@@ -448,7 +450,7 @@ def request_list(
 ) -> list[RequestRow]:
     """Requests, newest first, with their current match (coordinators only; audited)."""
     if (server := _on_server(store)) is not None:
-        return server.roster_request_list(actor, include_closed)
+        return cast("list[RequestRow]", server.roster_request_list(actor, include_closed))
     store = _file(store)
     with store.transaction() as conn:
         require_coordinator(conn, actor)
@@ -492,7 +494,7 @@ _MATCH_COLUMNS = (
 
 def matches_for(store: Store | RecordStore, request_id: str) -> list[MatchRecord]:
     if (server := _on_server(store)) is not None:
-        return server.roster_matches_for(request_id)
+        return cast("list[MatchRecord]", server.roster_matches_for(request_id))
     store = _file(store)
     rows = store.query(
         f"SELECT {_MATCH_COLUMNS} FROM matches WHERE request_id = ? ORDER BY proposed_at, id",
@@ -504,7 +506,7 @@ def matches_for(store: Store | RecordStore, request_id: str) -> list[MatchRecord
 def excluded_for(store: Store | RecordStore, request_id: str) -> frozenset[str]:
     """Peers already asked for this request who declined or named a conflict."""
     if (server := _on_server(store)) is not None:
-        return server.roster_excluded_for(request_id)
+        return cast("frozenset[str]", server.roster_excluded_for(request_id))
     store = _file(store)
     rows = store.query(
         "SELECT peer_id FROM matches WHERE request_id = ? AND answer IN ('declined', 'conflict')",
@@ -524,7 +526,7 @@ def propose(
 ) -> str:
     """Propose a peer for an open request (coordinators only)."""
     if (server := _on_server(store)) is not None:
-        return server.roster_propose(match_id, request_id, peer_id, actor, when)
+        return cast("str", server.roster_propose(match_id, request_id, peer_id, actor, when))
     store = _file(store)
     with store.transaction() as conn:
         require_coordinator(conn, actor)
@@ -561,7 +563,8 @@ def answer(
     if response not in ("accepted", "declined", "conflict"):
         raise ValueError(f"unknown answer {response!r}")
     if (server := _on_server(store)) is not None:
-        return server.roster_answer(match_id, response, actor, when, first_contact_due)
+        server.roster_answer(match_id, response, actor, when, first_contact_due)
+        return
     store = _file(store)
     with store.transaction() as conn:
         require_coordinator(conn, actor)
@@ -605,7 +608,8 @@ def first_contact(
 ) -> None:
     """The peer reached the requester (the coordinator or the matched peer records it)."""
     if (server := _on_server(store)) is not None:
-        return server.roster_first_contact(match_id, actor, when)
+        server.roster_first_contact(match_id, actor, when)
+        return
     store = _file(store)
     with store.transaction() as conn:
         _may_record_contact(conn, match_id, actor)
@@ -627,7 +631,8 @@ def close_request(
     if outcome not in MATCH_OUTCOMES:  # the one writer of it: reports label every code
         raise ValueError(f"unknown match outcome {outcome!r}")
     if (server := _on_server(store)) is not None:
-        return server.roster_close_request(request_id, outcome, actor, when)
+        server.roster_close_request(request_id, outcome, actor, when)
+        return
     store = _file(store)
     with store.transaction() as conn:
         if role_of(conn, actor) not in COORDINATOR_ROLES and (
@@ -680,7 +685,7 @@ def own_matches(store: Store | RecordStore, actor: str | None) -> list[OwnMatch]
     requester's name and how to reach them. Nothing else of the line. Every request shown is
     audited as opened, with its identity, in the same transaction."""
     if (server := _on_server(store)) is not None:
-        return server.roster_own_matches(actor)
+        return cast("list[OwnMatch]", server.roster_own_matches(actor))
     store = _file(store)
     with store.transaction() as conn:
         if role_of(conn, actor) not in OWN_MATCHES_ROLES:
@@ -715,7 +720,7 @@ class FirstContactDue:
 def first_contacts_due(store: Store | RecordStore, by: date | None = None) -> list[FirstContactDue]:
     """Accepted, open matches without a first contact, soonest due first (all, or due by `by`)."""
     if (server := _on_server(store)) is not None:
-        return server.roster_first_contacts_due(by)
+        return cast("list[FirstContactDue]", server.roster_first_contacts_due(by))
     store = _file(store)
     rows = store.query(
         "SELECT id, request_id, peer_id, first_contact_due FROM matches "
@@ -748,7 +753,7 @@ def first_contact_items(store: Store | RecordStore, actor: str | None) -> list[F
     who coordinates until the program names coordinators), a peer supporter's own only, and
     CoordinatorOnly for anyone else (a volunteer never sees the matching work)."""
     if (server := _on_server(store)) is not None:
-        return server.roster_first_contact_items(actor)
+        return cast("list[FirstContactItem]", server.roster_first_contact_items(actor))
     store = _file(store)
     with store.transaction() as conn:
         role = role_of(conn, actor)
@@ -825,7 +830,7 @@ def purge_matching(
         raise ValueError("now must carry a time zone")
     cutoff = (now - timedelta(days=days)).isoformat()
     if (server := _on_server(store)) is not None:
-        return server.roster_purge(now, cutoff, actor, dry_run)
+        return cast("RosterPurge", server.roster_purge(now, cutoff, actor, dry_run))
     store = _file(store)
     due_requests = (
         "status IN ('closed', 'withdrawn') AND closed_at < :cutoff AND on_hold = 0 "
@@ -878,7 +883,8 @@ def set_matching_hold(
     if table not in ("match_requests", "peers"):
         raise ValueError(table)
     if (server := _on_server(store)) is not None:
-        return server.roster_set_hold(table, record_id, on_hold, actor)
+        server.roster_set_hold(table, record_id, on_hold, actor)
+        return
     store = _file(store)
     with store.transaction() as conn:
         if role_of(conn, actor) != "supervisor":
