@@ -17,10 +17,12 @@ from intake.services.reports import make_report
 from intake.storage import roster
 from intake.storage.local import LocalRecords
 from intake.storage.pg.move import move_file_to_server
+from intake.storage.pg.store import open_shared_store
 from intake.storage.report_data import Period
-from tests.conftest import make_store
+from tests.conftest import PASSPHRASE, make_store
 from tests.matching.helpers import Conflict, peer, request
 from tests.storage.conftest import make_shared_store
+from tests.storage.test_db_cli import db
 
 WHEN = datetime(2026, 4, 6, 15, 0, tzinfo=UTC)
 
@@ -87,3 +89,24 @@ def test_matching_moves_with_the_file_and_twice_adds_nothing(store_path: Path, p
     finally:
         shared.close()
         file.close()
+
+
+def test_intake_db_purge_on_the_server_shreds_matching_too(pg_dsn: str) -> None:
+    shared = make_shared_store(pg_dsn)
+    try:
+        boss = shared.list_accounts()[0].id
+        old = request(requester_name="Dr Old Requester")
+        matching.add_request(shared, old, boss)
+        matching.close(shared, old.id, "supported", boss, WHEN)
+        shared.set_retention_days(30, boss)
+    finally:
+        shared.close()
+    done = db("purge", "--server", pg_dsn, stdin=f"{PASSPHRASE}\n")
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "1" in done.stdout.split("Matching")[-1]
+    shared = open_shared_store(pg_dsn, PASSPHRASE)
+    try:
+        assert matching.open_request(shared, old.id, boss).requester_name is None
+    finally:
+        shared.close()
