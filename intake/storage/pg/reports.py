@@ -35,8 +35,11 @@ def _truthy(member: str) -> str:
 
 
 # A row's month (its text's first seven characters, as the file keys its counts) within the
-# period's, compared byte by byte whatever the database's collation.
-_MONTH = 'substr({c}, 1, 7) COLLATE "C" BETWEEN %s AND %s'
+# period's whole months: its ISO time from the first day (inclusive) to the day after the last
+# (exclusive). The same rows as comparing the months, and a range the planner estimates from
+# the column's statistics (an estimate from `substr(…)` was 50 rows of 10,000, and the grouping
+# then sorted every row: 4x slower than hashing them).
+_MONTH = "{c} >= %s AND {c} < %s"
 
 
 def _flag(value: Any) -> int | None:
@@ -59,22 +62,23 @@ class PgReports:
             "caller_language, coalesce(role, '?'), coalesce(outcome, '?'), count(*) "
             f"FROM contacts WHERE {_MONTH.format(c='started_at')} "
             "AND coalesce(outcome, '?') <> 'abandoned' GROUP BY 1, 2, 3, 4, 5, 6",
-            (first, last),
+            (start, stop),
         )
+        # Calls share a few lists of referrals: each distinct list is read as JSON once.
         offered = self.query(
-            "SELECT e ->> 'program', count(*) FROM contacts c, jsonb_array_elements("
-            "CASE jsonb_typeof(c.referrals::jsonb) WHEN 'array' THEN c.referrals::jsonb "
-            "ELSE '[]'::jsonb END) AS e "
-            f"WHERE {_MONTH.format(c='c.started_at')} AND jsonb_typeof(e) = 'object' "
+            "SELECT e ->> 'program', sum(c.n) FROM (SELECT referrals::jsonb AS r, count(*) AS n "
+            f"FROM contacts WHERE {_MONTH.format(c='started_at')} GROUP BY referrals) AS c, "
+            "jsonb_array_elements(CASE jsonb_typeof(c.r) WHEN 'array' THEN c.r "
+            "ELSE '[]'::jsonb END) AS e WHERE jsonb_typeof(e) = 'object' "
             f"AND {_truthy('offered')} AND {_truthy('program')} "
             "GROUP BY 1 ORDER BY 1",
-            (first, last),
+            (start, stop),
         )
         followups = self.query(
             "SELECT CASE WHEN f.status = 'open' AND f.due_at < %s COLLATE \"C\" THEN 'overdue' "
             "ELSE f.status END, count(*) FROM followups f JOIN contacts c ON c.id = f.contact_id "
             f"WHERE {_MONTH.format(c='c.started_at')} GROUP BY 1",
-            (now_iso, first, last),
+            (now_iso, start, stop),
         )
         # Grouped here once each site is opened (sealed per row, it cannot be grouped there).
         by_site: Counter[tuple[Any, ...]] = Counter()
@@ -82,7 +86,7 @@ class PgReports:
             "SELECT id, site, substr(created_at, 1, 7), source, province, language, "
             "coalesce(role, '?'), wants_outside::int, status, coalesce(outcome, '?') "
             f"FROM match_requests WHERE {_MONTH.format(c='created_at')}",
-            (first, last),
+            (start, stop),
         ):
             site = self._keys.open("match_requests", "site", row[0], bytes(row[1]))
             month, source, province, language, role, outside, status, outcome = row[2:]
