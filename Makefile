@@ -71,6 +71,7 @@ bench: $(TESTS)
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_soak.py
 	$(PY) tests/bench/bench_matching.py
 	$(PY) tests/bench/bench_reports.py
+	$(PY) tests/bench/bench_shared_reports.py
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_worklist.py
 
 # The wheel that `pip install .` would install, into dist/.

@@ -462,11 +462,14 @@ def run_purge(args: argparse.Namespace) -> int:
         shared = open_shared_store(server, read_secret(_("Store passphrase: ")))
         try:
             report = shared.purge(now, None, dry_run=args.dry_run)
+            # Matching's retention, as on the file (schema version 5 put it on the server).
+            matched = purge_matching(
+                shared, now, shared.retention_days(), None, dry_run=args.dry_run
+            )
             if not args.dry_run:
                 shared.vacuum()
         finally:
             shared.close()
-        matched = None  # the shared store holds no matching yet (docs/shared-store.md)
     else:
         store = open_store(_store(args), read_secret(_("Store passphrase: ")))
         try:

@@ -29,10 +29,12 @@ from typing import NamedTuple
 
 from intake.i18n import N_
 from intake.routing.holiday_dates import REGIONS, is_holiday
+from intake.storage import feedback as _feedback
 from intake.storage import roster as _roster
 from intake.storage.account_store import list_accounts
 from intake.storage.db import Store
 from intake.storage.errors import StoreError
+from intake.storage.interface import RecordStore
 from intake.storage.roster import (
     Conflict,
     CoordinatorOnly,
@@ -52,6 +54,7 @@ from intake.storage.roster import (
 # The matching window reaches the store only through this module (import-linter): the records
 # it shows and the refusals it explains are re-exported here.
 __all__ = [
+    "AnyStore",
     "Conflict",
     "CoordinatorOnly",
     "MatchNotOpen",
@@ -68,6 +71,9 @@ __all__ = [
     "Store",
     "StoreError",
 ]
+
+# What the matching windows hold and hand back: the file, or the shared server.
+AnyStore = Store | RecordStore
 
 FIRST_CONTACT_BUSINESS_DAYS = 3
 
@@ -272,7 +278,7 @@ _PACKED = itemgetter(0)
 _ID = itemgetter(1)
 
 
-def rank_for(store: Store, request: RequestRecord) -> Ranking:
+def rank_for(store: Store | RecordStore, request: RequestRecord) -> Ranking:
     """Rank the current roster for a stored request."""
     return rank(request, candidates_pool(store), excluded_for(store, request.id))
 
@@ -297,7 +303,9 @@ def is_overdue(due: str | None, first_contact_at: str | None, today: date) -> bo
     return due is not None and first_contact_at is None and date.fromisoformat(due) < today
 
 
-def accept(store: Store, match_id: str, province: str, actor: str | None, when: datetime) -> date:
+def accept(
+    store: Store | RecordStore, match_id: str, province: str, actor: str | None, when: datetime
+) -> date:
     """Record the peer's acceptance; returns the first-contact due date."""
     due = first_contact_due(when.date(), province)
     answer(store, match_id, "accepted", actor, when=when, first_contact_due=due)
@@ -305,7 +313,12 @@ def accept(store: Store, match_id: str, province: str, actor: str | None, when: 
 
 
 def decline(
-    store: Store, match_id: str, actor: str | None, when: datetime, *, conflict: bool = False
+    store: Store | RecordStore,
+    match_id: str,
+    actor: str | None,
+    when: datetime,
+    *,
+    conflict: bool = False,
 ) -> None:
     answer(
         store,
@@ -320,63 +333,72 @@ def decline(
 # --- what the windows call (one transaction each, audited in the store) ------------------------
 
 
-def request_list(store: Store, actor: str | None) -> list[RequestRow]:
+def request_list(store: Store | RecordStore, actor: str | None) -> list[RequestRow]:
     return _roster.request_list(store, actor)
 
 
-def open_request(store: Store, request_id: str, actor: str | None) -> RequestRecord:
+def open_request(store: Store | RecordStore, request_id: str, actor: str | None) -> RequestRecord:
     return _roster.open_request(store, request_id, actor)
 
 
-def live_match(store: Store, request_id: str) -> MatchRecord | None:
+def live_match(store: Store | RecordStore, request_id: str) -> MatchRecord | None:
     """The request's current match: proposed and unanswered, or accepted."""
     live = [m for m in _roster.matches_for(store, request_id) if m.answer in (None, "accepted")]
     return live[-1] if live else None
 
 
-def roster_names(store: Store, actor: str | None) -> dict[str, str | None]:
+def roster_names(store: Store | RecordStore, actor: str | None) -> dict[str, str | None]:
     """The roster's names by peer id (coordinators only; the roster's view is audited)."""
     return {p.id: p.name for p in _roster.roster(store, actor)}
 
 
-def roster(store: Store, actor: str | None) -> list[PeerRecord]:
+def roster(store: Store | RecordStore, actor: str | None) -> list[PeerRecord]:
     return _roster.roster(store, actor)
 
 
-def save_peer(store: Store, peer: PeerRecord, actor: str | None) -> str:
+def save_peer(store: Store | RecordStore, peer: PeerRecord, actor: str | None) -> str:
     return _roster.save_peer(store, peer, actor)
 
 
-def peer_accounts(store: Store) -> list[tuple[str, str]]:
+def peer_accounts(store: Store | RecordStore) -> list[tuple[str, str]]:
     """(display name, account id) of the peer-supporter accounts a roster entry may be linked
     to, so that the peer sees their own matches."""
-    return [
-        (a.display_name, a.id) for a in list_accounts(store) if a.role.value == "peer-supporter"
-    ]
+    accounts = list_accounts(store) if isinstance(store, Store) else store.list_accounts()
+    return [(a.display_name, a.id) for a in accounts if a.role.value == "peer-supporter"]
 
 
-def add_request(store: Store, request: RequestRecord, actor: str | None) -> str:
+def add_request(store: Store | RecordStore, request: RequestRecord, actor: str | None) -> str:
     return _roster.add_request(store, request, actor)
 
 
 def propose(
-    store: Store, match_id: str, request_id: str, peer_id: str, actor: str | None, *, when: datetime
+    store: Store | RecordStore,
+    match_id: str,
+    request_id: str,
+    peer_id: str,
+    actor: str | None,
+    *,
+    when: datetime,
 ) -> str:
     return _roster.propose(store, match_id, request_id, peer_id, actor, when=when)
 
 
-def record_first_contact(store: Store, match_id: str, actor: str | None, when: datetime) -> None:
+def record_first_contact(
+    store: Store | RecordStore, match_id: str, actor: str | None, when: datetime
+) -> None:
     """The coordinator or the matched peer records that the peer reached the requester."""
     _roster.first_contact(store, match_id, actor, when)
 
 
-def close(store: Store, request_id: str, outcome: str, actor: str | None, when: datetime) -> None:
+def close(
+    store: Store | RecordStore, request_id: str, outcome: str, actor: str | None, when: datetime
+) -> None:
     """Close a request with a coded outcome (a coordinator, or the peer who accepted it)."""
     _roster.close_request(store, request_id, outcome, actor, when)
 
 
 def save_closure_survey(
-    store: Store,
+    store: Store | RecordStore,
     answer_id: str,
     *,
     day: date,
@@ -384,7 +406,7 @@ def save_closure_survey(
     helpful: int | None,
     recommend: bool | None,
 ) -> str:
-    return _roster.save_survey(
+    return _feedback.save_survey(
         store,
         answer_id,
         day=day,
@@ -395,7 +417,7 @@ def save_closure_survey(
     )
 
 
-def own_matches(store: Store, actor: str | None) -> list[OwnMatch]:
+def own_matches(store: Store | RecordStore, actor: str | None) -> list[OwnMatch]:
     """A peer supporter's own matches with the requester's identity (each one audited)."""
     return _roster.own_matches(store, actor)
 
@@ -433,7 +455,7 @@ class PeerAsk:
 
 
 def request_peer(
-    store: Store,
+    store: Store | RecordStore,
     request_id: str,
     source: str,
     ask: PeerAsk,

@@ -26,7 +26,7 @@ from intake import vocabulary_labels
 from intake.i18n import N_, NP_, _, language_name, translate
 from intake.provinces import PROVINCES
 from intake.routing.holiday_dates import REGIONS, is_holiday
-from intake.services.matching import FIRST_CONTACT_BUSINESS_DAYS
+from intake.services.matching import FIRST_CONTACT_BUSINESS_DAYS, AnyStore
 from intake.services.suppression import (
     SMALLEST_SHOWN,
     Published,
@@ -34,13 +34,12 @@ from intake.services.suppression import (
     suppress_nested,
     suppress_statistic,
 )
-from intake.storage import audit
 from intake.storage.db import Store
 from intake.storage.errors import StoreError
-from intake.storage.report_data import Period, ReportData, read
+from intake.storage.report_data import Period, ReportData, exported, read
 
 # The reports window reaches the store only through this module (import-linter).
-__all__ = ["Period", "Report", "Statistic", "Store", "StoreError", "Table"]
+__all__ = ["AnyStore", "Period", "Report", "Statistic", "Store", "StoreError", "Table"]
 
 Label = str | tuple[str, str]
 
@@ -507,21 +506,19 @@ def build(data: ReportData, period: Period) -> Report:
     return Report(period, tables, stats)
 
 
-def make_report(store: Store, period: Period, now: datetime) -> Report:
+def make_report(store: AnyStore, period: Period, now: datetime) -> Report:
+    """The period's report from the file's kept counts or the shared server's rows."""
     return build(read(store, period, now.isoformat()), period)
 
 
-def audit_export(store: Store, report: Report, actor: str | None, what: str) -> None:
+def audit_export(store: AnyStore, report: Report, actor: str | None, what: str) -> None:
     """Each export is audited with its period and format (never its content), so a supervisor
     can see which overlapping periods were released (see docs/reports.md)."""
-    with store.transaction() as conn:
-        audit.append(
-            conn,
-            actor,
-            "export",
-            None,
-            f"report {what} {report.period.start.isoformat()}..{report.period.end.isoformat()}",
-        )
+    exported(
+        store,
+        actor,
+        f"report {what} {report.period.start.isoformat()}..{report.period.end.isoformat()}",
+    )
 
 
 def _cell(value: int | None) -> str:

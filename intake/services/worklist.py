@@ -479,20 +479,18 @@ class FirstContactWork:
 
 
 def tracks_first_contacts(store: Store | RecordStore) -> bool:
-    """Whether this store holds matching, whose first contacts the worklist shows: the file does;
-    the shared server does not yet (its matching is off, `services.shared.NOT_ON_SERVER`)."""
-    return _on_server(store) is None
+    """Whether this store holds matching, whose first contacts the worklist shows: both stores
+    do (the shared server since its schema version 5)."""
+    return True
 
 
 def first_contacts(store: Store | RecordStore, actor: str, today: date) -> list[FirstContactWork]:
     """The first contacts matched peers owe, for a coordinator (all) or a peer supporter (their
-    own); CoordinatorOnly for anyone else. Overdue once the due date has passed. None on a
-    store without matching."""
-    if not tracks_first_contacts(store):
-        return []
+    own); CoordinatorOnly for anyone else. Overdue once the due date has passed. Read from the
+    matches on either store (`roster.first_contact_items`)."""
     return [
         FirstContactWork(item, "first-contact", date.fromisoformat(item.due) < today)
-        for item in first_contact_items(_file(store), actor)
+        for item in first_contact_items(store, actor)
     ]
 
 
@@ -500,7 +498,7 @@ def record_first_contact(
     store: Store | RecordStore, match_id: str, actor: str | None, when: datetime
 ) -> None:
     """The coordinator records, from the worklist, that the matched peer reached the physician:
-    matching's own writer, given the file (only the file keeps matching)."""
+    matching's own writer, on either store."""
     from intake.services import matching  # noqa: PLC0415 - matching's holidays, on demand
 
-    matching.record_first_contact(_file(store), match_id, actor, when)
+    matching.record_first_contact(store, match_id, actor, when)

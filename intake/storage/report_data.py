@@ -10,9 +10,40 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from intake.storage.db import Store
+
+if TYPE_CHECKING:
+    from intake.storage.interface import RecordStore
+
+
+def _on_server(store: Store | RecordStore) -> Any:
+    """The shared store's reports part (`intake.storage.pg.reports.PgReports`, which imports
+    `ReportData` from here: named only as `Any`, so there is no import cycle), or None for the
+    file."""
+    from intake.storage.local import LocalRecords  # noqa: PLC0415
+
+    if isinstance(store, (Store, LocalRecords)):
+        return None
+    return store
+
+
+def _file(store: Store | RecordStore) -> Store:
+    from intake.storage.local import LocalRecords  # noqa: PLC0415
+
+    return store.store if isinstance(store, LocalRecords) else cast(Store, store)
+
+
+def exported(store: Store | RecordStore, actor: str | None, detail: str) -> None:
+    """Audit a report's export (its period and format, never its content) on either store."""
+    if (server := _on_server(store)) is not None:
+        server.report_exported(actor, detail)
+        return
+    from intake.storage import audit  # noqa: PLC0415
+
+    with _file(store).transaction() as conn:
+        audit.append(conn, actor, "export", None, detail)
 
 
 @dataclass(frozen=True)
@@ -38,7 +69,7 @@ class ReportData:
     feedback: list[tuple[Any, ...]]  # channel, rating, found, count (the kiosk's and calls')
 
 
-def read(store: Store, period: Period, now_iso: str) -> ReportData:
+def read(store: Store | RecordStore, period: Period, now_iso: str) -> ReportData:
     """The period's counts from the counts the store keeps per month (migration 13: kept by
     triggers in the same transaction as every write, purges included), so a year's report reads
     a few thousand count rows instead of every contact of the year. A report covers whole
@@ -46,6 +77,10 @@ def read(store: Store, period: Period, now_iso: str) -> ReportData:
     if period.start.day != 1 or (period.end + timedelta(days=1)).day != 1:
         raise ValueError("a report covers whole months")
     first, last = period.start.isoformat()[:7], period.end.isoformat()[:7]
+    if (server := _on_server(store)) is not None:
+        # The shared server groups its own rows (no kept counts there): intake.storage.pg.reports
+        return cast("ReportData", server.report_rows(first, last, *period.bounds(), now_iso))
+    store = _file(store)
     contacts = store.query(
         "SELECT month, channel, province, language, role, outcome, n FROM report_contacts "
         # A call abandoned as started by mistake was never a contact with anyone.

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from intake.i18n import N_
 from intake.storage import audit
@@ -22,6 +22,30 @@ from intake.storage.db import Store
 from intake.storage.errors import MAX_NAME_LENGTH, NameTooLong, NotAllowed, StoreError
 from intake.storage.records import RecordMissing
 from intake.vocabulary import MATCH_OUTCOMES
+
+if TYPE_CHECKING:
+    from intake.storage.interface import RecordStore
+
+# Every function below takes either store: the SQLCipher file (a `Store`, or the `LocalRecords`
+# around it) runs the SQL here; the shared server runs its part (`intake.storage.pg.roster`),
+# the same rules with its names and free text sealed on the station.
+
+
+def _on_server(store: Store | RecordStore) -> Any:
+    """The shared store's roster part (`intake.storage.pg.roster.PgRoster`, which imports this
+    module's records: named here only as `Any`, so the two modules import no cycle), or None
+    for the file."""
+    from intake.storage.local import LocalRecords  # noqa: PLC0415 - no cycle at import
+
+    if isinstance(store, (Store, LocalRecords)):
+        return None
+    return store
+
+
+def _file(store: Store | RecordStore) -> Store:
+    from intake.storage.local import LocalRecords  # noqa: PLC0415
+
+    return store.store if isinstance(store, LocalRecords) else cast(Store, store)
 
 
 class CoordinatorOnly(StoreError):
@@ -161,9 +185,12 @@ def _peer_values(peer: PeerRecord) -> tuple[Any, ...]:
     )
 
 
-def save_peer(store: Store, peer: PeerRecord, actor: str | None) -> str:
+def save_peer(store: Store | RecordStore, peer: PeerRecord, actor: str | None) -> str:
     """Add or update a peer supporter (coordinators only); "created", "updated" or "unchanged"."""
     _check_name(peer.name)
+    if (server := _on_server(store)) is not None:
+        return cast("str", server.roster_save_peer(peer, actor))
+    store = _file(store)
     values = _peer_values(peer)
     with store.transaction() as conn:
         require_coordinator(conn, actor)
@@ -190,9 +217,15 @@ def save_peer(store: Store, peer: PeerRecord, actor: str | None) -> str:
         return "updated"
 
 
-def peer_leaves(store: Store, peer_id: str, actor: str | None, when: datetime) -> None:
+def peer_leaves(
+    store: Store | RecordStore, peer_id: str, actor: str | None, when: datetime
+) -> None:
     """Take a peer off the roster (they are never proposed again; their name is shredded at
     retention once their matches are closed)."""
+    if (server := _on_server(store)) is not None:
+        server.roster_peer_leaves(peer_id, actor, when)
+        return
+    store = _file(store)
     with store.transaction() as conn:
         require_coordinator(conn, actor)
         if (
@@ -212,8 +245,11 @@ _ACTIVE = (
 )
 
 
-def roster(store: Store, actor: str | None) -> list[PeerRecord]:
+def roster(store: Store | RecordStore, actor: str | None) -> list[PeerRecord]:
     """Every peer on the roster with their current load (coordinators only; audited)."""
+    if (server := _on_server(store)) is not None:
+        return cast("list[PeerRecord]", server.roster_list(actor))
+    store = _file(store)
     with store.transaction() as conn:
         require_coordinator(conn, actor)
         rows = conn.execute(
@@ -224,8 +260,11 @@ def roster(store: Store, actor: str | None) -> list[PeerRecord]:
     return [_peer(r, int(r[15])) for r in rows]
 
 
-def candidates_pool(store: Store) -> list[PeerRecord]:
+def candidates_pool(store: Store | RecordStore) -> list[PeerRecord]:
     """The peers ranking considers, without their names (ranking never needs one)."""
+    if (server := _on_server(store)) is not None:
+        return cast("list[PeerRecord]", server.roster_pool())
+    store = _file(store)
     rows = store.query(
         f"SELECT {_PEER_COLUMNS.replace('name,', 'NULL,', 1)}, coalesce(load.n, 0) FROM peers "
         "LEFT JOIN (SELECT peer_id, count(*) AS n FROM matches WHERE answer = 'accepted' "
@@ -235,9 +274,12 @@ def candidates_pool(store: Store) -> list[PeerRecord]:
     return [_peer(r, int(r[15])) for r in rows]
 
 
-def import_peers(store: Store, peers: Sequence[PeerRecord], actor: str | None) -> int:
+def import_peers(store: Store | RecordStore, peers: Sequence[PeerRecord], actor: str | None) -> int:
     """Add many peers in one transaction (a roster brought over from a spreadsheet); returns
     how many were new. Coordinators only; each new peer audited."""
+    if (server := _on_server(store)) is not None:
+        return cast("int", server.roster_import(peers, actor))
+    store = _file(store)
     added = 0
     with store.transaction() as conn:
         require_coordinator(conn, actor)
@@ -312,7 +354,7 @@ def _request(row: Sequence[Any], identity: bool) -> RequestRecord:
     )
 
 
-def add_request(store: Store, request: RequestRecord, actor: str | None) -> str:
+def add_request(store: Store | RecordStore, request: RequestRecord, actor: str | None) -> str:
     """Record a match request; "created", or "unchanged" when this id was already saved.
 
     From a call or the kiosk only with consent; a coordinator entering one by hand must be one.
@@ -321,6 +363,9 @@ def add_request(store: Store, request: RequestRecord, actor: str | None) -> str:
         raise NoConsent()
     _check_name(request.requester_name)
     _check_name(request.requester_reach)
+    if (server := _on_server(store)) is not None:
+        return cast("str", server.roster_add_request(request, actor))
+    store = _file(store)
     with store.transaction() as conn:
         if request.source == "coordinator":
             require_coordinator(conn, actor)
@@ -364,9 +409,12 @@ def _matched_peer_account(conn: Any, request_id: str) -> str | None:
     return None if row is None else row[0]
 
 
-def open_request(store: Store, request_id: str, actor: str | None) -> RequestRecord:
+def open_request(store: Store | RecordStore, request_id: str, actor: str | None) -> RequestRecord:
     """One request, audited. The requester's name and how to reach them are filled in only for
     a coordinator and for the peer who accepted the match; anyone else gets the coded fields."""
+    if (server := _on_server(store)) is not None:
+        return cast("RequestRecord", server.roster_open_request(request_id, actor))
+    store = _file(store)
     with store.transaction() as conn:
         row = conn.execute(
             f"SELECT {_REQUEST_COLUMNS} FROM match_requests WHERE id = ?", (request_id,)
@@ -398,9 +446,12 @@ class RequestRow:
 
 
 def request_list(
-    store: Store, actor: str | None, *, include_closed: bool = False
+    store: Store | RecordStore, actor: str | None, *, include_closed: bool = False
 ) -> list[RequestRow]:
     """Requests, newest first, with their current match (coordinators only; audited)."""
+    if (server := _on_server(store)) is not None:
+        return cast("list[RequestRow]", server.roster_request_list(actor, include_closed))
+    store = _file(store)
     with store.transaction() as conn:
         require_coordinator(conn, actor)
         rows = conn.execute(
@@ -441,7 +492,10 @@ _MATCH_COLUMNS = (
 )
 
 
-def matches_for(store: Store, request_id: str) -> list[MatchRecord]:
+def matches_for(store: Store | RecordStore, request_id: str) -> list[MatchRecord]:
+    if (server := _on_server(store)) is not None:
+        return cast("list[MatchRecord]", server.roster_matches_for(request_id))
+    store = _file(store)
     rows = store.query(
         f"SELECT {_MATCH_COLUMNS} FROM matches WHERE request_id = ? ORDER BY proposed_at, id",
         (request_id,),
@@ -449,8 +503,11 @@ def matches_for(store: Store, request_id: str) -> list[MatchRecord]:
     return [MatchRecord(*r) for r in rows]
 
 
-def excluded_for(store: Store, request_id: str) -> frozenset[str]:
+def excluded_for(store: Store | RecordStore, request_id: str) -> frozenset[str]:
     """Peers already asked for this request who declined or named a conflict."""
+    if (server := _on_server(store)) is not None:
+        return cast("frozenset[str]", server.roster_excluded_for(request_id))
+    store = _file(store)
     rows = store.query(
         "SELECT peer_id FROM matches WHERE request_id = ? AND answer IN ('declined', 'conflict')",
         (request_id,),
@@ -459,9 +516,18 @@ def excluded_for(store: Store, request_id: str) -> frozenset[str]:
 
 
 def propose(
-    store: Store, match_id: str, request_id: str, peer_id: str, actor: str | None, *, when: datetime
+    store: Store | RecordStore,
+    match_id: str,
+    request_id: str,
+    peer_id: str,
+    actor: str | None,
+    *,
+    when: datetime,
 ) -> str:
     """Propose a peer for an open request (coordinators only)."""
+    if (server := _on_server(store)) is not None:
+        return cast("str", server.roster_propose(match_id, request_id, peer_id, actor, when))
+    store = _file(store)
     with store.transaction() as conn:
         require_coordinator(conn, actor)
         if conn.execute("SELECT 1 FROM matches WHERE id = ?", (match_id,)).fetchone():
@@ -484,7 +550,7 @@ def propose(
 
 
 def answer(
-    store: Store,
+    store: Store | RecordStore,
     match_id: str,
     response: str,
     actor: str | None,
@@ -496,6 +562,10 @@ def answer(
     first contact falls due), declined or a conflict (the request is open again)."""
     if response not in ("accepted", "declined", "conflict"):
         raise ValueError(f"unknown answer {response!r}")
+    if (server := _on_server(store)) is not None:
+        server.roster_answer(match_id, response, actor, when, first_contact_due)
+        return
+    store = _file(store)
     with store.transaction() as conn:
         require_coordinator(conn, actor)
         row = conn.execute(
@@ -533,8 +603,14 @@ def _may_record_contact(conn: Any, match_id: str, actor: str | None) -> None:
         raise CoordinatorOnly()
 
 
-def first_contact(store: Store, match_id: str, actor: str | None, when: datetime) -> None:
+def first_contact(
+    store: Store | RecordStore, match_id: str, actor: str | None, when: datetime
+) -> None:
     """The peer reached the requester (the coordinator or the matched peer records it)."""
+    if (server := _on_server(store)) is not None:
+        server.roster_first_contact(match_id, actor, when)
+        return
+    store = _file(store)
     with store.transaction() as conn:
         _may_record_contact(conn, match_id, actor)
         changed = conn.execute(
@@ -548,12 +624,16 @@ def first_contact(store: Store, match_id: str, actor: str | None, when: datetime
 
 
 def close_request(
-    store: Store, request_id: str, outcome: str, actor: str | None, when: datetime
+    store: Store | RecordStore, request_id: str, outcome: str, actor: str | None, when: datetime
 ) -> None:
     """Close a request (its open match too) with a coded outcome (coordinators, and the peer
     who accepted the match)."""
     if outcome not in MATCH_OUTCOMES:  # the one writer of it: reports label every code
         raise ValueError(f"unknown match outcome {outcome!r}")
+    if (server := _on_server(store)) is not None:
+        server.roster_close_request(request_id, outcome, actor, when)
+        return
+    store = _file(store)
     with store.transaction() as conn:
         if role_of(conn, actor) not in COORDINATOR_ROLES and (
             actor is None or _matched_peer_account(conn, request_id) != actor
@@ -600,10 +680,13 @@ class OwnMatch:
     closed_at: str | None
 
 
-def own_matches(store: Store, actor: str | None) -> list[OwnMatch]:
+def own_matches(store: Store | RecordStore, actor: str | None) -> list[OwnMatch]:
     """The matches this account's peer accepted (open ones first, then the closed), with the
     requester's name and how to reach them. Nothing else of the line. Every request shown is
     audited as opened, with its identity, in the same transaction."""
+    if (server := _on_server(store)) is not None:
+        return cast("list[OwnMatch]", server.roster_own_matches(actor))
+    store = _file(store)
     with store.transaction() as conn:
         if role_of(conn, actor) not in OWN_MATCHES_ROLES:
             raise PeersOnly()
@@ -634,8 +717,11 @@ class FirstContactDue:
     due: str  # ISO date
 
 
-def first_contacts_due(store: Store, by: date | None = None) -> list[FirstContactDue]:
+def first_contacts_due(store: Store | RecordStore, by: date | None = None) -> list[FirstContactDue]:
     """Accepted, open matches without a first contact, soonest due first (all, or due by `by`)."""
+    if (server := _on_server(store)) is not None:
+        return cast("list[FirstContactDue]", server.roster_first_contacts_due(by))
+    store = _file(store)
     rows = store.query(
         "SELECT id, request_id, peer_id, first_contact_due FROM matches "
         "WHERE answer = 'accepted' AND first_contact_at IS NULL AND closed_at IS NULL "
@@ -662,10 +748,13 @@ class FirstContactItem:
     due: str  # ISO date
 
 
-def first_contact_items(store: Store, actor: str | None) -> list[FirstContactItem]:
+def first_contact_items(store: Store | RecordStore, actor: str | None) -> list[FirstContactItem]:
     """The first contacts owed, soonest due first: every one for a coordinator (or a supervisor,
     who coordinates until the program names coordinators), a peer supporter's own only, and
     CoordinatorOnly for anyone else (a volunteer never sees the matching work)."""
+    if (server := _on_server(store)) is not None:
+        return cast("list[FirstContactItem]", server.roster_first_contact_items(actor))
+    store = _file(store)
     with store.transaction() as conn:
         role = role_of(conn, actor)
         if role in COORDINATOR_ROLES:
@@ -731,7 +820,7 @@ class RosterPurge:
 
 
 def purge_matching(
-    store: Store, now: datetime, days: int, actor: str | None, dry_run: bool = False
+    store: Store | RecordStore, now: datetime, days: int, actor: str | None, dry_run: bool = False
 ) -> RosterPurge:
     """The contacts' retention applied to matching: identifiers of requests closed before the
     cutoff, and names of peers who left before it, are shredded; the coded rows stay for the
@@ -740,6 +829,9 @@ def purge_matching(
     if now.tzinfo is None:
         raise ValueError("now must carry a time zone")
     cutoff = (now - timedelta(days=days)).isoformat()
+    if (server := _on_server(store)) is not None:
+        return cast("RosterPurge", server.roster_purge(now, cutoff, actor, dry_run))
+    store = _file(store)
     due_requests = (
         "status IN ('closed', 'withdrawn') AND closed_at < :cutoff AND on_hold = 0 "
         "AND shredded_at IS NULL"
@@ -785,11 +877,15 @@ def purge_matching(
 
 
 def set_matching_hold(
-    store: Store, table: str, record_id: str, on_hold: bool, actor: str | None
+    store: Store | RecordStore, table: str, record_id: str, on_hold: bool, actor: str | None
 ) -> None:
     """Legal hold on a request or a peer (supervisors only, like contacts)."""
     if table not in ("match_requests", "peers"):
         raise ValueError(table)
+    if (server := _on_server(store)) is not None:
+        server.roster_set_hold(table, record_id, on_hold, actor)
+        return
+    store = _file(store)
     with store.transaction() as conn:
         if role_of(conn, actor) != "supervisor":
             raise NotAllowed()

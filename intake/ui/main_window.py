@@ -212,8 +212,7 @@ class HomePage(Retranslatable, QWidget):
         self.security.setText(
             _(
                 "Notes, names and numbers are encrypted on this computer before they reach the "
-                "line's shared server. The console, matching and reports do not use the shared "
-                "server yet."
+                "line's shared server. The supervisor console does not use the shared server yet."
             )
             if self.on_server
             else _("Records are encrypted at rest with SQLCipher {version}.").format(
@@ -652,12 +651,7 @@ class MainWindow(Retranslatable, QMainWindow):
         server's state shows under the header and is checked every few seconds (which also
         delivers calls kept in the outbox once the server answers)."""
         self.home.on_server = True
-        self.unavailable = (
-            self.console_action,
-            self.matching_action,
-            self.own_matches_action,
-            self.reports_action,
-        )
+        self.unavailable = (self.console_action,)
         for action in self.unavailable:
             action.setEnabled(False)
         self.server_status.setVisible(True)
@@ -863,12 +857,13 @@ class MainWindow(Retranslatable, QMainWindow):
     def show_matching(self) -> None:
         from intake.ui.matching import MatchingPage  # noqa: PLC0415 - not needed to sign in
 
-        if self._not_on_server():
-            return
         if self.services is None or self.locked:
             return
         if self.matching_page is None or self.matching_scroller is None:
-            self.matching_page = MatchingPage(self.services.session.store, self.account, self.pages)
+            # The file, or the shared server (its roster, requests and matches)
+            self.matching_page = MatchingPage(
+                self.services.session.records, self.account, self.pages
+            )
             self.matching_scroller = scrolling(self.matching_page, self.pages)
             self.pages.addWidget(self.matching_scroller)
         self.pages.setCurrentWidget(self.matching_scroller)
@@ -876,13 +871,11 @@ class MainWindow(Retranslatable, QMainWindow):
     def show_own_matches(self) -> None:
         from intake.ui.own_matches import OwnMatchesPage  # noqa: PLC0415 - not needed to sign in
 
-        if self._not_on_server():
-            return
         if self.services is None or self.locked:
             return
         if self.own_matches_page is None:
             self.own_matches_page = OwnMatchesPage(
-                self.services.session.store, self.account, self.pages
+                self.services.session.records, self.account, self.pages
             )
             self.pages.addWidget(self.own_matches_page)
         else:
@@ -892,12 +885,11 @@ class MainWindow(Retranslatable, QMainWindow):
     def show_reports(self) -> None:
         from intake.ui.reports import ReportsPage  # noqa: PLC0415 - not needed to sign in
 
-        if self._not_on_server():
-            return
         if self.services is None or self.locked:
             return
         if self.reports_page is None or self.reports_scroller is None:
-            self.reports_page = ReportsPage(self.services.session.store, self.account, self.pages)
+            # The file's kept counts, or the shared server's rows
+            self.reports_page = ReportsPage(self.services.session.records, self.account, self.pages)
             self.reports_scroller = scrolling(self.reports_page, self.pages)
             self.pages.addWidget(self.reports_scroller)
         self.pages.setCurrentWidget(self.reports_scroller)

@@ -38,7 +38,7 @@ from intake.call import TOPICS
 from intake.i18n import NP_, _, current_language, language_name, pgettext, translate
 from intake.provinces import province_name, provinces_by_name
 from intake.services import matching
-from intake.services.matching import Store, StoreError
+from intake.services.matching import AnyStore, StoreError
 from intake.ui.language import Retranslatable
 from intake.ui.widgets import MessageBanner, heading, hint, refill_combo
 from intake.vocabulary import MATCH_OUTCOMES
@@ -104,7 +104,7 @@ STATUS = {
 
 class MatchingPage(Retranslatable, QWidget):
     def __init__(
-        self, store: Store, account: Account, parent: QWidget | None = None, now: Clock = _now
+        self, store: AnyStore, account: Account, parent: QWidget | None = None, now: Clock = _now
     ) -> None:
         super().__init__(parent)
         self.setObjectName("matching-page")
@@ -611,7 +611,7 @@ class RosterPanel(Retranslatable, QWidget):
 
     changed = QtSignal()
 
-    def __init__(self, store: Store, account: Account, parent: QWidget | None = None) -> None:
+    def __init__(self, store: AnyStore, account: Account, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("roster-panel")
         self.store = store

@@ -44,7 +44,7 @@ def _now() -> datetime:
 class OwnMatchesPage(Retranslatable, QWidget):
     def __init__(
         self,
-        store: matching.Store,
+        store: matching.AnyStore,
         account: Account,
         parent: QWidget | None = None,
         now: Clock = _now,

@@ -29,9 +29,9 @@ from intake.accounts import Account
 from intake.i18n import _, translate
 from intake.services.report_pdf import table_figure, write_pdf
 from intake.services.reports import (
+    AnyStore,
     Period,
     Report,
-    Store,
     StoreError,
     audit_export,
     label,
@@ -57,7 +57,7 @@ def _month_end(day: date) -> date:
 
 class ReportsPage(Retranslatable, QWidget):
     def __init__(
-        self, store: Store, account: Account, parent: QWidget | None = None, now: Clock = _now
+        self, store: AnyStore, account: Account, parent: QWidget | None = None, now: Clock = _now
     ) -> None:
         super().__init__(parent)
         self.setObjectName("reports-page")

@@ -120,14 +120,16 @@ def test_a_whole_call_on_the_shared_server_and_another_stations_call_in_history(
     assert app.session.shared
     status_shows(qtbot, window, _("Shared server: connected"))
     # Screens that do not use the server yet: disabled, saying why; never a traceback.
-    for action in (window.console_action, window.matching_action, window.reports_action):
+    for action in (window.console_action,):
         assert not action.isEnabled()
         assert action.toolTip() == _("Not available on the shared server yet")
     window.show_console()
     assert window.console_page is None
     window.lock()
     window.unlock()  # unlocking does not switch them back on
-    assert not window.matching_action.isEnabled()
+    assert window.matching_action.isEnabled()  # matching is on the server (schema 5)
+    assert window.own_matches_action.isEnabled()
+    assert window.reports_action.isEnabled()  # reports too, from the server's rows
     assert window.worklist_action.isEnabled()  # the worklist is on the server
     assert window.history_action.isEnabled()
     assert window.new_call_action.isEnabled()
@@ -202,10 +204,11 @@ def test_a_callback_promised_at_one_station_is_worked_from_another(
     assert page is not None
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=20_000)
     wait_idle(qtbot)
-    # Matching is not on the server: the supervisor's worklist has no first contacts to read
-    # there, says nothing of them, and reads the rest without a failure.
+    # No match is owed a first contact: the supervisor's worklist says nothing of them, and
+    # reads the rest without a failure.
     assert page.status.text() != _("The worklist could not be read. Try again.")
-    assert not page.first_title.isVisible()
+    assert page.first_title.isVisible()  # as on the file: the section, with none owed
+    assert page.first_table.rowCount() == 0
     assert page.model.items[0].claimed_by_name == "Ben Tremblay"
     assert page.model.row_texts(0)[5] == "Ben Tremblay"
     page.table.selectRow(0)

@@ -59,6 +59,9 @@ def test_a_station_file_moves_whole_and_twice_adds_nothing(store_path: Path, pg_
             "work_attempts": 0,
             "feedback": 1,
             "survey": 1,
+            "peers": 0,
+            "match_requests": 0,
+            "matches": 0,
         }
         assert hashlib.sha256(store_path.read_bytes()).hexdigest() == before
         assert shared.history_page() == file.history_page()

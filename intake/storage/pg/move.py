@@ -29,7 +29,7 @@ def _inserted(w: PgWriter, sql: str, params: tuple[Any, ...]) -> int:
 
 def move_file_to_server(file: Store, shared: PgStore, actor: str | None) -> dict[str, int]:
     """Copy every account, contact, note, callback, follow-up and draft, the worklist's items
-    and attempts, and the feedback and survey answers; the rows added, by table (0 for rows the
+    and attempts, the feedback and survey answers, and matching's roster, requests and matches; the rows added, by table (0 for rows the
     server already had)."""
     keys = shared.line_keys
     added = dict.fromkeys(
@@ -44,6 +44,9 @@ def move_file_to_server(file: Store, shared: PgStore, actor: str | None) -> dict
             "work_attempts",
             "feedback",
             "survey",
+            "peers",
+            "match_requests",
+            "matches",
         ),
         0,
     )
@@ -141,6 +144,7 @@ def move_file_to_server(file: Store, shared: PgStore, actor: str | None) -> dict
                 fresh.add(callback_id)
         _move_worklist(file, w, added, fresh)
         _move_answers(file, w, added)
+        _move_roster(file, w, added)
         for draft_id, account_id, updated_at, payload in file.query(
             "SELECT id, account_id, updated_at, payload FROM drafts"
         ):
@@ -219,4 +223,63 @@ def _move_answers(file: Store, w: PgWriter, added: dict[str, int]) -> None:
             "INSERT INTO survey (id, day, channel, language, helpful, recommend) "
             "VALUES (%s, %s, %s, %s, %s, %s)",
             (*row[:5], None if row[5] is None else bool(row[5])),
+        )
+
+
+_PEER_COLUMNS = (
+    "id, name, province, organization, site, department, languages, formats, topics, conflicts, "
+    "trained_on, trained_by, capacity, available, account_id, created_at, left_at, on_hold, "
+    "shredded_at"
+)
+_REQUEST_COLUMNS = (
+    "id, created_at, source, contact_id, consent, requester_name, requester_reach, role, "
+    "province, organization, site, department, wants_outside, language, format, topics, status, "
+    "closed_at, outcome, created_by, on_hold, shredded_at"
+)
+_MATCH_COLUMNS = (
+    "id, request_id, peer_id, proposed_at, proposed_by, answer, answered_at, first_contact_due, "
+    "first_contact_at, closed_at"
+)
+
+
+def _move_roster(file: Store, w: PgWriter, added: dict[str, int]) -> None:
+    # Matching (schema version 5): names, ways to reach and typed text sealed as they are read
+    # (`pg.roster`), coded values, times and the legal hold as they are.
+    keys = w.keys
+    for row in file.query(f"SELECT {_PEER_COLUMNS} FROM peers ORDER BY created_at, id"):
+        values = list(row)
+        peer_id = values[0]
+        for index, field in ((1, "name"), (3, "organization"), (4, "site"), (5, "department")):
+            values[index] = keys.seal("peers", field, peer_id, values[index])
+        values[9] = keys.seal("peers", "conflicts", peer_id, values[9])
+        values[11] = keys.seal("peers", "trained_by", peer_id, values[11])
+        values[13], values[17] = bool(values[13]), bool(values[17])  # available, on_hold
+        added["peers"] += _inserted(
+            w,
+            f"INSERT INTO peers ({_PEER_COLUMNS}) VALUES ({', '.join(['%s'] * 19)})",
+            tuple(values),
+        )
+    for row in file.query(f"SELECT {_REQUEST_COLUMNS} FROM match_requests ORDER BY created_at, id"):
+        values = list(row)
+        request_id = values[0]
+        for index, field in (
+            (5, "requester_name"),
+            (6, "requester_reach"),
+            (9, "organization"),
+            (10, "site"),
+            (11, "department"),
+        ):
+            values[index] = keys.seal("match_requests", field, request_id, values[index])
+        for flag in (4, 12, 20):  # consent, wants_outside, on_hold
+            values[flag] = bool(values[flag])
+        added["match_requests"] += _inserted(
+            w,
+            f"INSERT INTO match_requests ({_REQUEST_COLUMNS}) VALUES ({', '.join(['%s'] * 22)})",
+            tuple(values),
+        )
+    for row in file.query(f"SELECT {_MATCH_COLUMNS} FROM matches ORDER BY proposed_at, id"):
+        added["matches"] += _inserted(
+            w,
+            f"INSERT INTO matches ({_MATCH_COLUMNS}) VALUES ({', '.join(['%s'] * 10)})",
+            tuple(row),
         )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from intake.storage.account_store import FIRST_LOCK, FREE_ATTEMPTS, LONGEST_LOCK
 from intake.storage.migrations.m0008_worklist import rank
+from intake.storage.pg import roster_security
 
 # PIN tries, decided and counted by the server, on its own clock: the station derives the PIN's
 # key (scrypt, with the account's sealed salt) and sends it; the server compares a hash of it with
@@ -269,8 +270,11 @@ TABLES = (
     "drafts",
     "feedback",
     "followups",
+    "match_requests",
+    "matches",
     "note_words",
     "notes",
+    "peers",
     "survey",
     "work_attempts",
     "work_items",
@@ -446,7 +450,98 @@ FIRST_CONTACT_KIND = vocabulary_checks(
     ("reached", "no-answer", "message-left"),
 )
 
+# The codes of version 5's day (see `vocabulary_checks` on why a step keeps its own).
+OUTCOMES_OF_DAY = ("supported", "referred-on", "no-contact", "withdrawn")
+
+# Version 5: the peer-supporter roster, match requests and matches on the server (issue 18), as
+# the file's (migration 7). Sealed on the station with the line key, bound to the row and the
+# field (crypto.LineKeys): every name and way to reach someone (a peer's name, the requester's
+# name and how to reach them), and every free text a person typed (organization, site and
+# department of both, a peer's declared conflicts, who trained them). In clear, because the
+# server must check, order or count them and none leads back to a person on its own: ids
+# (random), times and dates, the province code, the coded lists (languages, formats, topics),
+# the role, the source, the status, the answer and the outcome (all but the role checked
+# against their vocabulary, as on the file), capacity and availability, the legal hold. A match's first contact (a worklist
+# item of kind `first-contact`) is read from `matches`, as on the file. The survey table came
+# with version 3. Row-level security: on here (a station's login reads nothing of these tables
+# until the policies of `roster_security` let it), the policies added with the
+# others' when the owner switches row-level security on, or at once on a store that has it.
+MATCH_REQUEST_SOURCES = ("phone", "kiosk", "coordinator")
+MATCH_ANSWERS = ("accepted", "declined", "conflict")
+MATCH_STATUSES = ("open", "proposed", "matched", "closed", "withdrawn")
+ROSTER = [
+    """CREATE TABLE peers (
+        id           text COLLATE "C" PRIMARY KEY,
+        name         bytea,
+        province     text NOT NULL,
+        organization bytea NOT NULL,
+        site         bytea NOT NULL,
+        department   bytea NOT NULL,
+        languages    text NOT NULL DEFAULT '["en"]',
+        formats      text NOT NULL DEFAULT '[]',
+        topics       text NOT NULL DEFAULT '[]',
+        conflicts    bytea NOT NULL,
+        trained_on   text,
+        trained_by   bytea,
+        capacity     integer NOT NULL DEFAULT 2 CHECK (capacity >= 0),
+        available    boolean NOT NULL DEFAULT true,
+        account_id   text REFERENCES accounts (id),
+        created_at   text NOT NULL,
+        left_at      text,
+        on_hold      boolean NOT NULL DEFAULT false,
+        shredded_at  text
+    )""",
+    "CREATE INDEX peers_account ON peers (account_id)",
+    f"""CREATE TABLE match_requests (
+        id              text COLLATE "C" PRIMARY KEY,
+        created_at      text COLLATE "C" NOT NULL,
+        source          text NOT NULL CHECK (source IN ({_codes(MATCH_REQUEST_SOURCES)})),
+        contact_id      text REFERENCES contacts (id) ON DELETE SET NULL,
+        consent         boolean NOT NULL CHECK (consent),
+        requester_name  bytea,
+        requester_reach bytea,
+        role            text,
+        province        text NOT NULL,
+        organization    bytea NOT NULL,
+        site            bytea NOT NULL,
+        department      bytea NOT NULL,
+        wants_outside   boolean NOT NULL DEFAULT false,
+        language        text NOT NULL CHECK (language IN ('en', 'fr')),
+        format          text,
+        topics          text NOT NULL DEFAULT '[]',
+        status          text NOT NULL DEFAULT 'open'
+                        CHECK (status IN ({_codes(MATCH_STATUSES)})),
+        closed_at       text,
+        outcome         text CHECK (outcome IS NULL OR outcome IN ({_codes(OUTCOMES_OF_DAY)})),
+        created_by      text REFERENCES accounts (id),
+        on_hold         boolean NOT NULL DEFAULT false,
+        shredded_at     text
+    )""",
+    "CREATE INDEX match_requests_created ON match_requests (created_at)",
+    "CREATE INDEX match_requests_status ON match_requests (status, created_at)",
+    f"""CREATE TABLE matches (
+        id                text COLLATE "C" PRIMARY KEY,
+        request_id        text COLLATE "C" NOT NULL
+                          REFERENCES match_requests (id) ON DELETE CASCADE,
+        peer_id           text COLLATE "C" NOT NULL REFERENCES peers (id),
+        proposed_at       text COLLATE "C" NOT NULL,
+        proposed_by       text REFERENCES accounts (id),
+        answer            text CHECK (answer IN ({_codes(MATCH_ANSWERS)})),
+        answered_at       text,
+        first_contact_due text COLLATE "C",
+        first_contact_at  text,
+        closed_at         text
+    )""",
+    "CREATE INDEX matches_request ON matches (request_id)",
+    "CREATE INDEX matches_peer ON matches (peer_id, answer, closed_at)",
+    "CREATE INDEX matches_first_contact ON matches (first_contact_at, first_contact_due)",
+    "ALTER TABLE peers ENABLE ROW LEVEL SECURITY",
+    "ALTER TABLE match_requests ENABLE ROW LEVEL SECURITY",
+    "ALTER TABLE matches ENABLE ROW LEVEL SECURITY",
+    roster_security.in_upgrade(),
+]
+
 # The steps after version 1, in order: STEPS[n - 2] brings a version n - 1 store to version n.
-STEPS: list[list[str]] = [WORKLIST, FEEDBACK, FIRST_CONTACT_KIND]
+STEPS: list[list[str]] = [WORKLIST, FEEDBACK, FIRST_CONTACT_KIND, ROSTER]
 
 VERSION = 1 + len(STEPS)

@@ -25,6 +25,7 @@ from typing import Any
 
 from psycopg import sql
 
+from intake.storage.pg import roster_security
 from intake.storage.pg.schema import ACCOUNT_COLUMNS, PIN_SIGNATURE
 
 GROUPS = ("intake_volunteer", "intake_supervisor")
@@ -143,6 +144,11 @@ def enable_row_security(owner: Any, *, in_transaction: bool = False) -> None:
     the caller's)."""
     with contextlib.nullcontext() if in_transaction else owner.transaction():
         for statement in STATEMENTS:
+            owner.execute(statement)
+        # The roster's and matching's (their own module), once their tables exist (version 5
+        # adds them, and these policies with them where row-level security is on).
+        roster = owner.execute("SELECT to_regclass('peers') IS NOT NULL").fetchone()
+        for statement in roster_security.STATEMENTS if roster and roster[0] else ():
             owner.execute(statement)
 
 

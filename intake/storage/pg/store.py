@@ -41,6 +41,8 @@ from intake.storage.audit import GENESIS, AuditProblem
 from intake.storage.pg import crypto, schema
 from intake.storage.pg.crypto import LineKeys
 from intake.storage.pg.feedback import PgFeedback
+from intake.storage.pg.reports import PgReports
+from intake.storage.pg.roster import PgRoster
 from intake.storage.pg.worklist import PgWorklist
 from intake.storage.records import (
     _COLUMNS,
@@ -356,7 +358,7 @@ class PgWriter:
         self.q("DELETE FROM drafts WHERE id = %s", (draft_id,))
 
 
-class PgStore(PgWorklist, PgFeedback):
+class PgStore(PgWorklist, PgFeedback, PgRoster, PgReports):
     """An open shared store: the station's connection and the line's keys (in memory only)."""
 
     def __init__(self, dsn: str, conn: psycopg.Connection[Any], keys: LineKeys) -> None:

@@ -1,0 +1,77 @@
+"""Who sees what of the roster, the match requests and the matches, enforced by the server.
+
+In the style of `security.py` (each person's own login, mapped to their line account):
+
+- a coordinator or a supervisor (who coordinates until the program names coordinators) reads
+  and writes the whole roster, every request and every match;
+- a peer supporter reads their own roster entry, their own matches, and the requests of the
+  matches they accepted (with the requester's sealed name and how to reach them, which only
+  the station opens); they may record the first contact and close those, nothing else;
+- a volunteer (or a kiosk) reads none of it: a call or a kiosk visit only adds a request
+  (its own, `created_by`), which then belongs to the coordinators.
+
+These statements run with the others when the owner switches row-level security on
+(`security.enable_row_security`), and at once from schema version 5 on a store that already
+had it (`schema.ROSTER`). Each may run again harmlessly.
+"""
+
+from __future__ import annotations
+
+GROUPS = ("intake_volunteer", "intake_supervisor")
+
+STATEMENTS = [
+    # SECURITY DEFINER: it reads `accounts` as the owner; `session_user` is the person's login.
+    """CREATE OR REPLACE FUNCTION intake_coordinates() RETURNS boolean LANGUAGE sql STABLE
+        SECURITY DEFINER SET search_path = public AS $$
+        SELECT EXISTS (
+            SELECT 1 FROM accounts
+             WHERE db_role = session_user AND role IN ('coordinator', 'supervisor')
+        )
+    $$""",
+    "ALTER TABLE peers ENABLE ROW LEVEL SECURITY",
+    "ALTER TABLE match_requests ENABLE ROW LEVEL SECURITY",
+    "ALTER TABLE matches ENABLE ROW LEVEL SECURITY",
+    "DROP POLICY IF EXISTS peers_coordinators ON peers",
+    """CREATE POLICY peers_coordinators ON peers
+        USING (intake_coordinates()) WITH CHECK (intake_coordinates())""",
+    "DROP POLICY IF EXISTS peers_self ON peers",
+    "CREATE POLICY peers_self ON peers FOR SELECT USING (account_id = intake_me())",
+    "DROP POLICY IF EXISTS matches_coordinators ON matches",
+    """CREATE POLICY matches_coordinators ON matches
+        USING (intake_coordinates()) WITH CHECK (intake_coordinates())""",
+    "DROP POLICY IF EXISTS matches_own ON matches",
+    # (`peers` as this login sees it: its own entry.)
+    """CREATE POLICY matches_own ON matches
+        USING (peer_id IN (SELECT id FROM peers WHERE account_id = intake_me()))
+        WITH CHECK (peer_id IN (SELECT id FROM peers WHERE account_id = intake_me()))""",
+    "DROP POLICY IF EXISTS requests_coordinators ON match_requests",
+    """CREATE POLICY requests_coordinators ON match_requests
+        USING (intake_coordinates()) WITH CHECK (intake_coordinates())""",
+    "DROP POLICY IF EXISTS requests_of_own_matches ON match_requests",
+    """CREATE POLICY requests_of_own_matches ON match_requests
+        USING (id IN (SELECT request_id FROM matches WHERE answer = 'accepted'))
+        WITH CHECK (id IN (SELECT request_id FROM matches WHERE answer = 'accepted'))""",
+    "DROP POLICY IF EXISTS requests_made ON match_requests",
+    # A call's or a kiosk visit's request: added, never read back.
+    """CREATE POLICY requests_made ON match_requests FOR INSERT
+        WITH CHECK (created_by = intake_me())""",
+    *(
+        statement
+        for group in GROUPS
+        for statement in (
+            f"GRANT SELECT, INSERT, UPDATE ON peers, match_requests, matches TO {group}",
+            f"GRANT EXECUTE ON FUNCTION intake_coordinates() TO {group}",
+        )
+    ),
+]
+
+
+def in_upgrade() -> str:
+    """The statements as one block for a schema step: run only where row-level security was
+    switched on in this database (`intake_me` exists)."""
+    body = "\n".join(f"EXECUTE $stmt${statement}$stmt$;" for statement in STATEMENTS)
+    return f"""DO $step$ BEGIN
+        IF to_regproc('intake_me') IS NOT NULL THEN
+            {body}
+        END IF;
+    END $step$"""
