@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from intake.storage.account_store import FIRST_LOCK, FREE_ATTEMPTS, LONGEST_LOCK
 from intake.storage.migrations.m0008_worklist import rank
+from intake.storage.pg.work_security import ROW_SECURITY_STEP
 
 # PIN tries, decided and counted by the server, on its own clock: the station derives the PIN's
 # key (scrypt, with the account's sealed salt) and sends it; the server compares a hash of it with
@@ -447,6 +448,6 @@ FIRST_CONTACT_KIND = vocabulary_checks(
 )
 
 # The steps after version 1, in order: STEPS[n - 2] brings a version n - 1 store to version n.
-STEPS: list[list[str]] = [WORKLIST, FEEDBACK, FIRST_CONTACT_KIND]
+STEPS: list[list[str]] = [WORKLIST, FEEDBACK, FIRST_CONTACT_KIND, ROW_SECURITY_STEP]
 
 VERSION = 1 + len(STEPS)
