@@ -367,10 +367,26 @@ class PgStore(PgWorklist, PgFeedback):
         # The line account this connection is, when the server enforces who sees what
         # (row-level security, security.py); None for the line's owner role.
         self.session_account: str | None = None
+        self.row_security = False  # whether the server enforces who sees what (security.py)
+        self._account_of(conn)
+
+    def _account_of(self, conn: psycopg.Connection[Any]) -> None:
         with server_errors():
             if conn.execute("SELECT to_regproc('intake_me') IS NOT NULL").fetchone() == (True,):
+                self.row_security = True
                 me = conn.execute("SELECT intake_me()").fetchone()
                 self.session_account = me[0] if me else None
+
+    def use_connection(
+        self, dsn: str, conn: psycopg.Connection[Any]
+    ) -> tuple[str, psycopg.Connection[Any]]:
+        """Work through `conn` from now on (a person's own login at sign-in, the station's
+        again when the window locks); returns the previous (address, connection), not closed."""
+        with self._mutex:
+            before = (self.dsn, self._conn)
+            self.dsn, self._conn, self.session_account = dsn, conn, None
+            self._account_of(conn)
+            return before
 
     @property
     def line_keys(self) -> LineKeys:
