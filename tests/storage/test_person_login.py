@@ -15,8 +15,10 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from intake.call import Call
 from intake.pins import hash_pin
-from intake.services.shared import SharedSession, outbox_for
+from intake.services.calls import CallSnapshot, snapshot
+from intake.services.shared import ServerStatus, SharedSession, outbox_for
 from intake.storage.pg import person
 from intake.storage.pg.security import enable_row_security, map_account
 from intake.storage.pg.store import PgStore, open_shared_store
@@ -172,3 +174,37 @@ def test_a_wrong_pin_leaves_the_station_on_its_own_login(station: Station) -> No
     assert session.pg.session_account is None
     failures = station.owner.query("SELECT failed_pins FROM accounts WHERE id = %s", (bruno,))
     assert failures == [(1,)]
+
+
+def _queued_call() -> CallSnapshot:
+    call = Call(
+        contact_id=str(uuid.uuid4()),
+        started_at="2026-11-30T02:10:00+00:00",
+        consent_notes=True,
+        role="resident",
+        province="QC",
+        risk="concern",
+        topics=["burnout"],
+        need="peer",
+        notes="Appel gardé pendant la panne",
+        outcome="referred",
+        step="wrapup",
+    )
+    return snapshot(call, "fr", "2026-11-30T02:40:00+00:00")
+
+
+def test_a_call_kept_during_an_outage_waits_for_its_authors_own_login(station: Station) -> None:
+    """Alice's call queued in the outbox: the station's own login, or Bruno's, would be refused
+    by the server (it is not theirs), so it waits, never set aside, and goes up once Alice has
+    signed in again."""
+    session, alice = station.session, station.accounts["alice"]
+    snap = _queued_call()
+    session.outbox.put(snap, alice)
+    assert session.status() == ServerStatus(connected=True, waiting=1, set_aside=0)
+    assert session.sign_in(station.accounts["bruno"], PIN_OF_ALL) is not None
+    assert session.status() == ServerStatus(connected=True, waiting=1, set_aside=0)
+    session.locked(station.accounts["bruno"])
+    assert session.sign_in(alice, PIN_OF_ALL, ALICE_PASSWORD) is not None
+    assert session.status() == ServerStatus(connected=True, waiting=0, set_aside=0)
+    saved = station.owner.query("SELECT created_by FROM contacts WHERE id = %s", (snap.contact_id,))
+    assert saved == [(alice,)]
