@@ -27,6 +27,8 @@ from pathlib import Path
 
 BINARIES = ("initdb", "pg_ctl", "postgres")
 SUPERUSER = "intake_admin"
+# Logins in this group must give their password (`require_passwords`).
+PASSWORD_GROUP = "intake_password_login"
 PORT = 5432  # only names the socket file (.s.PGSQL.5432) inside our own folder
 
 
@@ -103,6 +105,14 @@ class PgServer:
             "--no-locale",
             "--no-sync",
         )
+
+    def require_passwords(self) -> None:
+        """Members of PASSWORD_GROUP sign in with their password (scram-sha-256); everyone else
+        through the socket as before. For the tests of a person's own login that this
+        computer's password file does not hold."""
+        hba = self.data_dir / "pg_hba.conf"
+        rule = f"local all +{PASSWORD_GROUP} scram-sha-256\n"
+        hba.write_text(rule + hba.read_text())
 
     def start(self) -> None:
         options = " ".join(
@@ -206,6 +216,7 @@ def running_server(*, durable: bool = False) -> Iterator[PgServer]:
         os.chmod(root, 0o700)
         server = PgServer(bin_dir, root, run_as, durable)
         server.init()
+        server.require_passwords()
         server.start()
         try:
             yield server

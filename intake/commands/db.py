@@ -258,8 +258,8 @@ def run_row_security(args: argparse.Namespace) -> int:
 
 def run_map_account(args: argparse.Namespace) -> int:
     """Let a server login role (made by the server's administrator, with its own password) act
-    as one line account: supervisors join the group that reads everything, anyone else the
-    group that reads their own."""
+    as one line account: supervisors and coordinators join the group that reads everything,
+    anyone else the group that reads their own."""
     from intake.accounts import Role  # noqa: PLC0415
     from intake.storage.pg.security import (  # noqa: PLC0415
         login_exists,
@@ -307,7 +307,7 @@ def run_map_account(args: argparse.Namespace) -> int:
                 w.conn,
                 account.id,
                 args.login,
-                supervisor=account.role is Role.SUPERVISOR,
+                supervisor=account.role in (Role.SUPERVISOR, Role.COORDINATOR),
                 in_transaction=True,
             )
             w.audit(None, "edit", account.id, "account mapped to a server login")

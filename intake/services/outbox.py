@@ -199,6 +199,11 @@ class Outbox:
         return set(self._draft_ids(DISCARDED))
 
     def _deliver_drafts(self, store: RecordStore) -> None:
+        if (
+            getattr(store, "row_security", False)
+            and getattr(store, "session_account", None) is None
+        ):
+            return  # the station's own login acts for no one: nothing of anyone's goes up now
         for draft_id in self._draft_ids(DISCARDED):
             store.delete_draft(draft_id)
             with contextlib.suppress(FileNotFoundError):
@@ -206,6 +211,8 @@ class Outbox:
         for draft_id in reversed(self._draft_ids(DRAFT)):  # oldest first
             try:
                 owner, payload = self._read_draft(draft_id)
+                if _waits_for_its_author(store, owner):
+                    continue
                 if not _call_saved(store, draft_id):  # a finished call has no draft any more
                     store.save_draft(draft_id, owner, payload)
             except FileNotFoundError:
@@ -238,6 +245,8 @@ class Outbox:
             except Exception as exc:  # damaged on disk: no later try can open it
                 self._set_aside(contact_id, exc)
                 continue
+            if _waits_for_its_author(store, actor):
+                continue
             try:
                 save_call(store, snap, actor)
             except ServerUnreachable:
@@ -248,6 +257,16 @@ class Outbox:
             self.remove(contact_id)
             delivered += 1
         return delivered
+
+
+def _waits_for_its_author(store: RecordStore, author: str | None) -> bool:
+    """Under row-level security the server takes a call or a draft only from its author's own
+    login (`intake.storage.pg.person`): another person's, or the station's own login acting for
+    no one, leaves it waiting here for its author's next sign-in, never set aside."""
+    if not getattr(store, "row_security", False):
+        return False
+    acting = getattr(store, "session_account", None)
+    return acting is None or acting != author
 
 
 def save_or_queue(

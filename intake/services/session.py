@@ -68,8 +68,12 @@ class Session:
     def supervisors(self) -> list[Account]:
         return [a for a in self.accounts if a.role is Role.SUPERVISOR]
 
-    def sign_in(self, account_id: str, pin: str) -> Account | None:
-        """The account if the PIN is right, None if not; AccountLocked while locked out."""
+    def sign_in(
+        self, account_id: str, pin: str, server_password: str | None = None
+    ) -> Account | None:
+        """The account if the PIN is right, None if not; AccountLocked while locked out.
+        (`server_password`: the shared store's, `SharedSession.sign_in`; unused here.)"""
+        del server_password
         return self._check(account_id, pin, "sign-in")
 
     def unlock(self, account_id: str, pin: str) -> Account | None:

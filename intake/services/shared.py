@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from intake.accounts import Account, Role
 from intake.services.calls import CallDesk, CallSnapshot
@@ -23,6 +23,8 @@ from intake.services.session import Session
 from intake.storage.errors import NotOnServer, ServerUnreachable, StoreExists
 
 if TYPE_CHECKING:
+    from psycopg import Connection
+
     from intake.settings import SettingsFile
     from intake.storage.db import Store
     from intake.storage.interface import RecordStore
@@ -68,6 +70,11 @@ class SharedSession(Session):
         self.pg = store
         self.outbox = outbox
         self.accounts = store.list_accounts()
+        # The station's own address and connection while a person's own login is in use
+        # (row-level security: `_sign_in_as_person`); None otherwise.
+        self.address = store.dsn
+        self._station: tuple[str, Connection[Any]] | None = None
+        self._password: tuple[str, str] | None = None  # (account, server password): memory only
 
     @property
     def store(self) -> Store:
@@ -108,6 +115,59 @@ class SharedSession(Session):
     def supervisors(self) -> list[Account]:
         return [a for a in self.accounts if a.role is Role.SUPERVISOR]
 
+    def sign_in(
+        self, account_id: str, pin: str, server_password: str | None = None
+    ) -> Account | None:
+        """As the file's; when the server enforces who sees what (row-level security), the PIN
+        is tried on a connection as the person's own server login, which this session then
+        works through (`intake.storage.pg.person`): typed errors when no login is mapped, its
+        password is needed or refused, or it has no rights on this line."""
+        return self._as_person(account_id, pin, "sign-in", server_password)
+
+    def unlock(self, account_id: str, pin: str) -> Account | None:
+        """Unlocking after the idle lock: the person's login is opened again, with the server
+        password typed at sign-in (kept in this process's memory only, for the one who typed
+        it, until another person signs in or the application closes: never written)."""
+        kept = self._password if self._password and self._password[0] == account_id else None
+        return self._as_person(account_id, pin, "unlock", kept[1] if kept else None)
+
+    def locked(self, account_id: str) -> None:
+        """Audit the lock, then close the person's own connection (the station's is used until
+        someone signs in or unlocks again)."""
+        self._event(account_id, "lock")
+        self._back_to_station()
+
+    def _as_person(
+        self, account_id: str, pin: str, action: str, password: str | None
+    ) -> Account | None:
+        if not self.pg.row_security or self.pg.session_account == account_id:
+            return self._check(account_id, pin, action)
+        from intake.storage.pg import person  # noqa: PLC0415 - row-level security only
+
+        self._back_to_station()
+        login = person.login_of(self.pg, account_id)
+        if login is None:
+            raise person.NoServerLogin()
+        dsn, conn = person.connect_as(self.address, login, password, account_id)
+        self._station = self.pg.use_connection(dsn, conn)
+        try:
+            account = self._check(account_id, pin, action)
+        except BaseException:
+            self._back_to_station()
+            raise
+        if account is None:
+            self._back_to_station()
+        elif action == "sign-in":
+            self._password = (account_id, password) if password else None
+        return account
+
+    def _back_to_station(self) -> None:
+        if self._station is None:
+            return
+        (dsn, conn), self._station = self._station, None
+        _person_dsn, person_conn = self.pg.use_connection(dsn, conn)
+        person_conn.close()
+
     def _check(self, account_id: str, pin: str, action: str) -> Account | None:
         return self.pg.check_pin(account_id, pin, action=action)
 
@@ -126,6 +186,8 @@ class SharedSession(Session):
         return ServerStatus(connected, len(self.outbox.pending()), len(self.outbox.set_aside()))
 
     def close(self) -> None:
+        self._password = None
+        self._back_to_station()
         self.pg.close()
 
 

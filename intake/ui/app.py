@@ -206,8 +206,9 @@ class IntakeApplication(QObject):
 
     def _sign_in(self, account_id: str, pin: str) -> None:
         opened = self._require_session()
+        password = self.gate.signin.server_password_text()  # a shared line's, when asked
         ops.run_in_background(
-            lambda: opened.sign_in(account_id, pin),
+            lambda: opened.sign_in(account_id, pin, password),
             self._signed_in,
             self._sign_in_failed,
             name="check-pin",
@@ -222,7 +223,9 @@ class IntakeApplication(QObject):
         self._open_shell(account)
 
     def _sign_in_failed(self, exc: BaseException) -> None:
-        self.gate.signin.show_error(explain(exc))
+        self.gate.signin.show_error(
+            explain(exc), ask_server_password=getattr(exc, "asks_server_password", False)
+        )
 
     # The shell, chosen once -------------------------------------------------------------
     def _open_shell(self, account: Account) -> None:

@@ -819,7 +819,7 @@ class MainWindow(Retranslatable, QMainWindow):
             return
         if self.station_settings is None:
             session = self.services.session
-            address = session.pg.dsn if isinstance(session, SharedSession) else None
+            address = session.address if isinstance(session, SharedSession) else None
             page = StationSettingsPage(self.settings_file, address, self.pages)
             page.closed.connect(lambda: self.pages.setCurrentWidget(self.home))
             self.pages.addWidget(page)

@@ -28,8 +28,14 @@ class SignInPage(Retranslatable, QWidget):
         self.pin = secret_field(self, "pin")
         self.pin.setMaxLength(PIN_LENGTHS.stop - 1)
         self.pin.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
+        # The person's own server login's password, asked only when the server wants it and
+        # this computer's password file does not hold it (row-level security on a shared
+        # line); used to open that login, never saved.
+        self.server_password = secret_field(self, "server-password")
         self.account_label = QLabel(self)
         self.pin_label = QLabel(self)
+        self.server_password_label = QLabel(self)
+        self.server_password_hint = hint(self, "server-password-hint")
         self.signin_button = QPushButton(self)
         self.signin_button.setObjectName("sign-in")
         self.signin_button.setDefault(True)
@@ -38,6 +44,10 @@ class SignInPage(Retranslatable, QWidget):
         form = QFormLayout()
         form.addRow(self.account_label, self.account)
         form.addRow(self.pin_label, self.pin)
+        form.addRow(self.server_password_label, self.server_password)
+        form.addRow("", self.server_password_hint)
+        self._form = form
+        self._show_server_password(False)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(self.title)
@@ -49,6 +59,9 @@ class SignInPage(Retranslatable, QWidget):
 
         self.signin_button.clicked.connect(self._submit)
         self.pin.returnPressed.connect(self._submit)
+        self.server_password.returnPressed.connect(self._submit)
+        # Another name is another person: their own login, perhaps with no password to ask.
+        self.account.currentIndexChanged.connect(lambda _index: self._show_server_password(False))
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
@@ -56,6 +69,13 @@ class SignInPage(Retranslatable, QWidget):
         self.intro.setText(_("The store is open. Choose your name and enter your PIN."))
         self.account_label.setText(pgettext("field label", "Name"))
         self.pin_label.setText(pgettext("field label", "PIN"))
+        self.server_password_label.setText(pgettext("field label", "Server password"))
+        self.server_password_hint.setText(
+            _(
+                "The password of your own login on the line's server, not your PIN. It is used "
+                "to sign you in and is not saved on this computer."
+            )
+        )
         self.set_busy(self._busy)
 
     def set_accounts(self, accounts: list[Account]) -> None:
@@ -65,11 +85,34 @@ class SignInPage(Retranslatable, QWidget):
             self.account.addItem(account.display_name, account.id)
         self.pin.setFocus()
 
+    def _show_server_password(self, shown: bool) -> None:
+        if not shown:
+            forget(self.server_password)
+        self._form.setRowVisible(self.server_password, shown)
+        self._form.setRowVisible(self.server_password_hint, shown)
+
+    def ask_server_password(self) -> None:
+        """The server wants the password of this person's own login (or refused the one typed):
+        show its field (the error's message says why)."""
+        self._show_server_password(True)
+
+    def server_password_text(self) -> str | None:
+        """The server password typed, or None when none is asked."""
+        if not self._form.isRowVisible(self.server_password):
+            return None
+        return self.server_password.text() or None
+
     def _submit(self) -> None:
         if self._busy or self.account.currentIndex() < 0:
             return
         if not self.pin.text():
             self.banner.show_message(lambda: (_("Enter your PIN."), ""))
+            return
+        if self._form.isRowVisible(self.server_password) and not self.server_password.text():
+            self.banner.show_message(
+                lambda: (_("Enter your server password."), _("It is not your PIN."))
+            )
+            self.server_password.setFocus()
             return
         self.banner.clear()
         self.set_busy(True)
@@ -79,15 +122,19 @@ class SignInPage(Retranslatable, QWidget):
         self._busy = busy
         # While a PIN is checked the fields ignore input: one check at a time.
         self.pin.setReadOnly(busy)
+        self.server_password.setReadOnly(busy)
         self.account.setEnabled(not busy)
         self.signin_button.setEnabled(not busy)
         self.signin_button.setText(_("Checking…") if busy else pgettext("button", "Sign in"))
 
-    def show_error(self, message: Message) -> None:
+    def show_error(self, message: Message, *, ask_server_password: bool = False) -> None:
         self.set_busy(False)
-        forget(self.pin)
+        forget(self.pin, self.server_password)
+        if ask_server_password:
+            self.ask_server_password()
         self.banner.show_message(message)
         self.pin.setFocus()
 
     def forget_secrets(self) -> None:
         forget(self.pin)
+        self._show_server_password(False)

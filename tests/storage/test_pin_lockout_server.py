@@ -173,10 +173,20 @@ def test_the_lock_runs_on_the_servers_clock_not_the_stations(pg_dsn: str) -> Non
         owner.close()
 
 
+def _before_the_pin_step(admin: psycopg.Connection[Any]) -> None:
+    """The store's recorded version: the one before `schema.PIN_STEP` (the step that brings the
+    server-decided PIN; the steps after it, if any, are not undone here)."""
+    admin.execute(
+        "UPDATE meta SET value = %s WHERE key = 'schema_version'",
+        (str(schema.STEPS.index(schema.PIN_STEP) + 1),),
+    )
+
+
 def _as_made_before_the_pin_function(line: Line, admin: psycopg.Connection[Any]) -> None:
     """Turn the line's store back into one made before `intake_pin_attempt` existed, with the
     grants that version gave the per-person groups (commit 0e92fd0: they wrote the count)."""
     admin.execute(f"DROP FUNCTION {schema.PIN_SIGNATURE}")
+    _before_the_pin_step(admin)
     keys = line.owner.line_keys
     for account in line.accounts.values():
         full = hash_pin(PIN if account == line.accounts["sup"] else "739105")
@@ -231,6 +241,7 @@ def test_upgrading_a_store_without_row_security_grants_the_groups_nothing(pg_dsn
                 f"THEN CREATE ROLE {group} NOLOGIN; END IF; END $$"
             )
         admin.execute(f"DROP FUNCTION {schema.PIN_SIGNATURE}")  # as made before it
+        _before_the_pin_step(admin)
     open_shared_store(pg_dsn, PASSPHRASE).close()  # the owner's open upgrades it
     with psycopg.connect(pg_dsn, autocommit=True) as admin:
         for group in GROUPS:

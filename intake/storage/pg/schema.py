@@ -15,6 +15,7 @@ from __future__ import annotations
 from intake.storage.account_store import FIRST_LOCK, FREE_ATTEMPTS, LONGEST_LOCK
 from intake.storage.migrations.m0008_worklist import rank
 from intake.storage.pg import roster_security
+from intake.storage.pg.work_security import ROW_SECURITY_STEP
 
 # PIN tries, decided and counted by the server, on its own clock: the station derives the PIN's
 # key (scrypt, with the account's sealed salt) and sends it; the server compares a hash of it with
@@ -236,8 +237,12 @@ STATEMENTS = [
     PURGE_REPORTS,
 ]
 
-# Added to a shared store made before them, when its owner opens it (`open_shared_store`);
-# each may run again harmlessly.
+# The server-decided PIN (`PIN_FUNCTION`, the verifier column) and the purge reports, for a
+# store made before them. Once a check of the function's signature run before the versioned
+# steps; now the step `PIN_STEP` (each statement may run again harmlessly, so a store that
+# already had them is unchanged). Its part that needs the line key, splitting each account's
+# sealed PIN hash into its sealed parameters and its verifier, is a key-holding post-step the
+# owner's open runs in the same transaction (`store.upgrade_schema`, `_upgrade_pins`).
 UPGRADES = [
     "ALTER TABLE accounts ADD COLUMN IF NOT EXISTS pin_verifier bytea",
     # The older function took the station's word and clock: gone, not only unused.
@@ -542,6 +547,14 @@ ROSTER = [
 ]
 
 # The steps after version 1, in order: STEPS[n - 2] brings a version n - 1 store to version n.
-STEPS: list[list[str]] = [WORKLIST, FEEDBACK, FIRST_CONTACT_KIND, ROSTER]
+PIN_STEP = UPGRADES
+STEPS: list[list[str]] = [
+    WORKLIST,
+    FEEDBACK,
+    FIRST_CONTACT_KIND,
+    ROW_SECURITY_STEP,
+    PIN_STEP,
+    ROSTER,
+]
 
 VERSION = 1 + len(STEPS)

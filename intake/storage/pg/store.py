@@ -369,10 +369,26 @@ class PgStore(PgWorklist, PgFeedback, PgRoster, PgReports):
         # The line account this connection is, when the server enforces who sees what
         # (row-level security, security.py); None for the line's owner role.
         self.session_account: str | None = None
+        self.row_security = False  # whether the server enforces who sees what (security.py)
+        self._account_of(conn)
+
+    def _account_of(self, conn: psycopg.Connection[Any]) -> None:
         with server_errors():
             if conn.execute("SELECT to_regproc('intake_me') IS NOT NULL").fetchone() == (True,):
+                self.row_security = True
                 me = conn.execute("SELECT intake_me()").fetchone()
                 self.session_account = me[0] if me else None
+
+    def use_connection(
+        self, dsn: str, conn: psycopg.Connection[Any]
+    ) -> tuple[str, psycopg.Connection[Any]]:
+        """Work through `conn` from now on (a person's own login at sign-in, the station's
+        again when the window locks); returns the previous (address, connection), not closed."""
+        with self._mutex:
+            before = (self.dsn, self._conn)
+            self.dsn, self._conn, self.session_account = dsn, conn, None
+            self._account_of(conn)
+            return before
 
     @property
     def line_keys(self) -> LineKeys:
@@ -1029,33 +1045,13 @@ def open_shared_store(dsn: str, passphrase: str) -> PgStore:
             raise errors.StoreFromFuture()
         line_key = crypto.unwrap_line_key(meta["line_key"], passphrase)
         keys = LineKeys.derive(line_key)
-        _upgrade(conn, keys)
-        upgrade_schema(conn)
+        upgrade_schema(conn, keys)
     except BaseException:
         conn.close()
         raise
     store = PgStore(dsn, conn, keys)
     store._line_key = line_key
     return store
-
-
-def _upgrade(conn: psycopg.Connection[Any], keys: LineKeys) -> None:
-    """Bring a store made by an earlier version up to this one's server functions and grants.
-    Only its owner may; a station's own login cannot, and the station then says the store
-    needs its owner."""
-    with server_errors():
-        present = conn.execute(
-            "SELECT to_regprocedure(%s) IS NOT NULL", (schema.PIN_SIGNATURE,)
-        ).fetchone()
-        if present and present[0]:
-            return
-        try:
-            with conn.transaction():
-                for statement in schema.UPGRADES:
-                    conn.execute(statement)
-                _upgrade_pins(conn, keys)
-        except psycopg.errors.InsufficientPrivilege as exc:
-            raise errors.StoreNeedsOwner() from exc
 
 
 def _upgrade_pins(conn: psycopg.Connection[Any], keys: LineKeys) -> None:
@@ -1080,12 +1076,13 @@ def schema_version(conn: psycopg.Connection[Any]) -> int:
     return int(row[0]) if row else 1
 
 
-def upgrade_schema(conn: psycopg.Connection[Any]) -> None:
+def upgrade_schema(conn: psycopg.Connection[Any], keys: LineKeys) -> None:
     """Bring a store made by an earlier version to this one: each step of `schema.STEPS` once,
     in order, each in one transaction that also records the version it reached, under the lock
     of that `meta` row (two stations opening an old store at once: the second finds it done).
     Only the owner role may; a station's own login gets StoreNeedsOwner, and a store already
-    at this version asks nothing of it."""
+    at this version asks nothing of it. `schema.PIN_STEP` is followed, in its transaction, by
+    its part that needs the line key (`_upgrade_pins`)."""
     with server_errors():
         if schema_version(conn) >= schema.VERSION:
             return
@@ -1099,6 +1096,8 @@ def upgrade_schema(conn: psycopg.Connection[Any]) -> None:
                         continue
                     for statement in schema.STEPS[target - 2]:
                         conn.execute(statement)
+                    if schema.STEPS[target - 2] is schema.PIN_STEP:
+                        _upgrade_pins(conn, keys)
                     conn.execute(
                         "INSERT INTO meta (key, value) VALUES ('schema_version', %s) "
                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",

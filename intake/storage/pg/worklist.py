@@ -41,6 +41,15 @@ _SELECT = (
     "WHERE contact_id = w.contact_id ORDER BY created_at DESC, id DESC LIMIT 1) cb ON true "
 )
 
+# The same rows for a per-person login under row-level security (`work_security.py`): the
+# server's view shows every open item, and the agreed time and the number's presence only where
+# this login may call the person.
+_SELECT_AS_PERSON = (
+    "SELECT w.id, w.kind, w.contact_id, w.channel, w.province, w.risk, w.due_at, w.time_zone, "
+    "w.best_time, w.caller_language, w.claimed_by, w.claimer_name, w.attempts, w.has_number, "
+    "w.messages_ok, w.rank, w.callback_id FROM intake_work_queue w "
+)
+
 Row = tuple[Any, ...]
 
 
@@ -52,6 +61,11 @@ class PgWorklist:
     """The worklist part of `PgStore` (a mixin: it uses the store's `writing` and `query`)."""
 
     _keys: LineKeys
+    session_account: str | None  # PgStore's: the account a per-person login acts for
+
+    @property
+    def _select(self) -> str:
+        return _SELECT if self.session_account is None else _SELECT_AS_PERSON
 
     writing: Callable[[], contextlib.AbstractContextManager[PgWriter]]  # PgStore's
     query: Callable[..., list[Any]]  # PgStore's
@@ -72,12 +86,13 @@ class PgWorklist:
             where += " AND (w.rank, w.due_at, w.id) > (%s, %s, %s)"
             params = after
         rows = self.query(
-            _SELECT + f"WHERE {where} ORDER BY w.rank, w.due_at, w.id LIMIT %s", (*params, limit)
+            self._select + f"WHERE {where} ORDER BY w.rank, w.due_at, w.id LIMIT %s",
+            (*params, limit),
         )
         return [self._work_row(r) for r in rows]
 
     def work_get_item(self, item_id: str) -> Row | None:
-        rows = self.query(_SELECT + "WHERE w.id = %s", (item_id,))
+        rows = self.query(self._select + "WHERE w.id = %s", (item_id,))
         return self._work_row(rows[0]) if rows else None
 
     def work_summary(self, moment: str) -> tuple[int, int, int]:
@@ -127,9 +142,11 @@ class PgWorklist:
     # Changes: each one transaction, the item's row locked first.
 
     def _role(self, w: PgWriter, actor: str) -> str | None:
-        row = w.q(
-            "SELECT role, pin_hash FROM accounts WHERE id = %s FOR SHARE", (actor,)
-        ).fetchone()
+        if self.session_account is not None and actor != self.session_account:
+            return None  # a per-person login works for its own account only
+        # (A per-person login may not lock an account row: it has no UPDATE on `accounts`.)
+        lock = " FOR SHARE" if self.session_account is None else ""
+        row = w.q(f"SELECT role, pin_hash FROM accounts WHERE id = %s{lock}", (actor,)).fetchone()
         if row is None:
             return None
         if self._keys.open("accounts", "pin_hash", actor, bytes(row[1])) == _DISABLED_PIN:
@@ -152,6 +169,13 @@ class PgWorklist:
                 "WHERE id = %s FOR UPDATE",
                 (item_id,),
             ).fetchone()
+            if row is None and self.session_account is not None:
+                # Under row-level security an item another holds cannot be locked by this
+                # login, only read: say who holds it (the server refuses any change to it).
+                row = w.q(
+                    "SELECT status, claimed_by, kind, contact_id FROM work_items WHERE id = %s",
+                    (item_id,),
+                ).fetchone()
             yield w, role, None if row is None else (row[0], row[1], row[2], row[3])
 
     def work_claim(self, item_id: str, actor: str, working: frozenset[str]) -> str | None:
