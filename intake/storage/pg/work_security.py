@@ -88,7 +88,7 @@ STATEMENTS = [
     # The worklist screen's rows (as `worklist._SELECT`): a view runs with its owner's rights,
     # so it shows every open item; what would lead to the person (the agreed time, whether a
     # number is kept) only to those who may call them.
-    f"""CREATE VIEW intake_work_queue WITH (security_barrier) AS
+    f"""CREATE OR REPLACE VIEW intake_work_queue WITH (security_barrier) AS
         SELECT w.id, w.kind, w.contact_id, c.channel, c.province,
                CASE WHEN position('"safety-not-screened"' in c.crisis_actions) > 0
                     THEN 'not-screened' ELSE c.risk END AS risk,
@@ -131,6 +131,21 @@ STATEMENTS = [
         )
     ),
 ]
+
+
+def _again(statements: list[str]) -> list[str]:
+    """Each policy dropped first if it is there, so the statements may run again harmlessly (a
+    store that got them from `intake db row-security` and then its version set back)."""
+    out: list[str] = []
+    for statement in statements:
+        words = statement.split(None, 5)
+        if words[:2] == ["CREATE", "POLICY"] and words[3] == "ON":
+            out.append(f"DROP POLICY IF EXISTS {words[2]} ON {words[4]}")
+        out.append(statement)
+    return out
+
+
+STATEMENTS = _again(STATEMENTS)
 
 
 def _where_row_security_is_on(statement: str) -> str:
