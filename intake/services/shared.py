@@ -13,6 +13,7 @@ error that explains itself; the main window shows them disabled in the first pla
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -21,6 +22,7 @@ from intake.accounts import Account, Role
 from intake.services.calls import CallDesk, CallSnapshot
 from intake.services.outbox import Outbox, OutboxDrafts, save_or_queue
 from intake.services.session import Session
+from intake.services.worklist_watch import WorklistWatch
 from intake.storage.errors import NotOnServer, ServerUnreachable, StoreExists
 
 if TYPE_CHECKING:
@@ -69,6 +71,15 @@ class SharedSession(Session):
         self.pg = store
         self.outbox = outbox
         self.accounts = store.list_accounts()
+        self._watches: list[WorklistWatch] = []
+
+    def watch_worklist(self, on_change: Callable[[], None]) -> WorklistWatch:
+        """Hear the line's worklist change (`intake.services.worklist_watch`); `on_change` is
+        called from the watch's own thread. Stopped by `close`, or by its own `stop`."""
+        watch = WorklistWatch(self.pg.dsn, on_change)
+        self._watches.append(watch)
+        watch.start()
+        return watch
 
     @property
     def store(self) -> Store:
@@ -127,6 +138,9 @@ class SharedSession(Session):
         return ServerStatus(connected, len(self.outbox.pending()), len(self.outbox.set_aside()))
 
     def close(self) -> None:
+        for watch in self._watches:
+            watch.stop()
+        self._watches.clear()
         self.pg.close()
 
 

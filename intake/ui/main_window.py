@@ -6,6 +6,7 @@ The phone-line and kiosk workflows will live in the workspace; locking hides the
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -47,6 +48,7 @@ from intake.ui.widgets import (
 if TYPE_CHECKING:
     from intake.services.drafts import Draft
     from intake.services.shared import ServerStatus
+    from intake.services.worklist_watch import WorklistWatch
     from intake.settings import SettingsFile
     from intake.ui.call.base import CallServices
     from intake.ui.call.page import CallPage
@@ -417,6 +419,7 @@ class MainWindow(Retranslatable, QMainWindow):
     unlock_requested = QtSignal(str)  # PIN, checked by the application off the UI thread
     locked_now = QtSignal()
     discard_draft = QtSignal(str)  # contact id
+    worklist_heard = QtSignal()  # the shared server announced a worklist change (any thread)
 
     def __init__(  # noqa: PLR0917 - the controller's state, passed once
         self,
@@ -578,6 +581,15 @@ class MainWindow(Retranslatable, QMainWindow):
         self.server_poll.setObjectName("server-poll")
         self.server_poll.setInterval(SERVER_POLL_MS)
         self.server_poll.timeout.connect(self.refresh_server_status)
+        # Another station's new, claimed or closed item (LISTEN/NOTIFY, on its own thread):
+        # the announcements of one save arrive together, so the list is read once for them.
+        self.worklist_watch: WorklistWatch | None = None
+        self._heard = QTimer(self)
+        self._heard.setObjectName("worklist-heard")
+        self._heard.setSingleShot(True)
+        self._heard.setInterval(150)
+        self._heard.timeout.connect(self._worklist_changed)
+        self.worklist_heard.connect(self._heard.start)
         if services is not None and services.session.shared:
             self._use_shared_store()
         self.retranslate_ui()
@@ -663,6 +675,22 @@ class MainWindow(Retranslatable, QMainWindow):
         self.server_status.setVisible(True)
         self.server_poll.start()
         self.refresh_server_status()
+        assert self.services is not None
+        self.worklist_watch = self.services.session.watch_worklist(  # type: ignore[attr-defined]
+            self._announce_worklist
+        )
+
+    def _announce_worklist(self) -> None:
+        """Called on the watch's thread: only a queued signal crosses to the window's."""
+        with contextlib.suppress(RuntimeError):  # the window is already gone
+            self.worklist_heard.emit()
+
+    def _worklist_changed(self) -> None:
+        """Another station changed the worklist: the open worklist and the home page's count
+        follow now, not at the next check of the server."""
+        if self.worklist_page is not None and self.pages.currentWidget() is self.worklist_page:
+            self.worklist_page.refresh()
+        self.refresh_worklist_count()
 
     def refresh_server_status(self) -> None:
         if self.services is None or not self.services.session.shared:
@@ -974,6 +1002,8 @@ class MainWindow(Retranslatable, QMainWindow):
             self.call_page.stop()
         self.idle.stop()
         self.server_poll.stop()  # the session closes after the window
+        if self.worklist_watch is not None:
+            self.worklist_watch.stop()
         super().closeEvent(event)
 
     def show_about(self) -> None:

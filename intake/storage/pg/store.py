@@ -713,7 +713,7 @@ class PgStore(PgWorklist, PgFeedback):
         return bool(rows[0][0])
 
     def retention_days(self) -> int:
-        rows = self.query("SELECT value FROM meta WHERE key = 'retention_days'")
+        rows = self.query("SELECT value FROM console_settings WHERE key = 'retention_days'")
         return int(rows[0][0]) if rows else retention.DEFAULT_DAYS
 
     def set_retention_days(self, days: int, actor: str | None) -> None:
@@ -721,7 +721,7 @@ class PgStore(PgWorklist, PgFeedback):
             raise ValueError("retention must be at least one day")
         with self.writing() as w:
             w.q(
-                "INSERT INTO meta (key, value) VALUES ('retention_days', %s) "
+                "INSERT INTO console_settings (key, value) VALUES ('retention_days', %s) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (str(days),),
             )
