@@ -6,8 +6,7 @@ call goes through the local encrypted outbox (`intake.services.outbox`): when th
 be reached the call waits, sealed, on this computer, and is delivered without duplicates when
 it answers again. `status()` says which, for the header.
 
-Screens whose services do not use the server yet (the supervisor console, matching and
-reports) reach for `store`, the SQLCipher file, and get `NotOnServer`, a typed
+Screens whose services do not use the server yet (matching and reports) reach for `store`, the SQLCipher file, and get `NotOnServer`, a typed
 error that explains itself; the main window shows them disabled in the first place.
 """
 
@@ -32,7 +31,7 @@ if TYPE_CHECKING:
     from intake.storage.pg.store import PgStore
 
 # The screens that still read the SQLCipher file directly: shown disabled on the server.
-NOT_ON_SERVER = frozenset({"console", "matching", "own-matches", "reports"})
+NOT_ON_SERVER = frozenset({"matching", "own-matches", "reports"})
 
 
 @dataclass(frozen=True)

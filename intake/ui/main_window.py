@@ -214,8 +214,7 @@ class HomePage(Retranslatable, QWidget):
         self.security.setText(
             _(
                 "Notes, names and numbers are encrypted on this computer before they reach the "
-                "line's shared server. The console, matching and reports do not use the shared "
-                "server yet."
+                "line's shared server. Matching and reports do not use the shared server yet."
             )
             if self.on_server
             else _("Records are encrypted at rest with SQLCipher {version}.").format(
@@ -665,7 +664,6 @@ class MainWindow(Retranslatable, QMainWindow):
         delivers calls kept in the outbox once the server answers)."""
         self.home.on_server = True
         self.unavailable = (
-            self.console_action,
             self.matching_action,
             self.own_matches_action,
             self.reports_action,
@@ -716,7 +714,7 @@ class MainWindow(Retranslatable, QMainWindow):
     def _retranslate_server(self) -> None:
         for action in self.unavailable:
             action.setToolTip(_("Not available on the shared server yet"))
-        if not self.unavailable:
+        if self.services is None or not self.services.session.shared:
             return
         status = self._server
         if status is None:
@@ -829,12 +827,11 @@ class MainWindow(Retranslatable, QMainWindow):
     def show_console(self) -> None:
         from intake.ui.console import ConsolePage  # noqa: PLC0415 - supervisors only
 
-        if self._not_on_server():
-            return
         if self.services is None or self.locked or self.account.role is not Role.SUPERVISOR:
             return
         if self.console_page is None:
-            self.console_page = ConsolePage(self.services.session.store, self.account, self.pages)
+            # The file's store, or the shared server's console part (accounts and settings).
+            self.console_page = ConsolePage(self.services.session.records, self.account, self.pages)
             self.console_page.idle_saved.connect(self.set_idle_minutes)
             self.pages.addWidget(self.console_page)
         else:

@@ -120,11 +120,12 @@ def test_a_whole_call_on_the_shared_server_and_another_stations_call_in_history(
     assert app.session.shared
     status_shows(qtbot, window, _("Shared server: connected"))
     # Screens that do not use the server yet: disabled, saying why; never a traceback.
-    for action in (window.console_action, window.matching_action, window.reports_action):
+    for action in (window.matching_action, window.reports_action):
         assert not action.isEnabled()
         assert action.toolTip() == _("Not available on the shared server yet")
-    window.show_console()
-    assert window.console_page is None
+    window.show_matching()
+    assert window.matching_page is None
+    assert window.console_action.isEnabled()  # the console is on the server (test_shared_console)
     window.lock()
     window.unlock()  # unlocking does not switch them back on
     assert not window.matching_action.isEnabled()

@@ -818,9 +818,11 @@ class PgStore(PgWorklist, PgFeedback):
             return account_id
 
     def list_accounts(self) -> list[Account]:
-        """The accounts that may sign in (one disabled on its station file before the move is
-        left out: see `move.DISABLED_PIN`)."""
-        rows = self.query("SELECT id, display_name, role, pin_hash FROM accounts")
+        """The accounts that may sign in (one disabled in the console, or on its station file
+        before the move, is left out: see `move.DISABLED_PIN`)."""
+        rows = self.query(
+            "SELECT id, display_name, role, pin_hash FROM accounts WHERE disabled_at IS NULL"
+        )
         accounts = [
             Account(r[0], str(self._keys.open("accounts", "display_name", r[0], r[1])), Role(r[2]))
             for r in rows
@@ -840,11 +842,18 @@ class PgStore(PgWorklist, PgFeedback):
         own account (NotAllowed)."""
         del now
         try:  # a login that acts for no account (mapped away) may not even read the salt
-            rows = self.query("SELECT pin_hash FROM accounts WHERE id = %s", (account_id,))
+            rows = self.query(
+                "SELECT pin_hash, disabled_at IS NOT NULL FROM accounts WHERE id = %s",
+                (account_id,),
+            )
         except psycopg.errors.InsufficientPrivilege as exc:
             raise errors.NotAllowed() from exc
         if not rows:
             return None
+        if rows[0][1]:  # disabled in the console (the server has set its verifier aside too)
+            with self.writing() as w:
+                w.audit(account_id, "failed-sign-in", account_id, "disabled")
+            raise errors.AccountDisabled()
         parameters = str(self._keys.open("accounts", "pin_hash", account_id, bytes(rows[0][0])))
         key = derive_pin_key(pin, parameters)  # None for a disabled account: never right
         try:
