@@ -92,7 +92,7 @@ def server_console_settings(
         move_on_call_contact,
         on_call_contact,
     )
-    from intake.storage.errors import StoreError  # noqa: PLC0415
+    from intake.services.session import StoreError  # noqa: PLC0415
 
     store = session.records
     try:
