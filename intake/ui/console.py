@@ -163,6 +163,7 @@ class ConsolePage(Retranslatable, QWidget):
         self.tabs.addTab(settings_tab, "")
         # The directory checks are kept in the station's file: not on the shared server yet.
         file_store = console.file_store(store)
+        self.on_server = file_store is None
         self.directory_tab: DirectoryChecks | None = None
         if file_store is not None:
             self.directory_tab = DirectoryChecks(file_store, account, self)
@@ -375,7 +376,11 @@ class ConsolePage(Retranslatable, QWidget):
             self.role,
             [(label("account-role", code), code) for code in console.ADDABLE_ROLES],
         )
-        self.settings_box.setTitle(_("Settings (kept in the encrypted store)"))
+        self.settings_box.setTitle(
+            _("Settings (kept on the line's shared server; the on-call contact encrypted)")
+            if self.on_server
+            else _("Settings (kept in the encrypted store)")
+        )
         self.captions["on_call"].setText(
             pgettext("field label", "On-call supervisor (name and number)")
         )
@@ -386,7 +391,11 @@ class ConsolePage(Retranslatable, QWidget):
         self.tabs.setTabText(1, _("Settings"))
         if self.directory_tab is not None:
             self.tabs.setTabText(2, _("Directory checks"))
-        self.kiosk_box.setTitle(_("Kiosks (kept in the encrypted store)"))
+        self.kiosk_box.setTitle(
+            _("Kiosks (kept on the line's shared server)")
+            if self.on_server
+            else _("Kiosks (kept in the encrypted store)")
+        )
         self.captions["kiosk_idle"].setText(
             pgettext("field label", "Ask “Are you still there?” after (seconds untouched)")
         )

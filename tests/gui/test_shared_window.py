@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 from intake.call import Call
 from intake.i18n import Language, _, ngettext
 from intake.pins import hash_pin
+from intake.services import accounts as console
 from intake.services import worklist
 from intake.services.calls import save_call, snapshot
 from intake.settings import SettingsFile
@@ -409,12 +410,15 @@ def test_set_up_on_a_shared_server_refuses_no_tls_then_creates_the_lines_store(
         setup.create_button.click()
         qtbot.waitUntil(lambda: app.main_window is not None, timeout=20_000)
         assert settings_file.load().server == pg_dsn  # the next start opens the server
-        # Kept where the crisis route of a shared line reads it (the server does not hold it).
-        assert "Dr Lucie Gagnon" in (settings_file.load().on_call_contact or "")
         assert not store_path.exists()  # no file was made on this computer
+        # The supervisor's first sign-in moved the contact onto the server, sealed, and out of
+        # the plaintext settings file (the crisis route reads the server's).
+        wait_idle(qtbot)
+        assert "Lucie" not in settings_file.path.read_text(encoding="utf-8")
         reader = open_shared_store(pg_dsn, PASSPHRASE)
         try:
             assert [a.display_name for a in reader.list_accounts()] == ["Dr Sam Okafor"]
+            assert "Dr Lucie Gagnon" in (console.on_call_contact(reader) or "")
         finally:
             reader.close()
     finally:

@@ -255,6 +255,11 @@ UPGRADES = [
                 GRANT EXECUTE ON FUNCTION {PIN_SIGNATURE} TO {group};
                 REVOKE UPDATE, SELECT ON accounts FROM {group};
                 GRANT SELECT ({ACCOUNT_COLUMNS}) ON accounts TO {group};
+                -- (and, once the console's step made it, who is disabled: see CONSOLE)
+                IF EXISTS (SELECT 1 FROM information_schema.columns
+                            WHERE table_name = 'accounts' AND column_name = 'disabled_at') THEN
+                    GRANT SELECT (disabled_at) ON accounts TO {group};
+                END IF;
             END IF;
         END $$"""
         for group in ("intake_volunteer", "intake_supervisor")
