@@ -39,6 +39,9 @@ class ServerStatus:
     connected: bool
     waiting: int  # calls kept in the outbox on this computer
     set_aside: int  # outbox files that could not be delivered (damaged or refused)
+    # The on-call supervisor's contact the console keeps on the server, as read with this check
+    # (None: not set there, or not read): a change reaches the crisis route of the next call.
+    on_call_contact: str | None = None
 
 
 class SharedCallDesk(CallDesk):
@@ -128,13 +131,19 @@ class SharedSession(Session):
     def status(self) -> ServerStatus:
         """Deliver what waits if the server answers, then say where things stand. Runs on a
         worker thread (the header asks every few seconds and after each save)."""
+        from intake.services.accounts import on_call_contact  # noqa: PLC0415 - no import cycle
+
         connected = self.pg.ping()
+        on_call = None
         if connected:
             try:
                 self.outbox.deliver(self.pg)
+                on_call = on_call_contact(self.pg)
             except ServerUnreachable:
                 connected = False
-        return ServerStatus(connected, len(self.outbox.pending()), len(self.outbox.set_aside()))
+        return ServerStatus(
+            connected, len(self.outbox.pending()), len(self.outbox.set_aside()), on_call
+        )
 
     def close(self) -> None:
         for watch in self._watches:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -704,6 +705,15 @@ class MainWindow(Retranslatable, QMainWindow):
     def show_server_status(self, status: ServerStatus | None) -> None:
         self._server = status
         self._retranslate_server()
+        if (
+            status is not None
+            and status.on_call_contact
+            and self.services is not None
+            and status.on_call_contact != self.services.on_call_contact
+        ):
+            # A supervisor changed the on-call contact in the console (any station): the next
+            # call's crisis route shows the new one, without asking the server when it opens.
+            self.services = replace(self.services, on_call_contact=status.on_call_contact)
         if status is not None and status.connected:
             # Other stations' new or claimed items show with each check of the server (every
             # few seconds), on the worklist if it is open and in the home page's count.
@@ -1000,7 +1010,9 @@ class MainWindow(Retranslatable, QMainWindow):
         self.idle.stop()
         self.server_poll.stop()  # the session closes after the window
         if self.worklist_watch is not None:
-            self.worklist_watch.stop()
+            # Told to stop, not waited for (a connection being tried may take seconds): the
+            # session's close, after the window, waits for it.
+            self.worklist_watch.stop(timeout=0)
         super().closeEvent(event)
 
     def show_about(self) -> None:

@@ -30,6 +30,7 @@ __all__ = ["pg_dsn", "pg_server", "shared_app"]  # fixtures used here
 
 NEW_PIN = "739251"
 ON_CALL = "Dr Roy, 613-555-0100"
+NEXT_ON_CALL = "Dr Kim, 819-555-0199"
 
 
 def sign_in_as(qtbot: QtBot, app: IntakeApplication, name: str, pin: str) -> None:
@@ -137,8 +138,18 @@ def test_the_on_call_contact_moves_to_the_server_and_survives_it_going_away(
         reader = open_shared_store(dsn, PASSPHRASE)
         try:
             assert console.on_call_contact(reader) == ON_CALL
+            # The shift changes: another station's supervisor sets the next on-call contact;
+            # this station's next check of the server brings it to the next call.
+            boss = reader.list_accounts()[0].id
+            console.set_on_call_contact(reader, boss, NEXT_ON_CALL)
         finally:
             reader.close()
+        window.refresh_server_status()  # what the timer does every few seconds
+        qtbot.waitUntil(
+            lambda: window.services is not None and window.services.on_call_contact == NEXT_ON_CALL,
+            timeout=20_000,
+        )
+        wait_idle(qtbot)
 
         server.stop("immediate")
         window.new_call()
@@ -146,7 +157,7 @@ def test_the_on_call_contact_moves_to_the_server_and_survives_it_going_away(
         assert page is not None
         started = time.monotonic()
         page.open_crisis()
-        assert ON_CALL in page.crisis.supervisor.text()  # at once: no wait for the server
+        assert NEXT_ON_CALL in page.crisis.supervisor.text()  # at once: no wait for the server
         assert time.monotonic() - started < 1.0
         assert foreign_texts(window, lang) == []
         server.start()
