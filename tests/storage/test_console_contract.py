@@ -254,3 +254,37 @@ def test_on_the_server_the_on_call_contact_is_sealed_and_the_disabled_not_offere
         "SELECT pin_verifier IS NULL, disabled_verifier IS NOT NULL FROM accounts WHERE id = %s",
         (volunteer,),
     ) == [(True, True)]
+
+
+def test_the_file_console_settings_move_to_the_server(
+    store_path: Path, pg_dsn: str, shared_store_for_race: PgStore
+) -> None:
+    """`intake db move-to-server` takes the console's settings along (a retention period left
+    behind would keep the records past the line's policy), the on-call contact sealed; the keys
+    moved are every one the console keeps."""
+    from intake.storage.pg.console import FILE_KEYS
+    from intake.storage.pg.move import move_file_to_server
+    from tests.conftest import make_store
+
+    assert set(FILE_KEYS) == {
+        console.ON_CALL_KEY,
+        console.IDLE_KEY,
+        console.RETENTION_KEY,
+        console.STAFF_ALERT_KEY,
+        *console.KIOSK_RANGES,
+    }
+    file = make_store(store_path)
+    try:
+        boss = file.query("SELECT id FROM accounts")[0][0]
+        console.set_on_call_contact(file, boss, ON_CALL)
+        console.set_retention_days(file, boss, 90)
+        console.set_kiosk_policy(file, boss, console.KioskPolicy(45, 20, 900, "flag"))
+        move_file_to_server(file, shared_store_for_race, None)
+    finally:
+        file.close()
+    server = shared_store_for_race
+    assert console.on_call_contact(server) == ON_CALL
+    assert console.retention_days(server) == 90
+    assert server.retention_days() == 90  # the one the server's purge uses
+    assert console.kiosk_policy(server, Settings()) == console.KioskPolicy(45, 20, 900, "flag")
+    assert "Roy" not in repr(server.query("SELECT * FROM console_settings"))

@@ -30,6 +30,17 @@ if TYPE_CHECKING:
     from intake.storage.pg.writing import Writing
 
 SEALED = frozenset({"on_call_contact"})  # settings that name or reach a person
+# The console's settings a station's file keeps in `meta` (`intake.services.accounts`' keys),
+# moved with it (`move.move_file_to_server`).
+FILE_KEYS = (
+    "on_call_contact",
+    "idle_lock_minutes",
+    "retention_days",
+    "kiosk_idle_seconds",
+    "kiosk_countdown_seconds",
+    "kiosk_crisis_idle_seconds",
+    "kiosk_staff_alert",
+)
 
 
 def _opened(store: PgStore, key: str, value: str | None, sealed: bytes | None) -> str | None:

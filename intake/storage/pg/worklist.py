@@ -128,9 +128,9 @@ class PgWorklist:
 
     def _role(self, w: PgWriter, actor: str) -> str | None:
         row = w.q(
-            "SELECT role, pin_hash FROM accounts WHERE id = %s FOR SHARE", (actor,)
+            "SELECT role, pin_hash, disabled_at FROM accounts WHERE id = %s FOR SHARE", (actor,)
         ).fetchone()
-        if row is None:
+        if row is None or row[2] is not None:  # disabled in the console: no role
             return None
         if self._keys.open("accounts", "pin_hash", actor, bytes(row[1])) == _DISABLED_PIN:
             return None
