@@ -6,8 +6,9 @@ call goes through the local encrypted outbox (`intake.services.outbox`): when th
 be reached the call waits, sealed, on this computer, and is delivered without duplicates when
 it answers again. `status()` says which, for the header.
 
-Screens whose services do not use the server yet (matching and reports) reach for `store`, the SQLCipher file, and get `NotOnServer`, a typed
-error that explains itself; the main window shows them disabled in the first place.
+Screens whose services do not use the server yet (matching and reports) reach for `store`, the
+SQLCipher file, and get `NotOnServer`, a typed error that explains itself; the main window shows
+them disabled in the first place.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ The phone-line and kiosk workflows will live in the workspace; locking hides the
 from __future__ import annotations
 
 import contextlib
+import weakref
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -675,9 +676,14 @@ class MainWindow(Retranslatable, QMainWindow):
         self.server_poll.start()
         self.refresh_server_status()
         assert self.services is not None
-        self.worklist_watch = self.services.session.watch_worklist(  # type: ignore[attr-defined]
-            self._announce_worklist
-        )
+        # Held weakly: the watch's thread must never be the one that lets the window go.
+        announce = weakref.WeakMethod(self._announce_worklist)
+
+        def heard() -> None:
+            if (method := announce()) is not None:
+                method()
+
+        self.worklist_watch = self.services.session.watch_worklist(heard)  # type: ignore[attr-defined]
 
     def _announce_worklist(self) -> None:
         """Called on the watch's thread: only a queued signal crosses to the window's."""

@@ -8,7 +8,6 @@ Everything real: the throwaway PostgreSQL server, the real windows of two statio
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 from pytestqt.qtbot import QtBot
@@ -155,9 +154,9 @@ def test_the_on_call_contact_moves_to_the_server_and_survives_it_going_away(
         window.new_call()
         page = window.call_page
         assert page is not None
-        started = time.monotonic()
         page.open_crisis()
-        assert NEXT_ON_CALL in page.crisis.supervisor.text()  # at once: no wait for the server
-        assert time.monotonic() - started < 1.0
+        # Shown as the route opens, with no read of the server to wait for (nothing was
+        # waited on between the click and this line).
+        assert NEXT_ON_CALL in page.crisis.supervisor.text()
         assert foreign_texts(window, lang) == []
         server.start()

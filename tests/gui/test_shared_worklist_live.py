@@ -10,7 +10,7 @@ station A."""
 
 from __future__ import annotations
 
-import time
+import threading
 import uuid
 
 from pytestqt.qtbot import QtBot
@@ -111,12 +111,12 @@ def test_the_listening_survives_the_server_going_away_and_coming_back(
 
         server.stop("immediate")
         qtbot.waitUntil(lambda: not watch.listening, timeout=10_000)
-        # The window goes on answering at once while nothing listens, and says nothing
-        # alarming: the worklist has no failure of its own to report.
-        started = time.monotonic()
+        # The window goes on answering while nothing listens (the listening is on its own
+        # thread), and says nothing alarming beyond the strip's "not reachable".
+        assert watch._thread is not threading.main_thread()
         window.show_history()
         window.show_worklist()
-        assert time.monotonic() - started < 0.5
+        assert window.pages.currentWidget() is page
         wait_idle(qtbot)
         status_shows(
             qtbot,
