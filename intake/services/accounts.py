@@ -324,9 +324,12 @@ def move_on_call_contact(store: AnyStore, settings_file: SettingsFile) -> None:
     if (server := _on_server(store)) is not None:
         from intake.storage.pg import console  # noqa: PLC0415
 
-        console.write_settings(
+        refused = console.write_settings(
             server, None, {ON_CALL_KEY: text}, "on-call-contact-moved", unless_set=True
         )
+        if refused is not None:
+            return  # this login may not write it: the file keeps it, for the crisis route
+
     elif on_call_contact(store) is None:
         with _file(store).transaction() as conn:
             _set(conn, ON_CALL_KEY, text)

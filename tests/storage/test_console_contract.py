@@ -288,3 +288,34 @@ def test_the_file_console_settings_move_to_the_server(
     assert server.retention_days() == 90  # the one the server's purge uses
     assert console.kiosk_policy(server, Settings()) == console.KioskPolicy(45, 20, 900, "flag")
     assert "Roy" not in repr(server.query("SELECT * FROM console_settings"))
+
+
+def test_a_login_the_server_lets_only_read_moves_nothing_and_the_file_keeps_the_contact(
+    pg_dsn: str, shared_store_for_race: PgStore, tmp_path: Path
+) -> None:
+    """Refused from the refusing side: a station login with no right to write the console's
+    settings (as under row-level security) gets "not allowed", never a traceback, and a
+    contact it could not move stays in its settings file for the crisis route."""
+    import uuid
+
+    import psycopg
+
+    role = f"reader_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(pg_dsn, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {role} LOGIN")
+        conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}")
+    reader = open_shared_store(psycopg.conninfo.make_conninfo(pg_dsn, user=role), PASSPHRASE)
+    try:
+        actor = reader.list_accounts()[0].id
+        with pytest.raises(NotAllowed):
+            console.set_on_call_contact(reader, actor, ON_CALL)
+        settings_file = SettingsFile(tmp_path / "settings.json")
+        settings_file.save(replace(Settings(), on_call_contact=ON_CALL))
+        console.move_on_call_contact(reader, settings_file)
+        assert settings_file.load().on_call_contact == ON_CALL
+        assert console.on_call_contact(reader) is None
+    finally:
+        reader.close()
+        with psycopg.connect(pg_dsn, autocommit=True) as conn:
+            conn.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}")
+            conn.execute(f"DROP ROLE {role}")

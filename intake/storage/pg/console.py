@@ -23,7 +23,10 @@ import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+import psycopg
+
 from intake.accounts import Role
+from intake.storage.errors import NotAllowed
 
 if TYPE_CHECKING:
     from intake.storage.pg.store import PgStore
@@ -50,7 +53,12 @@ def _opened(store: PgStore, key: str, value: str | None, sealed: bytes | None) -
 
 
 def setting(store: PgStore, key: str) -> str | None:
-    rows = store.query("SELECT value, sealed FROM console_settings WHERE key = %s", (key,))
+    """A setting's value (opened here when sealed); NotAllowed for a login the server does not
+    let read them."""
+    try:
+        rows = store.query("SELECT value, sealed FROM console_settings WHERE key = %s", (key,))
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise NotAllowed() from exc
     return _opened(store, key, rows[0][0], rows[0][1]) if rows else None
 
 
@@ -88,7 +96,22 @@ def write_settings(
 ) -> str | None:
     """Set `values` (None deletes one) and audit `detail`; `actor` None: the station itself
     (moving a contact out of its settings file), which needs no supervisor. `unless_set`: only
-    where none is set yet (a supervisor's since wins)."""
+    where none is set yet (a supervisor's since wins). "not-allowed" also for a login the
+    server does not let write them (row-level security)."""
+    try:
+        return _write_settings(store, actor, values, detail, unless_set=unless_set)
+    except psycopg.errors.InsufficientPrivilege:
+        return "not-allowed"
+
+
+def _write_settings(
+    store: PgStore,
+    actor: str | None,
+    values: dict[str, str | None],
+    detail: str,
+    *,
+    unless_set: bool,
+) -> str | None:
     with store.writing() as w:
         if actor is not None and not _supervisor(w, actor):
             return "not-allowed"
