@@ -10,13 +10,17 @@ it cannot disagree: `idle_minutes` (the main window's idle lock), the retention 
 
 Every action checks, inside its own transaction, that the actor is a supervisor, and is audited
 ("console" with a code, never a name, PIN or number). Refusals raise `NotAllowed`.
+
+Both stores: the SQLCipher file through the SQL below, the shared server through
+`intake.storage.pg.console` (the settings in their own table, the on-call contact sealed on the
+station; the same refusals, under the server's row locks).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from intake.i18n import N_
 from intake.passphrase import pin_problem
@@ -26,7 +30,15 @@ from intake.storage import audit
 from intake.storage.account_store import insert_account
 from intake.storage.db import Store
 from intake.storage.errors import MAX_NAME_LENGTH, NotAllowed, StoreError
+from intake.storage.interface import RecordStore
+from intake.storage.local import LocalRecords
 from intake.storage.records import set_hold
+
+if TYPE_CHECKING:
+    from intake.storage.pg.store import PgStore
+
+# The file (a SQLCipher `Store`, or the interface's `LocalRecords` around it) or the server.
+AnyStore = Store | RecordStore
 
 # Every account role but the kiosk's (a kiosk account is made by setting up a kiosk).
 ADDABLE_ROLES = ("volunteer", "supervisor", "coordinator", "peer-supporter")
@@ -95,14 +107,49 @@ class AccountRow:
     disabled: bool = False
 
 
+def _on_server(store: AnyStore) -> PgStore | None:
+    if isinstance(store, (Store, LocalRecords)):
+        return None
+    return cast("PgStore", store)
+
+
+def file_store(store: AnyStore) -> Store | None:
+    """The SQLCipher file behind `store`; None on the shared server (for the parts of the
+    console kept in the file only: the directory checks)."""
+    return None if _on_server(store) is not None else _file(store)
+
+
+def _file(store: AnyStore) -> Store:
+    return store.store if isinstance(store, LocalRecords) else cast(Store, store)
+
+
+def _refused(code: str | None) -> None:
+    """A refusal from the server's part, as the file's typed errors."""
+    if code == "self":
+        raise CannotDisableSelf()
+    if code == "last-supervisor":
+        raise LastSupervisor()
+    if code == "taken":
+        raise BadName()
+    if code is not None:
+        raise NotAllowed()
+
+
 def _supervisor(conn: Any, actor: str) -> None:
     row = conn.execute("SELECT role, disabled_at FROM accounts WHERE id = ?", (actor,)).fetchone()
     if row is None or row[0] != "supervisor" or row[1] is not None:
         raise NotAllowed()  # a supervisor disabled since their window opened included
 
 
-def accounts(store: Store, actor: str) -> list[AccountRow]:
-    with store.transaction() as conn:
+def accounts(store: AnyStore, actor: str) -> list[AccountRow]:
+    if (server := _on_server(store)) is not None:
+        from intake.storage.pg import console  # noqa: PLC0415 - psycopg on demand
+
+        listed = console.accounts(server, actor)
+        if listed is None:
+            raise NotAllowed()
+        return [AccountRow(*r) for r in listed]
+    with _file(store).transaction() as conn:
         _supervisor(conn, actor)
         rows = conn.execute(
             "SELECT id, display_name, role, failed_pins, locked_until, disabled_at IS NOT NULL "
@@ -112,13 +159,18 @@ def accounts(store: Store, actor: str) -> list[AccountRow]:
     return [AccountRow(r[0], r[1], r[2], int(r[3]), r[4], bool(r[5])) for r in rows]
 
 
-def set_disabled(store: Store, actor: str, account_id: str, disabled: bool) -> None:
+def set_disabled(store: AnyStore, actor: str, account_id: str, disabled: bool) -> None:
     """Disable an account (it can no longer sign in or unlock; its history stays) or enable it
     again. Never your own account, nor the last supervisor who can sign in (nobody could run
     the console any more). Audited."""
     if disabled and account_id == actor:
         raise CannotDisableSelf()
-    with store.transaction() as conn:
+    if (server := _on_server(store)) is not None:
+        from intake.storage.pg import console  # noqa: PLC0415
+
+        _refused(console.set_disabled(server, actor, account_id, disabled))
+        return
+    with _file(store).transaction() as conn:
         _supervisor(conn, actor)
         row = conn.execute("SELECT role FROM accounts WHERE id = ?", (account_id,)).fetchone()
         if row is None:
@@ -140,7 +192,7 @@ def set_disabled(store: Store, actor: str, account_id: str, disabled: bool) -> N
             audit.append(conn, actor, "console", account_id, action)
 
 
-def add_account(store: Store, actor: str, name: str, role: str, pin: str) -> str:
+def add_account(store: AnyStore, actor: str, name: str, role: str, pin: str) -> str:
     clean = name.strip()
     if not clean or len(clean) > MAX_NAME_LENGTH:
         raise BadName()
@@ -149,7 +201,14 @@ def add_account(store: Store, actor: str, name: str, role: str, pin: str) -> str
     if pin_problem(pin) is not None:
         raise BadPin()
     pin_hash = hash_pin(pin)  # slow: outside the transaction
-    with store.transaction() as conn:
+    if (server := _on_server(store)) is not None:
+        from intake.storage.pg import console  # noqa: PLC0415
+
+        added, refusal = console.add_account(server, actor, clean, role, pin_hash)
+        _refused(refusal)
+        assert added is not None
+        return added
+    with _file(store).transaction() as conn:
         _supervisor(conn, actor)
         taken = conn.execute(
             "SELECT 1 FROM accounts WHERE display_name = ? COLLATE NOCASE", (clean,)
@@ -161,12 +220,17 @@ def add_account(store: Store, actor: str, name: str, role: str, pin: str) -> str
     return account_id
 
 
-def reset_pin(store: Store, actor: str, account_id: str, pin: str) -> None:
+def reset_pin(store: AnyStore, actor: str, account_id: str, pin: str) -> None:
     """A new PIN (given to the person in confidence); clears the lockout too."""
     if pin_problem(pin) is not None:
         raise BadPin()
     pin_hash = hash_pin(pin)
-    with store.transaction() as conn:
+    if (server := _on_server(store)) is not None:
+        from intake.storage.pg import console  # noqa: PLC0415
+
+        _refused(console.reset_pin(server, actor, account_id, pin_hash))
+        return
+    with _file(store).transaction() as conn:
         _supervisor(conn, actor)
         changed = conn.execute(
             "UPDATE accounts SET pin_hash = ?, failed_pins = 0, locked_until = NULL "
@@ -178,8 +242,13 @@ def reset_pin(store: Store, actor: str, account_id: str, pin: str) -> None:
         audit.append(conn, actor, "console", account_id, "pin-reset")
 
 
-def clear_lockout(store: Store, actor: str, account_id: str) -> None:
-    with store.transaction() as conn:
+def clear_lockout(store: AnyStore, actor: str, account_id: str) -> None:
+    if (server := _on_server(store)) is not None:
+        from intake.storage.pg import console  # noqa: PLC0415
+
+        _refused(console.clear_lockout(server, actor, account_id))
+        return
+    with _file(store).transaction() as conn:
         _supervisor(conn, actor)
         conn.execute(
             "UPDATE accounts SET failed_pins = 0, locked_until = NULL WHERE id = ?", (account_id,)
@@ -198,20 +267,35 @@ def _set(conn: Any, key: str, value: str | None) -> None:
         )
 
 
-def setting(store: Store, key: str) -> str | None:
-    rows = store.query("SELECT value FROM meta WHERE key = ?", (key,))
+def setting(store: AnyStore, key: str) -> str | None:
+    if (server := _on_server(store)) is not None:
+        from intake.storage.pg import console  # noqa: PLC0415
+
+        return console.setting(server, key)
+    rows = _file(store).query("SELECT value FROM meta WHERE key = ?", (key,))
     return str(rows[0][0]) if rows else None
 
 
-def set_on_call_contact(store: Store, actor: str, contact: str | None) -> None:
+def _write(store: AnyStore, actor: str, values: dict[str, str | None], detail: str) -> None:
+    """Set the console's `values` (None deletes one) as `actor`, a supervisor; audited."""
+    if (server := _on_server(store)) is not None:
+        from intake.storage.pg import console  # noqa: PLC0415
+
+        _refused(console.write_settings(server, actor, values, detail))
+        return
+    with _file(store).transaction() as conn:
+        _supervisor(conn, actor)
+        for key, value in values.items():
+            _set(conn, key, value)
+        audit.append(conn, actor, "console", None, detail)
+
+
+def set_on_call_contact(store: AnyStore, actor: str, contact: str | None) -> None:
     """Who volunteers call for support (a name and a number), shown on the crisis route."""
     text = (contact or "").strip() or None
     if text is not None and len(text) > MAX_NAME_LENGTH:
         raise BadName()
-    with store.transaction() as conn:
-        _supervisor(conn, actor)
-        _set(conn, ON_CALL_KEY, text)
-        audit.append(conn, actor, "console", None, "on-call-contact-set")
+    _write(store, actor, {ON_CALL_KEY: text}, "on-call-contact-set")
 
 
 def first_on_call_contact(conn: Any, supervisor: str, contact: str) -> None:
@@ -224,28 +308,40 @@ def first_on_call_contact(conn: Any, supervisor: str, contact: str) -> None:
     audit.append(conn, supervisor, "console", None, "on-call-contact-set")
 
 
-def move_on_call_contact(store: Store, settings_file: SettingsFile) -> None:
-    """A station set up before the console kept the on-call contact (a name and a number) in
-    its plaintext settings file: move it into the encrypted store (unless a supervisor has set
-    one there since) and take it out of the file. Audited without the contact."""
+def move_on_call_contact(store: AnyStore, settings_file: SettingsFile) -> None:
+    """A station set up before the console (or a shared line's first station, whose server did
+    not hold it) kept the on-call contact (a name and a number) in its plaintext settings file:
+    move it into the encrypted store, or sealed onto the shared server (unless a supervisor has
+    set one there since), and take it out of the file. Audited without the contact. On the
+    server the window calls this at a supervisor's sign-in; if the server cannot be reached the
+    file keeps it (StoreError raised), for the crisis route to read."""
     settings = settings_file.load()
     text = (settings.on_call_contact or "").strip()
     if not text:
         return
-    if on_call_contact(store) is None:
-        if len(text) > MAX_NAME_LENGTH:
-            return  # the store would refuse it: left in the file, which the crisis route reads
-        with store.transaction() as conn:
+    if len(text) > MAX_NAME_LENGTH:
+        return  # the store would refuse it: left in the file, which the crisis route reads
+    if (server := _on_server(store)) is not None:
+        from intake.storage.pg import console  # noqa: PLC0415
+
+        refused = console.write_settings(
+            server, None, {ON_CALL_KEY: text}, "on-call-contact-moved", unless_set=True
+        )
+        if refused is not None:
+            return  # this login may not write it: the file keeps it, for the crisis route
+
+    elif on_call_contact(store) is None:
+        with _file(store).transaction() as conn:
             _set(conn, ON_CALL_KEY, text)
             audit.append(conn, None, "console", None, "on-call-contact-moved")
     settings_file.save(replace(settings, on_call_contact=None))
 
 
-def on_call_contact(store: Store) -> str | None:
+def on_call_contact(store: AnyStore) -> str | None:
     return setting(store, ON_CALL_KEY)
 
 
-def _stored_int(store: Store, key: str, low: int, high: int) -> int | None:
+def _stored_int(store: AnyStore, key: str, low: int, high: int) -> int | None:
     value = setting(store, key)
     try:
         number = int(value) if value is not None else None
@@ -254,12 +350,12 @@ def _stored_int(store: Store, key: str, low: int, high: int) -> int | None:
     return number if number is not None and low <= number <= high else None
 
 
-def idle_minutes(store: Store) -> int | None:
+def idle_minutes(store: AnyStore) -> int | None:
     """The idle lock time the console saved (None: not set here; the settings file's then)."""
     return _stored_int(store, IDLE_KEY, *IDLE_RANGE)
 
 
-def retention_days(store: Store) -> int | None:
+def retention_days(store: AnyStore) -> int | None:
     return _stored_int(store, RETENTION_KEY, *RETENTION_RANGE)
 
 
@@ -271,7 +367,7 @@ class KioskPolicy:
     staff_alert: str  # STAFF_ALERTS
 
 
-def stored_kiosk_settings(store: Store) -> dict[str, Any]:
+def stored_kiosk_settings(store: AnyStore) -> dict[str, Any]:
     """The kiosk settings a supervisor saved in the console, by their settings-file names (what
     is not there was not set here)."""
     values: dict[str, Any] = {}
@@ -285,7 +381,7 @@ def stored_kiosk_settings(store: Store) -> dict[str, Any]:
     return values
 
 
-def kiosk_policy(store: Store, fallback: Settings) -> KioskPolicy:
+def kiosk_policy(store: AnyStore, fallback: Settings) -> KioskPolicy:
     """The kiosk's timers and staff alert: the store's, else (an older station) the file's."""
     merged = replace(fallback, **stored_kiosk_settings(store))
     return KioskPolicy(
@@ -296,7 +392,7 @@ def kiosk_policy(store: Store, fallback: Settings) -> KioskPolicy:
     )
 
 
-def set_kiosk_policy(store: Store, actor: str, policy: KioskPolicy) -> None:
+def set_kiosk_policy(store: AnyStore, actor: str, policy: KioskPolicy) -> None:
     chosen = {
         "kiosk_idle_seconds": policy.idle_seconds,
         "kiosk_countdown_seconds": policy.countdown_seconds,
@@ -306,32 +402,27 @@ def set_kiosk_policy(store: Store, actor: str, policy: KioskPolicy) -> None:
         raise KioskOutOfRange()
     if policy.staff_alert not in STAFF_ALERTS:
         raise ValueError(f"unknown staff alert {policy.staff_alert!r}")
-    with store.transaction() as conn:
-        _supervisor(conn, actor)
-        for key, value in chosen.items():
-            _set(conn, key, str(value))
-        _set(conn, STAFF_ALERT_KEY, policy.staff_alert)
-        audit.append(conn, actor, "console", None, "kiosk-policy")
+    values: dict[str, str | None] = {key: str(value) for key, value in chosen.items()}
+    values[STAFF_ALERT_KEY] = policy.staff_alert
+    _write(store, actor, values, "kiosk-policy")
 
 
-def set_idle_minutes(store: Store, actor: str, minutes: int) -> None:
+def set_idle_minutes(store: AnyStore, actor: str, minutes: int) -> None:
     if not IDLE_RANGE[0] <= minutes <= IDLE_RANGE[1]:
         raise OutOfRange()
-    with store.transaction() as conn:
-        _supervisor(conn, actor)
-        _set(conn, IDLE_KEY, str(minutes))
-        audit.append(conn, actor, "console", None, f"idle-lock minutes={minutes}")
+    _write(store, actor, {IDLE_KEY: str(minutes)}, f"idle-lock minutes={minutes}")
 
 
-def set_retention_days(store: Store, actor: str, days: int) -> None:
+def set_retention_days(store: AnyStore, actor: str, days: int) -> None:
+    """The retention period; on the server, the one its purge reads (`PgStore.purge`)."""
     if not RETENTION_RANGE[0] <= days <= RETENTION_RANGE[1]:
         raise OutOfRange()
-    with store.transaction() as conn:
-        _supervisor(conn, actor)
-        _set(conn, RETENTION_KEY, str(days))
-        audit.append(conn, actor, "console", None, f"retention days={days}")
+    _write(store, actor, {RETENTION_KEY: str(days)}, f"retention days={days}")
 
 
-def hold_record(store: Store, actor: str, contact_id: str, on_hold: bool) -> None:
+def hold_record(store: AnyStore, actor: str, contact_id: str, on_hold: bool) -> None:
     """A legal hold keeps the record out of retention purges (supervisors only, audited)."""
-    set_hold(store, contact_id, on_hold, actor)
+    if (server := _on_server(store)) is not None:
+        server.set_hold(contact_id, on_hold, actor)
+        return
+    set_hold(_file(store), contact_id, on_hold, actor)

@@ -6,12 +6,14 @@ call goes through the local encrypted outbox (`intake.services.outbox`): when th
 be reached the call waits, sealed, on this computer, and is delivered without duplicates when
 it answers again. `status()` says which, for the header.
 
-Screens whose services do not use the server yet (the supervisor console) reach for `store`, the SQLCipher file, and get `NotOnServer`, a typed
-error that explains itself; the main window shows them disabled in the first place.
+Every screen's services now use the server. A screen named in `NOT_ON_SERVER` (none today)
+would reach for `store`, the SQLCipher file, and get `NotOnServer`, a typed error that explains
+itself; the main window shows such screens disabled in the first place.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -20,6 +22,7 @@ from intake.accounts import Account, Role
 from intake.services.calls import CallDesk, CallSnapshot
 from intake.services.outbox import Outbox, OutboxDrafts, save_or_queue
 from intake.services.session import Session
+from intake.services.worklist_watch import WorklistWatch
 from intake.storage.errors import NotOnServer, ServerUnreachable, StoreExists
 
 if TYPE_CHECKING:
@@ -31,7 +34,7 @@ if TYPE_CHECKING:
     from intake.storage.pg.store import PgStore
 
 # The screens that still read the SQLCipher file directly: shown disabled on the server.
-NOT_ON_SERVER = frozenset({"console"})
+NOT_ON_SERVER: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,9 @@ class ServerStatus:
     connected: bool
     waiting: int  # calls kept in the outbox on this computer
     set_aside: int  # outbox files that could not be delivered (damaged or refused)
+    # The on-call supervisor's contact the console keeps on the server, as read with this check
+    # (None: not set there, or not read): a change reaches the crisis route of the next call.
+    on_call_contact: str | None = None
 
 
 class SharedCallDesk(CallDesk):
@@ -75,6 +81,15 @@ class SharedSession(Session):
         self.address = store.dsn
         self._station: tuple[str, Connection[Any]] | None = None
         self._password: tuple[str, str] | None = None  # (account, server password): memory only
+        self._watches: list[WorklistWatch] = []
+
+    def watch_worklist(self, on_change: Callable[[], None]) -> WorklistWatch:
+        """Hear the line's worklist change (`intake.services.worklist_watch`); `on_change` is
+        called from the watch's own thread. Stopped by `close`, or by its own `stop`."""
+        watch = WorklistWatch(self.pg.dsn, on_change)
+        self._watches.append(watch)
+        watch.start()
+        return watch
 
     @property
     def store(self) -> Store:
@@ -177,15 +192,24 @@ class SharedSession(Session):
     def status(self) -> ServerStatus:
         """Deliver what waits if the server answers, then say where things stand. Runs on a
         worker thread (the header asks every few seconds and after each save)."""
+        from intake.services.accounts import on_call_contact  # noqa: PLC0415 - no import cycle
+
         connected = self.pg.ping()
+        on_call = None
         if connected:
             try:
                 self.outbox.deliver(self.pg)
+                on_call = on_call_contact(self.pg)
             except ServerUnreachable:
                 connected = False
-        return ServerStatus(connected, len(self.outbox.pending()), len(self.outbox.set_aside()))
+        return ServerStatus(
+            connected, len(self.outbox.pending()), len(self.outbox.set_aside()), on_call
+        )
 
     def close(self) -> None:
+        for watch in self._watches:
+            watch.stop()
+        self._watches.clear()
         self._password = None
         self._back_to_station()
         self.pg.close()

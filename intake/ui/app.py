@@ -154,9 +154,8 @@ class IntakeApplication(QObject):
     def _created_shared(self, address: str, on_call: str, opened: Session, created: bool) -> None:
         self.server = address
         settings = self.settings_file.load().with_language(self.language.language)
-        # The shared server does not keep the on-call contact yet (the console, which keeps it
-        # in a file store, is not on the server): this station's settings file holds it, as
-        # before the console, so the crisis route can show it.
+        # The settings file holds the on-call contact until the first supervisor's sign-in,
+        # which moves it onto the server, sealed (`call.start.server_console_settings`).
         if on_call:
             settings = replace(settings, on_call_contact=on_call)
         self.settings_file.save(replace(settings, server=address))

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 class ConsolePage(Retranslatable, QWidget):
     idle_saved = QtSignal(int)  # minutes: the window's idle lock follows at once
 
-    def __init__(self, store: Store, account: Account, parent: QWidget) -> None:
+    def __init__(self, store: console.AnyStore, account: Account, parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("console-page")
         if account.role is not Role.SUPERVISOR:
@@ -161,9 +161,14 @@ class ConsolePage(Retranslatable, QWidget):
         self.tabs.setObjectName("console-tabs")
         self.tabs.addTab(self.accounts_box, "")
         self.tabs.addTab(settings_tab, "")
-        self.directory_tab = DirectoryChecks(store, account, self)
-        self.tabs.addTab(self.directory_tab, "")
-        self.directory_tab.said.connect(self._say)
+        # The directory checks are kept in the station's file: not on the shared server yet.
+        file_store = console.file_store(store)
+        self.on_server = file_store is None
+        self.directory_tab: DirectoryChecks | None = None
+        if file_store is not None:
+            self.directory_tab = DirectoryChecks(file_store, account, self)
+            self.tabs.addTab(self.directory_tab, "")
+            self.directory_tab.said.connect(self._say)
         self.tabs.currentChanged.connect(self._tab_shown)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -261,7 +266,7 @@ class ConsolePage(Retranslatable, QWidget):
         return self._rows[rows[0].row()] if rows and rows[0].row() < len(self._rows) else None
 
     def _tab_shown(self, index: int) -> None:
-        if self.tabs.widget(index) is self.directory_tab:
+        if self.directory_tab is not None and self.tabs.widget(index) is self.directory_tab:
             self.directory_tab.load_once()
 
     def _say(self, message: str) -> None:
@@ -371,7 +376,11 @@ class ConsolePage(Retranslatable, QWidget):
             self.role,
             [(label("account-role", code), code) for code in console.ADDABLE_ROLES],
         )
-        self.settings_box.setTitle(_("Settings (kept in the encrypted store)"))
+        self.settings_box.setTitle(
+            _("Settings (kept on the line's shared server; the on-call contact encrypted)")
+            if self.on_server
+            else _("Settings (kept in the encrypted store)")
+        )
         self.captions["on_call"].setText(
             pgettext("field label", "On-call supervisor (name and number)")
         )
@@ -380,8 +389,13 @@ class ConsolePage(Retranslatable, QWidget):
         self.save_settings.setText(_("Save the settings"))
         self.tabs.setTabText(0, _("Accounts"))
         self.tabs.setTabText(1, _("Settings"))
-        self.tabs.setTabText(2, _("Directory checks"))
-        self.kiosk_box.setTitle(_("Kiosks (kept in the encrypted store)"))
+        if self.directory_tab is not None:
+            self.tabs.setTabText(2, _("Directory checks"))
+        self.kiosk_box.setTitle(
+            _("Kiosks (kept on the line's shared server)")
+            if self.on_server
+            else _("Kiosks (kept in the encrypted store)")
+        )
         self.captions["kiosk_idle"].setText(
             pgettext("field label", "Ask “Are you still there?” after (seconds untouched)")
         )

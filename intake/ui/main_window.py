@@ -6,7 +6,10 @@ The phone-line and kiosk workflows will live in the workspace; locking hides the
 
 from __future__ import annotations
 
+import contextlib
+import weakref
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +50,7 @@ from intake.ui.widgets import (
 if TYPE_CHECKING:
     from intake.services.drafts import Draft
     from intake.services.shared import ServerStatus
+    from intake.services.worklist_watch import WorklistWatch
     from intake.settings import SettingsFile
     from intake.ui.call.base import CallServices
     from intake.ui.call.page import CallPage
@@ -212,7 +216,7 @@ class HomePage(Retranslatable, QWidget):
         self.security.setText(
             _(
                 "Notes, names and numbers are encrypted on this computer before they reach the "
-                "line's shared server. The supervisor console does not use the shared server yet."
+                "line's shared server."
             )
             if self.on_server
             else _("Records are encrypted at rest with SQLCipher {version}.").format(
@@ -416,6 +420,7 @@ class MainWindow(Retranslatable, QMainWindow):
     unlock_requested = QtSignal(str)  # PIN, checked by the application off the UI thread
     locked_now = QtSignal()
     discard_draft = QtSignal(str)  # contact id
+    worklist_heard = QtSignal()  # the shared server announced a worklist change (any thread)
 
     def __init__(  # noqa: PLR0917 - the controller's state, passed once
         self,
@@ -577,6 +582,15 @@ class MainWindow(Retranslatable, QMainWindow):
         self.server_poll.setObjectName("server-poll")
         self.server_poll.setInterval(SERVER_POLL_MS)
         self.server_poll.timeout.connect(self.refresh_server_status)
+        # Another station's new, claimed or closed item (LISTEN/NOTIFY, on its own thread):
+        # the announcements of one save arrive together, so the list is read once for them.
+        self.worklist_watch: WorklistWatch | None = None
+        self._heard = QTimer(self)
+        self._heard.setObjectName("worklist-heard")
+        self._heard.setSingleShot(True)
+        self._heard.setInterval(150)
+        self._heard.timeout.connect(self._worklist_changed)
+        self.worklist_heard.connect(self._heard.start)
         if services is not None and services.session.shared:
             self._use_shared_store()
         self.retranslate_ui()
@@ -651,12 +665,33 @@ class MainWindow(Retranslatable, QMainWindow):
         server's state shows under the header and is checked every few seconds (which also
         delivers calls kept in the outbox once the server answers)."""
         self.home.on_server = True
-        self.unavailable = (self.console_action,)
+        self.unavailable = ()  # every screen uses the server (`shared.NOT_ON_SERVER`)
         for action in self.unavailable:
             action.setEnabled(False)
         self.server_status.setVisible(True)
         self.server_poll.start()
         self.refresh_server_status()
+        assert self.services is not None
+        # Held weakly: the watch's thread must never be the one that lets the window go.
+        announce = weakref.WeakMethod(self._announce_worklist)
+
+        def heard() -> None:
+            if (method := announce()) is not None:
+                method()
+
+        self.worklist_watch = self.services.session.watch_worklist(heard)  # type: ignore[attr-defined]
+
+    def _announce_worklist(self) -> None:
+        """Called on the watch's thread: only a queued signal crosses to the window's."""
+        with contextlib.suppress(RuntimeError):  # the window is already gone
+            self.worklist_heard.emit()
+
+    def _worklist_changed(self) -> None:
+        """Another station changed the worklist: the open worklist and the home page's count
+        follow now, not at the next check of the server."""
+        if self.worklist_page is not None and self.pages.currentWidget() is self.worklist_page:
+            self.worklist_page.refresh()
+        self.refresh_worklist_count()
 
     def refresh_server_status(self) -> None:
         if self.services is None or not self.services.session.shared:
@@ -672,6 +707,15 @@ class MainWindow(Retranslatable, QMainWindow):
     def show_server_status(self, status: ServerStatus | None) -> None:
         self._server = status
         self._retranslate_server()
+        if (
+            status is not None
+            and status.on_call_contact
+            and self.services is not None
+            and status.on_call_contact != self.services.on_call_contact
+        ):
+            # A supervisor changed the on-call contact in the console (any station): the next
+            # call's crisis route shows the new one, without asking the server when it opens.
+            self.services = replace(self.services, on_call_contact=status.on_call_contact)
         if status is not None and status.connected:
             # Other stations' new or claimed items show with each check of the server (every
             # few seconds), on the worklist if it is open and in the home page's count.
@@ -682,7 +726,7 @@ class MainWindow(Retranslatable, QMainWindow):
     def _retranslate_server(self) -> None:
         for action in self.unavailable:
             action.setToolTip(_("Not available on the shared server yet"))
-        if not self.unavailable:
+        if self.services is None or not self.services.session.shared:
             return
         status = self._server
         if status is None:
@@ -795,12 +839,11 @@ class MainWindow(Retranslatable, QMainWindow):
     def show_console(self) -> None:
         from intake.ui.console import ConsolePage  # noqa: PLC0415 - supervisors only
 
-        if self._not_on_server():
-            return
         if self.services is None or self.locked or self.account.role is not Role.SUPERVISOR:
             return
         if self.console_page is None:
-            self.console_page = ConsolePage(self.services.session.store, self.account, self.pages)
+            # The file's store, or the shared server's console part (accounts and settings).
+            self.console_page = ConsolePage(self.services.session.records, self.account, self.pages)
             self.console_page.idle_saved.connect(self.set_idle_minutes)
             self.pages.addWidget(self.console_page)
         else:
@@ -966,6 +1009,10 @@ class MainWindow(Retranslatable, QMainWindow):
             self.call_page.stop()
         self.idle.stop()
         self.server_poll.stop()  # the session closes after the window
+        if self.worklist_watch is not None:
+            # Told to stop, not waited for (a connection being tried may take seconds): the
+            # session's close, after the window, waits for it.
+            self.worklist_watch.stop(timeout=0)
         super().closeEvent(event)
 
     def show_about(self) -> None:

@@ -217,7 +217,7 @@ def render_call(language: Language, out: Path, workdir: Path) -> list[Path]:
         # The console's other tabs: the settings (the kiosk's among them), directory checks.
         window.show_console()
         console = window.console_page
-        if console is not None:
+        if console is not None and console.directory_tab is not None:
             table = console.directory_tab.table
 
             def loaded(table: QTableWidget = table) -> bool:

@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 from intake.call import Call
 from intake.i18n import Language, _, ngettext
 from intake.pins import hash_pin
+from intake.services import accounts as console
 from intake.services import worklist
 from intake.services.calls import save_call, snapshot
 from intake.settings import SettingsFile
@@ -119,14 +120,12 @@ def test_a_whole_call_on_the_shared_server_and_another_stations_call_in_history(
     assert app.session is not None
     assert app.session.shared
     status_shows(qtbot, window, _("Shared server: connected"))
-    # Screens that do not use the server yet: disabled, saying why; never a traceback.
-    for action in (window.console_action,):
-        assert not action.isEnabled()
-        assert action.toolTip() == _("Not available on the shared server yet")
-    window.show_console()
-    assert window.console_page is None
+    # Every screen uses the server now (console: test_shared_console; matching and reports:
+    # test_shared_matching).
+    for action in (window.console_action, window.matching_action, window.reports_action):
+        assert action.isEnabled()
     window.lock()
-    window.unlock()  # unlocking does not switch them back on
+    window.unlock()
     assert window.matching_action.isEnabled()  # matching is on the server (schema 5)
     assert window.own_matches_action.isEnabled()
     assert window.reports_action.isEnabled()  # reports too, from the server's rows
@@ -411,12 +410,15 @@ def test_set_up_on_a_shared_server_refuses_no_tls_then_creates_the_lines_store(
         setup.create_button.click()
         qtbot.waitUntil(lambda: app.main_window is not None, timeout=20_000)
         assert settings_file.load().server == pg_dsn  # the next start opens the server
-        # Kept where the crisis route of a shared line reads it (the server does not hold it).
-        assert "Dr Lucie Gagnon" in (settings_file.load().on_call_contact or "")
         assert not store_path.exists()  # no file was made on this computer
+        # The supervisor's first sign-in moved the contact onto the server, sealed, and out of
+        # the plaintext settings file (the crisis route reads the server's).
+        wait_idle(qtbot)
+        assert "Lucie" not in settings_file.path.read_text(encoding="utf-8")
         reader = open_shared_store(pg_dsn, PASSPHRASE)
         try:
             assert [a.display_name for a in reader.list_accounts()] == ["Dr Sam Okafor"]
+            assert "Dr Lucie Gagnon" in (console.on_call_contact(reader) or "")
         finally:
             reader.close()
     finally:

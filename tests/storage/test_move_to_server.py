@@ -7,9 +7,12 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
+
 from intake.call import Call
 from intake.pins import hash_pin
 from intake.services.calls import save_call, snapshot
+from intake.storage.errors import AccountDisabled
 from intake.storage.local import LocalRecords
 from intake.storage.pg.move import move_file_to_server
 from intake.storage.pg.store import create_shared_store, open_shared_store
@@ -140,8 +143,13 @@ def test_an_account_disabled_on_the_station_cannot_sign_in_on_the_server(
     try:
         move_file_to_server(file.store, shared, None)
         assert gone not in [a.id for a in shared.list_accounts()]
-        assert shared.check_pin(gone, "581403") is None
+        with pytest.raises(AccountDisabled):  # moved disabled, as the console disables one
+            shared.check_pin(gone, "581403")
         assert shared.check_pin(actor, PIN) is not None
+        from intake.services import accounts as console
+
+        console.set_disabled(shared, actor, gone, False)  # enabled on the server: the old PIN
+        assert shared.check_pin(gone, "581403") is not None
     finally:
         shared.close()
         file.close()

@@ -14,7 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from intake.storage.db import Store
-from intake.storage.pg.store import DISABLED_PIN, PgStore, PgWriter, pin_columns
+from intake.storage.pg.console import FILE_KEYS, SEALED
+from intake.storage.pg.store import PgStore, PgWriter, pin_columns
 
 _CONTACT_COLUMNS = (
     "id, channel, started_at, ended_at, ui_language, caller_language, role, province, "
@@ -54,27 +55,42 @@ def move_file_to_server(file: Store, shared: PgStore, actor: str | None) -> dict
     with shared.writing() as w:
         for account_id, name, role, pin_hash, failed, locked, created, disabled in file.query(
             "SELECT id, display_name, role, pin_hash, failed_pins, locked_until, created_at, "
-            "disabled_at IS NOT NULL FROM accounts"
+            "disabled_at FROM accounts"
         ):
-            # The shared store has no "disabled" yet: a disabled account moves (its contacts
-            # name it) with a PIN hash nothing matches, and is left out of the sign-in list.
-            kept_hash = DISABLED_PIN if disabled else pin_hash
-            sealed_pin, verifier = pin_columns(keys, account_id, kept_hash)
+            # A disabled account moves disabled (its contacts name it), as the console disables
+            # one on the server: its verifier set aside, so nothing matches its PIN until a
+            # supervisor enables it there.
+            sealed_pin, verifier = pin_columns(keys, account_id, pin_hash)
             added["accounts"] += _inserted(
                 w,
                 "INSERT INTO accounts (id, display_name, role, pin_hash, pin_verifier, "
-                "failed_pins, locked_until, created_at) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, coalesce(%s::timestamptz, now()))",
+                "failed_pins, locked_until, created_at, disabled_at, disabled_verifier) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, coalesce(%s::timestamptz, now()), "
+                "%s::timestamptz, %s)",
                 (
                     account_id,
                     keys.seal("accounts", "display_name", account_id, name),
                     role,
                     sealed_pin,
-                    verifier,
+                    None if disabled else verifier,
                     failed,
                     datetime.fromisoformat(locked) if locked else None,
                     _timestamp(created),
+                    _timestamp(disabled) if disabled else None,
+                    verifier if disabled else None,
                 ),
+            )
+        # The console's settings (the retention period among them), unless the server has its
+        # own already: the on-call contact sealed, the rest coded numbers.
+        for key, value in file.query(
+            f"SELECT key, value FROM meta WHERE key IN ({', '.join('?' * len(FILE_KEYS))})",
+            FILE_KEYS,
+        ):
+            sealed = keys.seal("console_settings", "value", key, value) if key in SEALED else None
+            w.q(
+                "INSERT INTO console_settings (key, value, sealed) VALUES (%s, %s, %s) "
+                "ON CONFLICT (key) DO NOTHING",
+                (key, None if sealed else value, sealed),
             )
         for row in file.query(f"SELECT {_CONTACT_COLUMNS} FROM contacts"):
             values = list(row)

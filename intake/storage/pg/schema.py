@@ -261,6 +261,11 @@ UPGRADES = [
                 GRANT EXECUTE ON FUNCTION {PIN_SIGNATURE} TO {group};
                 REVOKE UPDATE, SELECT ON accounts FROM {group};
                 GRANT SELECT ({ACCOUNT_COLUMNS}) ON accounts TO {group};
+                -- (and, once the console's step made it, who is disabled: see CONSOLE)
+                IF EXISTS (SELECT 1 FROM information_schema.columns
+                            WHERE table_name = 'accounts' AND column_name = 'disabled_at') THEN
+                    GRANT SELECT (disabled_at) ON accounts TO {group};
+                END IF;
             END IF;
         END $$"""
         for group in ("intake_volunteer", "intake_supervisor")
@@ -546,6 +551,54 @@ ROSTER = [
     roster_security.in_upgrade(),
 ]
 
+# The console on the server and a worklist that follows within seconds (issue 18):
+# - every change to a worklist item (a claim, a release, a new due time, a close) and every
+#   attempt is announced on the worklist channel, as new callbacks and follow-ups already are
+#   (their items are announced by the callback or follow-up itself), ids only;
+# - the console's settings: the on-call supervisor's contact sealed on the station (bound to
+#   its key), the idle lock, the retention period and the kiosk's policy as coded numbers in
+#   clear; the retention period moves here from `meta`;
+# - an account disabled from the console: `disabled_at`, and its PIN verifier set aside, so the
+#   server's own PIN function finds nothing to match (enabling it puts the verifier back).
+CONSOLE = [
+    """CREATE FUNCTION intake_work_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_TABLE_NAME = 'work_attempts' THEN
+                PERFORM pg_notify('intake_worklist', 'work_attempts ' || NEW.item_id);
+            ELSE
+                PERFORM pg_notify('intake_worklist', 'work_items ' || NEW.id);
+            END IF;
+            RETURN NULL;
+        END
+    $$""",
+    """CREATE TRIGGER work_items_notify AFTER UPDATE ON work_items
+        FOR EACH ROW EXECUTE FUNCTION intake_work_changed()""",
+    """CREATE TRIGGER work_attempts_notify AFTER INSERT ON work_attempts
+        FOR EACH ROW EXECUTE FUNCTION intake_work_changed()""",
+    """CREATE TABLE console_settings (
+        key    text PRIMARY KEY,
+        value  text,
+        sealed bytea,
+        CHECK ((value IS NULL) <> (sealed IS NULL))
+    )""",
+    "INSERT INTO console_settings (key, value) "
+    "SELECT key, value FROM meta WHERE key = 'retention_days'",
+    "DELETE FROM meta WHERE key = 'retention_days'",
+    "ALTER TABLE accounts ADD COLUMN disabled_at timestamptz",
+    "ALTER TABLE accounts ADD COLUMN disabled_verifier bytea",
+    # Per-person logins (row-level security, security.py) read the settings and who is disabled.
+    *(
+        f"""DO $$ BEGIN
+            IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{group}')
+               AND to_regproc('intake_me') IS NOT NULL THEN
+                GRANT SELECT ON console_settings TO {group};
+                GRANT SELECT (disabled_at) ON accounts TO {group};
+            END IF;
+        END $$"""
+        for group in ("intake_volunteer", "intake_supervisor")
+    ),
+]
+
 # The steps after version 1, in order: STEPS[n - 2] brings a version n - 1 store to version n.
 PIN_STEP = UPGRADES
 # PIN_STEP stays last: the tests of an older store's PIN upgrade set the version back to the one
@@ -556,6 +609,7 @@ STEPS: list[list[str]] = [
     FIRST_CONTACT_KIND,
     ROSTER,
     ROW_SECURITY_STEP,
+    CONSOLE,
     PIN_STEP,
 ]
 

@@ -123,6 +123,8 @@ STATEMENTS = [
         for group in GROUPS
         for statement in (
             f"GRANT SELECT ON meta, audit, audit_head, open_worklist TO {group}",
+            f"GRANT SELECT ON console_settings TO {group}",  # the console's settings
+            f"GRANT SELECT (disabled_at) ON accounts TO {group}",
             # Not the PIN verifier: with it and the line passphrase, a login could try every
             # PIN offline; without it, every try goes through the server and is counted.
             f"GRANT SELECT ({ACCOUNT_COLUMNS}) ON accounts TO {group}",

@@ -731,7 +731,7 @@ class PgStore(PgWorklist, PgFeedback, PgRoster, PgReports):
         return bool(rows[0][0])
 
     def retention_days(self) -> int:
-        rows = self.query("SELECT value FROM meta WHERE key = 'retention_days'")
+        rows = self.query("SELECT value FROM console_settings WHERE key = 'retention_days'")
         return int(rows[0][0]) if rows else retention.DEFAULT_DAYS
 
     def set_retention_days(self, days: int, actor: str | None) -> None:
@@ -739,7 +739,7 @@ class PgStore(PgWorklist, PgFeedback, PgRoster, PgReports):
             raise ValueError("retention must be at least one day")
         with self.writing() as w:
             w.q(
-                "INSERT INTO meta (key, value) VALUES ('retention_days', %s) "
+                "INSERT INTO console_settings (key, value) VALUES ('retention_days', %s) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (str(days),),
             )
@@ -836,9 +836,11 @@ class PgStore(PgWorklist, PgFeedback, PgRoster, PgReports):
             return account_id
 
     def list_accounts(self) -> list[Account]:
-        """The accounts that may sign in (one disabled on its station file before the move is
-        left out: see `move.DISABLED_PIN`)."""
-        rows = self.query("SELECT id, display_name, role, pin_hash FROM accounts")
+        """The accounts that may sign in (one disabled in the console, or on its station file
+        before the move, is left out: see `move.DISABLED_PIN`)."""
+        rows = self.query(
+            "SELECT id, display_name, role, pin_hash FROM accounts WHERE disabled_at IS NULL"
+        )
         accounts = [
             Account(r[0], str(self._keys.open("accounts", "display_name", r[0], r[1])), Role(r[2]))
             for r in rows
@@ -858,11 +860,18 @@ class PgStore(PgWorklist, PgFeedback, PgRoster, PgReports):
         own account (NotAllowed)."""
         del now
         try:  # a login that acts for no account (mapped away) may not even read the salt
-            rows = self.query("SELECT pin_hash FROM accounts WHERE id = %s", (account_id,))
+            rows = self.query(
+                "SELECT pin_hash, disabled_at IS NOT NULL FROM accounts WHERE id = %s",
+                (account_id,),
+            )
         except psycopg.errors.InsufficientPrivilege as exc:
             raise errors.NotAllowed() from exc
         if not rows:
             return None
+        if rows[0][1]:  # disabled in the console (the server has set its verifier aside too)
+            with self.writing() as w:
+                w.audit(account_id, "failed-sign-in", account_id, "disabled")
+            raise errors.AccountDisabled()
         parameters = str(self._keys.open("accounts", "pin_hash", account_id, bytes(rows[0][0])))
         key = derive_pin_key(pin, parameters)  # None for a disabled account: never right
         try:

@@ -146,8 +146,10 @@ class PgWorklist:
             return None  # a per-person login works for its own account only
         # (A per-person login may not lock an account row: it has no UPDATE on `accounts`.)
         lock = " FOR SHARE" if self.session_account is None else ""
-        row = w.q(f"SELECT role, pin_hash FROM accounts WHERE id = %s{lock}", (actor,)).fetchone()
-        if row is None:
+        row = w.q(
+            f"SELECT role, pin_hash, disabled_at FROM accounts WHERE id = %s{lock}", (actor,)
+        ).fetchone()
+        if row is None or row[2] is not None:  # disabled in the console: no role
             return None
         if self._keys.open("accounts", "pin_hash", actor, bytes(row[1])) == _DISABLED_PIN:
             return None

@@ -25,6 +25,9 @@ class CallData:
     drafts: list[Draft]
     followups_due: int
     idle_minutes: int | None = None  # set in the console (the encrypted store); None: not set
+    # The on-call supervisor's contact the console keeps (the file's store or the shared
+    # server); None: not set there, or the server did not answer (the settings file's then).
+    on_call_contact: str | None = None
 
 
 def load_call_data(
@@ -38,17 +41,24 @@ def load_call_data(
     volunteer's unfinished calls (a crash or a closed window leaves one behind) and how many
     follow-ups are due by tomorrow (a supervisor's count covers everyone's)."""
     from intake.i18n.formatting import preload  # noqa: PLC0415
-    from intake.services.accounts import idle_minutes, move_on_call_contact  # noqa: PLC0415
+    from intake.services.accounts import (  # noqa: PLC0415
+        idle_minutes,
+        move_on_call_contact,
+        on_call_contact,
+    )
     from intake.services.directory_checks import current_directory  # noqa: PLC0415
 
     preload()  # both languages' dates: the first language switch then reads nothing
     idle: int | None = None
+    on_call: str | None = None
     if session.shared:
-        # The directory checks, the on-call contact and the idle time are kept by the console in
-        # the station's file; the shared server does not hold them yet (docs/shared-store.md).
+        # The directory checks are kept by the console in the station's file; the shared server
+        # does not hold them yet (docs/shared-store.md). The on-call contact and the idle time
+        # are the server's console settings.
         from intake.directory.load import load_directory, override_from_environment  # noqa: PLC0415
 
         programs = load_directory(override_from_environment())
+        on_call, idle = server_console_settings(session, settings_file, supervisor=sees_all)
     else:
         if settings_file is not None:  # confidential: out of the plaintext file, into the store
             move_on_call_contact(session.store, settings_file)
@@ -56,6 +66,7 @@ def load_call_data(
         # point of referral follows them.
         programs = current_directory(session.store)
         idle = idle_minutes(session.store)
+        on_call = on_call_contact(session.store)
     by = (datetime.now(UTC) + timedelta(days=1)).isoformat()
     return CallData(
         Router(programs),
@@ -64,7 +75,32 @@ def load_call_data(
         Drafts(session.draft_records, account_id).pending(),
         session.call_desk(account_id).followups_due(by, everyone=sees_all),
         idle,
+        on_call,
     )
+
+
+def server_console_settings(
+    session: Session, settings_file: SettingsFile | None, *, supervisor: bool
+) -> tuple[str | None, int | None]:
+    """The shared server's on-call contact and idle time, read once at sign-in (the crisis
+    route then shows the contact without asking the server again, whatever happens to it). A
+    supervisor's sign-in first moves a contact this station's settings file still holds (a
+    shared line's first station kept it there) onto the server, sealed. If the server does not
+    answer: (None, None), and the settings file's contact, if it has one, is shown."""
+    from intake.services.accounts import (  # noqa: PLC0415
+        idle_minutes,
+        move_on_call_contact,
+        on_call_contact,
+    )
+    from intake.services.session import StoreError  # noqa: PLC0415
+
+    store = session.records
+    try:
+        if supervisor and settings_file is not None:
+            move_on_call_contact(store, settings_file)
+        return on_call_contact(store), idle_minutes(store)
+    except StoreError:
+        return None, None
 
 
 def idle_minutes_for(data: object, settings: Settings) -> int:
@@ -72,15 +108,6 @@ def idle_minutes_for(data: object, settings: Settings) -> int:
     file's (a station set up before the console existed)."""
     stored = data.idle_minutes if isinstance(data, CallData) else None
     return stored or settings.idle_lock_minutes
-
-
-def store_on_call_contact(session: Session) -> str | None:
-    from intake.services.accounts import on_call_contact  # noqa: PLC0415
-
-    if session.shared:
-        return None  # kept by the console, which does not use the server yet: the settings'
-
-    return on_call_contact(session.store)
 
 
 def services_for(
@@ -96,9 +123,10 @@ def services_for(
         session=session,
         account_id=account.id,
         volunteer_name=spoken_name(account.display_name),
-        # Set in the supervisor console (kept in the encrypted store); an older settings file's
-        # value until a supervisor sets it there.
-        on_call_contact=store_on_call_contact(session) or settings.on_call_contact,
+        # Set in the supervisor console (kept in the encrypted store or on the shared server);
+        # an older settings file's value until it is moved there (or while the server did not
+        # answer at sign-in).
+        on_call_contact=data.on_call_contact or settings.on_call_contact,
         now=lambda: datetime.now().astimezone(),
     )
     return services, data.drafts, data.followups_due
