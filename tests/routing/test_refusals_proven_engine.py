@@ -1,0 +1,89 @@
+"""The route's shape proven from the refusing side (docs/mutation.md, engine.py): each test is a
+caller a volunteer could take, written from the sources before it was routed, and fails when
+mutation testing changes a line of `intake/routing/engine.py` that no other test noticed.
+
+Every test builds its own router (a router shared between tests keeps what it worked out when
+it was built, which would hide a changed line of its set-up), and the routes cut to the first
+few (what a screen shows) are checked with the cheap ranking forced on (`first_only_above = 0`:
+the shipped directory is below the size where it is used on its own), beside the full route.
+
+What a volunteer expects (docs/routing.md, "The policy"): when nothing of the caller's own
+province or territory is answering, a national line open at all hours that serves them comes
+first; otherwise the province's own programs come first. A closed program says when it next
+opens in the caller's own time, with a 24/7 alternative.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+
+import pytest
+
+from intake.directory.load import load_directory
+from intake.directory.model import Program
+from intake.routing.engine import Recommendation, Request, Router
+from intake.timezones import zone
+
+TORONTO = zone("America/Toronto")
+TUESDAY_10AM = datetime(2026, 11, 24, 10, 0, tzinfo=TORONTO)
+SUNDAY_3AM = datetime(2026, 11, 22, 3, 0, tzinfo=TORONTO)
+SHIPPED = {p.id: p for p in load_directory()}
+
+
+def night_line() -> Program:
+    """A national support line for anyone, answering at all hours, with no audience or topic of
+    its own (the shipped one like it is for a group and a topic)."""
+    return dataclasses.replace(
+        SHIPPED["ca-smsrc"], id="ca-night-peers", topics=frozenset(), audience=frozenset()
+    )
+
+
+def routes(programs: list[Program], request: Request, limit: int) -> list[list[Recommendation]]:
+    """The full route's first `limit`, and the route cut to `limit` by the cheap ranking."""
+    full = Router(programs).route(request).recommendations[:limit]
+    cheap = Router(programs)
+    cheap.first_only_above = 0
+    return [list(full), list(cheap.route(request, limit=limit).recommendations)]
+
+
+@pytest.mark.parametrize("way", ["full", "first-few"])
+def test_a_national_line_open_all_night_comes_first_only_when_the_province_is_closed(
+    way: str,
+) -> None:
+    programs = [*SHIPPED.values(), night_line()]
+    index = ["full", "first-few"].index(way)
+    # Tuesday 10 a.m. in Toronto: the OMA's Physician Health Program answers; it comes first.
+    day = routes(programs, Request(province="ON", at=TUESDAY_10AM), 5)[index]
+    assert day[0].program.id == "on-oma-php"
+    assert day[0].open_now is True
+    assert "ca-night-peers" in [r.program.id for r in day]
+    assert day[0].program.id != "ca-night-peers"
+    # Sunday 3 a.m.: nothing of Ontario's own answers; the line that does comes first, and the
+    # PHP says when it opens, in the caller's time (Toronto, -05:00), with that line beside it.
+    night = routes(programs, Request(province="ON", at=SUNDAY_3AM), 5)[index]
+    assert [r.program.id for r in night[:2]] == ["ca-night-peers", "on-oma-php"]
+    php = night[1]
+    assert php.open_now is False
+    assert php.next_open is not None
+    assert php.next_open.isoformat() == "2026-11-23T08:45:00-05:00"
+    assert php.alternative == "ca-night-peers"
+
+
+def test_a_fact_is_stale_only_when_checked_more_than_twelve_months_before_the_call() -> None:
+    """docs/directory.md: every fact checked more than 12 months before the call is a "stale"
+    warning. The PHP's hours checked 400 days before the call are; its eligibility checked
+    exactly 365 days before is not (yet)."""
+    php = SHIPPED["on-oma-php"]
+    old = dataclasses.replace(php.hours.provenance, checked=date(2025, 10, 20))
+    year = dataclasses.replace(php.eligibility.provenance, checked=date(2025, 11, 24))
+    changed = dataclasses.replace(
+        php,
+        hours=dataclasses.replace(php.hours, provenance=old),
+        eligibility=dataclasses.replace(php.eligibility, provenance=year),
+    )
+    programs = [changed if p.id == php.id else p for p in SHIPPED.values()]
+    for way in routes(programs, Request(province="ON", at=TUESDAY_10AM), 3):
+        warnings = next(r.warnings for r in way if r.program.id == php.id)
+        assert "stale:hours" in warnings
+        assert "stale:eligibility" not in warnings
