@@ -87,3 +87,13 @@ def test_a_fact_is_stale_only_when_checked_more_than_twelve_months_before_the_ca
         warnings = next(r.warnings for r in way if r.program.id == php.id)
         assert "stale:hours" in warnings
         assert "stale:eligibility" not in warnings
+
+
+def test_a_directory_with_only_a_program_for_the_calls_topic_still_gives_it() -> None:
+    """An organisation's directory may hold only the CMPA; a physician facing a complaint is
+    given it, on the first-few ranking as on the full route (it is pinned after the first
+    program, and here there is no other)."""
+    cmpa = SHIPPED["ca-cmpa"]
+    request = Request(province="ON", at=TUESDAY_10AM, topics=frozenset({"complaint"}))
+    for way in routes([cmpa], request, 3):
+        assert [r.program.id for r in way] == ["ca-cmpa"]
