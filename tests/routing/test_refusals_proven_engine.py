@@ -97,3 +97,23 @@ def test_a_directory_with_only_a_program_for_the_calls_topic_still_gives_it() ->
     request = Request(province="ON", at=TUESDAY_10AM, topics=frozenset({"complaint"}))
     for way in routes([cmpa], request, 3):
         assert [r.program.id for r in way] == ["ca-cmpa"]
+
+
+@pytest.mark.parametrize("risk", ["none", "concern"])
+def test_programs_the_topics_call_for_keep_their_tiers_order_after_the_first(risk: str) -> None:
+    """A Veteran physician in Ontario harassed at work and now facing a complaint: Veterans
+    Affairs' assistance service first (a program for the group they asked for), 9-8-8 next at
+    "concern", then the programs the two topics call for in their tiers' order: the Veterans'
+    line for harassment (their group's) before the CMPA (information)."""
+    request = Request(
+        province="ON",
+        at=TUESDAY_10AM,
+        veteran=True,
+        risk=risk,
+        topics=frozenset({"complaint", "harassment"}),
+    )
+    expected = ["ca-vac-assistance", "ca-smsrc", "ca-cmpa"]
+    if risk == "concern":
+        expected.insert(1, "ca-988")
+    for way in routes(list(SHIPPED.values()), request, 5):
+        assert [r.program.id for r in way[: len(expected)]] == expected
