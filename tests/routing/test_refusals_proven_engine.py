@@ -117,3 +117,26 @@ def test_programs_the_topics_call_for_keep_their_tiers_order_after_the_first(ris
         expected.insert(1, "ca-988")
     for way in routes(list(SHIPPED.values()), request, 5):
         assert [r.program.id for r in way[: len(expected)]] == expected
+
+
+def test_a_complaint_with_no_line_open_all_night_offers_9_8_8_beside_a_closed_program() -> None:
+    """An Ontario physician facing a complaint, Sunday 3 a.m., at no risk: no line of theirs is
+    open at all hours (PARO is for residents and students), so a closed program's 24/7
+    alternative is 9-8-8; the CMPA comes right after the first program."""
+    request = Request(province="ON", at=SUNDAY_3AM, topics=frozenset({"complaint"}))
+    for way in routes(list(SHIPPED.values()), request, 4):
+        assert [r.program.id for r in way[:2]] == ["on-oma-php", "ca-cmpa"]
+        assert way[0].open_now is False
+        assert way[0].alternative == "ca-988"
+
+
+def test_when_every_program_is_for_the_calls_topics_the_alternative_is_the_24_7_one() -> None:
+    """A directory of two programs, both for the call's topics: a national support line open
+    at all hours (for harassment) and the CMPA (complaints, office hours). At 3 a.m. on a
+    Sunday the CMPA is closed, and its 24/7 alternative is that line, not itself."""
+    line = dataclasses.replace(night_line(), topics=frozenset({"harassment"}))
+    request = Request(province="ON", at=SUNDAY_3AM, topics=frozenset({"complaint", "harassment"}))
+    for way in routes([line, SHIPPED["ca-cmpa"]], request, 3):
+        cmpa = next(r for r in way if r.program.id == "ca-cmpa")
+        assert cmpa.open_now is not True
+        assert cmpa.alternative == "ca-night-peers"
