@@ -140,3 +140,15 @@ def test_when_every_program_is_for_the_calls_topics_the_alternative_is_the_24_7_
         cmpa = next(r for r in way if r.program.id == "ca-cmpa")
         assert cmpa.open_now is not True
         assert cmpa.alternative == "ca-night-peers"
+
+
+def test_a_directory_without_9_8_8_never_names_it_as_the_alternative() -> None:
+    """A router given only the PHP and the CMPA (no 24/7 line, no 9-8-8: the loader never
+    allows that for a real directory, but the router must not invent an entry): a closed
+    program has no 24/7 alternative rather than one the directory does not hold."""
+    programs = [SHIPPED["on-oma-php"], SHIPPED["ca-cmpa"]]
+    request = Request(province="ON", at=SUNDAY_3AM, topics=frozenset({"complaint"}))
+    for way in routes(programs, request, 3):
+        assert [r.program.id for r in way] == ["on-oma-php", "ca-cmpa"]
+        assert way[0].open_now is False
+        assert way[0].alternative is None
