@@ -152,3 +152,20 @@ def test_a_directory_without_9_8_8_never_names_it_as_the_alternative() -> None:
         assert [r.program.id for r in way] == ["on-oma-php", "ca-cmpa"]
         assert way[0].open_now is False
         assert way[0].alternative is None
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_program_known_not_to_serve_the_callers_language_comes_later(language: str) -> None:
+    """If the PHP were confirmed to serve in English only, an Ontario physician calling in
+    French would be offered first a program that serves them in French; in English the PHP
+    stays first."""
+    php = SHIPPED["on-oma-php"]
+    verified = dataclasses.replace(php.languages.provenance, status="verified")
+    english_only = dataclasses.replace(
+        php,
+        languages=dataclasses.replace(php.languages, value=frozenset({"en"}), provenance=verified),
+    )
+    programs = [english_only if p.id == php.id else p for p in SHIPPED.values()]
+    request = Request(province="ON", at=TUESDAY_10AM, language=language)
+    for way in routes(programs, request, 3):
+        assert (way[0].program.id == "on-oma-php") == (language == "en")
