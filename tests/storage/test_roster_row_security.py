@@ -69,7 +69,8 @@ def _line(pg_dsn: str, version: int | None) -> Iterator[Line]:
             admin.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
         enable_row_security(admin)
         for who, role in roles.items():
-            map_account(admin, accounts[who], role, supervisor=who == "sup")
+            # As `intake db map-account`: a coordinator's login joins the supervisors' group.
+            map_account(admin, accounts[who], role, supervisor=who in ("sup", "coco"))
     made.close()
     owner = open_shared_store(pg_dsn, PASSPHRASE)  # the owner upgrades an older store
     stations = {

@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from intake.storage.errors import NotAllowed
+from intake.storage.pg.acting import active_role
 from intake.storage.records import RecordMissing
 from intake.storage.roster import (
     COORDINATOR_ROLES,
@@ -44,9 +45,6 @@ from intake.storage.roster import (
 if TYPE_CHECKING:
     from intake.storage.pg.crypto import LineKeys
     from intake.storage.pg.writing import Writing as PgWriter
-
-# A disabled account's PIN hash once moved to the server (`store.DISABLED_PIN`): no role.
-_DISABLED_PIN = "disabled"
 
 _PEER_COLUMNS = (
     "id, name, province, organization, site, department, languages, formats, topics, conflicts, "
@@ -88,6 +86,8 @@ class PgRoster:
     """The roster part of `PgStore` (a mixin: it uses the store's keys, `writing` and `query`)."""
 
     _keys: LineKeys
+    session_account: str | None  # PgStore's: the account a per-person login acts for
+    row_security: bool  # PgStore's: whether the server enforces who sees what
 
     writing: Callable[[], contextlib.AbstractContextManager[PgWriter]]  # PgStore's
     query: Callable[..., list[Any]]  # PgStore's
@@ -180,14 +180,13 @@ class PgRoster:
 
     def _active_role(self, w: PgWriter, actor: str | None) -> str | None:
         """The actor's role, None for no one, an unknown or a disabled account."""
-        if actor is None:
-            return None
-        row = w.q("SELECT role, pin_hash FROM accounts WHERE id = %s", (actor,)).fetchone()
-        if row is None:
-            return None
-        if self._keys.open("accounts", "pin_hash", actor, bytes(row[1])) == _DISABLED_PIN:
-            return None
-        return str(row[0])
+        return active_role(
+            w,
+            self._keys,
+            actor,
+            session_account=self.session_account,
+            row_security=self.row_security,
+        )
 
     def _require_coordinator(self, w: PgWriter, actor: str | None) -> None:
         if self._active_role(w, actor) not in COORDINATOR_ROLES:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from intake.storage.account_store import FIRST_LOCK, FREE_ATTEMPTS, LONGEST_LOCK
 from intake.storage.migrations.m0008_worklist import rank
-from intake.storage.pg import roster_security
+from intake.storage.pg import roster_security, work_security
 from intake.storage.pg.work_security import ROW_SECURITY_STEP
 
 # PIN tries, decided and counted by the server, on its own clock: the station derives the PIN's
@@ -599,6 +599,15 @@ CONSOLE = [
     ),
 ]
 
+# Issue 18's review: what a volunteer's or a peer supporter's login may change, column by column,
+# and a peer supporter's own matches read but never added or pointed elsewhere
+# (`work_security.VOLUNTEER_COLUMNS`, `roster_security.OWN_MATCH_FIXES`), for a store whose row
+# security was switched on before; any other store gets them with `intake db row-security`.
+SECURITY_FIXES = [
+    *work_security.FIXES_STEP,
+    roster_security.in_upgrade(roster_security.OWN_MATCH_FIXES),
+]
+
 # The steps after version 1, in order: STEPS[n - 2] brings a version n - 1 store to version n.
 PIN_STEP = UPGRADES
 # PIN_STEP stays last: the tests of an older store's PIN upgrade set the version back to the one
@@ -610,6 +619,7 @@ STEPS: list[list[str]] = [
     ROSTER,
     ROW_SECURITY_STEP,
     CONSOLE,
+    SECURITY_FIXES,
     PIN_STEP,
 ]
 

@@ -39,6 +39,7 @@ from intake.pins import derive_pin_key, pin_parameters
 from intake.storage import audit, errors, retention
 from intake.storage.audit import GENESIS, AuditProblem
 from intake.storage.pg import crypto, schema
+from intake.storage.pg.acting import active_role
 from intake.storage.pg.crypto import LineKeys
 from intake.storage.pg.feedback import PgFeedback
 from intake.storage.pg.reports import PgReports
@@ -634,17 +635,27 @@ class PgStore(PgWorklist, PgFeedback, PgRoster, PgReports):
         ]
 
     def account_role(self, account_id: str) -> str | None:
-        rows = self.query("SELECT role FROM accounts WHERE id = %s", (account_id,))
-        return str(rows[0][0]) if rows else None
+        """The account's role, None for a disabled one (as the file's `ACTIVE_ROLE`)."""
+        with self.writing() as w:
+            return self._acting_role(w, account_id)
+
+    def _acting_role(self, w: PgWriter, actor: str | None) -> str | None:
+        return active_role(
+            w,
+            self._keys,
+            actor,
+            session_account=self.session_account,
+            row_security=self.row_security,
+        )
 
     def reveal_number(self, contact_id: str, actor: str, see_any: frozenset[str]) -> str | None:
         """The contact's latest kept callback number, audited in the same transaction: for a
         role in `see_any`, or the volunteer who took the call; NotAllowed for anyone else."""
         with self.writing() as w:
-            role = w.q("SELECT role FROM accounts WHERE id = %s", (actor,)).fetchone()
+            role = self._acting_role(w, actor)  # a disabled account: none, window open or not
             owner = w.q("SELECT created_by FROM contacts WHERE id = %s", (contact_id,)).fetchone()
             allowed = role is not None and (
-                role[0] in see_any or (role[0] == "volunteer" and owner == (actor,))
+                role in see_any or (role == "volunteer" and owner == (actor,))
             )
             if not allowed:
                 raise errors.NotAllowed()
@@ -714,8 +725,7 @@ class PgStore(PgWorklist, PgFeedback, PgRoster, PgReports):
 
     def set_hold(self, contact_id: str, on_hold: bool, actor: str) -> None:
         with self.writing() as w:
-            role = w.q("SELECT role FROM accounts WHERE id = %s", (actor,)).fetchone()
-            if role is None or role[0] != "supervisor":
+            if self._acting_role(w, actor) != "supervisor":
                 raise errors.NotAllowed()
             changed = w.q(
                 "UPDATE contacts SET on_hold = %s WHERE id = %s", (on_hold, contact_id)

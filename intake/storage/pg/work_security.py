@@ -133,6 +133,34 @@ STATEMENTS = [
 ]
 
 
+# What a volunteer's login may change, column by column (review of issue 18): the grants above
+# are on every column, and a policy sees only the new row, so a holder could point its item at
+# another person (`contact_id`) and then read that person's callback through the policies of
+# held work. The volunteers' group now changes only the columns its own work writes
+# (`worklist.py`: a claim and a release `claimed_by`, `claimed_at`; a reschedule `due_at`; a
+# close `status`, `outcome`, `closed_at`; the store's callbacks and follow-ups of its own calls:
+# the number, agreed time, time zone, status, messages; a follow-up's due time and status; the
+# older claim goes through `intake_claim_callback`, run as the owner). Never an id, a kind, a
+# contact, nor the claim of a callback or follow-up row by hand. The supervisors' group keeps
+# every column. Each statement may run again harmlessly (a table-wide REVOKE takes the column
+# grants with it).
+VOLUNTEER_COLUMNS = [
+    "REVOKE UPDATE ON work_items FROM intake_volunteer",
+    "GRANT UPDATE (claimed_by, claimed_at, due_at, status, outcome, closed_at) ON work_items "
+    "TO intake_volunteer",
+    "REVOKE INSERT, UPDATE ON callbacks FROM intake_volunteer",
+    "GRANT INSERT (id, contact_id, number, best_time, time_zone, created_at, messages_ok) "
+    "ON callbacks TO intake_volunteer",
+    "GRANT UPDATE (number, best_time, time_zone, status, messages_ok) ON callbacks "
+    "TO intake_volunteer",
+    "REVOKE INSERT, UPDATE ON followups FROM intake_volunteer",
+    "GRANT INSERT (id, contact_id, due_at, created_by, created_at) ON followups "
+    "TO intake_volunteer",
+    "GRANT UPDATE (due_at, status) ON followups TO intake_volunteer",
+]
+STATEMENTS.extend(VOLUNTEER_COLUMNS)
+
+
 def _again(statements: list[str]) -> list[str]:
     """Each policy dropped first if it is there, so the statements may run again harmlessly (a
     store that got them from `intake db row-security` and then its version set back)."""
@@ -146,6 +174,7 @@ def _again(statements: list[str]) -> list[str]:
 
 
 STATEMENTS = _again(STATEMENTS)
+_BEFORE_FIXES = STATEMENTS[: -len(VOLUNTEER_COLUMNS)]
 
 
 def _where_row_security_is_on(statement: str) -> str:
@@ -159,4 +188,8 @@ def _where_row_security_is_on(statement: str) -> str:
 # The schema step: a store whose row security was switched on before this version gets the
 # policies and grants above at its owner's next open; any other store is left as it is (they
 # come with `intake db row-security`).
-ROW_SECURITY_STEP = [_where_row_security_is_on(statement) for statement in STATEMENTS]
+ROW_SECURITY_STEP = [_where_row_security_is_on(statement) for statement in _BEFORE_FIXES]
+
+# Part of the schema step `schema.SECURITY_FIXES`: the column grants above, for a store whose row
+# security was switched on before them.
+FIXES_STEP = [_where_row_security_is_on(statement) for statement in VOLUNTEER_COLUMNS]

@@ -21,12 +21,11 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from intake.storage.pg.acting import active_role
+
 if TYPE_CHECKING:
     from intake.storage.pg.crypto import LineKeys
     from intake.storage.pg.writing import Writing as PgWriter
-
-# A disabled account's PIN hash once moved to the server (`store.DISABLED_PIN`): no role.
-_DISABLED_PIN = "disabled"
 
 _SELECT = (
     "SELECT w.id, w.kind, w.contact_id, c.channel, c.province, "
@@ -62,6 +61,7 @@ class PgWorklist:
 
     _keys: LineKeys
     session_account: str | None  # PgStore's: the account a per-person login acts for
+    row_security: bool  # PgStore's: whether the server enforces who sees what
 
     @property
     def _select(self) -> str:
@@ -142,18 +142,13 @@ class PgWorklist:
     # Changes: each one transaction, the item's row locked first.
 
     def _role(self, w: PgWriter, actor: str) -> str | None:
-        if self.session_account is not None and actor != self.session_account:
-            return None  # a per-person login works for its own account only
-        # (A per-person login may not lock an account row: it has no UPDATE on `accounts`.)
-        lock = " FOR SHARE" if self.session_account is None else ""
-        row = w.q(
-            f"SELECT role, pin_hash, disabled_at FROM accounts WHERE id = %s{lock}", (actor,)
-        ).fetchone()
-        if row is None or row[2] is not None:  # disabled in the console: no role
-            return None
-        if self._keys.open("accounts", "pin_hash", actor, bytes(row[1])) == _DISABLED_PIN:
-            return None
-        return str(row[0])
+        return active_role(
+            w,
+            self._keys,
+            actor,
+            session_account=self.session_account,
+            row_security=self.row_security,
+        )
 
     @contextlib.contextmanager
     def _locked_item(
