@@ -127,12 +127,13 @@ def test_a_claim_reveals_the_number_to_the_one_who_won_it_only(line: Line) -> No
     # Claiming in someone else's name is refused by the station; by the server, too.
     with pytest.raises(NotAllowed):
         alice.claim_callback(sup_callback, line.accounts["sup"])
-    # A raw update of a row she cannot see changes nothing.
-    changed = alice.query(
-        "UPDATE callbacks SET claimed_by = %s WHERE id = %s RETURNING id",
-        (line.accounts["alice"], sup_callback),
-    )
-    assert changed == []
+    # A raw claim is refused outright: no login writes `claimed_by` of a callback by hand
+    # (work_security.VOLUNTEER_COLUMNS; before, it changed no row it could not see).
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        alice.query(
+            "UPDATE callbacks SET claimed_by = %s WHERE id = %s RETURNING id",
+            (line.accounts["alice"], sup_callback),
+        )
     assert line.owner.claimed_by(sup_callback) is None
     claims = [r for r in line.owner.audit_trail() if r[3] == "callback claimed"]
     assert [(r[1], r[2]) for r in claims] == [(actor, bruno_callback)]

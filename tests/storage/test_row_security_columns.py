@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import psycopg
 import pytest
@@ -42,7 +43,7 @@ from tests.storage.test_row_security_worklist import (
 WHEN = datetime(2026, 4, 6, 15, 0, tzinfo=UTC)
 
 
-def _refused(station: PgStore, statement: str, params: object) -> None:
+def _refused(station: PgStore, statement: str, params: Any) -> None:
     """The server refuses the write outright (no right to it), whatever the policies say."""
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         station.query(statement + " RETURNING 1", params)
@@ -261,7 +262,12 @@ def test_a_disabled_coordinator_manages_no_roster_and_reveals_no_number(shared: 
     record = contact()
     shared.save_contact(record, sup)
     shared.add_callback(
-        f"cb-{record.id}", record.id, number=NUMBER, best_time=None, time_zone=None, actor=sup
+        f"cb-{record.id}",
+        record.id,
+        number=NUMBER,
+        best_time="2026-11-23T18:30:00-05:00",
+        time_zone="America/Montreal",
+        actor=sup,
     )
     # Before: the coordinator may (the refusal below is the disabling's, nothing else).
     assert history.reveal_number(shared, record.id, coord) == NUMBER

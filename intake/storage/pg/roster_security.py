@@ -6,7 +6,9 @@ In the style of `security.py` (each person's own login, mapped to their line acc
   and writes the whole roster, every request and every match;
 - a peer supporter reads their own roster entry, their own matches, and the requests of the
   matches they accepted (with the requester's sealed name and how to reach them, which only
-  the station opens); they may record the first contact and close those, nothing else;
+  the station opens); they may record the first contact and close those, nothing else (the
+  grants name those columns: a match is never added by them nor pointed at another request,
+  `OWN_MATCH_FIXES`);
 - a volunteer (or a kiosk) reads none of it: a call or a kiosk visit only adds a request
   (its own, `created_by`), which then belongs to the coordinators.
 

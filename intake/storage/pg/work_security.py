@@ -19,7 +19,8 @@ line account by `accounts.db_role`) may do, whatever its station's program asks:
 - a volunteer claims only an open item nobody else holds, and only for itself; it records
   attempts only as itself on an item it holds, and reads its own attempts and those of the items
   it holds or of its own contacts; it changes (reschedules, closes, releases) only an item it
-  holds;
+  holds, and of any item, callback or follow-up only the columns that work writes
+  (`VOLUNTEER_COLUMNS`: never an item's id, kind or contact);
 - feedback and survey answers: every login adds them (the kiosk's and the closing survey's
   screens); only the supervisors' group reads the answers back (the counts of reports): coordinators
   join that group (`intake db map-account`; a coordinator mapped before is moved by the step).
