@@ -45,6 +45,7 @@ class ServerStatus:
     # The on-call supervisor's contact the console keeps on the server, as read with this check
     # (None: not set there, or not read): a change reaches the crisis route of the next call.
     on_call_contact: str | None = None
+    on_call_read: bool = False  # whether it was read (None then means: cleared in the console)
 
 
 class SharedCallDesk(CallDesk):
@@ -204,15 +205,15 @@ class SharedSession(Session):
         from intake.services.accounts import on_call_contact  # noqa: PLC0415 - no import cycle
 
         connected = self.pg.ping()
-        on_call = None
+        on_call, read = None, False
         if connected:
             try:
                 self.outbox.deliver(self.pg)
-                on_call = on_call_contact(self.pg)
+                on_call, read = on_call_contact(self.pg), True
             except ServerUnreachable:
                 connected = False
         return ServerStatus(
-            connected, len(self.outbox.pending()), len(self.outbox.set_aside()), on_call
+            connected, len(self.outbox.pending()), len(self.outbox.set_aside()), on_call, read
         )
 
     def close(self) -> None:

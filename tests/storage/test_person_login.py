@@ -201,12 +201,18 @@ def test_a_call_kept_during_an_outage_waits_for_its_authors_own_login(station: S
     session, alice = station.session, station.accounts["alice"]
     snap = _queued_call()
     session.outbox.put(snap, alice)
-    assert session.status() == ServerStatus(connected=True, waiting=1, set_aside=0)
+    assert session.status() == ServerStatus(
+        connected=True, waiting=1, set_aside=0, on_call_read=True
+    )
     assert session.sign_in(station.accounts["bruno"], PIN_OF_ALL) is not None
-    assert session.status() == ServerStatus(connected=True, waiting=1, set_aside=0)
+    assert session.status() == ServerStatus(
+        connected=True, waiting=1, set_aside=0, on_call_read=True
+    )
     session.locked(station.accounts["bruno"])
     assert session.sign_in(alice, PIN_OF_ALL, ALICE_PASSWORD) is not None
-    assert session.status() == ServerStatus(connected=True, waiting=0, set_aside=0)
+    assert session.status() == ServerStatus(
+        connected=True, waiting=0, set_aside=0, on_call_read=True
+    )
     saved = station.owner.query("SELECT created_by FROM contacts WHERE id = %s", (snap.contact_id,))
     assert saved == [(alice,)]
 
