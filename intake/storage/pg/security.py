@@ -25,7 +25,7 @@ from typing import Any
 
 from psycopg import sql
 
-from intake.storage.pg import roster_security, work_security
+from intake.storage.pg import console_security, roster_security, work_security
 from intake.storage.pg.schema import ACCOUNT_COLUMNS, PIN_SIGNATURE
 
 GROUPS = ("intake_volunteer", "intake_supervisor")
@@ -143,6 +143,8 @@ STATEMENTS = [
 # The worklist, its attempts, feedback and the survey (work_security.py; also a schema step for
 # a store whose row security was switched on before them).
 STATEMENTS.extend(work_security.STATEMENTS)
+# The console's writes, through server functions for supervisors only (console_security.py).
+STATEMENTS.extend(console_security.STATEMENTS)
 
 
 def enable_row_security(owner: Any, *, in_transaction: bool = False) -> None:
