@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -317,3 +318,31 @@ def test_a_store_whose_row_security_was_on_before_gets_the_console_at_its_owners
         assert made.owner.retention_days() == 400
     finally:
         _close(made, pg_dsn)
+
+
+def test_two_supervisors_logins_disabling_each_other_at_once_leave_one(line: Line) -> None:
+    """Each from their own login: the server function locks every supervisor's row before it
+    counts, so one disable is done and the other refused (its supervisor disabled by then)."""
+    sup, sup2 = line.accounts["sup"], line.accounts["sup2"]
+
+    def disable(pair: tuple[PgStore, str, str]) -> str:
+        station, actor, target = pair
+        try:
+            console.set_disabled(station, actor, target, True)
+        except (console.LastSupervisor, NotAllowed) as exc:
+            return type(exc).__name__
+        return "done"
+
+    with ThreadPoolExecutor(2) as pool:
+        results = sorted(
+            pool.map(
+                disable,
+                [(line.stations["sup"], sup, sup2), (line.stations["sup2"], sup2, sup)],
+            )
+        )
+    assert results.count("done") == 1
+    assert set(results) - {"done"} <= {"LastSupervisor", "NotAllowed"}
+    active = line.owner.query(
+        "SELECT count(*) FROM accounts WHERE role = 'supervisor' AND disabled_at IS NULL"
+    )
+    assert active == [(1,)]
