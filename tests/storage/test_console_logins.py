@@ -26,6 +26,7 @@ from intake.storage.pg import console_security, schema, security
 from intake.storage.pg.store import PgStore, create_shared_store, open_shared_store
 from tests.conftest import PASSPHRASE, PIN, SUPERVISOR
 from tests.storage.conftest import make_shared_store
+from tests.storage.helpers import contact
 
 ON_CALL = "Dr Roy, 613-555-0100"
 NEW_PIN = "739251"
@@ -160,6 +161,13 @@ def test_a_supervisors_own_login_runs_the_console(line: Line) -> None:
     console.set_on_call_contact(station, sup, None)
     assert console.on_call_contact(line.owner) is None
 
+    record = contact()
+    line.stations["vol"].save_contact(record, vol)
+    console.hold_record(station, sup, record.id, True)
+    assert line.owner.on_hold(record.id)
+    console.hold_record(station, sup, record.id, False)
+    assert not line.owner.on_hold(record.id)
+
     details = [d for a, _who, _r, d in line.owner.audit_trail() if a == "console"]
     assert "account-added role=volunteer" in details
     assert {"account-disabled", "account-enabled", "pin-reset", "lockout-cleared"} <= set(details)
@@ -228,8 +236,19 @@ def test_a_volunteers_or_coordinators_own_login_is_refused_everything_by_the_ser
     console.set_retention_days(line.stations["sup"], sup, 400)
     _lock_out(line.owner, vol)  # a lockout the login would like to clear
     station, actor = line.stations[who], line.accounts[who]
+    held, free = contact(), contact()
+    for record in (held, free):  # its own contacts, which it may write, but not hold
+        station.save_contact(record, actor)
+    console.hold_record(line.stations["sup"], sup, held.id, True)
     before = _state(line.owner)
     audit_before = len(line.owner.audit_trail())
+    for record, hold in ((held, False), (free, True)):
+        with pytest.raises(NotAllowed):
+            console.hold_record(station, actor, record.id, hold)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            station.query("UPDATE contacts SET on_hold = %s WHERE id = %s", (hold, record.id))
+    assert line.owner.on_hold(held.id)
+    assert not line.owner.on_hold(free.id)
     for target in (sup, vol, actor):
         for action in _service_calls(station, actor, target):
             with pytest.raises((NotAllowed, console.CannotDisableSelf)):

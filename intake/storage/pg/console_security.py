@@ -23,7 +23,9 @@ volunteer's login cannot call them at all, nor write either table with its own S
 - `intake_console_reset_pin(account, sealed PIN, verifier)` and
   `intake_console_clear_lockout(account)`: the only ways, besides a PIN try, that the failure
   count and the lockout are written;
-- `intake_console_put_settings(keys, values, sealed, unless_set)`: the console's settings.
+- `intake_console_put_settings(keys, values, sealed, unless_set)`: the console's settings;
+- a legal hold on a contact is set or lifted by a supervisor's login only (a trigger: a
+  volunteer's login writes its own contacts, not their hold).
 
 The station still audits each change in the same transaction (`w.audit`), never with a name, a
 PIN or a number. These statements run with the others when the owner switches row-level
@@ -169,6 +171,27 @@ STATEMENTS = [
             RETURN true;
         END
     $$""",
+    # A legal hold (`contacts.on_hold`) is set or lifted by a supervisor only: a volunteer's
+    # login may write its own contacts, but not their hold, even with its own SQL. (The owner,
+    # in neither group, moves a station's file with its holds.)
+    f"""CREATE OR REPLACE FUNCTION intake_hold_by_supervisor() RETURNS trigger {_DEFINER} AS $$
+        BEGIN
+            IF (TG_OP = 'INSERT' AND NEW.on_hold)
+               OR (TG_OP = 'UPDATE' AND NEW.on_hold IS DISTINCT FROM OLD.on_hold) THEN
+                IF (pg_has_role(session_user, 'intake_volunteer', 'MEMBER')
+                    OR pg_has_role(session_user, 'intake_supervisor', 'MEMBER'))
+                   AND NOT EXISTS (
+                       SELECT 1 FROM accounts WHERE db_role = session_user
+                          AND role = 'supervisor' AND disabled_at IS NULL) THEN
+                    RAISE EXCEPTION 'only a supervisor holds or releases a record' {_REFUSE};
+                END IF;
+            END IF;
+            RETURN NEW;
+        END
+    $$""",
+    "DROP TRIGGER IF EXISTS contacts_hold_by_supervisor ON contacts",
+    """CREATE TRIGGER contacts_hold_by_supervisor BEFORE INSERT OR UPDATE OF on_hold ON contacts
+        FOR EACH ROW EXECUTE FUNCTION intake_hold_by_supervisor()""",
     *(
         statement
         for signature in SIGNATURES
