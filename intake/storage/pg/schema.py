@@ -601,8 +601,9 @@ CONSOLE = [
 
 # The console under each person's own login (issue 18): where row-level security was switched on
 # before them, the server functions a supervisor's login runs the console through (accounts,
-# PINs, lockouts, the console's settings), callable by the supervisors' group only
-# (console_security.py); elsewhere they come with `intake db row-security`.
+# PINs, lockouts, the console's settings), callable by the supervisors' group only, and a
+# legal hold set or lifted by a supervisor's login only (console_security.py); elsewhere they
+# come with `intake db row-security`.
 CONSOLE_LOGINS = console_security.STEP
 
 # The steps after version 1, in order: STEPS[n - 2] brings a version n - 1 store to version n.

@@ -11,7 +11,8 @@ Then, whatever a station's program does:
   `intake_claim_callback`, which locks the row, claims it for the connection's own account and
   only then makes the row, with its (sealed) number, readable to that person; the station
   audits the claim in the same transaction;
-- supervisors read and write everything.
+- supervisors read and write everything; the console's changes (accounts, PINs, lockouts, the
+  console's settings) only through its server functions (console_security.py).
 
 The line's owner role (the one that ran `intake db init`) owns the tables and is not subject to
 these policies; it is for administration, never for a station. A superuser bypasses row-level
