@@ -167,6 +167,8 @@ def test_a_supervisors_own_login_runs_the_console(line: Line) -> None:
     assert line.owner.on_hold(record.id)
     console.hold_record(station, sup, record.id, False)
     assert not line.owner.on_hold(record.id)
+    line.owner.set_hold(record.id, True, sup)  # the owner's role, mapped to no one, may too
+    assert line.owner.on_hold(record.id)
 
     details = [d for a, _who, _r, d in line.owner.audit_trail() if a == "console"]
     assert "account-added role=volunteer" in details
