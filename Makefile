@@ -10,7 +10,7 @@ TESTS  := $(VENV)/.installed-test
 DEV    := $(VENV)/.installed-dev
 BUNDLE := dist/intake
 
-.PHONY: run test lint mutation i18n screenshots bench bench-bundle wheel bundle bundle-smoke desktop-entry clean
+.PHONY: run test lint mutation i18n screenshots bench soak bench-bundle wheel bundle bundle-smoke desktop-entry clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -68,11 +68,16 @@ bench: $(TESTS)
 	$(PY) tests/bench/bench_shared_store.py
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_kiosk.py
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_call.py
-	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_soak.py
+	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_soak.py --visits 300
 	$(PY) tests/bench/bench_matching.py
 	$(PY) tests/bench/bench_reports.py
 	$(PY) tests/bench/bench_shared_reports.py
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_worklist.py
+
+# The whole soak: 10,000 kiosk visits in French and 1,000 language switches (over an hour:
+# each visit builds and lays out its ten screens anew; `make bench` runs 300 visits).
+soak: $(TESTS)
+	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_soak.py
 
 # The wheel that `pip install .` would install, into dist/.
 wheel: $(STAMP)

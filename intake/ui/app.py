@@ -21,7 +21,6 @@ from intake.ui import ops
 from intake.ui.failures import explain
 from intake.ui.gate import GateWindow
 from intake.ui.language import INPUT_FILTER, INSTALLED, LanguageManager, system_language
-from intake.ui.shells import KioskShell, PhoneShell, Shell
 from intake.ui.style import style_sheet
 from intake.ui.widgets import EnterPressesButtons
 
@@ -29,6 +28,7 @@ if TYPE_CHECKING:
     from intake.services.session import Store
     from intake.ui.kiosk.window import KioskWindow
     from intake.ui.main_window import MainWindow
+    from intake.ui.shells import Shell
 
 log = logging.getLogger(__name__)
 ORGANIZATION = paths.ORGANIZATION
@@ -72,7 +72,7 @@ class IntakeApplication(QObject):
         self.settings_file = settings_file
         # The line's shared server (issue 18): --server, INTAKE_SERVER, or chosen at set-up.
         self.server = server or settings_file.load().server
-        self.outbox = outbox or default_outbox()
+        self._outbox = outbox  # the default is looked up when first needed (a shared line)
         self.kiosk = kiosk or settings_file.load().kiosk
         self.session: Session | None = None
         self.account: Account | None = None
@@ -82,6 +82,15 @@ class IntakeApplication(QObject):
         self.gate = GateWindow(self.language, store_path)
         self.gate.page_created.connect(self._connect_page)
         self.gate.first_painted.connect(install_input_filter)
+
+    @property
+    def outbox(self) -> Path:
+        """Where this station keeps calls for the shared server while it cannot be reached.
+        Found when first needed: the per-user folders cost the start of a file store's window
+        an import (platformdirs) before its first paint."""
+        if self._outbox is None:
+            self._outbox = default_outbox()
+        return self._outbox
 
     # What tests and tools look at ---------------------------------------------------------
     @property
@@ -94,10 +103,14 @@ class IntakeApplication(QObject):
 
     @property
     def main_window(self) -> MainWindow | None:
+        from intake.ui.shells import PhoneShell  # noqa: PLC0415 - after sign-in (see _open_shell)
+
         return self.shell.window if isinstance(self.shell, PhoneShell) else None
 
     @property
     def kiosk_window(self) -> KioskWindow | None:
+        from intake.ui.shells import KioskShell  # noqa: PLC0415 - after sign-in (see _open_shell)
+
         return self.shell.window if isinstance(self.shell, KioskShell) else None
 
     def _connect_page(self, page: QWidget) -> None:
@@ -228,6 +241,9 @@ class IntakeApplication(QObject):
 
     # The shell, chosen once -------------------------------------------------------------
     def _open_shell(self, account: Account) -> None:
+        # Imported at sign-in, not before the first window is painted.
+        from intake.ui.shells import KioskShell, PhoneShell  # noqa: PLC0415
+
         self.account = account
         kind = KioskShell if self.kiosk else PhoneShell
         self.shell = kind(self._require_session(), account, self.language, self.settings_file, self)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
@@ -33,11 +33,18 @@ class GateWindow(Retranslatable, QWidget):
         self.setObjectName("gate-window")
         self.app_name = QLabel(self)
         self.app_name.setObjectName("app-name")
-        self.language_switch = LanguageSwitch(manager, self)
+        # The pointing cursor is given once painted: nothing on the way to the first paint
+        # names `Qt` (see intake.ui.widgets), so the switch keeps to the top with a stretch
+        # under it rather than an alignment flag.
+        self.language_switch = LanguageSwitch(manager, self, defer_cursor=True)
+        self.first_painted.connect(self.language_switch.use_pointing_cursor)
+        corner = QVBoxLayout()
+        corner.addWidget(self.language_switch)
+        corner.addStretch(1)
         header = QHBoxLayout()
         header.addWidget(self.app_name)
         header.addStretch(1)
-        header.addWidget(self.language_switch, 0, Qt.AlignmentFlag.AlignTop)
+        header.addLayout(corner)
 
         self._manager = manager
         self._store_path = store_path

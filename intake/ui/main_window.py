@@ -661,13 +661,11 @@ class MainWindow(Retranslatable, QMainWindow):
 
     # The shared server (issue 18) ---------------------------------------------------------
     def _use_shared_store(self) -> None:
-        """Screens whose services do not use the server yet are shown disabled, saying why; the
-        server's state shows under the header and is checked every few seconds (which also
-        delivers calls kept in the outbox once the server answers)."""
+        """The server's state shows under the header and is checked every few seconds (which
+        also delivers calls kept in the outbox once the server answers). Every screen uses the
+        server (`shared.NOT_ON_SERVER` is empty); one that did not would be listed in
+        `self.unavailable` and shown disabled, saying why."""
         self.home.on_server = True
-        self.unavailable = ()  # every screen uses the server (`shared.NOT_ON_SERVER`)
-        for action in self.unavailable:
-            action.setEnabled(False)
         self.server_status.setVisible(True)
         self.server_poll.start()
         self.refresh_server_status()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -32,7 +31,8 @@ class UnlockPage(Retranslatable, QWidget):
         self.unlock_button.setDefault(True)
         self.banner = MessageBanner(self)
         self.location = hint(self, "store-location")
-        self.location.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # By the flag's name, not `Qt.TextInteractionFlag` (see intake.ui.widgets: first window)
+        self.location.setProperty("textInteractionFlags", "TextSelectableByMouse")
 
         row = QHBoxLayout()
         row.addWidget(self.passphrase, 1)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QCollator, QEvent, QLocale, QObject, QSignalBlocker, Qt
+from PySide6 import QtCore
+from PySide6.QtCore import QCollator, QEvent, QLocale, QObject, QSignalBlocker
 from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent, QMouseEvent, QTouchEvent, QWheelEvent
 from PySide6.QtWidgets import (
@@ -30,11 +31,20 @@ from intake.ui.language import LanguageManager, Retranslatable
 # does not read the current one can still find theirs.
 ENDONYMS: dict[Language, str] = {"en": "English", "fr": "Français"}
 
+# What the first window builds never names `Qt` (`QtCore.Qt` only inside functions run later):
+# PySide6 builds the Python type of all 93 enums of the `Qt` namespace at its first use, about
+# 40 ms, the largest single part of the start before the first paint that a bare PySide6
+# window does not pay. An enum property is written by its key's name instead (Qt converts it).
+
 
 class LanguageSwitch(Retranslatable, QWidget):
     """English | Français, always visible; switches every open window at once."""
 
-    def __init__(self, manager: LanguageManager, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, manager: LanguageManager, parent: QWidget | None = None, *, defer_cursor: bool = False
+    ) -> None:
+        """`defer_cursor`: the caller calls `use_pointing_cursor` later (the first window does,
+        once painted: a cursor shape can only be given as a `Qt` enum)."""
         super().__init__(parent)
         self.setObjectName("language-switch")
         self._manager = manager
@@ -51,7 +61,6 @@ class LanguageSwitch(Retranslatable, QWidget):
             button.setCheckable(True)
             button.setProperty("language", language)
             button.setProperty("endonym", True)
-            button.setCursor(Qt.CursorShape.PointingHandCursor)
             self._group.addButton(button)
             layout.addWidget(button)
             self.buttons[language] = button
@@ -59,6 +68,12 @@ class LanguageSwitch(Retranslatable, QWidget):
         manager.changed.connect(self._sync)
         self._sync(manager.language)
         self.retranslate_ui()
+        if not defer_cursor:
+            self.use_pointing_cursor()
+
+    def use_pointing_cursor(self) -> None:
+        for button in self.buttons.values():
+            button.setCursor(QtCore.Qt.CursorShape.PointingHandCursor)
 
     def retranslate_ui(self) -> None:
         self.setToolTip(_("Interface language"))
@@ -116,7 +131,7 @@ def secret_field(parent: QWidget, name: str) -> QLineEdit:
     field.setObjectName(name)
     field.setEchoMode(QLineEdit.EchoMode.Password)
     # No copy, drag or context menu: a passphrase should never reach the clipboard.
-    field.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+    field.setProperty("contextMenuPolicy", "NoContextMenu")  # without `Qt`: see the top
     field.setDragEnabled(False)
     return field
 
@@ -198,9 +213,9 @@ class EnterPressesButtons(QObject):
         if (
             isinstance(event, QKeyEvent)
             and event.type() == QEvent.Type.KeyPress
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.key() in (QtCore.Qt.Key.Key_Return, QtCore.Qt.Key.Key_Enter)
             and event.modifiers()
-            in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+            in (QtCore.Qt.KeyboardModifier.NoModifier, QtCore.Qt.KeyboardModifier.KeypadModifier)
             and isinstance(watched, QPushButton | QAbstractButton)
             and watched.hasFocus()
             and watched.isEnabled()
@@ -304,7 +319,7 @@ def _next_focusable(start: QWidget, page: QWidget) -> QWidget | None:
     widget = start.nextInFocusChain()
     while widget is not None and widget is not start:
         if (
-            widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            widget.focusPolicy() & QtCore.Qt.FocusPolicy.TabFocus
             and widget.focusProxy() is None
             and widget.isVisibleTo(page)
             and widget.isEnabled()

@@ -13,7 +13,8 @@ Measured side by side in one run:
 6. Resident memory after 100 whole calls (filled and saved), against right after the first.
 Window actions are timed until the work they queued has run and the next frame is painted
 (frames.until_painted); the old clock (the click and one repaint) is printed beside the
-language switch for comparison. Not collected by pytest. BENCH_CONTACTS overrides the 100,000;
+language switch for comparison. Not collected by pytest. BENCH_CONTACTS overrides the 100,000,
+BENCH_SWITCHES the 20 interface-language switches;
 --quick runs every part on small data in seconds (the test suite runs it so it cannot rot).
 """
 
@@ -150,7 +151,7 @@ class Sizes:
     def __init__(self, quick: bool) -> None:
         self.contacts = 500 if quick else CONTACTS
         self.rounds = 2 if quick else 10  # step cycles, history openings and searches
-        self.switches = 4 if quick else 20
+        self.switches = 4 if quick else int(os.environ.get("BENCH_SWITCHES", "20"))
         self.autosaves = 5 if quick else 50
         self.calls = 3 if quick else 100
 

@@ -11,8 +11,18 @@ object Python still holds, as tests/gui/test_no_growth.py counts them) and as re
 measured after a warm-up and at every tenth of the run, each after queued work and deferred
 deletions have run and Python's cycle collector has passed. Printed: the counts at the start
 and the end, and the ratio end/start (goal: 1.00x for Qt objects, flat memory). The process
-exits non-zero if live Qt objects grew after the first tenth. --quick runs 15 visits and 30
-switches (the test suite runs it so it cannot rot; a visit takes 1-2 s on a busy machine);
+exits non-zero if live Qt objects grew after the first tenth, or if resident memory grew by
+more than 10 KB a repetition (the least-squares slope over the tenths after the first, in runs
+of 100 or more: the leaks this soak was written for were 50 KB a visit and 87 KB a switch).
+
+How long: a visit is the kiosk's real work, not the soak's: each of its ten question screens is
+built for this visitor alone (a session never reuses another's widgets), shown and laid out,
+about 0.45 s of CPU a visit (profiled over 40 visits: the answers' handlers, which build and
+show the screens, about 70% of the time; the wait for the visit's save and the wipe most of the
+rest; the soak's own counting under 3%). 10,000 visits are therefore over an hour on a free
+core and several under load: `make bench` runs 300 visits and the 1,000 switches (a few
+minutes), which any per-visit leak of a Qt object fails at once and a 10 KB one by its slope;
+`make soak` runs the whole 10,000. --quick runs 15 visits and 30 switches (the test suite runs it so it cannot rot);
 tests/gui/test_no_growth.py is the shorter check that runs with every test run.
 """
 
@@ -21,6 +31,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -45,6 +56,8 @@ from intake.ui.app import IntakeApplication, create_qapplication
 PASSPHRASE = "benchmark passphrase, not a secret"
 PIN = "246810"
 WARM = 5  # repetitions before the first count: caches filled, first-use objects built
+SLOPE_LIMIT_KB = 10.0  # resident memory a repetition may add, fitted over the run
+SLOPE_JUDGED_FROM = 100  # repetitions: over fewer, the allocator's steps outweigh a slope
 VISIT = (
     ("who", "physician"),
     ("province", "QC"),
@@ -123,17 +136,21 @@ def soak(label: str, controller: IntakeApplication, repeat: Callable[[], None], 
     for _warm in range(WARM):
         repeat()
     settle()
-    objects, memory = [live_qt_objects(controller)], [rss_mb()]
+    objects, memory, at = [live_qt_objects(controller)], [rss_mb()], [0]
     tenth = max(1, times // 10)
-    begin = time.perf_counter()
+    begin, cpu = time.perf_counter(), time.process_time()
     for done in range(1, times + 1):
         repeat()
         if done % tenth == 0 or done == times:
             settle()
             objects.append(live_qt_objects(controller))
             memory.append(rss_mb())
-    took = time.perf_counter() - begin
-    print(f"{label}: {times:,} in {took:.0f} s ({took / times * 1000:.0f} ms each)")
+            at.append(done)
+    took, cpu = time.perf_counter() - begin, time.process_time() - cpu
+    print(
+        f"{label}: {times:,} in {took:.0f} s ({took / times * 1000:.0f} ms each; "
+        f"CPU {cpu / times * 1000:.0f} ms each)"
+    )
     print(f"  live Qt objects at each tenth: {objects}")
     print(f"  resident memory (MB) at each tenth: {[round(m, 1) for m in memory]}")
     print(
@@ -146,7 +163,17 @@ def soak(label: str, controller: IntakeApplication, repeat: Callable[[], None], 
     grew = objects[-1] > objects[1]
     if grew:
         print(f"  GROWTH: {objects[-1] - objects[1]} live Qt objects after the first tenth")
-    return not grew
+    slope_kb = 0.0
+    if len(at) > 3:  # enough tenths to fit a line
+        slope_kb = statistics.linear_regression(at[1:], memory[1:]).slope * 1024
+        print(
+            f"  memory slope after the first tenth: {slope_kb:+.2f} KB per repetition "
+            f"(limit {SLOPE_LIMIT_KB:.0f} KB)"
+        )
+    leaks = times >= SLOPE_JUDGED_FROM and slope_kb > SLOPE_LIMIT_KB
+    if leaks:
+        print("  GROWTH: resident memory grows with every repetition")
+    return not grew and not leaks
 
 
 def kiosk_visits(folder: Path, times: int) -> bool:
@@ -186,10 +213,13 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="15 visits and 30 switches")
     parser.add_argument("--only", choices=["kiosk", "switches"], help="run one part alone")
     parser.add_argument("--times", type=int, help="visits and switches, instead of the defaults")
+    parser.add_argument("--visits", type=int, help="kiosk visits (default 10,000)")
+    parser.add_argument("--switches", type=int, help="language switches (default 1,000)")
     args = parser.parse_args()
     visits, switches = (15, 30) if args.quick else (10_000, 1_000)
     if args.times:
         visits = switches = args.times
+    visits, switches = args.visits or visits, args.switches or switches
     create_qapplication(sys.argv[:1])
     flat = True
     with tempfile.TemporaryDirectory(prefix="intake-bench-soak-") as folder:
