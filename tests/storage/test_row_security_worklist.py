@@ -20,7 +20,7 @@ from intake.services import worklist
 from intake.services.reports import make_report
 from intake.storage import feedback
 from intake.storage.errors import NotAllowed, StoreNeedsOwner
-from intake.storage.pg import roster_security, schema, security, work_security
+from intake.storage.pg import console_security, roster_security, schema, security, work_security
 from intake.storage.pg.security import map_account
 from intake.storage.pg.store import PgStore, create_shared_store, open_shared_store
 from intake.storage.report_data import Period
@@ -233,11 +233,12 @@ def test_answers_are_added_by_anyone_and_read_back_by_supervisors_only(line: Lin
 
 def statements_before_worklist_security() -> list[str]:
     """What `intake db row-security` ran before the worklist's policies (schema version 6) and
-    the console's grants (version 7) existed."""
+    the console's grants (version 7) and server functions (the step after it) existed."""
     return [
         s
         for s in security.STATEMENTS
         if s not in work_security.STATEMENTS
+        and s not in console_security.STATEMENTS
         and "console_settings" not in s
         and "disabled_at" not in s
     ]
