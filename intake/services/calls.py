@@ -17,11 +17,11 @@ from intake.call import Call
 from intake.i18n import Language
 from intake.provinces import PROVINCES
 from intake.safety import RescueMissing, rescue_problems
-from intake.services.matching import PeerAsk, request_peer
+from intake.services.matching import PeerAsk, add_request, peer_request
 from intake.storage.db import Store
-from intake.storage.errors import NotOnServer
 from intake.storage.interface import RecordStore, records_of, writing
 from intake.storage.records import ContactRecord
+from intake.storage.roster import RequestRecord
 
 DEFAULT_ZONE = "America/Toronto"
 
@@ -120,6 +120,39 @@ def save_call(store: Store | RecordStore, snap: CallSnapshot, actor: str | None)
     return contact_id
 
 
+def match_request_of(snap: CallSnapshot) -> RequestRecord | None:
+    """The match request a finished call holds (None without one), checked: NoConsent,
+    ProvinceMissing or SiteMissing refuse it before anything is written or queued."""
+    if snap.peer is None:
+        return None
+    record = snap.record
+    return peer_request(
+        derived_id(snap.contact_id, "match-request"),
+        "phone",
+        snap.peer,
+        province=record.province,
+        role=record.role,
+        contact_id=snap.contact_id,
+        when=datetime.fromisoformat(record.ended_at or record.started_at),
+    )
+
+
+def save_finished_call(store: Store | RecordStore, snap: CallSnapshot, actor: str | None) -> str:
+    """Save a finished call (`save_call`, one transaction), then the match request the caller
+    agreed to, if any, in its own transaction under an id derived from the call's; returns
+    the call's id. The one path for the file, the shared server and the outbox's delivery.
+
+    The request is checked (consent, province, site) before anything is written. A failure
+    between the two (the server gone) is retried whole: the call's rows are upserts that then
+    change nothing, and the request is written once. The request is added, never read back:
+    under the server's row-level security a volunteer's own login may add it but not read it."""
+    request = match_request_of(snap)
+    contact_id = save_call(store, snap, actor)
+    if request is not None:
+        add_request(store, request, actor)
+    return contact_id
+
+
 class CallDesk:
     """The phone line's writes and counts for one signed-in volunteer."""
 
@@ -128,29 +161,9 @@ class CallDesk:
         self._account_id = account_id
 
     def save(self, snap: CallSnapshot) -> str:
-        """Save a finished call in one transaction (see `save_call`); returns its id. A match
-        request the caller agreed to follows in its own transaction, under an id derived from
-        the call's: a retried save after a failure here writes the call unchanged and the
-        request once."""
-        if snap.peer is not None and not isinstance(self._store, Store):
-            # Checked before anything is written: the shared server holds no match requests
-            # yet (the wrap-up does not offer one there).
-            raise NotOnServer()
-        contact_id = save_call(self._store, snap, self._account_id)
-        if snap.peer is not None:
-            assert isinstance(self._store, Store)
-            request_peer(
-                self._store,
-                derived_id(contact_id, "match-request"),
-                "phone",
-                snap.peer,
-                province=snap.record.province,
-                role=snap.record.role,
-                contact_id=contact_id,
-                actor=self._account_id,
-                when=datetime.fromisoformat(snap.record.ended_at or snap.record.started_at),
-            )
-        return contact_id
+        """Save a finished call and the match request the caller agreed to, on either store
+        (see `save_finished_call`); returns its id."""
+        return save_finished_call(self._store, snap, self._account_id)
 
     def followups_due(self, by_utc: str, *, everyone: bool = False) -> int:
         """How many follow-ups are due by then: this volunteer's, or everyone's (supervisor)."""

@@ -454,6 +454,45 @@ class PeerAsk:
     reach: str | None = None
 
 
+def peer_request(
+    request_id: str,
+    source: str,
+    ask: PeerAsk,
+    *,
+    province: str | None,
+    role: str | None,
+    contact_id: str | None,
+    when: datetime,
+) -> RequestRecord:
+    """The match request a call or a kiosk visit gives rise to, checked before anything is
+    written: refused without the person's consent (NoConsent), a province (ProvinceMissing)
+    or a site (SiteMissing)."""
+    if source not in ("phone", "kiosk"):
+        raise ValueError(f"a request from a call or the kiosk, not {source!r}")
+    if not ask.consent:
+        raise NoConsent()
+    if not province:
+        raise ProvinceMissing()
+    if not ask.site.strip():
+        raise SiteMissing()
+    return RequestRecord(
+        id=request_id,
+        source=source,
+        province=province,
+        site=ask.site.strip(),
+        language=ask.language if ask.language in ("en", "fr") else "en",
+        consent=True,
+        wants_outside=ask.wants_outside,
+        role=role,
+        format=ask.format or None,
+        topics=ask.topics,
+        contact_id=contact_id,
+        requester_name=(ask.name or "").strip() or None,
+        requester_reach=(ask.reach or "").strip() or None,
+        created_at=when.isoformat(timespec="seconds"),
+    )
+
+
 def request_peer(
     store: Store | RecordStore,
     request_id: str,
@@ -469,28 +508,7 @@ def request_peer(
     """Save the match request a call or a kiosk visit gave rise to; "created" or "unchanged"
     (the id derives from the contact's, so a retried save adds nothing). Refused without the
     person's consent (NoConsent) or without a site (SiteMissing): nothing is saved then."""
-    if source not in ("phone", "kiosk"):
-        raise ValueError(f"a request from a call or the kiosk, not {source!r}")
-    if not ask.consent:
-        raise NoConsent()
-    if not province:
-        raise ProvinceMissing()
-    if not ask.site.strip():
-        raise SiteMissing()
-    record = RequestRecord(
-        id=request_id,
-        source=source,
-        province=province,
-        site=ask.site.strip(),
-        language=ask.language if ask.language in ("en", "fr") else "en",
-        consent=True,
-        wants_outside=ask.wants_outside,
-        role=role,
-        format=ask.format or None,
-        topics=ask.topics,
-        contact_id=contact_id,
-        requester_name=(ask.name or "").strip() or None,
-        requester_reach=(ask.reach or "").strip() or None,
-        created_at=when.isoformat(timespec="seconds"),
+    record = peer_request(
+        request_id, source, ask, province=province, role=role, contact_id=contact_id, when=when
     )
     return _roster.add_request(store, record, actor)

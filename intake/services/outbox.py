@@ -5,9 +5,9 @@ snapshot to a folder on this computer instead, sealed with the line key (AES-256
 the call's id) so the file holds no note, name or number in clear; `deliver` sends what waits
 once the server answers again. One file per call, named by the call's id: saving the same call
 again while the server is down replaces its file (the latest snapshot wins), and delivering is
-`save_call`, whose rows are upserts keyed on ids derived from the call's id, so a file
-delivered twice (a crash between the save and the file's removal) changes nothing: no
-duplicates. Files are written owner-only, flushed to disk, then renamed into place.
+`save_finished_call` (the call, then the match request the caller agreed to, which waits
+with it), whose rows are keyed on ids derived from the call's id, so a file delivered twice (a
+crash between the save and the file's removal) changes nothing: no duplicates. Files are written owner-only, flushed to disk, then renamed into place.
 """
 
 from __future__ import annotations
@@ -22,7 +22,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from intake.safety import RescueMissing, rescue_problems
-from intake.services.calls import CallSnapshot, FollowUpPlan, save_call
+from intake.services.calls import (
+    CallSnapshot,
+    FollowUpPlan,
+    match_request_of,
+    save_finished_call,
+)
+from intake.services.matching import PeerAsk
 from intake.storage.errors import ConsentRefused, ServerUnreachable
 from intake.storage.interface import RecordStore
 from intake.storage.pg.crypto import LineKeys
@@ -51,12 +57,17 @@ def _from_json(text: str) -> tuple[CallSnapshot, str | None]:
     for name in _JSON_FIELDS:
         record[name] = tuple(record[name])
     plan = snap["followup"]
+    # The match request the caller agreed to waits with the call (files kept before there
+    # was one have no "peer").
+    ask = snap.get("peer")
+    peer = PeerAsk(**{**ask, "topics": tuple(ask["topics"])}) if ask is not None else None
     return (
         CallSnapshot(
             record=ContactRecord(**record),
             note=snap["note"],
             followup=FollowUpPlan(**plan) if plan is not None else None,
             draft_id=snap["draft_id"],
+            peer=peer,
         ),
         data["actor"],
     )
@@ -248,7 +259,7 @@ class Outbox:
             if _waits_for_its_author(store, actor):
                 continue
             try:
-                save_call(store, snap, actor)
+                save_finished_call(store, snap, actor)
             except ServerUnreachable:
                 raise
             except Exception as exc:  # one bad file must not hold back the rest
@@ -281,10 +292,11 @@ def save_or_queue(
     record = snap.record
     if problems := rescue_problems(record.risk, record.crisis_actions, record.outcome):
         raise RescueMissing(problems)
+    match_request_of(snap)  # likewise a match request it would refuse (no site, no province)
     with outbox.lock:
         try:
             outbox.deliver(store)
-            save_call(store, snap, actor)
+            save_finished_call(store, snap, actor)
         except ServerUnreachable:
             outbox.put(snap, actor)
             outcome: Literal["saved", "queued"] = "queued"

@@ -45,6 +45,7 @@ class ServerStatus:
     # The on-call supervisor's contact the console keeps on the server, as read with this check
     # (None: not set there, or not read): a change reaches the crisis route of the next call.
     on_call_contact: str | None = None
+    on_call_read: bool = False  # whether it was read (None then means: cleared in the console)
 
 
 class SharedCallDesk(CallDesk):
@@ -86,7 +87,7 @@ class SharedSession(Session):
     def watch_worklist(self, on_change: Callable[[], None]) -> WorklistWatch:
         """Hear the line's worklist change (`intake.services.worklist_watch`); `on_change` is
         called from the watch's own thread. Stopped by `close`, or by its own `stop`."""
-        watch = WorklistWatch(self.pg.dsn, on_change)
+        watch = WorklistWatch(self.address, on_change)  # the station's login: no password
         self._watches.append(watch)
         watch.start()
         return watch
@@ -155,6 +156,14 @@ class SharedSession(Session):
     def _as_person(
         self, account_id: str, pin: str, action: str, password: str | None
     ) -> Account | None:
+        # The outbox checks whose login is in use, then sends: switching logins in between
+        # would send a call on a login the server refuses for it. The switch waits for it.
+        with self.outbox.lock:
+            return self._switch_to_person(account_id, pin, action, password)
+
+    def _switch_to_person(
+        self, account_id: str, pin: str, action: str, password: str | None
+    ) -> Account | None:
         if not self.pg.row_security or self.pg.session_account == account_id:
             return self._check(account_id, pin, action)
         from intake.storage.pg import person  # noqa: PLC0415 - row-level security only
@@ -177,10 +186,11 @@ class SharedSession(Session):
         return account
 
     def _back_to_station(self) -> None:
-        if self._station is None:
-            return
-        (dsn, conn), self._station = self._station, None
-        _person_dsn, person_conn = self.pg.use_connection(dsn, conn)
+        with self.outbox.lock:  # not while a delivery is under way (`_as_person`)
+            if self._station is None:
+                return
+            (dsn, conn), self._station = self._station, None
+            _person_dsn, person_conn = self.pg.use_connection(dsn, conn)
         person_conn.close()
 
     def _check(self, account_id: str, pin: str, action: str) -> Account | None:
@@ -195,15 +205,15 @@ class SharedSession(Session):
         from intake.services.accounts import on_call_contact  # noqa: PLC0415 - no import cycle
 
         connected = self.pg.ping()
-        on_call = None
+        on_call, read = None, False
         if connected:
             try:
                 self.outbox.deliver(self.pg)
-                on_call = on_call_contact(self.pg)
+                on_call, read = on_call_contact(self.pg), True
             except ServerUnreachable:
                 connected = False
         return ServerStatus(
-            connected, len(self.outbox.pending()), len(self.outbox.set_aside()), on_call
+            connected, len(self.outbox.pending()), len(self.outbox.set_aside()), on_call, read
         )
 
     def close(self) -> None:

@@ -707,12 +707,13 @@ class MainWindow(Retranslatable, QMainWindow):
         self._retranslate_server()
         if (
             status is not None
-            and status.on_call_contact
+            and status.on_call_read
             and self.services is not None
             and status.on_call_contact != self.services.on_call_contact
         ):
-            # A supervisor changed the on-call contact in the console (any station): the next
-            # call's crisis route shows the new one, without asking the server when it opens.
+            # A supervisor changed (or cleared) the on-call contact in the console (any
+            # station): the next call's crisis route shows the new one, or none, without asking
+            # the server when it opens.
             self.services = replace(self.services, on_call_contact=status.on_call_contact)
         if status is not None and status.connected:
             # Other stations' new or claimed items show with each check of the server (every

@@ -175,13 +175,16 @@ class ReportsPage(Retranslatable, QWidget):
     def _first_failed(self, exc: BaseException) -> None:
         self._working = False
         if self.report is None:
-            if isinstance(exc, StoreError):
-                self.banner.show_message(exc.explain)
-            else:
-                self.banner.show_message(
-                    lambda: (_("The report could not be worked out"), _("Try again."))
-                )
+            self._say_failure(exc)
         self.retranslate_ui()
+
+    def _say_failure(self, exc: BaseException) -> None:
+        if isinstance(exc, StoreError):
+            self.banner.show_message(exc.explain)
+        else:
+            self.banner.show_message(
+                lambda: (_("The report could not be worked out"), _("Try again."))
+            )
 
     def build(self) -> None:
         self._asked += 1
@@ -193,8 +196,8 @@ class ReportsPage(Retranslatable, QWidget):
             return
         try:
             self.report = make_report(self.store, period, self.now())
-        except StoreError as exc:
-            self.banner.show_message(exc.explain)
+        except Exception as exc:  # said in the banner, never a traceback
+            self._say_failure(exc)
             return
         self.banner.clear()
         self._fill_tables()

@@ -160,3 +160,15 @@ def test_the_on_call_contact_moves_to_the_server_and_survives_it_going_away(
         assert NEXT_ON_CALL in page.crisis.supervisor.text()
         assert foreign_texts(window, lang) == []
         server.start()
+        # The contact cleared in the console (nobody on call now): the stations stop showing
+        # the supervisor who was, at their next check of the server.
+        reader = open_shared_store(dsn, PASSPHRASE)
+        try:
+            console.set_on_call_contact(reader, reader.list_accounts()[0].id, None)
+        finally:
+            reader.close()
+        window.refresh_server_status()
+        qtbot.waitUntil(
+            lambda: window.services is not None and window.services.on_call_contact is None,
+            timeout=20_000,
+        )

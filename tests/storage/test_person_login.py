@@ -6,6 +6,7 @@ contact even through the store object; each refusal of the sign-in is typed."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -200,11 +201,58 @@ def test_a_call_kept_during_an_outage_waits_for_its_authors_own_login(station: S
     session, alice = station.session, station.accounts["alice"]
     snap = _queued_call()
     session.outbox.put(snap, alice)
-    assert session.status() == ServerStatus(connected=True, waiting=1, set_aside=0)
+    assert session.status() == ServerStatus(
+        connected=True, waiting=1, set_aside=0, on_call_read=True
+    )
     assert session.sign_in(station.accounts["bruno"], PIN_OF_ALL) is not None
-    assert session.status() == ServerStatus(connected=True, waiting=1, set_aside=0)
+    assert session.status() == ServerStatus(
+        connected=True, waiting=1, set_aside=0, on_call_read=True
+    )
     session.locked(station.accounts["bruno"])
     assert session.sign_in(alice, PIN_OF_ALL, ALICE_PASSWORD) is not None
-    assert session.status() == ServerStatus(connected=True, waiting=0, set_aside=0)
+    assert session.status() == ServerStatus(
+        connected=True, waiting=0, set_aside=0, on_call_read=True
+    )
     saved = station.owner.query("SELECT created_by FROM contacts WHERE id = %s", (snap.contact_id,))
     assert saved == [(alice,)]
+
+
+def test_switching_logins_waits_for_a_delivery_under_way(station: Station) -> None:
+    """The outbox checks whose login is in use, then sends the call: a lock (or another
+    person's sign-in) switching the connection in between would send it on the wrong login,
+    which the server refuses, and the call would be set aside as if damaged. The switch waits
+    for the delivery under way (it holds the outbox's lock)."""
+    session, bruno = station.session, station.accounts["bruno"]
+    assert session.sign_in(bruno, PIN_OF_ALL) is not None
+    switched = threading.Event()
+
+    def lock_the_window() -> None:
+        session.locked(bruno)
+        switched.set()
+
+    with session.outbox.lock:  # a delivery under way
+        worker = threading.Thread(target=lock_the_window)
+        worker.start()
+        # Nothing can be waited for here (the switch must NOT happen): half a second is
+        # ample for a switch that does not wait (it takes milliseconds).
+        assert not switched.wait(0.5)
+        assert session.pg.session_account == bruno
+    worker.join(timeout=30)
+    assert switched.is_set()
+    assert session.pg.session_account is None
+
+
+def test_the_worklist_watch_listens_on_the_stations_login_not_the_persons(
+    station: Station,
+) -> None:
+    """Started once a person has signed in, the watch must not carry their server password
+    (kept in memory for that person only, dropped when another signs in or the window closes):
+    it listens on the station's own address (announcements carry ids only)."""
+    session, alice = station.session, station.accounts["alice"]
+    assert session.sign_in(alice, PIN_OF_ALL, ALICE_PASSWORD) is not None
+    watch = session.watch_worklist(lambda: None)
+    try:
+        assert ALICE_PASSWORD not in watch._dsn
+        assert station.logins["alice"] not in watch._dsn
+    finally:
+        watch.stop()

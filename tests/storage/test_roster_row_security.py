@@ -27,6 +27,7 @@ from intake.storage.pg.store import (
 from intake.storage.roster import CoordinatorOnly
 from tests.conftest import PASSPHRASE, PIN, SUPERVISOR
 from tests.matching.helpers import peer, request
+from tests.storage.test_row_security_worklist import statements_before_worklist_security
 
 WHEN = datetime(2026, 4, 6, 15, 0, tzinfo=UTC)
 WHO = {
@@ -58,7 +59,7 @@ def _line(pg_dsn: str, version: int | None) -> Iterator[Line]:
         initialize=add_supervisor(SUPERVISOR, hash_pin(PIN)),
         **({} if version is None else {"version": version}),
     )
-    accounts = {"sup": made.list_accounts()[0].id}
+    accounts = {"sup": made.query("SELECT id FROM accounts")[0][0]}  # as any version has it
     for who, role in WHO.items():
         if who != "sup":
             accounts[who] = made.add_account(f"Dr {who.title()}", role, hash_pin("739105"))
@@ -67,7 +68,11 @@ def _line(pg_dsn: str, version: int | None) -> Iterator[Line]:
     with psycopg.connect(pg_dsn, autocommit=True) as admin:
         for role in roles.values():
             admin.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
-        enable_row_security(admin)
+        if version is None:
+            enable_row_security(admin)
+        else:  # the statements of that version's `intake db row-security`
+            for statement in statements_before_worklist_security():
+                admin.execute(statement)
         for who, role in roles.items():
             # As `intake db map-account`: a coordinator's login joins the supervisors' group.
             map_account(admin, accounts[who], role, supervisor=who in ("sup", "coco"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 import psycopg
 import pytest
@@ -17,11 +17,13 @@ from psycopg import sql
 
 from intake.pins import hash_pin
 from intake.services import worklist
+from intake.services.reports import make_report
 from intake.storage import feedback
 from intake.storage.errors import NotAllowed, StoreNeedsOwner
-from intake.storage.pg import schema, security, work_security
+from intake.storage.pg import console_security, roster_security, schema, security, work_security
 from intake.storage.pg.security import map_account
 from intake.storage.pg.store import PgStore, create_shared_store, open_shared_store
+from intake.storage.report_data import Period
 from tests.conftest import PASSPHRASE, PIN, SUPERVISOR
 from tests.storage.conftest import make_shared_store
 from tests.storage.helpers import contact
@@ -65,7 +67,7 @@ def _make_line(
     sees_all: tuple[str, ...] = ("sup", "coord"),
 ) -> Line:
     tag = uuid.uuid4().hex[:8]
-    accounts = {"sup": owner.list_accounts()[0].id}
+    accounts = {"sup": owner.query("SELECT id FROM accounts")[0][0]}  # as any version has it
     for who, role in PEOPLE.items():
         if who != "sup":
             accounts[who] = owner.add_account(who.title(), role, hash_pin("739105"))
@@ -229,13 +231,26 @@ def test_answers_are_added_by_anyone_and_read_back_by_supervisors_only(line: Lin
         alice.query("DELETE FROM feedback")
 
 
+def statements_before_worklist_security() -> list[str]:
+    """What `intake db row-security` ran before the worklist's policies (schema version 6) and
+    the console's grants (version 7) and server functions (the step after it) existed."""
+    return [
+        s
+        for s in security.STATEMENTS
+        if s not in work_security.STATEMENTS
+        and s not in console_security.STATEMENTS
+        and "console_settings" not in s
+        and "disabled_at" not in s
+    ]
+
+
 def test_a_store_whose_row_security_was_on_before_gets_the_worklist_at_its_owners_open(
     pg_dsn: str,
 ) -> None:
     """Row security switched on at the version before this step (its statements then): the
     stations are told the store needs its owner; once the owner has opened it (the step ran),
     a volunteer works the list, and the others read only what they may."""
-    before = [s for s in security.STATEMENTS if s not in work_security.STATEMENTS]
+    before = statements_before_worklist_security()
     owner = create_shared_store(
         pg_dsn,
         PASSPHRASE,
@@ -258,3 +273,19 @@ def test_a_store_whose_row_security_was_on_before_gets_the_worklist_at_its_owner
         assert feedback.feedback_summary(coord).answers == 0
     finally:
         _close(made, pg_dsn)
+
+
+def test_a_volunteers_login_asking_for_the_report_is_refused_with_a_message(
+    line: Line, pg_dsn: str
+) -> None:
+    """The reports are the coordinators' and supervisors' (the window shows them only to
+    them); a volunteer's login that asks anyway gets the typed refusal, never the server's
+    raw error, and a coordinator's the line's whole report."""
+    with psycopg.connect(pg_dsn, autocommit=True) as admin:  # as `intake db row-security` does
+        for statement in roster_security.STATEMENTS:
+            admin.execute(statement)
+    period = Period(date(2026, 1, 1), date(2026, 12, 31))
+    now = datetime(2026, 12, 2, tzinfo=UTC)
+    with pytest.raises(NotAllowed):
+        make_report(line.stations["alice"], period, now)
+    assert make_report(line.stations["coord"], period, now).tables

@@ -13,6 +13,10 @@ sign in, so two supervisors disabling each other at once cannot leave the line w
 disabled account's PIN verifier is set aside: the server's own PIN function (`intake_pin_attempt`)
 then finds nothing to match, whatever a station does; enabling it puts the verifier back.
 
+Under a person's own server login (row-level security) the same actions go through the
+server's functions instead (`console_login`, `console_security`): that login may not write
+`accounts` or `console_settings` itself.
+
 A refusal comes back as a code the service turns into its typed error: "not-allowed",
 "self", "last-supervisor", "taken" (a name another account uses).
 """
@@ -27,6 +31,7 @@ import psycopg
 
 from intake.accounts import Role
 from intake.storage.errors import NotAllowed
+from intake.storage.pg import console_login
 
 if TYPE_CHECKING:
     from intake.storage.pg.store import PgStore
@@ -98,6 +103,10 @@ def write_settings(
     (moving a contact out of its settings file), which needs no supervisor. `unless_set`: only
     where none is set yet (a supervisor's since wins). "not-allowed" also for a login the
     server does not let write them (row-level security)."""
+    if store.session_account is not None:
+        return console_login.write_settings(
+            store, actor, values, detail, unless_set=unless_set, sealed_keys=SEALED
+        )
     try:
         return _write_settings(store, actor, values, detail, unless_set=unless_set)
     except psycopg.errors.InsufficientPrivilege:
@@ -135,6 +144,8 @@ Row = tuple[str, str, str, int, str | None, bool]
 def accounts(store: PgStore, actor: str) -> list[Row] | None:
     """Every account (id, name, role, failed PIN tries, locked until, disabled); None when the
     actor may not see them. Audited as the file's listing is."""
+    if store.session_account is not None:
+        return console_login.accounts(store, actor)
     with store.writing() as w:
         if not _supervisor(w, actor):
             return None
@@ -168,6 +179,8 @@ def add_account(
     and of the table against new rows (two supervisors adding the same name at once)."""
     from intake.storage.pg.store import pin_columns  # noqa: PLC0415 - no import cycle
 
+    if store.session_account is not None:
+        return console_login.add_account(store, actor, name, role, pin_hash)
     with store.writing() as w:
         if not _supervisor(w, actor):
             return None, "not-allowed"
@@ -192,6 +205,8 @@ def add_account(
 
 
 def set_disabled(store: PgStore, actor: str, account_id: str, disabled: bool) -> str | None:
+    if store.session_account is not None:
+        return console_login.set_disabled(store, actor, account_id, disabled)
     with store.writing() as w:
         # Every supervisor's row first, in one order, before any other lock: two supervisors
         # disabling each other at once wait one for the other, never deadlock.
@@ -236,6 +251,8 @@ def reset_pin(store: PgStore, actor: str, account_id: str, pin_hash: str) -> str
     is enabled again."""
     from intake.storage.pg.store import pin_columns  # noqa: PLC0415
 
+    if store.session_account is not None:
+        return console_login.reset_pin(store, actor, account_id, pin_hash)
     sealed_pin, verifier = pin_columns(store.line_keys, account_id, pin_hash)
     with store.writing() as w:
         if not _supervisor(w, actor):
@@ -254,6 +271,8 @@ def reset_pin(store: PgStore, actor: str, account_id: str, pin_hash: str) -> str
 
 
 def clear_lockout(store: PgStore, actor: str, account_id: str) -> str | None:
+    if store.session_account is not None:
+        return console_login.clear_lockout(store, actor, account_id)
     with store.writing() as w:
         if not _supervisor(w, actor):
             return "not-allowed"

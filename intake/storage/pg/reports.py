@@ -15,6 +15,9 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import psycopg
+
+from intake.storage.errors import NotAllowed
 from intake.storage.report_data import ReportData
 
 if TYPE_CHECKING:
@@ -56,7 +59,16 @@ class PgReports:
 
     def report_rows(self, first: str, last: str, start: str, stop: str, now_iso: str) -> ReportData:
         """The period's counts: months `first`..`last` (YYYY-MM), days `start` (inclusive) to
-        `stop` (exclusive), follow-ups overdue as of `now_iso`."""
+        `stop` (exclusive), follow-ups overdue as of `now_iso`. Under row-level security only
+        the supervisors' group (supervisors and coordinators) may: others get NotAllowed."""
+        try:
+            return self._report_rows(first, last, start, stop, now_iso)
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise NotAllowed() from exc
+
+    def _report_rows(
+        self, first: str, last: str, start: str, stop: str, now_iso: str
+    ) -> ReportData:
         contacts = self.query(
             "SELECT substr(started_at, 1, 7), channel, coalesce(province, '?'), "
             "caller_language, coalesce(role, '?'), coalesce(outcome, '?'), count(*) "

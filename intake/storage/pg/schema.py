@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from intake.storage.account_store import FIRST_LOCK, FREE_ATTEMPTS, LONGEST_LOCK
 from intake.storage.migrations.m0008_worklist import rank
-from intake.storage.pg import roster_security, work_security
+from intake.storage.pg import console_security, roster_security, work_security
 from intake.storage.pg.work_security import ROW_SECURITY_STEP
 
 # PIN tries, decided and counted by the server, on its own clock: the station derives the PIN's
@@ -599,6 +599,13 @@ CONSOLE = [
     ),
 ]
 
+# The console under each person's own login (issue 18): where row-level security was switched on
+# before them, the server functions a supervisor's login runs the console through (accounts,
+# PINs, lockouts, the console's settings), callable by the supervisors' group only, and a
+# legal hold set or lifted by a supervisor's login only (console_security.py); elsewhere they
+# come with `intake db row-security`.
+CONSOLE_LOGINS = console_security.STEP
+
 # Issue 18's review: what a volunteer's or a peer supporter's login may change, column by column,
 # and a peer supporter's own matches read but never added or pointed elsewhere
 # (`work_security.VOLUNTEER_COLUMNS`, `roster_security.OWN_MATCH_FIXES`), for a store whose row
@@ -619,6 +626,7 @@ STEPS: list[list[str]] = [
     ROSTER,
     ROW_SECURITY_STEP,
     CONSOLE,
+    CONSOLE_LOGINS,
     SECURITY_FIXES,
     PIN_STEP,
 ]

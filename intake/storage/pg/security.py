@@ -11,7 +11,8 @@ Then, whatever a station's program does:
   `intake_claim_callback`, which locks the row, claims it for the connection's own account and
   only then makes the row, with its (sealed) number, readable to that person; the station
   audits the claim in the same transaction;
-- supervisors read and write everything.
+- supervisors read and write everything; the console's changes (accounts, PINs, lockouts, the
+  console's settings) only through its server functions (console_security.py).
 
 The line's owner role (the one that ran `intake db init`) owns the tables and is not subject to
 these policies; it is for administration, never for a station. A superuser bypasses row-level
@@ -25,7 +26,7 @@ from typing import Any
 
 from psycopg import sql
 
-from intake.storage.pg import roster_security, work_security
+from intake.storage.pg import console_security, roster_security, work_security
 from intake.storage.pg.schema import ACCOUNT_COLUMNS, PIN_SIGNATURE
 
 GROUPS = ("intake_volunteer", "intake_supervisor")
@@ -143,6 +144,8 @@ STATEMENTS = [
 # The worklist, its attempts, feedback and the survey (work_security.py; also a schema step for
 # a store whose row security was switched on before them).
 STATEMENTS.extend(work_security.STATEMENTS)
+# The console's writes, through server functions for supervisors only (console_security.py).
+STATEMENTS.extend(console_security.STATEMENTS)
 
 
 def enable_row_security(owner: Any, *, in_transaction: bool = False) -> None:

@@ -436,9 +436,6 @@ class WrapUpStep(StepPage):
         self.outcome_label.setBuddy(self.outcome)
         self.peer = PeerRequestBox(call, self)
         self.peer.changed.connect(self.edited)
-        # Matching is kept in this computer's store; the shared server holds no match requests
-        # yet, so a shared line does not offer what it could not keep.
-        self.peer.setVisible(not services.session.shared)
         self.banner = MessageBanner(self)
         self.save_button = QPushButton(self)
         self.save_button.setObjectName("save-call")
