@@ -163,6 +163,7 @@ def test_server_stopped_mid_visit_the_visitor_is_told_and_the_crisis_screen_work
         dsn = server.create_database()
         make_shared_store(dsn).close()
         _app, window = shared_kiosk(dsn, lang)
+        window.setFixedSize(1280, 720)  # landscape: the message is below the fold at first
         to_callback(window, lang)
         session = window.session
         callback = session.callback
@@ -183,6 +184,7 @@ def test_server_stopped_mid_visit_the_visitor_is_told_and_the_crisis_screen_work
             "Your request could not be saved. Nothing you entered is lost: please tell the "
             "staff at the desk, or try again."
         )
+        qtbot.waitUntil(lambda: not callback.error.visibleRegion().isEmpty(), timeout=5_000)
         assert foreign_texts(window, lang) == []
         assert callback.number.text() == VALID_NUMBER  # nothing the visitor typed is lost
         assert callback.submit_button.isEnabled()
