@@ -1,5 +1,6 @@
 """Saving a kiosk visit: the coded record and, with the person's consent, their callback
-request, written together in one transaction (idempotent: the ids come from the session)."""
+request, written together in one transaction (idempotent: the ids come from the session), on
+either store: the station's SQLCipher file or the line's shared server (`writing`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from datetime import date, datetime
 from intake.services.matching import PeerAsk, request_peer
 from intake.storage.db import Store
 from intake.storage.feedback import save_feedback
-from intake.storage.records import ContactRecord, put_callback, write_contact
+from intake.storage.interface import RecordStore, writing
+from intake.storage.records import ContactRecord
 
 __all__ = ["CallbackRequest", "ContactRecord", "KioskDesk", "save_visit"]
 
@@ -24,13 +26,17 @@ class CallbackRequest:
 
 
 def save_visit(
-    store: Store, record: ContactRecord, callback: CallbackRequest | None, actor: str | None
+    store: Store | RecordStore,
+    record: ContactRecord,
+    callback: CallbackRequest | None,
+    actor: str | None,
 ) -> None:
-    with store.transaction() as conn:
-        write_contact(conn, record, actor)
+    """One transaction: the visit and its callback request land together or not at all (a
+    server that cannot be reached raises a StoreError and nothing is written)."""
+    with writing(store) as w:
+        w.write_contact(record, actor)
         if callback is not None:
-            put_callback(
-                conn,
+            w.put_callback(
                 callback.id,
                 record.id,
                 number=callback.number,
@@ -44,7 +50,7 @@ def save_visit(
 class KioskDesk:
     """What a kiosk session writes, for the account that started kiosk mode."""
 
-    def __init__(self, store: Store, account_id: str | None) -> None:
+    def __init__(self, store: Store | RecordStore, account_id: str | None) -> None:
         self._store = store
         self._account_id = account_id
 

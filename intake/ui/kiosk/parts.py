@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -150,6 +150,12 @@ class KioskScreen(Retranslatable, QWidget):
     def first_focus(self) -> QWidget | None:
         """Where keyboard focus goes when the screen is shown."""
         return None
+
+    def reveal(self, widget: QWidget) -> None:
+        """Scroll `widget` (a message just shown) into view: on a landscape screen it can sit
+        below the fold, where a visitor would never see it."""
+        # Once the layout has made room for it (the scroll area resizes its content later).
+        QTimer.singleShot(0, self, lambda: self.scroller.ensureWidgetVisible(widget))
 
     def retranslate_ui(self) -> None:
         raise NotImplementedError

@@ -334,6 +334,7 @@ class CallbackScreen(KioskScreen):
             text = explain(NumberProblem(problem))
         self.error.setText(text)
         self.error.show()
+        self.reveal(self.error)
 
     def save_failed(self) -> None:
         self._problem = "save"
@@ -534,6 +535,7 @@ class PeerScreen(KioskScreen):
             return
         self.error.setText(texts[self._problem]())
         self.error.show()
+        self.reveal(self.error)
 
     def save_failed(self) -> None:
         self._problem = "save"

@@ -21,7 +21,8 @@ from intake.ui.language import LanguageManager
 class KioskData:
     router: Router
     guidance: tuple[Section, ...]
-    # The program's kiosk policy saved in the console (the encrypted store), by setting name.
+    # The program's kiosk policy saved in the console (the encrypted store or the shared
+    # server), by setting name.
     stored: dict[str, Any] = field(default_factory=dict)
 
 
@@ -30,13 +31,24 @@ def load_kiosk_data(session: Session, account_id: str) -> KioskData:
     from intake.services.accounts import stored_kiosk_settings  # noqa: PLC0415
     from intake.services.directory_checks import current_directory  # noqa: PLC0415
 
-    data = KioskData(
+    if session.shared:
+        # As the phone line on the server: the directory checks are kept in a station's file,
+        # which a station on the shared server has not (docs/shared-store.md); the kiosk's
+        # policy is the server's console settings, read once here.
+        from intake.directory.load import load_directory, override_from_environment  # noqa: PLC0415
+        from intake.services.session import StoreError  # noqa: PLC0415
+
+        programs = load_directory(override_from_environment())
+        try:
+            stored = stored_kiosk_settings(session.records)
+        except StoreError:  # the server stopped answering since sign-in: the settings file's
+            stored = {}
+    else:
         # With the directory checks a supervisor made in the console, as the phone line: the
         # kiosk's cards are a point of referral too.
-        Router(current_directory(session.store)),
-        load_guidance(),
-        stored_kiosk_settings(session.store),
-    )
+        programs = current_directory(session.store)
+        stored = stored_kiosk_settings(session.store)
+    data = KioskData(Router(programs), load_guidance(), stored)
     session.kiosk_started(account_id)
     return data
 
@@ -52,7 +64,9 @@ def build_kiosk(
     services = KioskServices(
         router=data.router,
         guidance=data.guidance,
-        desk=KioskDesk(session.store, account.id),
+        # The station's file, or the line's shared server (visits, callbacks, peer requests and
+        # ratings then reach every station's worklist and the coordinator).
+        desk=KioskDesk(session.records, account.id),
         account_id=account.id,
         default_province=settings.kiosk_province,
         now=lambda: datetime.now().astimezone(),
