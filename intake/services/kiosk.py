@@ -57,13 +57,14 @@ class KioskDesk:
     def save_visit(self, record: ContactRecord, callback: CallbackRequest | None) -> None:
         """The visit's record and, with consent, its callback request: one transaction."""
         save_visit(self._store, record, callback, self._account_id)
+        self._store.release_memory()  # a visit leaves nothing behind, not even cached pages
 
     def request_peer(
         self, request_id: str, ask: PeerAsk, record: ContactRecord, when: datetime
     ) -> str:
         """A request for a trained peer supporter, with the visitor's consent (refused without
         it), pointing at the visit; anonymous unless they gave a way to reach them."""
-        return request_peer(
+        request = request_peer(
             self._store,
             request_id,
             "kiosk",
@@ -74,12 +75,14 @@ class KioskDesk:
             actor=self._account_id,
             when=when,
         )
+        self._store.release_memory()
+        return request
 
     def save_feedback(
         self, feedback_id: str, *, day: date, language: str, rating: int | None, found: bool | None
     ) -> str:
         """The anonymous rating at the end of a visit ("empty" when nothing was given)."""
-        return save_feedback(
+        saved = save_feedback(
             self._store,
             feedback_id,
             day=day,
@@ -88,3 +91,5 @@ class KioskDesk:
             rating=rating,
             found=found,
         )
+        self._store.release_memory()
+        return saved

@@ -276,6 +276,20 @@ class Store:
         with self._mutex, storage_errors():
             return list(self._conn.execute(sql, params).fetchall())
 
+    def release_memory(self) -> None:
+        """Drop the pages this connection keeps decrypted in memory (its page cache).
+
+        For a writer that never reads back what it wrote (the kiosk): the pages each save
+        wrote stay cached, decrypted, until CACHE_KIB is full, so a kiosk grew by every
+        visit's pages (about 2 KB a visit, for ever in practice) and kept the answers of
+        earlier visitors in plain memory. The next save reads the few pages it needs again.
+        """
+        with self._mutex:
+            try:
+                self._conn.execute("PRAGMA shrink_memory")
+            except sqlcipher3.Error as exc:  # memory only: what was saved is saved either way
+                log.warning("page cache not released: %s", type(exc).__name__)
+
     def export_to(self, path: Path, passphrase: str) -> None:
         """Copy every table into a new file encrypted with `passphrase` (sqlcipher_export).
 

@@ -7,7 +7,9 @@ at once; the repetitions are a few hundred rather than thousands to keep the sui
 
 from __future__ import annotations
 
+import ctypes
 import gc
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,11 +24,17 @@ from intake.ui import ops
 from intake.ui.app import IntakeApplication
 from intake.ui.kiosk.window import KioskWindow
 from tests.gui.conftest import AppFactory, main_window_of
-from tests.gui.kiosk_helpers import start_kiosk
+from tests.gui.kiosk_helpers import PHYSICIAN_ANSWERS, start_kiosk
 
 OTHER: dict[Language, Language] = {"en": "fr", "fr": "en"}
 VISITS = 50  # per language: 100 whole visits, each switching the language there and back
 SWITCHES = 300  # per language, a call open in the main window: 600 switches
+# SQLite's memory kept by a visit, in bytes: after WARM_VISITS, MEASURED_VISITS must keep less
+# than BYTES_PER_VISIT each. Before the fix each visit kept about 2-2.5 KB: the pages it wrote,
+# decrypted, in the store's page cache (which only stops growing at CACHE_KIB, 32 MB).
+WARM_VISITS = 10
+MEASURED_VISITS = 30
+BYTES_PER_VISIT = 256
 
 
 def live_qt_objects(controller: IntakeApplication) -> dict[str, int]:
@@ -98,6 +106,50 @@ def test_kiosk_visits_leave_no_qt_object_behind(
 
     assert isinstance(window, KioskWindow)
     assert_flat(qtbot, controller, visit, VISITS)
+
+
+def sqlite_memory_used() -> int:
+    """Bytes SQLite (the SQLCipher build the store runs on) has allocated now, page caches
+    included: sqlite3_memory_used() of the library itself, which tracemalloc cannot see."""
+    library = ctypes.CDLL(importlib.import_module("sqlcipher3._sqlite3").__file__)
+    used = library.sqlite3_memory_used
+    used.restype = ctypes.c_int64
+    return int(used())
+
+
+def test_kiosk_visits_keep_no_memory(
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    lang: Language,
+) -> None:
+    """A kiosk runs for months: whole visits (the visitor picks the other language, answers
+    every question, sees results, the visit is saved; then the idle wipe) keep nothing in
+    SQLite's memory, which tracemalloc and the live-object count cannot see."""
+    controller, window = start_kiosk(qtbot, make_app, settings_file, lang, size=None)
+    visitor = OTHER[lang]
+
+    def visit() -> None:
+        session = window.session
+        session.welcome.buttons[visitor].click()
+        for step, value in PHYSICIAN_ANSWERS:
+            session.questions[step].choices[value].click()
+        assert session.results_shown
+        qtbot.waitUntil(lambda: not ops.running(), timeout=10_000)
+        window.wipe()
+        QApplication.sendPostedEvents(None, 52)
+
+    for _warm in range(WARM_VISITS):
+        visit()
+    settle(qtbot)
+    before = sqlite_memory_used()
+    for _visit in range(MEASURED_VISITS):
+        visit()
+    settle(qtbot)
+    kept = (sqlite_memory_used() - before) / MEASURED_VISITS
+    assert controller.kiosk_window is window
+    assert kept < BYTES_PER_VISIT, f"SQLite kept {kept:+.0f} B a visit"
 
 
 def test_language_switches_keep_one_translator(
