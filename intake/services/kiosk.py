@@ -11,6 +11,7 @@ from intake.services.matching import PeerAsk, request_peer
 from intake.storage.db import Store
 from intake.storage.feedback import save_feedback
 from intake.storage.interface import RecordStore, writing
+from intake.storage.local import LocalRecords
 from intake.storage.records import ContactRecord
 
 __all__ = ["CallbackRequest", "ContactRecord", "KioskDesk", "save_visit"]
@@ -47,6 +48,14 @@ def save_visit(
             )
 
 
+def _release_memory(store: Store | RecordStore) -> None:
+    """The file's decrypted page cache dropped after a kiosk write (`Store.release_memory`); the
+    shared server's station keeps no pages (the server keeps only ciphertext of what is sealed)."""
+    file = store.store if isinstance(store, LocalRecords) else store
+    if isinstance(file, Store):
+        file.release_memory()
+
+
 class KioskDesk:
     """What a kiosk session writes, for the account that started kiosk mode."""
 
@@ -57,7 +66,7 @@ class KioskDesk:
     def save_visit(self, record: ContactRecord, callback: CallbackRequest | None) -> None:
         """The visit's record and, with consent, its callback request: one transaction."""
         save_visit(self._store, record, callback, self._account_id)
-        self._store.release_memory()  # a visit leaves nothing behind, not even cached pages
+        _release_memory(self._store)  # a visit leaves nothing behind, not even cached pages
 
     def request_peer(
         self, request_id: str, ask: PeerAsk, record: ContactRecord, when: datetime
@@ -75,7 +84,7 @@ class KioskDesk:
             actor=self._account_id,
             when=when,
         )
-        self._store.release_memory()
+        _release_memory(self._store)
         return request
 
     def save_feedback(
@@ -91,5 +100,5 @@ class KioskDesk:
             rating=rating,
             found=found,
         )
-        self._store.release_memory()
+        _release_memory(self._store)
         return saved
