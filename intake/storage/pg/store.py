@@ -370,6 +370,7 @@ class PgStore(PgWorklist, PgFeedback, PgRoster, PgReports):
         # The line account this connection is, when the server enforces who sees what
         # (row-level security, security.py); None for the line's owner role.
         self.session_account: str | None = None
+        self._closed_for_good = False  # `close` was called: never connect again
         self.row_security = False  # whether the server enforces who sees what (security.py)
         self._account_of(conn)
 
@@ -400,6 +401,12 @@ class PgStore(PgWorklist, PgFeedback, PgRoster, PgReports):
 
     def _connection(self) -> psycopg.Connection[Any]:
         if self._conn.closed or self._conn.broken:
+            if self._closed_for_good:
+                # Closed by its owner (the window went away): a late background check must not
+                # open a connection nobody would ever close.
+                raise errors.ServerUnreachable()
+            with contextlib.suppress(psycopg.Error):
+                self._conn.close()  # a broken one: closed, never left for the collector
             self._conn = _connect(self.dsn)  # the server came back
         return self._conn
 
@@ -964,6 +971,7 @@ class PgStore(PgWorklist, PgFeedback, PgRoster, PgReports):
 
     def close(self) -> None:
         with self._mutex, contextlib.suppress(psycopg.Error):
+            self._closed_for_good = True
             self._conn.close()
 
 
@@ -1138,8 +1146,14 @@ class WorklistListener:
 
     def __init__(self, dsn: str) -> None:
         self._conn = _connect(dsn)
-        with server_errors():
-            self._conn.execute(f"LISTEN {CHANNEL}")
+        try:
+            with server_errors():
+                self._conn.execute(f"LISTEN {CHANNEL}")
+        except BaseException:
+            # The server went away between the connection and LISTEN (the watch retries):
+            # the connection is closed here, never left for the collector.
+            self.close()
+            raise
 
     def wait(self, timeout: float, stop_after: int = 1) -> list[tuple[str, str]]:
         heard = []
