@@ -33,7 +33,7 @@ from intake.storage import feedback as _feedback
 from intake.storage import roster as _roster
 from intake.storage.account_store import list_accounts
 from intake.storage.db import Store
-from intake.storage.errors import StoreError
+from intake.storage.errors import MAX_NAME_LENGTH, NameTooLong, StoreError
 from intake.storage.interface import RecordStore
 from intake.storage.roster import (
     Conflict,
@@ -466,7 +466,7 @@ def peer_request(
 ) -> RequestRecord:
     """The match request a call or a kiosk visit gives rise to, checked before anything is
     written: refused without the person's consent (NoConsent), a province (ProvinceMissing)
-    or a site (SiteMissing)."""
+    or a site (SiteMissing), or a name or way to reach over its limit (NameTooLong)."""
     if source not in ("phone", "kiosk"):
         raise ValueError(f"a request from a call or the kiosk, not {source!r}")
     if not ask.consent:
@@ -475,6 +475,9 @@ def peer_request(
         raise ProvinceMissing()
     if not ask.site.strip():
         raise SiteMissing()
+    for text in (ask.name, ask.reach):  # as the request's own write checks them, but first
+        if text is not None and len(text) > MAX_NAME_LENGTH:
+            raise NameTooLong()
     return RequestRecord(
         id=request_id,
         source=source,

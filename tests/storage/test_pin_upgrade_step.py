@@ -93,11 +93,29 @@ def _functions(pg_dsn: str) -> list[str]:
         ]
 
 
+def _definers_without_temp_last(pg_dsn: str) -> list[str]:
+    with psycopg.connect(pg_dsn) as conn:
+        rows = conn.execute(
+            "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+            "WHERE n.nspname = 'public' AND p.prosecdef AND NOT coalesce("
+            "'search_path=pg_catalog, public, pg_temp' = ANY (p.proconfig), false)"
+        ).fetchall()
+    return sorted(r[0] for r in rows)
+
+
 def test_a_version_1_store_made_with_its_own_ddl_reaches_this_version(pg_dsn: str) -> None:
     supervisor, volunteer = _version_1_store(pg_dsn)
     assert _functions(pg_dsn) == [schema.OLD_PIN_SIGNATURE]
+    with psycopg.connect(pg_dsn, autocommit=True) as conn:  # a definer made as before
+        conn.execute(
+            "CREATE FUNCTION intake_made_before() RETURNS int LANGUAGE sql "
+            "SECURITY DEFINER SET search_path = public AS 'SELECT 1'"
+        )
+    assert _definers_without_temp_last(pg_dsn) != []
     store: PgStore = open_shared_store(pg_dsn, PASSPHRASE)  # the owner's open: every step
     try:
+        # Every function that runs as the owner reads the caller's temporary schema last.
+        assert _definers_without_temp_last(pg_dsn) == []
         version = store.query("SELECT value FROM meta WHERE key = 'schema_version'")
         assert version == [(str(schema.VERSION),)]
         assert _functions(pg_dsn) == [schema.PIN_SIGNATURE]

@@ -289,3 +289,22 @@ def test_a_volunteers_login_asking_for_the_report_is_refused_with_a_message(
     with pytest.raises(NotAllowed):
         make_report(line.stations["alice"], period, now)
     assert make_report(line.stations["coord"], period, now).tables
+
+
+def test_a_temporary_table_named_accounts_does_not_make_a_volunteer_a_supervisor(
+    line: Line,
+) -> None:
+    """The server's checks of who a login is (`intake_me`, `intake_sees_all`...) run as the
+    owner: with `public` alone on their search path, a table a login makes in its own temporary
+    schema would be read first. A volunteer's login that makes one naming itself supervisor
+    still reads only its own contacts and numbers."""
+    _call_with_callback(line, "alice")
+    bruno = line.stations["bruno"]
+    login = line.logins["bruno"]
+    with bruno.writing() as w:  # (its own SQL, on its own connection)
+        w.q(
+            "CREATE TEMP TABLE accounts (id text, role text, db_role text, disabled_at timestamptz)"
+        )
+        w.q("INSERT INTO accounts VALUES ('x', 'supervisor', %s, NULL)", (login,))
+    assert bruno.query("SELECT count(*) FROM contacts") == [(0,)]
+    assert bruno.query("SELECT count(*) FROM callbacks") == [(0,)]

@@ -26,6 +26,7 @@ from intake.services import matching
 from intake.services.calls import CallDesk, derived_id, save_call, snapshot
 from intake.services.outbox import Outbox, save_or_queue
 from intake.services.shared import SharedCallDesk
+from intake.storage.errors import NameTooLong
 from intake.storage.interface import RecordStore
 from intake.storage.records import RecordMissing
 from intake.storage.roster import CoordinatorOnly
@@ -246,3 +247,25 @@ def test_a_volunteers_own_login_adds_the_request_and_cannot_read_it_back(
         "SELECT created_by, source FROM match_requests WHERE id = %s", (request_id,)
     )
     assert owner_rows == [(me, "phone")]
+
+
+def test_a_way_to_reach_over_the_limit_is_refused_before_the_call_is_written_or_queued(
+    tmp_path: Path, pg_dsn: str
+) -> None:
+    """The wrap-up's fields take 200 characters, a request's name and way to reach at most 100:
+    checked after the call was saved, the request was lost (and, delivered from the outbox, the
+    file set aside with the caller's consent in it). Refused first, saying so: nothing written,
+    nothing queued, the volunteer shortens it."""
+    store = make_shared_store(pg_dsn)
+    try:
+        actor = store.list_accounts()[0].id
+        outbox = Outbox(tmp_path / "outbox", store.line_keys)
+        for field in ("peer_name", "peer_reach"):
+            call = a_call_asking_for_a_peer()
+            setattr(call, field, "x" * 150)
+            with pytest.raises(NameTooLong):
+                save_or_queue(store, outbox, snapshot(call, "en", ENDED), actor)
+            assert store.counts()["contacts"] == 0
+            assert outbox.pending() == []
+    finally:
+        store.close()

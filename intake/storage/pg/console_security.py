@@ -46,7 +46,7 @@ SIGNATURES = (
     "intake_console_put_settings(text[], text[], bytea[], boolean)",
 )
 
-_DEFINER = "LANGUAGE plpgsql SECURITY DEFINER SET search_path = public"
+_DEFINER = "LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp"
 # What the server raises for a caller that may not: the station's NotAllowed.
 _REFUSE = "USING ERRCODE = '42501'"
 

@@ -24,7 +24,7 @@ GROUPS = ("intake_volunteer", "intake_supervisor")
 STATEMENTS = [
     # SECURITY DEFINER: it reads `accounts` as the owner; `session_user` is the person's login.
     """CREATE OR REPLACE FUNCTION intake_coordinates() RETURNS boolean LANGUAGE sql STABLE
-        SECURITY DEFINER SET search_path = public AS $$
+        SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
         SELECT EXISTS (
             SELECT 1 FROM accounts
              WHERE db_role = session_user AND role IN ('coordinator', 'supervisor')

@@ -31,7 +31,7 @@ ACCOUNT_COLUMNS = "id, display_name, role, pin_hash, failed_pins, locked_until, 
 OLD_PIN_SIGNATURE = "intake_pin_attempt(text, boolean, bytea, timestamptz)"
 PIN_FUNCTION = f"""CREATE OR REPLACE FUNCTION intake_pin_attempt(p_account text, p_key bytea)
     RETURNS TABLE (outcome text, failures integer, name bytea, account_role text)
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
     #variable_conflict use_column
     DECLARE
         acct record;
@@ -243,6 +243,20 @@ STATEMENTS = [
 # already had them is unchanged). Its part that needs the line key, splitting each account's
 # sealed PIN hash into its sealed parameters and its verifier, is a key-holding post-step the
 # owner's open runs in the same transaction (`store.upgrade_schema`, `_upgrade_pins`).
+# Every function that runs as the owner (SECURITY DEFINER) looks in the caller's temporary
+# schema last: with `public` alone on its path, a login's own temporary table named `accounts`
+# would be read first and make it a supervisor in `intake_me`, `intake_sees_all`... The
+# functions made by earlier versions (and by `intake db row-security` before this one) are set
+# so here; new ones are made so (`SET search_path = pg_catalog, public, pg_temp`).
+PIN_TEMP_LAST = """DO $$ DECLARE f regprocedure; BEGIN
+    FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
+               JOIN pg_namespace n ON n.oid = p.pronamespace
+              WHERE n.nspname = 'public' AND p.prosecdef
+                AND pg_get_userbyid(p.proowner) = current_user LOOP
+        EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, public, pg_temp', f);
+    END LOOP;
+END $$"""
+
 UPGRADES = [
     "ALTER TABLE accounts ADD COLUMN IF NOT EXISTS pin_verifier bytea",
     # The older function took the station's word and clock: gone, not only unused.
@@ -270,6 +284,7 @@ UPGRADES = [
         END $$"""
         for group in ("intake_volunteer", "intake_supervisor")
     ),
+    PIN_TEMP_LAST,
 ]
 
 TABLES = (
@@ -360,7 +375,7 @@ WORKLIST = [
     # A follow-up is an item; a callback with no follow-up (a kiosk request) is one of its own,
     # due at once; a phone call's callback, written after its follow-up, is that item's number.
     """CREATE FUNCTION intake_work_from_followup() RETURNS trigger LANGUAGE plpgsql
-        SECURITY DEFINER SET search_path = public AS $$
+        SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
         BEGIN
             IF TG_OP = 'INSERT' THEN
                 INSERT INTO work_items (id, kind, contact_id, due_at, status, created_at)
@@ -378,7 +393,7 @@ WORKLIST = [
     """CREATE TRIGGER work_from_followup AFTER INSERT OR UPDATE OF due_at, status ON followups
         FOR EACH ROW EXECUTE FUNCTION intake_work_from_followup()""",
     """CREATE FUNCTION intake_work_from_callback() RETURNS trigger LANGUAGE plpgsql
-        SECURITY DEFINER SET search_path = public AS $$
+        SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
         BEGIN
             IF TG_OP = 'INSERT' THEN
                 IF NOT EXISTS (SELECT 1 FROM followups WHERE contact_id = NEW.contact_id) THEN
@@ -398,7 +413,7 @@ WORKLIST = [
         FOR EACH ROW EXECUTE FUNCTION intake_work_from_callback()""",
     # The working order follows the contact's risk (migration 8's `rank`).
     f"""CREATE FUNCTION intake_work_rank() RETURNS trigger LANGUAGE plpgsql
-        SECURITY DEFINER SET search_path = public AS $$
+        SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
         BEGIN
             NEW.rank := coalesce(
                 (SELECT {rank("c")} FROM contacts c WHERE c.id = NEW.contact_id), 5);
@@ -408,7 +423,7 @@ WORKLIST = [
     """CREATE TRIGGER work_rank_new BEFORE INSERT ON work_items
         FOR EACH ROW EXECUTE FUNCTION intake_work_rank()""",
     f"""CREATE FUNCTION intake_work_rank_follows_contact() RETURNS trigger LANGUAGE plpgsql
-        SECURITY DEFINER SET search_path = public AS $$
+        SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
         BEGIN
             UPDATE work_items SET rank = {rank("NEW")} WHERE contact_id = NEW.id;
             RETURN NULL;

@@ -44,11 +44,11 @@ STATEMENTS = [
     # Who the connection is, and whether it reads everything. SECURITY DEFINER: they read
     # `accounts` as the owner; `session_user` is the person's login role.
     """CREATE FUNCTION intake_me() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER
-        SET search_path = public AS $$
+        SET search_path = pg_catalog, public, pg_temp AS $$
         SELECT id FROM accounts WHERE db_role = session_user
     $$""",
     """CREATE FUNCTION intake_sees_all() RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
-        SET search_path = public AS $$
+        SET search_path = pg_catalog, public, pg_temp AS $$
         SELECT EXISTS (
             SELECT 1 FROM accounts WHERE db_role = session_user AND role = 'supervisor'
         )
@@ -96,7 +96,7 @@ STATEMENTS = [
           FROM followups WHERE status = 'open'""",
     # Claim for the connection's own account: 'won', 'yours', 'taken', 'closed' or 'missing'.
     """CREATE FUNCTION intake_claim_callback(item text) RETURNS text LANGUAGE plpgsql
-        SECURITY DEFINER SET search_path = public AS $$
+        SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
         DECLARE
             me text := intake_me();
             claimed record;

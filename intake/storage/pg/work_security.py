@@ -38,7 +38,7 @@ _VISIBLE_ITEM = "intake_sees_all() OR w.claimed_by = intake_me() OR c.created_by
 STATEMENTS = [
     # Coordinators read all, as the worklist service lets them (SEE_ANY_NUMBER).
     """CREATE OR REPLACE FUNCTION intake_sees_all() RETURNS boolean LANGUAGE sql STABLE
-        SECURITY DEFINER SET search_path = public AS $$
+        SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
         SELECT EXISTS (
             SELECT 1 FROM accounts WHERE db_role = session_user
                AND role IN ('supervisor', 'coordinator')
