@@ -138,7 +138,7 @@ def _write_settings(
 
 
 # Accounts ---------------------------------------------------------------------------------
-Row = tuple[str, str, str, int, str | None, bool]
+Row = console_login.Row
 
 
 def accounts(store: PgStore, actor: str) -> list[Row] | None:

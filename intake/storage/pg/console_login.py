@@ -21,8 +21,11 @@ import psycopg
 from intake.accounts import Role
 
 if TYPE_CHECKING:
-    from intake.storage.pg.console import Row
     from intake.storage.pg.store import PgStore
+
+# An account's row as the console lists it (`console.Row`, defined here: `console` imports this
+# module, never the other way round).
+Row = tuple[str, str, str, int, str | None, bool]
 
 NOT_ALLOWED = "not-allowed"
 
