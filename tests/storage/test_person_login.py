@@ -16,10 +16,13 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from intake.accounts import Role
 from intake.call import Call
 from intake.pins import hash_pin
+from intake.services import accounts as console
 from intake.services.calls import CallSnapshot, snapshot
 from intake.services.shared import ServerStatus, SharedSession, outbox_for
+from intake.storage.errors import AccountDisabled
 from intake.storage.pg import person
 from intake.storage.pg.security import enable_row_security, map_account
 from intake.storage.pg.store import PgStore, open_shared_store
@@ -167,6 +170,32 @@ def test_a_name_with_no_login_and_a_login_with_no_rights_are_refused(station: St
     with pytest.raises(person.LoginHasNoRights):
         session.sign_in(station.accounts["eve"], PIN_OF_ALL)
     assert session.pg.session_account is None
+
+
+def test_a_disabled_person_is_told_so_and_their_login_reads_nothing(
+    station: Station, pg_dsn: str
+) -> None:
+    """Disabled in the console: the sign-in says so (as on the station's file: not "this login
+    has no rights"), audited; and the person's login, still on the server, reads nothing of
+    their own calls with its own SQL (row security switched on by `enable_row_security`)."""
+    bruno = station.accounts["bruno"]
+    _contact_of(station, "bruno", pg_dsn)
+    supervisor = next(a.id for a in station.owner.list_accounts() if a.role is Role.SUPERVISOR)
+    console.set_disabled(station.owner, supervisor, bruno, True)
+    session = station.session
+    with pytest.raises(AccountDisabled):
+        session.sign_in(bruno, PIN_OF_ALL)
+    assert session.pg.session_account is None
+    assert session.pg.query("SELECT session_user")[0][0] == station.logins["station"]
+    details = station.owner.query(
+        "SELECT detail FROM audit WHERE action = 'failed-sign-in' AND record = %s", (bruno,)
+    )
+    assert details == [("disabled",)]
+    own = open_shared_store(_as(pg_dsn, station.logins["bruno"]), PASSPHRASE)
+    try:
+        assert own.query("SELECT count(*) FROM contacts") == [(0,)]
+    finally:
+        own.close()
 
 
 def test_a_wrong_pin_leaves_the_station_on_its_own_login(station: Station) -> None:

@@ -50,6 +50,28 @@ _DEFINER = "LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, publ
 # What the server raises for a caller that may not: the station's NotAllowed.
 _REFUSE = "USING ERRCODE = '42501'"
 
+# A legal hold (`contacts.on_hold`) is set or lifted by a supervisor only: a volunteer's login may
+# write its own contacts, but not their hold, even with its own SQL. (The owner, in neither
+# group, moves a station's file with its holds.) "Mapped" does not ask `intake_me()`, which
+# answers nothing for a disabled account (security.ENABLED_ONLY).
+HOLD_BY_SUPERVISOR = f"""CREATE OR REPLACE FUNCTION intake_hold_by_supervisor() RETURNS trigger {_DEFINER} AS $$
+        BEGIN
+            IF (TG_OP = 'INSERT' AND NEW.on_hold)
+               OR (TG_OP = 'UPDATE' AND NEW.on_hold IS DISTINCT FROM OLD.on_hold) THEN
+                -- A login mapped to an account, disabled or not (a station's own login,
+                -- mapped to none, writes no contact at all: security.py's policies); the
+                -- owner, mapped to none, moves a station's file with its holds.
+                IF EXISTS (SELECT 1 FROM accounts WHERE db_role = session_user)
+                   AND NOT EXISTS (
+                       SELECT 1 FROM accounts WHERE db_role = session_user
+                          AND role = 'supervisor' AND disabled_at IS NULL) THEN
+                    RAISE EXCEPTION 'only a supervisor holds or releases a record' {_REFUSE};
+                END IF;
+            END IF;
+            RETURN NEW;
+        END
+    $$"""
+
 STATEMENTS = [
     f"""CREATE OR REPLACE FUNCTION intake_console_actor() RETURNS text {_DEFINER} AS $$
         DECLARE
@@ -171,26 +193,7 @@ STATEMENTS = [
             RETURN true;
         END
     $$""",
-    # A legal hold (`contacts.on_hold`) is set or lifted by a supervisor only: a volunteer's
-    # login may write its own contacts, but not their hold, even with its own SQL. (The owner,
-    # in neither group, moves a station's file with its holds.)
-    f"""CREATE OR REPLACE FUNCTION intake_hold_by_supervisor() RETURNS trigger {_DEFINER} AS $$
-        BEGIN
-            IF (TG_OP = 'INSERT' AND NEW.on_hold)
-               OR (TG_OP = 'UPDATE' AND NEW.on_hold IS DISTINCT FROM OLD.on_hold) THEN
-                -- A login mapped to an account (a station's own login, mapped to none,
-                -- writes no contact at all: security.py's policies); the owner, mapped to
-                -- none, moves a station's file with its holds.
-                IF intake_me() IS NOT NULL
-                   AND NOT EXISTS (
-                       SELECT 1 FROM accounts WHERE db_role = session_user
-                          AND role = 'supervisor' AND disabled_at IS NULL) THEN
-                    RAISE EXCEPTION 'only a supervisor holds or releases a record' {_REFUSE};
-                END IF;
-            END IF;
-            RETURN NEW;
-        END
-    $$""",
+    HOLD_BY_SUPERVISOR,
     "DROP TRIGGER IF EXISTS contacts_hold_by_supervisor ON contacts",
     """CREATE TRIGGER contacts_hold_by_supervisor BEFORE INSERT OR UPDATE OF on_hold ON contacts
         FOR EACH ROW EXECUTE FUNCTION intake_hold_by_supervisor()""",
@@ -219,3 +222,37 @@ def _where_row_security_is_on(statement: str) -> str:
 # these functions gets them at its owner's next open; any other store is left as it is (they
 # come with `intake db row-security`).
 STEP = [_where_row_security_is_on(statement) for statement in STATEMENTS]
+
+
+# A disabled account (the console's `disabled_at`) keeps its login, and the login its group,
+# until the server's administrator removes them: so the functions every policy asks ("who is
+# this login?", "does it read everything?", "does it run the roster?") answer as for nobody
+# once the account is disabled, and its own SQL, on a connection still open, reads and writes
+# nothing they guard; enabled again, the same login works again. Made last (they read
+# `disabled_at`, which version 7 added; the roster's replaces `intake_coordinates`): at the end
+# of `security.enable_row_security`, and by the schema step `ENABLED_ONLY_STEP` for a store whose row
+# security was switched on before. The hold trigger asks "mapped?" without them.
+_ENABLED = "AND disabled_at IS NULL"
+ENABLED_ONLY = [
+    f"""CREATE OR REPLACE FUNCTION intake_me() RETURNS text LANGUAGE sql STABLE
+        SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+        SELECT id FROM accounts WHERE db_role = session_user {_ENABLED}
+    $$""",
+    f"""CREATE OR REPLACE FUNCTION intake_sees_all() RETURNS boolean LANGUAGE sql STABLE
+        SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+        SELECT EXISTS (
+            SELECT 1 FROM accounts WHERE db_role = session_user
+               AND role IN ('supervisor', 'coordinator') {_ENABLED}
+        )
+    $$""",
+    f"""CREATE OR REPLACE FUNCTION intake_coordinates() RETURNS boolean LANGUAGE sql STABLE
+        SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+        SELECT EXISTS (
+            SELECT 1 FROM accounts WHERE db_role = session_user
+               AND role IN ('coordinator', 'supervisor') {_ENABLED}
+        )
+    $$""",
+    HOLD_BY_SUPERVISOR,
+]
+# The same, as a schema step: only where row security was switched on in this database.
+ENABLED_ONLY_STEP = [_where_row_security_is_on(statement) for statement in ENABLED_ONLY]

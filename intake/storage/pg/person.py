@@ -89,9 +89,13 @@ def connect_as(
             raise (ServerPasswordRefused() if password else ServerPasswordNeeded()) from exc
         raise ServerUnreachable() from exc
     try:
+        # A disabled account's login acts for no one (`intake_me()` is NULL): the sign-in
+        # goes on so that the PIN check says "disabled" and audits it, as on a station's file.
         row = conn.execute(
-            "SELECT intake_me(), "
-            + " OR ".join(f"pg_has_role(session_user, '{g}', 'MEMBER')" for g in GROUPS)
+            "SELECT coalesce(intake_me(), (SELECT id FROM accounts WHERE db_role = session_user "
+            "AND id = %s AND disabled_at IS NOT NULL)), "
+            + " OR ".join(f"pg_has_role(session_user, '{g}', 'MEMBER')" for g in GROUPS),
+            (account_id,),
         ).fetchone()
     except psycopg.errors.InsufficientPrivilege as exc:
         conn.close()

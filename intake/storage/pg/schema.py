@@ -632,8 +632,8 @@ SECURITY_FIXES = [
 
 # The steps after version 1, in order: STEPS[n - 2] brings a version n - 1 store to version n.
 PIN_STEP = UPGRADES
-# PIN_STEP stays last: the tests of an older store's PIN upgrade set the version back to the one
-# before it, and the steps after it would run again.
+# The tests of an older store's PIN upgrade set the version back to the one before PIN_STEP: the
+# steps after it run again there, so each of them must be harmless to run twice.
 STEPS: list[list[str]] = [
     WORKLIST,
     FEEDBACK,
@@ -644,6 +644,8 @@ STEPS: list[list[str]] = [
     CONSOLE_LOGINS,
     SECURITY_FIXES,
     PIN_STEP,
+    # A disabled account's own login reads and writes nothing (console_security.ENABLED_ONLY).
+    console_security.ENABLED_ONLY_STEP,
 ]
 
 VERSION = 1 + len(STEPS)
