@@ -34,7 +34,7 @@ def line(request: pytest.FixtureRequest, pg_dsn: str) -> Iterator[Line]:
     owner = make_shared_store(pg_dsn)
     before = security.STATEMENTS + roster_security.STATEMENTS
     if request.param == "new-store":
-        made = _make_line(pg_dsn, owner, before + console_security.ENABLED_ONLY)
+        made = _make_line(pg_dsn, owner, before + console_security.LAST)
     else:
         made = _make_line(pg_dsn, owner, before)
         with psycopg.connect(pg_dsn, autocommit=True) as admin, admin.transaction():

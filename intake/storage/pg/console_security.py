@@ -230,7 +230,7 @@ STEP = [_where_row_security_is_on(statement) for statement in STATEMENTS]
 # once the account is disabled, and its own SQL, on a connection still open, reads and writes
 # nothing they guard; enabled again, the same login works again. Made last (they read
 # `disabled_at`, which version 7 added; the roster's replaces `intake_coordinates`): at the end
-# of `security.enable_row_security`, and by the schema step `ENABLED_ONLY_STEP` for a store whose row
+# of `security.enable_row_security`, and by the schema step `LAST_STEP` for a store whose row
 # security was switched on before. The hold trigger asks "mapped?" without them.
 _ENABLED = "AND disabled_at IS NULL"
 ENABLED_ONLY = [
@@ -254,5 +254,16 @@ ENABLED_ONLY = [
     $$""",
     HOLD_BY_SUPERVISOR,
 ]
-# The same, as a schema step: only where row security was switched on in this database.
-ENABLED_ONLY_STEP = [_where_row_security_is_on(statement) for statement in ENABLED_ONLY]
+
+# No login deletes a contact, a callback or a follow-up: a legal hold would otherwise guard only
+# its flag (a volunteer's login could delete its own held contact with its own SQL). No station
+# deletes them; the retention purge runs with the owner's address and skips what is held.
+NO_DELETES = [
+    f"REVOKE DELETE ON contacts, callbacks, followups FROM {group}"
+    for group in ("intake_volunteer", "intake_supervisor")
+]
+
+# Run after every other statement of `security.enable_row_security`; and the schema step that
+# gives them to a store whose row security was switched on before (nothing where it is off).
+LAST = ENABLED_ONLY + NO_DELETES
+LAST_STEP = [_where_row_security_is_on(statement) for statement in LAST]

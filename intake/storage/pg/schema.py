@@ -644,8 +644,9 @@ STEPS: list[list[str]] = [
     CONSOLE_LOGINS,
     SECURITY_FIXES,
     PIN_STEP,
-    # A disabled account's own login reads and writes nothing (console_security.ENABLED_ONLY).
-    console_security.ENABLED_ONLY_STEP,
+    # A disabled account's own login reads and writes nothing; no login deletes a contact, a
+    # callback or a follow-up (console_security.LAST).
+    console_security.LAST_STEP,
 ]
 
 VERSION = 1 + len(STEPS)

@@ -159,7 +159,7 @@ def enable_row_security(owner: Any, *, in_transaction: bool = False) -> None:
         roster = owner.execute("SELECT to_regclass('peers') IS NOT NULL").fetchone()
         for statement in roster_security.STATEMENTS if roster and roster[0] else ():
             owner.execute(statement)
-        for statement in console_security.ENABLED_ONLY:  # last: see there
+        for statement in console_security.LAST:  # last: see there
             owner.execute(statement)
 
 
