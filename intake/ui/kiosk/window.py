@@ -34,10 +34,10 @@ from PySide6.QtWidgets import (
 )
 
 from intake.accounts import Account
-from intake.i18n import N_, Language, _, current_language, gettext_in, ngettext, pgettext
+from intake.i18n import Language, _, current_language, gettext_in, ngettext, pgettext
 from intake.passphrase import PIN_LENGTHS
 from intake.ui.idle import IdleWatch
-from intake.ui.kiosk.parts import text_label
+from intake.ui.kiosk.parts import HELP_NOW, text_label
 from intake.ui.kiosk.session import KioskServices, KioskSession
 from intake.ui.kiosk.style import KIOSK_STYLE
 from intake.ui.language import LanguageManager, Retranslatable
@@ -52,7 +52,6 @@ from intake.ui.widgets import (
 )
 
 STAFF_SHORTCUT = "Ctrl+Alt+Shift+K"
-HELP_NOW = N_("Need help now?")
 STAFF_TAPS = 5  # in the top-left corner, within STAFF_TAP_SECONDS
 STAFF_TAP_SECONDS = 3.0
 
