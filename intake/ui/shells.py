@@ -192,10 +192,10 @@ class KioskShell(Shell):
     def _delivered(self, _result: object) -> None:
         self._delivering = False
 
-    def _exit(self, account_id: str, pin: str) -> None:
+    def _exit(self, account_id: str, pin: str, server_password: str | None = None) -> None:
         session = self.session
         ops.run_in_background(
-            lambda: session.may_leave_kiosk(account_id, pin),
+            lambda: session.may_leave_kiosk(account_id, pin, server_password),
             self._exit_checked,
             self._exit_failed,
             name="kiosk-exit-pin",
@@ -218,3 +218,5 @@ class KioskShell(Shell):
     def _exit_failed(self, exc: BaseException) -> None:
         if self.window is not None:
             self.window.staff.show_error(explain(exc))
+            if getattr(exc, "asks_server_password", False):
+                self.window.staff.ask_server_password()

@@ -120,7 +120,7 @@ class StillTherePage(Retranslatable, QWidget):
 class StaffPage(Retranslatable, QWidget):
     """Leaving kiosk mode: a supervisor's name and PIN, checked off the UI thread."""
 
-    submitted = QtSignal(str, str)  # account id, PIN
+    submitted = QtSignal(str, str, object)  # account id, PIN, server password (or None)
     cancelled = QtSignal()
 
     def __init__(self, supervisors: list[Account], parent: QWidget) -> None:
@@ -136,6 +136,10 @@ class StaffPage(Retranslatable, QWidget):
         self.pin = secret_field(self, "kiosk-staff-pin")
         self.pin.setMaxLength(PIN_LENGTHS.stop - 1)
         self.pin.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
+        # Asked only when the supervisor's own server login needs a password this computer does
+        # not keep (row-level security on a shared line), as at sign-in; never saved.
+        self.server_password = secret_field(self, "kiosk-staff-server-password")
+        self.server_password_hint = hint(self, "kiosk-staff-server-password-hint")
         self.banner = MessageBanner(self)
         self.leave_button = QPushButton(self)
         self.leave_button.setObjectName("kiosk-staff-leave")
@@ -148,8 +152,17 @@ class StaffPage(Retranslatable, QWidget):
         row.addWidget(self.leave_button)
         column = QVBoxLayout()
         column.addStretch(1)
-        for widget in (self.title, self.intro, self.account, self.pin, self.banner):
+        for widget in (
+            self.title,
+            self.intro,
+            self.account,
+            self.pin,
+            self.server_password,
+            self.server_password_hint,
+            self.banner,
+        ):
             column.addWidget(widget)
+        self._show_server_password(False)
         column.addLayout(row)
         column.addStretch(2)
         outer = QHBoxLayout(self)
@@ -158,7 +171,10 @@ class StaffPage(Retranslatable, QWidget):
         outer.addStretch(1)
         self.leave_button.clicked.connect(self._submit)
         self.pin.returnPressed.connect(self._submit)
+        self.server_password.returnPressed.connect(self._submit)
         self.cancel_button.clicked.connect(self.cancelled)
+        # Another name is another person: their own login, perhaps with no password to ask.
+        self.account.currentIndexChanged.connect(lambda _index: self._show_server_password(False))
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
@@ -167,14 +183,43 @@ class StaffPage(Retranslatable, QWidget):
         self.account.setAccessibleName(pgettext("field label", "Name"))
         self.pin.setAccessibleName(pgettext("field label", "PIN"))
         self.pin.setPlaceholderText(pgettext("field label", "PIN"))
+        self.server_password.setAccessibleName(pgettext("field label", "Server password"))
+        self.server_password.setPlaceholderText(pgettext("field label", "Server password"))
+        self.server_password_hint.setText(
+            _(
+                "The password of your own login on the line's server, not your PIN. It is used "
+                "to sign you in and is not saved on this computer."
+            )
+        )
         self.leave_button.setText(_("Leave kiosk mode"))
         self.cancel_button.setText(pgettext("button", "Cancel"))
 
+    def _show_server_password(self, shown: bool) -> None:
+        if not shown:
+            forget(self.server_password)
+        self.server_password.setVisible(shown)
+        self.server_password_hint.setVisible(shown)
+
+    def ask_server_password(self) -> None:
+        """The server wants the password of this supervisor's own login (or refused the one
+        typed): show its field (the error's message says why)."""
+        self._show_server_password(True)
+        self.server_password.setFocus()
+
     def _submit(self) -> None:
         # One check at a time: Enter pressed again (or typing) while a PIN is checked is ignored.
-        if self.pin.text() and self.account.currentData() and not self.busy:
-            self._set_busy(True)
-            self.submitted.emit(self.account.currentData(), self.pin.text())
+        if not (self.pin.text() and self.account.currentData()) or self.busy:
+            return
+        asked = self.server_password.isVisibleTo(self)
+        password = self.server_password.text() if asked else ""
+        if asked and not password:
+            self.banner.show_message(
+                lambda: (_("Enter your server password."), _("It is not your PIN."))
+            )
+            self.server_password.setFocus()
+            return
+        self._set_busy(True)
+        self.submitted.emit(self.account.currentData(), self.pin.text(), password or None)
 
     @property
     def busy(self) -> bool:
@@ -182,23 +227,25 @@ class StaffPage(Retranslatable, QWidget):
 
     def _set_busy(self, busy: bool) -> None:
         self.pin.setReadOnly(busy)
+        self.server_password.setReadOnly(busy)
         self.account.setEnabled(not busy)
         self.leave_button.setEnabled(not busy)
 
     def show_error(self, message: Message) -> None:
         self._set_busy(False)
-        forget(self.pin)
+        forget(self.pin, self.server_password)  # as at sign-in: forgotten after each try
         self.banner.show_message(message)
         self.pin.setFocus()
 
     def reset(self) -> None:
         self._set_busy(False)
         forget(self.pin)
+        self._show_server_password(False)
         self.banner.clear()
 
 
 class KioskWindow(Retranslatable, QWidget):
-    exit_requested = QtSignal(str, str)  # supervisor account id, PIN
+    exit_requested = QtSignal(str, str, object)  # account id, PIN, server password (or None)
     staff_alerted = QtSignal(bool)  # raised; True when a sound was played too
 
     def __init__(
