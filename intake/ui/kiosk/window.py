@@ -138,8 +138,9 @@ class StaffPage(Retranslatable, QWidget):
         self.pin.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
         # Asked only when the supervisor's own server login needs a password this computer does
         # not keep (row-level security on a shared line), as at sign-in; never saved.
+        # (The banner says why it is asked and that it is not saved: no hint under it, so the
+        # panel still fits a 1280x720 screen.)
         self.server_password = secret_field(self, "kiosk-staff-server-password")
-        self.server_password_hint = hint(self, "kiosk-staff-server-password-hint")
         self.banner = MessageBanner(self)
         self.leave_button = QPushButton(self)
         self.leave_button.setObjectName("kiosk-staff-leave")
@@ -158,7 +159,6 @@ class StaffPage(Retranslatable, QWidget):
             self.account,
             self.pin,
             self.server_password,
-            self.server_password_hint,
             self.banner,
         ):
             column.addWidget(widget)
@@ -167,7 +167,7 @@ class StaffPage(Retranslatable, QWidget):
         column.addStretch(2)
         outer = QHBoxLayout(self)
         outer.addStretch(1)
-        outer.addLayout(column, 3)
+        outer.addLayout(column, 5)  # wide enough for the password field and its message
         outer.addStretch(1)
         self.leave_button.clicked.connect(self._submit)
         self.pin.returnPressed.connect(self._submit)
@@ -185,12 +185,6 @@ class StaffPage(Retranslatable, QWidget):
         self.pin.setPlaceholderText(pgettext("field label", "PIN"))
         self.server_password.setAccessibleName(pgettext("field label", "Server password"))
         self.server_password.setPlaceholderText(pgettext("field label", "Server password"))
-        self.server_password_hint.setText(
-            _(
-                "The password of your own login on the line's server, not your PIN. It is used "
-                "to sign you in and is not saved on this computer."
-            )
-        )
         self.leave_button.setText(_("Leave kiosk mode"))
         self.cancel_button.setText(pgettext("button", "Cancel"))
 
@@ -198,7 +192,6 @@ class StaffPage(Retranslatable, QWidget):
         if not shown:
             forget(self.server_password)
         self.server_password.setVisible(shown)
-        self.server_password_hint.setVisible(shown)
 
     def ask_server_password(self) -> None:
         """The server wants the password of this supervisor's own login (or refused the one
