@@ -52,6 +52,9 @@ class Shell(QObject):
     def _failed(self, exc: BaseException) -> None:
         self.failed.emit(exc)
 
+    def stop(self) -> None:
+        """The application is closing: start no more background work."""
+
 
 class PhoneShell(Shell):
     """The phone line: home, calls, history, directory, the idle lock."""
@@ -191,6 +194,10 @@ class KioskShell(Shell):
 
     def _delivered(self, _result: object) -> None:
         self._delivering = False
+
+    def stop(self) -> None:
+        if self.delivery is not None:
+            self.delivery.stop()
 
     def _exit(self, account_id: str, pin: str, server_password: str | None = None) -> None:
         session = self.session
