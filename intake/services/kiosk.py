@@ -1,20 +1,32 @@
 """Saving a kiosk visit: the coded record and, with the person's consent, their callback
 request, written together in one transaction (idempotent: the ids come from the session), on
-either store: the station's SQLCipher file or the line's shared server (`writing`)."""
+either store: the station's SQLCipher file or the line's shared server (`writing`).
+
+On the shared server the kiosk keeps a visit it cannot save in the station's local outbox
+(`intake.services.outbox`), sealed, one file per visit (the latest save of the visit replaces
+it), and the anonymous rating likewise; the outbox's delivery sends them, with the calls, when
+the server answers again (`save_kept_visit`, `save_kept_rating`: idempotent)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Literal
 
 from intake.services.matching import PeerAsk, request_peer
 from intake.storage.db import Store
+from intake.storage.errors import ConsentRefused, ServerUnreachable
 from intake.storage.feedback import save_feedback
 from intake.storage.interface import RecordStore, writing
 from intake.storage.local import LocalRecords
 from intake.storage.records import ContactRecord
 
+if TYPE_CHECKING:
+    from intake.services.outbox import Outbox
+
 __all__ = ["CallbackRequest", "ContactRecord", "KioskDesk", "save_visit"]
+
+Kept = Literal["saved", "kept-here"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,26 @@ def save_visit(
             )
 
 
+def save_kept_visit(
+    store: RecordStore, record: ContactRecord, callback: CallbackRequest | None, actor: str | None
+) -> None:
+    """Deliver a visit the outbox kept (the same transaction as `save_visit`)."""
+    save_visit(store, record, callback, actor)
+
+
+def save_kept_rating(store: RecordStore, rating_id: str, answer: dict[str, Any]) -> None:
+    """Deliver a rating the outbox kept (`save_feedback` is keyed on its id: idempotent)."""
+    save_feedback(
+        store,
+        rating_id,
+        day=date.fromisoformat(answer["day"]),
+        channel="kiosk",
+        language=answer["language"],
+        rating=answer["rating"],
+        found=answer["found"],
+    )
+
+
 def _release_memory(store: Store | RecordStore) -> None:
     """The file's decrypted page cache dropped after a kiosk write (`Store.release_memory`); the
     shared server's station keeps no pages (the server keeps only ciphertext of what is sealed)."""
@@ -57,16 +89,41 @@ def _release_memory(store: Store | RecordStore) -> None:
 
 
 class KioskDesk:
-    """What a kiosk session writes, for the account that started kiosk mode."""
+    """What a kiosk session writes, for the account that started kiosk mode; on the shared
+    server, with the station's outbox to keep what the server cannot take now."""
 
-    def __init__(self, store: Store | RecordStore, account_id: str | None) -> None:
+    def __init__(
+        self,
+        store: Store | RecordStore,
+        account_id: str | None,
+        outbox: Outbox | None = None,
+    ) -> None:
         self._store = store
         self._account_id = account_id
+        self._outbox = outbox
 
-    def save_visit(self, record: ContactRecord, callback: CallbackRequest | None) -> None:
-        """The visit's record and, with consent, its callback request: one transaction."""
-        save_visit(self._store, record, callback, self._account_id)
-        _release_memory(self._store)  # a visit leaves nothing behind, not even cached pages
+    def save_visit(self, record: ContactRecord, callback: CallbackRequest | None) -> Kept:
+        """The visit's record and, with consent, its callback request: one transaction.
+        "kept-here" when the server could not be reached and the visit waits, sealed, in the
+        outbox (what waited there is sent first, so the server gets the visits in order)."""
+        outbox = self._outbox
+        if outbox is None:
+            save_visit(self._store, record, callback, self._account_id)
+            _release_memory(self._store)  # a visit leaves nothing behind, not even cached pages
+            return "saved"
+        if not record.consent_notes and (callback is not None or record.callback_number):
+            raise ConsentRefused()  # as the stores refuse it: never kept to be refused later
+        store = self._store
+        assert not isinstance(store, Store)
+        with outbox.lock:
+            try:
+                outbox.deliver(store)
+                save_visit(store, record, callback, self._account_id)
+            except ServerUnreachable:
+                outbox.put_visit(record, callback, self._account_id)
+                return "kept-here"
+            outbox.remove_visit(record.id)  # an older save of this visit, if one waited
+            return "saved"
 
     def request_peer(
         self, request_id: str, ask: PeerAsk, record: ContactRecord, when: datetime
@@ -90,7 +147,31 @@ class KioskDesk:
     def save_feedback(
         self, feedback_id: str, *, day: date, language: str, rating: int | None, found: bool | None
     ) -> str:
-        """The anonymous rating at the end of a visit ("empty" when nothing was given)."""
+        """The anonymous rating at the end of a visit ("empty" when nothing was given;
+        "kept-here" when the server could not be reached and it waits in the outbox)."""
+        outbox = self._outbox
+        if outbox is not None and (rating is not None or found is not None):
+            store = self._store
+            assert not isinstance(store, Store)
+            try:
+                return save_feedback(
+                    store,
+                    feedback_id,
+                    day=day,
+                    channel="kiosk",
+                    language=language,
+                    rating=rating,
+                    found=found,
+                )
+            except ServerUnreachable:
+                answer = {
+                    "day": day.isoformat(),
+                    "language": language,
+                    "rating": rating,
+                    "found": found,
+                }
+                outbox.put_rating(feedback_id, answer, self._account_id)
+                return "kept-here"
         saved = save_feedback(
             self._store,
             feedback_id,

@@ -28,6 +28,7 @@ from intake.services.calls import (
     match_request_of,
     save_finished_call,
 )
+from intake.services.kiosk import CallbackRequest, save_kept_rating, save_kept_visit
 from intake.services.matching import PeerAsk
 from intake.storage.errors import ConsentRefused, ServerUnreachable
 from intake.storage.interface import RecordStore
@@ -42,6 +43,9 @@ SET_ASIDE = "set-aside"
 DRAFTS = "drafts"  # autosaved calls in progress, kept here while the server cannot be reached
 DRAFT = ".draft"
 DISCARDED = ".discarded"  # a draft discarded while the server could not be told
+VISITS = "visits"  # kiosk visits (and their anonymous ratings) kept while the server is down
+VISIT = ".visit"
+RATING = ".rating"
 
 log = logging.getLogger(__name__)
 
@@ -235,15 +239,126 @@ class Outbox:
                 continue
             self.remove_local_draft(draft_id)
 
+    # kiosk visits kept here while the server cannot be reached (intake.services.kiosk)
+
+    def _visit_path(self, item_id: str, suffix: str) -> Path:
+        return self.folder / VISITS / f"{item_id}{suffix}"
+
+    def put_visit(
+        self, record: ContactRecord, callback: CallbackRequest | None, actor: str | None
+    ) -> None:
+        """Keep a kiosk visit (its coded record and, with consent, its callback request),
+        sealed and bound to the visit's id; a later save of the same visit replaces it."""
+        text = json.dumps(
+            {
+                "record": asdict(record),
+                "callback": asdict(callback) if callback is not None else None,
+                "actor": actor,
+            },
+            ensure_ascii=False,
+        )
+        sealed = self._keys.seal("outbox", "visit", record.id, text)
+        assert sealed is not None
+        self._write(self._visit_path(record.id, VISIT), sealed)
+
+    def put_rating(self, rating_id: str, answer: dict[str, Any], actor: str | None) -> None:
+        """Keep a kiosk visitor's anonymous rating (coded values, sealed all the same)."""
+        text = json.dumps({"answer": answer, "actor": actor}, ensure_ascii=False)
+        sealed = self._keys.seal("outbox", "rating", rating_id, text)
+        assert sealed is not None
+        self._write(self._visit_path(rating_id, RATING), sealed)
+
+    def remove_visit(self, contact_id: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self._visit_path(contact_id, VISIT).unlink()
+
+    def pending_visits(self) -> list[str]:
+        """The ids of the kiosk visits waiting, oldest first."""
+        return list(reversed(self._ids_in(VISITS, VISIT)))
+
+    def pending_ratings(self) -> list[str]:
+        return list(reversed(self._ids_in(VISITS, RATING)))
+
+    def _ids_in(self, sub: str, suffix: str) -> list[str]:
+        folder = self.folder / sub
+        if not folder.is_dir():
+            return []
+        found = []
+        for path in folder.glob(f"*{suffix}"):
+            with contextlib.suppress(FileNotFoundError):
+                found.append((path.stat().st_mtime, path.name.removesuffix(suffix)))
+        return [item_id for _mtime, item_id in sorted(found, reverse=True)]
+
+    def read_visit(
+        self, contact_id: str
+    ) -> tuple[ContactRecord, CallbackRequest | None, str | None]:
+        sealed = self._visit_path(contact_id, VISIT).read_bytes()
+        text = self._keys.open("outbox", "visit", contact_id, sealed)
+        assert text is not None
+        data = json.loads(text)
+        record = dict(data["record"])
+        for name in _JSON_FIELDS:
+            record[name] = tuple(record[name])
+        callback = data["callback"]
+        return (
+            ContactRecord(**record),
+            CallbackRequest(**callback) if callback is not None else None,
+            data["actor"],
+        )
+
+    def _read_rating(self, rating_id: str) -> tuple[dict[str, Any], str | None]:
+        sealed = self._visit_path(rating_id, RATING).read_bytes()
+        text = self._keys.open("outbox", "rating", rating_id, sealed)
+        assert text is not None
+        data = json.loads(text)
+        return data["answer"], data["actor"]
+
+    def _deliver_visits(self, store: RecordStore) -> int:
+        """Send the kiosk visits kept here, oldest first, then the ratings. Idempotent: a
+        visit's rows are keyed on ids the kiosk session chose, a rating on its own id, so one
+        sent twice (a crash between the save and the file's removal) changes nothing."""
+        delivered = 0
+        for suffix in (VISIT, RATING):
+            for item_id in list(reversed(self._ids_in(VISITS, suffix))):
+                path = self._visit_path(item_id, suffix)
+                try:
+                    if suffix == VISIT:
+                        record, callback, actor = self.read_visit(item_id)
+                    else:
+                        answer, actor = self._read_rating(item_id)
+                except FileNotFoundError:
+                    continue
+                except Exception as exc:  # damaged on disk: no later try can open it
+                    self._set_aside_file(path, exc)
+                    continue
+                if _waits_for_its_author(store, actor):
+                    continue
+                try:
+                    if suffix == VISIT:
+                        save_kept_visit(store, record, callback, actor)
+                    else:
+                        save_kept_rating(store, item_id, answer)
+                except ServerUnreachable:
+                    raise
+                except Exception as exc:  # refused: one bad file must not hold back the rest
+                    self._set_aside_file(path, exc)
+                    continue
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+                delivered += suffix == VISIT
+        return delivered
+
     def deliver(self, store: RecordStore) -> int:
         """Send every waiting call, oldest first; the number delivered. Stops (raising
         ServerUnreachable) when the server cannot be reached; the rest keep waiting. A file
         that cannot be delivered for any other reason (damaged on disk, refused by the
         server) is set aside (`set_aside`) and the calls behind it are still delivered.
-        Then the drafts kept here go up (and the discards the server missed)."""
+        Then the drafts kept here go up (and the discards the server missed), then the kiosk
+        visits and ratings kept here (not counted in the number returned)."""
         with self.lock:
             delivered = self._deliver(store)
             self._deliver_drafts(store)
+            self._deliver_visits(store)
             return delivered
 
     def _deliver(self, store: RecordStore) -> int:

@@ -80,8 +80,12 @@ class Session:
         """Unlocking the window after the idle lock: the same check, audited as an unlock."""
         return self._check(account_id, pin, "unlock")
 
-    def may_leave_kiosk(self, account_id: str, pin: str) -> bool:
-        """Only a supervisor's right PIN ends kiosk mode (every try is audited)."""
+    def may_leave_kiosk(
+        self, account_id: str, pin: str, server_password: str | None = None
+    ) -> bool:
+        """Only a supervisor's right PIN ends kiosk mode (every try is audited). The server
+        password is for a shared line's per-person logins (`SharedSession`); unused here."""
+        del server_password
         account = self._check(account_id, pin, "kiosk-exit")
         return account is not None and account.role is Role.SUPERVISOR
 

@@ -185,6 +185,32 @@ class SharedSession(Session):
             self._password = (account_id, password) if password else None
         return account
 
+    def may_leave_kiosk(
+        self, account_id: str, pin: str, server_password: str | None = None
+    ) -> bool:
+        """Any supervisor of the line ends kiosk mode with their own PIN. When the server
+        enforces who sees what, the kiosk works through the login of whoever started it, and
+        the server's PIN function lets a login try only its own account: another person's PIN
+        is tried on a short-lived connection as that person's own login (with their server
+        password where it needs one, as at sign-in), closed at once; the kiosk's connection is
+        left as it was. A wrong PIN counts on the server as any other (the lockout's rules);
+        nothing of the PIN, the password or the name is logged."""
+        if not self.pg.row_security or self.pg.session_account == account_id:
+            return super().may_leave_kiosk(account_id, pin)
+        from intake.storage.pg import person  # noqa: PLC0415 - row-level security only
+        from intake.storage.pg.store import PgStore  # noqa: PLC0415
+
+        login = person.login_of(self.pg, account_id)
+        if login is None:
+            raise person.NoServerLogin()
+        dsn, conn = person.connect_as(self.address, login, server_password, account_id)
+        theirs = PgStore(dsn, conn, self.pg.line_keys)
+        try:
+            account = theirs.check_pin(account_id, pin, action="kiosk-exit")
+        finally:
+            theirs.close()
+        return account is not None and account.role is Role.SUPERVISOR
+
     def _back_to_station(self) -> None:
         with self.outbox.lock:  # not while a delivery is under way (`_as_person`)
             if self._station is None:

@@ -264,6 +264,8 @@ class IntakeApplication(QObject):
         return self.session
 
     def shutdown(self) -> None:
+        if self.shell is not None:
+            self.shell.stop()  # the kiosk's delivery timer, say: nothing new once closing
         ops.wait_all()
         if self.session is not None:
             self.session.close()

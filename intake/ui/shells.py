@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtCore import Signal as QtSignal
 
 from intake.accounts import Account, Role
@@ -51,6 +51,9 @@ class Shell(QObject):
 
     def _failed(self, exc: BaseException) -> None:
         self.failed.emit(exc)
+
+    def stop(self) -> None:
+        """The application is closing: start no more background work."""
 
 
 class PhoneShell(Shell):
@@ -138,10 +141,17 @@ class PhoneShell(Shell):
             self.window.lock_page.show_error(explain(exc))
 
 
+KIOSK_DELIVERY_MS = 10_000  # how often a kiosk on the shared server sends what it kept
+
+
 class KioskShell(Shell):
-    """The kiosk: full screen, anonymous visits, left only with a supervisor's PIN."""
+    """The kiosk: full screen, anonymous visits, left only with a supervisor's PIN. On the
+    shared server it sends the visits kept in the outbox while the server could not be reached
+    (every 10 seconds, as the phone line's status check; the next visit's save sends them too)."""
 
     window: KioskWindow | None = None
+    delivery: QTimer | None = None
+    _delivering = False
 
     def start(self) -> None:
         from intake.ui.kiosk.start import load_kiosk_data  # noqa: PLC0415
@@ -161,13 +171,38 @@ class KioskShell(Shell):
         window = build_kiosk(data, self.language, self.session, self.account, settings)
         self.window = window
         window.exit_requested.connect(self._exit)
+        if self.session.shared:
+            self.delivery = QTimer(self)
+            self.delivery.setInterval(KIOSK_DELIVERY_MS)
+            self.delivery.timeout.connect(self.deliver_kept)
+            self.delivery.start()
         window.showFullScreen()
         self.opened.emit()
 
-    def _exit(self, account_id: str, pin: str) -> None:
+    def deliver_kept(self) -> None:
+        """Send what waits in the outbox if the server answers (off the UI thread, one at a
+        time; the visitor sees nothing of it)."""
+        if self._delivering or not self.session.shared:
+            return
+        self._delivering = True
+        ops.run_in_background(
+            self.session.status,  # type: ignore[attr-defined]
+            self._delivered,
+            self._delivered,
+            name="kiosk-delivery",
+        )
+
+    def _delivered(self, _result: object) -> None:
+        self._delivering = False
+
+    def stop(self) -> None:
+        if self.delivery is not None:
+            self.delivery.stop()
+
+    def _exit(self, account_id: str, pin: str, server_password: str | None = None) -> None:
         session = self.session
         ops.run_in_background(
-            lambda: session.may_leave_kiosk(account_id, pin),
+            lambda: session.may_leave_kiosk(account_id, pin, server_password),
             self._exit_checked,
             self._exit_failed,
             name="kiosk-exit-pin",
@@ -182,9 +217,13 @@ class KioskShell(Shell):
                 lambda: (_("That PIN is not right"), _("Only a supervisor can leave kiosk mode."))
             )
             return
+        if self.delivery is not None:
+            self.delivery.stop()
         window.allow_exit()
         window.close()
 
     def _exit_failed(self, exc: BaseException) -> None:
         if self.window is not None:
             self.window.staff.show_error(explain(exc))
+            if getattr(exc, "asks_server_password", False):
+                self.window.staff.ask_server_password()

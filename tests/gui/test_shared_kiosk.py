@@ -1,9 +1,10 @@
 """The kiosk of a line that keeps its records on the shared PostgreSQL server (issue 18): it
 signs in to the server like any station; a visit's coded record and, with consent, its callback
 request land on the server, so another station's worklist lists the request; the anonymous
-rating is counted there; with the server stopped mid-visit the visitor is told, in their
-language, that the request could not be saved (nothing they typed is lost) and the crisis
-screen still shows its numbers at once.
+rating is counted there; with the server stopped the visit is kept, sealed, in the station's
+outbox, the visitor is told in their language that their request is kept on the kiosk and will
+reach the team when the connection is back, the crisis screen still shows its numbers at once,
+and the visit is delivered once when the server answers again.
 
 Everything real: the throwaway PostgreSQL server of tests/pg_server.py, the real kiosk window,
 and a second store object (another station) to read back what the kiosk saved."""
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,12 +23,15 @@ from pytestqt.qtbot import QtBot
 from intake.i18n import Language, _
 from intake.services import worklist
 from intake.settings import SettingsFile
+from intake.storage import report_data
 from intake.storage.feedback import feedback_summary
 from intake.storage.pg.store import PgStore, open_shared_store
 from intake.ui import ops
 from intake.ui.app import IntakeApplication, create_qapplication
+from intake.ui.kiosk.parts import HELP_NOW
 from intake.ui.kiosk.session import KioskSession
 from intake.ui.kiosk.window import KioskWindow
+from intake.ui.shells import KioskShell
 from tests.conftest import PASSPHRASE
 from tests.gui.conftest import sign_in, wait_idle
 from tests.gui.kiosk_helpers import PHYSICIAN_ANSWERS, PORTRAIT, begin
@@ -156,21 +161,56 @@ def test_a_kiosk_visit_with_a_callback_reaches_another_stations_worklist(
         station.close()
 
 
-def test_server_stopped_mid_visit_the_visitor_is_told_and_the_crisis_screen_works(
-    qtbot: QtBot, shared_kiosk: KioskFactory, lang: Language
+def kept_here_message() -> str:
+    """What the visitor is told when their request is kept on the kiosk (their language)."""
+    return _(
+        "Your callback request is kept on this kiosk. The kiosk cannot reach the peer support "
+        "team right now: your request will be sent to them as soon as the connection is back, "
+        "so their call may come later than usual. If you need to talk to someone soon, please "
+        "speak to the staff at the desk. If you need help right now, tap “{button}” at the top "
+        "of the screen."
+    ).format(button=_(HELP_NOW))
+
+
+def kiosk_visits_reported(dsn: str) -> int:
+    """The kiosk visits the line's report counts this month (read at another station)."""
+    today = date.today()
+    first = today.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    station = another_station(dsn)
+    try:
+        data = report_data.read(station, report_data.Period(first, last), "9999-12-31")
+        return sum(row[-1] for row in data.contacts if row[1] == "kiosk")
+    finally:
+        station.close()
+
+
+def test_a_visit_while_the_server_is_down_is_kept_and_delivered_once_when_it_is_back(
+    qtbot: QtBot, shared_kiosk: KioskFactory, tmp_path: Path, lang: Language
 ) -> None:
+    """Server down, nothing lost: the whole visit happens while the server is stopped; the
+    visitor who confirms a callback is told it is kept on this kiosk and where to turn sooner;
+    the crisis screen still shows its numbers at once. Nothing reaches the server and nothing
+    is in clear on disk; with the server back the kiosk's delivery sends the visit, its
+    callback and its rating once (and again after a crash before the files' removal: no
+    duplicate), and another station's worklist and the line's report have them."""
     with running_server() as server:
         dsn = server.create_database()
         make_shared_store(dsn).close()
-        _app, window = shared_kiosk(dsn, lang)
-        window.setFixedSize(1280, 720)  # landscape: the message is below the fold at first
-        to_callback(window, lang)
-        session = window.session
-        callback = session.callback
-        wait_idle(qtbot)  # the visit's record so far is on the server
+        app, window = shared_kiosk(dsn, lang)
+        window.setFixedSize(1280, 720)
+        wait_idle(qtbot)
+        shell = app.shell
+        assert isinstance(shell, KioskShell)
+        assert shell.delivery is not None
+        assert shell.delivery.isActive()
+        assert shell.delivery.interval() == 10_000
 
         server.stop("immediate")
-        callback.submit_button.click()
+        to_callback(window, lang)  # its results-screen save falls too
+        session = window.session
+        callback = session.callback
+        contact_id = session.contact_id
         # The crisis screen never waits for the server: shown at once, its numbers with it.
         window.help_button.click()
         assert session.current is session.crisis
@@ -179,29 +219,72 @@ def test_server_stopped_mid_visit_the_visitor_is_told_and_the_crisis_screen_work
         session.crisis.continue_button.click()
         assert showing(session, callback)
 
-        qtbot.waitUntil(callback.error.isVisible, timeout=30_000)
-        assert callback.error.text() == _(
-            "Your request could not be saved. Nothing you entered is lost: please tell the "
-            "staff at the desk, or try again."
-        )
-        qtbot.waitUntil(lambda: not callback.error.visibleRegion().isEmpty(), timeout=5_000)
-        assert foreign_texts(window, lang) == []
-        assert callback.number.text() == VALID_NUMBER  # nothing the visitor typed is lost
-        assert callback.submit_button.isEnabled()
-        assert [label.text() for label in _tracebacks(window) if label.isVisible()] == []
-
-        server.start()  # the server is back: the visitor (or the staff) tries again
         callback.submit_button.click()
         qtbot.waitUntil(lambda: session.current is session.feedback, timeout=30_000)
-        assert session.feedback.confirmation.isVisible()
+        confirmation = session.feedback.confirmation
+        assert confirmation.isVisible()
+        assert confirmation.text() == kept_here_message()
+        assert foreign_texts(window, lang) == []
+        assert [label.text() for label in _tracebacks(window) if label.isVisible()] == []
+        session.feedback.rating_buttons[4].click()
+        session.feedback.found_buttons[True].click()
+        session.feedback.finish_button.click()
+        qtbot.waitUntil(lambda: window.session is not session, timeout=20_000)
         wait_idle(qtbot)
+
+        outbox = tmp_path / "outbox"
+        kept = {p: p.read_bytes() for p in sorted(outbox.rglob("*")) if p.is_file()}
+        assert sorted(p.name for p in kept) == sorted(
+            [f"{contact_id}.visit", *(p.name for p in kept if p.suffix == ".rating")]
+        )
+        assert len(kept) == 2  # one file for the visit (its latest save), one for the rating
+        for data in kept.values():
+            for text in (E164, "6135550142", VALID_NUMBER, "evening", "callback-requested"):
+                assert text.encode() not in data
+                assert text.encode("utf-16-le") not in data
+
+        server.start()
+        assert kiosk_visits_reported(dsn) == 0  # nothing reached the server while it was down
+        shell.deliver_kept()  # what the kiosk's 10-second timer runs
+        wait_idle(qtbot)
+        assert [p for p in outbox.rglob("*") if p.is_file()] == []
+
         station = another_station(dsn)
         try:
-            items = [i for i in worklist.open_items(station) if i.contact_id == session.contact_id]
-            assert [(i.kind, i.channel) for i in items] == [("callback", "kiosk")]
-            assert station.counts()["callbacks"] == 1
+            record, notes = station.get_contact(contact_id, None)
+            assert (record.channel, record.outcome, record.callback_number, notes) == (
+                "kiosk",
+                "callback-requested",
+                E164,
+                [],
+            )
+            items = [i for i in worklist.open_items(station) if i.contact_id == contact_id]
+            assert [(i.kind, i.channel, i.best_time) for i in items] == [
+                ("callback", "kiosk", "evening")
+            ]
+            counts = station.counts()
+            assert (counts["contacts"], counts["callbacks"]) == (1, 1)
+            assert feedback_summary(station, "kiosk").answers == 1
+            audited = len(station.audit_trail())
         finally:
             station.close()
+        assert kiosk_visits_reported(dsn) == 1
+
+        # A crash between the save on the server and the files' removal: delivered again.
+        for path, data in kept.items():
+            path.write_bytes(data)
+        shell.deliver_kept()
+        wait_idle(qtbot)
+        assert [p for p in outbox.rglob("*") if p.is_file()] == []
+        station = another_station(dsn)
+        try:
+            assert station.counts() == counts
+            assert len(station.audit_trail()) == audited
+            assert feedback_summary(station, "kiosk").answers == 1
+            assert station.verify_audit() == []
+        finally:
+            station.close()
+        assert kiosk_visits_reported(dsn) == 1
 
 
 def _tracebacks(window: KioskWindow) -> list[QLabel]:

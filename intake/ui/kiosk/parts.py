@@ -25,9 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from intake.i18n import N_
 from intake.ui.language import Retranslatable
 from intake.ui.widgets import heading, hint
 
+HELP_NOW = N_("Need help now?")  # the crisis button in the kiosk's header
 MIN_TARGET = 44  # px: the smallest touch target allowed anywhere on a kiosk screen
 Label = Callable[[], str]  # produced in the current language each time it is shown
 

@@ -24,6 +24,7 @@ from intake.routing.reasons import plain_cautions, self_reason_text
 from intake.routing.render import contact_line, status_line
 from intake.services.matching import PeerAsk
 from intake.ui.kiosk.parts import (
+    HELP_NOW,
     ChoiceButton,
     KioskScreen,
     NumberPad,
@@ -554,6 +555,7 @@ class FeedbackScreen(KioskScreen):
     def __init__(self, parent: QWidget) -> None:
         super().__init__("kiosk-feedback", parent)
         self._callback_saved = False
+        self._callback_kept_here = False
         self._peer_saved = False
         self.confirmation = text_label(self, "kiosk-feedback-confirmation")
         self.confirmation.setProperty("confirmation", True)
@@ -598,6 +600,13 @@ class FeedbackScreen(KioskScreen):
 
     def callback_saved(self) -> None:
         self._callback_saved = True
+        self._callback_kept_here = False
+        self.retranslate_ui()
+
+    def callback_kept_here(self) -> None:
+        """The request is kept, sealed, on this kiosk until the shared server answers again."""
+        self._callback_saved = True
+        self._callback_kept_here = True
         self.retranslate_ui()
 
     def peer_saved(self) -> None:
@@ -608,7 +617,19 @@ class FeedbackScreen(KioskScreen):
         self.title.setText(_("Was this useful?"))
         self.set_intro(_("Both questions are optional. Your answers are kept without your name."))
         saved = []
-        if self._callback_saved:
+        if self._callback_kept_here:
+            # What a visitor needs to hear when the kiosk cannot reach the server: the request
+            # is not lost, where it is, when it will reach the team, and where to turn sooner.
+            saved.append(
+                _(
+                    "Your callback request is kept on this kiosk. The kiosk cannot reach the "
+                    "peer support team right now: your request will be sent to them as soon as "
+                    "the connection is back, so their call may come later than usual. If you "
+                    "need to talk to someone soon, please speak to the staff at the desk. If "
+                    "you need help right now, tap “{button}” at the top of the screen."
+                ).format(button=_(HELP_NOW))
+            )
+        elif self._callback_saved:
             saved.append(_("Your callback request was saved. Thank you."))
         if self._peer_saved:
             saved.append(_("Your request for a peer supporter was sent to the coordinator."))

@@ -457,15 +457,16 @@ class KioskSession(Retranslatable, QWidget):
         peer, peer_id, when = self._peer, self._peer_id, self.services.now()
         with_peer = peer is not None and not self._peer_stored
 
-        def save() -> Exception | None:
-            # The visit first: the request points at it, and saves run one at a time.
-            desk.save_visit(record, callback)
+        def save() -> tuple[str, Exception | None]:
+            # The visit first: the request points at it, and saves run one at a time. On the
+            # shared server a visit it cannot take now is kept in the outbox ("kept-here").
+            kept = desk.save_visit(record, callback)
             if with_peer and peer is not None:
                 try:
                     desk.request_peer(peer_id, peer, record, when)
                 except Exception as exc:  # the visit is kept: say that only the request failed
-                    return exc
-            return None
+                    return kept, exc
+            return kept, None
 
         self._saving = True
         ops.run_in_background(
@@ -476,14 +477,20 @@ class KioskSession(Retranslatable, QWidget):
         )
 
     def _visit_saved(
-        self, with_callback: bool, with_peer: bool, peer_failure: Exception | None
+        self, with_callback: bool, with_peer: bool, result: tuple[str, Exception | None]
     ) -> None:
-        """The visit (and its callback) is kept; the peer request too unless `peer_failure`: the
-        screens then say exactly that, never that the callback was lost."""
+        """The visit (and its callback) is kept, on the store or, while the shared server
+        cannot be reached, sealed on this kiosk ("kept-here": the person is told the request
+        will reach the team when the connection is back); the peer request too unless it
+        failed: the screens then say exactly that, never that the callback was lost."""
+        kept, peer_failure = result
         self._saving = False
         if with_callback:
             self._callback_stored = True
-            self.feedback.callback_saved()
+            if kept == "kept-here":
+                self.feedback.callback_kept_here()
+            else:
+                self.feedback.callback_saved()
             if self.current is self.callback:
                 self._go(self.feedback)
         if with_peer and peer_failure is not None:

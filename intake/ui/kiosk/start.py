@@ -10,6 +10,7 @@ from intake.accounts import Account
 from intake.guidance import Section, load_guidance
 from intake.routing.engine import Router
 from intake.services.kiosk import KioskDesk
+from intake.services.outbox import Outbox
 from intake.services.session import Session
 from intake.settings import Settings
 from intake.ui.kiosk.session import KioskServices
@@ -53,6 +54,13 @@ def load_kiosk_data(session: Session, account_id: str) -> KioskData:
     return data
 
 
+def outbox_of(session: Session) -> Outbox | None:
+    """The station's outbox on the shared server (none for the station's own file)."""
+    from intake.services.shared import SharedSession  # noqa: PLC0415
+
+    return session.outbox if isinstance(session, SharedSession) else None
+
+
 def build_kiosk(
     data: object,
     manager: LanguageManager,
@@ -66,7 +74,8 @@ def build_kiosk(
         guidance=data.guidance,
         # The station's file, or the line's shared server (visits, callbacks, peer requests and
         # ratings then reach every station's worklist and the coordinator).
-        desk=KioskDesk(session.records, account.id),
+        # On the server, a visit it cannot save now waits sealed in the station's outbox.
+        desk=KioskDesk(session.records, account.id, outbox_of(session)),
         account_id=account.id,
         default_province=settings.kiosk_province,
         now=lambda: datetime.now().astimezone(),

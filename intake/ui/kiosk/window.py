@@ -34,10 +34,10 @@ from PySide6.QtWidgets import (
 )
 
 from intake.accounts import Account
-from intake.i18n import N_, Language, _, current_language, gettext_in, ngettext, pgettext
+from intake.i18n import Language, _, current_language, gettext_in, ngettext, pgettext
 from intake.passphrase import PIN_LENGTHS
 from intake.ui.idle import IdleWatch
-from intake.ui.kiosk.parts import text_label
+from intake.ui.kiosk.parts import HELP_NOW, text_label
 from intake.ui.kiosk.session import KioskServices, KioskSession
 from intake.ui.kiosk.style import KIOSK_STYLE
 from intake.ui.language import LanguageManager, Retranslatable
@@ -52,7 +52,6 @@ from intake.ui.widgets import (
 )
 
 STAFF_SHORTCUT = "Ctrl+Alt+Shift+K"
-HELP_NOW = N_("Need help now?")
 STAFF_TAPS = 5  # in the top-left corner, within STAFF_TAP_SECONDS
 STAFF_TAP_SECONDS = 3.0
 
@@ -121,7 +120,7 @@ class StillTherePage(Retranslatable, QWidget):
 class StaffPage(Retranslatable, QWidget):
     """Leaving kiosk mode: a supervisor's name and PIN, checked off the UI thread."""
 
-    submitted = QtSignal(str, str)  # account id, PIN
+    submitted = QtSignal(str, str, object)  # account id, PIN, server password (or None)
     cancelled = QtSignal()
 
     def __init__(self, supervisors: list[Account], parent: QWidget) -> None:
@@ -137,6 +136,11 @@ class StaffPage(Retranslatable, QWidget):
         self.pin = secret_field(self, "kiosk-staff-pin")
         self.pin.setMaxLength(PIN_LENGTHS.stop - 1)
         self.pin.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
+        # Asked only when the supervisor's own server login needs a password this computer does
+        # not keep (row-level security on a shared line), as at sign-in; never saved.
+        # (The banner says why it is asked and that it is not saved: no hint under it, so the
+        # panel still fits a 1280x720 screen.)
+        self.server_password = secret_field(self, "kiosk-staff-server-password")
         self.banner = MessageBanner(self)
         self.leave_button = QPushButton(self)
         self.leave_button.setObjectName("kiosk-staff-leave")
@@ -149,17 +153,28 @@ class StaffPage(Retranslatable, QWidget):
         row.addWidget(self.leave_button)
         column = QVBoxLayout()
         column.addStretch(1)
-        for widget in (self.title, self.intro, self.account, self.pin, self.banner):
+        for widget in (
+            self.title,
+            self.intro,
+            self.account,
+            self.pin,
+            self.server_password,
+            self.banner,
+        ):
             column.addWidget(widget)
+        self._show_server_password(False)
         column.addLayout(row)
         column.addStretch(2)
         outer = QHBoxLayout(self)
         outer.addStretch(1)
-        outer.addLayout(column, 3)
+        outer.addLayout(column, 5)  # wide enough for the password field and its message
         outer.addStretch(1)
         self.leave_button.clicked.connect(self._submit)
         self.pin.returnPressed.connect(self._submit)
+        self.server_password.returnPressed.connect(self._submit)
         self.cancel_button.clicked.connect(self.cancelled)
+        # Another name is another person: their own login, perhaps with no password to ask.
+        self.account.currentIndexChanged.connect(lambda _index: self._show_server_password(False))
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
@@ -168,14 +183,36 @@ class StaffPage(Retranslatable, QWidget):
         self.account.setAccessibleName(pgettext("field label", "Name"))
         self.pin.setAccessibleName(pgettext("field label", "PIN"))
         self.pin.setPlaceholderText(pgettext("field label", "PIN"))
+        self.server_password.setAccessibleName(pgettext("field label", "Server password"))
+        self.server_password.setPlaceholderText(pgettext("field label", "Server password"))
         self.leave_button.setText(_("Leave kiosk mode"))
         self.cancel_button.setText(pgettext("button", "Cancel"))
 
+    def _show_server_password(self, shown: bool) -> None:
+        if not shown:
+            forget(self.server_password)
+        self.server_password.setVisible(shown)
+
+    def ask_server_password(self) -> None:
+        """The server wants the password of this supervisor's own login (or refused the one
+        typed): show its field (the error's message says why)."""
+        self._show_server_password(True)
+        self.server_password.setFocus()
+
     def _submit(self) -> None:
         # One check at a time: Enter pressed again (or typing) while a PIN is checked is ignored.
-        if self.pin.text() and self.account.currentData() and not self.busy:
-            self._set_busy(True)
-            self.submitted.emit(self.account.currentData(), self.pin.text())
+        if not (self.pin.text() and self.account.currentData()) or self.busy:
+            return
+        asked = self.server_password.isVisibleTo(self)
+        password = self.server_password.text() if asked else ""
+        if asked and not password:
+            self.banner.show_message(
+                lambda: (_("Enter your server password."), _("It is not your PIN."))
+            )
+            self.server_password.setFocus()
+            return
+        self._set_busy(True)
+        self.submitted.emit(self.account.currentData(), self.pin.text(), password or None)
 
     @property
     def busy(self) -> bool:
@@ -183,23 +220,25 @@ class StaffPage(Retranslatable, QWidget):
 
     def _set_busy(self, busy: bool) -> None:
         self.pin.setReadOnly(busy)
+        self.server_password.setReadOnly(busy)
         self.account.setEnabled(not busy)
         self.leave_button.setEnabled(not busy)
 
     def show_error(self, message: Message) -> None:
         self._set_busy(False)
-        forget(self.pin)
+        forget(self.pin, self.server_password)  # as at sign-in: forgotten after each try
         self.banner.show_message(message)
         self.pin.setFocus()
 
     def reset(self) -> None:
         self._set_busy(False)
         forget(self.pin)
+        self._show_server_password(False)
         self.banner.clear()
 
 
 class KioskWindow(Retranslatable, QWidget):
-    exit_requested = QtSignal(str, str)  # supervisor account id, PIN
+    exit_requested = QtSignal(str, str, object)  # account id, PIN, server password (or None)
     staff_alerted = QtSignal(bool)  # raised; True when a sound was played too
 
     def __init__(
