@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal as QtSignal
+from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -62,6 +64,7 @@ class ConsolePage(Retranslatable, QWidget):
         self._rows: list[console.AccountRow] = []
         self.captions: dict[str, QLabel] = {}
         self._message = ""
+        self._select_after: str | None = None  # an account just added: selected once listed
         self.title = heading(self, "console-title")
         self.status = QLabel(self)
         self.status.setObjectName("console-status")
@@ -95,6 +98,30 @@ class ConsolePage(Retranslatable, QWidget):
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.add_button = QPushButton(self.accounts_box)
         self.add_button.setObjectName("console-add")
+        # On a line whose server enforces who sees what, an account without its own server
+        # login cannot sign in: what to ask the server's administrator, for the selected one.
+        self.login_box = QGroupBox(self.accounts_box)
+        self.login_box.setObjectName("console-server-login")
+        self.login_text = QLabel(self.login_box)
+        self.login_text.setObjectName("console-server-login-text")
+        self.login_text.setWordWrap(True)
+        self.login_commands = QPlainTextEdit(self.login_box)
+        self.login_commands.setObjectName("console-server-login-commands")
+        self.login_commands.setReadOnly(True)
+        self.login_commands.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.login_commands.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        lines = self.login_commands.fontMetrics().lineSpacing()
+        self.login_commands.setFixedHeight(lines * 4 + 2 * lines)  # four lines, a scroll bar
+        self.copy_commands = QPushButton(self.login_box)
+        self.copy_commands.setObjectName("console-copy-commands")
+        login_column = QVBoxLayout(self.login_box)
+        login_column.addWidget(self.login_text)
+        login_column.addWidget(self.login_commands)
+        copy_row = QHBoxLayout()
+        copy_row.addWidget(self.copy_commands)
+        copy_row.addStretch(1)
+        login_column.addLayout(copy_row)
+        self.login_box.hide()
         row_actions = QHBoxLayout()
         row_actions.addWidget(self.clear_button)
         row_actions.addSpacing(16)
@@ -110,6 +137,7 @@ class ConsolePage(Retranslatable, QWidget):
         self.add_form.addRow("", self.add_button)
         box = QVBoxLayout(self.accounts_box)
         box.addWidget(self.table, 1)
+        box.addWidget(self.login_box)
         box.addLayout(row_actions)
         box.addLayout(self.add_form)
         # Settings kept in the encrypted store
@@ -177,6 +205,7 @@ class ConsolePage(Retranslatable, QWidget):
         self.clear_button.clicked.connect(self.clear_lockout)
         self.reset_button.clicked.connect(self.reset_pin)
         self.add_button.clicked.connect(self.add_account)
+        self.copy_commands.clicked.connect(self.copy_login_commands)
         self.save_settings.clicked.connect(self.save)
         self.save_kiosk.clicked.connect(self.save_kiosk_policy)
         self.disable_button.clicked.connect(self.toggle_disabled)
@@ -220,6 +249,24 @@ class ConsolePage(Retranslatable, QWidget):
         self.save_settings.setEnabled(True)
         self.save_kiosk.setEnabled(True)
         self._fill_table()
+        added = next((r for r in self._rows if r.id == self._select_after), None)
+        self._select_after = None
+        if added is not None:
+            self.table.selectRow(self._rows.index(added))
+            if added.needs_server_login:
+                self._message = " ".join(
+                    (
+                        _("The account was added, but {name} cannot sign in yet.").format(
+                            name=added.name
+                        ),
+                        _(
+                            "This line's server lets each person in only with their own server "
+                            "login, and none is set up for this account. Ask the person who "
+                            "looks after the server to run the commands shown under the list."
+                        ),
+                    )
+                )
+                self.status.setText(self._message)
 
     def _fill_table(self) -> None:
         self.table.setRowCount(len(self._rows))
@@ -227,6 +274,8 @@ class ConsolePage(Retranslatable, QWidget):
             lock = (
                 pgettext("account", "Disabled: cannot sign in")
                 if account.disabled
+                else pgettext("account", "Cannot sign in yet: no server login")
+                if account.needs_server_login
                 else _("Locked until {when}").format(when=when_with_zone(account.locked_until))
                 if account.locked_until
                 else ngettext(
@@ -235,10 +284,20 @@ class ConsolePage(Retranslatable, QWidget):
                 if account.failed_pins
                 else "—"
             )
-            for column, text in enumerate(
-                (account.name, label("account-role", account.role), lock)
-            ):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+            items = [
+                QTableWidgetItem(text)
+                for text in (account.name, label("account-role", account.role), lock)
+            ]
+            for column, item in enumerate(items):
+                self.table.setItem(row, column, item)
+            if account.needs_server_login and not account.disabled:
+                items[2].setToolTip(
+                    _(
+                        "This line's server lets each person in only with their own server "
+                        "login, and none is set up for this account yet. Select it to see what "
+                        "to ask the person who looks after the server."
+                    )
+                )
         self._show_selected()
 
     def _failed(self, exc: BaseException) -> None:
@@ -280,6 +339,38 @@ class ConsolePage(Retranslatable, QWidget):
             self.disable_button.setText(_("Enable the account"))
         else:
             self.disable_button.setText(_("Disable the account"))
+        needs = chosen is not None and chosen.needs_server_login and not chosen.disabled
+        if chosen is not None and needs:
+            self._show_login_request(chosen)
+        self.login_box.setVisible(needs)
+
+    def _show_login_request(self, chosen: console.AccountRow) -> None:
+        create, mapping = console.server_login_commands(chosen)
+        self.login_box.setTitle(_("Server login needed"))
+        self.login_text.setText(
+            _(
+                "{name} cannot sign in yet: this line's server has no login for this account. "
+                "Ask the person who looks after the server to create one and map it with the "
+                "commands below. They choose its password and give it to {name} in confidence "
+                "(it is not the PIN)."
+            ).format(name=chosen.name)
+        )
+        self.login_commands.setPlainText(
+            "\n".join(
+                (
+                    "-- " + _("1. On the server, in psql, as its administrator:"),
+                    create,
+                    "# " + _("2. Then with the line owner's address (--server or INTAKE_SERVER):"),
+                    mapping,
+                )
+            )
+        )
+        self.login_commands.setAccessibleName(_("Commands for the server's administrator"))
+        self.copy_commands.setText(_("Copy the commands"))
+
+    def copy_login_commands(self) -> None:
+        QGuiApplication.clipboard().setText(self.login_commands.toPlainText())
+        self._say(_("The commands were copied."))
 
     # Actions -----------------------------------------------------------------------------
     def toggle_disabled(self) -> None:
@@ -332,10 +423,11 @@ class ConsolePage(Retranslatable, QWidget):
         store, actor = self.store, self.account.id
         name, role, pin = self.name.text(), self.role.currentData(), self.pin.text()
         self.pin.clear()
-        self._run(
-            lambda: console.add_account(store, actor, name, role, pin),
-            _("The account was added."),
-        )
+
+        def add() -> None:
+            self._select_after = console.add_account(store, actor, name, role, pin)
+
+        self._run(add, _("The account was added."))
         self.name.clear()
 
     def save(self) -> None:

@@ -61,7 +61,8 @@ def test_a_new_account_is_marked_until_the_administrator_maps_its_login(
     # server keeps login names in clear), and map-account with the name filled in, quoted.
     create, mapping = console.server_login_commands(listed[new])
     login = console.suggested_login(new)
-    assert login.startswith("intake_") and "brien" not in login.casefold()
+    assert login.startswith("intake_")
+    assert "brien" not in login.casefold()
     assert create == f"CREATE ROLE {login} LOGIN PASSWORD '…';"
     words = shlex.split(mapping)
     assert words == ["intake", "db", "map-account", "--name", NEW_NAME, "--login", login]

@@ -62,6 +62,7 @@ def listed_rows(store: PgStore, rows: list[Any]) -> list[Row]:
         )
     return sorted(listed, key=lambda r: (r[1].casefold(), r[0]))
 
+
 NOT_ALLOWED = "not-allowed"
 
 
