@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
@@ -17,13 +18,14 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -79,6 +81,11 @@ class ConsolePage(Retranslatable, QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setMinimumHeight(  # the header and three accounts, whatever is shown below
+            self.table.horizontalHeader().sizeHint().height()
+            + 3 * self.table.verticalHeader().defaultSectionSize()
+            + 2 * self.table.frameWidth()
+        )
         self.clear_button = QPushButton(self.accounts_box)
         self.clear_button.setObjectName("console-clear-lockout")
         self.new_pin = QLineEdit(self.accounts_box)
@@ -105,22 +112,26 @@ class ConsolePage(Retranslatable, QWidget):
         self.login_text = QLabel(self.login_box)
         self.login_text.setObjectName("console-server-login-text")
         self.login_text.setWordWrap(True)
-        self.login_commands = QPlainTextEdit(self.login_box)
+        # Shown whole (a label sizes itself to its lines), selectable, and copied by the button.
+        self.login_commands = QLabel(self.login_box)
         self.login_commands.setObjectName("console-server-login-commands")
-        self.login_commands.setReadOnly(True)
-        self.login_commands.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.login_commands.setTextFormat(Qt.TextFormat.PlainText)
+        self.login_commands.setWordWrap(True)
+        self.login_commands.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.login_commands.setFrameShape(QFrame.Shape.StyledPanel)
+        self.login_commands.setMargin(6)
         self.login_commands.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        lines = self.login_commands.fontMetrics().lineSpacing()
-        self.login_commands.setFixedHeight(lines * 4 + 2 * lines)  # four lines, a scroll bar
         self.copy_commands = QPushButton(self.login_box)
         self.copy_commands.setObjectName("console-copy-commands")
         login_column = QVBoxLayout(self.login_box)
         login_column.addWidget(self.login_text)
-        login_column.addWidget(self.login_commands)
-        copy_row = QHBoxLayout()
-        copy_row.addWidget(self.copy_commands)
-        copy_row.addStretch(1)
-        login_column.addLayout(copy_row)
+        commands_row = QHBoxLayout()
+        commands_row.addWidget(self.login_commands, 1)
+        commands_row.addWidget(self.copy_commands, 0, Qt.AlignmentFlag.AlignTop)
+        login_column.addLayout(commands_row)
         self.login_box.hide()
         row_actions = QHBoxLayout()
         row_actions.addWidget(self.clear_button)
@@ -187,7 +198,14 @@ class ConsolePage(Retranslatable, QWidget):
         settings_column.addStretch(1)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("console-tabs")
-        self.tabs.addTab(self.accounts_box, "")
+        # Scrolled when the window is too short for the list, what a selected account needs
+        # from the server's administrator, and the form to add one (1280x720 included).
+        accounts_tab = QScrollArea(self)
+        accounts_tab.setObjectName("console-accounts-tab")
+        accounts_tab.setWidgetResizable(True)
+        accounts_tab.setFrameShape(QFrame.Shape.NoFrame)
+        accounts_tab.setWidget(self.accounts_box)
+        self.tabs.addTab(accounts_tab, "")
         self.tabs.addTab(settings_tab, "")
         # The directory checks are kept in the station's file: not on the shared server yet.
         file_store = console.file_store(store)
@@ -260,9 +278,8 @@ class ConsolePage(Retranslatable, QWidget):
                             name=added.name
                         ),
                         _(
-                            "This line's server lets each person in only with their own server "
-                            "login, and none is set up for this account. Ask the person who "
-                            "looks after the server to run the commands shown under the list."
+                            "This line's server needs their own server login first: what to "
+                            "ask the person who looks after the server is under the list."
                         ),
                     )
                 )
@@ -355,7 +372,7 @@ class ConsolePage(Retranslatable, QWidget):
                 "(it is not the PIN)."
             ).format(name=chosen.name)
         )
-        self.login_commands.setPlainText(
+        self.login_commands.setText(
             "\n".join(
                 (
                     "-- " + _("1. On the server, in psql, as its administrator:"),
@@ -369,7 +386,7 @@ class ConsolePage(Retranslatable, QWidget):
         self.copy_commands.setText(_("Copy the commands"))
 
     def copy_login_commands(self) -> None:
-        QGuiApplication.clipboard().setText(self.login_commands.toPlainText())
+        QGuiApplication.clipboard().setText(self.login_commands.text())
         self._say(_("The commands were copied."))
 
     # Actions -----------------------------------------------------------------------------

@@ -101,7 +101,7 @@ def test_a_new_account_without_a_server_login_is_said_and_marked_until_mapped(
     assert page.table.selectionModel().selectedRows()[0].row() == row
     assert page.login_box.isVisible()
     create, mapping = console.server_login_commands(new)
-    commands = page.login_commands.toPlainText()
+    commands = page.login_commands.text()
     assert create in commands
     assert mapping in commands
     assert "--name 'Dr Émilie O'\"'\"'Neil'" in mapping
