@@ -18,6 +18,7 @@ station; the same refusals, under the server's row locks).
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
@@ -105,6 +106,28 @@ class AccountRow:
     failed_pins: int
     locked_until: str | None
     disabled: bool = False
+    # On a line whose server enforces who sees what (row-level security), each person signs in
+    # with their own server login: True while none is mapped to this account (it cannot sign in
+    # yet). Always False in a station's file and on a server without row security.
+    needs_server_login: bool = False
+
+
+def suggested_login(account_id: str) -> str:
+    """A name for the account's own server login, made from its id, never from the person's
+    name: the server keeps login names in clear, as it keeps no name of the line's people."""
+    return "intake_" + "".join(c for c in account_id.casefold() if c.isalnum())[:12]
+
+
+def server_login_commands(row: AccountRow) -> tuple[str, str]:
+    """What the server's administrator runs so `row` can sign in: the login made (in psql; the
+    password, theirs to choose, given to the person in confidence), then mapped to the account
+    with the line owner's address (`intake db map-account`, the name filled in and quoted for
+    the shell). Never a password, never the station's address."""
+    login = suggested_login(row.id)
+    return (
+        f"CREATE ROLE {login} LOGIN PASSWORD '…';",
+        f"intake db map-account --name {shlex.quote(row.name)} --login {login}",
+    )
 
 
 def _on_server(store: AnyStore) -> PgStore | None:

@@ -10,18 +10,22 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal as QtSignal
+from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -62,6 +66,7 @@ class ConsolePage(Retranslatable, QWidget):
         self._rows: list[console.AccountRow] = []
         self.captions: dict[str, QLabel] = {}
         self._message = ""
+        self._select_after: str | None = None  # an account just added: selected once listed
         self.title = heading(self, "console-title")
         self.status = QLabel(self)
         self.status.setObjectName("console-status")
@@ -76,6 +81,11 @@ class ConsolePage(Retranslatable, QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setMinimumHeight(  # the header and three accounts, whatever is shown below
+            self.table.horizontalHeader().sizeHint().height()
+            + 3 * self.table.verticalHeader().defaultSectionSize()
+            + 2 * self.table.frameWidth()
+        )
         self.clear_button = QPushButton(self.accounts_box)
         self.clear_button.setObjectName("console-clear-lockout")
         self.new_pin = QLineEdit(self.accounts_box)
@@ -95,6 +105,34 @@ class ConsolePage(Retranslatable, QWidget):
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.add_button = QPushButton(self.accounts_box)
         self.add_button.setObjectName("console-add")
+        # On a line whose server enforces who sees what, an account without its own server
+        # login cannot sign in: what to ask the server's administrator, for the selected one.
+        self.login_box = QGroupBox(self.accounts_box)
+        self.login_box.setObjectName("console-server-login")
+        self.login_text = QLabel(self.login_box)
+        self.login_text.setObjectName("console-server-login-text")
+        self.login_text.setWordWrap(True)
+        # Shown whole (a label sizes itself to its lines), selectable, and copied by the button.
+        self.login_commands = QLabel(self.login_box)
+        self.login_commands.setObjectName("console-server-login-commands")
+        self.login_commands.setTextFormat(Qt.TextFormat.PlainText)
+        self.login_commands.setWordWrap(True)
+        self.login_commands.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.login_commands.setFrameShape(QFrame.Shape.StyledPanel)
+        self.login_commands.setMargin(6)
+        self.login_commands.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.copy_commands = QPushButton(self.login_box)
+        self.copy_commands.setObjectName("console-copy-commands")
+        login_column = QVBoxLayout(self.login_box)
+        login_column.addWidget(self.login_text)
+        commands_row = QHBoxLayout()
+        commands_row.addWidget(self.login_commands, 1)
+        commands_row.addWidget(self.copy_commands, 0, Qt.AlignmentFlag.AlignTop)
+        login_column.addLayout(commands_row)
+        self.login_box.hide()
         row_actions = QHBoxLayout()
         row_actions.addWidget(self.clear_button)
         row_actions.addSpacing(16)
@@ -110,6 +148,7 @@ class ConsolePage(Retranslatable, QWidget):
         self.add_form.addRow("", self.add_button)
         box = QVBoxLayout(self.accounts_box)
         box.addWidget(self.table, 1)
+        box.addWidget(self.login_box)
         box.addLayout(row_actions)
         box.addLayout(self.add_form)
         # Settings kept in the encrypted store
@@ -159,7 +198,14 @@ class ConsolePage(Retranslatable, QWidget):
         settings_column.addStretch(1)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("console-tabs")
-        self.tabs.addTab(self.accounts_box, "")
+        # Scrolled when the window is too short for the list, what a selected account needs
+        # from the server's administrator, and the form to add one (1280x720 included).
+        accounts_tab = QScrollArea(self)
+        accounts_tab.setObjectName("console-accounts-tab")
+        accounts_tab.setWidgetResizable(True)
+        accounts_tab.setFrameShape(QFrame.Shape.NoFrame)
+        accounts_tab.setWidget(self.accounts_box)
+        self.tabs.addTab(accounts_tab, "")
         self.tabs.addTab(settings_tab, "")
         # The directory checks are kept in the station's file: not on the shared server yet.
         file_store = console.file_store(store)
@@ -177,6 +223,7 @@ class ConsolePage(Retranslatable, QWidget):
         self.clear_button.clicked.connect(self.clear_lockout)
         self.reset_button.clicked.connect(self.reset_pin)
         self.add_button.clicked.connect(self.add_account)
+        self.copy_commands.clicked.connect(self.copy_login_commands)
         self.save_settings.clicked.connect(self.save)
         self.save_kiosk.clicked.connect(self.save_kiosk_policy)
         self.disable_button.clicked.connect(self.toggle_disabled)
@@ -220,6 +267,23 @@ class ConsolePage(Retranslatable, QWidget):
         self.save_settings.setEnabled(True)
         self.save_kiosk.setEnabled(True)
         self._fill_table()
+        added = next((r for r in self._rows if r.id == self._select_after), None)
+        self._select_after = None
+        if added is not None:
+            self.table.selectRow(self._rows.index(added))
+            if added.needs_server_login:
+                self._message = " ".join(
+                    (
+                        _("The account was added, but {name} cannot sign in yet.").format(
+                            name=added.name
+                        ),
+                        _(
+                            "This line's server needs their own server login first: what to "
+                            "ask the person who looks after the server is under the list."
+                        ),
+                    )
+                )
+                self.status.setText(self._message)
 
     def _fill_table(self) -> None:
         self.table.setRowCount(len(self._rows))
@@ -227,6 +291,8 @@ class ConsolePage(Retranslatable, QWidget):
             lock = (
                 pgettext("account", "Disabled: cannot sign in")
                 if account.disabled
+                else pgettext("account", "Cannot sign in yet: no server login")
+                if account.needs_server_login
                 else _("Locked until {when}").format(when=when_with_zone(account.locked_until))
                 if account.locked_until
                 else ngettext(
@@ -235,10 +301,20 @@ class ConsolePage(Retranslatable, QWidget):
                 if account.failed_pins
                 else "—"
             )
-            for column, text in enumerate(
-                (account.name, label("account-role", account.role), lock)
-            ):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+            items = [
+                QTableWidgetItem(text)
+                for text in (account.name, label("account-role", account.role), lock)
+            ]
+            for column, item in enumerate(items):
+                self.table.setItem(row, column, item)
+            if account.needs_server_login and not account.disabled:
+                items[2].setToolTip(
+                    _(
+                        "This line's server lets each person in only with their own server "
+                        "login, and none is set up for this account yet. Select it to see what "
+                        "to ask the person who looks after the server."
+                    )
+                )
         self._show_selected()
 
     def _failed(self, exc: BaseException) -> None:
@@ -280,6 +356,38 @@ class ConsolePage(Retranslatable, QWidget):
             self.disable_button.setText(_("Enable the account"))
         else:
             self.disable_button.setText(_("Disable the account"))
+        needs = chosen is not None and chosen.needs_server_login and not chosen.disabled
+        if chosen is not None and needs:
+            self._show_login_request(chosen)
+        self.login_box.setVisible(needs)
+
+    def _show_login_request(self, chosen: console.AccountRow) -> None:
+        create, mapping = console.server_login_commands(chosen)
+        self.login_box.setTitle(_("Server login needed"))
+        self.login_text.setText(
+            _(
+                "{name} cannot sign in yet: this line's server has no login for this account. "
+                "Ask the person who looks after the server to create one and map it with the "
+                "commands below. They choose its password and give it to {name} in confidence "
+                "(it is not the PIN)."
+            ).format(name=chosen.name)
+        )
+        self.login_commands.setText(
+            "\n".join(
+                (
+                    "-- " + _("1. On the server, in psql, as its administrator:"),
+                    create,
+                    "# " + _("2. Then with the line owner's address (--server or INTAKE_SERVER):"),
+                    mapping,
+                )
+            )
+        )
+        self.login_commands.setAccessibleName(_("Commands for the server's administrator"))
+        self.copy_commands.setText(_("Copy the commands"))
+
+    def copy_login_commands(self) -> None:
+        QGuiApplication.clipboard().setText(self.login_commands.text())
+        self._say(_("The commands were copied."))
 
     # Actions -----------------------------------------------------------------------------
     def toggle_disabled(self) -> None:
@@ -332,10 +440,11 @@ class ConsolePage(Retranslatable, QWidget):
         store, actor = self.store, self.account.id
         name, role, pin = self.name.text(), self.role.currentData(), self.pin.text()
         self.pin.clear()
-        self._run(
-            lambda: console.add_account(store, actor, name, role, pin),
-            _("The account was added."),
-        )
+
+        def add() -> None:
+            self._select_after = console.add_account(store, actor, name, role, pin)
+
+        self._run(add, _("The account was added."))
         self.name.clear()
 
     def save(self) -> None:

@@ -103,7 +103,12 @@ def test_a_supervisor_signed_in_with_their_own_login_adds_an_account_offered_at_
     page.pin.setText(NEW_PIN)
     page.add_button.click()
     qtbot.waitUntil(lambda: page.table.rowCount() == 2, timeout=20_000)
-    assert _("The account was added.") in page.status.text()
+    # Added, and said at once that it cannot sign in until its own server login is mapped
+    # (test_console_server_login.py).
+    assert (
+        _("The account was added, but {name} cannot sign in yet.").format(name=NEW_NAME)
+        in page.status.text()
+    )
     names = [page.table.item(row, 0).text() for row in range(page.table.rowCount())]
     assert NEW_NAME in names
     assert foreign_texts(window, lang) == []

@@ -142,25 +142,17 @@ Row = console_login.Row
 
 
 def accounts(store: PgStore, actor: str) -> list[Row] | None:
-    """Every account (id, name, role, failed PIN tries, locked until, disabled); None when the
-    actor may not see them. Audited as the file's listing is."""
+    """Every account (id, name, role, failed PIN tries, locked until, disabled, cannot sign in
+    yet for want of a server login: `console_login.list_accounts`); None when the actor may not
+    see them. Audited as the file's listing is."""
     if store.session_account is not None:
         return console_login.accounts(store, actor)
     with store.writing() as w:
         if not _supervisor(w, actor):
             return None
-        rows = w.q(
-            "SELECT id, display_name, role, failed_pins, locked_until, disabled_at IS NOT NULL "
-            "FROM accounts"
-        ).fetchall()
+        rows = console_login.list_accounts(w)
         w.audit(actor, "console", None, "accounts-listed")
-    keys = store.line_keys
-    listed: list[Row] = []
-    for account_id, name, role, failed, until, disabled in rows:
-        opened = str(keys.open("accounts", "display_name", account_id, bytes(name)))
-        shown_until = until.isoformat() if isinstance(until, datetime) else until
-        listed.append((account_id, opened, role, int(failed), shown_until, bool(disabled)))
-    return sorted(listed, key=lambda r: (r[1].casefold(), r[0]))
+    return console_login.listed_rows(store, rows)
 
 
 def _names(w: Writing, store: PgStore) -> list[str]:

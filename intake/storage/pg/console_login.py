@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 
@@ -24,8 +24,44 @@ if TYPE_CHECKING:
     from intake.storage.pg.store import PgStore
 
 # An account's row as the console lists it (`console.Row`, defined here: `console` imports this
-# module, never the other way round).
-Row = tuple[str, str, str, int, str | None, bool]
+# module, never the other way round): id, name, role, failed PIN tries, locked until, disabled,
+# and whether it cannot sign in yet for want of a server login (`NEEDS_LOGIN`).
+Row = tuple[str, str, str, int, str | None, bool, bool]
+
+# The console's list of accounts, the same on the owner's connection and a supervisor's own
+# login. The last column: on a line whose server enforces who sees what (row security: its
+# `intake_me` exists, and `accounts.db_role` with it), each person signs in with their own
+# login, mapped in `db_role` by the server's administrator (`intake db map-account`); an account
+# with none mapped, or with one the server no longer has, cannot sign in yet. False where row
+# security is off: every station then signs in with the line's one role. `db_role` is among the
+# columns every group reads (security.py) and `pg_roles` is readable by every login: no new
+# right for anyone.
+_LISTED = "id, display_name, role, failed_pins, locked_until, disabled_at IS NOT NULL"
+LIST_WITH_LOGINS = (
+    f"SELECT {_LISTED}, NOT EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = a.db_role) "
+    "FROM accounts a"
+)
+LIST_WITHOUT = f"SELECT {_LISTED}, false FROM accounts"
+
+
+def list_accounts(w: Any) -> list[Any]:
+    """`LIST_WITH_LOGINS` or `LIST_WITHOUT`'s rows, in `w`'s transaction."""
+    secured = w.q("SELECT to_regproc('intake_me') IS NOT NULL").fetchone()
+    return list(w.q(LIST_WITH_LOGINS if secured and secured[0] else LIST_WITHOUT).fetchall())
+
+
+def listed_rows(store: PgStore, rows: list[Any]) -> list[Row]:
+    """The rows of `list_accounts`, names opened here, in the console's order."""
+    keys = store.line_keys
+    listed: list[Row] = []
+    for account_id, name, role, failed, until, disabled, needs_login in rows:
+        opened = str(keys.open("accounts", "display_name", account_id, bytes(name)))
+        shown_until = until.isoformat() if isinstance(until, datetime) else until
+        listed.append(
+            (account_id, opened, role, int(failed), shown_until, bool(disabled), bool(needs_login))
+        )
+    return sorted(listed, key=lambda r: (r[1].casefold(), r[0]))
+
 
 NOT_ALLOWED = "not-allowed"
 
@@ -40,20 +76,11 @@ def accounts(store: PgStore, actor: str) -> list[Row] | None:
     try:
         with store.writing() as w:
             w.q("SELECT intake_console_actor()")
-            rows = w.q(
-                "SELECT id, display_name, role, failed_pins, locked_until, "
-                "disabled_at IS NOT NULL FROM accounts"
-            ).fetchall()
+            rows = list_accounts(w)
             w.audit(actor, "console", None, "accounts-listed")
     except psycopg.errors.InsufficientPrivilege:
         return None
-    keys = store.line_keys
-    listed: list[Row] = []
-    for account_id, name, role, failed, until, disabled in rows:
-        opened = str(keys.open("accounts", "display_name", account_id, bytes(name)))
-        shown_until = until.isoformat() if isinstance(until, datetime) else until
-        listed.append((account_id, opened, role, int(failed), shown_until, bool(disabled)))
-    return sorted(listed, key=lambda r: (r[1].casefold(), r[0]))
+    return listed_rows(store, rows)
 
 
 def add_account(
