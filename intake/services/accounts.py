@@ -119,14 +119,17 @@ def suggested_login(account_id: str) -> str:
 
 
 def server_login_commands(row: AccountRow) -> tuple[str, str]:
-    """What the server's administrator runs so `row` can sign in: the login made (in psql; the
-    password, theirs to choose, given to the person in confidence), then mapped to the account
-    with the line owner's address (`intake db map-account`, the name filled in and quoted for
-    the shell). Never a password, never the station's address."""
+    """What the server's administrator runs so `row` can sign in: the login made (in psql; its
+    password typed at psql's own prompt, `\\password`, never echoed nor kept in the history, and
+    given to the person in confidence), then mapped to the account with the line owner's
+    address (`intake db map-account`, the name filled in and quoted for a POSIX shell, after
+    `=` so that a name starting with "-" is still the name). Never a password (a placeholder
+    pasted as it is would become one that anybody can read here), never the station's
+    address."""
     login = suggested_login(row.id)
     return (
-        f"CREATE ROLE {login} LOGIN PASSWORD '…';",
-        f"intake db map-account --name {shlex.quote(row.name)} --login {login}",
+        f"CREATE ROLE {login} LOGIN;\n\\password {login}",
+        f"intake db map-account --name={shlex.quote(row.name)} --login {login}",
     )
 
 

@@ -63,8 +63,23 @@ def save_visit(
 def save_kept_visit(
     store: RecordStore, record: ContactRecord, callback: CallbackRequest | None, actor: str | None
 ) -> None:
-    """Deliver a visit the outbox kept (the same transaction as `save_visit`)."""
-    save_visit(store, record, callback, actor)
+    """Deliver a visit the outbox kept (one transaction, as `save_visit`). A callback the team
+    has closed since is left closed: this visit was delivered before (the reply was lost, or
+    the file's removal never happened) and someone has called the person back; writing it again
+    would reopen it and put back the forgotten number, and the person would be called twice.
+    An open one takes what the visitor confirmed last."""
+    with writing(store) as w:
+        w.write_contact(record, actor)
+        if callback is not None and w.callback_status(callback.id) in (None, "open"):
+            w.put_callback(
+                callback.id,
+                record.id,
+                number=callback.number,
+                best_time=callback.best_time,
+                time_zone=callback.time_zone,
+                messages_ok=callback.messages_ok,
+                actor=actor,
+            )
 
 
 def save_kept_rating(store: RecordStore, rating_id: str, answer: dict[str, Any]) -> None:

@@ -115,6 +115,10 @@ class Outbox:
                 files.append((path.stat().st_mtime, path.name))
         return [name.removesuffix(SUFFIX) for _mtime, name in sorted(files)]
 
+    def waiting(self) -> int:
+        """Everything kept here for the server: calls, kiosk visits and ratings."""
+        return len(self.pending()) + len(self.pending_visits()) + len(self.pending_ratings())
+
     def read(self, contact_id: str) -> tuple[CallSnapshot, str | None]:
         text = self._keys.open("outbox", "call", contact_id, self._path(contact_id).read_bytes())
         assert text is not None
@@ -125,12 +129,17 @@ class Outbox:
             self._path(contact_id).unlink()
 
     def set_aside(self) -> list[str]:
-        """The ids of waiting calls that could not be delivered (a damaged file, or a call the
-        server refused) and were moved to the `set-aside` folder, kept for a person to look at."""
+        """The ids of what waited here and could not be delivered (a damaged file, or a call or
+        kiosk visit the server refused), moved to the `set-aside` folder for a person to look
+        at: calls, visits and ratings alike."""
         folder = self.folder / SET_ASIDE
         if not folder.is_dir():
             return []
-        return sorted(p.name.removesuffix(SUFFIX) for p in folder.glob(f"*{SUFFIX}"))
+        return sorted(
+            p.name.removesuffix(suffix)
+            for suffix in (SUFFIX, VISIT, RATING)
+            for p in folder.glob(f"*{suffix}")
+        )
 
     def _set_aside(self, contact_id: str, exc: BaseException) -> None:
         self._set_aside_file(self._path(contact_id), exc)

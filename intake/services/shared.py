@@ -40,7 +40,7 @@ NOT_ON_SERVER: frozenset[str] = frozenset()
 @dataclass(frozen=True)
 class ServerStatus:
     connected: bool
-    waiting: int  # calls kept in the outbox on this computer
+    waiting: int  # calls, kiosk visits and ratings kept in the outbox on this computer
     set_aside: int  # outbox files that could not be delivered (damaged or refused)
     # The on-call supervisor's contact the console keeps on the server, as read with this check
     # (None: not set there, or not read): a change reaches the crisis route of the next call.
@@ -204,7 +204,11 @@ class SharedSession(Session):
         if login is None:
             raise person.NoServerLogin()
         dsn, conn = person.connect_as(self.address, login, server_password, account_id)
-        theirs = PgStore(dsn, conn, self.pg.line_keys)
+        try:
+            theirs = PgStore(dsn, conn, self.pg.line_keys)
+        except BaseException:
+            conn.close()  # (the server stopped answering between the two): not left open
+            raise
         try:
             account = theirs.check_pin(account_id, pin, action="kiosk-exit")
         finally:
@@ -239,7 +243,7 @@ class SharedSession(Session):
             except ServerUnreachable:
                 connected = False
         return ServerStatus(
-            connected, len(self.outbox.pending()), len(self.outbox.set_aside()), on_call, read
+            connected, self.outbox.waiting(), len(self.outbox.set_aside()), on_call, read
         )
 
     def close(self) -> None:

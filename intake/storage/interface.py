@@ -52,6 +52,8 @@ class Writer(Protocol):
 
     def remove_draft(self, draft_id: str) -> None: ...
 
+    def callback_status(self, callback_id: str) -> str | None: ...
+
 
 @runtime_checkable
 class RecordStore(Protocol):

@@ -65,6 +65,11 @@ class LocalWriter:
     def remove_draft(self, draft_id: str) -> None:
         records.remove_draft(self._conn, draft_id)
 
+    def callback_status(self, callback_id: str) -> str | None:
+        row = self._conn.execute("SELECT status FROM callbacks WHERE id = ?", (callback_id,))
+        found = row.fetchone()
+        return None if found is None else str(found[0])
+
 
 class LocalRecords:
     """`RecordStore` over an open SQLCipher `Store`."""

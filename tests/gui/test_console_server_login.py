@@ -104,7 +104,8 @@ def test_a_new_account_without_a_server_login_is_said_and_marked_until_mapped(
     commands = page.login_commands.text()
     assert create in commands
     assert mapping in commands
-    assert "--name 'Dr Émilie O'\"'\"'Neil'" in mapping
+    assert "--name='Dr Émilie O'\"'\"'Neil'" in mapping
+    assert "PASSWORD" not in commands
     assert "password=" not in commands
     assert line.logins["station"] not in commands
     page.copy_commands.click()

@@ -63,9 +63,10 @@ def test_a_new_account_is_marked_until_the_administrator_maps_its_login(
     login = console.suggested_login(new)
     assert login.startswith("intake_")
     assert "brien" not in login.casefold()
-    assert create == f"CREATE ROLE {login} LOGIN PASSWORD '…';"
+    assert create == f"CREATE ROLE {login} LOGIN;\n\\password {login}"  # psql asks for it
+    assert "PASSWORD" not in create
     words = shlex.split(mapping)
-    assert words == ["intake", "db", "map-account", "--name", NEW_NAME, "--login", login]
+    assert words == ["intake", "db", "map-account", f"--name={NEW_NAME}", "--login", login]
 
     # The administrator runs them (the password is theirs to choose; none here): no longer marked.
     with psycopg.connect(pg_dsn, autocommit=True) as admin:
@@ -74,6 +75,20 @@ def test_a_new_account_is_marked_until_the_administrator_maps_its_login(
     done = db(*words[2:], "--server", pg_dsn, stdin=f"{PASSPHRASE}\n")
     assert done.returncode == 0, done.stderr
     assert not any(_needs(console.accounts(station, sup)).values())
+
+    # A login that may not log in, or is out of the line's groups, signs no one in: marked.
+    with psycopg.connect(pg_dsn, autocommit=True) as admin:
+        admin.execute(sql.SQL("ALTER ROLE {} NOLOGIN").format(sql.Identifier(login)))
+        assert [r.name for r in console.accounts(station, sup) if r.needs_server_login] == [
+            NEW_NAME
+        ]
+        admin.execute(sql.SQL("ALTER ROLE {} LOGIN").format(sql.Identifier(login)))
+        assert not any(_needs(console.accounts(station, sup)).values())
+        admin.execute(sql.SQL("REVOKE intake_volunteer FROM {}").format(sql.Identifier(login)))
+        assert [r.name for r in console.accounts(station, sup) if r.needs_server_login] == [
+            NEW_NAME
+        ]
+        admin.execute(sql.SQL("GRANT intake_volunteer TO {}").format(sql.Identifier(login)))
 
     # A login mapped once but since dropped from the server signs no one in: marked again.
     gone = f"intake_t{uuid.uuid4().hex[:8]}_gone"

@@ -18,6 +18,7 @@ import pytest
 from intake.services import worklist
 from intake.services.kiosk import CallbackRequest, KioskDesk
 from intake.services.outbox import Outbox
+from intake.services.shared import SharedSession
 from intake.storage import errors, report_data
 from intake.storage.feedback import feedback_summary
 from intake.storage.pg.store import open_shared_store
@@ -187,3 +188,57 @@ def test_a_damaged_visit_file_is_set_aside_and_the_rest_delivered(
         assert (outbox.folder / "set-aside" / f"{damaged.id}.visit").is_file()
     finally:
         store.close()
+
+
+def test_a_visit_delivered_again_after_the_team_closed_its_callback_leaves_it_closed(
+    tmp_path: Path, pg_dsn: str
+) -> None:
+    """The reply to the first delivery was lost (or the file's removal never happened): the
+    same visit is delivered again after a volunteer has called the person back and closed the
+    item. The callback stays closed and its number stays forgotten: nobody is called twice."""
+    store = make_shared_store(pg_dsn)
+    try:
+        supervisor = store.list_accounts()[0].id
+        outbox = Outbox(tmp_path / "outbox", store.line_keys)
+        visit = contact(
+            consent=True, channel="kiosk", callback_number=E164, outcome="callback-requested"
+        )
+        callback = a_callback()
+        outbox.put_visit(visit, callback, supervisor)
+        copy = {p: p.read_bytes() for p in outbox.folder.rglob("*") if p.is_file()}
+        outbox.deliver(store)
+        [item] = [i for i in worklist.open_items(store) if i.contact_id == visit.id]
+        worklist.close(store, item.id, supervisor, "helped")
+        assert store.query("SELECT status, number IS NULL FROM callbacks") == [("done", True)]
+        for path, data in copy.items():
+            path.write_bytes(data)
+        outbox.deliver(store)
+        assert outbox.pending_visits() == []
+        assert store.query("SELECT status, number IS NULL FROM callbacks") == [("done", True)]
+        assert [i for i in worklist.open_items(store) if i.contact_id == visit.id] == []
+    finally:
+        store.close()
+
+
+def test_the_status_counts_kiosk_visits_waiting_and_set_aside(tmp_path: Path, pg_dsn: str) -> None:
+    """What the station's status line says: a visit kept here waits (counted), and one that
+    could not be delivered is counted with the files set aside for a person to look at."""
+    store = make_shared_store(pg_dsn)
+    session = SharedSession(store, Outbox(tmp_path / "outbox", store.line_keys))
+    try:
+        outbox, kiosk = session.outbox, store.list_accounts()[0].id
+        damaged = contact(consent=False, channel="kiosk")
+        outbox.put_visit(damaged, None, kiosk)
+        outbox.put_rating(
+            str(uuid.uuid4()),
+            {"day": "2026-11-22", "language": "fr", "rating": 3, "found": True},
+            kiosk,
+        )
+        assert (outbox.waiting(), len(outbox.set_aside())) == (2, 0)
+        path = outbox.folder / "visits" / f"{damaged.id}.visit"
+        path.write_bytes(path.read_bytes()[:-3] + b"xyz")
+        status = session.status()  # the server answers: the rating goes, the visit is set aside
+        assert (status.connected, status.waiting, status.set_aside) == (True, 0, 1)
+        assert outbox.set_aside() == [damaged.id]
+    finally:
+        session.close()

@@ -37,8 +37,12 @@ Row = tuple[str, str, str, int, str | None, bool, bool]
 # columns every group reads (security.py) and `pg_roles` is readable by every login: no new
 # right for anyone.
 _LISTED = "id, display_name, role, failed_pins, locked_until, disabled_at IS NOT NULL"
+# A login that exists but may not log in, or was taken out of both of the line's groups, signs
+# no one in either.
 LIST_WITH_LOGINS = (
-    f"SELECT {_LISTED}, NOT EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = a.db_role) "
+    f"SELECT {_LISTED}, NOT EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = a.db_role "
+    "AND r.rolcanlogin AND (pg_has_role(r.oid, 'intake_volunteer', 'MEMBER') "
+    "OR pg_has_role(r.oid, 'intake_supervisor', 'MEMBER'))) "
     "FROM accounts a"
 )
 LIST_WITHOUT = f"SELECT {_LISTED}, false FROM accounts"

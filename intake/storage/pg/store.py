@@ -267,6 +267,10 @@ class PgWriter:
 
     # callbacks and follow-ups
 
+    def callback_status(self, callback_id: str) -> str | None:
+        found = self.q("SELECT status FROM callbacks WHERE id = %s", (callback_id,)).fetchone()
+        return None if found is None else str(found[0])
+
     def put_callback(
         self,
         callback_id: str,
