@@ -84,11 +84,19 @@ def derived_id(contact_id: str, what: str) -> str:
     return str(uuid.uuid5(uuid.UUID(contact_id), what))
 
 
-def save_call(store: Store | RecordStore, snap: CallSnapshot, actor: str | None) -> str:
+def save_call(
+    store: Store | RecordStore, snap: CallSnapshot, actor: str | None, *, kept: bool = False
+) -> str:
     """Write the whole call in one transaction; returns the contact id.
 
     A high or imminent call is refused (RescueMissing, nothing written, the draft kept) until
-    its rescue is recorded: the wrap-up step says so first; this is the last guard."""
+    its rescue is recorded: the wrap-up step says so first; this is the last guard.
+
+    `kept`: a call the outbox kept, being delivered. It may have been delivered before (the
+    reply lost, or the file's removal never happened) and the team may have called the person
+    back since: a follow-up or callback closed on the server stays closed (its number stays
+    forgotten), where a volunteer saving the call again with the follow-up ticked asks for it
+    anew."""
     record = snap.record
     if problems := rescue_problems(record.risk, record.crisis_actions, record.outcome):
         raise RescueMissing(problems)
@@ -104,20 +112,28 @@ def save_call(store: Store | RecordStore, snap: CallSnapshot, actor: str | None)
             w.drop_note(note_id, actor)
         if snap.followup is not None:
             plan = snap.followup
-            w.put_followup(followup_id, contact_id, plan.due_utc, actor)
-            w.put_callback(
-                callback_id,
-                contact_id,
-                number=plan.number,
-                best_time=plan.best_time,
-                time_zone=plan.time_zone,
-                messages_ok=plan.messages_ok,
-                actor=actor,
-            )
+            if not (kept and _closed(w.followup_status(followup_id))):
+                w.put_followup(followup_id, contact_id, plan.due_utc, actor)
+            if not (kept and _closed(w.callback_status(callback_id))):
+                w.put_callback(
+                    callback_id,
+                    contact_id,
+                    number=plan.number,
+                    best_time=plan.best_time,
+                    time_zone=plan.time_zone,
+                    messages_ok=plan.messages_ok,
+                    actor=actor,
+                )
         else:
             w.cancel_followup(followup_id, callback_id, actor)
         w.remove_draft(snap.draft_id)
     return contact_id
+
+
+def _closed(status: str | None) -> bool:
+    """A follow-up or callback the team has closed (done or cancelled): neither missing nor
+    open."""
+    return status not in (None, "open")
 
 
 def match_request_of(snap: CallSnapshot) -> RequestRecord | None:
@@ -137,7 +153,9 @@ def match_request_of(snap: CallSnapshot) -> RequestRecord | None:
     )
 
 
-def save_finished_call(store: Store | RecordStore, snap: CallSnapshot, actor: str | None) -> str:
+def save_finished_call(
+    store: Store | RecordStore, snap: CallSnapshot, actor: str | None, *, kept: bool = False
+) -> str:
     """Save a finished call (`save_call`, one transaction), then the match request the caller
     agreed to, if any, in its own transaction under an id derived from the call's; returns
     the call's id. The one path for the file, the shared server and the outbox's delivery.
@@ -147,7 +165,7 @@ def save_finished_call(store: Store | RecordStore, snap: CallSnapshot, actor: st
     change nothing, and the request is written once. The request is added, never read back:
     under the server's row-level security a volunteer's own login may add it but not read it."""
     request = match_request_of(snap)
-    contact_id = save_call(store, snap, actor)
+    contact_id = save_call(store, snap, actor, kept=kept)
     if request is not None:
         add_request(store, request, actor)
     return contact_id

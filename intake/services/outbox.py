@@ -383,7 +383,7 @@ class Outbox:
             if _waits_for_its_author(store, actor):
                 continue
             try:
-                save_finished_call(store, snap, actor)
+                save_finished_call(store, snap, actor, kept=True)
             except ServerUnreachable:
                 raise
             except Exception as exc:  # one bad file must not hold back the rest

@@ -54,6 +54,8 @@ class Writer(Protocol):
 
     def callback_status(self, callback_id: str) -> str | None: ...
 
+    def followup_status(self, followup_id: str) -> str | None: ...
+
 
 @runtime_checkable
 class RecordStore(Protocol):

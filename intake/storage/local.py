@@ -70,6 +70,11 @@ class LocalWriter:
         found = row.fetchone()
         return None if found is None else str(found[0])
 
+    def followup_status(self, followup_id: str) -> str | None:
+        row = self._conn.execute("SELECT status FROM followups WHERE id = ?", (followup_id,))
+        found = row.fetchone()
+        return None if found is None else str(found[0])
+
 
 class LocalRecords:
     """`RecordStore` over an open SQLCipher `Store`."""

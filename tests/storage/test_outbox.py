@@ -188,3 +188,42 @@ def test_a_server_that_is_busy_now_is_tried_again_later_not_set_aside() -> None:
     ):
         with pytest.raises(ServerUnreachable), server_errors():
             raise error()
+
+
+def test_a_call_delivered_again_after_the_team_closed_its_follow_up_leaves_it_closed(
+    tmp_path: Path, pg_dsn: str
+) -> None:
+    """The reply to a kept call's delivery was lost (or the file's removal never happened), and
+    the application was closed before the next try: days later the same file is delivered
+    again, after a volunteer called the person back and closed the item. The follow-up and its
+    callback stay closed, the number stays forgotten: nobody is called twice."""
+    from intake.services import worklist
+
+    store = make_shared_store(pg_dsn)
+    try:
+        actor = store.list_accounts()[0].id
+        outbox = Outbox(tmp_path / "outbox", store.line_keys)
+        snap = snapshot(a_call(0, uuid.uuid4().hex[:8]), "fr", ENDED)  # with a follow-up
+        outbox.put(snap, actor)
+        copy = {p: p.read_bytes() for p in outbox.folder.rglob("*") if p.is_file()}
+        outbox.deliver(store)
+        items = [i for i in worklist.open_items(store) if i.contact_id == snap.contact_id]
+        assert items
+        for item in items:
+            worklist.close(store, item.id, actor, "helped")
+        closed = store.query(
+            "SELECT 'f', status FROM followups UNION ALL "
+            "SELECT 'c', status || (number IS NULL)::text FROM callbacks ORDER BY 1"
+        )
+        assert "open" not in str(closed)
+        for path, data in copy.items():
+            path.write_bytes(data)
+        outbox.deliver(store)
+        assert outbox.pending() == []
+        assert store.query(
+            "SELECT 'f', status FROM followups UNION ALL "
+            "SELECT 'c', status || (number IS NULL)::text FROM callbacks ORDER BY 1"
+        ) == closed
+        assert [i for i in worklist.open_items(store) if i.contact_id == snap.contact_id] == []
+    finally:
+        store.close()

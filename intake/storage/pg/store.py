@@ -271,6 +271,10 @@ class PgWriter:
         found = self.q("SELECT status FROM callbacks WHERE id = %s", (callback_id,)).fetchone()
         return None if found is None else str(found[0])
 
+    def followup_status(self, followup_id: str) -> str | None:
+        found = self.q("SELECT status FROM followups WHERE id = %s", (followup_id,)).fetchone()
+        return None if found is None else str(found[0])
+
     def put_callback(
         self,
         callback_id: str,
