@@ -263,7 +263,37 @@ NO_DELETES = [
     for group in ("intake_volunteer", "intake_supervisor")
 ]
 
+# A volunteer holding another's callback (`intake_claim_callback`) reads its number to call the
+# person back, and closes it (the number then forgotten: `status` to done, `number` to NULL),
+# nothing more: with its own SQL it could otherwise put another number in, or change the agreed
+# time or the permission to leave a message, and misdirect the line's call. The login of the
+# volunteer who saved the call, a supervisor's or a coordinator's, and the owner's (a login
+# mapped to no account) correct it as before. The claim itself changes only `claimed_by` and
+# `claimed_at`, through the server's function.
+HOLDER_LIMITS = [
+    f"""CREATE OR REPLACE FUNCTION intake_callback_holder_limits() RETURNS trigger {_DEFINER} AS $$
+        BEGIN
+            IF EXISTS (SELECT 1 FROM accounts WHERE db_role = session_user)
+               AND NOT intake_sees_all()
+               AND NOT EXISTS (SELECT 1 FROM contacts
+                                WHERE id = OLD.contact_id AND created_by = intake_me())
+               AND ((NEW.number IS DISTINCT FROM OLD.number AND NEW.number IS NOT NULL)
+                    OR NEW.best_time IS DISTINCT FROM OLD.best_time
+                    OR NEW.time_zone IS DISTINCT FROM OLD.time_zone
+                    OR NEW.messages_ok IS DISTINCT FROM OLD.messages_ok
+                    OR NEW.contact_id IS DISTINCT FROM OLD.contact_id
+                    OR (NEW.status = 'open' AND OLD.status IS DISTINCT FROM 'open')) THEN
+                RAISE EXCEPTION 'the one holding a callback only calls and closes it' {_REFUSE};
+            END IF;
+            RETURN NEW;
+        END
+    $$""",
+    "DROP TRIGGER IF EXISTS callbacks_holder_limits ON callbacks",
+    """CREATE TRIGGER callbacks_holder_limits BEFORE UPDATE ON callbacks
+        FOR EACH ROW EXECUTE FUNCTION intake_callback_holder_limits()""",
+]
+
 # Run after every other statement of `security.enable_row_security`; and the schema step that
 # gives them to a store whose row security was switched on before (nothing where it is off).
-LAST = ENABLED_ONLY + NO_DELETES
+LAST = ENABLED_ONLY + NO_DELETES + HOLDER_LIMITS
 LAST_STEP = [_where_row_security_is_on(statement) for statement in LAST]
