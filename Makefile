@@ -65,6 +65,7 @@ bench: $(TESTS)
 	$(PY) tests/bench/bench_routing.py
 	$(PY) tests/bench/bench_store.py
 	$(PY) tests/bench/bench_call_save.py
+	$(PY) tests/bench/bench_pin.py
 	$(PY) tests/bench/bench_shared_store.py
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_kiosk.py
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_call.py
