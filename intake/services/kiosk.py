@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from intake.services.matching import PeerAsk, request_peer
 from intake.storage.db import Store
@@ -22,7 +22,26 @@ from intake.storage.local import LocalRecords
 from intake.storage.records import ContactRecord
 
 if TYPE_CHECKING:
-    from intake.services.outbox import Outbox
+    from contextlib import AbstractContextManager
+
+
+class Outbox(Protocol):
+    """What the kiosk asks of the station's outbox (`intake.services.outbox.Outbox`, which
+    imports this module to deliver what it kept: named here, not imported, so that the two
+    do not import each other)."""
+
+    @property
+    def lock(self) -> AbstractContextManager[Any]: ...
+
+    def deliver(self, store: RecordStore) -> int: ...
+
+    def put_visit(
+        self, record: ContactRecord, callback: CallbackRequest | None, actor: str | None
+    ) -> None: ...
+
+    def remove_visit(self, contact_id: str) -> None: ...
+
+    def put_rating(self, rating_id: str, answer: dict[str, Any], actor: str | None) -> None: ...
 
 __all__ = ["CallbackRequest", "ContactRecord", "KioskDesk", "save_visit"]
 
