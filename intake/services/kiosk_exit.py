@@ -20,7 +20,9 @@ from collections.abc import Callable
 from intake.i18n import N_, _
 from intake.pins import hash_pin, verify_pin
 from intake.storage.account_store import lock_duration
-from intake.storage.errors import AccountLocked, StoreError
+from intake.storage.errors import AccountLocked, ServerUnreachable, StoreError
+
+__all__ = ["OfflineKioskExit", "OnlyKioskStarter", "ServerUnreachable"]
 
 
 class OnlyKioskStarter(StoreError):

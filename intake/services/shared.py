@@ -247,6 +247,12 @@ class SharedSession(Session):
             theirs.close()
         return account is not None and account.role is Role.SUPERVISOR
 
+    @property
+    def kiosk_starter(self) -> str | None:
+        """The name of the supervisor who may end kiosk mode while the server cannot be
+        reached (None: nobody can then, this session did not start kiosk mode)."""
+        return self._offline_exit.name if self._offline_exit is not None else None
+
     def _forget_offline_exit(self) -> None:
         if self._offline_exit is not None:
             self._offline_exit.forget()

@@ -20,6 +20,7 @@ from intake.settings import SettingsFile
 from intake.ui import ops
 from intake.ui.app import IntakeApplication, create_qapplication
 from intake.ui.kiosk.window import KioskWindow
+from intake.ui.shells import KioskShell
 from tests.conftest import PIN, SUPERVISOR
 from tests.gui.conftest import sign_in, wait_idle
 from tests.gui.texts import foreign_texts
@@ -33,7 +34,7 @@ SUE = "Sue Nakamura"
 @pytest.fixture
 def kiosk(
     qtbot: QtBot, settings_file: SettingsFile, tmp_path: Path, lang: Language
-) -> Iterator[tuple[PgServer, KioskWindow]]:
+) -> Iterator[tuple[PgServer, IntakeApplication, KioskWindow]]:
     """Kiosk mode on a shared line, started by its first supervisor through the real pages."""
     with running_server() as server:
         dsn = server.create_database()
@@ -52,7 +53,7 @@ def kiosk(
         window = app.kiosk_window
         assert window is not None
         window.setFixedSize(1280, 720)
-        yield server, window
+        yield server, app, window
         qtbot.waitUntil(lambda: not ops.running(), timeout=20_000)
         window.allow_exit()
         app.shutdown()
@@ -71,12 +72,24 @@ def _leave(qtbot: QtBot, window: KioskWindow, name: str, pin: str) -> None:
 
 
 def test_only_the_starter_ends_kiosk_mode_while_the_server_is_down(
-    qtbot: QtBot, kiosk: tuple[PgServer, KioskWindow], lang: Language
+    qtbot: QtBot, kiosk: tuple[PgServer, IntakeApplication, KioskWindow], lang: Language
 ) -> None:
-    server, window = kiosk
+    server, app, window = kiosk
     staff = window.staff
+    note = _(
+        "The shared store's server cannot be reached. Until it answers again, only {name}, "
+        "who started kiosk mode, can end it, with their own PIN."
+    ).format(name=SUPERVISOR)
+    window.staff_corner.opened.emit()  # five taps on the corner: the server answers
+    wait_idle(qtbot)
+    assert not staff.server_down.isVisibleTo(staff)
+
+    # The server stops; a visit goes on; staff come to close the kiosk: the panel says who can.
     server.stop("immediate")
-    window.open_staff()
+    window.staff_corner.opened.emit()
+    qtbot.waitUntil(lambda: staff.server_down.isVisibleTo(staff), timeout=20_000)
+    assert staff.server_down.text() == note
+    assert foreign_texts(window, lang) == []
 
     _leave(qtbot, window, SUE, SUES_PIN)  # right, but it cannot be checked without the server
     assert window.isVisible()
@@ -91,6 +104,16 @@ def test_only_the_starter_ends_kiosk_mode_while_the_server_is_down(
     assert window.isVisible()
     assert staff.banner.title.text() == _("That PIN is not right")
     assert foreign_texts(window, lang) == []
+
+    # The server answers again: the note goes, and the server checks the PINs again.
+    server.start()
+    shell = app.shell
+    assert isinstance(shell, KioskShell)
+    shell.deliver_kept()  # what the kiosk's 10-second timer runs
+    qtbot.waitUntil(lambda: not staff.server_down.isVisibleTo(staff), timeout=20_000)
+    server.stop("immediate")
+    shell.deliver_kept()
+    qtbot.waitUntil(lambda: staff.server_down.isVisibleTo(staff), timeout=20_000)
 
     _leave(qtbot, window, SUPERVISOR, PIN)
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=20_000)
