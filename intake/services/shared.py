@@ -295,8 +295,14 @@ class SharedSession(Session):
         self._watches.clear()
         self._password = None
         self._forget_offline_exit()
-        self._back_to_station()
-        self.pg.close()
+        # Both connections closed as they are: switching back to the station's first would ask
+        # the server who it is, and closing must not fail while the server cannot be reached
+        # (kiosk mode ended during an outage on a line with per-person logins).
+        with self.outbox.lock:
+            station, self._station = self._station, None
+            self.pg.close()
+        if station is not None:
+            station[1].close()  # (psycopg's close does not raise on a lost connection)
 
 
 def outbox_for(store: PgStore, folder: Path) -> Outbox:

@@ -10,12 +10,15 @@ session, signed in as the kiosk's gate signs in."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
 import pytest
+from psycopg import sql
 
 from intake.i18n import _
 from intake.pins import hash_pin
@@ -23,6 +26,7 @@ from intake.services.kiosk_exit import OfflineKioskExit, OnlyKioskStarter
 from intake.services.shared import SharedSession, outbox_for
 from intake.storage.account_store import FREE_ATTEMPTS, lock_duration
 from intake.storage.errors import AccountLocked, ServerUnreachable
+from intake.storage.pg.security import enable_row_security, map_account
 from intake.storage.pg.store import PgStore, open_shared_store
 from tests.conftest import PASSPHRASE
 from tests.pg_server import PgServer, running_server
@@ -181,3 +185,41 @@ def test_the_offline_lockout_follows_the_servers_schedule() -> None:
     assert kept.check("sam", SAMS_PIN) is True
     kept.forget()
     assert kept.check("sam", SAMS_PIN) is False
+
+
+def test_with_per_person_logins_the_starter_ends_it_offline_and_sue_after_the_server_is_back(
+    line: Line, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A line whose server enforces who sees what: the kiosk works through its starter's own
+    login; during the outage only the starter may end it, as on any line; once the server is
+    back, another supervisor's own login checks her PIN again."""
+    caplog.set_level(logging.DEBUG)
+    logins = {who: f"intake_offline_{who}" for who in ("sam", "sue", "station")}
+    with psycopg.connect(line.dsn, autocommit=True) as admin:
+        for login in logins.values():
+            admin.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(login)))
+        enable_row_security(admin)
+        map_account(admin, line.accounts["sam"], logins["sam"], supervisor=True)
+        map_account(admin, line.accounts["sue"], logins["sue"], supervisor=True)
+        admin.execute(
+            sql.SQL("GRANT intake_volunteer TO {}").format(sql.Identifier(logins["station"]))
+        )
+    station = line.dsn.replace("postgresql://intake_admin@", f"postgresql://{logins['station']}@")
+    store = open_shared_store(station, PASSPHRASE)
+    session = SharedSession(store, outbox_for(store, line.tmp / "outbox"))
+    try:
+        assert session.sign_in(line.accounts["sam"], SAMS_PIN, kiosk=True) is not None
+        session.kiosk_started(line.accounts["sam"])
+        assert session.pg.session_account == line.accounts["sam"]
+        line.server.stop("immediate")
+        with pytest.raises(OnlyKioskStarter):
+            session.may_leave_kiosk(line.accounts["sue"], SUES_PIN)
+        assert session.may_leave_kiosk(line.accounts["sam"], "000000") is False
+        line.server.start()
+        assert session.may_leave_kiosk(line.accounts["sue"], SUES_PIN) is True
+        line.server.stop("immediate")
+        assert session.may_leave_kiosk(line.accounts["sam"], SAMS_PIN) is True
+    finally:
+        session.close()
+    for secret in (SAMS_PIN, SUES_PIN, "Sam", "Ouellet", "Nakamura"):
+        assert secret not in caplog.text
