@@ -69,11 +69,16 @@ class Session:
         return [a for a in self.accounts if a.role is Role.SUPERVISOR]
 
     def sign_in(
-        self, account_id: str, pin: str, server_password: str | None = None
+        self,
+        account_id: str,
+        pin: str,
+        server_password: str | None = None,
+        *,
+        kiosk: bool = False,
     ) -> Account | None:
         """The account if the PIN is right, None if not; AccountLocked while locked out.
-        (`server_password`: the shared store's, `SharedSession.sign_in`; unused here.)"""
-        del server_password
+        (`server_password`, `kiosk`: the shared store's, `SharedSession.sign_in`; unused here.)"""
+        del server_password, kiosk
         return self._check(account_id, pin, "sign-in")
 
     def unlock(self, account_id: str, pin: str) -> Account | None:

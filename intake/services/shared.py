@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from intake.accounts import Account, Role
 from intake.services.calls import CallDesk, CallSnapshot
+from intake.services.kiosk_exit import OfflineKioskExit
 from intake.services.outbox import Outbox, OutboxDrafts, save_or_queue
 from intake.services.session import Session
 from intake.services.worklist_watch import WorklistWatch
@@ -83,6 +84,8 @@ class SharedSession(Session):
         self._station: tuple[str, Connection[Any]] | None = None
         self._password: tuple[str, str] | None = None  # (account, server password): memory only
         self._watches: list[WorklistWatch] = []
+        # The kiosk starter's PIN verifier, for leaving kiosk mode during an outage: memory only.
+        self._offline_exit: OfflineKioskExit | None = None
 
     def watch_worklist(self, on_change: Callable[[], None]) -> WorklistWatch:
         """Hear the line's worklist change (`intake.services.worklist_watch`); `on_change` is
@@ -132,13 +135,26 @@ class SharedSession(Session):
         return [a for a in self.accounts if a.role is Role.SUPERVISOR]
 
     def sign_in(
-        self, account_id: str, pin: str, server_password: str | None = None
+        self,
+        account_id: str,
+        pin: str,
+        server_password: str | None = None,
+        *,
+        kiosk: bool = False,
     ) -> Account | None:
         """As the file's; when the server enforces who sees what (row-level security), the PIN
         is tried on a connection as the person's own server login, which this session then
         works through (`intake.storage.pg.person`): typed errors when no login is mapped, its
-        password is needed or refused, or it has no rights on this line."""
-        return self._as_person(account_id, pin, "sign-in", server_password)
+        password is needed or refused, or it has no rights on this line.
+
+        `kiosk`: this sign-in starts kiosk mode. A supervisor's PIN the server has just accepted
+        is then kept as a salted hash, in memory only, so that they can end kiosk mode while
+        the server cannot be reached (`intake.services.kiosk_exit`)."""
+        account = self._as_person(account_id, pin, "sign-in", server_password)
+        self._forget_offline_exit()
+        if kiosk and account is not None and account.role is Role.SUPERVISOR:
+            self._offline_exit = OfflineKioskExit(account.id, account.display_name, pin)
+        return account
 
     def unlock(self, account_id: str, pin: str) -> Account | None:
         """Unlocking after the idle lock: the person's login is opened again, with the server
@@ -188,6 +204,22 @@ class SharedSession(Session):
     def may_leave_kiosk(
         self, account_id: str, pin: str, server_password: str | None = None
     ) -> bool:
+        """Any supervisor of the line ends kiosk mode with their own PIN, checked by the server
+        (`_may_leave_on_server`). While the server cannot be reached, only the supervisor who
+        started kiosk mode may, with their PIN checked against the verifier kept in memory at
+        that sign-in (`intake.services.kiosk_exit`: another account gets `OnlyKioskStarter`,
+        wrong tries lock as on the server). Such an exit is not audited on the server (the
+        kiosk closes before it answers again); nothing of it is logged or written here."""
+        try:
+            return self._may_leave_on_server(account_id, pin, server_password)
+        except ServerUnreachable:
+            if self._offline_exit is None:
+                raise
+            return self._offline_exit.check(account_id, pin)
+
+    def _may_leave_on_server(
+        self, account_id: str, pin: str, server_password: str | None = None
+    ) -> bool:
         """Any supervisor of the line ends kiosk mode with their own PIN. When the server
         enforces who sees what, the kiosk works through the login of whoever started it, and
         the server's PIN function lets a login try only its own account: another person's PIN
@@ -214,6 +246,17 @@ class SharedSession(Session):
         finally:
             theirs.close()
         return account is not None and account.role is Role.SUPERVISOR
+
+    @property
+    def kiosk_starter(self) -> str | None:
+        """The name of the supervisor who may end kiosk mode while the server cannot be
+        reached (None: nobody can then, this session did not start kiosk mode)."""
+        return self._offline_exit.name if self._offline_exit is not None else None
+
+    def _forget_offline_exit(self) -> None:
+        if self._offline_exit is not None:
+            self._offline_exit.forget()
+            self._offline_exit = None
 
     def _back_to_station(self) -> None:
         with self.outbox.lock:  # not while a delivery is under way (`_as_person`)
@@ -251,8 +294,15 @@ class SharedSession(Session):
             watch.stop()
         self._watches.clear()
         self._password = None
-        self._back_to_station()
-        self.pg.close()
+        self._forget_offline_exit()
+        # Both connections closed as they are: switching back to the station's first would ask
+        # the server who it is, and closing must not fail while the server cannot be reached
+        # (kiosk mode ended during an outage on a line with per-person logins).
+        with self.outbox.lock:
+            station, self._station = self._station, None
+            self.pg.close()
+        if station is not None:
+            station[1].close()  # (psycopg's close does not raise on a lost connection)
 
 
 def outbox_for(store: PgStore, folder: Path) -> Outbox:

@@ -219,8 +219,9 @@ class IntakeApplication(QObject):
     def _sign_in(self, account_id: str, pin: str) -> None:
         opened = self._require_session()
         password = self.gate.signin.server_password_text()  # a shared line's, when asked
+        kiosk = self.kiosk  # a kiosk's starter may end it while the server cannot be reached
         ops.run_in_background(
-            lambda: opened.sign_in(account_id, pin, password),
+            lambda: opened.sign_in(account_id, pin, password, kiosk=kiosk),
             self._signed_in,
             self._sign_in_failed,
             name="check-pin",

@@ -11,6 +11,7 @@ from PySide6.QtCore import Signal as QtSignal
 
 from intake.accounts import Account, Role
 from intake.i18n import _
+from intake.services.kiosk_exit import OnlyKioskStarter, ServerUnreachable
 from intake.services.session import Session
 from intake.settings import SettingsFile
 from intake.ui import ops
@@ -176,6 +177,9 @@ class KioskShell(Shell):
             self.delivery.setInterval(KIOSK_DELIVERY_MS)
             self.delivery.timeout.connect(self.deliver_kept)
             self.delivery.start()
+            # Opening the staff panel checks the server at once: it says who can end kiosk
+            # mode while the server cannot be reached.
+            window.staff_corner.opened.connect(self.deliver_kept)
         window.showFullScreen()
         self.opened.emit()
 
@@ -192,8 +196,21 @@ class KioskShell(Shell):
             name="kiosk-delivery",
         )
 
-    def _delivered(self, _result: object) -> None:
+    def _delivered(self, result: object) -> None:
+        from intake.services.shared import ServerStatus  # noqa: PLC0415 - shared lines only
+
         self._delivering = False
+        if isinstance(result, ServerStatus):
+            self._server_down(not result.connected)
+        elif isinstance(result, ServerUnreachable):
+            self._server_down(True)
+
+    def _server_down(self, down: bool) -> None:
+        """Tell the staff panel whether the server answers, and so who can end kiosk mode."""
+        if self.window is None:
+            return
+        starter = getattr(self.session, "kiosk_starter", None) if down else None
+        self.window.staff.show_server_down(starter)
 
     def stop(self) -> None:
         if self.delivery is not None:
@@ -223,6 +240,8 @@ class KioskShell(Shell):
         window.close()
 
     def _exit_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, (ServerUnreachable, OnlyKioskStarter)):
+            self._server_down(True)
         if self.window is not None:
             self.window.staff.show_error(explain(exc))
             if getattr(exc, "asks_server_password", False):

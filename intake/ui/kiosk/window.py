@@ -128,6 +128,11 @@ class StaffPage(Retranslatable, QWidget):
         self.setObjectName("kiosk-staff")
         self.title = heading(self, "kiosk-staff-title")
         self.intro = hint(self, "kiosk-staff-intro")
+        # Shown while the shared server cannot be reached (`show_server_down`): who can end
+        # kiosk mode until it answers again.
+        self.server_down = hint(self, "kiosk-staff-server-down")
+        self.server_down.setVisible(False)
+        self._starter: str | None = None
         self.account = QComboBox(self)
         self.account.setObjectName("kiosk-staff-account")
         self.account.setEditable(False)
@@ -156,6 +161,7 @@ class StaffPage(Retranslatable, QWidget):
         for widget in (
             self.title,
             self.intro,
+            self.server_down,
             self.account,
             self.pin,
             self.server_password,
@@ -187,6 +193,20 @@ class StaffPage(Retranslatable, QWidget):
         self.server_password.setPlaceholderText(pgettext("field label", "Server password"))
         self.leave_button.setText(_("Leave kiosk mode"))
         self.cancel_button.setText(pgettext("button", "Cancel"))
+        if self._starter is not None:
+            self.server_down.setText(
+                _(
+                    "The shared store's server cannot be reached. Until it answers again, "
+                    "only {name}, who started kiosk mode, can end it, with their own PIN."
+                ).format(name=self._starter)
+            )
+
+    def show_server_down(self, starter: str | None) -> None:
+        """The shared server cannot be reached: say that only `starter` (the supervisor who
+        started kiosk mode) can end it now; None when it answers again."""
+        self._starter = starter
+        self.server_down.setVisible(starter is not None)
+        self.retranslate_ui()
 
     def _show_server_password(self, shown: bool) -> None:
         if not shown:
