@@ -43,6 +43,7 @@ class Outbox(Protocol):
 
     def put_rating(self, rating_id: str, answer: dict[str, Any], actor: str | None) -> None: ...
 
+
 __all__ = ["CallbackRequest", "ContactRecord", "KioskDesk", "save_visit"]
 
 Kept = Literal["saved", "kept-here"]

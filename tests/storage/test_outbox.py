@@ -220,10 +220,13 @@ def test_a_call_delivered_again_after_the_team_closed_its_follow_up_leaves_it_cl
             path.write_bytes(data)
         outbox.deliver(store)
         assert outbox.pending() == []
-        assert store.query(
-            "SELECT 'f', status FROM followups UNION ALL "
-            "SELECT 'c', status || (number IS NULL)::text FROM callbacks ORDER BY 1"
-        ) == closed
+        assert (
+            store.query(
+                "SELECT 'f', status FROM followups UNION ALL "
+                "SELECT 'c', status || (number IS NULL)::text FROM callbacks ORDER BY 1"
+            )
+            == closed
+        )
         assert [i for i in worklist.open_items(store) if i.contact_id == snap.contact_id] == []
     finally:
         store.close()
