@@ -63,12 +63,22 @@ def save_visit(
     record: ContactRecord,
     callback: CallbackRequest | None,
     actor: str | None,
+    *,
+    kept: bool = False,
 ) -> None:
     """One transaction: the visit and its callback request land together or not at all (a
-    server that cannot be reached raises a StoreError and nothing is written)."""
+    server that cannot be reached raises a StoreError and nothing is written).
+
+    `kept`: a visit the outbox kept, being delivered. A callback the team has closed since is
+    left closed: this visit was delivered before (the reply was lost, or the file's removal
+    never happened) and someone has called the person back; writing it again would reopen it
+    and put back the forgotten number, and the person would be called twice. An open one takes
+    what the visitor confirmed last."""
     with writing(store) as w:
         w.write_contact(record, actor)
-        if callback is not None:
+        if callback is not None and not (
+            kept and w.callback_status(callback.id) not in (None, "open")
+        ):
             w.put_callback(
                 callback.id,
                 record.id,
@@ -83,23 +93,8 @@ def save_visit(
 def save_kept_visit(
     store: RecordStore, record: ContactRecord, callback: CallbackRequest | None, actor: str | None
 ) -> None:
-    """Deliver a visit the outbox kept (one transaction, as `save_visit`). A callback the team
-    has closed since is left closed: this visit was delivered before (the reply was lost, or
-    the file's removal never happened) and someone has called the person back; writing it again
-    would reopen it and put back the forgotten number, and the person would be called twice.
-    An open one takes what the visitor confirmed last."""
-    with writing(store) as w:
-        w.write_contact(record, actor)
-        if callback is not None and w.callback_status(callback.id) in (None, "open"):
-            w.put_callback(
-                callback.id,
-                record.id,
-                number=callback.number,
-                best_time=callback.best_time,
-                time_zone=callback.time_zone,
-                messages_ok=callback.messages_ok,
-                actor=actor,
-            )
+    """Deliver a visit the outbox kept (`save_visit`, never reopening a closed callback)."""
+    save_visit(store, record, callback, actor, kept=True)
 
 
 def save_kept_rating(store: RecordStore, rating_id: str, answer: dict[str, Any]) -> None:

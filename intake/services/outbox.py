@@ -183,14 +183,7 @@ class Outbox:
             self._draft_path(draft_id, DISCARDED).unlink()
 
     def _draft_ids(self, suffix: str) -> list[str]:
-        folder = self.folder / DRAFTS
-        if not folder.is_dir():
-            return []
-        found = []
-        for path in folder.glob(f"*{suffix}"):
-            with contextlib.suppress(FileNotFoundError):
-                found.append((path.stat().st_mtime, path.name.removesuffix(suffix)))
-        return [draft_id for _mtime, draft_id in sorted(found, reverse=True)]
+        return self._ids_in(DRAFTS, suffix)
 
     def _read_draft(self, draft_id: str) -> tuple[str | None, dict[str, Any]]:
         sealed = self._draft_path(draft_id).read_bytes()
