@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6 import QtCore
-from PySide6.QtCore import QCollator, QEvent, QLocale, QObject, QSignalBlocker
+from PySide6.QtCore import QCollator, QEvent, QLocale, QObject, QSignalBlocker, QTimer
 from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent, QMouseEvent, QTouchEvent, QWheelEvent
 from PySide6.QtWidgets import (
@@ -240,6 +240,7 @@ class CurrentPageStack(QWidget):
         super().__init__(parent)
         self._pages: list[QWidget] = []
         self._current: QWidget | None = None
+        self.prepared = True  # no page waits for `prepare_hidden`
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(0)
@@ -272,6 +273,34 @@ class CurrentPageStack(QWidget):
             if self._pages:
                 self.setCurrentWidget(self._pages[min(index, len(self._pages) - 1)])
         page.hide()
+
+    def prepare(self, page: QWidget) -> None:
+        """Style a hidden page and lay it out at the stack's size before its first show, while
+        nobody waits: showing it later then mostly paints (a first show styled and measured
+        every control of the page, the slowest switches between a call's steps)."""
+        page.ensurePolished()
+        page.setGeometry(self.contentsRect())
+        if (layout := page.layout()) is not None:
+            layout.activate()
+
+    def prepare_hidden(self, after_ms: int) -> None:
+        """`prepare` every hidden page, one per turn of the event loop from `after_ms` on (a
+        click meanwhile waits for one page at most)."""
+        pending = [page for page in self._pages if page is not self._current]
+        self.prepared = False
+
+        def next_page() -> None:
+            while pending:
+                page = pending.pop(0)
+                if page in self._pages and not page.isVisible():
+                    self.prepare(page)
+                    break
+            if pending:
+                QTimer.singleShot(0, self, next_page)
+            else:
+                self.prepared = True
+
+        QTimer.singleShot(after_ms, self, next_page)
 
     def count(self) -> int:
         return len(self._pages)

@@ -816,3 +816,36 @@ def test_the_kiosk_lays_out_only_the_screen_on_show(
     assert [p for p in (window.session, window.still_there, window.staff) if p.isVisible()] == [
         window.session
     ]
+
+
+def test_a_waiting_kiosk_builds_the_visits_screens_before_the_first_tap(
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    settings_file: SettingsFile,
+    lang: Language,
+) -> None:
+    """While the kiosk waits for its next visitor it builds the screens a visit needs (the
+    crisis screen among them), so the visitor's taps only switch pages; a visitor who picks the
+    other language still reads every one of them in theirs."""
+    _app, window = start_kiosk(qtbot, make_app, settings_file, lang)
+    session = window.session
+    qtbot.waitUntil(lambda: session.prepared, timeout=10_000)
+    built = {session.stack.widget(index) for index in range(session.stack.count())}
+    assert session.crisis_screen_if_built in built
+    assert session.results in built
+    other: Language = "fr" if lang == "en" else "en"
+    begin(window, other)
+    for step, value in PHYSICIAN_ANSWERS:
+        assert session.current is session.questions[step], step
+        assert_in_language(window, other)
+        session.questions[step].choices[value].click()
+    assert session.current is session.results
+    assert_in_language(window, other)
+    after = {session.stack.widget(index) for index in range(session.stack.count())}
+    # Only the safety questions that follow an answer are built during the visit.
+    follow_ups = {session.questions[step] for step, _value in SAFETY_NO[1:]}
+    assert after - built == follow_ups
+    session.show_crisis()
+    assert session.current is session.crisis_screen_if_built
+    assert_in_language(window, other)

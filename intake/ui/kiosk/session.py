@@ -121,6 +121,9 @@ class _LazyQuestions(Mapping[str, ChoiceScreen]):
 
 
 SAFETY_PREFIX = "safety:"
+# After a new session's welcome screen is up, how long before the rest of its screens are built
+# (the wipe's own frame is painted first; a visitor is rarely at the screen within it).
+PREPARE_AFTER_MS = 300
 
 
 class KioskSession(Retranslatable, QWidget):
@@ -191,8 +194,26 @@ class KioskSession(Retranslatable, QWidget):
         self.start_over_button.clicked.connect(self.ended)
         self._show(self.welcome)
         self.retranslate_ui()
+        # The screens a visit needs are built while the kiosk waits at the welcome screen for
+        # its next visitor, one per turn of the event loop (a tap meanwhile waits for one
+        # screen at most), so a visitor's taps only switch pages. The crisis screen is among
+        # them: it must come up at once. Tied to this session: the timers die with it.
+        self._to_prepare: list[Callable[[], QWidget]] = [
+            lambda: self.crisis,
+            *(partial(self.questions.__getitem__, step) for step in STEPS),
+            lambda: self.results,
+        ]
+        self.prepared = False
+        QTimer.singleShot(PREPARE_AFTER_MS, self, self._prepare_next)
 
-    # Screens, built on first use ---------------------------------------------------------
+    # Screens, built on first use or ahead of it -------------------------------------------
+    def _prepare_next(self) -> None:
+        if not self._to_prepare:
+            self.prepared = True
+            return
+        self.stack.prepare(self._to_prepare.pop(0)())
+        QTimer.singleShot(0, self, self._prepare_next)
+
     def build_question(self, step: str) -> ChoiceScreen:
         questions = _questions()
         if step == "province":
