@@ -212,6 +212,8 @@ def main() -> int:
             loading.append(ms(start))
         page = window.call_page
         assert page is not None
+        # The volunteer reads the greeting to the caller meanwhile: the other steps are prepared.
+        settle(app, lambda: page.stack.prepared)
 
         # 2. Step transitions, and a bare stacked widget beside them.
         stack = QStackedWidget()
@@ -220,6 +222,7 @@ def main() -> int:
         stack.resize(900, 700)
         stack.show()
         fill(page)
+        settle(app)  # the queued work of filling the call is not the first step's
         steps_ms, bare_steps = [], []
         for _round in range(sizes.rounds):
             for step in ("greeting", "who", "safety", "needs", "recommendations", "wrapup"):

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from intake.i18n import Language, _, gettext_in, pgettext
@@ -555,3 +555,33 @@ def test_buffers_are_noted_in_their_own_terms_and_never_lower_the_tier(
     answer_safety(page, {"past_attempt": "yes"})
     assert not safety.boxes["attempt_recent"].isHidden()
     assert foreign_texts(window, lang) == []
+
+
+def test_recommendations_keep_their_cards_until_an_answer_changes_them(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    """Going back and forth over the steps does not rebuild the cards (it was most of a step's
+    time); a changed answer does, and the ticks always follow the call."""
+    _app, _window, page = start_call(qtbot, make_app, lang)
+    fill_whole_call(qtbot, page)
+    _greeting, who, _safety, _needs, recommendations, _wrapup = steps(page)
+    page.show_step("recommendations")
+    cards = recommendations.cards.findChildren(QFrame)
+    chosen = page.call.chosen
+    assert cards
+    assert chosen is not None
+    for step in ("greeting", "who", "needs", "recommendations"):
+        page.show_step(step)
+    assert recommendations.cards.findChildren(QFrame) == cards  # the same widgets
+    assert recommendations.chosen[chosen].isChecked()
+    assert recommendations.offered[chosen].isChecked()
+
+    page.show_step("who")
+    who.province.setCurrentIndex(who.province.findData("QC"))
+    page.show_step("recommendations")
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    rebuilt = recommendations.cards.findChildren(QFrame)
+    assert rebuilt
+    assert not set(map(id, rebuilt)) & set(map(id, cards))
+    assert "card-qc-pamq" in [card.objectName() for card in rebuilt]  # Québec's program now
+    assert foreign_texts(recommendations, lang) == []

@@ -34,6 +34,9 @@ from intake.ui.language import Retranslatable
 from intake.ui.widgets import ENDONYMS, CurrentPageStack
 
 log = logging.getLogger(__name__)
+
+# After a call opens, how long before its other steps are prepared (its first frame comes first).
+PREPARE_AFTER_MS = 300
 AUTOSAVE_MS = 3000
 CRISIS_KEY = "F12"
 CALLER_LANGUAGE_KEY = "Ctrl+Shift+L"
@@ -132,6 +135,9 @@ class CallPage(Retranslatable, QWidget):
         for page in (*self.steps.values(), self.crisis):
             self.stack.addWidget(page)
             page.changed.connect(self._changed)
+        # While the volunteer reads the greeting, the other steps and the crisis route are
+        # styled and laid out, so a first visit to each is as quick as the next.
+        self.stack.prepare_hidden(PREPARE_AFTER_MS)
         self.back_button = QPushButton(self)
         self.back_button.setObjectName("step-back")
         self.next_button = QPushButton(self)

@@ -74,11 +74,21 @@ class RecommendationsStep(StepPage):
     def _show(self) -> None:
         """Route again: the answers may have changed since the last visit to this step."""
         call = self.call
-        self.result = (
+        result = (
             None
             if call.province is None
             else self.services.router.route(call.request(self.services.now()), limit=CALL_CARDS)
         )
+        if result is not None and result == self.result:
+            # The same recommendations as on screen: keep the cards (rebuilding them on every
+            # visit to this step was most of a step-to-step change), only their ticks follow
+            # the call.
+            for program_id, offered in self.offered.items():
+                offered.setChecked(program_id in call.offered)
+            for program_id, chosen in self.chosen.items():
+                chosen.setChecked(program_id == call.chosen)
+            return
+        self.result = result
 
     def _not_shown(self) -> int:
         """How many eligible programs are not on a card (every program is either recommended
