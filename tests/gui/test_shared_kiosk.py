@@ -369,6 +369,11 @@ def test_a_peer_request_while_the_server_is_down_is_kept_and_reaches_the_coordin
         assert waits.isVisibleTo(window.staff)
         assert waits.text() == waiting_text(visits=1, requests=1)
         assert foreign_texts(window, lang) == []
+        # A refusal on the panel takes its place (the panel fits 1280x720), then it is back.
+        window.staff.show_error(lambda: (_("Too many wrong PINs"), ""))
+        assert not waits.isVisibleTo(window.staff)
+        window.staff.reset()
+        assert waits.isVisibleTo(window.staff)
 
         session.feedback.finish_button.click()
         qtbot.waitUntil(lambda: window.session is not session, timeout=20_000)

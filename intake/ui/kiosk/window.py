@@ -228,8 +228,16 @@ class StaffPage(Retranslatable, QWidget):
     def show_waiting(self, kept: Waiting, aside: Waiting) -> None:
         """What this kiosk keeps for the shared server, and what it could not send."""
         self._kept, self._kept_aside = kept, aside
-        self.waiting.setVisible(bool(kept.items or aside.items))
+        self._show_waiting()
         self.retranslate_ui()
+
+    def _show_waiting(self) -> None:
+        # Not while a server password is asked (the server answers then, and sends what
+        # waits) nor while a refusal is shown: the panel must still fit a 1280x720 screen with
+        # the field and the message, which matter more to the person leaving kiosk mode.
+        shown = bool(self._kept.items or self._kept_aside.items)
+        busy = self.server_password.isVisibleTo(self) or self.banner.isVisibleTo(self)
+        self.waiting.setVisible(shown and not busy)
 
     def show_server_down(self, starter: str | None) -> None:
         """The shared server cannot be reached: say that only `starter` (the supervisor who
@@ -242,6 +250,7 @@ class StaffPage(Retranslatable, QWidget):
         if not shown:
             forget(self.server_password)
         self.server_password.setVisible(shown)
+        self._show_waiting()
 
     def ask_server_password(self) -> None:
         """The server wants the password of this supervisor's own login (or refused the one
@@ -278,6 +287,7 @@ class StaffPage(Retranslatable, QWidget):
         self._set_busy(False)
         forget(self.pin, self.server_password)  # as at sign-in: forgotten after each try
         self.banner.show_message(message)
+        self._show_waiting()
         self.pin.setFocus()
 
     def reset(self) -> None:
@@ -285,6 +295,7 @@ class StaffPage(Retranslatable, QWidget):
         forget(self.pin)
         self._show_server_password(False)
         self.banner.clear()
+        self._show_waiting()
 
 
 class KioskWindow(Retranslatable, QWidget):
