@@ -73,6 +73,7 @@ bench: $(TESTS)
 	$(PY) tests/bench/bench_matching.py
 	$(PY) tests/bench/bench_reports.py
 	$(PY) tests/bench/bench_shared_reports.py
+	$(PY) tests/bench/bench_move_to_server.py
 	QT_QPA_PLATFORM=offscreen $(PY) tests/bench/bench_worklist.py
 
 # The whole soak: 10,000 kiosk visits in French and 1,000 language switches (over an hour:

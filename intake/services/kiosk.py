@@ -5,7 +5,10 @@ either store: the station's SQLCipher file or the line's shared server (`writing
 On the shared server the kiosk keeps a visit it cannot save in the station's local outbox
 (`intake.services.outbox`), sealed, one file per visit (the latest save of the visit replaces
 it), and the anonymous rating likewise; the outbox's delivery sends them, with the calls, when
-the server answers again (`save_kept_visit`, `save_kept_rating`: idempotent)."""
+the server answers again (`save_kept_visit`, `save_kept_rating`: idempotent). A visitor's
+request for a trained peer supporter waits in its visit's file and goes up with it, after it
+(never without it), once: its id is the session's, and the server adds a request of an id it
+already has nothing."""
 
 from __future__ import annotations
 
@@ -13,13 +16,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from intake.services.matching import PeerAsk, request_peer
+from intake.services.matching import PeerAsk, add_request, peer_request
 from intake.storage.db import Store
 from intake.storage.errors import ConsentRefused, ServerUnreachable
 from intake.storage.feedback import save_feedback
 from intake.storage.interface import RecordStore, writing
 from intake.storage.local import LocalRecords
 from intake.storage.records import ContactRecord
+from intake.storage.roster import RequestRecord
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -36,7 +40,11 @@ class Outbox(Protocol):
     def deliver(self, store: RecordStore) -> int: ...
 
     def put_visit(
-        self, record: ContactRecord, callback: CallbackRequest | None, actor: str | None
+        self,
+        record: ContactRecord,
+        callback: CallbackRequest | None,
+        actor: str | None,
+        request: RequestRecord | None = None,
     ) -> None: ...
 
     def remove_visit(self, contact_id: str) -> None: ...
@@ -44,9 +52,19 @@ class Outbox(Protocol):
     def put_rating(self, rating_id: str, answer: dict[str, Any], actor: str | None) -> None: ...
 
 
-__all__ = ["CallbackRequest", "ContactRecord", "KioskDesk", "save_visit"]
+__all__ = ["CallbackRequest", "ContactRecord", "KioskDesk", "PeerRequestNotSaved", "save_visit"]
 
 Kept = Literal["saved", "kept-here"]
+
+
+class PeerRequestNotSaved(Exception):
+    """The visit was kept (`kept`: saved, or kept here) but the server refused its request for
+    a peer supporter (`cause`): the kiosk tells the visitor that only the request failed."""
+
+    def __init__(self, kept: Kept, cause: Exception) -> None:
+        super().__init__(type(cause).__name__)
+        self.kept: Kept = kept
+        self.cause = cause
 
 
 @dataclass(frozen=True)
@@ -91,10 +109,18 @@ def save_visit(
 
 
 def save_kept_visit(
-    store: RecordStore, record: ContactRecord, callback: CallbackRequest | None, actor: str | None
+    store: RecordStore,
+    record: ContactRecord,
+    callback: CallbackRequest | None,
+    actor: str | None,
+    request: RequestRecord | None = None,
 ) -> None:
-    """Deliver a visit the outbox kept (`save_visit`, never reopening a closed callback)."""
+    """Deliver a visit the outbox kept (`save_visit`, never reopening a closed callback), then
+    the peer-supporter request that waited with it (added once: a request the server has
+    already, delivered before a lost reply, is left as the coordinator has it)."""
     save_visit(store, record, callback, actor, kept=True)
+    if request is not None:
+        add_request(store, request, actor)
 
 
 def save_kept_rating(store: RecordStore, rating_id: str, answer: dict[str, Any]) -> None:
@@ -132,14 +158,41 @@ class KioskDesk:
         self._account_id = account_id
         self._outbox = outbox
 
-    def save_visit(self, record: ContactRecord, callback: CallbackRequest | None) -> Kept:
-        """The visit's record and, with consent, its callback request: one transaction.
-        "kept-here" when the server could not be reached and the visit waits, sealed, in the
-        outbox (what waited there is sent first, so the server gets the visits in order)."""
+    def peer_request(
+        self, request_id: str, ask: PeerAsk, record: ContactRecord, when: datetime
+    ) -> RequestRecord:
+        """The request for a trained peer supporter the visitor confirmed, pointing at the
+        visit, checked before anything is saved or kept: refused without their consent
+        (NoConsent), a site or a province; anonymous unless they gave a way to reach them."""
+        return peer_request(
+            request_id,
+            "kiosk",
+            ask,
+            province=record.province,
+            role=record.role,
+            contact_id=record.id,
+            when=when,
+        )
+
+    def save_visit(
+        self,
+        record: ContactRecord,
+        callback: CallbackRequest | None,
+        request: RequestRecord | None = None,
+    ) -> Kept:
+        """The visit's record and, with consent, its callback request (one transaction), then
+        its request for a peer supporter if the visitor confirmed one (`peer_request`; added
+        once however often the visit is saved). "kept-here" when the server could not be
+        reached: the visit waits, sealed, in the outbox, its request with it (what waited
+        there is sent first, so the server gets the visits in order). A request the store
+        refuses after the visit was kept raises PeerRequestNotSaved."""
         outbox = self._outbox
         if outbox is None:
             save_visit(self._store, record, callback, self._account_id)
+            refused = self._add_request(request)
             _release_memory(self._store)  # a visit leaves nothing behind, not even cached pages
+            if refused is not None:
+                raise PeerRequestNotSaved("saved", refused)
             return "saved"
         if not record.consent_notes and (callback is not None or record.callback_number):
             raise ConsentRefused()  # as the stores refuse it: never kept to be refused later
@@ -149,30 +202,29 @@ class KioskDesk:
             try:
                 outbox.deliver(store)
                 save_visit(store, record, callback, self._account_id)
+                refused = self._add_request(request)
             except ServerUnreachable:
-                outbox.put_visit(record, callback, self._account_id)
+                # The request too, even if only it failed: delivered again, the visit's rows
+                # change nothing and the request is added once.
+                outbox.put_visit(record, callback, self._account_id, request)
                 return "kept-here"
             outbox.remove_visit(record.id)  # an older save of this visit, if one waited
-            return "saved"
+        if refused is not None:
+            raise PeerRequestNotSaved("saved", refused)
+        return "saved"
 
-    def request_peer(
-        self, request_id: str, ask: PeerAsk, record: ContactRecord, when: datetime
-    ) -> str:
-        """A request for a trained peer supporter, with the visitor's consent (refused without
-        it), pointing at the visit; anonymous unless they gave a way to reach them."""
-        request = request_peer(
-            self._store,
-            request_id,
-            "kiosk",
-            ask,
-            province=record.province,
-            role=record.role,
-            contact_id=record.id,
-            actor=self._account_id,
-            when=when,
-        )
-        _release_memory(self._store)
-        return request
+    def _add_request(self, request: RequestRecord | None) -> Exception | None:
+        """Add the visit's peer-supporter request; the store's refusal returned, not raised
+        (the visit is saved already); a server gone away raised (ServerUnreachable)."""
+        if request is None:
+            return None
+        try:
+            add_request(self._store, request, self._account_id)
+        except ServerUnreachable:
+            raise
+        except Exception as exc:  # refused (a rule of the store): the visit stays saved
+            return exc
+        return None
 
     def save_feedback(
         self, feedback_id: str, *, day: date, language: str, rating: int | None, found: bool | None

@@ -30,10 +30,12 @@ from intake.services.calls import (
 )
 from intake.services.kiosk import CallbackRequest, save_kept_rating, save_kept_visit
 from intake.services.matching import PeerAsk
+from intake.services.waiting import Waiting
 from intake.storage.errors import ConsentRefused, ServerUnreachable
 from intake.storage.interface import RecordStore
 from intake.storage.pg.crypto import LineKeys
 from intake.storage.records import _JSON_FIELDS, ContactRecord, HistoryFilter
+from intake.storage.roster import RequestRecord
 
 # Free text a draft may hold only with the caller's consent (as the stores check).
 _DRAFT_TEXT_KEYS = ("notes", "caller_name", "callback_number")
@@ -119,6 +121,20 @@ class Outbox:
         """Everything kept here for the server: calls, kiosk visits and ratings."""
         return len(self.pending()) + len(self.pending_visits()) + len(self.pending_ratings())
 
+    def what_waits(self) -> Waiting:
+        """What is kept here for the server, by kind, with the peer-supporter requests that
+        wait inside the calls' and visits' files (opened here, on this computer, to count
+        them; a file that cannot be opened counts as its call or visit only)."""
+        calls, visits = self.pending(), self.pending_visits()
+        requests = 0
+        for contact_id in calls:
+            with contextlib.suppress(Exception):  # delivered since, or damaged
+                requests += self.read(contact_id)[0].peer is not None
+        for contact_id in visits:
+            with contextlib.suppress(Exception):
+                requests += self.read_visit(contact_id)[3] is not None
+        return Waiting(len(calls), len(visits), requests, len(self.pending_ratings()))
+
     def read(self, contact_id: str) -> tuple[CallSnapshot, str | None]:
         text = self._keys.open("outbox", "call", contact_id, self._path(contact_id).read_bytes())
         assert text is not None
@@ -140,6 +156,17 @@ class Outbox:
             for suffix in (SUFFIX, VISIT, RATING)
             for p in folder.glob(f"*{suffix}")
         )
+
+    def set_aside_kinds(self) -> Waiting:
+        """What was set aside, by kind (requests are not counted: a set-aside file may not
+        open)."""
+        folder = self.folder / SET_ASIDE
+        if not folder.is_dir():
+            return Waiting()
+        calls, visits, ratings = (
+            sum(1 for _p in folder.glob(f"*{suffix}")) for suffix in (SUFFIX, VISIT, RATING)
+        )
+        return Waiting(calls=calls, visits=visits, ratings=ratings)
 
     def _set_aside(self, contact_id: str, exc: BaseException) -> None:
         self._set_aside_file(self._path(contact_id), exc)
@@ -247,14 +274,21 @@ class Outbox:
         return self.folder / VISITS / f"{item_id}{suffix}"
 
     def put_visit(
-        self, record: ContactRecord, callback: CallbackRequest | None, actor: str | None
+        self,
+        record: ContactRecord,
+        callback: CallbackRequest | None,
+        actor: str | None,
+        request: RequestRecord | None = None,
     ) -> None:
-        """Keep a kiosk visit (its coded record and, with consent, its callback request),
-        sealed and bound to the visit's id; a later save of the same visit replaces it."""
+        """Keep a kiosk visit (its coded record and, with consent, its callback request and
+        its request for a peer supporter), sealed and bound to the visit's id; a later save
+        of the same visit replaces it (the kiosk passes the request with every save once the
+        visitor confirmed it, so a later save never drops it)."""
         text = json.dumps(
             {
                 "record": asdict(record),
                 "callback": asdict(callback) if callback is not None else None,
+                "request": asdict(request) if request is not None else None,
                 "actor": actor,
             },
             ensure_ascii=False,
@@ -293,7 +327,7 @@ class Outbox:
 
     def read_visit(
         self, contact_id: str
-    ) -> tuple[ContactRecord, CallbackRequest | None, str | None]:
+    ) -> tuple[ContactRecord, CallbackRequest | None, str | None, RequestRecord | None]:
         sealed = self._visit_path(contact_id, VISIT).read_bytes()
         text = self._keys.open("outbox", "visit", contact_id, sealed)
         assert text is not None
@@ -302,10 +336,19 @@ class Outbox:
         for name in _JSON_FIELDS:
             record[name] = tuple(record[name])
         callback = data["callback"]
+        # The peer-supporter request that waits with its visit (files kept before there was
+        # one have no "request").
+        asked = data.get("request")
+        request = (
+            RequestRecord(**{**asked, "topics": tuple(asked["topics"])})
+            if asked is not None
+            else None
+        )
         return (
             ContactRecord(**record),
             CallbackRequest(**callback) if callback is not None else None,
             data["actor"],
+            request,
         )
 
     def _read_rating(self, rating_id: str) -> tuple[dict[str, Any], str | None]:
@@ -316,16 +359,18 @@ class Outbox:
         return data["answer"], data["actor"]
 
     def _deliver_visits(self, store: RecordStore) -> int:
-        """Send the kiosk visits kept here, oldest first, then the ratings. Idempotent: a
-        visit's rows are keyed on ids the kiosk session chose, a rating on its own id, so one
-        sent twice (a crash between the save and the file's removal) changes nothing."""
+        """Send the kiosk visits kept here, oldest first, each with its peer-supporter request
+        if it has one, then the ratings. Idempotent: a visit's rows and its request are keyed
+        on ids the kiosk session chose, a rating on its own id, so one sent twice (a crash
+        between the save and the file's removal, or a lost reply) changes nothing. A visit
+        the server refuses is set aside whole, its request with it."""
         delivered = 0
         for suffix in (VISIT, RATING):
             for item_id in list(reversed(self._ids_in(VISITS, suffix))):
                 path = self._visit_path(item_id, suffix)
                 try:
                     if suffix == VISIT:
-                        record, callback, actor = self.read_visit(item_id)
+                        record, callback, actor, request = self.read_visit(item_id)
                     else:
                         answer, actor = self._read_rating(item_id)
                 except FileNotFoundError:
@@ -337,7 +382,8 @@ class Outbox:
                     continue
                 try:
                     if suffix == VISIT:
-                        save_kept_visit(store, record, callback, actor)
+                        # The visit, then its request (never the request without it).
+                        save_kept_visit(store, record, callback, actor, request)
                     else:
                         save_kept_rating(store, item_id, answer)
                 except ServerUnreachable:

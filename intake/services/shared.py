@@ -14,7 +14,7 @@ itself; the main window shows such screens disabled in the first place.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -23,6 +23,7 @@ from intake.services.calls import CallDesk, CallSnapshot
 from intake.services.kiosk_exit import OfflineKioskExit
 from intake.services.outbox import Outbox, OutboxDrafts, save_or_queue
 from intake.services.session import Session
+from intake.services.waiting import Waiting
 from intake.services.worklist_watch import WorklistWatch
 from intake.storage.errors import NotOnServer, ServerUnreachable, StoreExists
 
@@ -47,6 +48,10 @@ class ServerStatus:
     # (None: not set there, or not read): a change reaches the crisis route of the next call.
     on_call_contact: str | None = None
     on_call_read: bool = False  # whether it was read (None then means: cleared in the console)
+    # The same by kind, for saying what waits as it is (calls, kiosk visits, the requests for
+    # a peer supporter among them, ratings); `waiting` and `set_aside` are their totals.
+    kept: Waiting = field(default=Waiting(), compare=False)
+    kept_aside: Waiting = field(default=Waiting(), compare=False)
 
 
 class SharedCallDesk(CallDesk):
@@ -285,9 +290,8 @@ class SharedSession(Session):
                 on_call, read = on_call_contact(self.pg), True
             except ServerUnreachable:
                 connected = False
-        return ServerStatus(
-            connected, self.outbox.waiting(), len(self.outbox.set_aside()), on_call, read
-        )
+        kept, aside = self.outbox.what_waits(), self.outbox.set_aside_kinds()
+        return ServerStatus(connected, kept.items, aside.items, on_call, read, kept, aside)
 
     def close(self) -> None:
         for watch in self._watches:

@@ -36,6 +36,7 @@ from intake.ui import ops
 from intake.ui.about import show_about
 from intake.ui.idle import IdleWatch
 from intake.ui.language import LanguageManager, Retranslatable
+from intake.ui.outbox_status import what_waits
 from intake.ui.widgets import (
     CurrentPageStack,
     LanguageSwitch,
@@ -733,20 +734,15 @@ class MainWindow(Retranslatable, QMainWindow):
         elif status.connected and not status.waiting:
             text, state = _("Shared server: connected"), "connected"
         elif status.connected:
-            text = ngettext(
-                "Shared server: connected; sending {count} call kept on this computer",
-                "Shared server: connected; sending {count} calls kept on this computer",
-                status.waiting,
-            ).format(count=status.waiting)
+            text = _(
+                "Shared server: connected; sending what was kept on this computer: {what}"
+            ).format(what=what_waits(status.kept))
             state = "connected"
         elif status.waiting:
-            text = ngettext(
-                "Shared server: not reachable. {count} call is waiting, kept encrypted on this "
-                "computer; it will be sent when the server answers.",
-                "Shared server: not reachable. {count} calls are waiting, kept encrypted on this "
-                "computer; they will be sent when the server answers.",
-                status.waiting,
-            ).format(count=status.waiting)
+            text = _(
+                "Shared server: not reachable. Kept encrypted on this computer until the server "
+                "answers: {what}."
+            ).format(what=what_waits(status.kept))
             state = "waiting"
         else:
             text = _(
@@ -755,13 +751,9 @@ class MainWindow(Retranslatable, QMainWindow):
             )
             state = "waiting"
         if status is not None and status.set_aside:
-            text += " " + ngettext(
-                "{count} kept call could not be sent: tell the person who looks after this "
-                "computer.",
-                "{count} kept calls could not be sent: tell the person who looks after this "
-                "computer.",
-                status.set_aside,
-            ).format(count=status.set_aside)
+            text += " " + _(
+                "Kept but could not be sent: {what}. Tell the person who looks after this computer."
+            ).format(what=what_waits(status.kept_aside))
             state = "problem"
         self.server_status.setText(text)
         self.server_status.setProperty("state", state)

@@ -202,6 +202,8 @@ class KioskShell(Shell):
         self._delivering = False
         if isinstance(result, ServerStatus):
             self._server_down(not result.connected)
+            if self.window is not None:
+                self.window.staff.show_waiting(result.kept, result.kept_aside)
         elif isinstance(result, ServerUnreachable):
             self._server_down(True)
 

@@ -20,8 +20,8 @@ import pytest
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from intake.i18n import Language, _
-from intake.services import worklist
+from intake.i18n import Language, _, ngettext
+from intake.services import matching, worklist
 from intake.settings import SettingsFile
 from intake.storage import report_data
 from intake.storage.feedback import feedback_summary
@@ -285,6 +285,149 @@ def test_a_visit_while_the_server_is_down_is_kept_and_delivered_once_when_it_is_
         finally:
             station.close()
         assert kiosk_visits_reported(dsn) == 1
+
+
+def peer_kept_here_message() -> str:
+    """What the visitor is told when their request for a peer supporter is kept on the kiosk."""
+    return _(
+        "Your request for a peer supporter is kept on this kiosk. The kiosk cannot reach the "
+        "peer support team right now: your request will be sent to the coordinator as soon as "
+        "the connection is back, so their answer may come later than usual. If you need to "
+        "talk to someone soon, please speak to the staff at the desk. If you need help right "
+        "now, tap “{button}” at the top of the screen."
+    ).format(button=_(HELP_NOW))
+
+
+def waiting_text(visits: int, requests: int) -> str:
+    """What the staff panel says waits on the kiosk (the current language's plural forms)."""
+    what = ngettext("{count} kiosk visit", "{count} kiosk visits", visits).format(count=visits)
+    if requests:
+        asked = ngettext(
+            "{count} request for a peer supporter",
+            "{count} requests for a peer supporter",
+            requests,
+        ).format(count=requests)
+        what = _("{items}, with {requests}").format(items=what, requests=asked)
+    return _("Kept on this kiosk for the shared server, encrypted: {what}.").format(what=what)
+
+
+SITE = "Hôpital Montfort"
+REACH = "seraphine.lachance@example.ca"
+
+
+def test_a_peer_request_while_the_server_is_down_is_kept_and_reaches_the_coordinator_once(
+    qtbot: QtBot, shared_kiosk: KioskFactory, tmp_path: Path, lang: Language
+) -> None:
+    """A visitor who asks for a trained peer supporter while the server is down is not sent
+    away: the request is kept, sealed, with the visit, the visitor is told the truth in their
+    language (kept here, sent when the connection is back, the desk and "Need help now?"
+    meanwhile), the staff panel counts it among what waits, the crisis screen still answers
+    at once, and the kiosk's delivery brings the coordinator exactly one request, with what
+    the visitor asked for, also after a redelivery."""
+    with running_server() as server:
+        dsn = server.create_database()
+        make_shared_store(dsn).close()
+        app, window = shared_kiosk(dsn, lang)
+        window.setFixedSize(1280, 720)
+        wait_idle(qtbot)
+        shell = app.shell
+        assert isinstance(shell, KioskShell)
+
+        server.stop("immediate")
+        session = begin(window, lang)
+        for step, value in PHYSICIAN_ANSWERS:
+            session.questions[step].choices[value].click()
+        assert session.current is session.results
+        contact_id = session.contact_id
+        session.results.peer_button.click()
+        screen = session.peer
+        assert session.current is screen
+        screen.topic_buttons["grief"].click()
+        screen.site.setText(SITE)  # typed keys cannot carry its accent offscreen
+        screen.reach.setFocus()
+        qtbot.keyClicks(screen.reach, REACH)
+        screen.consent.click()
+        screen.submit_button.click()
+        qtbot.waitUntil(lambda: session.current is session.feedback, timeout=30_000)
+        confirmation = session.feedback.confirmation
+        assert confirmation.isVisible()
+        assert confirmation.text() == peer_kept_here_message()
+        assert not screen.error.isVisibleTo(window)  # not "could not be saved"
+        assert foreign_texts(window, lang) == []
+        # The crisis screen never waits for the server, before or after the request.
+        window.help_button.click()
+        assert session.current is session.crisis
+        assert "988" in crisis_numbers_shown(window)
+        session.crisis.continue_button.click()
+        assert session.current is session.feedback
+        wait_idle(qtbot)  # the crisis screen's save of the visit: the request stays with it
+
+        # The staff see it among what waits (the kiosk's check, as its timer runs it).
+        shell.deliver_kept()
+        wait_idle(qtbot)
+        waits = window.staff.waiting
+        assert waits.isVisibleTo(window.staff)
+        assert waits.text() == waiting_text(visits=1, requests=1)
+        assert foreign_texts(window, lang) == []
+        # A refusal on the panel takes its place (the panel fits 1280x720), then it is back.
+        window.staff.show_error(lambda: (_("Too many wrong PINs"), ""))
+        assert not waits.isVisibleTo(window.staff)
+        window.staff.reset()
+        assert waits.isVisibleTo(window.staff)
+
+        session.feedback.finish_button.click()
+        qtbot.waitUntil(lambda: window.session is not session, timeout=20_000)
+        wait_idle(qtbot)
+        outbox = tmp_path / "outbox"
+        kept = {p: p.read_bytes() for p in sorted(outbox.rglob("*")) if p.is_file()}
+        assert [p.name for p in kept] == [f"{contact_id}.visit"]
+        for data in kept.values():
+            for text in (SITE, "Montfort", REACH, "lachance", "grief"):
+                assert text.encode() not in data
+                assert text.encode("utf-16-le") not in data
+
+        server.start()
+        shell.deliver_kept()
+        wait_idle(qtbot)
+        assert [p for p in outbox.rglob("*") if p.is_file()] == []
+        assert not window.staff.waiting.isVisibleTo(window.staff)
+        station = another_station(dsn)
+        try:
+            supervisor = station.list_accounts()[0].id  # coordinates until one is named
+            [row] = matching.request_list(station, supervisor)
+            asked = matching.open_request(station, row.id, supervisor)
+            assert (asked.source, asked.province, asked.site, asked.contact_id) == (
+                "kiosk",
+                "QC",
+                SITE,
+                contact_id,
+            )
+            assert (asked.topics, asked.requester_name, asked.requester_reach) == (
+                ("grief",),
+                None,
+                REACH,
+            )
+            assert station.get_contact(contact_id, None)[0].channel == "kiosk"
+        finally:
+            station.close()
+
+        # The reply to that delivery was lost: the same file is delivered again.
+        for path, data in kept.items():
+            path.write_bytes(data)
+        shell.deliver_kept()
+        wait_idle(qtbot)
+        assert [p for p in outbox.rglob("*") if p.is_file()] == []
+        station = another_station(dsn)
+        try:
+            assert station.query("SELECT count(*) FROM match_requests") == [(1,)]
+            created = [
+                row for row in station.audit_trail() if row[3] == "match-request source=kiosk"
+            ]
+            assert len(created) == 1  # added once, by the first delivery
+            assert station.counts()["contacts"] == 1
+            assert station.verify_audit() == []
+        finally:
+            station.close()
 
 
 def _tracebacks(window: KioskWindow) -> list[QLabel]:

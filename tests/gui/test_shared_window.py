@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,9 @@ from intake.pins import hash_pin
 from intake.services import accounts as console
 from intake.services import worklist
 from intake.services.calls import save_call, snapshot
+from intake.services.kiosk import KioskDesk
+from intake.services.matching import PeerAsk
+from intake.services.shared import SharedSession
 from intake.settings import SettingsFile
 from intake.storage.pg.store import PgStore, open_shared_store
 from intake.ui import ops
@@ -102,6 +106,18 @@ def save_whole_call(qtbot: QtBot, window: MainWindow) -> str:
     qtbot.waitUntil(lambda: window.call_page is None, timeout=20_000)
     wait_idle(qtbot)
     return contact_id
+
+
+def calls_text(count: int) -> str:
+    return ngettext("{count} call", "{count} calls", count).format(count=count)
+
+
+def unreachable_with(what: str) -> str:
+    """The status strip while the server is down and something waits (current language)."""
+    return _(
+        "Shared server: not reachable. Kept encrypted on this computer until the server "
+        "answers: {what}."
+    ).format(what=what)
 
 
 def status_shows(qtbot: QtBot, window: MainWindow, text: str) -> None:
@@ -268,11 +284,7 @@ def test_server_down_saves_wait_in_the_outbox_and_arrive_once(
         assert window.home.status.text() == queued_text()
         assert window.home.status.text() != _("The call was saved. Thank you.")
         assert window.home.status.property("state") == "queued"
-        waiting = _(
-            "Shared server: not reachable. {count} call is waiting, kept encrypted on this "
-            "computer; it will be sent when the server answers."
-        ).format(count=1)
-        status_shows(qtbot, window, waiting)
+        status_shows(qtbot, window, unreachable_with(calls_text(1)))
         assert window.server_status.property("state") == "waiting"
         assert foreign_texts(window, lang) == []
 
@@ -443,3 +455,66 @@ def test_the_command_line_refuses_an_unsafe_server_address(
 
     assert main(["--server", address]) == 2
     assert expected in capsys.readouterr().err
+
+
+def test_the_status_strip_says_what_waits_calls_and_kiosk_visits_apart(
+    qtbot: QtBot, shared_app: object, tmp_path: Path, lang: Language
+) -> None:
+    """What waits for the server is said as it is, with each kind's plural: the call saved at
+    this window, and the kiosk visits kept on the same computer with the request for a peer
+    supporter one of them holds, are not all "calls"; what could not be sent is said likewise."""
+    with running_server() as server:
+        dsn = server.create_database()
+        make_shared_store(dsn).close()
+        app = shared_app(dsn, lang)  # type: ignore[operator]
+        window = main_window_of(qtbot, app)
+        status_shows(qtbot, window, _("Shared server: connected"))
+        session = app.session
+        assert isinstance(session, SharedSession)
+        kiosk = session.pg.list_accounts()[0].id  # the supervisor who would start kiosk mode
+
+        server.stop("immediate")
+        save_whole_call(qtbot, window)
+        visits = [contact(consent=False, channel="kiosk", province="ON") for _ in range(2)]
+        request = KioskDesk(session.pg, kiosk).peer_request(
+            str(uuid.uuid4()),
+            PeerAsk(consent=True, site="Civic Campus", language=lang),
+            visits[0],
+            datetime.now(UTC),
+        )
+        session.outbox.put_visit(visits[0], None, kiosk, request)
+        session.outbox.put_visit(visits[1], None, kiosk)
+        visits_text = ngettext("{count} kiosk visit", "{count} kiosk visits", 2).format(count=2)
+        requests_text = ngettext(
+            "{count} request for a peer supporter", "{count} requests for a peer supporter", 1
+        ).format(count=1)
+        what = _("{items}, with {requests}").format(
+            items=f"{calls_text(1)}, {visits_text}", requests=requests_text
+        )
+        status_shows(qtbot, window, unreachable_with(what))
+        assert window.server_status.property("state") == "waiting"
+        assert foreign_texts(window, lang) == []
+        if lang == "en":  # the words themselves, once, beyond the catalog's lookup
+            assert window.server_status.text().endswith(
+                "1 call, 2 kiosk visits, with 1 request for a peer supporter."
+            )
+        else:
+            assert window.server_status.text().endswith(
+                "1 appel, 2 visites à la borne, dont 1 demande de pair aidant."
+            )
+
+        # One visit file damaged: once the server answers, the rest goes and it is set aside.
+        damaged = session.outbox.folder / "visits" / f"{visits[1].id}.visit"
+        damaged.write_bytes(damaged.read_bytes()[:-3] + b"xyz")
+        server.start()
+        aside = ngettext("{count} kiosk visit", "{count} kiosk visits", 1).format(count=1)
+        status_shows(
+            qtbot,
+            window,
+            _(
+                "Kept but could not be sent: {what}. Tell the person who looks after this computer."
+            ).format(what=aside),
+        )
+        assert window.server_status.property("state") == "problem"
+        assert _("Shared server: connected") in window.server_status.text()
+        assert foreign_texts(window, lang) == []

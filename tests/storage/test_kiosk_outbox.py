@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
-from intake.services import worklist
+from intake.services import matching, worklist
 from intake.services.kiosk import CallbackRequest, KioskDesk
+from intake.services.matching import PeerAsk
 from intake.services.outbox import Outbox
 from intake.services.shared import SharedSession
+from intake.services.waiting import Waiting
 from intake.storage import errors, report_data
 from intake.storage.feedback import feedback_summary
-from intake.storage.pg.store import open_shared_store
+from intake.storage.pg.store import PgStore, open_shared_store
+from intake.storage.roster import NoConsent
 from tests.conftest import PASSPHRASE
 from tests.pg_server import running_server
 from tests.storage.conftest import make_shared_store
@@ -237,8 +240,147 @@ def test_the_status_counts_kiosk_visits_waiting_and_set_aside(tmp_path: Path, pg
         assert (outbox.waiting(), len(outbox.set_aside())) == (2, 0)
         path = outbox.folder / "visits" / f"{damaged.id}.visit"
         path.write_bytes(path.read_bytes()[:-3] + b"xyz")
+        assert outbox.what_waits() == Waiting(visits=1, ratings=1)  # by kind, not "calls"
         status = session.status()  # the server answers: the rating goes, the visit is set aside
         assert (status.connected, status.waiting, status.set_aside) == (True, 0, 1)
+        assert (status.kept, status.kept_aside) == (Waiting(), Waiting(visits=1))
         assert outbox.set_aside() == [damaged.id]
     finally:
         session.close()
+
+
+SITE = "Hôpital Montfort"
+REACH = "seraphine.lachance@example.ca"
+
+
+def a_peer_ask() -> PeerAsk:
+    return PeerAsk(
+        consent=True,
+        site=SITE,
+        wants_outside=True,
+        language="fr",
+        format="virtual",
+        topics=("burnout", "grief"),
+        reach=REACH,
+    )
+
+
+def requests_on_server(store: PgStore) -> list[tuple[object, ...]]:
+    return store.query("SELECT id, source, contact_id FROM match_requests")
+
+
+def test_a_peer_request_while_the_server_is_down_waits_with_its_visit_and_arrives_once(
+    tmp_path: Path,
+) -> None:
+    """A visitor asks for a trained peer supporter while the server is down: the request is
+    kept, sealed, in the visit's own file (never in clear: not the site, not how to reach
+    them), a later save of the visit (a detour to the crisis screen) keeps it, and when the
+    server answers it is delivered with its visit, once; delivered again after a lost reply,
+    still once. The coordinator reads exactly what the visitor asked for."""
+    with running_server() as server:
+        dsn = server.create_database()
+        store = make_shared_store(dsn)
+        try:
+            kiosk = store.list_accounts()[0].id  # the supervisor coordinates until one is named
+            outbox = Outbox(tmp_path / "outbox", store.line_keys)
+            desk = KioskDesk(store, kiosk, outbox)
+            visit = contact(consent=False, channel="kiosk", province="ON", outcome="referred")
+            request_id = str(uuid.uuid4())
+            when = datetime(2026, 11, 22, 15, 30, tzinfo=UTC)
+
+            server.stop("immediate")
+            assert desk.save_visit(visit, None) == "kept-here"  # at the results screen
+            request = desk.peer_request(request_id, a_peer_ask(), visit, when)
+            assert desk.save_visit(visit, None, request) == "kept-here"
+            assert desk.save_visit(visit, None, request) == "kept-here"  # saved again
+            assert outbox.pending_visits() == [visit.id]
+            assert outbox.what_waits() == Waiting(visits=1, requests=1)
+            sealed = bytes_under(outbox.folder)
+            for text in (SITE, "Montfort", REACH, "lachance", "burnout", "grief"):
+                assert text.encode() not in sealed
+                assert text.encode("utf-16-le") not in sealed
+            [path] = list(outbox.folder.rglob("*.visit"))
+            kept_copy = path.read_bytes()
+
+            server.start()
+            assert requests_on_server(store) == []  # nothing reached it meanwhile
+            outbox.deliver(store)
+            assert outbox.what_waits() == Waiting()
+            assert requests_on_server(store) == [(request_id, "kiosk", visit.id)]
+            asked = matching.open_request(store, request_id, kiosk)
+            assert (asked.source, asked.province, asked.site, asked.language) == (
+                "kiosk",
+                "ON",
+                SITE,
+                "fr",
+            )
+            assert (asked.wants_outside, asked.format, asked.topics) == (
+                True,
+                "virtual",
+                ("burnout", "grief"),
+            )
+            assert (asked.contact_id, asked.requester_name, asked.requester_reach) == (
+                visit.id,
+                None,
+                REACH,
+            )
+            assert store.counts()["contacts"] == 1
+            audited = len(store.audit_trail())
+
+            # The reply to that delivery was lost: the same file is delivered again.
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(kept_copy)
+            outbox.deliver(store)
+            assert outbox.pending_visits() == []
+            assert requests_on_server(store) == [(request_id, "kiosk", visit.id)]
+            assert len(store.audit_trail()) == audited
+            assert store.counts()["contacts"] == 1
+            assert store.verify_audit() == []
+        finally:
+            store.close()
+
+
+def test_a_peer_request_is_never_delivered_without_its_visit(tmp_path: Path, pg_dsn: str) -> None:
+    """A visit file the server refuses is set aside whole: its request does not go up alone."""
+    store = make_shared_store(pg_dsn)
+    try:
+        kiosk = store.list_accounts()[0].id
+        outbox = Outbox(tmp_path / "outbox", store.line_keys)
+        desk = KioskDesk(store, kiosk, outbox)
+        visit = contact(consent=False, channel="kiosk", province="ON")
+        request = desk.peer_request(str(uuid.uuid4()), a_peer_ask(), visit, datetime.now(UTC))
+        # A record the server refuses (a callback number without consent, as a damaged or
+        # tampered file could hold): the visit is refused, so the request must not go alone.
+        refused = replace(visit, callback_number=E164)
+        outbox.put_visit(refused, None, kiosk, request)
+        outbox.deliver(store)
+        assert requests_on_server(store) == []
+        assert store.counts()["contacts"] == 0
+        assert outbox.set_aside() == [visit.id]
+    finally:
+        store.close()
+
+
+def test_a_peer_request_without_a_site_is_refused_not_kept(tmp_path: Path) -> None:
+    """Refused on the kiosk while the server is down, as the server would refuse it."""
+    with running_server() as server:
+        store = make_shared_store(server.create_database())
+        try:
+            outbox = Outbox(tmp_path / "outbox", store.line_keys)
+            desk = KioskDesk(store, store.list_accounts()[0].id, outbox)
+            visit = contact(consent=False, channel="kiosk", province="ON")
+            server.stop("immediate")
+            with pytest.raises(matching.SiteMissing):
+                desk.peer_request(
+                    str(uuid.uuid4()), replace(a_peer_ask(), site=" "), visit, datetime.now(UTC)
+                )
+            with pytest.raises(NoConsent):
+                desk.peer_request(
+                    str(uuid.uuid4()),
+                    replace(a_peer_ask(), consent=False),
+                    visit,
+                    datetime.now(UTC),
+                )
+            assert outbox.pending_visits() == []
+        finally:
+            store.close()

@@ -10,6 +10,7 @@ counts; the file's own audit log stays in the file (its chain is keyed by the fi
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,24 @@ _CONTACT_COLUMNS = (
 
 def _inserted(w: PgWriter, sql: str, params: tuple[Any, ...]) -> int:
     return int(w.q(sql + " ON CONFLICT (id) DO NOTHING", params).rowcount)
+
+
+def _insert_many(
+    w: PgWriter, sql: str, rows: Sequence[Sequence[Any]], conflict: str = "DO NOTHING"
+) -> list[str]:
+    """Insert rows (each led by its id) with one statement per row sent in a pipeline (psycopg's
+    `executemany`), not one round trip per row; the ids the server added (or, with a
+    `DO UPDATE`, changed), in order. A row the server already had adds nothing."""
+    if not rows:
+        return []
+    added: list[str] = []
+    with w.conn.cursor() as cursor:
+        cursor.executemany(f"{sql} ON CONFLICT (id) {conflict} RETURNING id", rows, returning=True)
+        while True:
+            added.extend(row[0] for row in cursor.fetchall())
+            if not cursor.nextset():
+                break
+    return added
 
 
 def move_file_to_server(file: Store, shared: PgStore, actor: str | None) -> dict[str, int]:
@@ -92,6 +111,7 @@ def move_file_to_server(file: Store, shared: PgStore, actor: str | None) -> dict
                 "ON CONFLICT (key) DO NOTHING",
                 (key, None if sealed else value, sealed),
             )
+        contacts = []
         for row in file.query(f"SELECT {_CONTACT_COLUMNS} FROM contacts"):
             values = list(row)
             contact_id = values[0]
@@ -99,51 +119,66 @@ def move_file_to_server(file: Store, shared: PgStore, actor: str | None) -> dict
                 values[flag] = bool(values[flag])
             values[17] = keys.seal("contacts", "caller_name", contact_id, values[17])
             values[18] = keys.seal("contacts", "callback_number", contact_id, values[18])
-            added["contacts"] += _inserted(
+            contacts.append(values)
+        added["contacts"] += len(
+            _insert_many(
                 w,
                 f"INSERT INTO contacts ({_CONTACT_COLUMNS}) VALUES ({', '.join(['%s'] * 23)})",
-                tuple(values),
+                contacts,
             )
-        for note_id, contact_id, author, created_at, body in file.query(
+        )
+        notes = file.query(
             "SELECT id, contact_id, author, created_at, body FROM notes ORDER BY rowid"
-        ):
-            if _inserted(
+        )
+        new_notes = set(
+            _insert_many(
                 w,
                 "INSERT INTO notes (id, contact_id, author, created_at, body) "
                 "VALUES (%s, %s, %s, %s, %s)",
-                (
-                    note_id,
-                    contact_id,
-                    author,
-                    created_at,
-                    keys.seal("notes", "body", note_id, body),
-                ),
-            ):
-                w._index_note(note_id, body)
-                added["notes"] += 1
-        for row in file.query(
-            "SELECT id, contact_id, due_at, status, created_by, created_at FROM followups"
-        ):
-            new = _inserted(
-                w,
-                "INSERT INTO followups (id, contact_id, due_at, status, created_by, created_at) "
-                "VALUES (%s, %s, %s, %s, %s, %s)",
-                tuple(row),
+                [
+                    (
+                        note_id,
+                        contact_id,
+                        author,
+                        created_at,
+                        keys.seal("notes", "body", note_id, body),
+                    )
+                    for note_id, contact_id, author, created_at, body in notes
+                ],
             )
-            added["followups"] += new
-            if new:
-                fresh.add(row[0])
+        )
+        # The blind index of every note added, in one COPY (a note just added has none yet).
+        words = [
+            (token, note_id)
+            for note_id, _contact, _author, _created, body in notes
+            if note_id in new_notes
+            for token in keys.blind_tokens(body)
+        ]
+        if words:
+            with (
+                w.conn.cursor() as cursor,
+                cursor.copy("COPY note_words (token, note_id) FROM STDIN") as copy,
+            ):
+                for word in words:
+                    copy.write_row(word)
+        added["notes"] += len(new_notes)
+        followups = _insert_many(
+            w,
+            "INSERT INTO followups (id, contact_id, due_at, status, created_by, created_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s)",
+            file.query(
+                "SELECT id, contact_id, due_at, status, created_by, created_at FROM followups"
+            ),
+        )
+        added["followups"] += len(followups)
+        fresh.update(followups)
         # After the follow-ups, as a call saves them: the server's trigger then makes a callback
         # an item of its own only where the file did (a callback with no follow-up).
-        for row in file.query(
-            "SELECT id, contact_id, number, best_time, time_zone, status, created_at, "
-            "messages_ok FROM callbacks ORDER BY created_at, id"
-        ):
-            callback_id, contact_id, number, best_time, zone, status, created_at, ok = row
-            new = _inserted(
-                w,
-                "INSERT INTO callbacks (id, contact_id, number, best_time, time_zone, status, "
-                "created_at, messages_ok) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+        callbacks = _insert_many(
+            w,
+            "INSERT INTO callbacks (id, contact_id, number, best_time, time_zone, status, "
+            "created_at, messages_ok) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            [
                 (
                     callback_id,
                     contact_id,
@@ -153,11 +188,17 @@ def move_file_to_server(file: Store, shared: PgStore, actor: str | None) -> dict
                     status,
                     created_at,
                     bool(ok),
-                ),
-            )
-            added["callbacks"] += new
-            if new:
-                fresh.add(callback_id)
+                )
+                for callback_id, contact_id, number, best_time, zone, status, created_at, ok in (
+                    file.query(
+                        "SELECT id, contact_id, number, best_time, time_zone, status, created_at, "
+                        "messages_ok FROM callbacks ORDER BY created_at, id"
+                    )
+                )
+            ],
+        )
+        added["callbacks"] += len(callbacks)
+        fresh.update(callbacks)
         _move_worklist(file, w, added, fresh)
         _move_answers(file, w, added)
         _move_roster(file, w, added)
@@ -189,56 +230,50 @@ def _move_worklist(file: Store, w: PgWriter, added: dict[str, int], fresh: set[s
     # server's trigger made just now from a follow-up or callback of this run takes the
     # file's state; one the server already had is left as it is (its station may have
     # worked it since).
-    for row in file.query(
+    items = file.query(
         "SELECT id, kind, contact_id, due_at, status, claimed_by, claimed_at, outcome, "
         "closed_at, created_at FROM work_items ORDER BY created_at, id"
-    ):
-        on_conflict = (
-            "DO UPDATE SET kind = excluded.kind, due_at = excluded.due_at, "
-            "status = excluded.status, claimed_by = excluded.claimed_by, "
-            "claimed_at = excluded.claimed_at, outcome = excluded.outcome, "
-            "closed_at = excluded.closed_at, created_at = excluded.created_at"
-            if row[0] in fresh
-            else "DO NOTHING"
-        )
-        changed = w.q(
-            "INSERT INTO work_items (id, kind, contact_id, due_at, status, claimed_by, "
-            "claimed_at, outcome, closed_at, created_at) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-            f"ON CONFLICT (id) {on_conflict}",
-            tuple(row),
-        ).rowcount
-        added["work_items"] += int(bool(changed))
-    for row in file.query(
-        "SELECT id, item_id, at, actor, result FROM work_attempts ORDER BY at, id"
-    ):
-        added["work_attempts"] += _inserted(
+    )
+    insert = (
+        "INSERT INTO work_items (id, kind, contact_id, due_at, status, claimed_by, "
+        "claimed_at, outcome, closed_at, created_at) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    )
+    take_the_files = (
+        "DO UPDATE SET kind = excluded.kind, due_at = excluded.due_at, "
+        "status = excluded.status, claimed_by = excluded.claimed_by, "
+        "claimed_at = excluded.claimed_at, outcome = excluded.outcome, "
+        "closed_at = excluded.closed_at, created_at = excluded.created_at"
+    )
+    added["work_items"] += len(
+        _insert_many(w, insert, [row for row in items if row[0] in fresh], take_the_files)
+    )
+    added["work_items"] += len(
+        _insert_many(w, insert, [row for row in items if row[0] not in fresh])
+    )
+    added["work_attempts"] += len(
+        _insert_many(
             w,
             "INSERT INTO work_attempts (id, item_id, at, actor, result) "
             "VALUES (%s, %s, %s, %s, %s)",
-            tuple(row),
+            file.query("SELECT id, item_id, at, actor, result FROM work_attempts ORDER BY at, id"),
         )
+    )
 
 
 def _move_answers(file: Store, w: PgWriter, added: dict[str, int]) -> None:
     # The de-identified answers, as they are (coded values, dated to the day).
-    for row in file.query(
-        "SELECT id, day, channel, language, rating, found FROM feedback ORDER BY id"
+    for table, columns in (
+        ("feedback", "id, day, channel, language, rating, found"),
+        ("survey", "id, day, channel, language, helpful, recommend"),
     ):
-        added["feedback"] += _inserted(
-            w,
-            "INSERT INTO feedback (id, day, channel, language, rating, found) "
-            "VALUES (%s, %s, %s, %s, %s, %s)",
-            (*row[:5], None if row[5] is None else bool(row[5])),
-        )
-    for row in file.query(
-        "SELECT id, day, channel, language, helpful, recommend FROM survey ORDER BY id"
-    ):
-        added["survey"] += _inserted(
-            w,
-            "INSERT INTO survey (id, day, channel, language, helpful, recommend) "
-            "VALUES (%s, %s, %s, %s, %s, %s)",
-            (*row[:5], None if row[5] is None else bool(row[5])),
+        rows = file.query(f"SELECT {columns} FROM {table} ORDER BY id")
+        added[table] += len(
+            _insert_many(
+                w,
+                f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)",
+                [(*row[:5], None if row[5] is None else bool(row[5])) for row in rows],
+            )
         )
 
 
@@ -262,6 +297,7 @@ def _move_roster(file: Store, w: PgWriter, added: dict[str, int]) -> None:
     # Matching (schema version 5): names, ways to reach and typed text sealed as they are read
     # (`pg.roster`), coded values, times and the legal hold as they are.
     keys = w.keys
+    peers = []
     for row in file.query(f"SELECT {_PEER_COLUMNS} FROM peers ORDER BY created_at, id"):
         values = list(row)
         peer_id = values[0]
@@ -270,11 +306,13 @@ def _move_roster(file: Store, w: PgWriter, added: dict[str, int]) -> None:
         values[9] = keys.seal("peers", "conflicts", peer_id, values[9])
         values[11] = keys.seal("peers", "trained_by", peer_id, values[11])
         values[13], values[17] = bool(values[13]), bool(values[17])  # available, on_hold
-        added["peers"] += _inserted(
-            w,
-            f"INSERT INTO peers ({_PEER_COLUMNS}) VALUES ({', '.join(['%s'] * 19)})",
-            tuple(values),
+        peers.append(values)
+    added["peers"] += len(
+        _insert_many(
+            w, f"INSERT INTO peers ({_PEER_COLUMNS}) VALUES ({', '.join(['%s'] * 19)})", peers
         )
+    )
+    requests = []
     for row in file.query(f"SELECT {_REQUEST_COLUMNS} FROM match_requests ORDER BY created_at, id"):
         values = list(row)
         request_id = values[0]
@@ -288,14 +326,18 @@ def _move_roster(file: Store, w: PgWriter, added: dict[str, int]) -> None:
             values[index] = keys.seal("match_requests", field, request_id, values[index])
         for flag in (4, 12, 20):  # consent, wants_outside, on_hold
             values[flag] = bool(values[flag])
-        added["match_requests"] += _inserted(
+        requests.append(values)
+    added["match_requests"] += len(
+        _insert_many(
             w,
             f"INSERT INTO match_requests ({_REQUEST_COLUMNS}) VALUES ({', '.join(['%s'] * 22)})",
-            tuple(values),
+            requests,
         )
-    for row in file.query(f"SELECT {_MATCH_COLUMNS} FROM matches ORDER BY proposed_at, id"):
-        added["matches"] += _inserted(
+    )
+    added["matches"] += len(
+        _insert_many(
             w,
             f"INSERT INTO matches ({_MATCH_COLUMNS}) VALUES ({', '.join(['%s'] * 10)})",
-            tuple(row),
+            file.query(f"SELECT {_MATCH_COLUMNS} FROM matches ORDER BY proposed_at, id"),
         )
+    )

@@ -557,6 +557,7 @@ class FeedbackScreen(KioskScreen):
         self._callback_saved = False
         self._callback_kept_here = False
         self._peer_saved = False
+        self._peer_kept_here = False
         self.confirmation = text_label(self, "kiosk-feedback-confirmation")
         self.confirmation.setProperty("confirmation", True)
         self.confirmation.hide()
@@ -611,15 +612,34 @@ class FeedbackScreen(KioskScreen):
 
     def peer_saved(self) -> None:
         self._peer_saved = True
+        self._peer_kept_here = False
+        self.retranslate_ui()
+
+    def peer_kept_here(self) -> None:
+        """The request for a peer supporter is kept, sealed, on this kiosk until the shared
+        server answers again."""
+        self._peer_saved = True
+        self._peer_kept_here = True
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
         self.title.setText(_("Was this useful?"))
         self.set_intro(_("Both questions are optional. Your answers are kept without your name."))
         saved = []
-        if self._callback_kept_here:
-            # What a visitor needs to hear when the kiosk cannot reach the server: the request
-            # is not lost, where it is, when it will reach the team, and where to turn sooner.
+        # What a visitor needs to hear when the kiosk cannot reach the server: the request is
+        # not lost, where it is, when it will reach the team, and where to turn sooner.
+        if self._callback_kept_here and self._peer_kept_here:
+            saved.append(
+                _(
+                    "Your callback request and your request for a peer supporter are kept on "
+                    "this kiosk. The kiosk cannot reach the peer support team right now: both "
+                    "will be sent to them as soon as the connection is back, so their answer "
+                    "may come later than usual. If you need to talk to someone soon, please "
+                    "speak to the staff at the desk. If you need help right now, tap "
+                    "“{button}” at the top of the screen."
+                ).format(button=_(HELP_NOW))
+            )
+        elif self._callback_kept_here:
             saved.append(
                 _(
                     "Your callback request is kept on this kiosk. The kiosk cannot reach the "
@@ -629,9 +649,20 @@ class FeedbackScreen(KioskScreen):
                     "you need help right now, tap “{button}” at the top of the screen."
                 ).format(button=_(HELP_NOW))
             )
-        elif self._callback_saved:
+        elif self._peer_kept_here:
+            saved.append(
+                _(
+                    "Your request for a peer supporter is kept on this kiosk. The kiosk cannot "
+                    "reach the peer support team right now: your request will be sent to the "
+                    "coordinator as soon as the connection is back, so their answer may come "
+                    "later than usual. If you need to talk to someone soon, please speak to the "
+                    "staff at the desk. If you need help right now, tap “{button}” at the top "
+                    "of the screen."
+                ).format(button=_(HELP_NOW))
+            )
+        if self._callback_saved and not self._callback_kept_here:
             saved.append(_("Your callback request was saved. Thank you."))
-        if self._peer_saved:
+        if self._peer_saved and not self._peer_kept_here:
             saved.append(_("Your request for a peer supporter was sent to the coordinator."))
         self.confirmation.setText("\n".join(saved))
         self.confirmation.setVisible(bool(saved))

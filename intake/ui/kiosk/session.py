@@ -40,7 +40,7 @@ from intake.kiosk import (
 from intake.provinces import PROVINCES
 from intake.routing.engine import Result, Router
 from intake.safety import Screen, load_screen
-from intake.services.kiosk import CallbackRequest, ContactRecord, KioskDesk
+from intake.services.kiosk import CallbackRequest, ContactRecord, KioskDesk, PeerRequestNotSaved
 from intake.services.matching import PeerAsk
 from intake.ui import ops
 from intake.ui.kiosk.parts import KioskScreen
@@ -154,6 +154,7 @@ class KioskSession(Retranslatable, QWidget):
         self._peer: PeerAsk | None = None
         self._peer_stored = False
         self._peer_id = str(uuid.uuid4())
+        self._peer_at = datetime.now().astimezone()  # when the visitor confirmed it
         # One save at a time, each of the visit as it is then: a save asked for while another
         # runs waits and then writes the latest state, so an older state never lands last.
         self._saving = False
@@ -475,19 +476,24 @@ class KioskSession(Retranslatable, QWidget):
         record, callback = self._record(), self._callback
         desk = self.services.desk
         with_callback = callback is not None and not self._callback_stored
-        peer, peer_id, when = self._peer, self._peer_id, self.services.now()
+        peer, peer_id, when = self._peer, self._peer_id, self._peer_at
         with_peer = peer is not None and not self._peer_stored
 
         def save() -> tuple[str, Exception | None]:
-            # The visit first: the request points at it, and saves run one at a time. On the
-            # shared server a visit it cannot take now is kept in the outbox ("kept-here").
-            kept = desk.save_visit(record, callback)
-            if with_peer and peer is not None:
+            # The visit first, then the request for a peer supporter, which points at it; saves
+            # run one at a time. The request goes with every save once the visitor confirmed
+            # it (added once: its id is this session's), so a later save of the visit kept in
+            # the shared server's outbox ("kept-here") never leaves it behind.
+            request, refused = None, None
+            if peer is not None:
                 try:
-                    desk.request_peer(peer_id, peer, record, when)
-                except Exception as exc:  # the visit is kept: say that only the request failed
-                    return kept, exc
-            return kept, None
+                    request = desk.peer_request(peer_id, peer, record, when)
+                except Exception as exc:  # the screen checked; the visit is saved without it
+                    refused = exc
+            try:
+                return desk.save_visit(record, callback, request), refused
+            except PeerRequestNotSaved as exc:  # the visit is kept: only the request failed
+                return exc.kept, exc.cause
 
         self._saving = True
         ops.run_in_background(
@@ -500,10 +506,11 @@ class KioskSession(Retranslatable, QWidget):
     def _visit_saved(
         self, with_callback: bool, with_peer: bool, result: tuple[str, Exception | None]
     ) -> None:
-        """The visit (and its callback) is kept, on the store or, while the shared server
-        cannot be reached, sealed on this kiosk ("kept-here": the person is told the request
-        will reach the team when the connection is back); the peer request too unless it
-        failed: the screens then say exactly that, never that the callback was lost."""
+        """The visit (its callback and its peer request) is kept, on the store or, while the
+        shared server cannot be reached, sealed on this kiosk ("kept-here": the person is
+        told their request will reach the team when the connection is back); the peer request
+        too unless it was refused: the screens then say exactly that, never that the callback
+        was lost."""
         kept, peer_failure = result
         self._saving = False
         if with_callback:
@@ -519,7 +526,10 @@ class KioskSession(Retranslatable, QWidget):
             self.peer.save_failed()
         elif with_peer:
             self._peer_stored = True
-            self.feedback.peer_saved()
+            if kept == "kept-here":
+                self.feedback.peer_kept_here()
+            else:
+                self.feedback.peer_saved()
             if self.current is self.peer:
                 self._go(self.feedback)
         self._next_save()
@@ -562,6 +572,7 @@ class KioskSession(Retranslatable, QWidget):
     def _save_peer(self, ask: PeerAsk) -> None:
         """The person agreed (the screen checked): saved with the visit, one save at a time."""
         self._peer = ask
+        self._peer_at = self.services.now()
         self._peer_stored = False
         self._save_record()
 

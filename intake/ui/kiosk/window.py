@@ -36,11 +36,13 @@ from PySide6.QtWidgets import (
 from intake.accounts import Account
 from intake.i18n import Language, _, current_language, gettext_in, ngettext, pgettext
 from intake.passphrase import PIN_LENGTHS
+from intake.services.waiting import Waiting
 from intake.ui.idle import IdleWatch
 from intake.ui.kiosk.parts import HELP_NOW, text_label
 from intake.ui.kiosk.session import KioskServices, KioskSession
 from intake.ui.kiosk.style import KIOSK_STYLE
 from intake.ui.language import LanguageManager, Retranslatable
+from intake.ui.outbox_status import what_waits
 from intake.ui.widgets import (
     CurrentPageStack,
     Message,
@@ -133,6 +135,12 @@ class StaffPage(Retranslatable, QWidget):
         self.server_down = hint(self, "kiosk-staff-server-down")
         self.server_down.setVisible(False)
         self._starter: str | None = None
+        # What this kiosk keeps for the shared server (visits, peer requests, ratings), as its
+        # regular check found it (`show_waiting`); hidden when nothing waits.
+        self.waiting = hint(self, "kiosk-staff-waiting")
+        self.waiting.setVisible(False)
+        self._kept: Waiting = Waiting()
+        self._kept_aside: Waiting = Waiting()
         self.account = QComboBox(self)
         self.account.setObjectName("kiosk-staff-account")
         self.account.setEditable(False)
@@ -162,6 +170,7 @@ class StaffPage(Retranslatable, QWidget):
             self.title,
             self.intro,
             self.server_down,
+            self.waiting,
             self.account,
             self.pin,
             self.server_password,
@@ -200,6 +209,35 @@ class StaffPage(Retranslatable, QWidget):
                     "only {name}, who started kiosk mode, can end it, with their own PIN."
                 ).format(name=self._starter)
             )
+        lines = []
+        if self._kept.items:
+            lines.append(
+                _("Kept on this kiosk for the shared server, encrypted: {what}.").format(
+                    what=what_waits(self._kept)
+                )
+            )
+        if self._kept_aside.items:
+            lines.append(
+                _(
+                    "Kept but could not be sent: {what}. Tell the person who looks after this "
+                    "computer."
+                ).format(what=what_waits(self._kept_aside))
+            )
+        self.waiting.setText("\n".join(lines))
+
+    def show_waiting(self, kept: Waiting, aside: Waiting) -> None:
+        """What this kiosk keeps for the shared server, and what it could not send."""
+        self._kept, self._kept_aside = kept, aside
+        self._show_waiting()
+        self.retranslate_ui()
+
+    def _show_waiting(self) -> None:
+        # Not while a server password is asked (the server answers then, and sends what
+        # waits) nor while a refusal is shown: the panel must still fit a 1280x720 screen with
+        # the field and the message, which matter more to the person leaving kiosk mode.
+        shown = bool(self._kept.items or self._kept_aside.items)
+        busy = self.server_password.isVisibleTo(self) or self.banner.isVisibleTo(self)
+        self.waiting.setVisible(shown and not busy)
 
     def show_server_down(self, starter: str | None) -> None:
         """The shared server cannot be reached: say that only `starter` (the supervisor who
@@ -212,6 +250,7 @@ class StaffPage(Retranslatable, QWidget):
         if not shown:
             forget(self.server_password)
         self.server_password.setVisible(shown)
+        self._show_waiting()
 
     def ask_server_password(self) -> None:
         """The server wants the password of this supervisor's own login (or refused the one
@@ -248,6 +287,7 @@ class StaffPage(Retranslatable, QWidget):
         self._set_busy(False)
         forget(self.pin, self.server_password)  # as at sign-in: forgotten after each try
         self.banner.show_message(message)
+        self._show_waiting()
         self.pin.setFocus()
 
     def reset(self) -> None:
@@ -255,6 +295,7 @@ class StaffPage(Retranslatable, QWidget):
         forget(self.pin)
         self._show_server_password(False)
         self.banner.clear()
+        self._show_waiting()
 
 
 class KioskWindow(Retranslatable, QWidget):
