@@ -33,10 +33,7 @@ from intake.services.matching import PeerAsk
 from intake.storage.errors import ConsentRefused, ServerUnreachable
 from intake.storage.interface import RecordStore
 from intake.storage.pg.crypto import LineKeys
-from intake.storage.records import _JSON_FIELDS, ContactRecord, HistoryFilter
-
-# Free text a draft may hold only with the caller's consent (as the stores check).
-_DRAFT_TEXT_KEYS = ("notes", "caller_name", "callback_number")
+from intake.storage.records import _DRAFT_TEXT_KEYS, _JSON_FIELDS, ContactRecord, HistoryFilter
 
 SUFFIX = ".call"
 SET_ASIDE = "set-aside"

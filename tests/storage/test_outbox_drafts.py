@@ -138,6 +138,10 @@ def test_a_draft_without_consent_is_refused_before_anything_is_kept(tmp_path: Pa
         payload["consent_notes"] = False  # free text without consent: the store's refusal
         with pytest.raises(ConsentRefused):
             OutboxDrafts(store, outbox).save_draft(str(uuid.uuid4()), account, payload)
+        # A follow-up number alone is an identifier too (as the stores refuse it).
+        number_only = {"consent_notes": False, "followup_number": "+15145550123"}
+        with pytest.raises(ConsentRefused):
+            OutboxDrafts(store, outbox).save_draft(str(uuid.uuid4()), account, number_only)
         assert outbox.local_drafts(account) == []
         assert not (tmp_path / "outbox").exists()
         store.close()

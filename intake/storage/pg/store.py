@@ -47,6 +47,7 @@ from intake.storage.pg.roster import PgRoster
 from intake.storage.pg.worklist import PgWorklist
 from intake.storage.records import (
     _COLUMNS,
+    _DRAFT_TEXT_KEYS,
     _JSON_FIELDS,
     ContactRecord,
     FollowUp,
@@ -63,7 +64,6 @@ CHANNEL = "intake_worklist"
 _SEALED_CONTACT_FIELDS = ("caller_name", "callback_number")
 _LOCAL_HOSTS = {"", "localhost", "127.0.0.1", "::1"}
 _TLS_MODES = {"require", "verify-ca", "verify-full"}
-_DRAFT_TEXT_KEYS = ("notes", "caller_name", "callback_number")
 
 
 # SQLSTATEs: 08 connection, 40 transaction rollback (deadlock, serialization), 53 insufficient
