@@ -3,13 +3,14 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import Callable, Iterator
-from typing import Any
+from datetime import datetime
+from typing import Any, ClassVar
 
 import psycopg
 import psycopg.errors
 import sqlcipher3
 
-from intake.storage import audit
+from intake.storage import audit, retention
 from intake.storage.interface import RecordStore
 from intake.storage.local import LocalRecords
 from intake.storage.pg.store import PgStore
@@ -116,7 +117,7 @@ class RawSql:
 
     # Rows as stored, read back as their owner can (the server's sealed fields opened).
 
-    SEALED = {
+    SEALED: ClassVar[dict[str, tuple[str, ...]]] = {
         "contacts": ("caller_name", "callback_number"),
         "notes": ("body",),
         "callbacks": ("number", "best_time"),
@@ -153,3 +154,40 @@ class RawSql:
             )
             for row in rows
         ]
+
+    def append_audit(self, actor: str | None, action: str, record: str | None) -> None:
+        """One audit row, appended as the store's own writes append theirs."""
+        if isinstance(self.store, PgStore):
+            with self.store.writing() as w:
+                w.audit(actor, action, record)
+        else:
+            assert isinstance(self.store, LocalRecords)
+            with self.store.store.transaction() as conn:
+                audit.append(conn, actor, action, record)
+
+
+# Retention on either store: the file's `retention` functions, the server's own methods.
+
+
+def retention_days(store: RecordStore) -> int:
+    if isinstance(store, PgStore):
+        return store.retention_days()
+    assert isinstance(store, LocalRecords)
+    return retention.retention_days(store.store)
+
+
+def set_retention_days(store: RecordStore, days: int, actor: str | None) -> None:
+    if isinstance(store, PgStore):
+        store.set_retention_days(days, actor)
+    else:
+        assert isinstance(store, LocalRecords)
+        retention.set_retention_days(store.store, days, actor)
+
+
+def purge(
+    store: RecordStore, now: datetime, actor: str | None, dry_run: bool = False
+) -> retention.PurgeReport:
+    if isinstance(store, PgStore):
+        return store.purge(now, actor, dry_run)
+    assert isinstance(store, LocalRecords)
+    return retention.purge(store.store, now, actor, dry_run)
