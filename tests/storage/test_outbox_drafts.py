@@ -1,3 +1,4 @@
+# One store only (the shared server): drafts in the station's outbox while the server is down.
 """Drafts during an outage: the autosave of a call in progress does not need the server. While it
 cannot be reached the draft is kept, sealed, in the local outbox; it is listed (to resume) from
 there, and delivered when the server answers: nothing lost, no duplicate draft, and no draft

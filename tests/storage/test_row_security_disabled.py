@@ -1,3 +1,4 @@
+# One store only (the shared server): a disabled person's own server login.
 """A disabled account under row-level security (issue 18, item 5; the review's finding): the
 console disables a person while their login, and the login's group, stay on the server until
 its administrator removes them. The application refuses them; the server must too: a disabled
