@@ -184,22 +184,22 @@ def test_killed_between_every_pair_of_writes_then_resumed_edited_and_saved(
 
 
 def test_a_note_or_name_over_the_limit_is_refused_and_nothing_is_written(
-    store: Store, actor: str
+    any_store: RecordStore, any_actor: str
 ) -> None:
     from intake.storage.errors import MAX_NAME_LENGTH, MAX_NOTE_LENGTH, NameTooLong, NoteTooLong
 
     call = a_call()
-    save_draft(store, call.contact_id, actor, call.payload())
+    any_store.save_draft(call.contact_id, any_actor, call.payload())
     call.notes = "n" * (MAX_NOTE_LENGTH + 1)
     with pytest.raises(NoteTooLong) as info:
-        save_call(store, snapshot(call, "en", ENDED), actor)
+        save_call(any_store, snapshot(call, "en", ENDED), any_actor)
     assert str(MAX_NOTE_LENGTH) in " ".join(info.value.explain())
     call.notes = "n" * MAX_NOTE_LENGTH  # the limit itself is allowed
     call.anonymous, call.caller_name = False, "N" * (MAX_NAME_LENGTH + 1)
     with pytest.raises(NameTooLong):
-        save_call(store, snapshot(call, "en", ENDED), actor)
-    assert _state(store)["contacts"] == 0
-    assert _state(store)["drafts"] == 1  # the draft keeps everything
+        save_call(any_store, snapshot(call, "en", ENDED), any_actor)
+    assert _state(any_store)["contacts"] == 0
+    assert _state(any_store)["drafts"] == 1  # the draft keeps everything
     call.caller_name = "Dr Élise Roy"
-    save_call(store, snapshot(call, "en", ENDED), actor)
-    assert len(_state(store)["notes"][0][0]) == MAX_NOTE_LENGTH  # type: ignore[index]
+    save_call(any_store, snapshot(call, "en", ENDED), any_actor)
+    assert len(_state(any_store)["notes"][0][0]) == MAX_NOTE_LENGTH  # type: ignore[index]
