@@ -277,7 +277,7 @@ def test_the_store_refuses_a_code_outside_the_vocabulary(
     any_store: RecordStore, any_actor: str, column: str, value: Any
 ) -> None:
     # (the server checked risk from its first version, in a check of its own)
-    with pytest.raises(RawSql(any_store).refused, match="vocabulary|contacts_risk_check"):
+    with pytest.raises(RawSql(any_store).refused, match=r"vocabulary|contacts_risk_check"):
         any_store.save_contact(dataclasses.replace(contact(), **{column: value}), any_actor)
     assert any_store.counts()["contacts"] == 0
     any_store.save_contact(contact(), any_actor)  # a known code is accepted
