@@ -9,10 +9,10 @@ it is saved with its rescue recorded (erring toward safety, and keeping what a s
 from __future__ import annotations
 
 from intake.i18n import N_
-from intake.storage import audit
 from intake.storage.db import Store
 from intake.storage.errors import StoreError
-from intake.storage.records import ContactRecord, remove_draft, write_contact
+from intake.storage.interface import RecordStore, writing
+from intake.storage.records import ContactRecord
 from intake.vocabulary import ABANDON_REASONS
 
 
@@ -30,7 +30,7 @@ class AlreadySaved(StoreError):
 
 
 def abandon_call(
-    store: Store,
+    store: Store | RecordStore,
     *,
     contact_id: str,
     started_at: str,
@@ -54,9 +54,8 @@ def abandon_call(
         caller_language=caller_language,
         outcome="abandoned",
     )
-    with store.transaction() as conn:
-        if conn.execute("SELECT 1 FROM contacts WHERE id = ?", (contact_id,)).fetchone():
-            raise AlreadySaved()
-        write_contact(conn, line, actor)
-        remove_draft(conn, draft_id)
-        audit.append(conn, actor, "abandon", contact_id, f"reason={reason}")
+    with writing(store) as w:  # one transaction, on either store
+        if w.write_contact(line, actor) != "created":
+            raise AlreadySaved()  # raised inside: whatever it wrote is rolled back
+        w.remove_draft(draft_id)
+        w.audit(actor, "abandon", contact_id, f"reason={reason}")

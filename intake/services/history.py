@@ -146,6 +146,8 @@ def open_contact(store: Store | RecordStore, contact_id: str, actor: str) -> Con
 
 def reveal_number(store: Store | RecordStore, contact_id: str, actor: str) -> str | None:
     """The contact's callback number (the latest kept), audited; NotAllowed for other roles."""
+    if isinstance(store, LocalRecords):
+        store = store.store
     if not isinstance(store, Store):
         return cast("PgStore", store).reveal_number(contact_id, actor, SEE_ANY_NUMBER)
     with store.transaction() as conn:

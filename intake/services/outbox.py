@@ -34,11 +34,8 @@ from intake.services.waiting import Waiting
 from intake.storage.errors import ConsentRefused, ServerUnreachable
 from intake.storage.interface import RecordStore
 from intake.storage.pg.crypto import LineKeys
-from intake.storage.records import _JSON_FIELDS, ContactRecord, HistoryFilter
+from intake.storage.records import _DRAFT_TEXT_KEYS, _JSON_FIELDS, ContactRecord, HistoryFilter
 from intake.storage.roster import RequestRecord
-
-# Free text a draft may hold only with the caller's consent (as the stores check).
-_DRAFT_TEXT_KEYS = ("notes", "caller_name", "callback_number")
 
 SUFFIX = ".call"
 SET_ASIDE = "set-aside"

@@ -65,6 +65,11 @@ class LocalWriter:
     def remove_draft(self, draft_id: str) -> None:
         records.remove_draft(self._conn, draft_id)
 
+    def audit(
+        self, actor: str | None, action: str, record: str | None = None, detail: str = ""
+    ) -> None:
+        audit.append(self._conn, actor, action, record, detail)
+
     def callback_status(self, callback_id: str) -> str | None:
         row = self._conn.execute("SELECT status FROM callbacks WHERE id = ?", (callback_id,))
         found = row.fetchone()

@@ -518,3 +518,31 @@ def test_the_status_strip_says_what_waits_calls_and_kiosk_visits_apart(
         assert window.server_status.property("state") == "problem"
         assert _("Shared server: connected") in window.server_status.text()
         assert foreign_texts(window, lang) == []
+
+
+def test_a_call_started_by_mistake_is_abandoned_on_the_shared_server(
+    qtbot: QtBot, shared_app: object, pg_dsn: str, lang: Language
+) -> None:
+    """As on a single station: one coded line kept, the draft gone, audited with the reason (it
+    reached for the station's file, which a shared station has not)."""
+    make_shared_store(pg_dsn).close()
+    app = shared_app(pg_dsn, lang)  # type: ignore[operator]
+    window = main_window_of(qtbot, app)
+    window.new_call()
+    page = window.call_page
+    assert page is not None
+    assert page.abandon_button.isVisible()
+    contact_id = page.call.contact_id
+    page.abandon("test-call")
+    qtbot.waitUntil(lambda: window.call_page is None, timeout=20_000)
+    wait_idle(qtbot)
+    other = open_shared_store(pg_dsn, PASSPHRASE)  # another station reads it back
+    try:
+        assert [(r.id, r.outcome) for r in other.history_page().rows] == [(contact_id, "abandoned")]
+        assert ("abandon", contact_id, "reason=test-call") in [
+            (action, record, detail) for action, _actor, record, detail in other.audit_trail()
+        ]
+        assert other.drafts(app.session.accounts[0].id) == []  # type: ignore[union-attr]
+    finally:
+        other.close()
+    assert foreign_texts(window, lang) == []

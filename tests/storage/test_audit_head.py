@@ -1,3 +1,5 @@
+# One store only (the SQLCipher file): the audit head kept in a file beside the store, the file's
+#   copies and restores.
 """The keyed audit chain and the head beside the store: a cut or rewritten tail, an older copy,
 another store put in place or a removed head are each reported plainly; a deliberate restore is
 accepted; `intake db check` reports a dropped table or trigger, never a traceback."""

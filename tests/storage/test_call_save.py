@@ -16,8 +16,11 @@ from intake.services.calls import derived_id, save_call, snapshot
 from intake.storage import audit
 from intake.storage.db import Store, open_store
 from intake.storage.head import head_path
-from intake.storage.records import add_note, drafts, save_contact, save_draft
+from intake.storage.interface import RecordStore
+from intake.storage.local import LocalRecords
+from intake.storage.records import drafts, save_draft
 from tests.conftest import PASSPHRASE
+from tests.storage.helpers import RawSql
 
 ENDED = "2026-11-22T04:00:00-05:00"
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,69 +46,76 @@ def a_call() -> Call:
     )
 
 
-def _state(store: Store) -> dict[str, object]:
+def _state(any_store: RecordStore | Store) -> dict[str, object]:
+    raw = RawSql(LocalRecords(any_store) if isinstance(any_store, Store) else any_store)
     return {
-        "contacts": store.query("SELECT count(*) FROM contacts")[0][0],
-        "notes": store.query("SELECT body FROM notes"),
-        "followups": store.query("SELECT count(*) FROM followups WHERE status = 'open'")[0][0],
-        "callbacks": store.query("SELECT number FROM callbacks WHERE status = 'open'"),
-        "drafts": store.query("SELECT count(*) FROM drafts")[0][0],
+        "contacts": raw.query("SELECT count(*) FROM contacts")[0][0],
+        "notes": raw.read("notes", "body"),
+        "followups": raw.query("SELECT count(*) FROM followups WHERE status = 'open'")[0][0],
+        "callbacks": raw.read("callbacks", "number", "WHERE status = 'open'"),
+        "drafts": raw.query("SELECT count(*) FROM drafts")[0][0],
     }
 
 
-def test_a_call_is_saved_whole_and_a_retry_changes_nothing(store: Store, actor: str) -> None:
+def test_a_call_is_saved_whole_and_a_retry_changes_nothing(
+    any_store: RecordStore, any_actor: str
+) -> None:
     call = a_call()
-    save_draft(store, call.contact_id, actor, call.payload())
+    any_store.save_draft(call.contact_id, any_actor, call.payload())
     snap = snapshot(call, "en", ENDED)
-    save_call(store, snap, actor)
-    assert _state(store) == {
+    save_call(any_store, snap, any_actor)
+    assert _state(any_store) == {
         "contacts": 1,
         "notes": [("Night shifts since March.",)],
         "followups": 1,
         "callbacks": [("+16135550142",)],
         "drafts": 0,
     }
-    audited = store.query("SELECT count(*) FROM audit")[0][0]
-    save_call(store, snap, actor)  # the acknowledgement was lost: the same snapshot again
-    assert store.query("SELECT count(*) FROM audit")[0][0] == audited
-    assert _state(store)["notes"] == [("Night shifts since March.",)]
+    audited = RawSql(any_store).query("SELECT count(*) FROM audit")[0][0]
+    save_call(any_store, snap, any_actor)  # the acknowledgement was lost: the same snapshot again
+    assert RawSql(any_store).query("SELECT count(*) FROM audit")[0][0] == audited
+    assert _state(any_store)["notes"] == [("Night shifts since March.",)]
 
 
-def test_a_snapshot_does_not_change_when_the_call_does(store: Store, actor: str) -> None:
+def test_a_snapshot_does_not_change_when_the_call_does(
+    any_store: RecordStore, any_actor: str
+) -> None:
     call = a_call()
     snap = snapshot(call, "en", ENDED)
     call.notes = "typed after Save was pressed"
     call.topics.append("grief")
-    save_call(store, snap, actor)
-    assert store.query("SELECT body FROM notes") == [("Night shifts since March.",)]
-    assert store.query("SELECT topics FROM contacts") == [('["burnout"]',)]
+    save_call(any_store, snap, any_actor)
+    assert RawSql(any_store).read("notes", "body") == [("Night shifts since March.",)]
+    assert RawSql(any_store).read("contacts", "topics") == [('["burnout"]',)]
 
 
-def test_a_resumed_half_saved_call_keeps_its_edits(store: Store, actor: str) -> None:
+def test_a_resumed_half_saved_call_keeps_its_edits(any_store: RecordStore, any_actor: str) -> None:
     # What an earlier version left when it died between its separate transactions: the record
     # and the note saved, the draft still there.
     call = a_call()
-    save_draft(store, call.contact_id, actor, call.payload())
-    save_contact(store, call.record("en", ENDED), actor)
-    add_note(store, derived_id(call.contact_id, "note"), call.contact_id, call.notes, actor)
-    [(_id, payload)] = drafts(store, actor)
+    any_store.save_draft(call.contact_id, any_actor, call.payload())
+    any_store.save_contact(call.record("en", ENDED), any_actor)
+    any_store.add_note(derived_id(call.contact_id, "note"), call.contact_id, call.notes, any_actor)
+    [(_id, payload)] = any_store.drafts(any_actor)
     resumed = Call.from_payload(payload)
     resumed.notes = "Night shifts since March. Called back: feeling better."
     resumed.followup_number = "+15145550199"
-    save_call(store, snapshot(resumed, "en", ENDED), actor)
-    state = _state(store)
+    save_call(any_store, snapshot(resumed, "en", ENDED), any_actor)
+    state = _state(any_store)
     assert state["notes"] == [("Night shifts since March. Called back: feeling better.",)]
     assert state["callbacks"] == [("+15145550199",)]
     assert state["drafts"] == 0
 
 
-def test_emptied_note_and_unticked_followup_are_not_kept(store: Store, actor: str) -> None:
+def test_emptied_note_and_unticked_followup_are_not_kept(
+    any_store: RecordStore, any_actor: str
+) -> None:
     call = a_call()
-    save_call(store, snapshot(call, "en", ENDED), actor)
+    save_call(any_store, snapshot(call, "en", ENDED), any_actor)
     call.notes = ""
     call.followup = False
-    save_call(store, snapshot(call, "en", ENDED), actor)
-    state = _state(store)
+    save_call(any_store, snapshot(call, "en", ENDED), any_actor)
+    state = _state(any_store)
     assert state["notes"] == []
     assert state["followups"] == 0
     assert state["callbacks"] == []
@@ -129,6 +139,8 @@ def _worker(path: Path, kill_at: int, actor: str) -> subprocess.CompletedProcess
     )
 
 
+# One store only (the SQLCipher file): a process killed between writes to the file, then the
+# file reopened (the server's equivalent, stopped mid-run: test_shared_store.py, test_outbox.py).
 def test_killed_between_every_pair_of_writes_then_resumed_edited_and_saved(
     tmp_path: Path, store_path: Path, store: Store, actor: str
 ) -> None:
@@ -172,22 +184,22 @@ def test_killed_between_every_pair_of_writes_then_resumed_edited_and_saved(
 
 
 def test_a_note_or_name_over_the_limit_is_refused_and_nothing_is_written(
-    store: Store, actor: str
+    any_store: RecordStore, any_actor: str
 ) -> None:
     from intake.storage.errors import MAX_NAME_LENGTH, MAX_NOTE_LENGTH, NameTooLong, NoteTooLong
 
     call = a_call()
-    save_draft(store, call.contact_id, actor, call.payload())
+    any_store.save_draft(call.contact_id, any_actor, call.payload())
     call.notes = "n" * (MAX_NOTE_LENGTH + 1)
     with pytest.raises(NoteTooLong) as info:
-        save_call(store, snapshot(call, "en", ENDED), actor)
+        save_call(any_store, snapshot(call, "en", ENDED), any_actor)
     assert str(MAX_NOTE_LENGTH) in " ".join(info.value.explain())
     call.notes = "n" * MAX_NOTE_LENGTH  # the limit itself is allowed
     call.anonymous, call.caller_name = False, "N" * (MAX_NAME_LENGTH + 1)
     with pytest.raises(NameTooLong):
-        save_call(store, snapshot(call, "en", ENDED), actor)
-    assert _state(store)["contacts"] == 0
-    assert _state(store)["drafts"] == 1  # the draft keeps everything
+        save_call(any_store, snapshot(call, "en", ENDED), any_actor)
+    assert _state(any_store)["contacts"] == 0
+    assert _state(any_store)["drafts"] == 1  # the draft keeps everything
     call.caller_name = "Dr Élise Roy"
-    save_call(store, snapshot(call, "en", ENDED), actor)
-    assert len(_state(store)["notes"][0][0]) == MAX_NOTE_LENGTH  # type: ignore[index]
+    save_call(any_store, snapshot(call, "en", ENDED), any_actor)
+    assert len(_state(any_store)["notes"][0][0]) == MAX_NOTE_LENGTH  # type: ignore[index]

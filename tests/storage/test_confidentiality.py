@@ -1,3 +1,5 @@
+# One store only (the SQLCipher file): scans the files and temp files a station's process holds for
+#   plaintext (the server's data directory is scanned in test_shared_store.py).
 """Nothing confidential outside the encrypted pages: a sentinel sentence is written as notes,
 then searched for (UTF-8, UTF-16 LE/BE) everywhere it could leak. Runs in a child process so
 the scan covers exactly the files that process held open, including deleted temporary files."""

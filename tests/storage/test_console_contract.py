@@ -171,6 +171,7 @@ def test_no_one_disables_themselves_nor_so_the_last_supervisor(
     assert any_store.check_pin(other, "739251") is not None
 
 
+# One store only: two stations racing on the server (the file has one station at a time).
 def test_two_supervisors_disabling_each_other_at_once_leave_one(
     pg_dsn: str, shared_store_for_race: PgStore
 ) -> None:
@@ -256,6 +257,7 @@ def test_on_the_server_the_on_call_contact_is_sealed_and_the_disabled_not_offere
     ) == [(True, True)]
 
 
+# Both stores in every test: a station's file moved into the server.
 def test_the_file_console_settings_move_to_the_server(
     store_path: Path, pg_dsn: str, shared_store_for_race: PgStore
 ) -> None:
@@ -290,6 +292,7 @@ def test_the_file_console_settings_move_to_the_server(
     assert "Roy" not in repr(server.query("SELECT * FROM console_settings"))
 
 
+# Both stores in every test: a move from the file refused by the server's grants.
 def test_a_login_the_server_lets_only_read_moves_nothing_and_the_file_keeps_the_contact(
     pg_dsn: str, shared_store_for_race: PgStore, tmp_path: Path
 ) -> None:

@@ -1,3 +1,5 @@
+# One store only (the shared server): the console under each person's own server login (row-level
+#   security).
 """The supervisor console under each person's own server login (row-level security on the line's
 server; intake/storage/pg/console_security.py). A supervisor's own login runs every console
 action through the server's functions; a volunteer's (and a coordinator's) own login is refused

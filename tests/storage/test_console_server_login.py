@@ -43,6 +43,7 @@ def _needs(rows: list[console.AccountRow]) -> dict[str, bool]:
     return {row.name: row.needs_server_login for row in rows}
 
 
+# One store only: the server's per-person logins (the file has none).
 def test_a_new_account_is_marked_until_the_administrator_maps_its_login(
     line: Line, pg_dsn: str
 ) -> None:

@@ -1,3 +1,5 @@
+# One store only (the SQLCipher file): a writer process killed mid-transaction on the file, then
+#   the file reopened.
 """Saved means saved: SIGKILL at random moments never loses an acknowledged record, never
 duplicates one, and never leaves a store that fails either integrity check. Killing a rekey, a
 backup or a migration leaves exactly one consistent state.

@@ -1,3 +1,5 @@
+# One store only (the SQLCipher file): `intake db` on a station's file (on the server:
+#   test_shared_cli.py).
 """`intake db …` as the person who looks after a workstation runs it: passphrases on stdin."""
 
 from __future__ import annotations

@@ -1,3 +1,5 @@
+# One store only (the SQLCipher file): the console keeps directory checks in the station's file;
+#   the shared server does not hold them yet (docs/shared-store.md).
 """Directory checks kept in the encrypted store: a supervisor marks a fact checked with its
 source (a volunteer is refused, an empty source is refused); what is stale or not verified is
 listed province by province; the point of referral follows; the export is an organisation

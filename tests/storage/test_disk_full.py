@@ -1,3 +1,4 @@
+# One store only (the SQLCipher file): a full disk under the file.
 """A full disk: a typed error, every earlier record intact, the unsaved record still in hand,
 and saving works again once there is room. Simulated with a file-size limit in a child process
 (a real limit on the real file, no mock; no root or mount needed)."""

@@ -1,31 +1,21 @@
 """The drafts service: a call in progress is autosaved, found again and resumed or discarded as
-a typed `Draft` (never a dictionary), against a real encrypted store."""
+a typed `Draft` (never a dictionary), on both stores (`any_store`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
 from intake.call import Call
 from intake.services.drafts import Draft, Drafts, draft_of, start_call
-from intake.services.session import Session, unlock
 from intake.storage.errors import ConsentRefused
-from intake.storage.records import save_draft
-from tests.conftest import PASSPHRASE
+from intake.storage.interface import RecordStore
 
 
-@pytest.fixture
-def session(existing_store: Path) -> Session:
-    opened = unlock(existing_store, PASSPHRASE)
-    yield opened  # type: ignore[misc]
-    opened.close()
-
-
-def test_a_started_call_autosaves_and_comes_back_typed_and_whole(session: Session) -> None:
-    account = session.accounts[0].id
-    drafts = Drafts(session.store, account)
+def test_a_started_call_autosaves_and_comes_back_typed_and_whole(any_store: RecordStore) -> None:
+    account = any_store.list_accounts()[0].id
+    drafts = Drafts(any_store, account)
     call = start_call(datetime.fromisoformat("2026-03-08T01:59:00-05:00"), "fr")
     call.consent_notes = True
     call.notes = "Parle de son horaire de garde"
@@ -41,13 +31,13 @@ def test_a_started_call_autosaves_and_comes_back_typed_and_whole(session: Sessio
     resumed.notes = "changed"  # the window edits its own copy, never the draft
     assert found.state.notes == "Parle de son horaire de garde"
     # Another volunteer does not see it.
-    assert Drafts(session.store, "someone-else").pending() == []
+    assert Drafts(any_store, "someone-else").pending() == []
 
 
 def test_a_draft_without_consent_holds_no_text_even_if_the_call_had_some(
-    session: Session,
+    any_store: RecordStore,
 ) -> None:
-    account = session.accounts[0].id
+    account = any_store.list_accounts()[0].id
     call = start_call(datetime.now().astimezone(), "en")
     call.consent_notes = False
     call.notes, call.caller_name, call.callback_number = "secret", "Dr X", "+16135550100"
@@ -57,22 +47,22 @@ def test_a_draft_without_consent_holds_no_text_even_if_the_call_had_some(
         "",
         "",
     )
-    Drafts(session.store, account).autosave(draft)
-    [found] = Drafts(session.store, account).pending()
+    Drafts(any_store, account).autosave(draft)
+    [found] = Drafts(any_store, account).pending()
     assert found.state.notes == ""
 
 
-def test_the_store_refuses_a_draft_with_text_and_no_consent(session: Session) -> None:
+def test_the_store_refuses_a_draft_with_text_and_no_consent(any_store: RecordStore) -> None:
     """The refusing side: bypassing the service, the store itself says no."""
     call = start_call(datetime.now().astimezone(), "en")
     call.notes = "secret"
     with pytest.raises(ConsentRefused):
-        save_draft(session.store, call.contact_id, None, {**call.payload(), "notes": "secret"})
+        any_store.save_draft(call.contact_id, None, {**call.payload(), "notes": "secret"})
 
 
-def test_discarding_forgets_the_draft(session: Session) -> None:
-    account = session.accounts[0].id
-    drafts = Drafts(session.store, account)
+def test_discarding_forgets_the_draft(any_store: RecordStore) -> None:
+    account = any_store.list_accounts()[0].id
+    drafts = Drafts(any_store, account)
     first, second = (start_call(datetime.now().astimezone(), "en") for _ in range(2))
     drafts.autosave(draft_of(first))
     drafts.autosave(draft_of(second))

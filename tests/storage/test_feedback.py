@@ -1,4 +1,5 @@
-"""Anonymous feedback: stored without any link to a person, summarised for reporting."""
+"""Anonymous feedback: stored without any link to a person, summarised for reporting. On both
+stores (`any_store`)."""
 
 from __future__ import annotations
 
@@ -6,48 +7,52 @@ import threading
 from datetime import date
 
 import pytest
-import sqlcipher3
 
-from intake.storage.db import Store
 from intake.storage.feedback import feedback_summary, save_feedback
+from intake.storage.interface import RecordStore
+from tests.storage.helpers import RawSql
 
 
-def test_feedback_is_stored_and_summarised(store: Store) -> None:
+def test_feedback_is_stored_and_summarised(any_store: RecordStore) -> None:
     day = date(2026, 11, 22)
     assert (
-        save_feedback(store, "f1", day=day, channel="kiosk", language="fr", rating=5, found=True)
-        == "created"
-    )
-    assert (
-        save_feedback(store, "f2", day=day, channel="kiosk", language="en", rating=2, found=None)
+        save_feedback(
+            any_store, "f1", day=day, channel="kiosk", language="fr", rating=5, found=True
+        )
         == "created"
     )
     assert (
         save_feedback(
-            store, "f3", day=day, channel="phone", language="en", rating=None, found=False
+            any_store, "f2", day=day, channel="kiosk", language="en", rating=2, found=None
         )
         == "created"
     )
-    kiosk = feedback_summary(store, "kiosk")
+    assert (
+        save_feedback(
+            any_store, "f3", day=day, channel="phone", language="en", rating=None, found=False
+        )
+        == "created"
+    )
+    kiosk = feedback_summary(any_store, "kiosk")
     assert (kiosk.answers, kiosk.ratings, kiosk.found_yes, kiosk.found_no) == (2, 2, 1, 0)
     assert kiosk.average_rating == pytest.approx(3.5)
-    everything = feedback_summary(store)
+    everything = feedback_summary(any_store)
     assert (everything.answers, everything.found_no) == (3, 1)
 
 
-def test_a_retried_save_is_not_counted_twice(store: Store) -> None:
+def test_a_retried_save_is_not_counted_twice(any_store: RecordStore) -> None:
     day = date(2026, 11, 22)
-    save_feedback(store, "same", day=day, channel="kiosk", language="en", rating=4, found=None)
+    save_feedback(any_store, "same", day=day, channel="kiosk", language="en", rating=4, found=None)
     again = save_feedback(
-        store, "same", day=day, channel="kiosk", language="en", rating=4, found=None
+        any_store, "same", day=day, channel="kiosk", language="en", rating=4, found=None
     )
     assert again == "unchanged"
-    assert feedback_summary(store).answers == 1
+    assert feedback_summary(any_store).answers == 1
 
 
-def test_nothing_given_stores_nothing(store: Store) -> None:
+def test_nothing_given_stores_nothing(any_store: RecordStore) -> None:
     result = save_feedback(
-        store,
+        any_store,
         "empty",
         day=date(2026, 11, 22),
         channel="kiosk",
@@ -56,14 +61,14 @@ def test_nothing_given_stores_nothing(store: Store) -> None:
         found=None,
     )
     assert result == "empty"
-    assert store.query("SELECT count(*) FROM feedback")[0][0] == 0
+    assert RawSql(any_store).query("SELECT count(*) FROM feedback")[0][0] == 0
 
 
 @pytest.mark.parametrize("rating", [0, 6, -1])
-def test_a_rating_outside_one_to_five_is_refused(store: Store, rating: int) -> None:
+def test_a_rating_outside_one_to_five_is_refused(any_store: RecordStore, rating: int) -> None:
     with pytest.raises(ValueError, match="1 to 5"):
         save_feedback(
-            store,
+            any_store,
             "bad",
             day=date(2026, 11, 22),
             channel="kiosk",
@@ -73,19 +78,28 @@ def test_a_rating_outside_one_to_five_is_refused(store: Store, rating: int) -> N
         )
 
 
-def test_the_schema_itself_refuses_bad_rows(store: Store) -> None:
-    with pytest.raises(sqlcipher3.IntegrityError), store.transaction() as conn:
-        conn.execute(
+def test_the_schema_itself_refuses_bad_rows(any_store: RecordStore) -> None:
+    raw = RawSql(any_store)
+    with pytest.raises(raw.refused), raw.transaction() as run:
+        run(
             "INSERT INTO feedback (id, day, channel, language, rating) VALUES ('x', '2026-11-22', 'kiosk', 'en', 9)"
         )
 
 
-def test_feedback_has_no_column_that_could_identify_a_person(store: Store) -> None:
-    columns = {row[1] for row in store.query("PRAGMA table_info(feedback)")}
+def test_feedback_has_no_column_that_could_identify_a_person(any_store: RecordStore) -> None:
+    raw = RawSql(any_store)
+    if raw.on_server:
+        rows = raw.query(
+            "SELECT ordinal_position, column_name FROM information_schema.columns "
+            "WHERE table_name = 'feedback' AND table_schema = current_schema()"
+        )
+    else:
+        rows = raw.query("PRAGMA table_info(feedback)")
+    columns = {row[1] for row in rows}
     assert columns == {"id", "day", "channel", "language", "rating", "found"}
 
 
-def test_background_calls_can_share_the_store(store: Store) -> None:
+def test_background_calls_can_share_the_store(any_store: RecordStore) -> None:
     """Saves from several worker threads at once (an autosave overlapping a search) all land."""
     errors: list[BaseException] = []
 
@@ -93,7 +107,7 @@ def test_background_calls_can_share_the_store(store: Store) -> None:
         try:
             for i in range(25):
                 save_feedback(
-                    store,
+                    any_store,
                     f"t{n}-{i}",
                     day=date(2026, 11, 22),
                     channel="kiosk",
@@ -101,7 +115,7 @@ def test_background_calls_can_share_the_store(store: Store) -> None:
                     rating=3,
                     found=None,
                 )
-                store.query("SELECT count(*) FROM feedback")
+                any_store.counts()
         except BaseException as exc:  # collected and asserted below
             errors.append(exc)
 
@@ -111,4 +125,4 @@ def test_background_calls_can_share_the_store(store: Store) -> None:
     for thread in threads:
         thread.join()
     assert errors == []
-    assert feedback_summary(store).answers == 100
+    assert feedback_summary(any_store).answers == 100

@@ -1,3 +1,4 @@
+# One store only (the shared server): ending kiosk mode under per-person server logins.
 """Ending kiosk mode on a line whose server enforces who sees what (row-level security, each
 person signing in with their own server login). The kiosk works through the login of the
 supervisor who started it; the server's PIN function lets a login try only its own account. What

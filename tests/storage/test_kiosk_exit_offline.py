@@ -1,3 +1,4 @@
+# One store only (the shared server): ending kiosk mode while the server is down.
 """Leaving kiosk mode while the line's shared server cannot be reached (issue 18, "Server down,
 nothing lost"). What the supervisor who set up the kiosk expects: at the end of the day, during
 an outage, they can still close the kiosk with their own PIN. What the person who looks after

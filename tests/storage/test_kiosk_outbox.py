@@ -1,3 +1,5 @@
+# One store only (the shared server): the station's outbox while the server is down (a file is
+#   never down).
 """Server down, nothing lost, at the kiosk too: a visit (its coded record and, with consent, its
 callback request) and the anonymous rating the kiosk cannot save while the shared server is down
 wait in the station's outbox, sealed, one file per visit (the latest save replaces it), and are

@@ -1,3 +1,5 @@
+# One store only (the SQLCipher file): backup, restore, rekey and check of the encrypted file,
+#   bytes flipped in it.
 """Backup, restore, rekey and check, each proving its result; tampering is caught."""
 
 from __future__ import annotations

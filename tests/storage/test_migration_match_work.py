@@ -1,3 +1,5 @@
+# One store only (the SQLCipher file): a migration of the file's schema (the server's steps:
+#   test_shared_schema_upgrade.py).
 """Migration 13 (issue 17): a store migrated before "first-contact" was a worklist kind accepts
 it afterwards (its vocabulary triggers are regenerated)."""
 

@@ -1,3 +1,5 @@
+# One store only (the SQLCipher file): the migrations of the file's schema (the server's steps:
+#   test_shared_schema_upgrade.py).
 """The migration runner: one transaction, monotonic versions, build at N-1 then migrate."""
 
 from __future__ import annotations

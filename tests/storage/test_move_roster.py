@@ -1,3 +1,4 @@
+# Both stores in every test: each moves a station's SQLCipher file into the shared server.
 """`intake db move-to-server` moves matching too: the roster, the requests (with the
 requester's identity, sealed on the way), the matches with their answers, first contacts and
 closures, the legal holds; the server then lists, opens and reports them as the file does, and

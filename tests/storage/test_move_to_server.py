@@ -1,3 +1,4 @@
+# Both stores in every test: each moves a station's SQLCipher file into the shared server.
 """Moving a single station's file into the shared store: everything arrives with its ids, times
 and authors, reads back the same through the interface, the file is not changed, and a second
 run adds nothing."""

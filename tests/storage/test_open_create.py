@@ -1,3 +1,5 @@
+# One store only (the SQLCipher file): creating, opening and unlocking the encrypted file with its
+#   passphrase.
 """The open/create/unlock path against real encrypted files in tmp_path."""
 
 from __future__ import annotations

@@ -1,3 +1,5 @@
+# One store only (the shared server): the station's outbox while the server is down (a file is
+#   never down).
 """Server down, nothing lost: the server is stopped in the middle of a run of saves and
 restarted; every call arrives exactly once, and nothing waits in clear on this computer."""
 

@@ -1,3 +1,4 @@
+# One store only (the shared server): drafts in the station's outbox while the server is down.
 """Drafts during an outage: the autosave of a call in progress does not need the server. While it
 cannot be reached the draft is kept, sealed, in the local outbox; it is listed (to resume) from
 there, and delivered when the server answers: nothing lost, no duplicate draft, and no draft
@@ -138,6 +139,10 @@ def test_a_draft_without_consent_is_refused_before_anything_is_kept(tmp_path: Pa
         payload["consent_notes"] = False  # free text without consent: the store's refusal
         with pytest.raises(ConsentRefused):
             OutboxDrafts(store, outbox).save_draft(str(uuid.uuid4()), account, payload)
+        # A follow-up number alone is an identifier too (as the stores refuse it).
+        number_only = {"consent_notes": False, "followup_number": "+15145550123"}
+        with pytest.raises(ConsentRefused):
+            OutboxDrafts(store, outbox).save_draft(str(uuid.uuid4()), account, number_only)
         assert outbox.local_drafts(account) == []
         assert not (tmp_path / "outbox").exists()
         store.close()

@@ -1,3 +1,4 @@
+# One store only (the SQLCipher file): SQLCipher's page cache.
 """The open store keeps a page cache large enough for the indexes a note search walks: SQLCipher
 decrypts each page it reads, and with SQLite's 2 MB default most searches decrypted the same
 index pages again (see intake.storage.db.CACHE_KIB; the figures are in tests/bench)."""

@@ -1,3 +1,4 @@
+# One store only (the shared server): each person's own server login.
 """Signing in with the person's own server login (intake/storage/pg/person.py, SharedSession):
 a shared station opens the line with its own login, and signing in opens the chosen person's
 login, so the server decides what the session reads. Tested against the real throwaway server,

@@ -1,3 +1,4 @@
+# One store only (the shared server): the throwaway PostgreSQL server the suite starts.
 """The shared-store tests' server: a machine without PostgreSQL skips them and says why; under
 CI (CI=true) the same is a failure, so CI can never pass without having run them."""
 

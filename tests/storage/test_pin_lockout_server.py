@@ -1,3 +1,5 @@
+# One store only (the shared server): the lockout decided by the server's own function and clock,
+#   two stations at once.
 """PIN lockout enforced by the shared store's server (issue 18): the failure count is read,
 compared and written by one server function under the account row's lock, so two stations
 trying at once cannot get more tries between them than one station alone; and a station's

@@ -1,3 +1,4 @@
+# One store only (the shared server): the server's versioned PIN step.
 """The server-decided PIN is one versioned step (`schema.PIN_STEP`), no longer a second upgrade
 mechanism detected by the function's signature: a version-1 store made with version 1's own DDL
 (the function that took the station's word and clock, full PIN hashes sealed, no verifier

@@ -1,3 +1,4 @@
+# One store only (the SQLCipher file): SQLite's query plans (its indexes and FTS5).
 """Every query the History screen and note search run is answered from an index, for every role
 and every filter the screen offers (checked with EXPLAIN QUERY PLAN on the real statements), and
 the indexed answers are the same rows, in the same order, as filtering everything by hand."""

@@ -2,7 +2,7 @@
 saved comes back field for field, each yes/no fact as it was said; a change to any one field is
 a change; consent withdrawn shreds what was kept and consent kept shreds nothing; a hold is a
 supervisor's, on a record that is there, and audited; a note or follow-up is refused or kept
-whole, never half."""
+whole, never half. On both stores (`any_store`)."""
 
 from __future__ import annotations
 
@@ -11,26 +11,22 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from intake.storage.db import Store
-from intake.storage.records import (
-    ContactRecord,
-    add_callback,
-    add_followup,
-    add_note,
-    get_contact,
-    save_contact,
-)
-from tests.storage.helpers import contact
+from intake.storage.interface import RecordStore
+from intake.storage.records import ContactRecord
+from tests.storage.helpers import RawSql, contact
 
 
-def _audit(store: Store, since: int) -> list[tuple[object, ...]]:
-    return store.query(
-        "SELECT actor, action, record, detail FROM audit WHERE seq > ? ORDER BY seq", (since,)
-    )
+def _audit(any_store: RecordStore, since: int) -> list[tuple[object, ...]]:
+    return [
+        tuple(row)
+        for row in RawSql(any_store).query(
+            "SELECT actor, action, record, detail FROM audit WHERE seq > ? ORDER BY seq", (since,)
+        )
+    ]
 
 
-def _last(store: Store) -> int:
-    return int(store.query("SELECT coalesce(max(seq), 0) FROM audit")[0][0])
+def _last(any_store: RecordStore) -> int:
+    return int(RawSql(any_store).query("SELECT coalesce(max(seq), 0) FROM audit")[0][0])
 
 
 def _full(**changes: object) -> ContactRecord:
@@ -71,20 +67,20 @@ def _full(**changes: object) -> ContactRecord:
     ids=["colleague", "family"],
 )
 def test_every_field_of_a_contact_is_read_back_as_it_was_saved(
-    store: Store, actor: str, facts: dict[str, object]
+    any_store: RecordStore, any_actor: str, facts: dict[str, object]
 ) -> None:
     """History shows what was saved: a call about a colleague, or about a family member, read
     back as any other call would lose who the call was about."""
     record = _full(**facts)
-    assert save_contact(store, record, actor) == "created"
-    kept, notes = get_contact(store, record.id, actor)
+    assert any_store.save_contact(record, any_actor) == "created"
+    kept, notes = any_store.get_contact(record.id, any_actor)
     assert kept == record
     assert (kept.about_colleague, kept.about_family) == (
         facts["about_colleague"],
         facts["about_family"],
     )
     assert notes == []
-    assert save_contact(store, record, actor) == "unchanged"
+    assert any_store.save_contact(record, any_actor) == "unchanged"
 
 
 @pytest.mark.parametrize(
@@ -102,75 +98,82 @@ def test_every_field_of_a_contact_is_read_back_as_it_was_saved(
     ids="-".join,
 )
 def test_a_change_to_any_one_field_is_an_update_and_is_kept(
-    store: Store, actor: str, change: dict[str, object]
+    any_store: RecordStore, any_actor: str, change: dict[str, object]
 ) -> None:
     record = _full()
-    save_contact(store, record, actor)
+    any_store.save_contact(record, any_actor)
     changed = dataclasses.replace(record, **change)  # type: ignore[arg-type]
-    assert save_contact(store, changed, actor) == "updated"
-    assert get_contact(store, record.id, actor)[0] == changed
+    assert any_store.save_contact(changed, any_actor) == "updated"
+    assert any_store.get_contact(record.id, any_actor)[0] == changed
 
 
 def test_an_edit_that_keeps_consent_keeps_the_notes_and_the_number(
-    store: Store, actor: str
+    any_store: RecordStore, any_actor: str
 ) -> None:
     """Only a consent withdrawn shreds: an ordinary edit of a call (its outcome, a later
     resumption) must leave what the caller agreed to have kept."""
     record = _full()
-    save_contact(store, record, actor)
-    add_note(store, "n1", record.id, "said they sleep four hours", actor)
-    add_callback(
-        store,
+    any_store.save_contact(record, any_actor)
+    any_store.add_note("n1", record.id, "said they sleep four hours", any_actor)
+    any_store.add_callback(
         "cb1",
         record.id,
         number="+19025550142",
         best_time="evening",
         time_zone="America/Halifax",
-        actor=actor,
+        actor=any_actor,
     )
     for change in ({"outcome": "callback"}, {"risk": "concern"}, {"caller_name": None}):
         record = dataclasses.replace(record, **change)
-        assert save_contact(store, record, actor) == "updated"
-    _, notes = get_contact(store, record.id, actor)
+        assert any_store.save_contact(record, any_actor) == "updated"
+    _, notes = any_store.get_contact(record.id, any_actor)
     assert [n.body for n in notes] == ["said they sleep four hours"]
-    assert store.query("SELECT number FROM callbacks") == [("+19025550142",)]
+    assert RawSql(any_store).read("callbacks", "number") == [("+19025550142",)]
 
 
 def test_a_follow_up_is_kept_once_with_its_creator_and_audited_against_its_contact(
-    store: Store, actor: str
+    any_store: RecordStore, any_actor: str
 ) -> None:
     record = contact()
-    save_contact(store, record, actor)
-    start = _last(store)
-    assert add_followup(store, "f1", record.id, "2026-11-25T09:00:00-05:00", actor) == "created"
-    assert add_followup(store, "f1", record.id, "2026-11-30T09:00:00-05:00", actor) == "unchanged"
-    assert store.query("SELECT id, contact_id, due_at, created_by, status FROM followups") == [
-        ("f1", record.id, "2026-11-25T09:00:00-05:00", actor, "open")
+    any_store.save_contact(record, any_actor)
+    start = _last(any_store)
+    assert (
+        any_store.add_followup("f1", record.id, "2026-11-25T09:00:00-05:00", any_actor) == "created"
+    )
+    assert (
+        any_store.add_followup("f1", record.id, "2026-11-30T09:00:00-05:00", any_actor)
+        == "unchanged"
+    )
+    assert RawSql(any_store).read("followups", "id, contact_id, due_at, created_by, status") == [
+        ("f1", record.id, "2026-11-25T09:00:00-05:00", any_actor, "open")
     ]
-    assert _audit(store, start) == [(actor, "create", "f1", f"followup contact={record.id}")]
+    assert _audit(any_store, start) == [
+        (any_actor, "create", "f1", f"followup contact={record.id}")
+    ]
 
 
-def test_what_a_contact_keeps_is_stamped_with_the_time_in_utc(store: Store, actor: str) -> None:
-    """Stations in different zones share one store (and one worklist): a time written without
+def test_what_a_contact_keeps_is_stamped_with_the_time_in_utc(
+    any_store: RecordStore, any_actor: str
+) -> None:
+    """Stations in different zones share one any_store (and one worklist): a time written without
     its offset cannot be compared with another station's."""
     record = contact()
-    save_contact(store, record, actor)
-    add_note(store, "n1", record.id, "words", actor)
-    add_followup(store, "f1", record.id, "2026-11-25T09:00:00-05:00", actor)
-    add_callback(
-        store,
+    any_store.save_contact(record, any_actor)
+    any_store.add_note("n1", record.id, "words", any_actor)
+    any_store.add_followup("f1", record.id, "2026-11-25T09:00:00-05:00", any_actor)
+    any_store.add_callback(
         "cb1",
         record.id,
         number="+19025550142",
         best_time="evening",
         time_zone="America/Halifax",
-        actor=actor,
+        actor=any_actor,
     )
     stamps = [
-        store.query(f"SELECT created_at FROM {table}")[0][0]
+        RawSql(any_store).read(table, "created_at")[0][0]
         for table in ("notes", "followups", "callbacks")
     ]
     for stamp in stamps:
         assert datetime.fromisoformat(stamp).utcoffset() == timedelta(0), stamp
-    _, notes = get_contact(store, record.id, actor)
+    _, notes = any_store.get_contact(record.id, any_actor)
     assert notes[0].created_at == stamps[0]

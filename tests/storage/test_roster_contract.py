@@ -253,6 +253,7 @@ def test_the_servers_checks_allow_every_match_outcome_of_the_vocabulary() -> Non
     assert set(vocabulary.MATCH_OUTCOMES) <= set(schema.OUTCOMES_OF_DAY)
 
 
+# One store only: what the server holds in clear (the whole file is encrypted).
 def test_the_server_keeps_no_name_site_or_number_in_clear(pg_dsn: str) -> None:
     store = make_shared_store(pg_dsn)
     try:
@@ -325,6 +326,7 @@ def _race(
     return caught[0] if caught else None
 
 
+# One store only: two stations racing on the server (the file has one station at a time).
 def test_two_coordinators_answering_the_same_proposal_at_once_one_wins(pg_dsn: str) -> None:
     owner = make_shared_store(pg_dsn)
     a = open_shared_store(pg_dsn, PASSPHRASE)
@@ -391,6 +393,7 @@ def test_two_coordinators_answering_the_same_proposal_at_once_one_wins(pg_dsn: s
             s.close()
 
 
+# One store only: two stations racing on the server (the file has one station at a time).
 def test_two_coordinators_closing_the_same_request_at_once_one_wins(pg_dsn: str) -> None:
     owner = make_shared_store(pg_dsn)
     a = open_shared_store(pg_dsn, PASSPHRASE)

@@ -1,3 +1,4 @@
+# One store only (the shared server): row-level security on the roster.
 """Who sees what of the roster, requests and matches, enforced by the server (row-level
 security, intake/storage/pg/roster_security.py): each person connects with their own login.
 A coordinator or supervisor reads everything; a peer supporter only their own entry, their own

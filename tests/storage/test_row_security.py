@@ -1,3 +1,5 @@
+# One store only (the shared server): row-level security (who reads what is enforced by
+#   PostgreSQL).
 """Who sees what, enforced by the server: each person connects with their own login role,
 mapped to their line account (intake/storage/pg/security.py). A volunteer's connection reads
 its own contacts and notes and, of others', only the open worklist; a claim reveals the number

@@ -1,3 +1,4 @@
+# One store only (the shared server): row-level security's column grants.
 """What a volunteer's or a peer supporter's own login may change, column by column, and what a
 disabled account may still do on the shared store (issue 18, the review's reproductions).
 

@@ -1,3 +1,4 @@
+# One store only (the shared server): row-level security on deletes.
 """No login deletes a contact, a callback or a follow-up (issue 18, item 5; the review's
 finding): a legal hold guarded only the flag, while every login could delete its own held
 contact, its callback and its follow-up with its own SQL. No station ever deletes them (the

@@ -1,3 +1,4 @@
+# One store only (the shared server): a disabled person's own server login.
 """A disabled account under row-level security (issue 18, item 5; the review's finding): the
 console disables a person while their login, and the login's group, stay on the server until
 its administrator removes them. The application refuses them; the server must too: a disabled
@@ -14,7 +15,7 @@ import pytest
 
 from intake.services import accounts as console
 from intake.services import matching
-from intake.storage.pg import console_security, roster_security, schema, security
+from intake.storage.pg import console_security, roster_security, security
 from intake.storage.pg.store import PgStore
 from tests.matching.helpers import peer
 from tests.storage.conftest import make_shared_store
@@ -30,7 +31,8 @@ from tests.storage.test_row_security_worklist import (
 @pytest.fixture(params=["new-store", "upgraded"])
 def line(request: pytest.FixtureRequest, pg_dsn: str) -> Iterator[Line]:
     """Row security switched on at this version; or switched on at an older one (the policies
-    as they were before) and brought up to date by the owner's open (the last schema step)."""
+    as they were before) and brought up to date by the schema step that does it
+    (`console_security.LAST_STEP`; a later step may follow it)."""
     owner = make_shared_store(pg_dsn)
     before = security.STATEMENTS + roster_security.STATEMENTS
     if request.param == "new-store":
@@ -38,7 +40,7 @@ def line(request: pytest.FixtureRequest, pg_dsn: str) -> Iterator[Line]:
     else:
         made = _make_line(pg_dsn, owner, before)
         with psycopg.connect(pg_dsn, autocommit=True) as admin, admin.transaction():
-            for statement in schema.STEPS[-1]:  # the step that brings such a store up to date
+            for statement in console_security.LAST_STEP:  # the step that brings it up to date
                 admin.execute(statement)
     try:
         yield made

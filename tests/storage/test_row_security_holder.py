@@ -1,3 +1,4 @@
+# One store only (the shared server): row-level security for the holder of a claimed item.
 """What a volunteer holding another's callback may change of it, even with its own SQL (issue
 18, item 5; the review's finding): the holder reads the number to call the person back and
 closes the item (the number then forgotten), nothing more. It may not put another number in,

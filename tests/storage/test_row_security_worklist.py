@@ -1,3 +1,4 @@
+# One store only (the shared server): row-level security on the worklist.
 """The worklist and the answers under row-level security (intake/storage/pg/work_security.py),
 tested with per-person logins against the real throwaway server, from the refused side: a
 volunteer works the line's open list and reads the number of the item it holds, another

@@ -1,3 +1,4 @@
+# One store only (the shared server): TLS for a server on another computer.
 """A shared server on another computer is reached only over TLS, whichever way its address
 names it (a reviewer found `hostaddr`, a service name and the environment slipping past)."""
 

@@ -1,3 +1,4 @@
+# One store only (the shared server): LISTEN/NOTIFY from the server's triggers.
 """Every change to the shared worklist is announced (LISTEN/NOTIFY, ids only), not only a new
 callback or follow-up: a claim, a release, an attempt, a new due time and a close, from the
 server's own triggers (so every path that changes an item announces it)."""

@@ -1,3 +1,4 @@
+# One store only (the shared server): `intake db --server` (on the file: test_db_cli.py).
 """`intake db … --server URL` (or INTAKE_SERVER) as the person who installs a shared store runs
 it: passphrases and PINs on standard input, never in the address."""
 

@@ -109,6 +109,7 @@ def test_a_save_that_failed_before_the_request_is_retried_whole(any_store: Recor
     assert any_store.counts()["contacts"] == 1
 
 
+# One store only: the server's outbox, for when it is down (the file needs none).
 def test_a_request_without_a_site_is_refused_before_the_call_is_written_or_queued(
     tmp_path: Path, pg_dsn: str
 ) -> None:
@@ -169,6 +170,7 @@ def test_the_server_stopped_the_request_waits_with_its_call_and_arrives_once(
             store.close()
 
 
+# One store only: the server's outbox, for when it is down (the file needs none).
 def test_an_older_outbox_file_without_a_peer_request_is_still_delivered(
     tmp_path: Path, pg_dsn: str
 ) -> None:
@@ -249,6 +251,7 @@ def test_a_volunteers_own_login_adds_the_request_and_cannot_read_it_back(
     assert owner_rows == [(me, "phone")]
 
 
+# One store only: the server's outbox, for when it is down (the file needs none).
 def test_a_way_to_reach_over_the_limit_is_refused_before_the_call_is_written_or_queued(
     tmp_path: Path, pg_dsn: str
 ) -> None:

@@ -1,3 +1,5 @@
+# One store only (the shared server): what purge leaves in the server's tables and `intake db purge
+#   --server` (the purge's rules run on both stores in test_refusals_proven_records.py).
 """Retention and legal hold on the shared store (issue 18): past the retention period the
 server keeps the coded answers and loses the notes, their search tokens, the callbacks, the
 name and the number; a contact on hold keeps everything; every run (dry runs too) leaves a

@@ -1,3 +1,4 @@
+# One store only (the shared server): the server's schema steps.
 """The shared store's versioned upgrade: a store made by the previous version (its own DDL,
 version 1) is brought to this one when its owner opens it, each step once, in order, its
 version recorded on the server; what was owed before is on the worklist after; a station's own

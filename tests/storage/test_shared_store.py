@@ -1,3 +1,5 @@
+# One store only (the shared server): ciphertext at rest, the line key, the blind index, several
+#   stations and the server stopped.
 """What only the shared PostgreSQL store promises: the server never sees plaintext, the line key
 is wrapped (rekey rewraps only), claims and the audit chain hold under concurrent stations, other
 stations hear of new work, and an unreachable server is told plainly."""

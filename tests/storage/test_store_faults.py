@@ -1,3 +1,4 @@
+# One store only (the SQLCipher file): the file deleted or replaced under the open application.
 """Faults while the store is open are typed and say what happened: a store deleted or replaced
 under the application is not blamed on folder permissions."""
 

@@ -1,3 +1,4 @@
+# One store only (the SQLCipher file): the lock that keeps a second application off the same file.
 """The store's single-instance lock, with real processes: one copy at a time on every platform,
 released when the store closes (whichever thread closes it) and when the holder dies."""
 

@@ -1,3 +1,5 @@
+# One store only (the SQLCipher file): the file's triggers generated from the vocabulary by its
+#   migrations (the server's CHECKs: test_roster_contract.py, test_shared_schema_upgrade.py).
 """The store's checks come from the vocabulary (docs/storage.md, "Coded values"): every value set
 of `intake.vocabulary` that is stored has its check in the store, lists exactly its codes, and a
 code added to the vocabulary without a migration fails here.

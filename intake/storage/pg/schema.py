@@ -12,6 +12,8 @@ version 1 statements and then every step, so a new store and an upgraded one are
 
 from __future__ import annotations
 
+import json
+
 from intake.storage.account_store import FIRST_LOCK, FREE_ATTEMPTS, LONGEST_LOCK
 from intake.storage.migrations.m0008_worklist import rank
 from intake.storage.pg import console_security, roster_security, work_security
@@ -630,6 +632,79 @@ SECURITY_FIXES = [
     roster_security.in_upgrade(roster_security.OWN_MATCH_FIXES),
 ]
 
+
+def contact_checks(
+    scalars: dict[str, tuple[str, ...]], lists: dict[str, tuple[str, ...]]
+) -> list[str]:
+    """One check that a contact's coded values are the vocabulary's (the file's trigger
+    `contacts_vocabulary` of migration 8): each scalar column NULL or one of its codes, each
+    list (a JSON array kept as text) made only of its codes. NOT VALID: rows written before are
+    not checked again (an upgrade never fails on an old row), every write from now on is."""
+    conditions = [
+        f"({column} IS NULL OR {column} IN ({_codes(codes)}))" for column, codes in scalars.items()
+    ]
+    conditions += [
+        f"{column}::jsonb <@ '{json.dumps(list(codes))}'::jsonb" for column, codes in lists.items()
+    ]
+    return [
+        "ALTER TABLE contacts DROP CONSTRAINT IF EXISTS contacts_vocabulary",
+        f"ALTER TABLE contacts ADD CONSTRAINT contacts_vocabulary CHECK ({' AND '.join(conditions)}) "
+        "NOT VALID",
+    ]
+
+
+# A contact's coded values, checked by the server as by the file (a typo'd outcome or topic
+# would otherwise be counted in every report). The codes of this step's day.
+CONTACT_VOCABULARY = contact_checks(
+    {
+        "channel": ("phone", "kiosk"),
+        "risk": ("none", "concern", "high", "imminent"),
+        "role": ("physician", "resident", "student", "retired", "family", "other"),
+        "need": ("peer", "counselling", "mentorship", "coaching", "information"),
+        "outcome": (
+            "referred",
+            "information",
+            "crisis-connected",
+            "callback",
+            "declined",
+            "disconnected",
+            "abandoned",
+            "callback-requested",
+            "crisis-screen",
+        ),
+    },
+    {
+        "topics": (
+            "burnout",
+            "complaint",
+            "adverse-outcome",
+            "relationships",
+            "grief",
+            "substance-use",
+            "mental-health",
+            "career",
+            "harassment",
+        ),
+        "formats": ("one-on-one", "group", "phone", "virtual", "in-person", "text"),
+        "crisis_actions": (
+            "crisis-route-opened",
+            "emergency-called",
+            "988-offered",
+            "warm-transfer",
+            "connection-confirmed",
+            "supervisor-informed",
+            "no-connection:declined-with-plan",
+            "no-connection:disconnected",
+            "no-connection:already-with-help",
+            "supervisor-not-informed:not-reachable",
+            "supervisor-not-informed:none-on-call",
+            "safety-not-screened",
+            "kiosk-crisis-screen",
+            "kiosk-staff-alerted",
+        ),
+    },
+)
+
 # The steps after version 1, in order: STEPS[n - 2] brings a version n - 1 store to version n.
 PIN_STEP = UPGRADES
 # The tests of an older store's PIN upgrade set the version back to the one before PIN_STEP: the
@@ -647,6 +722,7 @@ STEPS: list[list[str]] = [
     # A disabled account's own login reads and writes nothing; no login deletes a contact, a
     # callback or a follow-up (console_security.LAST).
     console_security.LAST_STEP,
+    CONTACT_VOCABULARY,
 ]
 
 VERSION = 1 + len(STEPS)

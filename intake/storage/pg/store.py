@@ -47,6 +47,7 @@ from intake.storage.pg.roster import PgRoster
 from intake.storage.pg.worklist import PgWorklist
 from intake.storage.records import (
     _COLUMNS,
+    _DRAFT_TEXT_KEYS,
     _JSON_FIELDS,
     ContactRecord,
     FollowUp,
@@ -63,7 +64,6 @@ CHANNEL = "intake_worklist"
 _SEALED_CONTACT_FIELDS = ("caller_name", "callback_number")
 _LOCAL_HOSTS = {"", "localhost", "127.0.0.1", "::1"}
 _TLS_MODES = {"require", "verify-ca", "verify-full"}
-_DRAFT_TEXT_KEYS = ("notes", "caller_name", "callback_number")
 
 
 # SQLSTATEs: 08 connection, 40 transaction rollback (deadlock, serialization), 53 insufficient
@@ -574,7 +574,16 @@ class PgStore(PgWorklist, PgFeedback, PgRoster, PgReports):
         return [FollowUp(*r) for r in rows]
 
     def complete_followup(self, followup_id: str, actor: str | None) -> bool:
+        """As `records.complete_followup`: False if it was not open (already done by someone);
+        FollowupHeld if another person has claimed its worklist item (they are calling)."""
         with self.writing() as w:
+            held = w.q(
+                "SELECT 1 FROM work_items WHERE id = %s AND status = 'open' "
+                "AND claimed_by IS NOT NULL AND claimed_by IS DISTINCT FROM %s",
+                (followup_id, actor),
+            ).fetchone()
+            if held is not None:
+                raise errors.FollowupHeld()
             changed = w.q(
                 "UPDATE followups SET status = 'done' WHERE id = %s AND status = 'open'",
                 (followup_id,),

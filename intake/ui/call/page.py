@@ -385,7 +385,7 @@ class CallPage(Retranslatable, QWidget):
             return
         self._saving_call = True
         self.autosave.stop()
-        call, store, actor = self.call, self.services.session.store, self.services.account_id
+        call, store, actor = self.call, self.services.session.records, self.services.account_id
         language = current_language()
         ops.run_in_background(
             lambda: abandon_call(
