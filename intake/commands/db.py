@@ -227,21 +227,34 @@ def _owner_store(args: argparse.Namespace) -> PgStore:
     server = _server(args)
     if server is None:
         raise InputProblem(_("This command is for the shared store: give --server URL."))
+    from intake.storage.errors import ServerRightsMissing  # noqa: PLC0415
+    from intake.storage.pg.security import owns_the_line  # noqa: PLC0415
     from intake.storage.pg.store import open_shared_store  # noqa: PLC0415
 
-    return open_shared_store(server, read_secret(_("Line passphrase (shared store): ")))
+    store = open_shared_store(server, read_secret(_("Line passphrase (shared store): ")))
+    if not owns_the_line(store):
+        store.close()
+        raise ServerRightsMissing()
+    return store
 
 
 def run_row_security(args: argparse.Namespace) -> int:
     """Switch on who-sees-what on the server (docs/shared-store.md, "Accounts and server
     roles"): once, with the owner's address; running it again changes nothing."""
-    from intake.storage.pg.security import enable_row_security, row_security_on  # noqa: PLC0415
+    from intake.storage.errors import OwnerCannotMakeGroups  # noqa: PLC0415
+    from intake.storage.pg.security import (  # noqa: PLC0415
+        enable_row_security,
+        groups_out_of_reach,
+        row_security_on,
+    )
 
     store = _owner_store(args)
     try:
         if row_security_on(store):
             print(_("Row-level security is already on for this shared store; nothing changed."))
             return 0
+        if (owner := groups_out_of_reach(store)) is not None:
+            raise OwnerCannotMakeGroups(owner)
         with store.writing() as w:
             enable_row_security(w.conn, in_transaction=True)
             w.audit(None, "edit", None, "row security on")
@@ -261,7 +274,9 @@ def run_map_account(args: argparse.Namespace) -> int:
     as one line account: supervisors and coordinators join the group that reads everything,
     anyone else the group that reads their own."""
     from intake.accounts import Role  # noqa: PLC0415
+    from intake.storage.errors import OwnerCannotMakeGroups  # noqa: PLC0415
     from intake.storage.pg.security import (  # noqa: PLC0415
+        groups_out_of_reach,
         login_exists,
         map_account,
         row_security_on,
@@ -291,6 +306,8 @@ def run_map_account(args: argparse.Namespace) -> int:
                     "told. Nothing was changed."
                 ).format(count=len(found), name=name)
             )
+        if (owner := groups_out_of_reach(store)) is not None:
+            raise OwnerCannotMakeGroups(owner)
         account = found[0]
         holder = store.query(
             "SELECT id FROM accounts WHERE db_role = %s AND id <> %s", (args.login, account.id)
@@ -563,6 +580,18 @@ def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse
             return 2
         except KeyboardInterrupt:
             print(file=sys.stderr)
+        except Exception as exc:
+            # The shared store's refusals of what this login may do (a station's or a
+            # person's login running an owner's command) are said, not shown as a traceback.
+            if "psycopg" not in sys.modules:
+                raise
+            from intake.storage.pg.store import server_refusal  # noqa: PLC0415
+
+            refused = server_refusal(exc)
+            if refused is None:
+                raise
+            title, advice = refused.explain()
+            print(_("intake: {message}").format(message=f"{title}. {advice}"), file=sys.stderr)
         return 1
 
     return run
