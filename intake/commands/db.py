@@ -527,7 +527,12 @@ def run_purge(args: argparse.Namespace) -> int:
 
 def run_move(args: argparse.Namespace) -> int:
     from intake.storage.db import open_store  # noqa: PLC0415
-    from intake.storage.pg.move import move_file_to_server  # noqa: PLC0415
+    from intake.storage.pg.move import (  # noqa: PLC0415
+        create_from_file,
+        move_file_to_server,
+        names_taken,
+        shared_store_exists,
+    )
     from intake.storage.pg.store import open_shared_store  # noqa: PLC0415
 
     server = _server(args)
@@ -536,11 +541,26 @@ def run_move(args: argparse.Namespace) -> int:
     path = _store(args)
     store = open_store(path, read_secret(_("Store passphrase: ")))
     try:
-        shared = open_shared_store(server, read_secret(_("Line passphrase (shared store): ")))
-        try:
-            added = move_file_to_server(store, shared, None)
-        finally:
-            shared.close()
+        if not shared_store_exists(server):
+            # The line's store made from this file: its accounts are the line's, no other.
+            added = create_from_file(store, server, _new_passphrase(_("New line passphrase: ")))
+            print(_("Created the shared store on the server from {path}.").format(path=path))
+        else:
+            shared = open_shared_store(server, read_secret(_("Line passphrase (shared store): ")))
+            try:
+                if taken := names_taken(store, shared):
+                    raise InputProblem(
+                        _(
+                            "The shared store already has another account named {names}. One "
+                            "person keeps one account, so nothing was moved. If the shared store "
+                            "is new, start again with an empty database and move this file "
+                            "first: its accounts become the line's. Merging two stores that "
+                            "share a person's account is not supported."
+                        ).format(names=", ".join(taken))
+                    )
+                added = move_file_to_server(store, shared, None)
+            finally:
+                shared.close()
     finally:
         store.close()
     print(
