@@ -11,7 +11,7 @@ from intake.pins import hash_pin
 from intake.storage.local import LocalRecords
 from intake.storage.pg.store import open_shared_store
 from tests.conftest import PASSPHRASE, PIN, SUPERVISOR, make_store
-from tests.storage.test_db_cli import GOOD, db
+from tests.storage.test_db_cli import db
 
 LINE = "the line passphrase, long enough"
 
