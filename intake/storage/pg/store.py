@@ -429,6 +429,14 @@ class PgStore(PgWorklist, PgFeedback, PgRoster, PgReports):
         self._closed_for_good = False  # `close` was called: never connect again
         self.row_security = False  # whether the server enforces who sees what (security.py)
         self._account_of(conn)
+        # Whether the connection this store was opened with (the station's address) is the
+        # line's owner (or a superuser): the server then limits nothing of what it reads.
+        with server_errors():
+            owner = conn.execute(
+                "SELECT coalesce((SELECT pg_has_role(current_user, relowner, 'USAGE') "
+                "FROM pg_class WHERE oid = to_regclass('accounts')), false)"
+            ).fetchone()
+        self.opened_as_owner = bool(owner and owner[0])
 
     def _account_of(self, conn: psycopg.Connection[Any]) -> None:
         with server_errors():
