@@ -658,9 +658,17 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         metavar=_("NAME"),
         help=_("display name of the first supervisor"),
     )
-    add = action("add-account", _("add a volunteer or supervisor who can sign in"), run_add_account)
+    add = action(
+        "add-account",
+        _("add a volunteer, supervisor, coordinator or peer supporter who can sign in"),
+        run_add_account,
+    )
     add.add_argument("--name", required=True, metavar=_("NAME"), help=_("display name"))
-    add.add_argument("--role", choices=("volunteer", "supervisor"), default="volunteer")
+    add.add_argument(
+        "--role",
+        choices=("volunteer", "supervisor", "coordinator", "peer-supporter"),
+        default="volunteer",
+    )
     action("check", _("check every page and the audit log"), run_check)
     backup = action("backup", _("write a verified, encrypted backup"), run_backup)
     backup.add_argument("dest", type=Path, metavar="DEST")

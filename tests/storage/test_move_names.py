@@ -97,3 +97,46 @@ def test_a_name_already_on_the_server_is_refused_and_nothing_moves(
         assert "Bénévole Anne" not in refused.stderr  # only the name that clashes
     assert _server_accounts(pg_dsn, LINE) == before
     assert accounts["Bénévole Anne"] not in before.values()
+
+
+def test_add_account_offers_the_coordinator_on_both_stores(store_path: Path, pg_dsn: str) -> None:
+    from intake.accounts import Role
+    from intake.storage.db import open_store
+
+    make_store(store_path).close()
+    done = db(
+        "add-account",
+        "--store",
+        str(store_path),
+        "--name",
+        "Coord Lise",
+        "--role",
+        "coordinator",
+        stdin=f"{PASSPHRASE}\n739105\n",
+    )
+    assert done.returncode == 0, done.stderr
+    file = LocalRecords(open_store(store_path, PASSPHRASE))
+    try:
+        roles = {a.display_name: a.role for a in file.list_accounts()}
+    finally:
+        file.close()
+    assert roles["Coord Lise"] is Role.COORDINATOR
+    done = db("init", "--server", pg_dsn, "--supervisor", "Sam Lee", stdin=f"{LINE}\n246810\n")
+    assert done.returncode == 0, done.stderr
+    done = db(
+        "add-account",
+        "--server",
+        pg_dsn,
+        "--name",
+        "Coord Lise",
+        "--role",
+        "coordinator",
+        stdin=f"{LINE}\n739105\n",
+    )
+    assert done.returncode == 0, done.stderr
+    shared = open_shared_store(pg_dsn, LINE)
+    try:
+        roles = {a.display_name: a.role for a in shared.list_accounts()}
+    finally:
+        shared.close()
+    assert roles["Coord Lise"] is Role.COORDINATOR
