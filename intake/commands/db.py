@@ -274,6 +274,7 @@ def run_map_account(args: argparse.Namespace) -> int:
     as one line account: supervisors and coordinators join the group that reads everything,
     anyone else the group that reads their own."""
     from intake.accounts import Role  # noqa: PLC0415
+    from intake.services.accounts import suggested_login  # noqa: PLC0415
     from intake.storage.errors import OwnerCannotMakeGroups  # noqa: PLC0415
     from intake.storage.pg.security import (  # noqa: PLC0415
         groups_out_of_reach,
@@ -292,13 +293,6 @@ def run_map_account(args: argparse.Namespace) -> int:
         found = [a for a in store.list_accounts() if a.display_name.casefold() == name.casefold()]
         if not found:
             raise InputProblem(_("No account is named {name}.").format(name=name))
-        if not login_exists(store, args.login):
-            raise InputProblem(
-                _(
-                    "The server has no login named {login}. Its administrator creates it first "
-                    "(CREATE ROLE {login} LOGIN PASSWORD …), then run this again."
-                ).format(login=args.login)
-            )
         if len(found) > 1:
             raise InputProblem(
                 _(
@@ -306,31 +300,41 @@ def run_map_account(args: argparse.Namespace) -> int:
                     "told. Nothing was changed."
                 ).format(count=len(found), name=name)
             )
+        # Unless given, the login named from the account's id, as the console names it: the
+        # server keeps login names in clear, and a person's name must not be one.
+        login = args.login or suggested_login(found[0].id)
+        if not login_exists(store, login):
+            raise InputProblem(
+                _(
+                    "The server has no login named {login}. Its administrator creates it first "
+                    "(CREATE ROLE {login} LOGIN PASSWORD …), then run this again."
+                ).format(login=login)
+            )
         if (owner := groups_out_of_reach(store)) is not None:
             raise OwnerCannotMakeGroups(owner)
         account = found[0]
         holder = store.query(
-            "SELECT id FROM accounts WHERE db_role = %s AND id <> %s", (args.login, account.id)
+            "SELECT id FROM accounts WHERE db_role = %s AND id <> %s", (login, account.id)
         )
         if holder:
             raise InputProblem(
                 _(
                     "The server login {login} already acts for another account. Give each "
                     "person their own login."
-                ).format(login=args.login)
+                ).format(login=login)
             )
         with store.writing() as w:
             map_account(
                 w.conn,
                 account.id,
-                args.login,
+                login,
                 supervisor=account.role in (Role.SUPERVISOR, Role.COORDINATOR),
                 in_transaction=True,
             )
             w.audit(None, "edit", account.id, "account mapped to a server login")
     finally:
         store.close()
-    print(_("{name} now connects as the server login {login}.").format(name=name, login=args.login))
+    print(_("{name} now connects as the server login {login}.").format(name=name, login=login))
     return 0
 
 
@@ -695,7 +699,12 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     )
     mapping.add_argument("--name", required=True, metavar=_("NAME"), help=_("display name"))
     mapping.add_argument(
-        "--login", required=True, metavar=_("LOGIN"), help=_("the person's server login role")
+        "--login",
+        metavar=_("LOGIN"),
+        help=_(
+            "the person's server login role (by default the one the console suggests, named "
+            "from the account's id)"
+        ),
     )
     action(
         "move-to-server",

@@ -243,7 +243,48 @@ def test_a_wrong_password_and_a_missing_database_each_say_so(
         assert "Traceback" not in done.stderr
 
 
-# TLS: the same server also listening on TCP with a certificate signed by a CA of the test's.
+def test_map_account_names_the_login_from_the_account_id_by_default(
+    server: PgServer, owner: str
+) -> None:
+    from intake.accounts import Role
+    from intake.services.accounts import suggested_login
+
+    _documented(server, owner)
+    done = db(
+        "add-account",
+        "--server",
+        owner,
+        "--name",
+        "Coord Lise",
+        "--role",
+        "coordinator",
+        stdin=f"{GOOD}\n739105\n",
+    )
+    assert done.returncode == 0, done.stderr
+    store = open_shared_store(owner, GOOD)
+    try:
+        account = next(a for a in store.list_accounts() if a.display_name == "Coord Lise")
+    finally:
+        store.close()
+    assert account.role is Role.COORDINATOR
+    login = suggested_login(account.id)
+    assert "lise" not in login.casefold()  # a login name in clear is never a person's name
+    refused = db("map-account", "--server", owner, "--name", "Coord Lise", stdin=f"{GOOD}\n")
+    assert refused.returncode == 2
+    assert f"CREATE ROLE {login} LOGIN" in refused.stderr
+    _admin(server, f"CREATE ROLE {login} LOGIN")
+    done = db("map-account", "--server", owner, "--name", "Coord Lise", stdin=f"{GOOD}\n")
+    assert done.returncode == 0, done.stderr
+    assert login in done.stdout
+    with psycopg.connect(_address(server, login, "intake"), autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT intake_me(), pg_has_role(session_user, 'intake_supervisor', 'MEMBER')"
+        ).fetchone()
+    assert row == (account.id, True)
+
+
+# TLS: the same server also listening on TCP with a certificate signed by a CA of the test's
+# (last in this module: the server is restarted on another port).
 
 
 def _certificates(folder: Path) -> tuple[Path, Path, Path, Path]:
