@@ -215,8 +215,19 @@ def _add_shared_account(server: str, name: str, role: str) -> int:
         if (problem := pin_problem(pin)) is not None:
             raise InputProblem(explain_pin(problem))
         store.add_account(name, role, hash_pin(pin), audited=True)
+        from intake.storage.pg.security import row_security_on  # noqa: PLC0415
+
+        needs_login = row_security_on(store)
     finally:
         store.close()
+    if needs_login:  # the server lets each person in only through their own login
+        print(
+            _(
+                "Added {name}. They can sign in once their server login is made and mapped: "
+                "intake db map-account --name NAME says which."
+            ).format(name=name)
+        )
+        return 0
     print(_("Added {name}; they can now sign in with their PIN.").format(name=name))
     return 0
 

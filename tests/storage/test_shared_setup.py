@@ -261,6 +261,8 @@ def test_map_account_names_the_login_from_the_account_id_by_default(
         stdin=f"{GOOD}\n739105\n",
     )
     assert done.returncode == 0, done.stderr
+    # Row security is on: not "can now sign in", but what they still need.
+    assert "once their server login is made and mapped" in done.stdout
     store = open_shared_store(owner, GOOD)
     try:
         account = next(a for a in store.list_accounts() if a.display_name == "Coord Lise")
