@@ -9,19 +9,14 @@ counts; the file's own audit log stays in the file (its chain is keyed by the fi
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import datetime
 from typing import Any
 
 from intake.storage.db import Store
 from intake.storage.pg.console import FILE_KEYS, SEALED
-from intake.storage.pg.store import (
-    PgStore,
-    PgWriter,
-    _connect,
-    create_shared_store,
-    pin_columns,
-)
+from intake.storage.pg.store import PgStore, PgWriter, _connect, create_shared_store, pin_columns
 
 _CONTACT_COLUMNS = (
     "id, channel, started_at, ended_at, ui_language, caller_language, role, province, "
@@ -34,51 +29,13 @@ def _inserted(w: PgWriter, sql: str, params: tuple[Any, ...]) -> int:
     return int(w.q(sql + " ON CONFLICT (id) DO NOTHING", params).rowcount)
 
 
-def names_taken(file: Store, shared: PgStore) -> list[str]:
-    """The file's account names that another account on the server already has (compared as
-    the console compares them, case folded; the same account, moved before, does not count).
-    One person, one account: the move is refused while there is one (the server cannot tell
-    whether two accounts of one name are one person, and a sign-in list would show both)."""
-    server = {a.display_name.casefold(): a.id for a in shared.list_accounts()}
-    return sorted(
-        str(name)
-        for account_id, name in file.query("SELECT id, display_name FROM accounts")
-        if server.get(str(name).casefold(), account_id) != account_id
-    )
-
-
-def shared_store_exists(dsn: str) -> bool:
-    """Whether the database at `dsn` holds the line's shared store already."""
-    conn = _connect(dsn)
-    try:
-        row = conn.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()
-    finally:
-        conn.close()
-    return bool(row and row[0])
-
-
-def create_from_file(file: Store, dsn: str, passphrase: str) -> dict[str, int]:
-    """Create the shared store at `dsn` (an empty database) with the line passphrase, holding
-    the file's records and accounts, no other: the line's people keep their one account each,
-    with their PIN. One transaction: on any failure the database stays empty."""
-    added: dict[str, int] = {}
-    create_shared_store(
-        dsn, passphrase, initialize=lambda w: added.update(_move_rows(file, w, None))
-    ).close()
-    return added
-
-
-def move_file_to_server(file: Store, shared: PgStore, actor: str | None) -> dict[str, int]:
+def move_file_to_server(
+    file: Store, shared: PgStore | PgWriter, actor: str | None
+) -> dict[str, int]:
     """Copy every account, contact, note, callback, follow-up and draft, the worklist's items
-    and attempts, the feedback and survey answers, and matching's roster, requests and matches;
-    the rows added, by table (0 for rows the server already had). The caller first refuses a
-    move whose account names the server already has (`names_taken`)."""
-    with shared.writing() as w:
-        return _move_rows(file, w, actor)
-
-
-def _move_rows(file: Store, w: PgWriter, actor: str | None) -> dict[str, int]:
-    keys = w.keys
+    and attempts, the feedback and survey answers, and matching's roster, requests and matches; the rows added, by table (0 for rows the
+    server already had)."""
+    keys = shared.keys if isinstance(shared, PgWriter) else shared.line_keys
     added = dict.fromkeys(
         (
             "accounts",
@@ -98,125 +55,126 @@ def _move_rows(file: Store, w: PgWriter, actor: str | None) -> dict[str, int]:
         0,
     )
     fresh: set[str] = set()  # follow-ups and callbacks added by this run
-    for account_id, name, role, pin_hash, failed, locked, created, disabled in file.query(
-        "SELECT id, display_name, role, pin_hash, failed_pins, locked_until, created_at, "
-        "disabled_at FROM accounts"
-    ):
-        # A disabled account moves disabled (its contacts name it), as the console disables
-        # one on the server: its verifier set aside, so nothing matches its PIN until a
-        # supervisor enables it there.
-        sealed_pin, verifier = pin_columns(keys, account_id, pin_hash)
-        added["accounts"] += _inserted(
-            w,
-            "INSERT INTO accounts (id, display_name, role, pin_hash, pin_verifier, "
-            "failed_pins, locked_until, created_at, disabled_at, disabled_verifier) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, coalesce(%s::timestamptz, now()), "
-            "%s::timestamptz, %s)",
-            (
-                account_id,
-                keys.seal("accounts", "display_name", account_id, name),
-                role,
-                sealed_pin,
-                None if disabled else verifier,
-                failed,
-                datetime.fromisoformat(locked) if locked else None,
-                _timestamp(created),
-                _timestamp(disabled) if disabled else None,
-                verifier if disabled else None,
-            ),
-        )
-    # The console's settings (the retention period among them), unless the server has its
-    # own already: the on-call contact sealed, the rest coded numbers.
-    for key, value in file.query(
-        f"SELECT key, value FROM meta WHERE key IN ({', '.join('?' * len(FILE_KEYS))})",
-        FILE_KEYS,
-    ):
-        sealed = keys.seal("console_settings", "value", key, value) if key in SEALED else None
-        w.q(
-            "INSERT INTO console_settings (key, value, sealed) VALUES (%s, %s, %s) "
-            "ON CONFLICT (key) DO NOTHING",
-            (key, None if sealed else value, sealed),
-        )
-    for row in file.query(f"SELECT {_CONTACT_COLUMNS} FROM contacts"):
-        values = list(row)
-        contact_id = values[0]
-        for flag in (8, 16, 20, 22):  # about_colleague, consent_notes, on_hold, about_family
-            values[flag] = bool(values[flag])
-        values[17] = keys.seal("contacts", "caller_name", contact_id, values[17])
-        values[18] = keys.seal("contacts", "callback_number", contact_id, values[18])
-        added["contacts"] += _inserted(
-            w,
-            f"INSERT INTO contacts ({_CONTACT_COLUMNS}) VALUES ({', '.join(['%s'] * 23)})",
-            tuple(values),
-        )
-    for note_id, contact_id, author, created_at, body in file.query(
-        "SELECT id, contact_id, author, created_at, body FROM notes ORDER BY rowid"
-    ):
-        if _inserted(
-            w,
-            "INSERT INTO notes (id, contact_id, author, created_at, body) "
-            "VALUES (%s, %s, %s, %s, %s)",
-            (
-                note_id,
-                contact_id,
-                author,
-                created_at,
-                keys.seal("notes", "body", note_id, body),
-            ),
+    with _writing(shared) as w:
+        for account_id, name, role, pin_hash, failed, locked, created, disabled in file.query(
+            "SELECT id, display_name, role, pin_hash, failed_pins, locked_until, created_at, "
+            "disabled_at FROM accounts"
         ):
-            w._index_note(note_id, body)
-            added["notes"] += 1
-    for row in file.query(
-        "SELECT id, contact_id, due_at, status, created_by, created_at FROM followups"
-    ):
-        new = _inserted(
-            w,
-            "INSERT INTO followups (id, contact_id, due_at, status, created_by, created_at) "
-            "VALUES (%s, %s, %s, %s, %s, %s)",
-            tuple(row),
-        )
-        added["followups"] += new
-        if new:
-            fresh.add(row[0])
-    # After the follow-ups, as a call saves them: the server's trigger then makes a callback
-    # an item of its own only where the file did (a callback with no follow-up).
-    for row in file.query(
-        "SELECT id, contact_id, number, best_time, time_zone, status, created_at, "
-        "messages_ok FROM callbacks ORDER BY created_at, id"
-    ):
-        callback_id, contact_id, number, best_time, zone, status, created_at, ok = row
-        new = _inserted(
-            w,
-            "INSERT INTO callbacks (id, contact_id, number, best_time, time_zone, status, "
-            "created_at, messages_ok) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-            (
-                callback_id,
-                contact_id,
-                keys.seal("callbacks", "number", callback_id, number),
-                keys.seal("callbacks", "best_time", callback_id, best_time),
-                zone,
-                status,
-                created_at,
-                bool(ok),
-            ),
-        )
-        added["callbacks"] += new
-        if new:
-            fresh.add(callback_id)
-    _move_worklist(file, w, added, fresh)
-    _move_answers(file, w, added)
-    _move_roster(file, w, added)
-    for draft_id, account_id, updated_at, payload in file.query(
-        "SELECT id, account_id, updated_at, payload FROM drafts"
-    ):
-        data = json.dumps(json.loads(payload), ensure_ascii=False, sort_keys=True)
-        added["drafts"] += _inserted(
-            w,
-            "INSERT INTO drafts (id, account_id, updated_at, payload) VALUES (%s, %s, %s, %s)",
-            (draft_id, account_id, updated_at, keys.seal("drafts", "payload", draft_id, data)),
-        )
-    detail = "moved from a station file: " + " ".join(f"{k}={v}" for k, v in added.items())
-    w.audit(actor, "restore", None, detail)
+            # A disabled account moves disabled (its contacts name it), as the console disables
+            # one on the server: its verifier set aside, so nothing matches its PIN until a
+            # supervisor enables it there.
+            sealed_pin, verifier = pin_columns(keys, account_id, pin_hash)
+            added["accounts"] += _inserted(
+                w,
+                "INSERT INTO accounts (id, display_name, role, pin_hash, pin_verifier, "
+                "failed_pins, locked_until, created_at, disabled_at, disabled_verifier) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, coalesce(%s::timestamptz, now()), "
+                "%s::timestamptz, %s)",
+                (
+                    account_id,
+                    keys.seal("accounts", "display_name", account_id, name),
+                    role,
+                    sealed_pin,
+                    None if disabled else verifier,
+                    failed,
+                    datetime.fromisoformat(locked) if locked else None,
+                    _timestamp(created),
+                    _timestamp(disabled) if disabled else None,
+                    verifier if disabled else None,
+                ),
+            )
+        # The console's settings (the retention period among them), unless the server has its
+        # own already: the on-call contact sealed, the rest coded numbers.
+        for key, value in file.query(
+            f"SELECT key, value FROM meta WHERE key IN ({', '.join('?' * len(FILE_KEYS))})",
+            FILE_KEYS,
+        ):
+            sealed = keys.seal("console_settings", "value", key, value) if key in SEALED else None
+            w.q(
+                "INSERT INTO console_settings (key, value, sealed) VALUES (%s, %s, %s) "
+                "ON CONFLICT (key) DO NOTHING",
+                (key, None if sealed else value, sealed),
+            )
+        for row in file.query(f"SELECT {_CONTACT_COLUMNS} FROM contacts"):
+            values = list(row)
+            contact_id = values[0]
+            for flag in (8, 16, 20, 22):  # about_colleague, consent_notes, on_hold, about_family
+                values[flag] = bool(values[flag])
+            values[17] = keys.seal("contacts", "caller_name", contact_id, values[17])
+            values[18] = keys.seal("contacts", "callback_number", contact_id, values[18])
+            added["contacts"] += _inserted(
+                w,
+                f"INSERT INTO contacts ({_CONTACT_COLUMNS}) VALUES ({', '.join(['%s'] * 23)})",
+                tuple(values),
+            )
+        for note_id, contact_id, author, created_at, body in file.query(
+            "SELECT id, contact_id, author, created_at, body FROM notes ORDER BY rowid"
+        ):
+            if _inserted(
+                w,
+                "INSERT INTO notes (id, contact_id, author, created_at, body) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                (
+                    note_id,
+                    contact_id,
+                    author,
+                    created_at,
+                    keys.seal("notes", "body", note_id, body),
+                ),
+            ):
+                w._index_note(note_id, body)
+                added["notes"] += 1
+        for row in file.query(
+            "SELECT id, contact_id, due_at, status, created_by, created_at FROM followups"
+        ):
+            new = _inserted(
+                w,
+                "INSERT INTO followups (id, contact_id, due_at, status, created_by, created_at) "
+                "VALUES (%s, %s, %s, %s, %s, %s)",
+                tuple(row),
+            )
+            added["followups"] += new
+            if new:
+                fresh.add(row[0])
+        # After the follow-ups, as a call saves them: the server's trigger then makes a callback
+        # an item of its own only where the file did (a callback with no follow-up).
+        for row in file.query(
+            "SELECT id, contact_id, number, best_time, time_zone, status, created_at, "
+            "messages_ok FROM callbacks ORDER BY created_at, id"
+        ):
+            callback_id, contact_id, number, best_time, zone, status, created_at, ok = row
+            new = _inserted(
+                w,
+                "INSERT INTO callbacks (id, contact_id, number, best_time, time_zone, status, "
+                "created_at, messages_ok) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                (
+                    callback_id,
+                    contact_id,
+                    keys.seal("callbacks", "number", callback_id, number),
+                    keys.seal("callbacks", "best_time", callback_id, best_time),
+                    zone,
+                    status,
+                    created_at,
+                    bool(ok),
+                ),
+            )
+            added["callbacks"] += new
+            if new:
+                fresh.add(callback_id)
+        _move_worklist(file, w, added, fresh)
+        _move_answers(file, w, added)
+        _move_roster(file, w, added)
+        for draft_id, account_id, updated_at, payload in file.query(
+            "SELECT id, account_id, updated_at, payload FROM drafts"
+        ):
+            data = json.dumps(json.loads(payload), ensure_ascii=False, sort_keys=True)
+            added["drafts"] += _inserted(
+                w,
+                "INSERT INTO drafts (id, account_id, updated_at, payload) VALUES (%s, %s, %s, %s)",
+                (draft_id, account_id, updated_at, keys.seal("drafts", "payload", draft_id, data)),
+            )
+        detail = "moved from a station file: " + " ".join(f"{k}={v}" for k, v in added.items())
+        w.audit(actor, "restore", None, detail)
     return added
 
 
@@ -344,3 +302,46 @@ def _move_roster(file: Store, w: PgWriter, added: dict[str, int]) -> None:
             f"INSERT INTO matches ({_MATCH_COLUMNS}) VALUES ({', '.join(['%s'] * 10)})",
             tuple(row),
         )
+
+
+# Creating the line's store from a station's file, and one person, one account (below the move,
+# which they use).
+
+
+def _writing(shared: PgStore | PgWriter) -> contextlib.AbstractContextManager[PgWriter]:
+    """The store's transaction, or the one already open (the store being created)."""
+    return contextlib.nullcontext(shared) if isinstance(shared, PgWriter) else shared.writing()
+
+
+def names_taken(file: Store, shared: PgStore) -> list[str]:
+    """The file's account names that another account on the server already has (compared as
+    the console compares them, case folded; the same account, moved before, does not count).
+    One person, one account: the move is refused while there is one (the server cannot tell
+    whether two accounts of one name are one person, and a sign-in list would show both)."""
+    server = {a.display_name.casefold(): a.id for a in shared.list_accounts()}
+    return sorted(
+        str(name)
+        for account_id, name in file.query("SELECT id, display_name FROM accounts")
+        if server.get(str(name).casefold(), account_id) != account_id
+    )
+
+
+def shared_store_exists(dsn: str) -> bool:
+    """Whether the database at `dsn` holds the line's shared store already."""
+    conn = _connect(dsn)
+    try:
+        row = conn.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()
+    finally:
+        conn.close()
+    return bool(row and row[0])
+
+
+def create_from_file(file: Store, dsn: str, passphrase: str) -> dict[str, int]:
+    """Create the shared store at `dsn` (an empty database) with the line passphrase, holding
+    the file's records and accounts, no other: the line's people keep their one account each,
+    with their PIN. One transaction: on any failure the database stays empty."""
+    added: dict[str, int] = {}
+    create_shared_store(
+        dsn, passphrase, initialize=lambda w: added.update(move_file_to_server(file, w, None))
+    ).close()
+    return added
