@@ -542,9 +542,9 @@ def run_purge(args: argparse.Namespace) -> int:
 
 def run_move(args: argparse.Namespace) -> int:
     from intake.storage.db import open_store  # noqa: PLC0415
-    from intake.storage.pg.move import (  # noqa: PLC0415
+    from intake.storage.pg.move import move_file_to_server  # noqa: PLC0415
+    from intake.storage.pg.move_setup import (  # noqa: PLC0415
         create_from_file,
-        move_file_to_server,
         names_taken,
         shared_store_exists,
     )

@@ -56,6 +56,8 @@ def test_a_move_into_an_empty_database_makes_the_store_with_the_files_accounts(
         assert [r[0] for r in shared.audit_trail()] == ["restore", "init", "sign-in"]
     finally:
         shared.close()
+    checked = db("check", "--server", pg_dsn, stdin=f"{LINE}\n")  # the audit chain is whole
+    assert checked.returncode == 0, checked.stderr
     # Run again: the store is there, the same accounts are not "taken", nothing is added.
     again = db(
         "move-to-server",

@@ -9,14 +9,13 @@ counts; the file's own audit log stays in the file (its chain is keyed by the fi
 
 from __future__ import annotations
 
-import contextlib
 import json
 from datetime import datetime
 from typing import Any
 
 from intake.storage.db import Store
 from intake.storage.pg.console import FILE_KEYS, SEALED
-from intake.storage.pg.store import PgStore, PgWriter, _connect, create_shared_store, pin_columns
+from intake.storage.pg.store import PgStore, PgWriter, pin_columns
 
 _CONTACT_COLUMNS = (
     "id, channel, started_at, ended_at, ui_language, caller_language, role, province, "
@@ -29,13 +28,11 @@ def _inserted(w: PgWriter, sql: str, params: tuple[Any, ...]) -> int:
     return int(w.q(sql + " ON CONFLICT (id) DO NOTHING", params).rowcount)
 
 
-def move_file_to_server(
-    file: Store, shared: PgStore | PgWriter, actor: str | None
-) -> dict[str, int]:
+def move_file_to_server(file: Store, shared: PgStore, actor: str | None) -> dict[str, int]:
     """Copy every account, contact, note, callback, follow-up and draft, the worklist's items
     and attempts, the feedback and survey answers, and matching's roster, requests and matches; the rows added, by table (0 for rows the
     server already had)."""
-    keys = shared.keys if isinstance(shared, PgWriter) else shared.line_keys
+    keys = shared.line_keys
     added = dict.fromkeys(
         (
             "accounts",
@@ -55,7 +52,7 @@ def move_file_to_server(
         0,
     )
     fresh: set[str] = set()  # follow-ups and callbacks added by this run
-    with _writing(shared) as w:
+    with shared.writing() as w:
         for account_id, name, role, pin_hash, failed, locked, created, disabled in file.query(
             "SELECT id, display_name, role, pin_hash, failed_pins, locked_until, created_at, "
             "disabled_at FROM accounts"
@@ -302,46 +299,3 @@ def _move_roster(file: Store, w: PgWriter, added: dict[str, int]) -> None:
             f"INSERT INTO matches ({_MATCH_COLUMNS}) VALUES ({', '.join(['%s'] * 10)})",
             tuple(row),
         )
-
-
-# Creating the line's store from a station's file, and one person, one account (below the move,
-# which they use).
-
-
-def _writing(shared: PgStore | PgWriter) -> contextlib.AbstractContextManager[PgWriter]:
-    """The store's transaction, or the one already open (the store being created)."""
-    return contextlib.nullcontext(shared) if isinstance(shared, PgWriter) else shared.writing()
-
-
-def names_taken(file: Store, shared: PgStore) -> list[str]:
-    """The file's account names that another account on the server already has (compared as
-    the console compares them, case folded; the same account, moved before, does not count).
-    One person, one account: the move is refused while there is one (the server cannot tell
-    whether two accounts of one name are one person, and a sign-in list would show both)."""
-    server = {a.display_name.casefold(): a.id for a in shared.list_accounts()}
-    return sorted(
-        str(name)
-        for account_id, name in file.query("SELECT id, display_name FROM accounts")
-        if server.get(str(name).casefold(), account_id) != account_id
-    )
-
-
-def shared_store_exists(dsn: str) -> bool:
-    """Whether the database at `dsn` holds the line's shared store already."""
-    conn = _connect(dsn)
-    try:
-        row = conn.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()
-    finally:
-        conn.close()
-    return bool(row and row[0])
-
-
-def create_from_file(file: Store, dsn: str, passphrase: str) -> dict[str, int]:
-    """Create the shared store at `dsn` (an empty database) with the line passphrase, holding
-    the file's records and accounts, no other: the line's people keep their one account each,
-    with their PIN. One transaction: on any failure the database stays empty."""
-    added: dict[str, int] = {}
-    create_shared_store(
-        dsn, passphrase, initialize=lambda w: added.update(move_file_to_server(file, w, None))
-    ).close()
-    return added
