@@ -215,8 +215,19 @@ def _add_shared_account(server: str, name: str, role: str) -> int:
         if (problem := pin_problem(pin)) is not None:
             raise InputProblem(explain_pin(problem))
         store.add_account(name, role, hash_pin(pin), audited=True)
+        from intake.storage.pg.security import row_security_on  # noqa: PLC0415
+
+        needs_login = row_security_on(store)
     finally:
         store.close()
+    if needs_login:  # the server lets each person in only through their own login
+        print(
+            _(
+                "Added {name}. They can sign in once their server login is made and mapped: "
+                "intake db map-account --name NAME says which."
+            ).format(name=name)
+        )
+        return 0
     print(_("Added {name}; they can now sign in with their PIN.").format(name=name))
     return 0
 
@@ -227,21 +238,34 @@ def _owner_store(args: argparse.Namespace) -> PgStore:
     server = _server(args)
     if server is None:
         raise InputProblem(_("This command is for the shared store: give --server URL."))
+    from intake.storage.errors import ServerRightsMissing  # noqa: PLC0415
+    from intake.storage.pg.security import owns_the_line  # noqa: PLC0415
     from intake.storage.pg.store import open_shared_store  # noqa: PLC0415
 
-    return open_shared_store(server, read_secret(_("Line passphrase (shared store): ")))
+    store = open_shared_store(server, read_secret(_("Line passphrase (shared store): ")))
+    if not owns_the_line(store):
+        store.close()
+        raise ServerRightsMissing()
+    return store
 
 
 def run_row_security(args: argparse.Namespace) -> int:
     """Switch on who-sees-what on the server (docs/shared-store.md, "Accounts and server
     roles"): once, with the owner's address; running it again changes nothing."""
-    from intake.storage.pg.security import enable_row_security, row_security_on  # noqa: PLC0415
+    from intake.storage.errors import OwnerCannotMakeGroups  # noqa: PLC0415
+    from intake.storage.pg.security import (  # noqa: PLC0415
+        enable_row_security,
+        groups_out_of_reach,
+        row_security_on,
+    )
 
     store = _owner_store(args)
     try:
         if row_security_on(store):
             print(_("Row-level security is already on for this shared store; nothing changed."))
             return 0
+        if (owner := groups_out_of_reach(store)) is not None:
+            raise OwnerCannotMakeGroups(owner)
         with store.writing() as w:
             enable_row_security(w.conn, in_transaction=True)
             w.audit(None, "edit", None, "row security on")
@@ -261,7 +285,10 @@ def run_map_account(args: argparse.Namespace) -> int:
     as one line account: supervisors and coordinators join the group that reads everything,
     anyone else the group that reads their own."""
     from intake.accounts import Role  # noqa: PLC0415
+    from intake.services.accounts import suggested_login  # noqa: PLC0415
+    from intake.storage.errors import OwnerCannotMakeGroups  # noqa: PLC0415
     from intake.storage.pg.security import (  # noqa: PLC0415
+        groups_out_of_reach,
         login_exists,
         map_account,
         row_security_on,
@@ -277,13 +304,6 @@ def run_map_account(args: argparse.Namespace) -> int:
         found = [a for a in store.list_accounts() if a.display_name.casefold() == name.casefold()]
         if not found:
             raise InputProblem(_("No account is named {name}.").format(name=name))
-        if not login_exists(store, args.login):
-            raise InputProblem(
-                _(
-                    "The server has no login named {login}. Its administrator creates it first "
-                    "(CREATE ROLE {login} LOGIN PASSWORD …), then run this again."
-                ).format(login=args.login)
-            )
         if len(found) > 1:
             raise InputProblem(
                 _(
@@ -291,29 +311,41 @@ def run_map_account(args: argparse.Namespace) -> int:
                     "told. Nothing was changed."
                 ).format(count=len(found), name=name)
             )
+        # Unless given, the login named from the account's id, as the console names it: the
+        # server keeps login names in clear, and a person's name must not be one.
+        login = args.login or suggested_login(found[0].id)
+        if not login_exists(store, login):
+            raise InputProblem(
+                _(
+                    "The server has no login named {login}. Its administrator creates it first "
+                    "(CREATE ROLE {login} LOGIN PASSWORD …), then run this again."
+                ).format(login=login)
+            )
+        if (owner := groups_out_of_reach(store)) is not None:
+            raise OwnerCannotMakeGroups(owner)
         account = found[0]
         holder = store.query(
-            "SELECT id FROM accounts WHERE db_role = %s AND id <> %s", (args.login, account.id)
+            "SELECT id FROM accounts WHERE db_role = %s AND id <> %s", (login, account.id)
         )
         if holder:
             raise InputProblem(
                 _(
                     "The server login {login} already acts for another account. Give each "
                     "person their own login."
-                ).format(login=args.login)
+                ).format(login=login)
             )
         with store.writing() as w:
             map_account(
                 w.conn,
                 account.id,
-                args.login,
+                login,
                 supervisor=account.role in (Role.SUPERVISOR, Role.COORDINATOR),
                 in_transaction=True,
             )
             w.audit(None, "edit", account.id, "account mapped to a server login")
     finally:
         store.close()
-    print(_("{name} now connects as the server login {login}.").format(name=name, login=args.login))
+    print(_("{name} now connects as the server login {login}.").format(name=name, login=login))
     return 0
 
 
@@ -511,6 +543,11 @@ def run_purge(args: argparse.Namespace) -> int:
 def run_move(args: argparse.Namespace) -> int:
     from intake.storage.db import open_store  # noqa: PLC0415
     from intake.storage.pg.move import move_file_to_server  # noqa: PLC0415
+    from intake.storage.pg.move_setup import (  # noqa: PLC0415
+        create_from_file,
+        names_taken,
+        shared_store_exists,
+    )
     from intake.storage.pg.store import open_shared_store  # noqa: PLC0415
 
     server = _server(args)
@@ -519,11 +556,26 @@ def run_move(args: argparse.Namespace) -> int:
     path = _store(args)
     store = open_store(path, read_secret(_("Store passphrase: ")))
     try:
-        shared = open_shared_store(server, read_secret(_("Line passphrase (shared store): ")))
-        try:
-            added = move_file_to_server(store, shared, None)
-        finally:
-            shared.close()
+        if not shared_store_exists(server):
+            # The line's store made from this file: its accounts are the line's, no other.
+            added = create_from_file(store, server, _new_passphrase(_("New line passphrase: ")))
+            print(_("Created the shared store on the server from {path}.").format(path=path))
+        else:
+            shared = open_shared_store(server, read_secret(_("Line passphrase (shared store): ")))
+            try:
+                if taken := names_taken(store, shared):
+                    raise InputProblem(
+                        _(
+                            "The shared store already has another account named {names}. One "
+                            "person keeps one account, so nothing was moved. If the shared store "
+                            "is new, start again with an empty database and move this file "
+                            "first: its accounts become the line's. Merging two stores that "
+                            "share a person's account is not supported."
+                        ).format(names=", ".join(taken))
+                    )
+                added = move_file_to_server(store, shared, None)
+            finally:
+                shared.close()
     finally:
         store.close()
     print(
@@ -563,6 +615,18 @@ def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse
             return 2
         except KeyboardInterrupt:
             print(file=sys.stderr)
+        except Exception as exc:
+            # The shared store's refusals of what this login may do (a station's or a
+            # person's login running an owner's command) are said, not shown as a traceback.
+            if "psycopg" not in sys.modules:
+                raise
+            from intake.storage.pg.store import server_refusal  # noqa: PLC0415
+
+            refused = server_refusal(exc)
+            if refused is None:
+                raise
+            title, advice = refused.explain()
+            print(_("intake: {message}").format(message=f"{title}. {advice}"), file=sys.stderr)
         return 1
 
     return run
@@ -609,9 +673,17 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         metavar=_("NAME"),
         help=_("display name of the first supervisor"),
     )
-    add = action("add-account", _("add a volunteer or supervisor who can sign in"), run_add_account)
+    add = action(
+        "add-account",
+        _("add a volunteer, supervisor, coordinator or peer supporter who can sign in"),
+        run_add_account,
+    )
     add.add_argument("--name", required=True, metavar=_("NAME"), help=_("display name"))
-    add.add_argument("--role", choices=("volunteer", "supervisor"), default="volunteer")
+    add.add_argument(
+        "--role",
+        choices=("volunteer", "supervisor", "coordinator", "peer-supporter"),
+        default="volunteer",
+    )
     action("check", _("check every page and the audit log"), run_check)
     backup = action("backup", _("write a verified, encrypted backup"), run_backup)
     backup.add_argument("dest", type=Path, metavar="DEST")
@@ -638,7 +710,12 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     )
     mapping.add_argument("--name", required=True, metavar=_("NAME"), help=_("display name"))
     mapping.add_argument(
-        "--login", required=True, metavar=_("LOGIN"), help=_("the person's server login role")
+        "--login",
+        metavar=_("LOGIN"),
+        help=_(
+            "the person's server login role (by default the one the console suggests, named "
+            "from the account's id)"
+        ),
     )
     action(
         "move-to-server",

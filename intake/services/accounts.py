@@ -133,6 +133,14 @@ def server_login_commands(row: AccountRow) -> tuple[str, str]:
     )
 
 
+def station_is_owner(store: AnyStore) -> bool:
+    """Whether this station reaches the shared server with the line owner's login (or a
+    superuser's): the server then does not limit what each person at it sees, whatever row
+    security says (the owner is not subject to it). False on a station's file."""
+    server = _on_server(store)
+    return bool(server is not None and server.opened_as_owner)
+
+
 def _on_server(store: AnyStore) -> PgStore | None:
     if isinstance(store, (Store, LocalRecords)):
         return None

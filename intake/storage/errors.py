@@ -239,19 +239,72 @@ class StoreNeedsOwner(StoreError):
     )
 
 
-class ServerCertificateRefused(StoreError):
+class ServerCertificateRefused(ServerUnreachable):
+    """The server's certificate could not be checked (the CA certificate missing or not the
+    one that signed it, or the address names another host). A ServerUnreachable: a station's
+    work keeps waiting for it, never set aside."""
+
     title = N_("The shared server's certificate could not be checked")
     advice = N_(
         "The connection was refused before anything was sent. Check that this computer has the "
         "certificate of the authority that signed the server's (for PostgreSQL, in "
-        "~/.postgresql/root.crt) and that the address names the server as its certificate does; "
-        "or ask the person who looks after the server."
+        "~/.postgresql/root.crt, or the file named by sslrootcert= in the address) and that the "
+        "address names the server as its certificate does; or ask the person who looks after "
+        "the server."
     )
 
 
-class ServerLoginRefused(StoreError):
+class ServerLoginRefused(ServerUnreachable):
+    """The server refused the login: a wrong or missing password, a login it does not have, or
+    a pg_hba.conf rule. A ServerUnreachable for the station's outbox, as above."""
+
     title = N_("The shared server refused this computer's sign-in")
     advice = N_(
         "Check the user name in the address and the server's password in this computer's "
         "PostgreSQL password file (~/.pgpass); or ask the person who looks after the server."
     )
+
+
+class ServerDatabaseMissing(ServerUnreachable):
+    """The server answered but has no database by the address's name."""
+
+    title = N_("The shared server has no database with this name")
+    advice = N_(
+        "The server answered, but the database named at the end of the address does not exist "
+        "there. Check the name in the address, or ask the person who looks after the server to "
+        "create it (see the shared store's set-up). Nothing was sent."
+    )
+
+
+class ServerRightsMissing(StoreError):
+    """The server refused an action to this login (InsufficientPrivilege)."""
+
+    title = N_("This server login is not allowed to do that")
+    advice = N_(
+        "Commands that change the whole line (adding an account, re-keying, purging, moving a "
+        "station's file in, row security, mapping logins) run with the address of the line's "
+        "owner: the login that ran intake db init. Nothing was changed."
+    )
+
+
+class OwnerCannotMakeGroups(StoreError):
+    """`intake db row-security` by an owner login that may neither create the line's server
+    groups nor grant them to people's logins."""
+
+    title = N_("The owner's login cannot set up the line's server groups")
+    advice = N_(
+        "Row security needs the groups intake_volunteer and intake_supervisor, and the owner's "
+        "login ({owner}) must be able to grant them. Ask the server's administrator to create "
+        "them and let the owner grant them:\n"
+        "  CREATE ROLE intake_volunteer NOLOGIN;\n"
+        "  CREATE ROLE intake_supervisor NOLOGIN;\n"
+        "  GRANT intake_volunteer, intake_supervisor TO {owner} WITH ADMIN OPTION;\n"
+        "then run this command again. Nothing was changed."
+    )
+
+    def __init__(self, owner: str) -> None:
+        super().__init__()
+        self.owner = owner
+
+    def explain(self) -> tuple[str, str]:
+        return _(self.title), _(self.advice).format(owner=self.owner)

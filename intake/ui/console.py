@@ -71,6 +71,14 @@ class ConsolePage(Retranslatable, QWidget):
         self.status = QLabel(self)
         self.status.setObjectName("console-status")
         self.status.setWordWrap(True)
+        # A station that reaches the shared server as the line's owner: said to the supervisor
+        # for as long as it does (docs/shared-store.md, "Setting it up").
+        self.owner_warning = QLabel(self)
+        self.owner_warning.setObjectName("console-owner-warning")
+        self.owner_warning.setWordWrap(True)
+        self.owner_warning.setFrameShape(QFrame.Shape.StyledPanel)
+        self.owner_warning.setMargin(6)
+        self.owner_warning.setVisible(console.station_is_owner(store))
         # Accounts
         self.accounts_box = QGroupBox(self)
         self.table = QTableWidget(0, 3, self.accounts_box)
@@ -218,6 +226,7 @@ class ConsolePage(Retranslatable, QWidget):
         self.tabs.currentChanged.connect(self._tab_shown)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
+        layout.addWidget(self.owner_warning)
         layout.addWidget(self.status)
         layout.addWidget(self.tabs, 1)
         self.clear_button.clicked.connect(self.clear_lockout)
@@ -463,6 +472,15 @@ class ConsolePage(Retranslatable, QWidget):
 
     def retranslate_ui(self) -> None:
         self.title.setText(_("Supervisor console"))
+        self.owner_warning.setText(
+            _(
+                "This station connects to the shared server as the database owner: the server "
+                "does not limit what each person sees, and anyone using this computer's server "
+                "password can read and change every record. Ask the person who looks after the "
+                "server to give this station its own station login and to switch on row "
+                "security (see the shared store's set-up)."
+            )
+        )
         self.status.setText(self._message)
         self.status.setVisible(bool(self._message))
         self.accounts_box.setTitle(_("Accounts"))

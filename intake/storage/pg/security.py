@@ -163,6 +163,42 @@ def enable_row_security(owner: Any, *, in_transaction: bool = False) -> None:
             owner.execute(statement)
 
 
+def owns_the_line(store: Any) -> bool:
+    """Whether the connection's login owns the line's tables (the owner, a member of it, or a
+    superuser): the only one that may switch row security on or map logins."""
+    rows = store.query(
+        "SELECT pg_has_role(current_user, relowner, 'USAGE') FROM pg_class "
+        "WHERE oid = 'accounts'::regclass"
+    )
+    return bool(rows and rows[0][0])
+
+
+def groups_out_of_reach(store: Any) -> str | None:
+    """The owner login's name when it can neither make the line's groups nor grant them to
+    people's logins (`intake db row-security` and `map-account` would fail half-way); None when
+    it can. A missing group needs CREATEROLE; an existing one, the ADMIN OPTION on it (or,
+    before PostgreSQL 16, CREATEROLE, which then granted any role but a superuser's)."""
+    who, superuser, createrole, version = store.query(
+        "SELECT current_user, rolsuper, rolcreaterole, "
+        "current_setting('server_version_num')::int FROM pg_roles WHERE rolname = current_user"
+    )[0]
+    if superuser:
+        return None
+    admin = dict(
+        store.query(
+            "SELECT rolname, pg_has_role(current_user, oid, 'MEMBER WITH ADMIN OPTION') "
+            "FROM pg_roles WHERE rolname = ANY(%s)",
+            (list(GROUPS),),
+        )
+    )
+    for group in GROUPS:
+        if group not in admin and not createrole:
+            return str(who)
+        if group in admin and not admin[group] and not (createrole and version < 160000):
+            return str(who)
+    return None
+
+
 def row_security_on(store: Any) -> bool:
     """Whether `enable_row_security` has run on this shared store."""
     return bool(store.query("SELECT to_regproc('intake_me') IS NOT NULL")[0][0])

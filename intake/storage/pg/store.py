@@ -23,6 +23,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -118,10 +119,57 @@ def server_errors() -> Iterator[None]:
         raise
 
 
+# What libpq says when a connection is refused for a reason the network has nothing to do with
+# (its own messages, and the server's FATAL ones at start-up, carry no SQLSTATE here). Each is
+# said with its own message; all stay ServerUnreachable for the outbox (the work keeps waiting).
+_CERTIFICATE = (
+    "root certificate file",
+    "certificate verify failed",
+    "server certificate for",
+    "does not match host name",
+    "could not read root certificate",
+    "could not load root certificate",
+)
+_LOGIN = (
+    "password authentication failed",
+    "no password supplied",
+    "password is required",
+    "authentication failed",
+    "no pg_hba.conf entry",
+)
+
+
+def connection_refusal(exc: psycopg.OperationalError) -> errors.ServerUnreachable:
+    """The typed error for a connection the server (or libpq) refused: its certificate not
+    checked, no such database, the login refused; else ServerUnreachable."""
+    reason = str(exc).lower()
+    if any(marker in reason for marker in _CERTIFICATE):
+        return errors.ServerCertificateRefused()
+    if re.search(r'fatal:\s+database ".*" does not exist', reason):
+        return errors.ServerDatabaseMissing()
+    if (
+        (exc.sqlstate or "").startswith("28")
+        or any(marker in reason for marker in _LOGIN)
+        or re.search(r'fatal:\s+role ".*" does not exist', reason)
+    ):
+        return errors.ServerLoginRefused()
+    return errors.ServerUnreachable()
+
+
 def _connect(dsn: str) -> psycopg.Connection[Any]:
     check_connection_string(dsn)
-    with server_errors():
+    try:
         return psycopg.connect(dsn, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        raise connection_refusal(exc) from exc
+
+
+def server_refusal(exc: BaseException) -> errors.StoreError | None:
+    """A typed error for what the server refused a login to do (InsufficientPrivilege: a
+    station's or a person's login running an owner's command); None for anything else."""
+    if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+        return errors.ServerRightsMissing()
+    return None
 
 
 class PgWriter:
@@ -381,6 +429,14 @@ class PgStore(PgWorklist, PgFeedback, PgRoster, PgReports):
         self._closed_for_good = False  # `close` was called: never connect again
         self.row_security = False  # whether the server enforces who sees what (security.py)
         self._account_of(conn)
+        # Whether the connection this store was opened with (the station's address) is the
+        # line's owner (or a superuser): the server then limits nothing of what it reads.
+        with server_errors():
+            owner = conn.execute(
+                "SELECT coalesce((SELECT pg_has_role(current_user, relowner, 'USAGE') "
+                "FROM pg_class WHERE oid = to_regclass('accounts')), false)"
+            ).fetchone()
+        self.opened_as_owner = bool(owner and owner[0])
 
     def _account_of(self, conn: psycopg.Connection[Any]) -> None:
         with server_errors():
