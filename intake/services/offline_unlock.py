@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from intake.i18n import N_, _
 from intake.services.kiosk_exit import OfflineKioskExit
-from intake.storage.errors import StoreError
+from intake.storage.errors import ServerUnreachable, StoreError
 
-__all__ = ["OfflineUnlock", "OnlySignedInPerson"]
+# ServerUnreachable too: the windows tell it apart without reaching for the storage layer.
+__all__ = ["OfflineUnlock", "OnlySignedInPerson", "ServerUnreachable"]
 
 
 class OnlySignedInPerson(StoreError):

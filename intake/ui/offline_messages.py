@@ -7,7 +7,7 @@ with what the server's absence stops here and now."""
 from __future__ import annotations
 
 from intake.i18n import _
-from intake.services.kiosk_exit import ServerUnreachable
+from intake.services.offline_unlock import ServerUnreachable
 from intake.ui.failures import explain
 from intake.ui.widgets import Message
 
