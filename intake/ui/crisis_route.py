@@ -113,7 +113,8 @@ class CrisisRouteView(Retranslatable, QWidget):
         QVBoxLayout(self.steps_box).addWidget(self.steps)
         row = QHBoxLayout()
         row.addWidget(self.province_label)
-        row.addWidget(self.province, 1)
+        row.addWidget(self.province)
+        row.addStretch(1)
         inner = QVBoxLayout(self.crisis_page)
         inner.addWidget(self.title)
         inner.addWidget(self.intro)
@@ -170,8 +171,15 @@ class CrisisRouteView(Retranslatable, QWidget):
         return self.directory is not None and self.stack.currentWidget() is self.directory
 
     def _mark_tab(self) -> None:
-        self.crisis_tab.setChecked(not self.on_directory)
-        self.directory_tab.setChecked(self.on_directory)
+        """The part on screen is the filled button; the other is outlined."""
+        for tab, current in (
+            (self.crisis_tab, not self.on_directory),
+            (self.directory_tab, self.on_directory),
+        ):
+            tab.setChecked(current)
+            tab.setProperty("secondary", not current)
+            tab.style().unpolish(tab)
+            tab.style().polish(tab)
 
     def choose_province(self, code: str | None) -> None:
         self.province.setCurrentIndex(max(self.province.findData(code), 0))

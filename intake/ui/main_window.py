@@ -895,6 +895,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.lock_page.reset()
         self.pages.setCurrentWidget(self.lock_page)
         self._enable_workspace(False)
+        self.console_action.setEnabled(False)  # (show_console refuses while locked, too)
         self.lock_action.setEnabled(False)
         self.lock_page.pin.setFocus()
         self.locked_now.emit()
@@ -905,6 +906,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self._before_lock = None
         self.lock_action.setEnabled(True)
         self._enable_workspace(True)
+        self.console_action.setEnabled(self.account.role is Role.SUPERVISOR)
         self.session_limit.start()  # a fresh PIN starts a fresh 12 hours
         self.idle.poke()
 

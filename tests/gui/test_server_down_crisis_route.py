@@ -115,6 +115,7 @@ def test_locked_during_an_outage_the_crisis_route_opens_without_a_pin_and_the_pi
     assert page.help is not None
     check_route(qtbot, page.help, "NS")
     assert not any(action.isEnabled() for action in window.workspace_actions)
+    assert not window.console_action.isEnabled()
     assert foreign_texts(window, lang) == []
     page.help.directory_tab.click()
     assert page.help.on_directory
