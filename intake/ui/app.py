@@ -184,7 +184,9 @@ class IntakeApplication(QObject):
         self.gate.show_page(self.gate.signin)
 
     def _create_failed(self, exc: BaseException) -> None:
-        self.gate.setup.show_error(explain(exc))
+        from intake.ui.offline_messages import at_setup  # noqa: PLC0415 - on failure only
+
+        self.gate.setup.show_error(at_setup(exc))
 
     # Unlock and sign in -----------------------------------------------------------------
     def _unlock(self, passphrase: str) -> None:

@@ -37,3 +37,17 @@ def at_pin(exc: BaseException) -> Message:
             "route and the directory below work without it, with no PIN."
         ),
     )
+
+
+def at_setup(exc: BaseException) -> Message:
+    """Set-up on the line's shared server could not reach it (the set-up page has no crisis
+    route of its own: nothing is said to keep working here)."""
+    if not isinstance(exc, ServerUnreachable):
+        return explain(exc)
+    return lambda: (
+        _("The shared store's server cannot be reached"),
+        _(
+            "The line's store cannot be created or joined until it answers. Everything typed "
+            "is still here: check the address and the network, then try again."
+        ),
+    )

@@ -223,3 +223,40 @@ def test_a_single_stations_lock_screen_shows_the_crisis_route_too(
     window.lock_page.unlock_button.click()
     wait_idle(qtbot)
     qtbot.waitUntil(lambda: not window.locked, timeout=10_000)
+
+
+def test_set_up_on_a_server_that_does_not_answer_claims_nothing_keeps_working(
+    qtbot: QtBot, settings_file: SettingsFile, store_path: Path, tmp_path: Path, lang: Language
+) -> None:
+    """The set-up page has no crisis route of its own: its message must not say that the
+    crisis route keeps working; it says what to do, and keeps what was typed."""
+    with running_server() as server:
+        dsn = server.create_database()
+        server.stop("immediate")
+        create_qapplication([])
+        settings_file.save(settings_file.load().with_language(lang))
+        app = IntakeApplication(store_path, settings_file, outbox=tmp_path / "outbox")
+        qtbot.addWidget(app.gate)
+        app.start()
+        try:
+            setup = app.gate.setup
+            setup.shared_server.click()
+            setup.server_address.setText(dsn)
+            setup.passphrase.setText(PASSPHRASE)
+            setup.passphrase_again.setText(PASSPHRASE)
+            setup.display_name.setText(SUPERVISOR)
+            setup.pin.setText(PIN)
+            setup.pin_again.setText(PIN)
+            setup.create_button.click()
+            wait_idle(qtbot)
+            assert setup.banner.title.text() == _("The shared store's server cannot be reached")
+            assert setup.banner.detail.text() == _(
+                "The line's store cannot be created or joined until it answers. Everything "
+                "typed is still here: check the address and the network, then try again."
+            )
+            assert setup.passphrase.text() == PASSPHRASE  # nothing typed is lost
+            assert settings_file.load().server is None
+            assert foreign_texts(app.gate, lang) == []
+        finally:
+            qtbot.waitUntil(lambda: not ops.running(), timeout=20_000)
+            app.shutdown()
