@@ -157,9 +157,6 @@ def hint(parent: QWidget, name: str) -> QLabel:
     return label
 
 
-OPEN_CRISIS_KEY = "F12"  # as intake.ui.call.page.CRISIS_KEY
-
-
 def open_buttons(parent: QWidget, prefix: str) -> tuple[QPushButton, QPushButton, QLabel]:
     """ "Crisis route" and "Directory" for a page shown before anyone has a PIN in (the lock
     screen, the unlock and sign-in pages): they open without one (`intake.ui.crisis_route`),
@@ -167,7 +164,6 @@ def open_buttons(parent: QWidget, prefix: str) -> tuple[QPushButton, QPushButton
     crisis = QPushButton(parent)
     crisis.setObjectName(f"{prefix}-crisis-route")
     crisis.setProperty("crisis", True)
-    crisis.setShortcut(OPEN_CRISIS_KEY)  # the call page's key for its crisis route too
     directory = QPushButton(parent)
     directory.setObjectName(f"{prefix}-directory")
     directory.setProperty("secondary", True)
@@ -175,7 +171,7 @@ def open_buttons(parent: QWidget, prefix: str) -> tuple[QPushButton, QPushButton
 
 
 def retranslate_open_buttons(crisis: QPushButton, directory: QPushButton, note: QLabel) -> None:
-    crisis.setText(_("Crisis route ({key})").format(key=OPEN_CRISIS_KEY))
+    crisis.setText(_("Crisis route"))
     directory.setText(pgettext("action", "Directory"))
     note.setText(
         _("Anyone at this station can open these without a PIN: they show no caller's record.")

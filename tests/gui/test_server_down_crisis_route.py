@@ -17,8 +17,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFrame, QLabel
 from pytestqt.qtbot import QtBot
 
@@ -212,7 +210,7 @@ def test_a_single_stations_lock_screen_shows_the_crisis_route_too(
     window.lock()
     page = window.lock_page
     assert page.crisis_button.isVisibleTo(window)
-    assert page.crisis_button.text() == _("Crisis route ({key})").format(key="F12")
+    assert page.crisis_button.text() == _("Crisis route")
     assert page.directory_button.text() == pgettext("action", "Directory")
     page.crisis_button.click()
     assert page.help is not None
