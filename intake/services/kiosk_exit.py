@@ -64,7 +64,7 @@ class OfflineKioskExit:
         """True for the starter's right PIN; False for a wrong one (counted); OnlyKioskStarter
         for another account, AccountLocked while the lockout runs (a right PIN too)."""
         if account_id != self.account_id:
-            raise OnlyKioskStarter(self.name)
+            raise self.refusal()
         right = verify_pin(pin, self._verifier)  # slow on purpose, constant-time comparison
         with self._lock:  # each try of a burst is counted, none slips past a lockout
             now = self._clock()
@@ -77,6 +77,10 @@ class OfflineKioskExit:
             duration = lock_duration(self.failures)
             self._locked_until = now + duration.total_seconds() if duration else None
             return False
+
+    def refusal(self) -> StoreError:
+        """What another account's try is told: its PIN cannot be checked here."""
+        return OnlyKioskStarter(self.name)
 
     def forget(self) -> None:
         self._verifier = ""  # verify_pin matches nothing

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from intake.accounts import Account, Role
 from intake.services.calls import CallDesk, CallSnapshot
 from intake.services.kiosk_exit import OfflineKioskExit
+from intake.services.offline_unlock import OfflineUnlock
 from intake.services.outbox import Outbox, OutboxDrafts, save_or_queue
 from intake.services.session import Session
 from intake.services.waiting import Waiting
@@ -91,6 +92,9 @@ class SharedSession(Session):
         self._watches: list[WorklistWatch] = []
         # The kiosk starter's PIN verifier, for leaving kiosk mode during an outage: memory only.
         self._offline_exit: OfflineKioskExit | None = None
+        # The signed-in person's PIN verifier, for unlocking during an outage: memory only.
+        self._offline_unlock: OfflineUnlock | None = None
+        self._offline_account: Account | None = None
 
     def watch_worklist(self, on_change: Callable[[], None]) -> WorklistWatch:
         """Hear the line's worklist change (`intake.services.worklist_watch`); `on_change` is
@@ -154,19 +158,39 @@ class SharedSession(Session):
 
         `kiosk`: this sign-in starts kiosk mode. A supervisor's PIN the server has just accepted
         is then kept as a salted hash, in memory only, so that they can end kiosk mode while
-        the server cannot be reached (`intake.services.kiosk_exit`)."""
+        the server cannot be reached (`intake.services.kiosk_exit`). Otherwise (the phone line)
+        the PIN the server has just accepted is kept the same way for the person who signed in,
+        so that they can unlock the station while the server cannot be reached
+        (`intake.services.offline_unlock`)."""
         account = self._as_person(account_id, pin, "sign-in", server_password)
         self._forget_offline_exit()
         if kiosk and account is not None and account.role is Role.SUPERVISOR:
             self._offline_exit = OfflineKioskExit(account.id, account.display_name, pin)
+        elif not kiosk and account is not None:
+            self._offline_unlock = OfflineUnlock(account.id, account.display_name, pin)
+            self._offline_account = account
         return account
+
+    @property
+    def offline_unlock_name(self) -> str | None:
+        """Who can unlock this station while the server cannot be reached (None: nobody)."""
+        return self._offline_unlock.name if self._offline_unlock is not None else None
 
     def unlock(self, account_id: str, pin: str) -> Account | None:
         """Unlocking after the idle lock: the person's login is opened again, with the server
         password typed at sign-in (kept in this process's memory only, for the one who typed
         it, until another person signs in or the application closes: never written)."""
         kept = self._password if self._password and self._password[0] == account_id else None
-        return self._as_person(account_id, pin, "unlock", kept[1] if kept else None)
+        try:
+            return self._as_person(account_id, pin, "unlock", kept[1] if kept else None)
+        except ServerUnreachable:
+            # The server cannot check any PIN now: the person who signed in may unlock with
+            # the verifier kept from their sign-in (`OnlySignedInPerson` for anyone else; wrong
+            # tries counted and locked here as on the server). Not audited on the server.
+            offline = self._offline_unlock
+            if offline is None:
+                raise
+            return self._offline_account if offline.check(account_id, pin) else None
 
     def locked(self, account_id: str) -> None:
         """Audit the lock, then close the person's own connection (the station's is used until
@@ -262,6 +286,9 @@ class SharedSession(Session):
         if self._offline_exit is not None:
             self._offline_exit.forget()
             self._offline_exit = None
+        if self._offline_unlock is not None:
+            self._offline_unlock.forget()
+            self._offline_unlock = None
 
     def _back_to_station(self) -> None:
         with self.outbox.lock:  # not while a delivery is under way (`_as_person`)

@@ -184,7 +184,9 @@ class IntakeApplication(QObject):
         self.gate.show_page(self.gate.signin)
 
     def _create_failed(self, exc: BaseException) -> None:
-        self.gate.setup.show_error(explain(exc))
+        from intake.ui.offline_messages import at_setup  # noqa: PLC0415 - on failure only
+
+        self.gate.setup.show_error(at_setup(exc))
 
     # Unlock and sign in -----------------------------------------------------------------
     def _unlock(self, passphrase: str) -> None:
@@ -214,7 +216,9 @@ class IntakeApplication(QObject):
         self.gate.show_page(self.gate.signin)
 
     def _unlock_failed(self, exc: BaseException) -> None:
-        self.gate.unlock.show_error(explain(exc))
+        from intake.ui.offline_messages import at_unlock  # noqa: PLC0415 - on failure only
+
+        self.gate.unlock.show_error(at_unlock(exc))
 
     def _sign_in(self, account_id: str, pin: str) -> None:
         opened = self._require_session()
@@ -236,8 +240,10 @@ class IntakeApplication(QObject):
         self._open_shell(account)
 
     def _sign_in_failed(self, exc: BaseException) -> None:
+        from intake.ui.offline_messages import at_pin  # noqa: PLC0415 - on failure only
+
         self.gate.signin.show_error(
-            explain(exc), ask_server_password=getattr(exc, "asks_server_password", False)
+            at_pin(exc), ask_server_password=getattr(exc, "asks_server_password", False)
         )
 
     # The shell, chosen once -------------------------------------------------------------

@@ -16,6 +16,7 @@ from intake.ui.unlock_page import UnlockPage
 from intake.ui.widgets import LanguageSwitch
 
 if TYPE_CHECKING:
+    from intake.ui.crisis_route import CrisisRouteView
     from intake.ui.setup_page import SetupPage
     from intake.ui.signin_page import SignInPage
 
@@ -52,6 +53,10 @@ class GateWindow(Retranslatable, QWidget):
         self._setup: SetupPage | None = None
         self._unlock: UnlockPage | None = None
         self._signin: SignInPage | None = None
+        # The crisis route and the directory, opened from the unlock or sign-in page without a
+        # passphrase or a PIN (shipped data only: no store, no server); back to that page.
+        self.help: CrisisRouteView | None = None
+        self._before_help: QWidget | None = None
         self.pages = QStackedWidget(self)
 
         body = QHBoxLayout()
@@ -101,10 +106,44 @@ class GateWindow(Retranslatable, QWidget):
 
     def _adopt(self, page: PageT) -> PageT:
         self.pages.addWidget(page)
+        if isinstance(page, UnlockPage) or page.objectName() == "signin-page":
+            page.crisis_requested.connect(self.open_crisis_route)  # type: ignore[attr-defined]
+            page.directory_requested.connect(self.open_directory)  # type: ignore[attr-defined]
         self.page_created.emit(page)
         return page
 
+    def _help(self) -> CrisisRouteView:
+        from intake.ui.crisis_route import CrisisRouteView, shipped_router  # noqa: PLC0415
+
+        if self.help is None:
+            self.help = CrisisRouteView(shipped_router, self.pages)
+            self.help.back_requested.connect(self.close_help)
+            self.pages.addWidget(self.help)
+        if self.pages.currentWidget() is not self.help:
+            self._before_help = self.pages.currentWidget()
+        self.pages.setCurrentWidget(self.help)
+        return self.help
+
+    def open_crisis_route(self) -> None:
+        self._help().show_crisis()
+
+    def open_directory(self) -> None:
+        self._help().show_directory()
+
+    def close_help(self) -> None:
+        """Back to the unlock or sign-in page, as it was left."""
+        page, self._before_help = self._before_help or self.unlock, None
+        self._show(page)
+
     def show_page(self, page: QWidget) -> None:
+        """Show `page`; while the crisis route is open it stays open, and its Back leads to
+        `page` (the store opened meanwhile: the sign-in page, say)."""
+        if self.help is not None and self.pages.currentWidget() is self.help:
+            self._before_help = page
+            return
+        self._show(page)
+
+    def _show(self, page: QWidget) -> None:
         self.pages.setCurrentWidget(page)
         # Compared with the fields, not the properties: reading `self.setup` would build the
         # set-up form on every start just to find that it is not the page being shown.
@@ -112,3 +151,5 @@ class GateWindow(Retranslatable, QWidget):
             self._setup.passphrase.setFocus()
         elif page is self._unlock and self._unlock is not None:
             self._unlock.passphrase.setFocus()
+        elif page is self._signin and self._signin is not None:
+            self._signin.pin.setFocus()

@@ -113,6 +113,9 @@ class HistoryModel(QAbstractTableModel):
         self._more = True
         self._loading = False
         self._generation = 0  # a reset makes results of earlier queries stale
+        # Why the last page could not be read (the shared server cannot be reached, say): the
+        # rows shown are then not the whole list, and the page says so.
+        self.error: BaseException | None = None
 
     def reset(self, filters: HistoryFilter) -> None:
         self.beginResetModel()
@@ -121,6 +124,7 @@ class HistoryModel(QAbstractTableModel):
         self._next = None
         self._more = True
         self._loading = False
+        self.error = None
         self._generation += 1
         self.endResetModel()
         self.fetchMore(QModelIndex())
@@ -144,7 +148,7 @@ class HistoryModel(QAbstractTableModel):
         ops.run_in_background(
             lambda: (generation, history_page(store, after, PAGE_SIZE, filters)),
             self._arrived,
-            self._failed,
+            lambda exc: self._failed(generation, exc),
             name="history-page",
         )
 
@@ -162,9 +166,12 @@ class HistoryModel(QAbstractTableModel):
         self._more = page.next_key is not None
         self.loaded.emit()
 
-    def _failed(self, _exc: BaseException) -> None:
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
         self._loading = False
         self._more = False
+        self.error = exc
         self.loaded.emit()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -215,6 +222,7 @@ class HistoryPage(Retranslatable, QWidget):
         self.account = account
         self.program_names = program_names
         self._number: str | None = None  # revealed on request, for the contact open now
+        self._search_error: BaseException | None = None  # the last note search could not run
         # A volunteer sees their own contacts; a supervisor sees everyone's.
         self.base = HistoryFilter(
             created_by=None if account.role is Role.SUPERVISOR else account.id
@@ -369,6 +377,7 @@ class HistoryPage(Retranslatable, QWidget):
         )
 
     def apply_filters(self) -> None:
+        self._search_error = None
         text = self.search.text().strip()
         if not text:
             self.model.reset(self.current_filters())
@@ -387,19 +396,59 @@ class HistoryPage(Retranslatable, QWidget):
         ids = tuple(dict.fromkeys(contact for contact, _note in hits))
         self.model.reset(self.current_filters(ids))
 
-    def _search_failed(self, _exc: BaseException) -> None:
-        self.status.setText(_("The search could not run. Try again."))
+    def _search_failed(self, exc: BaseException) -> None:
+        self._search_error = exc
+        self._show_status()
+
+    def _action_failed(self, exc: BaseException) -> None:
+        """Opening a contact, revealing its number or a hold could not be done."""
+        from intake.services.offline_unlock import ServerUnreachable  # noqa: PLC0415
+
+        self._opening = None  # it may be tried again
+        self.status.setText(
+            _(
+                "The shared server cannot be reached: nothing was opened or changed. Try again "
+                "when it answers."
+            )
+            if isinstance(exc, ServerUnreachable)
+            else _("That could not be done. Try again.")
+        )
 
     def _show_status(self) -> None:
+        """How many contacts are listed; or, when the list or the search could not be read
+        (the shared server cannot be reached, say), that it is not the full history: never a
+        bare "0 contacts", which reads as "this caller never called"."""
+        from intake.services.offline_unlock import ServerUnreachable  # noqa: PLC0415
+
         # Rows arrive after the header was sized: fit the columns to them (no "2026-…").
         self.table.resizeColumnsToContents()
         count = self.model.rowCount()
         more = self.model.canFetchMore(QModelIndex())
-        if more:
-            text = _("{count}+ contacts (scroll for more)")
+        search, listing = self._search_error, self.model.error
+        if isinstance(search, ServerUnreachable):
+            text = _(
+                "The shared server cannot be reached: the notes could not be searched. No "
+                "result here does not mean there is none."
+            )
+        elif search is not None:
+            text = _("The search could not run. Try again.")
+        elif isinstance(listing, ServerUnreachable):
+            text = _(
+                "The shared server cannot be reached: this is not the full history. Try again "
+                "when it answers."
+            )
+        elif listing is not None:
+            text = _(
+                "The history could not be read in full: this is not the whole list. Try again."
+            )
+        elif more:
+            text = _("{count}+ contacts (scroll for more)").format(count=count)
         else:
-            text = ngettext("{count} contact", "{count} contacts", count)
-        self.status.setText(text.format(count=count))
+            text = ngettext("{count} contact", "{count} contacts", count).format(count=count)
+        self.status.setText(text)
+        self.status.setProperty("caution", search is not None or listing is not None)
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
 
     # Opening a record -------------------------------------------------------------------
     def selected_id(self) -> str | None:
@@ -438,7 +487,7 @@ class HistoryPage(Retranslatable, QWidget):
             # open_contact audits who opened what, and when.
             lambda: open_contact(store, contact_id, actor),
             self._opened_record,
-            self._search_failed,
+            self._action_failed,
             name="open-contact",
         )
 
@@ -459,7 +508,7 @@ class HistoryPage(Retranslatable, QWidget):
         ops.run_in_background(
             lambda: (contact_id, reveal_number(store, contact_id, actor)),
             self._number_revealed,
-            self._search_failed,
+            self._action_failed,
             name="reveal-number",
         )
 
@@ -478,7 +527,7 @@ class HistoryPage(Retranslatable, QWidget):
         ops.run_in_background(
             hold_it,
             self._open,
-            self._search_failed,
+            self._action_failed,
             name="legal-hold",
         )
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QScrollArea,
+    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -45,10 +46,13 @@ from intake.ui.widgets import (
     forget,
     heading,
     hint,
+    open_buttons,
+    retranslate_open_buttons,
     secret_field,
 )
 
 if TYPE_CHECKING:
+    from intake.routing.engine import Router
     from intake.services.drafts import Draft
     from intake.services.shared import ServerStatus
     from intake.services.worklist_watch import WorklistWatch
@@ -56,6 +60,7 @@ if TYPE_CHECKING:
     from intake.ui.call.base import CallServices
     from intake.ui.call.page import CallPage
     from intake.ui.console import ConsolePage
+    from intake.ui.crisis_route import CrisisRouteView
     from intake.ui.directory_browser import DirectoryBrowser
     from intake.ui.history import HistoryPage
     from intake.ui.worklist import WorklistPage
@@ -227,12 +232,27 @@ class HomePage(Retranslatable, QWidget):
 
 
 class LockPage(Retranslatable, QWidget):
+    """Hides the workspace until the signed-in person's PIN is entered. The crisis route and the
+    directory stay one click away without any PIN (`intake.ui.crisis_route`: shipped data only,
+    nothing stored, no server), and come back here."""
+
     unlock_requested = QtSignal(str)
 
-    def __init__(self, account: Account, parent: QWidget) -> None:
+    def __init__(
+        self,
+        account: Account,
+        parent: QWidget,
+        router: Callable[[], Router] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("lock-page")
         self._account = account
+        self._router = router
+        self._server_down = False  # the shared server cannot be reached (said under the PIN)
+        self.views = QStackedWidget(self)
+        self.pin_view = QWidget(self.views)
+        self.pin_view.setObjectName("lock-pin-view")
+        self.help: CrisisRouteView | None = None  # built when first asked for
         self.title = heading(self, "lock-title")
         self.intro = hint(self, "lock-intro")
         self.pin = secret_field(self, "lock-pin")
@@ -240,28 +260,56 @@ class LockPage(Retranslatable, QWidget):
         self.unlock_button.setObjectName("lock-unlock")
         self.unlock_button.setDefault(True)
         self.banner = MessageBanner(self)
-        column = QWidget(self)
+        self.server_note = hint(self, "lock-server-note")
+        self.server_note.hide()
+        self.crisis_button, self.directory_button, self.open_note = open_buttons(self, "lock")
+        column = QWidget(self.pin_view)
         column.setMaximumWidth(520)
         row = QHBoxLayout()
         row.addWidget(self.pin, 1)
         row.addWidget(self.unlock_button)
+        open_row = QHBoxLayout()
+        open_row.addWidget(self.crisis_button)
+        open_row.addWidget(self.directory_button)
+        open_row.addStretch(1)
         inner = QVBoxLayout(column)
         inner.addWidget(self.title)
         inner.addWidget(self.intro)
         inner.addLayout(row)
         inner.addWidget(self.banner)
-        for widget in (self.title, self.intro, self.pin, self.unlock_button, self.banner):
+        inner.addWidget(self.server_note)
+        inner.addSpacing(16)
+        inner.addLayout(open_row)
+        inner.addWidget(self.open_note)
+        for widget in (
+            self.title,
+            self.intro,
+            self.pin,
+            self.unlock_button,
+            self.banner,
+            self.server_note,
+            self.crisis_button,
+            self.directory_button,
+            self.open_note,
+        ):
             widget.setParent(column)
         outer = QHBoxLayout()
         outer.addStretch(1)
         outer.addWidget(column, 3)
         outer.addStretch(1)
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(self.pin_view)
         layout.addStretch(1)
         layout.addLayout(outer)
         layout.addStretch(2)
+        self.views.addWidget(self.pin_view)
+        QVBoxLayout(self).addWidget(self.views)
         self.unlock_button.clicked.connect(self._submit)
         self.pin.returnPressed.connect(self._submit)
+        self.crisis_button.clicked.connect(self.open_crisis_route)
+        self.directory_button.clicked.connect(self.open_directory)
+        self.crisis_button.setVisible(router is not None)
+        self.directory_button.setVisible(router is not None)
+        self.open_note.setVisible(router is not None)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
@@ -270,6 +318,51 @@ class LockPage(Retranslatable, QWidget):
             _("{name}, enter your PIN to continue.").format(name=self._account.display_name)
         )
         self.unlock_button.setText(pgettext("button", "Unlock"))
+        retranslate_open_buttons(self.crisis_button, self.directory_button, self.open_note)
+        self.server_note.setText(
+            _(
+                "The shared server cannot be reached: only {name}, who was signed in, can "
+                "unlock this station now, with their own PIN. The crisis route and the "
+                "directory below work without the server."
+            ).format(name=self._account.display_name)
+        )
+
+    def show_server_down(self, down: bool) -> None:
+        """Say under the PIN who can unlock while the shared server cannot be reached."""
+        self._server_down = down
+        self.server_note.setVisible(down)
+
+    def _help(self) -> CrisisRouteView:
+        if self.help is None:
+            from intake.ui.crisis_route import CrisisRouteView  # noqa: PLC0415 - when asked
+
+            assert self._router is not None
+            self.help = CrisisRouteView(self._router, self.views)
+            self.help.back_requested.connect(self.back_to_pin)
+            self.views.addWidget(self.help)
+        return self.help
+
+    def open_crisis_route(self) -> None:
+        if self._router is None:
+            return
+        help_view = self._help()
+        self.views.setCurrentWidget(help_view)
+        help_view.show_crisis()
+
+    def open_directory(self) -> None:
+        if self._router is None:
+            return
+        help_view = self._help()
+        self.views.setCurrentWidget(help_view)
+        help_view.show_directory()
+
+    @property
+    def showing_help(self) -> bool:
+        return self.help is not None and self.views.currentWidget() is self.help
+
+    def back_to_pin(self) -> None:
+        self.views.setCurrentWidget(self.pin_view)
+        self.pin.setFocus()
 
     def _submit(self) -> None:
         # One check at a time: Enter pressed again (or typing) while a PIN is checked is ignored.
@@ -295,6 +388,7 @@ class LockPage(Retranslatable, QWidget):
         self._set_busy(False)
         forget(self.pin)
         self.banner.clear()
+        self.views.setCurrentWidget(self.pin_view)
 
 
 class HeaderBar(QWidget):
@@ -536,7 +630,10 @@ class MainWindow(Retranslatable, QMainWindow):
 
         self.pages = CurrentPageStack(self)  # lays out only the page on screen
         self.home = HomePage(account, cipher_version, self.pages)
-        self.lock_page = LockPage(account, self.pages)
+        # The crisis route and the directory from the lock screen: the router the window
+        # already has (shipped data, with the directory checks on a file); no store, no server.
+        router = (lambda: services.router) if services is not None else None
+        self.lock_page = LockPage(account, self.pages, router)
         self.pages.addWidget(self.home)
         self.pages.addWidget(self.lock_page)
         # The station's settings file (set by the shell): where the records are kept.
@@ -706,6 +803,13 @@ class MainWindow(Retranslatable, QMainWindow):
     def show_server_status(self, status: ServerStatus | None) -> None:
         self._server = status
         self._retranslate_server()
+        # Under the lock screen's PIN: who can unlock while the server cannot be reached.
+        session = self.services.session if self.services is not None else None
+        self.lock_page.show_server_down(
+            status is not None
+            and not status.connected
+            and getattr(session, "offline_unlock_name", None) is not None
+        )
         if (
             status is not None
             and status.on_call_read
@@ -722,6 +826,22 @@ class MainWindow(Retranslatable, QMainWindow):
             if self.worklist_page is not None and self.pages.currentWidget() is self.worklist_page:
                 self.worklist_page.refresh()
             self.refresh_worklist_count()
+
+    def server_unreachable(self) -> None:
+        """Something the window asked of the server found it unreachable (the lock's audit, an
+        unlock): say so now, in the strip and on the lock screen, as the next check would, and
+        check again (which also tells when it answers)."""
+        from intake.services.shared import ServerStatus  # noqa: PLC0415 - shared lines only
+
+        if self.services is None or not self.services.session.shared:
+            return
+        last = self._server
+        self.show_server_status(
+            ServerStatus(False, last.waiting, last.set_aside)
+            if last is not None
+            else ServerStatus(False, 0, 0)
+        )
+        self.refresh_server_status()
 
     def _retranslate_server(self) -> None:
         for action in self.unavailable:
@@ -767,6 +887,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.lock_page.reset()
         self.pages.setCurrentWidget(self.lock_page)
         self._enable_workspace(False)
+        self.console_action.setEnabled(False)  # (show_console refuses while locked, too)
         self.lock_action.setEnabled(False)
         self.lock_page.pin.setFocus()
         self.locked_now.emit()
@@ -777,6 +898,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self._before_lock = None
         self.lock_action.setEnabled(True)
         self._enable_workspace(True)
+        self.console_action.setEnabled(self.account.role is Role.SUPERVISOR)
         self.session_limit.start()  # a fresh PIN starts a fresh 12 hours
         self.idle.poke()
 

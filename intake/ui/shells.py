@@ -115,17 +115,35 @@ class PhoneShell(Shell):
     def _audit_lock(self) -> None:
         session, account_id = self.session, self.account.id
         ops.run_in_background(
-            lambda: session.locked(account_id), _ignore, self._window_failed, name="audit-lock"
+            lambda: session.locked(account_id), _ignore, self._lock_failed, name="audit-lock"
         )
+
+    def _lock_failed(self, exc: BaseException) -> None:
+        """The lock could not be audited: while the server cannot be reached the lock screen
+        says so under the PIN and in its status strip (no error banner: nothing went wrong
+        for the person, who can still unlock with their own PIN)."""
+        if self.window is not None and isinstance(exc, ServerUnreachable):
+            self.window.server_unreachable()
+            return
+        self._window_failed(exc)
 
     def _unlock(self, pin: str) -> None:
         session, account_id = self.session, self.account.id
         ops.run_in_background(
             lambda: session.unlock(account_id, pin),
             self._unlocked,
-            self._window_failed,
+            self._unlock_failed,
             name="unlock-pin",
         )
+
+    def _unlock_failed(self, exc: BaseException) -> None:
+        from intake.ui.offline_messages import at_pin  # noqa: PLC0415 - on failure only
+
+        if self.window is None:
+            return
+        if isinstance(exc, ServerUnreachable):
+            self.window.server_unreachable()  # the strip agrees with the banner at once
+        self.window.lock_page.show_error(at_pin(exc))
 
     def _unlocked(self, account: Account | None) -> None:
         if self.window is None:

@@ -4,17 +4,37 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal as QtSignal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from intake.accounts import Account
 from intake.i18n import _, pgettext
 from intake.passphrase import PIN_LENGTHS
 from intake.ui.language import Retranslatable
-from intake.ui.widgets import Message, MessageBanner, forget, heading, hint, secret_field
+from intake.ui.widgets import (
+    Message,
+    MessageBanner,
+    forget,
+    heading,
+    hint,
+    open_buttons,
+    retranslate_open_buttons,
+    secret_field,
+)
 
 
 class SignInPage(Retranslatable, QWidget):
     submitted = QtSignal(str, str)  # account id, PIN
+    # The crisis route and the directory, without a PIN (the gate opens them).
+    crisis_requested = QtSignal()
+    directory_requested = QtSignal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,6 +60,7 @@ class SignInPage(Retranslatable, QWidget):
         self.signin_button.setObjectName("sign-in")
         self.signin_button.setDefault(True)
         self.banner = MessageBanner(self)
+        self.crisis_button, self.directory_button, self.open_note = open_buttons(self, "signin")
 
         form = QFormLayout()
         form.addRow(self.account_label, self.account)
@@ -55,11 +76,20 @@ class SignInPage(Retranslatable, QWidget):
         layout.addLayout(form)
         layout.addWidget(self.banner)
         layout.addWidget(self.signin_button, 0, Qt.AlignmentFlag.AlignRight)
+        layout.addSpacing(16)
+        open_row = QHBoxLayout()
+        open_row.addWidget(self.crisis_button)
+        open_row.addWidget(self.directory_button)
+        open_row.addStretch(1)
+        layout.addLayout(open_row)
+        layout.addWidget(self.open_note)
         layout.addStretch(2)
 
         self.signin_button.clicked.connect(self._submit)
         self.pin.returnPressed.connect(self._submit)
         self.server_password.returnPressed.connect(self._submit)
+        self.crisis_button.clicked.connect(self.crisis_requested)
+        self.directory_button.clicked.connect(self.directory_requested)
         # Another name is another person: their own login, perhaps with no password to ask.
         self.account.currentIndexChanged.connect(lambda _index: self._show_server_password(False))
         self.retranslate_ui()
@@ -76,6 +106,7 @@ class SignInPage(Retranslatable, QWidget):
                 "to sign you in and is not saved on this computer."
             )
         )
+        retranslate_open_buttons(self.crisis_button, self.directory_button, self.open_note)
         self.set_busy(self._busy)
 
     def set_accounts(self, accounts: list[Account]) -> None:

@@ -9,11 +9,23 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from intake.i18n import _, pgettext
 from intake.ui.language import Retranslatable
-from intake.ui.widgets import Message, MessageBanner, forget, heading, hint, secret_field
+from intake.ui.widgets import (
+    Message,
+    MessageBanner,
+    forget,
+    heading,
+    hint,
+    open_buttons,
+    retranslate_open_buttons,
+    secret_field,
+)
 
 
 class UnlockPage(Retranslatable, QWidget):
     submitted = QtSignal(str)
+    # The crisis route and the directory, without the passphrase (the gate opens them).
+    crisis_requested = QtSignal()
+    directory_requested = QtSignal()
 
     def __init__(self, store_path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -30,6 +42,7 @@ class UnlockPage(Retranslatable, QWidget):
         self.unlock_button.setObjectName("unlock")
         self.unlock_button.setDefault(True)
         self.banner = MessageBanner(self)
+        self.crisis_button, self.directory_button, self.open_note = open_buttons(self, "unlock")
         self.location = hint(self, "store-location")
         # By the flag's name, not `Qt.TextInteractionFlag` (see intake.ui.widgets: first window)
         self.location.setProperty("textInteractionFlags", "TextSelectableByMouse")
@@ -45,11 +58,20 @@ class UnlockPage(Retranslatable, QWidget):
         layout.addWidget(self.passphrase_label)
         layout.addLayout(row)
         layout.addWidget(self.banner)
+        layout.addSpacing(16)
+        open_row = QHBoxLayout()
+        open_row.addWidget(self.crisis_button)
+        open_row.addWidget(self.directory_button)
+        open_row.addStretch(1)
+        layout.addLayout(open_row)
+        layout.addWidget(self.open_note)
         layout.addStretch(2)
         layout.addWidget(self.location)
 
         self.unlock_button.clicked.connect(self._submit)
         self.passphrase.returnPressed.connect(self._submit)
+        self.crisis_button.clicked.connect(self.crisis_requested)
+        self.directory_button.clicked.connect(self.directory_requested)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
@@ -70,6 +92,7 @@ class UnlockPage(Retranslatable, QWidget):
             if self._server is not None
             else _("Store: {path}").format(path=self._store_path)
         )
+        retranslate_open_buttons(self.crisis_button, self.directory_button, self.open_note)
         self.set_busy(self._busy)
 
     def use_server(self, address: str) -> None:

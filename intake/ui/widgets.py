@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake.i18n import Language, _
+from intake.i18n import Language, _, pgettext
 from intake.ui.language import LanguageManager, Retranslatable
 
 # Each language is named in its own language, in every interface language: a person who
@@ -155,6 +155,27 @@ def hint(parent: QWidget, name: str) -> QLabel:
     label.setProperty("hint", True)
     label.setWordWrap(True)
     return label
+
+
+def open_buttons(parent: QWidget, prefix: str) -> tuple[QPushButton, QPushButton, QLabel]:
+    """ "Crisis route" and "Directory" for a page shown before anyone has a PIN in (the lock
+    screen, the unlock and sign-in pages): they open without one (`intake.ui.crisis_route`),
+    and a line under them says so."""
+    crisis = QPushButton(parent)
+    crisis.setObjectName(f"{prefix}-crisis-route")
+    crisis.setProperty("crisis", True)
+    directory = QPushButton(parent)
+    directory.setObjectName(f"{prefix}-directory")
+    directory.setProperty("secondary", True)
+    return crisis, directory, hint(parent, f"{prefix}-open-note")
+
+
+def retranslate_open_buttons(crisis: QPushButton, directory: QPushButton, note: QLabel) -> None:
+    crisis.setText(_("Crisis route"))
+    directory.setText(pgettext("action", "Directory"))
+    note.setText(
+        _("Anyone at this station can open these without a PIN: they show no caller's record.")
+    )
 
 
 def clear_layout(layout: QLayout) -> None:
