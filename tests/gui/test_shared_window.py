@@ -32,7 +32,7 @@ from tests.conftest import PASSPHRASE, PIN
 from tests.gui.conftest import main_window_of, wait_idle
 from tests.gui.test_call import NOTE, OTTAWA_E164, fill_whole_call, steps
 from tests.gui.texts import foreign_texts
-from tests.pg_server import running_server
+from tests.pg_server import throwaway_server
 from tests.storage.conftest import make_shared_store, pg_dsn, pg_server
 from tests.storage.helpers import contact
 
@@ -254,7 +254,7 @@ def test_a_callback_promised_at_one_station_is_worked_from_another(
 def test_server_down_saves_wait_in_the_outbox_and_arrive_once(
     qtbot: QtBot, shared_app: object, lang: Language
 ) -> None:
-    with running_server() as server:
+    with throwaway_server() as server:
         dsn = server.create_database()
         make_shared_store(dsn).close()
         app = shared_app(dsn, lang)  # type: ignore[operator]
@@ -306,7 +306,7 @@ def queued_text() -> str:  # read in the current language
 def test_a_draft_autosaved_during_an_outage_is_kept_here_and_sent_once(
     qtbot: QtBot, shared_app: object, lang: Language
 ) -> None:
-    with running_server() as server:
+    with throwaway_server() as server:
         dsn = server.create_database()
         make_shared_store(dsn).close()
         app = shared_app(dsn, lang)  # type: ignore[operator]

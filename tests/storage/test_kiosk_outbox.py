@@ -23,7 +23,7 @@ from intake.storage import errors, report_data
 from intake.storage.feedback import feedback_summary
 from intake.storage.pg.store import open_shared_store
 from tests.conftest import PASSPHRASE
-from tests.pg_server import running_server
+from tests.pg_server import throwaway_server
 from tests.storage.conftest import make_shared_store
 from tests.storage.helpers import contact
 
@@ -58,7 +58,7 @@ def bytes_under(folder: Path) -> bytes:
 def test_a_visit_while_the_server_is_down_is_kept_sealed_and_delivered_once(
     tmp_path: Path,
 ) -> None:
-    with running_server() as server:
+    with throwaway_server() as server:
         dsn = server.create_database()
         store = make_shared_store(dsn)
         try:
@@ -156,7 +156,7 @@ def test_a_visit_delivered_twice_changes_nothing(tmp_path: Path, pg_dsn: str) ->
 def test_a_callback_without_consent_is_refused_not_kept(tmp_path: Path) -> None:
     """Refused from the refusing side while the server is down, as the stores refuse it: no
     file is kept that the server would refuse later."""
-    with running_server() as server:
+    with throwaway_server() as server:
         dsn = server.create_database()
         store = make_shared_store(dsn)
         try:

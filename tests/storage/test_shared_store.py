@@ -32,7 +32,7 @@ from intake.storage.pg.store import (
     open_shared_store,
 )
 from tests.conftest import PASSPHRASE, PIN
-from tests.pg_server import PgServer, running_server
+from tests.pg_server import PgServer, throwaway_server
 from tests.storage.conftest import make_shared_store
 from tests.storage.helpers import contact
 
@@ -412,7 +412,7 @@ def test_four_station_processes_save_claim_and_search(shared: PgStore, tmp_path:
 def test_the_server_stopped_mid_run_loses_and_duplicates_nothing(tmp_path: Path) -> None:
     """The same four stations, each with its local outbox; the server is stopped (immediate
     mode, as a crash) while they save, then started again: every call arrives exactly once."""
-    with running_server() as server:
+    with throwaway_server() as server:
         shared = make_shared_store(server.create_database())
         try:
             results, callbacks, audit_before = _stations(
@@ -426,7 +426,7 @@ def test_the_server_stopped_mid_run_loses_and_duplicates_nothing(tmp_path: Path)
 
 
 def test_an_unreachable_server_is_told_plainly_and_the_store_reconnects() -> None:
-    with running_server() as server:
+    with throwaway_server() as server:
         dsn = server.create_database()
         store = make_shared_store(dsn)
         actor = _supervisor(store)
