@@ -9,6 +9,10 @@ socket: nothing outside the folder can reach it.
 
 Where the binaries are: $INTAKE_PG_BIN when set (that folder only); otherwise the first of
 /usr/local/bin, the PATH and /usr/lib/postgresql/<version>/bin that has all three.
+
+Tests get their server through `throwaway_server()` (or the `pg_server` fixture, which uses it),
+never `running_server()` directly: without the binaries a person's run skips them, saying why,
+and a CI run (`CI=true`, which `.ci/run` exports) fails. Benchmarks call `running_server()`.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 BINARIES = ("initdb", "pg_ctl", "postgres")
 SUPERUSER = "intake_admin"
@@ -224,3 +229,29 @@ def running_server(*, durable: bool = False) -> Iterator[PgServer]:
             server.stop("immediate")
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def required() -> bool:
+    """Is a missing server a failure here? Under CI (`CI=true`, as `.ci/run` exports) it is."""
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
+def unavailable(exc: ServerUnavailable) -> NoReturn:
+    """Skip the calling test with the reason, or fail it under CI."""
+    import pytest
+
+    if required():
+        pytest.fail(f"CI needs the shared-store test server: {exc}", pytrace=False)
+    pytest.skip(f"shared-store tests skipped: {exc}")
+
+
+@contextlib.contextmanager
+def throwaway_server(*, durable: bool = False) -> Iterator[PgServer]:
+    """`running_server()` for a test: without PostgreSQL binaries the test is skipped with the
+    reason on a person's machine and fails under CI (see `unavailable`)."""
+    with contextlib.ExitStack() as stack:
+        try:
+            server = stack.enter_context(running_server(durable=durable))
+        except ServerUnavailable as exc:
+            unavailable(exc)
+        yield server

@@ -102,16 +102,28 @@ def _store(args: argparse.Namespace, *, must_exist: bool = True) -> Path:
     return _check_path(path, must_exist=must_exist, folder_may_be_made=not must_exist)
 
 
-def _server(args: argparse.Namespace) -> str | None:
+def _server(args: argparse.Namespace, *, with_store: bool = False) -> str | None:
     """The shared store's connection string (--server, else $INTAKE_SERVER), or None for the
     store file. A password is never taken in it (it would land in shell history and process
-    lists): the server's password goes in the PostgreSQL password file (~/.pgpass)."""
+    lists): the server's password goes in the PostgreSQL password file (~/.pgpass).
+
+    A server and --store together are refused, as the window refuses them (the line's records
+    would split in two without anyone noticing), except where a command uses both
+    (`with_store`: move-to-server)."""
     import os  # noqa: PLC0415
 
     given = getattr(args, "db_server", None) or getattr(args, "server", None)
     url = given or os.environ.get("INTAKE_SERVER") or None
     if url is None:
         return None
+    store_given = getattr(args, "db_store", None) or getattr(args, "store", None)
+    if store_given is not None and not with_store:
+        raise InputProblem(
+            _(
+                "Use --store or --server, not both (a shared store's address may also come "
+                "from INTAKE_SERVER): give the store file or the shared store's address."
+            )
+        )
     from intake.storage.pg.store import check_connection_string  # noqa: PLC0415
 
     if check_connection_string(url).get("password"):
@@ -550,7 +562,7 @@ def run_move(args: argparse.Namespace) -> int:
     )
     from intake.storage.pg.store import open_shared_store  # noqa: PLC0415
 
-    server = _server(args)
+    server = _server(args, with_store=True)
     if server is None:
         raise InputProblem(_("Give the shared store's address with --server (or INTAKE_SERVER)."))
     path = _store(args)

@@ -1,6 +1,7 @@
 """`intake report --from DATE --to DATE (--csv FILE | --pdf FILE) [--language fr]`: the
-sponsors' de-identified report, for scheduled exports. The passphrase is read like the other
-`intake db` commands: at a prompt on a terminal, otherwise one line on standard input.
+sponsors' de-identified report, for scheduled exports, from the store file (`--store`) or the
+line's shared store (`--server URL` or INTAKE_SERVER, as the `intake db` commands). The
+passphrase is read like theirs: at a prompt on a terminal, otherwise one line on standard input.
 
 Periods are whole months (see docs/reports.md: overlapping periods can reveal a suppressed
 count by difference, so a period cannot start or end inside a month), and every export is
@@ -14,9 +15,20 @@ import calendar
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from intake.commands.db import InputProblem, _check_path, _guarded, _store, read_secret
+from intake.commands.db import (
+    InputProblem,
+    _check_path,
+    _guarded,
+    _server,
+    _store,
+    read_secret,
+)
 from intake.i18n import _, set_language
+
+if TYPE_CHECKING:
+    from intake.services.reports import AnyStore
 
 
 def _day(text: str) -> date:
@@ -50,7 +62,13 @@ def run_report(args: argparse.Namespace) -> int:
         set_language(args.language)
     start, end = period_of(args.start, args.end)
     target = _check_path(Path(args.csv or args.pdf), must_exist=False)
-    store = open_store(_store(args), read_secret(_("Store passphrase: ")))
+    store: AnyStore
+    if (server := _server(args)) is not None:
+        from intake.storage.pg.store import open_shared_store  # noqa: PLC0415
+
+        store = open_shared_store(server, read_secret(_("Line passphrase (shared store): ")))
+    else:
+        store = open_store(_store(args), read_secret(_("Store passphrase: ")))
     try:
         now = datetime.now(UTC)
         report = make_report(store, Period(start, end), now)
@@ -79,6 +97,14 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         type=Path,
         metavar=_("PATH"),
         help=_("the store file (default: $INTAKE_STORE, else the per-user data folder)"),
+    )
+    parser.add_argument(
+        "--server",
+        dest="db_server",
+        metavar="URL",
+        help=_(
+            "the shared store's PostgreSQL address, in place of --store (default: $INTAKE_SERVER)"
+        ),
     )
     parser.add_argument(
         "--from",

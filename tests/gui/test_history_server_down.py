@@ -21,7 +21,7 @@ from intake.ui.app import IntakeApplication, create_qapplication
 from tests.gui.conftest import main_window_of, wait_idle
 from tests.gui.test_shared_window import other_station_saves_a_call
 from tests.gui.texts import foreign_texts
-from tests.pg_server import PgServer, running_server
+from tests.pg_server import PgServer, throwaway_server
 from tests.storage.conftest import make_shared_store
 
 
@@ -29,7 +29,7 @@ from tests.storage.conftest import make_shared_store
 def line(
     qtbot: QtBot, settings_file: SettingsFile, tmp_path: Path, lang: Language
 ) -> Iterator[tuple[PgServer, IntakeApplication]]:
-    with running_server() as server:
+    with throwaway_server() as server:
         dsn = server.create_database()
         make_shared_store(dsn).close()
         other_station_saves_a_call(dsn)

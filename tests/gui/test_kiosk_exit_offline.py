@@ -24,7 +24,7 @@ from intake.ui.shells import KioskShell
 from tests.conftest import PIN, SUPERVISOR
 from tests.gui.conftest import sign_in, wait_idle
 from tests.gui.texts import foreign_texts
-from tests.pg_server import PgServer, running_server
+from tests.pg_server import PgServer, throwaway_server
 from tests.storage.conftest import make_shared_store
 
 SUES_PIN = "284613"
@@ -36,7 +36,7 @@ def kiosk(
     qtbot: QtBot, settings_file: SettingsFile, tmp_path: Path, lang: Language
 ) -> Iterator[tuple[PgServer, IntakeApplication, KioskWindow]]:
     """Kiosk mode on a shared line, started by its first supervisor through the real pages."""
-    with running_server() as server:
+    with throwaway_server() as server:
         dsn = server.create_database()
         owner = make_shared_store(dsn)
         owner.add_account(SUE, "supervisor", hash_pin(SUES_PIN))

@@ -29,7 +29,7 @@ from intake.ui.main_window import MainWindow
 from tests.conftest import PASSPHRASE, PIN, SUPERVISOR
 from tests.gui.conftest import AppFactory, main_window_of, wait_idle
 from tests.gui.texts import foreign_texts
-from tests.pg_server import PgServer, running_server
+from tests.pg_server import PgServer, throwaway_server
 from tests.storage.conftest import make_shared_store
 
 
@@ -38,7 +38,7 @@ def line(
     qtbot: QtBot, settings_file: SettingsFile, tmp_path: Path, lang: Language
 ) -> Iterator[tuple[PgServer, IntakeApplication]]:
     """A shared line's station at its unlock page (its own server: the test stops it)."""
-    with running_server() as server:
+    with throwaway_server() as server:
         dsn = server.create_database()
         make_shared_store(dsn).close()
         create_qapplication([])
@@ -230,7 +230,7 @@ def test_set_up_on_a_server_that_does_not_answer_claims_nothing_keeps_working(
 ) -> None:
     """The set-up page has no crisis route of its own: its message must not say that the
     crisis route keeps working; it says what to do, and keeps what was typed."""
-    with running_server() as server:
+    with throwaway_server() as server:
         dsn = server.create_database()
         server.stop("immediate")
         create_qapplication([])

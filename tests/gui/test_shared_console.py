@@ -22,7 +22,7 @@ from tests.conftest import PASSPHRASE
 from tests.gui.conftest import main_window_of, wait_idle
 from tests.gui.test_shared_window import shared_app
 from tests.gui.texts import foreign_texts
-from tests.pg_server import running_server
+from tests.pg_server import throwaway_server
 from tests.storage.conftest import make_shared_store, pg_dsn, pg_server
 
 __all__ = ["pg_dsn", "pg_server", "shared_app"]  # fixtures used here
@@ -125,7 +125,7 @@ def test_the_console_refuses_disabling_your_own_account_on_the_server(
 def test_the_on_call_contact_moves_to_the_server_and_survives_it_going_away(
     qtbot: QtBot, shared_app: object, settings_file: SettingsFile, lang: Language
 ) -> None:
-    with running_server() as server:
+    with throwaway_server() as server:
         dsn = server.create_database()
         make_shared_store(dsn).close()
         # The line's first station kept the contact in its settings file at set-up.

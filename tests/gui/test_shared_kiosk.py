@@ -36,7 +36,7 @@ from tests.conftest import PASSPHRASE
 from tests.gui.conftest import sign_in, wait_idle
 from tests.gui.kiosk_helpers import PHYSICIAN_ANSWERS, PORTRAIT, begin
 from tests.gui.texts import foreign_texts
-from tests.pg_server import running_server
+from tests.pg_server import throwaway_server
 from tests.storage.conftest import make_shared_store, pg_dsn, pg_server
 
 __all__ = ["pg_dsn", "pg_server"]  # fixtures used here
@@ -194,7 +194,7 @@ def test_a_visit_while_the_server_is_down_is_kept_and_delivered_once_when_it_is_
     is in clear on disk; with the server back the kiosk's delivery sends the visit, its
     callback and its rating once (and again after a crash before the files' removal: no
     duplicate), and another station's worklist and the line's report have them."""
-    with running_server() as server:
+    with throwaway_server() as server:
         dsn = server.create_database()
         make_shared_store(dsn).close()
         app, window = shared_kiosk(dsn, lang)
@@ -324,7 +324,7 @@ def test_a_peer_request_while_the_server_is_down_is_kept_and_reaches_the_coordin
     meanwhile), the staff panel counts it among what waits, the crisis screen still answers
     at once, and the kiosk's delivery brings the coordinator exactly one request, with what
     the visitor asked for, also after a redelivery."""
-    with running_server() as server:
+    with throwaway_server() as server:
         dsn = server.create_database()
         make_shared_store(dsn).close()
         app, window = shared_kiosk(dsn, lang)

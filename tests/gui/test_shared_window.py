@@ -36,7 +36,7 @@ from tests.conftest import PASSPHRASE, PIN
 from tests.gui.conftest import main_window_of, wait_idle
 from tests.gui.test_call import NOTE, OTTAWA_E164, fill_whole_call, steps
 from tests.gui.texts import foreign_texts
-from tests.pg_server import running_server
+from tests.pg_server import throwaway_server
 from tests.storage.conftest import make_shared_store, pg_dsn, pg_server
 from tests.storage.helpers import contact
 
@@ -270,7 +270,7 @@ def test_a_callback_promised_at_one_station_is_worked_from_another(
 def test_server_down_saves_wait_in_the_outbox_and_arrive_once(
     qtbot: QtBot, shared_app: object, lang: Language
 ) -> None:
-    with running_server() as server:
+    with throwaway_server() as server:
         dsn = server.create_database()
         make_shared_store(dsn).close()
         app = shared_app(dsn, lang)  # type: ignore[operator]
@@ -318,7 +318,7 @@ def queued_text() -> str:  # read in the current language
 def test_a_draft_autosaved_during_an_outage_is_kept_here_and_sent_once(
     qtbot: QtBot, shared_app: object, lang: Language
 ) -> None:
-    with running_server() as server:
+    with throwaway_server() as server:
         dsn = server.create_database()
         make_shared_store(dsn).close()
         app = shared_app(dsn, lang)  # type: ignore[operator]
@@ -463,7 +463,7 @@ def test_the_status_strip_says_what_waits_calls_and_kiosk_visits_apart(
     """What waits for the server is said as it is, with each kind's plural: the call saved at
     this window, and the kiosk visits kept on the same computer with the request for a peer
     supporter one of them holds, are not all "calls"; what could not be sent is said likewise."""
-    with running_server() as server:
+    with throwaway_server() as server:
         dsn = server.create_database()
         make_shared_store(dsn).close()
         app = shared_app(dsn, lang)  # type: ignore[operator]

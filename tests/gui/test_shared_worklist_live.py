@@ -24,7 +24,7 @@ from tests.conftest import PASSPHRASE, PIN
 from tests.gui.conftest import main_window_of, wait_idle
 from tests.gui.test_shared_window import shared_app, status_shows
 from tests.gui.texts import foreign_texts
-from tests.pg_server import running_server
+from tests.pg_server import throwaway_server
 from tests.storage.conftest import make_shared_store, pg_dsn, pg_server
 from tests.storage.helpers import contact
 
@@ -98,7 +98,7 @@ def test_another_stations_callback_claim_and_close_show_within_two_seconds(
 def test_the_listening_survives_the_server_going_away_and_coming_back(
     qtbot: QtBot, shared_app: object, lang: Language
 ) -> None:
-    with running_server() as server:
+    with throwaway_server() as server:
         dsn = server.create_database()
         make_shared_store(dsn).close()
         app = shared_app(dsn, lang)  # type: ignore[operator]

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from intake.storage.interface import RecordStore
 from intake.storage.local import LocalRecords
 from intake.storage.pg.store import PgStore, add_supervisor, create_shared_store
 from tests.conftest import PASSPHRASE, PIN, SUPERVISOR, make_store
-from tests.pg_server import PgServer, ServerUnavailable, running_server
+from tests.pg_server import PgServer, throwaway_server
 
 
 @pytest.fixture
@@ -34,17 +33,8 @@ def pg_server() -> Iterator[PgServer]:
 
     Without PostgreSQL on the machine the shared-store tests are skipped, saying why; under CI
     (CI=true) that is a failure, like any other failure to start."""
-    try:
-        context = running_server()
-        server = context.__enter__()
-    except ServerUnavailable as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI needs the shared-store test server: {exc}")
-        pytest.skip(f"shared-store tests skipped: {exc}")
-    try:
+    with throwaway_server() as server:
         yield server
-    finally:
-        context.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from intake.storage.feedback import feedback_summary
 from intake.storage.pg.store import PgStore, open_shared_store
 from intake.storage.roster import NoConsent
 from tests.conftest import PASSPHRASE
-from tests.pg_server import running_server
+from tests.pg_server import throwaway_server
 from tests.storage.conftest import make_shared_store
 from tests.storage.helpers import contact
 
@@ -63,7 +63,7 @@ def bytes_under(folder: Path) -> bytes:
 def test_a_visit_while_the_server_is_down_is_kept_sealed_and_delivered_once(
     tmp_path: Path,
 ) -> None:
-    with running_server() as server:
+    with throwaway_server() as server:
         dsn = server.create_database()
         store = make_shared_store(dsn)
         try:
@@ -161,7 +161,7 @@ def test_a_visit_delivered_twice_changes_nothing(tmp_path: Path, pg_dsn: str) ->
 def test_a_callback_without_consent_is_refused_not_kept(tmp_path: Path) -> None:
     """Refused from the refusing side while the server is down, as the stores refuse it: no
     file is kept that the server would refuse later."""
-    with running_server() as server:
+    with throwaway_server() as server:
         dsn = server.create_database()
         store = make_shared_store(dsn)
         try:
@@ -279,7 +279,7 @@ def test_a_peer_request_while_the_server_is_down_waits_with_its_visit_and_arrive
     them), a later save of the visit (a detour to the crisis screen) keeps it, and when the
     server answers it is delivered with its visit, once; delivered again after a lost reply,
     still once. The coordinator reads exactly what the visitor asked for."""
-    with running_server() as server:
+    with throwaway_server() as server:
         dsn = server.create_database()
         store = make_shared_store(dsn)
         try:
@@ -365,7 +365,7 @@ def test_a_peer_request_is_never_delivered_without_its_visit(tmp_path: Path, pg_
 
 def test_a_peer_request_without_a_site_is_refused_not_kept(tmp_path: Path) -> None:
     """Refused on the kiosk while the server is down, as the server would refuse it."""
-    with running_server() as server:
+    with throwaway_server() as server:
         store = make_shared_store(server.create_database())
         try:
             outbox = Outbox(tmp_path / "outbox", store.line_keys)

@@ -28,7 +28,7 @@ from intake.storage.account_store import FREE_ATTEMPTS
 from intake.storage.errors import AccountLocked, ServerUnreachable
 from intake.storage.pg.store import PgStore, open_shared_store
 from tests.conftest import PASSPHRASE
-from tests.pg_server import PgServer, running_server
+from tests.pg_server import PgServer, throwaway_server
 from tests.storage.conftest import make_shared_store
 
 VALS_PIN = "551907"
@@ -55,7 +55,7 @@ class Line:
 
 @pytest.fixture
 def line(tmp_path: Path) -> Iterator[Line]:
-    with running_server() as server:
+    with throwaway_server() as server:
         dsn = server.create_database()
         owner = make_shared_store(dsn)
         accounts = {

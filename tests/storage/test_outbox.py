@@ -19,7 +19,7 @@ from intake.services.calls import snapshot
 from intake.services.outbox import Outbox, save_or_queue
 from intake.storage.errors import ServerUnreachable
 from intake.storage.pg.store import server_errors
-from tests.pg_server import running_server
+from tests.pg_server import throwaway_server
 from tests.storage.conftest import make_shared_store
 
 ENDED = "2026-11-22T04:00:00-05:00"
@@ -49,7 +49,7 @@ def a_call(index: int, tag: str) -> Call:
 
 def test_the_server_stopped_mid_run_loses_and_duplicates_nothing(tmp_path: Path) -> None:
     tag = uuid.uuid4().hex[:8]
-    with running_server() as server:
+    with throwaway_server() as server:
         store = make_shared_store(server.create_database())
         actor = store.list_accounts()[0].id
         outbox = Outbox(tmp_path / "outbox", store.line_keys)

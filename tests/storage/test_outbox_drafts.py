@@ -19,7 +19,7 @@ from intake.services.drafts import Drafts, draft_of
 from intake.services.outbox import Outbox, OutboxDrafts, save_or_queue
 from intake.storage.errors import ConsentRefused
 from intake.storage.pg.store import PgStore
-from tests.pg_server import PgServer, running_server
+from tests.pg_server import PgServer, throwaway_server
 from tests.storage.conftest import make_shared_store
 
 NAME = "Dr Brouillon Horsligne"
@@ -58,7 +58,7 @@ def _setup(server: PgServer, tmp_path: Path) -> tuple[PgStore, str, Outbox, Draf
 def test_a_draft_saved_while_the_server_is_down_is_kept_here_then_delivered_once(
     tmp_path: Path,
 ) -> None:
-    with running_server() as server:
+    with throwaway_server() as server:
         store, account, outbox, drafts = _setup(server, tmp_path)
         call = a_call()
         assert drafts.autosave(draft_of(call)) == "saved"
@@ -91,7 +91,7 @@ def test_a_draft_saved_while_the_server_is_down_is_kept_here_then_delivered_once
 
 
 def test_a_call_finished_during_the_outage_leaves_no_draft_behind(tmp_path: Path) -> None:
-    with running_server() as server:
+    with throwaway_server() as server:
         store, account, outbox, drafts = _setup(server, tmp_path)
         call = a_call()
         drafts.autosave(draft_of(call))  # on the server
@@ -116,7 +116,7 @@ def test_a_call_finished_during_the_outage_leaves_no_draft_behind(tmp_path: Path
 
 
 def test_a_draft_discarded_during_the_outage_stays_discarded(tmp_path: Path) -> None:
-    with running_server() as server:
+    with throwaway_server() as server:
         store, account, outbox, drafts = _setup(server, tmp_path)
         kept, dropped = a_call(), a_call("Autre brouillon")
         drafts.autosave(draft_of(kept))
@@ -132,7 +132,7 @@ def test_a_draft_discarded_during_the_outage_stays_discarded(tmp_path: Path) -> 
 
 
 def test_a_draft_without_consent_is_refused_before_anything_is_kept(tmp_path: Path) -> None:
-    with running_server() as server:
+    with throwaway_server() as server:
         store, account, outbox, _drafts = _setup(server, tmp_path)
         server.stop("immediate")
         payload = a_call().payload()
@@ -152,7 +152,7 @@ def test_a_call_refused_at_saving_keeps_its_draft_here(tmp_path: Path) -> None:
     """The last guard refuses a call said to be connected to crisis help without the
     connection recorded: nothing is saved or queued, so the draft kept here must stay (it is
     all there is of the call)."""
-    with running_server() as server:
+    with throwaway_server() as server:
         store, account, outbox, drafts = _setup(server, tmp_path)
         server.stop("immediate")
         call = a_call()
@@ -170,7 +170,7 @@ def test_a_call_refused_at_saving_keeps_its_draft_here(tmp_path: Path) -> None:
 def test_a_kept_draft_the_server_refuses_is_set_aside_not_retried_forever(
     tmp_path: Path,
 ) -> None:
-    with running_server() as server:
+    with throwaway_server() as server:
         store, account, outbox, drafts = _setup(server, tmp_path)
         server.stop("immediate")
         call = a_call()

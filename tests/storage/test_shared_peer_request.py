@@ -30,7 +30,7 @@ from intake.storage.errors import NameTooLong
 from intake.storage.interface import RecordStore
 from intake.storage.records import RecordMissing
 from intake.storage.roster import CoordinatorOnly
-from tests.pg_server import running_server
+from tests.pg_server import throwaway_server
 from tests.storage.conftest import make_shared_store
 from tests.storage.test_roster_row_security import Line, _line
 
@@ -131,7 +131,7 @@ def test_the_server_stopped_the_request_waits_with_its_call_and_arrives_once(
     tmp_path: Path,
 ) -> None:
     tag = uuid.uuid4().hex[:8]
-    with running_server() as server:
+    with throwaway_server() as server:
         store = make_shared_store(server.create_database())
         try:
             actor = store.list_accounts()[0].id
