@@ -1,3 +1,4 @@
+# Both stores in every test: each moves a station's SQLCipher file into the shared server.
 """Moving a station's file into the shared store as the coordinator expects: one person, one
 account. Into an empty database the move creates the line's store from the file (its accounts
 are the line's, no other); into a store that already has another account of the same name it

@@ -1,3 +1,4 @@
+# One store only (the shared server): unlocking while the server cannot be reached.
 """Unlocking a phone-line station while the line's shared server cannot be reached (issue 18,
 "Server down, nothing lost": the station keeps working).
 

@@ -1,3 +1,4 @@
+# One store only (the shared server): its set-up, logins, groups and TLS.
 """The shared store's set-up as the person who installs it follows docs/shared-store.md: an owner
 login that is not a superuser, the groups made by the server's administrator, a station login,
 TLS. Each refusal is tested from the refusing side, with the real server: a clear message in the

@@ -1,3 +1,4 @@
+# Both stores in every test: a store file and a server address given together are refused.
 """`intake db` given both a store file and a shared store's address refuses, as the window does
 and as the documentation says (the line's records would split in two without anyone noticing):
 a clear message in the person's language, exit 2, nothing opened on either side. Only

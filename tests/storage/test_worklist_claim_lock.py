@@ -1,3 +1,4 @@
+# One store only (the shared server): its row locks between two stations.
 """Two stations claiming the same worklist item on the shared server: the second claim really
 WAITS on the item's row lock while the first claim's transaction is open, then sees the outcome
 of the first (deterministic, as the roster's race test: the first transaction is held open until
