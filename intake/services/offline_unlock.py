@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from intake.i18n import N_, _
 from intake.services.kiosk_exit import OfflineKioskExit
-from intake.storage.errors import ServerUnreachable, StoreError
+from intake.storage.errors import ServerUnreachable, StoreError, server_did_not_answer
 
-# ServerUnreachable too: the windows tell it apart without reaching for the storage layer.
-__all__ = ["OfflineUnlock", "OnlySignedInPerson", "ServerUnreachable"]
+# ServerUnreachable and its test too: the windows tell it apart without reaching for storage.
+__all__ = ["OfflineUnlock", "OnlySignedInPerson", "ServerUnreachable", "server_did_not_answer"]
 
 
 class OnlySignedInPerson(StoreError):

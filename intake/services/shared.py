@@ -26,7 +26,12 @@ from intake.services.outbox import Outbox, OutboxDrafts, save_or_queue
 from intake.services.session import Session
 from intake.services.waiting import Waiting
 from intake.services.worklist_watch import WorklistWatch
-from intake.storage.errors import NotOnServer, ServerUnreachable, StoreExists
+from intake.storage.errors import (
+    NotOnServer,
+    ServerUnreachable,
+    StoreExists,
+    server_did_not_answer,
+)
 
 if TYPE_CHECKING:
     from psycopg import Connection
@@ -183,12 +188,13 @@ class SharedSession(Session):
         kept = self._password if self._password and self._password[0] == account_id else None
         try:
             return self._as_person(account_id, pin, "unlock", kept[1] if kept else None)
-        except ServerUnreachable:
+        except ServerUnreachable as exc:
             # The server cannot check any PIN now: the person who signed in may unlock with
             # the verifier kept from their sign-in (`OnlySignedInPerson` for anyone else; wrong
-            # tries counted and locked here as on the server). Not audited on the server.
+            # tries counted and locked here as on the server). Not audited on the server. A
+            # server that answered and refused (a certificate, a login) is not an outage.
             offline = self._offline_unlock
-            if offline is None:
+            if offline is None or not server_did_not_answer(exc):
                 raise
             return self._offline_account if offline.check(account_id, pin) else None
 
@@ -241,8 +247,8 @@ class SharedSession(Session):
         kiosk closes before it answers again); nothing of it is logged or written here."""
         try:
             return self._may_leave_on_server(account_id, pin, server_password)
-        except ServerUnreachable:
-            if self._offline_exit is None:
+        except ServerUnreachable as exc:
+            if self._offline_exit is None or not server_did_not_answer(exc):
                 raise
             return self._offline_exit.check(account_id, pin)
 

@@ -208,6 +208,13 @@ class ServerUnreachable(StoreError):
     )
 
 
+def server_did_not_answer(exc: BaseException) -> bool:
+    """The server could not be reached at all: not that it answered and refused (a certificate
+    not checked, a login or database refused: ServerUnreachable's typed kinds). Only then may a
+    station act as if the server were down (an offline unlock, an offline kiosk exit) or say so."""
+    return type(exc) is ServerUnreachable
+
+
 class BadServerAddress(StoreError):
     title = N_("The shared store's address cannot be read")
     advice = N_(

@@ -402,7 +402,7 @@ class HistoryPage(Retranslatable, QWidget):
 
     def _action_failed(self, exc: BaseException) -> None:
         """Opening a contact, revealing its number or a hold could not be done."""
-        from intake.services.offline_unlock import ServerUnreachable  # noqa: PLC0415
+        from intake.services.offline_unlock import server_did_not_answer  # noqa: PLC0415
 
         self._opening = None  # it may be tried again
         self.status.setText(
@@ -410,7 +410,7 @@ class HistoryPage(Retranslatable, QWidget):
                 "The shared server cannot be reached: nothing was opened or changed. Try again "
                 "when it answers."
             )
-            if isinstance(exc, ServerUnreachable)
+            if server_did_not_answer(exc)
             else _("That could not be done. Try again.")
         )
 
@@ -418,21 +418,21 @@ class HistoryPage(Retranslatable, QWidget):
         """How many contacts are listed; or, when the list or the search could not be read
         (the shared server cannot be reached, say), that it is not the full history: never a
         bare "0 contacts", which reads as "this caller never called"."""
-        from intake.services.offline_unlock import ServerUnreachable  # noqa: PLC0415
+        from intake.services.offline_unlock import server_did_not_answer  # noqa: PLC0415
 
         # Rows arrive after the header was sized: fit the columns to them (no "2026-…").
         self.table.resizeColumnsToContents()
         count = self.model.rowCount()
         more = self.model.canFetchMore(QModelIndex())
         search, listing = self._search_error, self.model.error
-        if isinstance(search, ServerUnreachable):
+        if search is not None and server_did_not_answer(search):
             text = _(
                 "The shared server cannot be reached: the notes could not be searched. No "
                 "result here does not mean there is none."
             )
         elif search is not None:
             text = _("The search could not run. Try again.")
-        elif isinstance(listing, ServerUnreachable):
+        elif listing is not None and server_did_not_answer(listing):
             text = _(
                 "The shared server cannot be reached: this is not the full history. Try again "
                 "when it answers."

@@ -7,14 +7,14 @@ with what the server's absence stops here and now."""
 from __future__ import annotations
 
 from intake.i18n import _
-from intake.services.offline_unlock import ServerUnreachable
+from intake.services.offline_unlock import server_did_not_answer
 from intake.ui.failures import explain
 from intake.ui.widgets import Message
 
 
 def at_unlock(exc: BaseException) -> Message:
     """The line passphrase could not be tried: the server holds the line's key."""
-    if not isinstance(exc, ServerUnreachable):
+    if not server_did_not_answer(exc):  # it answered and refused: say what it refused
         return explain(exc)
     return lambda: (
         _("The shared store's server cannot be reached"),
@@ -28,7 +28,7 @@ def at_unlock(exc: BaseException) -> Message:
 def at_pin(exc: BaseException) -> Message:
     """A PIN (at sign-in, or to unlock with nothing kept to check it here) could not be
     checked: the server holds the verifiers."""
-    if not isinstance(exc, ServerUnreachable):
+    if not server_did_not_answer(exc):  # it answered and refused: say what it refused
         return explain(exc)
     return lambda: (
         _("The shared store's server cannot be reached"),
@@ -42,7 +42,7 @@ def at_pin(exc: BaseException) -> Message:
 def at_setup(exc: BaseException) -> Message:
     """Set-up on the line's shared server could not reach it (the set-up page has no crisis
     route of its own: nothing is said to keep working here)."""
-    if not isinstance(exc, ServerUnreachable):
+    if not server_did_not_answer(exc):  # it answered and refused: say what it refused
         return explain(exc)
     return lambda: (
         _("The shared store's server cannot be reached"),

@@ -12,6 +12,7 @@ from PySide6.QtCore import Signal as QtSignal
 from intake.accounts import Account, Role
 from intake.i18n import _
 from intake.services.kiosk_exit import OnlyKioskStarter, ServerUnreachable
+from intake.services.offline_unlock import server_did_not_answer
 from intake.services.session import Session
 from intake.settings import SettingsFile
 from intake.ui import ops
@@ -122,7 +123,7 @@ class PhoneShell(Shell):
         """The lock could not be audited: while the server cannot be reached the lock screen
         says so under the PIN and in its status strip (no error banner: nothing went wrong
         for the person, who can still unlock with their own PIN)."""
-        if self.window is not None and isinstance(exc, ServerUnreachable):
+        if self.window is not None and server_did_not_answer(exc):
             self.window.server_unreachable()
             return
         self._window_failed(exc)
@@ -141,7 +142,7 @@ class PhoneShell(Shell):
 
         if self.window is None:
             return
-        if isinstance(exc, ServerUnreachable):
+        if server_did_not_answer(exc):
             self.window.server_unreachable()  # the strip agrees with the banner at once
         self.window.lock_page.show_error(at_pin(exc))
 
@@ -260,7 +261,7 @@ class KioskShell(Shell):
         window.close()
 
     def _exit_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, (ServerUnreachable, OnlyKioskStarter)):
+        if server_did_not_answer(exc) or isinstance(exc, OnlyKioskStarter):
             self._server_down(True)
         if self.window is not None:
             self.window.staff.show_error(explain(exc))

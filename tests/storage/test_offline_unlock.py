@@ -19,14 +19,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
 import pytest
+from psycopg import conninfo, sql
 
 from intake.i18n import _
 from intake.pins import hash_pin
 from intake.services.offline_unlock import OnlySignedInPerson
 from intake.services.shared import SharedSession, outbox_for
 from intake.storage.account_store import FREE_ATTEMPTS
-from intake.storage.errors import AccountLocked, ServerUnreachable
+from intake.storage.errors import AccountLocked, ServerDatabaseMissing, ServerUnreachable
 from intake.storage.pg.store import PgStore, open_shared_store
 from tests.conftest import PASSPHRASE
 from tests.pg_server import PgServer, throwaway_server
@@ -162,5 +164,31 @@ def test_a_kiosk_sign_in_keeps_no_offline_unlock(line: Line) -> None:
         assert session.offline_unlock_name is None
         with pytest.raises(ServerUnreachable):
             session.unlock(line.accounts["sue"], SUES_PIN)
+    finally:
+        session.close()
+
+
+def test_a_server_that_answers_and_refuses_is_not_an_outage(line: Line) -> None:
+    """The server answers but refuses the station (here: its database renamed away, as a
+    certificate or a login refused would): that is not an outage, so the PIN kept from the
+    sign-in unlocks nothing and the station says what the server refused."""
+    session = line.station("val", VALS_PIN)
+    val = line.accounts["val"]
+    name = conninfo.conninfo_to_dict(line.dsn)["dbname"]
+    try:
+        session.locked(val)
+        with psycopg.connect(line.server.dsn(), autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                (name,),
+            )
+            admin.execute(
+                sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
+                    sql.Identifier(str(name)), sql.Identifier(f"{name}_moved")
+                )
+            )
+        with pytest.raises(ServerDatabaseMissing):
+            session.unlock(val, VALS_PIN)
     finally:
         session.close()

@@ -87,7 +87,11 @@ def connect_as(
             raise ServerPasswordNeeded() from exc
         if state.startswith("28") or "password authentication failed" in reason:
             raise (ServerPasswordRefused() if password else ServerPasswordNeeded()) from exc
-        raise ServerUnreachable() from exc
+        from intake.storage.pg.store import connection_refusal  # noqa: PLC0415 - no cycle
+
+        # A certificate not checked or a database missing is the server answering: typed as
+        # such, never taken for an outage (an offline unlock is allowed only in one).
+        raise connection_refusal(exc) from exc
     try:
         # A disabled account's login acts for no one (`intake_me()` is NULL): the sign-in
         # goes on so that the PIN check says "disabled" and audits it, as on a station's file.
