@@ -836,10 +836,9 @@ class MainWindow(Retranslatable, QMainWindow):
         if self.services is None or not self.services.session.shared:
             return
         last = self._server
+        # All of the last check but the connection: what waits keeps its counts by kind.
         self.show_server_status(
-            ServerStatus(False, last.waiting, last.set_aside)
-            if last is not None
-            else ServerStatus(False, 0, 0)
+            replace(last, connected=False) if last is not None else ServerStatus(False, 0, 0)
         )
         self.refresh_server_status()
 

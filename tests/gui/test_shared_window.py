@@ -546,3 +546,24 @@ def test_a_call_started_by_mistake_is_abandoned_on_the_shared_server(
     finally:
         other.close()
     assert foreign_texts(window, lang) == []
+
+
+def test_the_strip_keeps_what_waits_when_the_lock_finds_the_server_down(
+    qtbot: QtBot, shared_app: object, tmp_path: Path, lang: Language
+) -> None:
+    """Locking during an outage says at once that the server cannot be reached; what waits
+    on this computer is still said by kind (it read "until the server answers: ." until the
+    next check)."""
+    with throwaway_server() as server:
+        dsn = server.create_database()
+        make_shared_store(dsn).close()
+        app = shared_app(dsn, lang)  # type: ignore[operator]
+        window = main_window_of(qtbot, app)
+        server.stop("immediate")
+        save_whole_call(qtbot, window)
+        expected = unreachable_with(calls_text(1))
+        status_shows(qtbot, window, expected)
+        window.server_unreachable()  # as the lock's audit does when it finds the server down
+        assert expected in window.server_status.text()
+        assert foreign_texts(window, lang) == []
+        server.start()
