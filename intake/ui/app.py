@@ -254,7 +254,7 @@ class IntakeApplication(QObject):
         self.account = account
         kind = KioskShell if self.kiosk else PhoneShell
         self.shell = kind(self._require_session(), account, self.language, self.settings_file, self)
-        self.shell.opened.connect(self.gate.hide)
+        self.shell.opened.connect(self.gate.done)
         self.shell.failed.connect(self._start_failed)
         self.shell.start()
 

@@ -238,3 +238,14 @@ class CrisisRouteView(Retranslatable, QWidget):
             details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             column.addWidget(details)
             self.plan_layout.addWidget(frame)
+        if self.plan.province is None:
+            # 9-1-1 comes first while nobody knows where the caller is; it does not reach every
+            # community in Nunavut, which has its own numbers: never let that go unsaid.
+            unknown = hint(self.plan_box, "open-crisis-province-unknown")
+            unknown.setText(
+                _(
+                    "Where the caller is decides the local crisis line. In Nunavut, 9-1-1 does "
+                    "not reach every community: choose Nunavut to see its emergency numbers."
+                )
+            )
+            self.plan_layout.insertWidget(0, unknown)

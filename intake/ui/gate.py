@@ -57,6 +57,7 @@ class GateWindow(Retranslatable, QWidget):
         # passphrase or a PIN (shipped data only: no store, no server); back to that page.
         self.help: CrisisRouteView | None = None
         self._before_help: QWidget | None = None
+        self._done_after_help = False  # signed in while the crisis route was read (`done`)
         self.pages = QStackedWidget(self)
 
         body = QHBoxLayout()
@@ -131,9 +132,24 @@ class GateWindow(Retranslatable, QWidget):
         self._help().show_directory()
 
     def close_help(self) -> None:
-        """Back to the unlock or sign-in page, as it was left."""
+        """Back to the unlock or sign-in page, as it was left; or, signed in meanwhile, away."""
         page, self._before_help = self._before_help or self.unlock, None
+        if self._done_after_help:
+            self._done_after_help = False
+            self.hide()
+            return
         self._show(page)
+
+    def done(self) -> None:
+        """The person is signed in and their window is open: the gate goes, unless they are
+        reading the crisis route or the directory, which is never taken away mid-read (it stays
+        in front; Back closes it)."""
+        if self.help is not None and self.pages.currentWidget() is self.help:
+            self._done_after_help = True
+            self.raise_()
+            self.activateWindow()
+            return
+        self.hide()
 
     def show_page(self, page: QWidget) -> None:
         """Show `page`; while the crisis route is open it stays open, and its Back leads to

@@ -248,6 +248,9 @@ class LockPage(Retranslatable, QWidget):
         self.setObjectName("lock-page")
         self._account = account
         self._router = router
+        # The PIN was accepted while the person read the crisis route or the directory: they
+        # stay there, and Back opens the workspace (`MainWindow.unlock`).
+        self.after_help: Callable[[], None] | None = None
         self._server_down = False  # the shared server cannot be reached (said under the PIN)
         self.views = QStackedWidget(self)
         self.pin_view = QWidget(self.views)
@@ -361,6 +364,10 @@ class LockPage(Retranslatable, QWidget):
         return self.help is not None and self.views.currentWidget() is self.help
 
     def back_to_pin(self) -> None:
+        if (unlocked := self.after_help) is not None:
+            self.after_help = None
+            unlocked()
+            return
         self.views.setCurrentWidget(self.pin_view)
         self.pin.setFocus()
 
@@ -388,7 +395,10 @@ class LockPage(Retranslatable, QWidget):
         self._set_busy(False)
         forget(self.pin)
         self.banner.clear()
+        self.after_help = None
         self.views.setCurrentWidget(self.pin_view)
+        if self.help is not None:
+            self.help.choose_province(None)  # the last caller's province is not the next one's
 
 
 class HeaderBar(QWidget):
@@ -892,6 +902,14 @@ class MainWindow(Retranslatable, QMainWindow):
         self.locked_now.emit()
 
     def unlock(self) -> None:
+        if self.lock_page.showing_help:
+            # The PIN check ended while the person reads the crisis route: never take it away
+            # mid-read; Back opens the workspace.
+            self.lock_page.after_help = self._open_after_unlock
+            return
+        self._open_after_unlock()
+
+    def _open_after_unlock(self) -> None:
         self.lock_page.reset()
         self.pages.setCurrentWidget(self._before_lock or self.home)
         self._before_lock = None

@@ -260,3 +260,56 @@ def test_set_up_on_a_server_that_does_not_answer_claims_nothing_keeps_working(
         finally:
             qtbot.waitUntil(lambda: not ops.running(), timeout=20_000)
             app.shutdown()
+
+
+def test_a_pin_accepted_while_the_crisis_route_is_read_never_takes_it_away(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    """The volunteer typed their PIN, then opened the crisis route while it was checked (slow
+    while the server does not answer): the route stays on screen when the check succeeds, and
+    Back opens the workspace. The next lock starts with no province chosen (the last caller's
+    is not the next one's, and nobody at the locked screen should see it)."""
+    window: MainWindow = main_window_of(qtbot, make_app(lang))
+    window.lock()
+    page = window.lock_page
+    page.crisis_button.click()
+    assert page.help is not None
+    check_route(qtbot, page.help, "NU")
+    window.unlock()  # what the shell does when the PIN check succeeds
+    assert window.locked
+    assert page.showing_help
+    check_route(qtbot, page.help, "NU")
+    page.help.back_button.click()
+    assert not window.locked
+    assert foreign_texts(window, lang) == []
+    window.lock()
+    page.crisis_button.click()
+    assert page.help.plan is not None
+    assert page.help.plan.province is None
+    # With no province, 9-1-1 comes first: that it does not reach all of Nunavut is said.
+    view = page.help
+
+    def unknown_note() -> str:
+        notes = view.plan_box.findChildren(QLabel, "open-crisis-province-unknown")
+        return " ".join(note.text() for note in notes if note.isVisible())
+
+    qtbot.waitUntil(lambda: "Nunavut" in unknown_note(), timeout=5_000)
+    assert "9-1-1" in unknown_note()
+
+
+def test_signed_in_while_the_gate_shows_the_crisis_route_it_stays_until_back(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    """At the gate too: a sign-in that finishes while the crisis route is read leaves it in
+    front; Back closes the gate."""
+    app = make_app(lang)
+    gate = app.gate
+    qtbot.waitUntil(gate.unlock.isVisible, timeout=10_000)
+    gate.unlock.crisis_button.click()
+    view = gate.help
+    assert view is not None
+    gate.done()  # what the application does once the person's window is open
+    assert gate.isVisible()
+    assert gate.pages.currentWidget() is view
+    view.back_button.click()
+    assert not gate.isVisible()
