@@ -11,6 +11,7 @@ anything, so it opens the same whether the server answers or not.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 
@@ -39,6 +40,8 @@ from intake.ui.call.crisis import STEPS_TITLES, steps_for
 from intake.ui.language import Retranslatable
 from intake.ui.widgets import clear_layout, heading, hint, refill_combo
 
+log = logging.getLogger(__name__)
+
 RouterSource = Callable[[], Router]
 
 
@@ -49,7 +52,13 @@ def shipped_router() -> Router:
     if _SHIPPED is None:
         from intake.directory.load import load_directory, override_from_environment  # noqa: PLC0415
 
-        _SHIPPED = Router(load_directory(override_from_environment()))
+        try:
+            _SHIPPED = Router(load_directory(override_from_environment()))
+        except Exception:
+            # The crisis route never depends on it: the shipped directory alone (emergency
+            # services, 9-8-8 and every province's 24/7 lines are in it).
+            log.warning("the organisation's directory file could not be read: shipped one used")
+            _SHIPPED = Router(load_directory())
     return _SHIPPED
 
 

@@ -313,3 +313,28 @@ def test_signed_in_while_the_gate_shows_the_crisis_route_it_stays_until_back(
     assert gate.pages.currentWidget() is view
     view.back_button.click()
     assert not gate.isVisible()
+
+
+def test_the_gates_crisis_route_never_depends_on_the_organisations_directory_file(
+    qtbot: QtBot,
+    make_app: AppFactory,
+    existing_store: Path,
+    lang: Language,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """INTAKE_DIRECTORY names a file that cannot be read (a network share gone with the
+    outage, a mistake in it): the crisis route still lists emergency services and 9-8-8."""
+    from intake.ui import crisis_route
+
+    broken = tmp_path / "directory.toml"
+    broken.write_text("this is [not a directory", encoding="utf-8")
+    monkeypatch.setenv("INTAKE_DIRECTORY", str(broken))
+    monkeypatch.setattr(crisis_route, "_SHIPPED", None)  # read again, with the broken file named
+    app = make_app(lang)
+    gate = app.gate
+    qtbot.waitUntil(gate.unlock.isVisible, timeout=10_000)
+    gate.unlock.crisis_button.click()
+    assert gate.help is not None
+    check_route(qtbot, gate.help, "QC")
+    monkeypatch.setattr(crisis_route, "_SHIPPED", None)  # the next test reads the right one
