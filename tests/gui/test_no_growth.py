@@ -166,6 +166,10 @@ def test_language_switches_keep_one_translator(
     controller = make_app(lang)
     window = main_window_of(qtbot, controller)
     window.new_call()
+    page = window.call_page
+    assert page is not None
+    # The call's steps are prepared on timers of their own after it opens: counted once done.
+    qtbot.waitUntil(lambda: page.stack.prepared, timeout=10_000)
     buttons = window.language_switch.buttons
 
     def there_and_back() -> None:
