@@ -15,7 +15,6 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -35,8 +34,7 @@ from intake.crisis import CrisisPlan, crisis_plan
 from intake.i18n import _, current_language, pgettext, translate
 from intake.provinces import provinces_by_name
 from intake.routing.engine import Router
-from intake.routing.render import contact_line
-from intake.ui.call.crisis import STEPS_TITLES, steps_for
+from intake.ui.call.crisis import STEPS_TITLES, entry_frame, steps_for
 from intake.ui.language import Retranslatable
 from intake.ui.widgets import clear_layout, heading, hint, refill_combo
 
@@ -228,25 +226,7 @@ class CrisisRouteView(Retranslatable, QWidget):
         )
         clear_layout(self.plan_layout)
         for entry in self.plan.entries:
-            frame = QFrame(self.plan_box)
-            frame.setObjectName(f"open-crisis-entry-{entry.program.id}")
-            frame.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-            column = QVBoxLayout(frame)
-            column.setContentsMargins(0, 4, 0, 4)
-            name = QLabel(entry.program.name.text.get(language), frame)
-            name.setObjectName("open-crisis-entry-name")
-            name.setProperty("heading", 2)
-            name.setWordWrap(True)
-            column.addWidget(name)
-            lines = [contact_line(c, language) for c in entry.contacts]
-            if not entry.contacts:
-                lines.append(entry.program.description.get(language))
-            details = QLabel("\n".join(lines), frame)
-            details.setObjectName("open-crisis-entry-contacts")
-            details.setWordWrap(True)
-            details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            column.addWidget(details)
-            self.plan_layout.addWidget(frame)
+            self.plan_layout.addWidget(entry_frame(entry, language, self.plan_box, "open-crisis"))
         if self.plan.province is None:
             # 9-1-1 comes first while nobody knows where the caller is; it does not reach every
             # community in Nunavut, which has its own numbers: never let that go unsaid.

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 
 from intake.call import CRISIS_ACTIONS, TICKED_ACTIONS, Call
 from intake.callback_numbers import CallbackNumber, parse_callback
-from intake.crisis import CrisisPlan, crisis_plan
-from intake.i18n import N_, NP_, _, pgettext, translate
+from intake.crisis import CrisisEntry, CrisisPlan, crisis_plan
+from intake.i18n import N_, NP_, Language, _, pgettext, translate
 from intake.routing.render import contact_line
 from intake.safety import NO_CONNECTION, NO_CONNECTION_REASONS, NO_SUPERVISOR, NO_SUPERVISOR_REASONS
 from intake.ui.call.base import CallServices, ReadAloud, StepPage, shown_number
@@ -75,6 +75,31 @@ STEPS_TITLES = {
 def steps_for(risk: str) -> tuple[str, ...]:
     """The steps to show; a route opened before any tier is treated as imminent."""
     return STEPS_BY_TIER.get(risk, IMMINENT_STEPS)
+
+
+def entry_frame(entry: CrisisEntry, language: Language, parent: QWidget, prefix: str) -> QFrame:
+    """One line of a crisis plan as a volunteer reads it: the program's name, then how to reach
+    it (or what it is, when it has no contact), selectable to copy a number. Object names start
+    with `prefix` (the call's panel and the route opened without a PIN each have their own)."""
+    frame = QFrame(parent)
+    frame.setObjectName(f"{prefix}-entry-{entry.program.id}")
+    frame.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(0, 4, 0, 4)
+    name = QLabel(entry.program.name.text.get(language), frame)
+    name.setObjectName(f"{prefix}-entry-name")
+    name.setProperty("heading", 2)
+    name.setWordWrap(True)
+    layout.addWidget(name)
+    lines = [contact_line(c, language) for c in entry.contacts]
+    if not entry.contacts:
+        lines.append(entry.program.description.get(language))
+    details = QLabel("\n".join(lines), frame)
+    details.setObjectName(f"{prefix}-entry-contacts")
+    details.setWordWrap(True)
+    details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    layout.addWidget(details)
+    return frame
 
 
 class CrisisPanel(StepPage):
@@ -259,23 +284,9 @@ class CrisisPanel(StepPage):
             return
         caller = self.call.caller_language
         for entry in self.plan.entries:
-            frame = QFrame(self.plan_box)
-            frame.setObjectName(f"crisis-entry-{entry.program.id}")
-            frame.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-            layout = QVBoxLayout(frame)
-            layout.setContentsMargins(0, 4, 0, 4)
-            name = QLabel(entry.program.name.text.get(caller), frame)
-            name.setProperty("heading", 2)
-            name.setWordWrap(True)
-            layout.addWidget(name)
-            lines = [contact_line(c, caller) for c in entry.contacts]
-            if not entry.contacts:
-                lines.append(entry.program.description.get(caller))
-            details = QLabel("\n".join(lines), frame)
-            details.setObjectName("crisis-entry-contacts")
-            details.setWordWrap(True)
-            details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            layout.addWidget(details)
+            frame = entry_frame(entry, caller, self.plan_box, "crisis")
+            layout = frame.layout()
+            assert layout is not None
             script = ReadAloud(frame, f"crisis-script-{entry.program.id}")
             script.say(entry.program.referral.get(caller), caller)
             layout.addWidget(script)
