@@ -35,10 +35,15 @@ def start_call(now: datetime, caller_language: Language) -> Call:
     """A new call; its id is also the id of its draft, record, note and follow-up."""
     return Call(
         contact_id=str(uuid.uuid4()),
-        # UTC: the history is ordered by this text, and local offsets change with DST.
-        started_at=now.astimezone(UTC).isoformat(timespec="seconds"),
+        started_at=start_time(now),
         caller_language=caller_language,
     )
+
+
+def start_time(now: datetime) -> str:
+    """When a call started, as stored: UTC, since the history is ordered by this text and
+    local offsets change with daylight saving time."""
+    return now.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def draft_of(call: Call) -> Draft:

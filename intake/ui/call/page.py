@@ -4,6 +4,7 @@ F12 on every step), autosave into the encrypted store, and saving at the end."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtCore import Signal as QtSignal
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 from intake.call import STEP_NAMES, STEPS, Call
 from intake.i18n import Language, _, current_language, translate
 from intake.safety import RescueMissing
-from intake.services.drafts import Draft, draft_of, start_call
+from intake.services.drafts import Draft, draft_of, start_call, start_time
 from intake.ui import ops
 from intake.ui.call.base import CallServices, StepPage
 from intake.ui.call.crisis import CrisisPanel
@@ -256,11 +257,14 @@ class CallPage(Retranslatable, QWidget):
 
     # Caller's language ------------------------------------------------------------------
     def set_caller_language(self, language: Language) -> None:
+        self._use_caller_language(language)
+        self._changed()
+
+    def _use_caller_language(self, language: Language) -> None:
         self.call.caller_language = language
         self.caller_buttons[language].setChecked(True)
         for page in (*self.steps.values(), self.crisis):
             page.retranslate_ui()
-        self._changed()
 
     def toggle_caller_language(self) -> None:
         self.set_caller_language("fr" if self.call.caller_language == "en" else "en")
@@ -356,6 +360,16 @@ class CallPage(Retranslatable, QWidget):
 
     def stop(self) -> None:
         self.autosave.stop()
+
+    def begin(self, now: datetime, caller_language: Language) -> None:
+        """Start the call on a page built before it (while the volunteer waited for the phone):
+        it starts now, the caller's language is the volunteer's as it is now, and autosave runs
+        from here. Nothing was typed in it: a page waiting for its call saves no draft."""
+        self.call.started_at = start_time(now)
+        if self.call.caller_language != caller_language:
+            self._use_caller_language(caller_language)
+        self.show_step("greeting")
+        self.autosave.start()
 
     # Abandoning a call started by mistake -------------------------------------------------
     def ask_abandon(self) -> None:

@@ -1,0 +1,140 @@
+"""The next call's page is built while the volunteer waits for the phone (issue 14): "New call"
+only shows it. What a volunteer must not notice: the call starts when they click, in the
+language they have then, nothing is saved for a call that has not begun, the keyboard stays
+where they were typing, and nothing is built behind the lock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from intake.i18n import Language
+from intake.ui.main_window import SPARE_AFTER_MS, MainWindow
+from intake.vocabulary import ABANDON_REASONS
+from tests.conftest import PIN
+from tests.gui.conftest import AppFactory, main_window_of, store_of, wait_idle
+from tests.gui.texts import foreign_texts
+
+
+def ready_window(qtbot: QtBot, make_app: AppFactory, lang: Language) -> MainWindow:
+    window = main_window_of(qtbot, make_app(lang))
+    qtbot.waitUntil(lambda: window.spare_call is not None, timeout=5_000)
+    return window
+
+
+def test_new_call_shows_the_page_built_while_waiting_and_starts_the_call_then(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    window = ready_window(qtbot, make_app, lang)
+    spare = window.spare_call
+    assert spare is not None
+    assert window.pages.currentWidget() is window.home
+    assert not spare.isVisible()
+    qtbot.wait(1_100)  # the stored start time has whole seconds
+    before = datetime.now(UTC).replace(microsecond=0)
+    window.new_call_button.click()
+    assert window.call_page is spare
+    assert window.pages.currentWidget() is spare
+    assert spare.current_step == "greeting"
+    assert datetime.fromisoformat(spare.call.started_at) >= before  # not when it was built
+    assert spare.call.caller_language == lang
+    assert spare.autosave.isActive()
+    assert foreign_texts(window, lang) == []
+    # One call at a time: no other page is built while this one is open.
+    qtbot.wait(SPARE_AFTER_MS + 300)
+    assert window.spare_call is None
+
+
+def test_a_page_waiting_for_its_call_saves_nothing(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    app = make_app(lang)
+    window = main_window_of(qtbot, app)
+    qtbot.waitUntil(lambda: window.spare_call is not None, timeout=5_000)
+    assert not window.spare_call.autosave.isActive()  # its clock starts with the call
+    window.close()  # closing keeps a call in progress; a page with no call keeps nothing
+    wait_idle(qtbot)
+    assert store_of(app).query("SELECT count(*) FROM drafts")[0][0] == 0
+
+
+def test_after_a_call_the_next_page_is_a_new_call(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    app = make_app(lang)
+    window = main_window_of(qtbot, app)
+    qtbot.waitUntil(lambda: window.spare_call is not None, timeout=5_000)
+    window.new_call()
+    first = window.call_page
+    assert first is not None
+    first.abandon(ABANDON_REASONS[0])
+    qtbot.waitUntil(lambda: window.call_page is None, timeout=10_000)
+    wait_idle(qtbot)
+    qtbot.waitUntil(lambda: window.spare_call is not None, timeout=5_000)
+    second = window.spare_call
+    assert second is not None
+    assert second is not first
+    assert second.call.contact_id != first.call.contact_id
+    assert second.call.step == "greeting"
+    assert store_of(app).query("SELECT count(*) FROM drafts")[0][0] == 0
+
+
+def test_the_waiting_page_follows_a_language_switch(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    other: Language = "fr" if lang == "en" else "en"
+    window = ready_window(qtbot, make_app, lang)
+    window.language_switch.buttons[other].click()
+    window.new_call()
+    page = window.call_page
+    assert page is not None
+    assert page.call.caller_language == other  # the volunteer's language when the call began
+    assert page.caller_buttons[other].isChecked()
+    for step in ("greeting", "who", "safety", "needs", "recommendations", "wrapup"):
+        page.show_step(step)
+        assert foreign_texts(window, other) == [], step
+
+
+def test_building_the_next_page_leaves_the_keyboard_where_it_was(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    window = main_window_of(qtbot, make_app(lang))
+    window.activateWindow()
+    window.show_directory()
+    assert window.directory_page is not None
+    search = window.directory_page.search
+    qtbot.waitUntil(search.hasFocus, timeout=5_000)
+    qtbot.waitUntil(lambda: window.spare_call is not None, timeout=5_000)
+    assert search.hasFocus()
+    qtbot.keyClicks(search, "PAMQ")
+    assert search.text() == "PAMQ"
+
+
+def test_nothing_is_built_behind_the_lock(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    window = main_window_of(qtbot, make_app(lang))
+    window.lock()
+    qtbot.wait(SPARE_AFTER_MS + 300)
+    assert window.spare_call is None
+    window.lock_page.pin.setText(PIN)
+    window.lock_page.unlock_button.click()
+    qtbot.waitUntil(lambda: not window.locked, timeout=10_000)
+    qtbot.waitUntil(lambda: window.spare_call is not None, timeout=5_000)
+
+
+def test_no_second_page_is_built_while_a_call_is_open(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    window = main_window_of(qtbot, make_app(lang))
+    window.new_call()
+    page = window.call_page
+    assert page is not None
+    window.lock()  # the volunteer steps away mid-call and comes back
+    window.lock_page.pin.setText(PIN)
+    window.lock_page.unlock_button.click()
+    qtbot.waitUntil(lambda: not window.locked, timeout=10_000)
+    qtbot.wait(SPARE_AFTER_MS + 300)
+    assert window.spare_call is None
+    assert window.call_page is page
