@@ -11,6 +11,8 @@ Measured side by side in one run:
    each). Goal 200 ms each, from the click to the rows on screen.
 5. Autosave: time on the UI thread (the save itself runs on a worker). Goal under 5 ms.
 6. Resident memory after 100 whole calls (filled and saved), against right after the first.
+7. "New call", the click to the greeting on screen: the page built while the volunteer waited
+   for the phone, against the same click before it was built (every new call until now).
 Window actions are timed until the work they queued has run and the next frame is painted
 (frames.until_painted); the old clock (the click and one repaint) is printed beside the
 language switch for comparison. Not collected by pytest. BENCH_CONTACTS overrides the 100,000,
@@ -47,6 +49,7 @@ from intake.ui import ops
 from intake.ui.app import IntakeApplication, create_qapplication
 from intake.ui.call.page import CallPage
 from intake.ui.main_window import MainWindow
+from intake.vocabulary import ABANDON_REASONS
 
 PASSPHRASE = "benchmark passphrase, not a secret"
 PIN = "246810"
@@ -154,6 +157,27 @@ class Sizes:
         self.switches = 4 if quick else int(os.environ.get("BENCH_SWITCHES", "20"))
         self.autosaves = 5 if quick else 50
         self.calls = 3 if quick else 100
+
+
+def time_new_call(
+    app: QApplication, window: MainWindow, rounds: int
+) -> tuple[list[float], list[float]]:
+    """7. "New call": the click to the greeting on screen, with the page built while the
+    volunteer waited for the phone, and (alternating) clicked before it was built, as every new
+    call was until now. Each call is abandoned at once (its page is dropped, as after a save)."""
+    waited: list[float] = []
+    at_click: list[float] = []
+    for _round in range(rounds):
+        for samples, ready_first in ((waited, True), (at_click, False)):
+            if ready_first:
+                settle(app, lambda: window.spare_call is not None)
+            else:
+                assert window.spare_call is None  # the call just ended: none built yet
+            samples.append(until_painted(window.new_call_button.click, window))
+            assert window.call_page is not None
+            window.call_page.abandon(ABANDON_REASONS[0])
+            settle(app, lambda: window.call_page is None)
+    return waited, at_click
 
 
 def main() -> int:
@@ -299,6 +323,8 @@ def main() -> int:
         window.pages.setCurrentWidget(window.call_page or window.home)
         page.steps["wrapup"].save_button.click()  # type: ignore[attr-defined]
         settle(app, lambda: window.call_page is None)
+
+        waited, at_click = time_new_call(app, window, sizes.rounds)
         first = rss_mb()
         for _call in range(sizes.calls):
             window.new_call()
@@ -329,6 +355,10 @@ def main() -> int:
         print(line("open history (first page shown)", opening, goal=200))
         print(line("search notes (rows shown)", searching, goal=200))
         print(line("autosave, UI thread", autosave_ui, goal=5))
+        print(
+            line("new call, page built while waiting", waited, base=at_click, goal=50)
+            + "  (baseline: built at the click)"
+        )
         print(
             f"{'resident memory':<36} after 1 call {first:.0f} MB, after {sizes.calls + 1} calls {after:.0f} MB "
             f"({(after - first) / first * 100:+.1f}%)"
