@@ -272,9 +272,11 @@ class HistoryPage(Retranslatable, QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        # Columns as wide as their title and contents; the last takes what is left.
+        # Columns as wide as their title and contents; the last takes what is left. They are
+        # fitted when rows arrive and when the language changes (_show_status), not on every
+        # layout: ResizeToContents asked every cell of every loaded row again each time.
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.open_button = QPushButton(self)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex
@@ -74,6 +75,42 @@ def test_the_list_loads_a_page_at_a_time(
     started = [row.started_at for row in page.model.rows]
     assert started == sorted(started, reverse=True)
     assert foreign_texts(page.window(), lang) == []
+
+
+def unreadable_columns(page: HistoryPage) -> list[int]:
+    """Columns narrower than their rows or title need (the last one takes what is left)."""
+    table = page.table
+    return [
+        column
+        for column in range(page.model.columnCount() - 1)
+        if table.columnWidth(column)
+        < max(table.sizeHintForColumn(column), table.horizontalHeader().sectionSizeHint(column))
+    ]
+
+
+def test_columns_fit_rows_that_arrive_later_and_the_other_language(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    """Columns are fitted when rows arrive and when the language changes, not on every layout
+    (issue 14): a later page's longer names, and the other language's, are still read whole."""
+    store = open_store(existing_store, PASSPHRASE)
+    supervisor = store.query("SELECT id FROM accounts WHERE role = 'supervisor'")[0][0]
+    for index in range(PAGE_SIZE + 20):  # newest first: a page of Ontario, then the longest name
+        row = replace(
+            record(index, "ON" if index < PAGE_SIZE else "NL", "declined"),
+            started_at=f"2026-11-20T{23 - index // 60:02d}:{59 - index % 60:02d}:00+00:00",
+        )
+        save_contact(store, row, supervisor)
+    store.close()
+    _store, page = open_history(qtbot, make_app, lang)
+    assert {row.province for row in page.model.rows} == {"ON"}
+    assert unreadable_columns(page) == []
+    page.table.scrollToBottom()
+    qtbot.waitUntil(lambda: page.model.rowCount() == PAGE_SIZE + 20, timeout=10_000)
+    assert unreadable_columns(page) == []
+    window = page.window()
+    window.language_switch.buttons["fr" if lang == "en" else "en"].click()  # type: ignore[attr-defined]
+    assert unreadable_columns(page) == []
 
 
 def test_note_search_and_filters(
