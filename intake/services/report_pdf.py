@@ -12,7 +12,6 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -124,6 +123,11 @@ def title_figure(report: Report, generated: datetime) -> Figure:
 def write_pdf(report: Report, path: Path, generated: datetime) -> None:
     """Write the PDF owner-readable only, through a temporary file beside it (a failed write
     never leaves half a report under the final name)."""
+    # Imported here, not with the module: the Reports screen draws its charts with this
+    # module's table_figure at its first opening, and the PDF writer (with fontTools) added
+    # about 90 ms to that opening for a file only an export writes.
+    from matplotlib.backends.backend_pdf import PdfPages  # noqa: PLC0415
+
     partial = path.with_name(path.name + ".part")
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:

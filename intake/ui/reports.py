@@ -7,9 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from matplotlib.figure import Figure
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -27,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from intake.accounts import Account
 from intake.i18n import _, translate
-from intake.services.report_pdf import table_figure, write_pdf
 from intake.services.reports import (
     AnyStore,
     Period,
@@ -43,7 +41,19 @@ from intake.ui import ops
 from intake.ui.language import Retranslatable
 from intake.ui.widgets import MessageBanner, heading, hint
 
+if TYPE_CHECKING:
+    from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+    from matplotlib.figure import Figure
+
 Clock = Callable[[], datetime]
+
+
+def load_charting() -> None:
+    """Import the plotting library: 350-400 ms, paid on the worker that works out the first
+    report, so the page is on screen at once (saying the report is being worked out)."""
+    from matplotlib.backends import backend_qtagg  # noqa: F401, PLC0415
+
+    from intake.services import report_pdf  # noqa: F401, PLC0415 - its charts
 
 
 def _now() -> datetime:
@@ -96,10 +106,13 @@ class ReportsPage(Retranslatable, QWidget):
         self.tables.setObjectName("report-tables")
         self.grid = QTableWidget(self)
         self.grid.setObjectName("report-grid")
-        self.figure = Figure(figsize=(6, 4))
-        self.canvas = FigureCanvasQTAgg(self.figure)  # type: ignore[no-untyped-call]
-        self.canvas.setParent(self)
-        self.canvas.setObjectName("report-chart")
+        # The chart is made when there is a report to draw (_chart), once the plotting library
+        # is loaded; until then its place is kept empty.
+        self.chart_box = QWidget(self)
+        self.chart_box.setObjectName("report-chart-box")
+        QVBoxLayout(self.chart_box).setContentsMargins(0, 0, 0, 0)
+        self.figure: Figure | None = None
+        self.canvas: FigureCanvasQTAgg | None = None
         bar = QHBoxLayout()
         for widget in (self.from_label, self.start, self.to_label, self.end, self.show_button):
             bar.addWidget(widget)
@@ -108,7 +121,7 @@ class ReportsPage(Retranslatable, QWidget):
         bar.addWidget(self.pdf_button)
         body = QHBoxLayout()
         body.addWidget(self.grid, 1)
-        body.addWidget(self.canvas, 1)
+        body.addWidget(self.chart_box, 1)
         page = QVBoxLayout(self)
         page.addWidget(self.title)
         page.addWidget(self.banner)
@@ -157,8 +170,13 @@ class ReportsPage(Retranslatable, QWidget):
         asked, period, now, store = self._asked, self.period(), self.now(), self.store
         self._working = True
         self.retranslate_ui()  # the placeholder says it is being worked out
+
+        def work() -> tuple[int, Report]:
+            load_charting()
+            return asked, make_report(store, period, now)
+
         ops.run_in_background(
-            lambda: (asked, make_report(store, period, now)),
+            work,
             self._first_arrived,
             self._first_failed,
             name="first-report",
@@ -218,8 +236,9 @@ class ReportsPage(Retranslatable, QWidget):
         if self.report is None or self.tables.currentIndex() < 0:
             self.grid.setRowCount(0)
             self.grid.setColumnCount(0)
-            self.figure.clear()
-            self.canvas.draw_idle()  # type: ignore[no-untyped-call]
+            if self.figure is not None and self.canvas is not None:
+                self.figure.clear()
+                self.canvas.draw_idle()  # type: ignore[no-untyped-call]
             return
         table = self.report.tables[self.tables.currentIndex()]
         pub = table.published
@@ -241,8 +260,24 @@ class ReportsPage(Retranslatable, QWidget):
             for c, value in enumerate(line):
                 self.grid.setItem(r, c, QTableWidgetItem("x" if value is None else str(value)))
         self.grid.resizeColumnsToContents()
-        table_figure(table, self.figure)
-        self.canvas.draw_idle()  # type: ignore[no-untyped-call]
+        from intake.services.report_pdf import table_figure  # noqa: PLC0415 - see load_charting
+
+        figure, canvas = self._chart()
+        table_figure(table, figure)
+        canvas.draw_idle()  # type: ignore[no-untyped-call]
+
+    def _chart(self) -> tuple[Figure, FigureCanvasQTAgg]:
+        if self.figure is None or self.canvas is None:
+            from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg  # noqa: PLC0415
+            from matplotlib.figure import Figure  # noqa: PLC0415
+
+            self.figure = Figure(figsize=(6, 4))
+            self.canvas = FigureCanvasQTAgg(self.figure)  # type: ignore[no-untyped-call]
+            self.canvas.setObjectName("report-chart")
+            layout = self.chart_box.layout()
+            assert layout is not None
+            layout.addWidget(self.canvas)
+        return self.figure, self.canvas
 
     def export(self, kind: str, path: Path) -> None:
         """Write the shown report (the window's export buttons, and the tests, call this)."""
@@ -255,6 +290,8 @@ class ReportsPage(Retranslatable, QWidget):
             if kind == "csv":
                 write_csv(report, path)
             else:
+                from intake.services.report_pdf import write_pdf  # noqa: PLC0415
+
                 write_pdf(report, path, self.now())
             audit_export(self.store, report, self.account.id, kind)
         except StoreError as exc:
