@@ -17,7 +17,6 @@ from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -1121,18 +1120,23 @@ class MainWindow(Retranslatable, QMainWindow):
         slowest click of a shift, at the moment the phone rings."""
         from intake.ui.call.page import CallPage, new_call  # noqa: PLC0415
 
-        if self.services is None or self.locked:
+        if self.services is None or self.locked or not self.isVisible():
             return
         if self.call_page is not None or self.spare_call is not None:
             return
-        focused = QApplication.focusWidget()
         call = new_call(self.services, current_language())
-        page = CallPage(call, self.services, self.pages)
+        page = CallPage(call, self.services, self.pages)  # hidden: it takes no focus
         page.stop()  # no autosave before its call begins (CallPage.begin)
         self.pages.addWidget(page)
         self.spare_call = page
-        if focused is not None and QApplication.focusWidget() is not focused:
-            focused.setFocus()  # the hidden page's first field must not take the keyboard
+        # At the size it will be shown, on the next turn of the event loop (before its steps
+        # are prepared): a hidden page is left at Qt's default 100x30 px.
+        QTimer.singleShot(0, self, self._lay_out_spare)
+
+    def _lay_out_spare(self) -> None:
+        if self.spare_call is not None and not self.spare_call.isVisible():
+            self.pages.prepare(self.spare_call)
+            self.spare_call.prepare_current_step()
 
     def resume_call(self, draft: Draft) -> None:
         if self.services is None:
@@ -1153,13 +1157,19 @@ class MainWindow(Retranslatable, QMainWindow):
         page.saved.connect(self._call_saved)
         self.pages.setCurrentWidget(page)
         self.call_page = page
+        page.focus_step()
 
     def _call_saved(self, _contact_id: str) -> None:
         page = self.call_page
         self.call_page = None
         self.refresh_server_status()  # saved on the server, or kept in the outbox
         self.refresh_worklist_count()  # a follow-up promised in the call counts at once
-        self.pages.setCurrentWidget(self.home)
+        if self.locked:
+            # The lock landed while the call was being saved: it stays, and the PIN opens the
+            # home screen (switching here showed the workspace over the lock, with no PIN).
+            self._before_lock = self.home
+        else:
+            self.pages.setCurrentWidget(self.home)
         from intake.services.shared import SharedCallDesk  # noqa: PLC0415 - the server's only
 
         desk = self.services.desk if self.services is not None else None

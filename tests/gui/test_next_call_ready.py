@@ -11,6 +11,7 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from intake.i18n import Language
+from intake.ui.call.page import AUTOSAVE_MS
 from intake.ui.main_window import SPARE_AFTER_MS, MainWindow
 from intake.vocabulary import ABANDON_REASONS
 from tests.conftest import PIN
@@ -41,6 +42,9 @@ def test_new_call_shows_the_page_built_while_waiting_and_starts_the_call_then(
     assert datetime.fromisoformat(spare.call.started_at) >= before  # not when it was built
     assert spare.call.caller_language == lang
     assert spare.autosave.isActive()
+    first = spare.steps["greeting"].first_focus()
+    assert first is not None
+    qtbot.waitUntil(first.hasFocus, timeout=2_000)  # the keyboard where the call begins
     assert foreign_texts(window, lang) == []
     # One call at a time: no other page is built while this one is open.
     qtbot.wait(SPARE_AFTER_MS + 300)
@@ -53,10 +57,21 @@ def test_a_page_waiting_for_its_call_saves_nothing(
     app = make_app(lang)
     window = main_window_of(qtbot, app)
     qtbot.waitUntil(lambda: window.spare_call is not None, timeout=5_000)
-    assert not window.spare_call.autosave.isActive()  # its clock starts with the call
+    spare = window.spare_call
+    assert spare is not None
+    assert not spare.autosave.isActive()  # its clock starts with the call
+    spare._changed()  # even were something marked changed on it (a language switch, say)
+    qtbot.wait(AUTOSAVE_MS + 500)
+    wait_idle(qtbot)
+    assert store_of(app).query("SELECT count(*) FROM drafts")[0][0] == 0
     window.close()  # closing keeps a call in progress; a page with no call keeps nothing
     wait_idle(qtbot)
     assert store_of(app).query("SELECT count(*) FROM drafts")[0][0] == 0
+    # A save ending after the window closed restarts the timer: nothing is built for nobody.
+    window.spare_call = None
+    window._spare_timer.start()
+    qtbot.wait(SPARE_AFTER_MS + 300)
+    assert window.spare_call is None
 
 
 def test_after_a_call_the_next_page_is_a_new_call(
@@ -105,10 +120,10 @@ def test_building_the_next_page_leaves_the_keyboard_where_it_was(
     assert window.directory_page is not None
     search = window.directory_page.search
     qtbot.waitUntil(search.hasFocus, timeout=5_000)
+    assert window.spare_call is None  # built after the volunteer is in the search field
     qtbot.waitUntil(lambda: window.spare_call is not None, timeout=5_000)
     assert search.hasFocus()
-    qtbot.keyClicks(search, "PAMQ")
-    assert search.text() == "PAMQ"
+    assert window.focusWidget() is search
 
 
 def test_nothing_is_built_behind_the_lock(
@@ -138,3 +153,46 @@ def test_no_second_page_is_built_while_a_call_is_open(
     qtbot.wait(SPARE_AFTER_MS + 300)
     assert window.spare_call is None
     assert window.call_page is page
+
+
+def test_the_waiting_page_is_laid_out_at_the_size_it_will_be_shown(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    """Its steps are prepared while it waits (each first visit then only paints), at the size
+    of the window's pages: a hidden page left at Qt's default 100x30 px was prepared for
+    nothing, and every step was laid out again at its first visit."""
+    window = ready_window(qtbot, make_app, lang)
+    spare = window.spare_call
+    assert spare is not None
+    qtbot.waitUntil(lambda: spare.stack.prepared, timeout=5_000)
+    assert spare.size() == window.pages.contentsRect().size()
+    steps = spare.stack.contentsRect().size()
+    assert steps.width() > 400
+    for name, step in spare.steps.items():
+        assert step.size() == steps, name
+    assert spare.crisis.size() == steps
+
+
+def test_a_call_saved_while_the_window_locks_leaves_it_locked(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    """The idle lock (or Ctrl+L) may land while a call is being saved: the save's end used to
+    show the home screen over the lock screen, the workspace open without a PIN."""
+    app = make_app(lang)
+    window = main_window_of(qtbot, app)
+    window.new_call()
+    page = window.call_page
+    assert page is not None
+    page.abandon(ABANDON_REASONS[0])  # written on a worker; its end arrives after the lock
+    window.lock()
+    wait_idle(qtbot)
+    qtbot.waitUntil(lambda: window.call_page is None, timeout=10_000)
+    assert window.locked
+    assert window.pages.currentWidget() is window.lock_page
+    qtbot.wait(SPARE_AFTER_MS + 300)
+    assert window.spare_call is None  # nothing built behind the lock either
+    window.lock_page.pin.setText(PIN)
+    window.lock_page.unlock_button.click()
+    qtbot.waitUntil(lambda: not window.locked, timeout=10_000)
+    assert window.pages.currentWidget() is window.home
+    assert window.new_call_action.isEnabled()

@@ -203,7 +203,20 @@ class CallPage(Retranslatable, QWidget):
         self.step_list.setCurrentRow(STEPS.index(step))
         self.step_list.blockSignals(False)
         self._nav()
-        if (focus := page.first_focus()) is not None:
+        if self.isVisible():  # a page built before its call takes no focus while hidden
+            self.focus_step()
+
+    def prepare_current_step(self) -> None:
+        """Lay out the step on show at the page's size, for a page built hidden before its call
+        (its other steps are prepared by `prepare_hidden`): Qt leaves a hidden page's inner
+        layouts for its first show."""
+        if (page := self.stack.currentWidget()) is not None:
+            self.stack.prepare(page)
+
+    def focus_step(self) -> None:
+        """The keyboard on the step's first field."""
+        page = self.stack.currentWidget()
+        if isinstance(page, StepPage) and (focus := page.first_focus()) is not None:
             focus.setFocus()
 
     def _row(self, row: int) -> None:
