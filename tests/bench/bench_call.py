@@ -12,7 +12,8 @@ Measured side by side in one run:
 5. Autosave: time on the UI thread (the save itself runs on a worker). Goal under 5 ms.
 6. Resident memory after 100 whole calls (filled and saved), against right after the first.
 7. "New call", the click to the greeting on screen: the page built while the volunteer waited
-   for the phone, against the same click before it was built (every new call until now).
+   for the phone, against the same click before it was built (every new call until now); and
+   the first visit of each step on either page, once its steps are prepared.
 Window actions are timed until the work they queued has run and the next frame is painted
 (frames.until_painted); the old clock (the click and one repaint) is printed beside the
 language switch for comparison. Not collected by pytest. BENCH_CONTACTS overrides the 100,000,
@@ -161,23 +162,34 @@ class Sizes:
 
 def time_new_call(
     app: QApplication, window: MainWindow, rounds: int
-) -> tuple[list[float], list[float]]:
+) -> tuple[list[float], list[float], list[float], list[float]]:
     """7. "New call": the click to the greeting on screen, with the page built while the
     volunteer waited for the phone, and (alternating) clicked before it was built, as every new
-    call was until now. Each call is abandoned at once (its page is dropped, as after a save)."""
+    call was until now. Then the first visit of each step, once the steps are prepared (while
+    the greeting is read), on either page. Each call is then abandoned (its page is dropped, as
+    after a save)."""
     waited: list[float] = []
     at_click: list[float] = []
+    visits_waited: list[float] = []
+    visits_at_click: list[float] = []
     for _round in range(rounds):
-        for samples, ready_first in ((waited, True), (at_click, False)):
+        for samples, visits, ready_first in (
+            (waited, visits_waited, True),
+            (at_click, visits_at_click, False),
+        ):
             if ready_first:
                 settle(app, lambda: window.spare_call is not None)
             else:
                 assert window.spare_call is None  # the call just ended: none built yet
             samples.append(until_painted(window.new_call_button.click, window))
-            assert window.call_page is not None
-            window.call_page.abandon(ABANDON_REASONS[0])
+            page = window.call_page
+            assert page is not None
+            settle(app, lambda p=page: p.stack.prepared)
+            for step in ("who", "safety", "needs", "recommendations", "wrapup"):
+                visits.append(until_painted(lambda s=step, p=page: p.show_step(s), window))
+            page.abandon(ABANDON_REASONS[0])
             settle(app, lambda: window.call_page is None)
-    return waited, at_click
+    return waited, at_click, visits_waited, visits_at_click
 
 
 def main() -> int:
@@ -324,7 +336,7 @@ def main() -> int:
         page.steps["wrapup"].save_button.click()  # type: ignore[attr-defined]
         settle(app, lambda: window.call_page is None)
 
-        waited, at_click = time_new_call(app, window, sizes.rounds)
+        waited, at_click, visits_waited, visits_at_click = time_new_call(app, window, sizes.rounds)
         first = rss_mb()
         for _call in range(sizes.calls):
             window.new_call()
@@ -358,6 +370,10 @@ def main() -> int:
         print(
             line("new call, page built while waiting", waited, base=at_click, goal=50)
             + "  (baseline: built at the click)"
+        )
+        print(
+            line("  first visit of each step", visits_waited, base=visits_at_click, goal=50)
+            + "  (baseline: on a page built at the click)"
         )
         print(
             f"{'resident memory':<36} after 1 call {first:.0f} MB, after {sizes.calls + 1} calls {after:.0f} MB "
