@@ -17,6 +17,7 @@ from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -40,6 +41,7 @@ from intake.ui.language import LanguageManager, Retranslatable
 from intake.ui.outbox_status import what_waits
 from intake.ui.widgets import (
     CurrentPageStack,
+    EnterPressesButtons,
     LanguageSwitch,
     Message,
     MessageBanner,
@@ -553,6 +555,14 @@ class MainWindow(Retranslatable, QMainWindow):
         self._spare_timer.timeout.connect(self._prepare_spare)
         if services is not None:
             self._spare_timer.start()
+        # The application's input filter tells of every press and key: while the person clicks
+        # or types, building that page waits for a pause (it holds the UI thread 60-70 ms).
+        app = QApplication.instance()
+        self._activity = (
+            app.findChild(EnterPressesButtons, "enter-presses-buttons") if app else None
+        )
+        if self._activity is not None:
+            self._activity.activity.connect(self._postpone_spare)
         self._before_lock: QWidget | None = None
         self._versions = (cipher_version, sqlite_version)
         self._server: ServerStatus | None = None  # the shared server's state (issue 18)
@@ -1133,6 +1143,10 @@ class MainWindow(Retranslatable, QMainWindow):
         # are prepared): a hidden page is left at Qt's default 100x30 px.
         QTimer.singleShot(0, self, self._lay_out_spare)
 
+    def _postpone_spare(self) -> None:
+        if self._spare_timer.isActive():
+            self._spare_timer.start()  # from the last press or key
+
     def _lay_out_spare(self) -> None:
         if self.spare_call is not None and not self.spare_call.isVisible():
             self.pages.prepare(self.spare_call)
@@ -1191,6 +1205,9 @@ class MainWindow(Retranslatable, QMainWindow):
             self.call_page.save_draft()
             self.call_page.stop()
         self._spare_timer.stop()
+        if self._activity is not None:
+            self._activity.activity.disconnect(self._postpone_spare)
+            self._activity = None
         if self.spare_call is not None:
             self.spare_call.stop()  # nothing in it to keep
         self.idle.stop()

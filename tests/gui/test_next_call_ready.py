@@ -196,3 +196,21 @@ def test_a_call_saved_while_the_window_locks_leaves_it_locked(
     qtbot.waitUntil(lambda: not window.locked, timeout=10_000)
     assert window.pages.currentWidget() is window.home
     assert window.new_call_action.isEnabled()
+
+
+def test_the_next_page_waits_while_the_volunteer_clicks_and_types(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    """Building it holds the window 60-70 ms: it is built in a pause, not under the fingers."""
+    window = main_window_of(qtbot, make_app(lang))
+    window.show_directory()
+    assert window.directory_page is not None
+    search = window.directory_page.search
+    qtbot.waitUntil(search.hasFocus, timeout=5_000)
+    assert window.spare_call is None
+    for letter in "Terre-Neuve":  # a key every 150 ms, for well over SPARE_AFTER_MS
+        qtbot.keyClick(search, letter)
+        qtbot.wait(150)
+        assert window.spare_call is None
+    qtbot.waitUntil(lambda: window.spare_call is not None, timeout=5_000)
+    assert search.text() == "Terre-Neuve"
