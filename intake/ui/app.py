@@ -22,7 +22,7 @@ from intake.ui.failures import explain
 from intake.ui.gate import GateWindow
 from intake.ui.language import INPUT_FILTER, INSTALLED, LanguageManager, system_language
 from intake.ui.style import style_sheet
-from intake.ui.widgets import EnterPressesButtons
+from intake.ui.widgets import EnterPressesButtons, input_filter
 
 if TYPE_CHECKING:
     from intake.services.session import Store
@@ -294,7 +294,7 @@ def create_qapplication(argv: list[str], *, defer_input_filter: bool = False) ->
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setStyleSheet(style_sheet(QApplication.font().pointSizeF()))
-    if app.findChild(EnterPressesButtons, INPUT_FILTER) is None:
+    if input_filter() is None:
         enter = EnterPressesButtons(app)
         enter.setObjectName(INPUT_FILTER)
         if not defer_input_filter:
@@ -305,7 +305,7 @@ def create_qapplication(argv: list[str], *, defer_input_filter: bool = False) ->
 def install_input_filter() -> None:
     """Install the application's input filter (again: Qt keeps one copy of a filter)."""
     app = QApplication.instance()
-    enter = app.findChild(EnterPressesButtons, INPUT_FILTER) if app else None
+    enter = input_filter()
     if app is not None and enter is not None:
         app.installEventFilter(enter)
         enter.setProperty(INSTALLED, True)  # the language switch steps it aside and back

@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtWidgets import QApplication
 
-from intake.ui.widgets import ACTIVITY, EnterPressesButtons
+from intake.ui.widgets import ACTIVITY, input_filter
 
 
 class IdleWatch(QObject):
@@ -29,7 +29,7 @@ class IdleWatch(QObject):
         # installs it); only without one does the watch filter the application's events itself:
         # each extra Python filter makes every event, and so every screen change, slower.
         app = QApplication.instance()
-        self._shared = app.findChild(EnterPressesButtons, "enter-presses-buttons") if app else None
+        self._shared = input_filter()
         if self._shared is not None:
             self._shared.activity.connect(self.poke)
         elif app is not None:

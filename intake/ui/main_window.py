@@ -17,7 +17,6 @@ from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -41,13 +40,13 @@ from intake.ui.language import LanguageManager, Retranslatable
 from intake.ui.outbox_status import what_waits
 from intake.ui.widgets import (
     CurrentPageStack,
-    EnterPressesButtons,
     LanguageSwitch,
     Message,
     MessageBanner,
     forget,
     heading,
     hint,
+    input_filter,
     open_buttons,
     retranslate_open_buttons,
     secret_field,
@@ -557,10 +556,7 @@ class MainWindow(Retranslatable, QMainWindow):
             self._spare_timer.start()
         # The application's input filter tells of every press and key: while the person clicks
         # or types, building that page waits for a pause (it holds the UI thread 60-70 ms).
-        app = QApplication.instance()
-        self._activity = (
-            app.findChild(EnterPressesButtons, "enter-presses-buttons") if app else None
-        )
+        self._activity = input_filter()
         if self._activity is not None:
             self._activity.activity.connect(self._postpone_spare)
         self._before_lock: QWidget | None = None

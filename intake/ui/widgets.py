@@ -11,6 +11,7 @@ from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent, QMouseEvent, QTouchEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
     QButtonGroup,
     QComboBox,
     QFrame,
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake.i18n import Language, _, pgettext
-from intake.ui.language import LanguageManager, Retranslatable
+from intake.ui.language import INPUT_FILTER, LanguageManager, Retranslatable
 
 # Each language is named in its own language, in every interface language: a person who
 # does not read the current one can still find theirs.
@@ -245,6 +246,12 @@ class EnterPressesButtons(QObject):
             watched.animateClick()
             return True
         return False
+
+
+def input_filter() -> EnterPressesButtons | None:
+    """The application's one input filter (made by `create_qapplication`), if there is one."""
+    app = QApplication.instance()
+    return app.findChild(EnterPressesButtons, INPUT_FILTER) if app is not None else None
 
 
 class CurrentPageStack(QWidget):
