@@ -1124,16 +1124,14 @@ class MainWindow(Retranslatable, QMainWindow):
         """Build the next call's page, hidden, while the volunteer waits for the phone: "New
         call" then only shows it. Building it (every step's widgets) took 70-80 ms, the
         slowest click of a shift, at the moment the phone rings."""
-        from intake.ui.call.page import CallPage, new_call  # noqa: PLC0415
+        from intake.ui.call.page import new_call  # noqa: PLC0415
 
         if self.services is None or self.locked or not self.isVisible():
             return
         if self.call_page is not None or self.spare_call is not None:
             return
-        call = new_call(self.services, current_language())
-        page = CallPage(call, self.services, self.pages)  # hidden: it takes no focus
+        page = self._add_call_page(new_call(self.services, current_language()))  # hidden
         page.stop()  # no autosave before its call begins (CallPage.begin)
-        self.pages.addWidget(page)
         self.spare_call = page
         # At the size it will be shown, on the next turn of the event loop (before its steps
         # are prepared): a hidden page is left at Qt's default 100x30 px.
@@ -1155,12 +1153,16 @@ class MainWindow(Retranslatable, QMainWindow):
         self._open_call(draft.resume())
 
     def _open_call(self, call: Any) -> None:
+        self._show_call(self._add_call_page(call))
+
+    def _add_call_page(self, call: Any) -> CallPage:
+        """A call's page among the window's pages, hidden (it takes no focus until shown)."""
         from intake.ui.call.page import CallPage  # noqa: PLC0415
 
         assert self.services is not None
         page = CallPage(call, self.services, self.pages)
         self.pages.addWidget(page)
-        self._show_call(page)
+        return page
 
     def _show_call(self, page: CallPage) -> None:
         self.home.show_saved(False)
