@@ -11,6 +11,7 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from intake.i18n import Language
+from intake.ui.app import IntakeApplication
 from intake.ui.call.page import AUTOSAVE_MS
 from intake.ui.main_window import SPARE_AFTER_MS, MainWindow
 from intake.vocabulary import ABANDON_REASONS
@@ -19,10 +20,25 @@ from tests.gui.conftest import AppFactory, main_window_of, store_of, wait_idle
 from tests.gui.texts import foreign_texts
 
 
-def ready_window(qtbot: QtBot, make_app: AppFactory, lang: Language) -> MainWindow:
-    window = main_window_of(qtbot, make_app(lang))
+def ready(
+    qtbot: QtBot, make_app: AppFactory, lang: Language
+) -> tuple[IntakeApplication, MainWindow]:
+    """Signed in, and the next call's page built."""
+    app = make_app(lang)
+    window = main_window_of(qtbot, app)
     qtbot.waitUntil(lambda: window.spare_call is not None, timeout=5_000)
-    return window
+    return app, window
+
+
+def ready_window(qtbot: QtBot, make_app: AppFactory, lang: Language) -> MainWindow:
+    return ready(qtbot, make_app, lang)[1]
+
+
+def unlock(qtbot: QtBot, window: MainWindow) -> None:
+    """The signed-in person's PIN at the lock page."""
+    window.lock_page.pin.setText(PIN)
+    window.lock_page.unlock_button.click()
+    qtbot.waitUntil(lambda: not window.locked, timeout=10_000)
 
 
 def test_new_call_shows_the_page_built_while_waiting_and_starts_the_call_then(
@@ -54,9 +70,7 @@ def test_new_call_shows_the_page_built_while_waiting_and_starts_the_call_then(
 def test_a_page_waiting_for_its_call_saves_nothing(
     qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
 ) -> None:
-    app = make_app(lang)
-    window = main_window_of(qtbot, app)
-    qtbot.waitUntil(lambda: window.spare_call is not None, timeout=5_000)
+    app, window = ready(qtbot, make_app, lang)
     spare = window.spare_call
     assert spare is not None
     assert not spare.autosave.isActive()  # its clock starts with the call
@@ -77,9 +91,7 @@ def test_a_page_waiting_for_its_call_saves_nothing(
 def test_after_a_call_the_next_page_is_a_new_call(
     qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
 ) -> None:
-    app = make_app(lang)
-    window = main_window_of(qtbot, app)
-    qtbot.waitUntil(lambda: window.spare_call is not None, timeout=5_000)
+    app, window = ready(qtbot, make_app, lang)
     window.new_call()
     first = window.call_page
     assert first is not None
@@ -133,9 +145,7 @@ def test_nothing_is_built_behind_the_lock(
     window.lock()
     qtbot.wait(SPARE_AFTER_MS + 300)
     assert window.spare_call is None
-    window.lock_page.pin.setText(PIN)
-    window.lock_page.unlock_button.click()
-    qtbot.waitUntil(lambda: not window.locked, timeout=10_000)
+    unlock(qtbot, window)
     qtbot.waitUntil(lambda: window.spare_call is not None, timeout=5_000)
 
 
@@ -147,9 +157,7 @@ def test_no_second_page_is_built_while_a_call_is_open(
     page = window.call_page
     assert page is not None
     window.lock()  # the volunteer steps away mid-call and comes back
-    window.lock_page.pin.setText(PIN)
-    window.lock_page.unlock_button.click()
-    qtbot.waitUntil(lambda: not window.locked, timeout=10_000)
+    unlock(qtbot, window)
     qtbot.wait(SPARE_AFTER_MS + 300)
     assert window.spare_call is None
     assert window.call_page is page
@@ -191,9 +199,7 @@ def test_a_call_saved_while_the_window_locks_leaves_it_locked(
     assert window.pages.currentWidget() is window.lock_page
     qtbot.wait(SPARE_AFTER_MS + 300)
     assert window.spare_call is None  # nothing built behind the lock either
-    window.lock_page.pin.setText(PIN)
-    window.lock_page.unlock_button.click()
-    qtbot.waitUntil(lambda: not window.locked, timeout=10_000)
+    unlock(qtbot, window)
     assert window.pages.currentWidget() is window.home
     assert window.new_call_action.isEnabled()
 
