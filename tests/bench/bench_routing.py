@@ -160,18 +160,16 @@ def whole_process(runs: int) -> None:
     """`intake route --json` as a whole process against `python -c pass`, alternating.
 
     Both run from compiled bytecode, as an installed command does (pip and the bundle ship
-    .pyc files): with PYTHONDONTWRITEBYTECODE set, as in this project's shells and CI, the
-    application's modules were compiled from source at every run (about 29 ms of 84) while the
-    standard library's were not. The children keep their bytecode in a temporary
-    PYTHONPYCACHEPREFIX, filled by the first, untimed run of each, never in the tree."""
-    import os
+    .pyc files; `installed.from_bytecode`): compiled from source at every run, the
+    application's modules cost about 29 ms of its 84."""
     import subprocess
+
+    from installed import from_bytecode
 
     command = [sys.executable, "-m", "intake", "route", "--province", "QC", "--json"]
     bare, route = [], []
     with tempfile.TemporaryDirectory(prefix="intake-bench-") as folder:
-        env = dict(os.environ, PYTHONPYCACHEPREFIX=str(Path(folder) / "pycache"))
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env = from_bytecode(Path(folder))
         for _run in range(runs + 1):
             for target, argv in ((bare, [sys.executable, "-c", "pass"]), (route, command)):
                 begin = time.perf_counter()

@@ -109,6 +109,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="start-up to first paint, against bare PySide6")
     parser.add_argument("--quick", action="store_true", help="two rounds, a few seconds")
     runs = 2 if parser.parse_args().quick else RUNS
+    from installed import from_bytecode
+
     from intake.accounts import Role
     from intake.pins import hash_pin
     from intake.settings import SettingsFile
@@ -117,9 +119,7 @@ def main() -> int:
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     with tempfile.TemporaryDirectory(prefix="intake-bench-") as folder:
-        ENV.update(os.environ)
-        ENV.pop("PYTHONDONTWRITEBYTECODE", None)
-        ENV["PYTHONPYCACHEPREFIX"] = str(Path(folder) / "pycache")
+        ENV.update(from_bytecode(Path(folder)))
         store = Path(folder) / "store.db"
         settings = Path(folder) / "settings.json"
         SettingsFile(settings).save(SettingsFile(settings).load().with_language("en"))
