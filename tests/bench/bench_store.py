@@ -309,11 +309,11 @@ def bench_saves(base: Path, sizes: Sizes, rng: random.Random) -> None:
         (five, save_five_transactions),
         (sealed, save_minimal),
     ]
-    times: list[list[float]] = [[], [], [], [], []]
+    times: list[list[float]] = [[] for _saver in savers]
     # CPU time of the process per save (the store's head-writing thread included): on a busy
     # machine the wall clock also counts waiting for a core, which inflates the CPU-heavy
     # encrypted saves far more than the baseline, whose time is mostly the disk's syncs.
-    cpu: list[list[float]] = [[], [], [], [], []]
+    cpu: list[list[float]] = [[] for _saver in savers]
     warming = 2 if sizes.quick else 10
     for round_ in range(sizes.saves + warming):
         for index, (store, saver) in enumerate(savers):  # alternating, so noise hits all alike
@@ -324,7 +324,7 @@ def bench_saves(base: Path, sizes: Sizes, rng: random.Random) -> None:
             if round_ >= warming:  # the first saves warm the caches
                 times[index].append(elapsed)
                 cpu[index].append(time.process_time() - started)
-    for store in (secret, plain, minimal, five, sealed):
+    for store, _saver in savers:
         store.close()
     print(f"save a whole call, {sizes.saves} alternating saves (FULL sync)")
     labels = (
