@@ -3,7 +3,9 @@ a test asks for `lang` (which runs it once in each language)."""
 
 from __future__ import annotations
 
+import gc
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,6 +41,21 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     set_language("en")
     yield
     set_language("en")
+
+
+@pytest.fixture(autouse=True)
+def _cycles_collected_where_qt_allows(request: pytest.FixtureRequest) -> None:
+    """A window test collects cycles on the UI thread only, as the application does
+    (`intake.ui.collector`); any other test runs with the interpreter's own collection, after
+    one collection here, on the main thread, of what window tests left (a dropped window
+    collected later by another test's thread would crash the run)."""
+    if "qtbot" in request.fixturenames:
+        from intake.ui import collector
+
+        collector.install(request.getfixturevalue("qapp"))
+    elif "intake.ui.collector" in sys.modules and not gc.isenabled():
+        gc.collect()
+        gc.enable()
 
 
 @pytest.fixture(params=["en", "fr"])

@@ -17,7 +17,7 @@ from intake.i18n import _
 from intake.services import session
 from intake.services.session import Session
 from intake.settings import SettingsFile
-from intake.ui import ops
+from intake.ui import collector, ops
 from intake.ui.failures import explain
 from intake.ui.gate import GateWindow
 from intake.ui.language import INPUT_FILTER, INSTALLED, LanguageManager, system_language
@@ -294,6 +294,7 @@ def create_qapplication(argv: list[str], *, defer_input_filter: bool = False) ->
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setStyleSheet(style_sheet(QApplication.font().pointSizeF()))
+    collector.install(app)  # cycles collected on this thread only, never on a worker
     if input_filter() is None:
         enter = EnterPressesButtons(app)
         enter.setObjectName(INPUT_FILTER)
