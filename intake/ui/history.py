@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtCore import Signal as QtSignal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -332,6 +333,7 @@ class HistoryPage(Retranslatable, QWidget):
         layout.addWidget(self.status)
         layout.addWidget(splitter, 1)
         self._opened: ContactDetail | None = None
+        self._fit_pending = False  # rows arrived while hidden: columns fitted when shown
         self._opening: str | None = None  # the contact asked for last
         self._fill_choices()
         self.search.returnPressed.connect(self.apply_filters)
@@ -416,14 +418,26 @@ class HistoryPage(Retranslatable, QWidget):
             else _("That could not be done. Try again.")
         )
 
+    def _fit_columns(self) -> None:
+        self._fit_pending = not self.isVisible()
+        if not self._fit_pending:
+            self.table.resizeColumnsToContents()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._fit_pending:
+            self._fit_columns()
+
     def _show_status(self) -> None:
         """How many contacts are listed; or, when the list or the search could not be read
         (the shared server cannot be reached, say), that it is not the full history: never a
         bare "0 contacts", which reads as "this caller never called"."""
         from intake.services.offline_unlock import server_did_not_answer  # noqa: PLC0415
 
-        # Rows arrive after the header was sized: fit the columns to them (no "2026-…").
-        self.table.resizeColumnsToContents()
+        # Rows arrive after the header was sized: fit the columns to them (no "2026-…"). Not
+        # while the screen is hidden (a language switch during a call refitted it for nothing,
+        # 10 ms of asking every cell): when it is shown.
+        self._fit_columns()
         count = self.model.rowCount()
         more = self.model.canFetchMore(QModelIndex())
         search, listing = self._search_error, self.model.error

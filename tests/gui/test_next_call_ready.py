@@ -11,12 +11,14 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from intake.i18n import Language
+from intake.storage.records import ContactRecord, save_contact
 from intake.ui.app import IntakeApplication
 from intake.ui.call.page import AUTOSAVE_MS
 from intake.ui.main_window import SPARE_AFTER_MS, MainWindow
 from intake.vocabulary import ABANDON_REASONS
 from tests.conftest import PIN
 from tests.gui.conftest import AppFactory, main_window_of, store_of, wait_idle
+from tests.gui.test_history import seeded, unreadable_columns
 from tests.gui.texts import foreign_texts
 
 
@@ -220,3 +222,71 @@ def test_the_next_page_waits_while_the_volunteer_clicks_and_types(
         assert window.spare_call is None
     qtbot.waitUntil(lambda: window.spare_call is not None, timeout=5_000)
     assert search.text() == "Terre-Neuve"
+
+
+def test_history_is_built_in_a_later_pause_and_opens_on_fresh_rows(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    """After the next call's page, the History screen is built in the next pause, so its first
+    opening is as quick as the next: hidden, at its size, nothing selected or opened (every
+    opening is a person's choice, and audited), and a call saved meanwhile is listed when it
+    opens."""
+    app = make_app(lang)
+    window = main_window_of(qtbot, app)
+    wait_idle(qtbot)
+    store = store_of(app)
+    audited = store.query("SELECT count(*) FROM audit")[0][0]
+    qtbot.waitUntil(lambda: window.history_page is not None, timeout=5_000)
+    page = window.history_page
+    assert page is not None
+    assert window.spare_call is not None  # the call's page came first
+    assert not page.isVisible()
+    assert window.pages.currentWidget() is window.home
+    assert page.size() == window.pages.contentsRect().size()
+    wait_idle(qtbot)
+    assert page.table.selectionModel().selectedRows() == []
+    assert store.query("SELECT count(*) FROM audit")[0][0] == audited
+    account = window.account.id
+    late = ContactRecord(
+        id="saved-after-history-was-built",
+        channel="phone",
+        started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        ui_language=lang,
+        caller_language=lang,
+        province="NB",
+        outcome="referred",
+        consent_notes=False,
+    )
+    save_contact(store, late, account)
+    window.show_history()
+    assert window.pages.currentWidget() is page
+    qtbot.waitUntil(lambda: any(row.id == late.id for row in page.model.rows), timeout=10_000)
+    assert page.search.hasFocus()
+    assert foreign_texts(window, lang) == []
+
+
+def test_no_history_screen_is_built_during_a_call(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    window = ready_window(qtbot, make_app, lang)
+    window.new_call()  # the phone rang before the next pause
+    qtbot.wait(2 * SPARE_AFTER_MS + 300)
+    assert window.history_page is None
+
+
+def test_the_waiting_history_fits_its_columns_when_shown_after_a_language_switch(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    """A hidden History screen does not refit its columns at a language switch (10 ms of a
+    switch during a call); it does when it is shown, so nothing is cut, even when shown again
+    without reading the list (after the lock, say)."""
+    seeded(existing_store, 40)
+    window = main_window_of(qtbot, make_app(lang))
+    qtbot.waitUntil(lambda: window.history_page is not None, timeout=5_000)
+    page = window.history_page
+    assert page is not None
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=10_000)
+    other: Language = "fr" if lang == "en" else "en"
+    window.language_switch.buttons[other].click()
+    window.pages.setCurrentWidget(page)  # shown as it is, the list not read again
+    assert unreadable_columns(page) == []
