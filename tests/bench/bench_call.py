@@ -11,7 +11,9 @@ Measured side by side in one run:
 4. Opening the history list and searching the notes with 100,000 stored contacts (one note
    each; the History screen was built in a pause after sign-in, as the window does). Goal 50 ms each (issue 14: any window action), from the click to the rows on screen.
 5. Autosave: time on the UI thread (the save itself runs on a worker). Goal under 5 ms.
-6. Resident memory after 100 whole calls (filled and saved), against right after the first.
+6. Resident memory after 100 whole calls (filled and saved), against right after the first;
+   then the pause of one collection of each generation on the UI thread (the collector's
+   tick, intake/ui/collector.py).
 7. "New call", the click to the greeting on screen: the page built while the volunteer waited
    for the phone, against the same click before it was built (every new call until now); and
    the first visit of each step on either page, once its steps are prepared.
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import cProfile
+import gc
 import os
 import pstats
 import statistics
@@ -34,7 +37,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -342,15 +345,17 @@ def main() -> int:
 
         waited, at_click, visits_waited, visits_at_click = time_new_call(app, window, sizes.rounds)
         first = rss_mb()
-        for _call in range(sizes.calls):
-            window.new_call()
-            call = window.call_page
-            assert call is not None
-            fill(call)
-            call.steps["wrapup"].save_button.click()  # type: ignore[attr-defined]
-            settle(app, lambda: window.call_page is None)
-        settle(app)
+        with counting_collections() as collected:
+            for _call in range(sizes.calls):
+                window.new_call()
+                call = window.call_page
+                assert call is not None
+                fill(call)
+                call.steps["wrapup"].save_button.click()  # type: ignore[attr-defined]
+                settle(app, lambda: window.call_page is None)
+            settle(app)
         after = rss_mb()
+        pauses = collector_pauses()
 
         print(
             f"Phone-line workflow; {sizes.contacts:,} stored contacts (seeded in {seeding / 1000:.1f} s)"
@@ -383,10 +388,44 @@ def main() -> int:
             f"{'resident memory':<36} after 1 call {first:.0f} MB, after {sizes.calls + 1} calls {after:.0f} MB "
             f"({(after - first) / first * 100:+.1f}%)"
         )
+        print("\n".join(line(f"collector tick, generation {g}", p, goal=50) for g, p in pauses))
+        print(
+            f"{'collections during those calls':<36} "
+            + ", ".join(f"generation {g}: {collected.count(g)}" for g in range(3))
+        )
         window.close()
         stack.close()
         controller.shutdown()
     return 0
+
+
+@contextlib.contextmanager
+def counting_collections() -> Iterator[list[int]]:
+    """The generation of every collection that starts meanwhile."""
+    started: list[int] = []
+
+    def record(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started.append(info["generation"])
+
+    gc.callbacks.append(record)
+    try:
+        yield started
+    finally:
+        gc.callbacks.remove(record)
+
+
+def collector_pauses() -> list[tuple[int, list[float]]]:
+    """What one tick of the UI thread's cycle collector (intake.ui.collector) can cost the
+    window after a shift's calls: each generation collected ten times. Generation 2, the
+    slowest, falls due after ten of generation 1; the directory is out of its way (gc.freeze)."""
+    samples: list[list[float]] = [[], [], []]
+    for _ in range(10):
+        for generation in (0, 1, 2):
+            start = time.perf_counter()
+            gc.collect(generation)
+            samples[generation].append(ms(start))
+    return list(enumerate(samples))
 
 
 if __name__ == "__main__":

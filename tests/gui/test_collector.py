@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -110,3 +111,54 @@ def test_installed_once_however_often_the_application_is_made() -> None:
     app = create_qapplication([])
     assert collector.install(app) is collector.install(app)
     assert not gc.isenabled()
+
+
+@pytest.fixture
+def generations() -> Iterator[list[int]]:
+    """The generation of every collection that starts, with small thresholds and the test
+    process's own objects frozen out of the way (the oldest generation then holds what the
+    test keeps)."""
+    started: list[int] = []
+
+    def record(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            started.append(info["generation"])
+
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(100, 2, 2)
+    gc.callbacks.append(record)
+    yield started
+    gc.callbacks.remove(record)
+    gc.set_threshold(*threshold)
+    gc.unfreeze()
+
+
+def test_a_full_collection_waits_for_a_quarter_more_long_lived_objects(
+    generations: list[int],
+) -> None:
+    tick = collector.UiThreadCollector(QObject())  # reads the small thresholds; ticked by hand
+    kept: list[list[list[int]]] = []
+
+    def ticks(count: int, *, lasting: bool) -> None:
+        for _ in range(count):
+            if lasting:
+                kept.append([[i] for i in range(150)])
+            else:
+                for _ in range(150):  # garbage only the collector can free
+                    ring: list[object] = []
+                    ring.append(ring)
+            tick.collect_due()
+
+    for _ in range(40):  # the first comes as soon as the oldest generation is due
+        ticks(1, lasting=True)
+        if 2 in generations:
+            break
+    assert 2 in generations
+    generations.clear()
+    ticks(90, lasting=False)
+    assert 1 in generations  # collections go on, and free the garbage...
+    assert 2 not in generations  # ...but nothing lasted: no full collection, however long
+    ticks(20, lasting=True)
+    assert 2 in generations  # a quarter more lasted: a full collection again
+    assert kept
