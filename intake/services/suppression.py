@@ -22,8 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 SMALLEST_SHOWN = 5
 
@@ -66,6 +68,8 @@ def _layout(rows: int, cols: int) -> tuple[int, list[list[int]]]:
 
 
 def _matrix(n: int, equations: list[list[int]]) -> np.ndarray:
+    import numpy as np  # noqa: PLC0415 - on the report's worker, not at the screen's opening
+
     a = np.zeros((len(equations), n))
     for i, eq in enumerate(equations):
         for v in eq[:-1]:
@@ -76,6 +80,8 @@ def _matrix(n: int, equations: list[list[int]]) -> np.ndarray:
 
 def determined(a: np.ndarray, suppressed: Sequence[int]) -> list[int]:
     """The suppressed variables whose value the published ones fix."""
+    import numpy as np  # noqa: PLC0415 - on the report's worker, not at the screen's opening
+
     if not suppressed:
         return []
     sub = a[:, list(suppressed)]
@@ -212,6 +218,8 @@ def suppress_nested(
     n1, eq1 = _layout(p_rows, p_cols)
     n2, eq2 = _layout(w_rows, w_cols)
     eq2 = [[v + n1 for v in eq] for eq in eq2]
+    import numpy as np  # noqa: PLC0415 - on the report's worker, not at the screen's opening
+
     values = _values(parts) + _values(wholes)
     a = np.vstack([_matrix(n1 + n2, eq1), _matrix(n1 + n2, eq2)])
 
