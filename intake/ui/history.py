@@ -17,6 +17,7 @@ from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QFrame,
@@ -334,6 +335,10 @@ class HistoryPage(Retranslatable, QWidget):
         layout.addWidget(splitter, 1)
         self._opened: ContactDetail | None = None
         self._fit_pending = False  # rows arrived while hidden: columns fitted when shown
+        # A column the person dragged to a width keeps it: later pages of rows no longer fit
+        # the columns (they undid the drag as the person scrolled); a language switch does.
+        self._widths_chosen = False
+        self.table.horizontalHeader().sectionResized.connect(self._column_resized)
         self._opening: str | None = None  # the contact asked for last
         self._fill_choices()
         self.search.returnPressed.connect(self.apply_filters)
@@ -420,8 +425,14 @@ class HistoryPage(Retranslatable, QWidget):
 
     def _fit_columns(self) -> None:
         self._fit_pending = not self.isVisible()
-        if not self._fit_pending:
+        if not self._fit_pending and not self._widths_chosen:
             self.table.resizeColumnsToContents()
+
+    def _column_resized(self) -> None:
+        # Only a drag on the header resizes a column with a mouse button down; fitting, the
+        # last column stretching with the window and a language switch do not.
+        if QApplication.mouseButtons() != Qt.MouseButton.NoButton:
+            self._widths_chosen = True
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -710,5 +721,6 @@ class HistoryPage(Retranslatable, QWidget):
         self.table.setAccessibleName(_("Past contacts"))
         self._fill_choices()
         self.model.retranslate()
+        self._widths_chosen = False  # the texts changed: fitted to the new ones
         self._show_status()
         self._show_detail()

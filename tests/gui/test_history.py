@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -108,6 +109,54 @@ def test_columns_fit_rows_that_arrive_later_and_the_other_language(
     page.table.scrollToBottom()
     qtbot.waitUntil(lambda: page.model.rowCount() == PAGE_SIZE + 20, timeout=10_000)
     assert unreadable_columns(page) == []
+    window = page.window()
+    window.language_switch.buttons["fr" if lang == "en" else "en"].click()  # type: ignore[attr-defined]
+    assert unreadable_columns(page) == []
+
+
+def _drag_column_edge(page: HistoryPage, column: int, by: int) -> None:
+    """Widen a column as a person does: press on its right edge in the header, drag, release."""
+    header = page.table.horizontalHeader()
+    edge = QPoint(header.sectionViewportPosition(column) + header.sectionSize(column) - 1, 5)
+    viewport = header.viewport()
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, edge)
+    QTest.mouseMove(viewport, edge + QPoint(by // 2, 0))
+    QTest.mouseMove(viewport, edge + QPoint(by, 0))
+    QTest.mouseRelease(
+        viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, edge + QPoint(by, 0)
+    )
+
+
+def test_a_column_a_person_widened_keeps_its_width_as_more_rows_arrive(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    """Scrolling down loads the next page of rows; it used to fit every column to its contents
+    again, undoing the width the person had just dragged a column to."""
+    seeded(existing_store, PAGE_SIZE + 20)
+    _store, page = open_history(qtbot, make_app, lang)
+    page.window().resize(1280, 720)
+    qtbot.waitUntil(lambda: page.model.rowCount() == PAGE_SIZE, timeout=10_000)
+    fitted = page.table.columnWidth(1)
+    _drag_column_edge(page, 1, 120)
+    widened = page.table.columnWidth(1)
+    assert widened >= fitted + 100
+    page.table.scrollToBottom()
+    qtbot.waitUntil(lambda: page.model.rowCount() > PAGE_SIZE, timeout=10_000)
+    wait_idle(qtbot)
+    assert page.table.columnWidth(1) == widened
+
+
+def test_a_language_switch_fits_the_columns_to_the_new_texts_again(
+    qtbot: QtBot, make_app: AppFactory, existing_store: Path, lang: Language
+) -> None:
+    seeded(existing_store, 30)
+    _store, page = open_history(qtbot, make_app, lang)
+    page.window().resize(1280, 720)
+    _drag_column_edge(page, 1, -40)  # narrower than its contents: the person's choice
+    assert 1 in unreadable_columns(page)
+    page.apply_filters()
+    wait_idle(qtbot)
+    assert 1 in unreadable_columns(page)
     window = page.window()
     window.language_switch.buttons["fr" if lang == "en" else "en"].click()  # type: ignore[attr-defined]
     assert unreadable_columns(page) == []
