@@ -3,9 +3,10 @@
 Built from the routing engine's own crisis ranking, so the phone line, the kiosk and
 `intake route` never disagree, in the order the tier calls for: at imminent risk emergency
 services first (or the local alternative where 9-1-1 does not exist), then 9-8-8 by call or
-text, then the 24/7 lines of the province or territory; at high risk (and concern) 9-8-8 first,
-for a warm transfer, then emergency services, then the 24/7 lines. A crisis route opened with no
-tier yet ("not-screened", or "none") is treated as imminent: someone opened it for a reason.
+text, then the 24/7 lines of the province or territory; at high risk (and concern) 9-8-8 and the
+province's 24/7 crisis lines first, for a warm transfer, then emergency services (for when the
+danger becomes immediate), then the other 24/7 lines. A crisis route opened with no tier yet
+("not-screened", or "none") is treated as imminent: someone opened it for a reason.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import datetime
 
 from intake.directory.model import Contact, Program
 from intake.provinces import ALL
-from intake.routing.engine import Request, Router
+from intake.routing.engine import Request, Router, crisis_rank
 
 NINE_EIGHT_EIGHT = "ca-988"
 NINE_ONE_ONE = "ca-911"
@@ -42,16 +43,11 @@ class CrisisPlan:
 
     @property
     def entries(self) -> tuple[CrisisEntry, ...]:
-        """The engine's crisis order for the tier (the recommendations list agrees)."""
-        pair = (
-            (self.emergency, self.line_988)
-            if self.emergency_first
-            else (
-                self.line_988,
-                self.emergency,
-            )
-        )
-        return tuple(e for e in pair if e is not None) + self.local_lines
+        """The engine's crisis order for the tier (the recommendations list agrees); the local
+        lines keep the engine's order among themselves (the sort is stable)."""
+        shown = [e for e in (self.emergency, self.line_988, *self.local_lines) if e is not None]
+        imminent = self.emergency_first
+        return tuple(sorted(shown, key=lambda e: crisis_rank(e.program, imminent=imminent)))
 
 
 def ordering_tier(risk: str) -> str:

@@ -4,8 +4,10 @@ The policy is a volunteer's reasoning, in ordered tiers (docs/routing.md says it
 1. Eligibility: region, role (unknown eligibility is shown to confirm, never hidden), programs
    for a group the caller did not ask for, topic-only programs, unconfirmed listings and
    regulatory bodies are left out, each with a reason.
-2. Safety first: high or imminent risk switches to the crisis route (emergency services or
-   9-8-8 first, then the 24/7 lines). At "concern", 9-8-8 is second.
+2. Safety first: high or imminent risk switches to the crisis route (imminent: emergency
+   services first; high: 9-8-8 and the province's crisis lines, then emergency services; then
+   the 24/7 lines). At "concern", 9-8-8 is second, or first when the first program is not
+   answering now.
 3. Otherwise, by tier: programs for a group the caller asked for (Indigenous, Veterans, young
    people); then, when none of the caller's own province's programs is open now, the 24/7 lines
    that serve the caller; the own province's or territory's programs; national programs for the
@@ -271,6 +273,25 @@ def _contact_order(contact: Contact) -> tuple[int, int]:
 def _public_service(program: Program) -> bool:
     """Emergency services and 9-8-8: public facts, never hedged at the point of referral."""
     return program.kind == "emergency" or program.id == NINE_EIGHT_EIGHT
+
+
+def crisis_rank(program: Program, *, imminent: bool) -> int:
+    """A program's place on the crisis route, lower first (the crisis panel sorts by it too)."""
+    emergency = program.kind == "emergency"
+    is_988 = program.id == NINE_EIGHT_EIGHT
+    always = program.hours.always_open and program.kind in _LINE_KINDS
+    crisis_line = always and program.kind == "crisis-line"
+    if imminent:
+        order = (emergency, is_988, crisis_line, always)
+    else:
+        # High: a warm transfer to 9-8-8 or the province's crisis line (the standard's step 5);
+        # emergency services after them, for when the danger becomes immediate. A crisis line
+        # that may no longer run does not go ahead of emergency services.
+        order = (is_988, crisis_line and program.doubt is None, emergency, always)
+    for rank, flag in enumerate(order):
+        if flag:
+            return rank
+    return len(order)
 
 
 def may_not_run(program: Program) -> bool:
@@ -602,21 +623,7 @@ class Router:
 
     def _crisis_rank(self, program: Program, request: Request) -> int:
         """Lower comes first. Only used on the crisis route."""
-        return self._crisis_rank_at(program, imminent=request.risk == "imminent")
-
-    @staticmethod
-    def _crisis_rank_at(program: Program, *, imminent: bool) -> int:
-        emergency = program.kind == "emergency"
-        is_988 = program.id == NINE_EIGHT_EIGHT
-        always = program.hours.always_open and program.kind in _LINE_KINDS
-        if imminent:
-            order = (emergency, is_988, always and program.kind == "crisis-line", always)
-        else:
-            order = (is_988, emergency, always and program.kind == "crisis-line", always)
-        for rank, flag in enumerate(order):
-            if flag:
-                return rank
-        return len(order)
+        return crisis_rank(program, imminent=request.risk == "imminent")
 
     def _warnings_by_language(
         self, program: Program, province: str, contacts: tuple[Contact, ...]
@@ -715,6 +722,9 @@ class Router:
             if program.hours.always_open and program.kind == "crisis-line"
             else None
         )
+        # Emergency services at high risk come after the warm-transfer lines: "if the danger
+        # becomes immediate", not "come first".
+        high_prefix = "emergency-if-immediate" if program.kind == "emergency" else crisis_prefix
         return (
             program,
             doubt,
@@ -730,7 +740,7 @@ class Router:
             contacts,
             (warnings[0], warnings[1]),
             self._oldest_check[program.id],
-            (prefix, crisis_prefix),
+            (prefix, high_prefix, crisis_prefix),  # by tier: none/concern, high, imminent
         )
 
     def _parts(self, program: Program) -> tuple[Any, ...]:
@@ -770,8 +780,8 @@ class Router:
             self._any_hour_line(program),
             hours_number,
             (
-                self._crisis_rank_at(program, imminent=False),
-                self._crisis_rank_at(program, imminent=True),
+                crisis_rank(program, imminent=False),
+                crisis_rank(program, imminent=True),
             ),
             program.id == NINE_EIGHT_EIGHT,
             self._fit_of[program.id],
@@ -918,12 +928,18 @@ class Router:
                 )
         rows.sort()  # the ids are unique: the members are never compared
         if not crisis:
-            # Pinned places: 9-8-8 second at "concern"; a program the topic calls for next.
+            # Pinned places: 9-8-8 second at "concern" (first when the first program is not
+            # answering now); a program the topic calls for next.
             pinned = [row for row in rows if row[8]]
             if pinned and len(rows) > len(pinned):
                 pinned.sort(key=lambda row: not row[2][9])  # stable: 9-8-8 first
                 rest = [row for row in rows if not row[8]]
-                rows = rest[:1] + pinned + rest[1:]
+                first = rest[0]
+                answering = not (first[2][1] or first[2][2] or first[7][3])
+                if pinned[0][2][9] and not answering:
+                    rows = pinned[:1] + rest[:1] + pinned[1:] + rest[1:]
+                else:
+                    rows = rest[:1] + pinned + rest[1:]
         alternative = next(
             (row[1] for row in rows if row[2][6]),
             NINE_EIGHT_EIGHT if NINE_EIGHT_EIGHT in self._by_id else None,
@@ -955,6 +971,7 @@ class Router:
         they are made of (kind, class, format shape, hours, first reason); warnings are the
         member's own unless a fact is stale."""
         crisis = request.risk in ("high", "imminent")
+        tier = crisis + (request.risk == "imminent")
         french = request.language == "fr"
         need = request.need
         stale_before = request.at.date() - STALE_AFTER
@@ -962,7 +979,7 @@ class Router:
         recommendations: list[Recommendation] = []
         append, new, set_fields = recommendations.append, object.__new__, object.__setattr__
         for _key, program_id, member, reasons, unconfirmed, shape_fit, score, state, _p in rows:
-            prefix = member[14][crisis]
+            prefix = member[14][tier]
             parts = (id(member[10]), id(reasons), member[4], state[0], prefix)
             full_reasons = made.get(parts)
             if full_reasons is None:
@@ -1063,13 +1080,19 @@ class Router:
                     heapq.heapreplace(heap, (true_key, index))
 
         if pinned and keyed:
-            # Pinned places: 9-8-8 second at "concern", then the programs the topic calls for.
+            # Pinned places: 9-8-8 second at "concern" (first when the first program is not
+            # answering now), then the programs the topic calls for.
             pinned = sorted(
                 ((closed_key(key, index), index) for key, index in pinned),
                 key=lambda pair: (not items[pair[1]][9], pair[0]),
             )
             rest = in_order(keyed)
-            head = [next(rest), *pinned]
+            first = next(rest)
+            # doubt, no verified contact, closed now (the key's fields): not answering now
+            if items[pinned[0][1]][9] and (first[0][2] or first[0][4] or first[0][5]):
+                head = [pinned[0], first, *pinned[1:]]
+            else:
+                head = [first, *pinned]
             order = head + list(islice(rest, max(limit - len(head), 0)))
             head_lines = [pair for pair in head if items[pair[1]][6]]
             alternative_pair = head_lines[0] if head_lines else min(lines, default=None)

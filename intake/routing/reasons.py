@@ -9,6 +9,9 @@ from intake.i18n import N_, _
 
 REASONS: dict[str, str] = {
     "emergency-first": N_("Immediate danger: emergency services come first."),
+    "emergency-if-immediate": N_(
+        "If the danger becomes immediate, or an attempt is under way: emergency services."
+    ),
     "crisis-988": N_("9-8-8 answers by call or text, 24/7, in English or French."),
     "crisis-line-24-7": N_("A 24/7 line for the crisis route."),
     "serves-province": N_("In the caller's own province or territory."),

@@ -114,7 +114,8 @@ def _row(
         reasons.append("hours-unknown")
     closed = open_now is False or (open_now is None and not _office_hours(program, local))
     if program.kind == "emergency":
-        reasons.insert(0, "emergency-first")
+        # At high risk emergency services follow the warm-transfer lines.
+        reasons.insert(0, "emergency-if-immediate" if request.risk == "high" else "emergency-first")
     elif program.id == NINE_EIGHT_EIGHT:
         reasons.insert(0, "crisis-988")
     elif crisis and hours.always_open and program.kind == "crisis-line":
@@ -163,7 +164,14 @@ def route_by_rows(router: Router, request: Request) -> Result:
         if pinned and len(rows) > len(pinned):
             pinned_ids = {id(r) for r in pinned}
             rest = [r for r in rows if id(r) not in pinned_ids]
-            rows = rest[:1] + pinned + rest[1:]
+            # At concern, 9-8-8 goes first when the first program is not answering now: in
+            # doubt, with no verified contact, or closed (key: doubt, ..., no contact, closed).
+            first_key = rest[0][2]
+            answering = not (first_key[0] or first_key[2] or first_key[3])
+            if pinned[0][3].id == NINE_EIGHT_EIGHT and not answering:
+                rows = pinned[:1] + rest[:1] + pinned[1:] + rest[1:]
+            else:
+                rows = rest[:1] + pinned + rest[1:]
     alternative = next(
         (row[3].id for row in rows if row[3].hours.always_open and row[3].kind in _LINE_KINDS),
         NINE_EIGHT_EIGHT if router.get(NINE_EIGHT_EIGHT) is not None else None,

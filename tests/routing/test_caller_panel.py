@@ -89,6 +89,9 @@ def test_caller(caller: dict[str, Any], args: str, capsys: pytest.CaptureFixture
     assert ids[0] == caller["first"], f"first is {ids[:3]}; expected {caller['first']}: {why}"
     for wanted in caller.get("top3", []):
         assert wanted in ids[:3], f"{wanted} not in the first three {ids[:3]}: {why}"
+    order = [ids.index(wanted) for wanted in caller.get("order", []) if wanted in ids]
+    assert len(order) == len(caller.get("order", [])), f"{caller['order']} not all in {ids}: {why}"
+    assert order == sorted(order), f"{caller['order']} out of order in {ids}: {why}"
     for unwanted in caller.get("absent", []):
         assert unwanted not in ids, f"{unwanted} must not appear: {why}"
     by_id = {rec["id"]: rec for rec in data["recommendations"]}

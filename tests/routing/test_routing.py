@@ -74,8 +74,17 @@ def test_invariants_everywhere(province: str, role: str, language: str, risk: st
         assert first.kind == "emergency"
         assert ids(result)[1] == "ca-988"
     if risk == "high":
+        # 9-8-8, then the province's 24/7 crisis lines (warm-transfer targets), then emergency
+        # services "if the danger becomes immediate" (the standard's step 5).
         assert ids(result)[0] == "ca-988"
-        assert result.recommendations[1].program.kind == "emergency"
+        programs = [r.program for r in result.recommendations]
+        at = next(i for i, p in enumerate(programs) if p.kind == "emergency")
+        assert all(
+            p.kind == "crisis-line" and p.hours.always_open and p.doubt is None
+            for p in programs[1:at]
+        )
+        assert "emergency-if-immediate" in result.recommendations[at].reasons
+        assert "emergency-first" not in result.recommendations[at].reasons
     if province == "NU":
         assert "ca-911" not in ids(result)
         if risk == "imminent":
