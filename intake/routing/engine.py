@@ -154,7 +154,7 @@ _Member = tuple[
     tuple[Contact, ...],
     tuple[tuple[tuple[str, ...], tuple[str, ...]], tuple[tuple[str, ...], tuple[str, ...]]],
     date,
-    tuple[str | None, str | None],
+    tuple[str | None, str | None, str | None],  # first reason: none/concern, high, imminent
 ]
 # Whether one distinct opening hours is open at the request's moment: its reason, open now,
 # next opening in the caller's time, closed now (unknown hours: outside office hours).
