@@ -46,7 +46,7 @@ _SOURCES = (
     _PACKAGE.parent / "vocabulary.py",
     _PACKAGE.parent / "timezones.py",
 )
-_FORMAT = b"intake-directory-cache-2"
+_FORMAT = b"intake-directory-cache-3"  # 3: Program.confirm_roles
 
 
 def cache_folder() -> Path | None:

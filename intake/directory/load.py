@@ -48,7 +48,10 @@ SCHEMA: dict[str, tuple[bool, str]] = {
     "source, checked": (False, "defaults for every fact of the entry"),
     "name": (True, "en, fr, status, fr_status, source, checked"),
     "text": (True, "description, serves, referral: each with en and fr"),
-    "eligibility": (True, "provinces (codes or *), roles, status, source, checked"),
+    "eligibility": (
+        True,
+        "provinces (codes or *), roles, confirm_roles (optional), status, source, checked",
+    ),
     "languages": (True, "value (en, fr, other; empty when unknown), status, source, checked"),
     "format": (True, "modes, channels, status, source, checked"),
     "cost": (True, "value (" + ", ".join(m.COSTS) + "), status, source, checked"),
@@ -387,6 +390,9 @@ def _program(ctx: _Ctx, raw: dict[str, Any]) -> m.Program:
         origin=ctx.file,
         doubt=_text(ctx, raw["doubt"], "doubt") if "doubt" in raw else None,
         topics=_choices(ctx, raw.get("topics", []), TOPICS, "topics"),
+        confirm_roles=_choices(
+            ctx, eligibility.get("confirm_roles", []), AUDIENCE_ROLES, "eligibility.confirm_roles"
+        ),
     )
 
 

@@ -243,6 +243,10 @@ class Program:
     doubt: Text | None = None
     # Offered only when the call is about one of these topics (a complaint: the CMPA).
     topics: frozenset[str] = frozenset()
+    # Roles the program may serve though no source confirms it for every such caller (PARO:
+    # the families of residents and students, when the call does not say the physician is one):
+    # shown to them with "confirm eligibility", never left out.
+    confirm_roles: frozenset[str] = frozenset()
 
     @property
     def provinces(self) -> frozenset[str]:

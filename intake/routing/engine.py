@@ -321,6 +321,7 @@ def _class_signature(program: Program) -> tuple[object, ...]:
         program.audience,
         program.topics,
         program.roles,
+        program.confirm_roles,
         program.scope,
     )
 
@@ -499,6 +500,8 @@ class Router:
             return None
         if request.role in _PHYSICIAN_STAGES and "physician" in roles:
             return None  # unknown eligibility is not "no": shown, to confirm
+        if request.role in program.confirm_roles and not request.about_colleague:
+            return None  # the same, where the directory says so (PARO: residents' families)
         return "role-not-served"
 
     @staticmethod
@@ -528,9 +531,15 @@ class Router:
     def _unconfirmed(program: Program, request: Request) -> bool:
         """Shown although the program does not say it serves the caller's role."""
         roles = program.roles
-        if "anyone" in roles or request.role in roles or request.about_someone:
+        if "anyone" in roles or request.role in roles:
             return False
-        return request.role in _PHYSICIAN_STAGES
+        if request.about_someone and roles & {"physician", "worried"}:
+            return False  # for the physician the caller worries about
+        if request.about_family and "family" in roles:
+            return False
+        if request.role in program.confirm_roles and not request.about_colleague:
+            return True
+        return not request.about_someone and request.role in _PHYSICIAN_STAGES
 
     def _tier(self, program: Program, request: Request) -> int:
         if program.audience and (
@@ -578,6 +587,8 @@ class Router:
                 reasons.append("helps-family")
             if roles & {"physician", "anyone"}:
                 reasons.append("for-the-family-member")
+            if Router._unconfirmed(program, request):
+                reasons.append("confirm-eligibility")
         elif request.about_colleague:
             reasons.append("helps-worried-others" if "worried" in roles else "for-the-colleague")
         elif Router._unconfirmed(program, request):

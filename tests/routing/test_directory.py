@@ -307,6 +307,11 @@ MORE_MISTAKES = [
         "eligibility.roles",
         "not one of",
     ),
+    (
+        entry().replace('roles = ["physician"]', 'roles = ["physician"], confirm_roles = ["kin"]'),
+        "eligibility.confirm_roles",
+        "not one of",
+    ),
     (entry().replace('value = ["en", "fr"]', 'value = ["de"]'), "languages.value", "not one of"),
     (entry().replace('modes = ["one-on-one"]', 'modes = ["solo"]'), "format.modes", "not one of"),
     (

@@ -53,9 +53,11 @@ def test_invariants_everywhere(province: str, role: str, language: str, risk: st
         if role in program.roles or "anyone" in program.roles:
             assert "confirm-eligibility" not in rec.warnings
         else:
-            # Unknown eligibility is not "no": a physician-stage role is shown, to confirm.
-            assert role in ("resident", "student", "retired"), program.id
-            assert "physician" in program.roles
+            # Unknown eligibility is not "no": a physician-stage role is shown, to confirm, and
+            # a role the directory says may be served (PARO: residents' families).
+            assert role in program.confirm_roles or (
+                role in ("resident", "student", "retired") and "physician" in program.roles
+            ), program.id
             assert "confirm-eligibility" in rec.warnings
         # Emergency services and 9-8-8 carry no warnings about name, cost or eligibility.
         if program.kind == "emergency" or program.id == "ca-988":
