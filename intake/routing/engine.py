@@ -109,6 +109,7 @@ SUPPORT_KINDS = frozenset(
     {"peer-support", "support-line", "counselling", "mentorship", "coaching", "health-program"}
 )
 _LINE_KINDS = SUPPORT_KINDS | {"crisis-line"}
+_QUEBEC_ONLY = frozenset({"QC"})
 # Roles that are physicians at some stage: a program for physicians may serve them too, which is
 # "confirm eligibility", not "no", unless the program lists them.
 _PHYSICIAN_STAGES = frozenset({"resident", "student", "retired"})
@@ -292,6 +293,15 @@ def crisis_rank(program: Program, *, imminent: bool) -> int:
         if flag:
             return rank
     return len(order)
+
+
+def _french_unconfirmed(program: Program, verified: bool) -> bool:
+    """For a French-speaking caller: no source confirms service in French, and none says it is
+    not offered (that is "language-not-offered"). Outside Québec this changes what a volunteer
+    says ("I cannot confirm they serve in French"); a Québec-only program is left unflagged."""
+    languages = program.languages
+    confirmed = languages.provenance.status == "verified" and "fr" in languages.value
+    return not confirmed and not verified and program.provinces != _QUEBEC_ONLY
 
 
 def may_not_run(program: Program) -> bool:
@@ -670,6 +680,7 @@ class Router:
             *(warnings if french is None else french),
             *tail,
             *(("language-not-offered",) if verified and "fr" not in languages.value else ()),
+            *(("french-not-confirmed",) if _french_unconfirmed(program, verified) else ()),
         )
         return shared.setdefault(english, english), shared.setdefault(in_french, in_french)
 

@@ -67,6 +67,7 @@ WARNINGS: dict[str, str] = {
     ),
     "no-verified-contact": N_("No verified way to reach it."),
     "language-not-offered": N_("Service is not offered in the caller's language."),
+    "french-not-confirmed": N_("Service in French is not confirmed: ask the program."),
     "may-not-run": N_("This program may no longer run: check before offering it."),
     "confirm-eligibility": N_("Eligibility for the caller's role is not stated: ask the program."),
 }

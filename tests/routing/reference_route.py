@@ -73,6 +73,12 @@ def _static_warnings(
         and "other" not in languages.value
     ):
         warnings.append("language-not-offered")
+    elif (
+        language == "fr"
+        and not (languages.provenance.status == "verified" and "fr" in languages.value)
+        and program.provinces != {"QC"}
+    ):
+        warnings.append("french-not-confirmed")
     return warnings
 
 

@@ -266,3 +266,24 @@ def test_every_province_has_a_zone_of_its_own() -> None:
     for code, province in PROVINCES.items():
         assert zone(province.zone).key == province.zone, code
     assert [p.code for p in PROVINCES.values() if not p.has_911] == ["NU"]
+
+
+def _warnings_of(result: Result) -> dict[str, tuple[str, ...]]:
+    return {rec.program.id: rec.warnings for rec in result.recommendations}
+
+
+def test_a_french_speaking_caller_is_told_where_french_service_is_not_confirmed() -> None:
+    """Outside Québec most programs do not say whether they serve in French: a volunteer says
+    so ("I cannot confirm they serve in French") instead of reading a French script as a promise.
+    Not for an English-speaking caller, not where French is confirmed (the CMA's bilingual line),
+    not for a Québec-only program, never on 9-8-8 or 9-1-1."""
+    french = _warnings_of(route(province="AB", language="fr", risk="high"))
+    english = _warnings_of(route(province="AB", language="en", risk="high"))
+    assert "french-not-confirmed" in french["ab-pfsp"]
+    assert "french-not-confirmed" not in english["ab-pfsp"]
+    assert french["ca-988"] == () and french["ca-911"] == ()
+    quebec = _warnings_of(route(province="QC", language="fr"))
+    assert "french-not-confirmed" not in quebec["qc-pamq"]
+    nova_scotia = _warnings_of(route(province="NS", language="fr"))
+    assert "french-not-confirmed" not in nova_scotia["ca-cma-wsl"]  # bilingual, verified
+    assert "french-not-confirmed" in nova_scotia["ns-psp"]
