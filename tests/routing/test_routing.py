@@ -281,7 +281,8 @@ def test_a_french_speaking_caller_is_told_where_french_service_is_not_confirmed(
     english = _warnings_of(route(province="AB", language="en", risk="high"))
     assert "french-not-confirmed" in french["ab-pfsp"]
     assert "french-not-confirmed" not in english["ab-pfsp"]
-    assert french["ca-988"] == () and french["ca-911"] == ()
+    assert french["ca-988"] == ()
+    assert french["ca-911"] == ()
     quebec = _warnings_of(route(province="QC", language="fr"))
     assert "french-not-confirmed" not in quebec["qc-pamq"]
     nova_scotia = _warnings_of(route(province="NS", language="fr"))
