@@ -28,7 +28,9 @@ KINDS = (
     "regulatory",
 )
 CONTACT_TYPES = ("voice", "text", "tty", "email", "web", "chat")
-CONTACT_TAGS = ("toll-free", "local", "international", "after-hours", "collect")
+# "some-callers": a contact for some callers only (its note says whom), given after the
+# program's general contacts (BC's IMPACT voicemail, for rural physicians after an incident).
+CONTACT_TAGS = ("toll-free", "local", "international", "after-hours", "collect", "some-callers")
 AUDIENCES = ("indigenous", "veterans", "youth")
 COSTS = ("free", "free-for-members", "fee", "unknown")
 SCOPES = ("national", "provincial", "local")

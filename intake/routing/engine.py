@@ -265,10 +265,11 @@ class Result:
     excluded: tuple[Exclusion, ...]
 
 
-def _contact_order(contact: Contact) -> tuple[int, int]:
+def _contact_order(contact: Contact) -> tuple[int, int, int]:
     by_type = {"voice": 0, "text": 1, "tty": 2, "chat": 3, "email": 4, "web": 5}
     unverified = contact.provenance.status == "unverified"
-    return (unverified, by_type[contact.type] - ("toll-free" in contact.tags))
+    some = "some-callers" in contact.tags  # after the contacts for every caller
+    return (unverified, some, by_type[contact.type] - ("toll-free" in contact.tags))
 
 
 def _public_service(program: Program) -> bool:

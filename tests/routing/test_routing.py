@@ -288,3 +288,16 @@ def test_a_french_speaking_caller_is_told_where_french_service_is_not_confirmed(
     nova_scotia = _warnings_of(route(province="NS", language="fr"))
     assert "french-not-confirmed" not in nova_scotia["ca-cma-wsl"]  # bilingual, verified
     assert "french-not-confirmed" in nova_scotia["ns-psp"]
+
+
+def test_a_contact_for_some_callers_only_comes_after_the_ones_for_everyone() -> None:
+    """BC's local peer support: its phone number is IMPACT's voicemail, for rural physicians
+    after a challenging incident (callback within 72 hours); any other physician writes to PHP.
+    Sorted by type alone, the voicemail came first and was read to every BC physician."""
+    peer = next(
+        rec
+        for rec in route(province="BC", need="peer").recommendations
+        if rec.program.id == "bc-peer-support"
+    )
+    assert [c.type for c in peer.contacts] == ["email", "voice"]
+    assert "some-callers" in peer.contacts[-1].tags
