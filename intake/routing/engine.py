@@ -110,6 +110,7 @@ SUPPORT_KINDS = frozenset(
 )
 _LINE_KINDS = SUPPORT_KINDS | {"crisis-line"}
 _QUEBEC_ONLY = frozenset({"QC"})
+_LIVE_CONTACTS = frozenset({"voice", "text", "tty", "chat"})
 # Roles that are physicians at some stage: a program for physicians may serve them too, which is
 # "confirm eligibility", not "no", unless the program lists them.
 _PHYSICIAN_STAGES = frozenset({"resident", "student", "retired"})
@@ -270,6 +271,12 @@ def _contact_order(contact: Contact) -> tuple[int, int, int]:
     unverified = contact.provenance.status == "unverified"
     some = "some-callers" in contact.tags  # after the contacts for every caller
     return (unverified, some, by_type[contact.type] - ("toll-free" in contact.tags))
+
+
+def _live(contacts: tuple[Contact, ...]) -> bool:
+    """A person can be reached now by phone, text or chat (not only an unverified number; a
+    web page or an email is not someone who answers)."""
+    return any(c.type in _LIVE_CONTACTS and c.provenance.status != "unverified" for c in contacts)
 
 
 def _public_service(program: Program) -> bool:
@@ -958,7 +965,7 @@ class Router:
                 pinned.sort(key=lambda row: not row[2][9])  # stable: 9-8-8 first
                 rest = [row for row in rows if not row[8]]
                 first = rest[0]
-                answering = not (first[2][1] or first[2][2] or first[7][3])
+                answering = not (first[2][1] or first[7][3]) and _live(first[2][11])
                 if pinned[0][2][9] and not answering:
                     rows = pinned[:1] + rest[:1] + pinned[1:] + rest[1:]
                 else:
@@ -1112,7 +1119,8 @@ class Router:
             rest = in_order(keyed)
             first = next(rest)
             # doubt, no verified contact, closed now (the key's fields): not answering now
-            if items[pinned[0][1]][9] and (first[0][2] or first[0][4] or first[0][5]):
+            answering = not (first[0][2] or first[0][5]) and _live(items[first[1]][11])
+            if items[pinned[0][1]][9] and not answering:
                 head = [pinned[0], first, *pinned[1:]]
             else:
                 head = [first, *pinned]

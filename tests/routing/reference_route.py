@@ -171,9 +171,14 @@ def route_by_rows(router: Router, request: Request) -> Result:
             pinned_ids = {id(r) for r in pinned}
             rest = [r for r in rows if id(r) not in pinned_ids]
             # At concern, 9-8-8 goes first when the first program is not answering now: in
-            # doubt, with no verified contact, or closed (key: doubt, ..., no contact, closed).
+            # doubt, closed (key: doubt, ..., closed), or with no phone, text or chat that is
+            # not unverified (a web page or an email is nobody who answers now).
             first_key = rest[0][2]
-            answering = not (first_key[0] or first_key[2] or first_key[3])
+            live = any(
+                c.type in ("voice", "text", "tty", "chat") and c.provenance.status != "unverified"
+                for c in rest[0][7]
+            )
+            answering = not (first_key[0] or first_key[3]) and live
             if pinned[0][3].id == NINE_EIGHT_EIGHT and not answering:
                 rows = pinned[:1] + rest[:1] + pinned[1:] + rest[1:]
             else:
