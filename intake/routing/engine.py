@@ -274,9 +274,14 @@ def _contact_order(contact: Contact) -> tuple[int, int, int]:
 
 
 def _live(contacts: tuple[Contact, ...]) -> bool:
-    """A person can be reached now by phone, text or chat (not only an unverified number; a
-    web page or an email is not someone who answers)."""
-    return any(c.type in _LIVE_CONTACTS and c.provenance.status != "unverified" for c in contacts)
+    """A person can be reached now by phone, text or chat (not only an unverified number, or a
+    number for some callers only; a web page or an email is not someone who answers)."""
+    return any(
+        c.type in _LIVE_CONTACTS
+        and c.provenance.status != "unverified"
+        and "some-callers" not in c.tags
+        for c in contacts
+    )
 
 
 def _public_service(program: Program) -> bool:

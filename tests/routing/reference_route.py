@@ -175,7 +175,9 @@ def route_by_rows(router: Router, request: Request) -> Result:
             # not unverified (a web page or an email is nobody who answers now).
             first_key = rest[0][2]
             live = any(
-                c.type in ("voice", "text", "tty", "chat") and c.provenance.status != "unverified"
+                c.type in ("voice", "text", "tty", "chat")
+                and c.provenance.status != "unverified"
+                and "some-callers" not in c.tags
                 for c in rest[0][7]
             )
             answering = not (first_key[0] or first_key[3]) and live
