@@ -269,8 +269,8 @@ class Result:
 def _contact_order(contact: Contact) -> tuple[int, int, int]:
     by_type = {"voice": 0, "text": 1, "tty": 2, "chat": 3, "email": 4, "web": 5}
     unverified = contact.provenance.status == "unverified"
-    some = "some-callers" in contact.tags  # after the contacts for every caller
-    return (unverified, some, by_type[contact.type] - ("toll-free" in contact.tags))
+    some = "some-callers" in contact.tags  # after every contact for everyone, verified or not
+    return (some, unverified, by_type[contact.type] - ("toll-free" in contact.tags))
 
 
 def _live(contacts: tuple[Contact, ...]) -> bool:

@@ -23,6 +23,7 @@ from intake.call import CRISIS_ACTIONS, TICKED_ACTIONS, Call
 from intake.callback_numbers import CallbackNumber, parse_callback
 from intake.crisis import CrisisEntry, CrisisPlan, crisis_plan
 from intake.i18n import N_, NP_, Language, _, pgettext, translate
+from intake.routing.engine import may_not_run
 from intake.routing.render import contact_line
 from intake.safety import NO_CONNECTION, NO_CONNECTION_REASONS, NO_SUPERVISOR, NO_SUPERVISOR_REASONS
 from intake.ui.call.base import CallServices, ReadAloud, StepPage, shown_number
@@ -91,6 +92,13 @@ def entry_frame(entry: CrisisEntry, language: Language, parent: QWidget, prefix:
     name.setProperty("heading", 2)
     name.setWordWrap(True)
     layout.addWidget(name)
+    if may_not_run(entry.program) and entry.program.doubt is not None:
+        # A line that may no longer answer says so where the volunteer reads its number.
+        doubt = QLabel(entry.program.doubt.get(language), frame)
+        doubt.setObjectName(f"{prefix}-entry-doubt")
+        doubt.setProperty("caution", True)
+        doubt.setWordWrap(True)
+        layout.addWidget(doubt)
     lines = [contact_line(c, language) for c in entry.contacts]
     if not entry.contacts:
         lines.append(entry.program.description.get(language))

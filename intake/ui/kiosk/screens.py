@@ -13,6 +13,7 @@ from intake.crisis import NINE_ONE_ONE, CrisisEntry, CrisisPlan
 from intake.i18n import Language, _, pgettext, translate
 from intake.kiosk import Label
 from intake.provinces import PROVINCES, province_name
+from intake.routing.engine import may_not_run
 from intake.routing.render import contact_line
 from intake.ui.kiosk.parts import ChoiceButton, KioskScreen, card, text_label
 from intake.ui.widgets import ENDONYMS, clear_layout, collated
@@ -221,6 +222,8 @@ class CrisisScreen(KioskScreen):
         else:
             head = program.name.text.get(language)
             lines = [_("Open 24/7")]
+            if may_not_run(program) and program.doubt is not None:
+                lines.append(program.doubt.get(language))  # it may no longer answer
         layout.addWidget(text_label(frame, "crisis-entry-title", head, level=2))
         for line in lines:
             layout.addWidget(text_label(frame, "crisis-entry-line", line))
