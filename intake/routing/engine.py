@@ -514,18 +514,24 @@ class Router:
             return "crisis-only"
         if program.topics and not program.topics & request.topics:
             return "topic-not-raised"
+        return None if Router._role_fit(program, request) else "role-not-served"
+
+    @staticmethod
+    def _role_fit(program: Program, request: Request) -> str | None:
+        """Whether the program serves the caller's role: "serves", "confirm" (unknown
+        eligibility is not "no": shown, to confirm) or None (left out)."""
         roles = program.roles
         if "anyone" in roles or request.role in roles:
-            return None
+            return "serves"
         if request.about_someone and roles & {"physician", "worried"}:
-            return None  # for the physician the caller worries about, or for worried people
+            return "serves"  # for the physician the caller worries about, or for worried people
         if request.about_family and "family" in roles:
-            return None
+            return "serves"
         if request.role in _PHYSICIAN_STAGES and "physician" in roles:
-            return None  # unknown eligibility is not "no": shown, to confirm
+            return "confirm"
         if request.role in program.confirm_roles and not request.about_colleague:
-            return None  # the same, where the directory says so (PARO: residents' families)
-        return "role-not-served"
+            return "confirm"  # where the directory says so (PARO: residents' families)
+        return None
 
     @staticmethod
     def _possible_exclusions(program: Program) -> tuple[str, ...]:
@@ -553,16 +559,7 @@ class Router:
     @staticmethod
     def _unconfirmed(program: Program, request: Request) -> bool:
         """Shown although the program does not say it serves the caller's role."""
-        roles = program.roles
-        if "anyone" in roles or request.role in roles:
-            return False
-        if request.about_someone and roles & {"physician", "worried"}:
-            return False  # for the physician the caller worries about
-        if request.about_family and "family" in roles:
-            return False
-        if request.role in program.confirm_roles and not request.about_colleague:
-            return True
-        return not request.about_someone and request.role in _PHYSICIAN_STAGES
+        return Router._role_fit(program, request) == "confirm"
 
     def _tier(self, program: Program, request: Request) -> int:
         if program.audience and (
